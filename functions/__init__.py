@@ -1,0 +1,1 @@
+"""Chalice blueprints, one per bounded context. Handlers are thin: parse → authorise → service → shape."""

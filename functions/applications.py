@@ -1,0 +1,114 @@
+"""Applications and resume screening decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+from pydantic import Field
+
+from functions.auth import cognito_id_token
+from functions.http import ok, parse_body, parse_query, principal
+from functions.idempotency import idempotent
+from shared.domain.identity import mask_email, mask_national_id, mask_phone
+from shared.domain.stages import Stage
+from shared.errors import Conflict
+from shared.models.application import (
+    Application,
+    ApplicationCreate,
+    ApplicationSummary,
+    ApplicationView,
+    ScreeningDecisions,
+)
+from shared.models.common import Limit, Page, Request
+from shared.security.policy import Action, authorize
+from shared.services.applications import Applications
+from shared.store.repository import Repository
+
+bp = Blueprint(__name__)
+
+
+class ApplicationQuery(Request):
+    stage: Stage | None = None
+    limit: Limit = 50
+    next_token: str | None = Field(default=None, max_length=2048)
+
+
+def view(app: Application) -> ApplicationView:
+    return ApplicationView(
+        **app.model_dump(exclude={"email", "phone", "national_id", "resume_text"}),
+        email_masked=mask_email(app.email),
+        phone_masked=mask_phone(app.phone),
+        national_id_masked=mask_national_id(app.national_id),
+    )
+
+
+def summary(item: dict[str, Any]) -> ApplicationSummary:
+    screening = item.get("screening") or {}
+    return ApplicationSummary(
+        id=item["id"],
+        requisition_id=item["requisition_id"],
+        stage=item["stage"],
+        name=item["name"],
+        screening_score=screening.get("score"),
+        screening_proposal=screening.get("proposal"),
+        created_at=item["created_at"],
+    )
+
+
+@bp.route("/requisitions/{requisition_id}/applications", methods=["POST"], authorizer=cognito_id_token)
+def create_application(requisition_id: str) -> Any:
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.application_create)
+    data = parse_body(request, ApplicationCreate)
+    repo = Repository()
+    req = repo.require_requisition(requisition_id)
+
+    def create() -> dict[str, Any]:
+        outcome = Applications(repo).create(req, data, who.username, source=f"api:{who.username}")
+        if outcome.status == "duplicate":
+            raise Conflict(
+                "this person already applied to the requisition",
+                [{"field": "national_id", "existing_application_id": outcome.application_id}],
+            )
+        return view(repo.require_application(outcome.application_id)).model_dump(mode="json")
+
+    return ok(idempotent(request, who, f"applications.create.{requisition_id}", data, create), status=201)
+
+
+@bp.route("/requisitions/{requisition_id}/applications", methods=["GET"], authorizer=cognito_id_token)
+def list_applications(requisition_id: str) -> Any:
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.application_read)
+    query = parse_query(request, ApplicationQuery)
+    repo = Repository()
+    req = repo.require_requisition(requisition_id)
+    authorize(who, Action.application_read, req.department)
+    page = repo.list_applications(req.id, query.stage.value if query.stage else None, query.limit, query.next_token)
+    return ok(Page[ApplicationSummary](items=[summary(i) for i in page.items], next_token=page.next_token))
+
+
+@bp.route("/applications/{application_id}", methods=["GET"], authorizer=cognito_id_token)
+def get_application(application_id: str) -> Any:
+    who = principal(bp.current_request)
+    authorize(who, Action.application_read)
+    app = Repository().require_application(application_id)
+    authorize(who, Action.application_read, app.department)
+    return ok(view(app))
+
+
+@bp.route("/requisitions/{requisition_id}/screening/decisions", methods=["POST"], authorizer=cognito_id_token)
+def decide_screening(requisition_id: str) -> Any:
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.screening_decide)
+    body = parse_body(request, ScreeningDecisions)
+    repo = Repository()
+    req = repo.require_requisition(requisition_id)
+    results = Applications(repo).decide(req, body.decisions, who.username, who.primary_role)
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    return ok({"results": [r.model_dump(mode="json") for r in results], "counts": counts})

@@ -1,0 +1,134 @@
+"""The HTTP edge: body/query parsing with pydantic, the principal, error mapping, observability.
+
+Every domain exception becomes ``{"error": {"code", "message", "details"}}`` here and only here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from chalice.app import Request
+from chalice.app import Response as ChaliceResponse
+from pydantic import BaseModel, ValidationError
+
+from shared.errors import (
+    DomainError,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    Unauthenticated,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from shared.security.tokens import Principal, principal_from_context
+from shared.settings import get_settings
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+M = TypeVar("M", bound=BaseModel)
+JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}
+
+
+def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    details = []
+    for err in exc.errors(include_url=False, include_input=False):
+        field = ".".join(str(p) for p in err["loc"]) or "body"
+        details.append({"field": field, "message": err["msg"].removeprefix("Value error, "), "type": err["type"]})
+    return details
+
+
+def parse_body(request: Request, model: type[M]) -> M:
+    """Validate a JSON body against ``model``: 415 for other media, 413 when too large, 400 naming the field."""
+    content_type = (request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType("the body must be application/json")
+    raw = request.raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode()
+    limit = get_settings().max_body_bytes
+    if len(raw) > limit:
+        raise PayloadTooLarge(f"the body is {len(raw)} bytes; the limit is {limit}")
+    try:
+        data = json.loads(raw.decode("utf-8") if raw else "null")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed("the body is not UTF-8 text", [{"field": "body", "message": str(exc)}]) from exc
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(
+            "the body is not valid JSON",
+            [{"field": "body", "message": f"{exc.msg} at line {exc.lineno} column {exc.colno}"}],
+        ) from exc
+    if not isinstance(data, dict):
+        raise ValidationFailed("the body must be a JSON object", [{"field": "body", "message": "expected an object"}])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed("the request is not valid", validation_details(exc)) from exc
+
+
+def parse_query(request: Request, model: type[M]) -> M:
+    try:
+        return model.model_validate(dict(request.query_params or {}))
+    except ValidationError as exc:
+        raise ValidationFailed("the query parameters are not valid", validation_details(exc)) from exc
+
+
+def principal(request: Request) -> Principal:
+    context = (request.context or {}).get("authorizer") or {}
+    if context.get("auth_error") or not context.get("sub"):
+        raise Unauthenticated(str(context.get("auth_error") or "a bearer token is required"))
+    return principal_from_context(context)
+
+
+def source_ip(request: Request) -> str | None:
+    return ((request.context or {}).get("identity") or {}).get("sourceIp")
+
+
+def ok(body: BaseModel | dict[str, Any] | list[Any], status: int = 200, headers: dict[str, str] | None = None) -> Any:
+    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return ChaliceResponse(body=payload, status_code=status, headers={**JSON_HEADERS, **(headers or {})})
+
+
+def error_response(exc: DomainError) -> ChaliceResponse:
+    headers: dict[str, str | list[str]] = dict(JSON_HEADERS)
+    if isinstance(exc, ServiceUnavailable):
+        headers["Retry-After"] = str(exc.retry_after)
+    body = {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
+    return ChaliceResponse(body=body, status_code=exc.status, headers=headers)
+
+
+def http_middleware(event: Request, get_response: Callable[[Request], Any]) -> Any:
+    """Authentication outcome, error mapping and one structured log line per request (no bodies: PII)."""
+    started = time.perf_counter()
+    context = (event.context or {}).get("authorizer") or {}
+    try:
+        if context.get("auth_error"):
+            raise Unauthenticated(str(context["auth_error"]))
+        response = get_response(event)
+    except DomainError as exc:
+        response = error_response(exc)
+    except Exception:  # a fault never leaks a stack trace
+        logger.exception("unhandled error")
+        response = ChaliceResponse(
+            body={"error": {"code": "internal_error", "message": "an unexpected error occurred", "details": []}},
+            status_code=500,
+            headers=JSON_HEADERS,
+        )
+    logger.info(
+        "request",
+        extra={
+            "method": event.method,
+            "path": (event.context or {}).get("resourcePath"),
+            "status": response.status_code,
+            "principal": context.get("sub"),
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+    metrics.flush_metrics()
+    return response

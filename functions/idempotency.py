@@ -1,0 +1,85 @@
+"""``Idempotency-Key`` for creating POSTs, through powertools idempotency (DynamoDB persistence).
+
+The key is scoped to the caller and the operation; the same key with a different body is a 409.
+The persistence layer is built on first use (no client at import time) with an explicit key
+prefix, so records do not depend on module paths.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from chalice.app import Request
+from pydantic import BaseModel
+
+from shared.errors import Conflict, ValidationFailed
+from shared.security.tokens import Principal
+from shared.settings import get_settings
+from shared.store import aws
+
+KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+@lru_cache(maxsize=1)
+def _persistence() -> DynamoDBPersistenceLayer:
+    return DynamoDBPersistenceLayer(
+        table_name=get_settings().idempotency_table_name, boto3_client=aws.client("dynamodb")
+    )
+
+
+@lru_cache(maxsize=1)
+def _config() -> IdempotencyConfig:
+    return IdempotencyConfig(
+        event_key_jmespath="[key, principal, operation]",
+        payload_validation_jmespath="body",
+        expires_after_seconds=24 * 3600,
+    )
+
+
+def reset() -> None:
+    _persistence.cache_clear()
+    _config.cache_clear()
+
+
+def idempotent(
+    request: Request, who: Principal, operation: str, body: BaseModel, create: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return create()
+    if not KEY_RE.match(key):
+        raise ValidationFailed(
+            "Idempotency-Key is not valid",
+            [{"field": "Idempotency-Key", "message": "1 to 255 printable ASCII characters"}],
+        )
+
+    def run(record: dict[str, Any]) -> dict[str, Any]:
+        return create()
+
+    wrapped = idempotent_function(
+        run,
+        data_keyword_argument="record",
+        persistence_store=_persistence(),
+        config=_config(),
+        key_prefix=f"talent.{operation}",
+    )
+    record = {"key": key, "principal": who.sub, "operation": operation, "body": body.model_dump(mode="json")}
+    try:
+        result: dict[str, Any] = wrapped(record=record)
+    except IdempotencyValidationError as exc:
+        raise Conflict("this Idempotency-Key was used with a different request body") from exc
+    except IdempotencyAlreadyInProgressError as exc:
+        raise Conflict("a request with this Idempotency-Key is still in progress; retry shortly") from exc
+    return result

@@ -1,0 +1,111 @@
+"""Bulk import of applications: presigned upload, S3 object event, SQS worker with partial failures."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from chalice.app import Blueprint, CloudWatchEvent, SQSEvent
+from pydantic import Field, TypeAdapter
+
+from functions.auth import cognito_id_token
+from functions.http import logger, ok, parse_body, parse_query, principal
+from shared.errors import NotFound
+from shared.models.common import Limit, Page, Request
+from shared.models.imports import (
+    ImportCreate,
+    ImportJob,
+    ImportView,
+    ParseFile,
+    RowChunk,
+    RowResult,
+    UploadForm,
+)
+from shared.security.policy import Action, authorize
+from shared.services.imports import Imports
+from shared.store.repository import Repository
+
+bp = Blueprint(__name__)
+
+IMPORT_QUEUE = "ImportQueue"  # CloudFormation logical id of the queue (see infra/template.json)
+ImportMessage = TypeAdapter(Annotated[ParseFile | RowChunk, Field(discriminator="kind")])
+
+
+class RowsQuery(Request):
+    limit: Limit = 100
+    next_token: str | None = Field(default=None, max_length=2048)
+
+
+def import_view(job: ImportJob, upload: UploadForm | None = None) -> ImportView:
+    return ImportView(**job.model_dump(), upload=upload)
+
+
+@bp.route("/imports", methods=["POST"], authorizer=cognito_id_token)
+def create_import() -> Any:
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.import_create)
+    body = parse_body(request, ImportCreate)
+    imports = Imports.default()
+    req = imports.repo.require_requisition(body.requisition_id)
+    job, post = imports.start(req, body.filename, who.username)
+    upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
+    return ok(import_view(job, upload), status=201)
+
+
+def _require_import(import_id: str) -> ImportJob:
+    job = Repository().get_import(import_id)
+    if job is None:
+        raise NotFound(f"import {import_id} does not exist")
+    return job
+
+
+@bp.route("/imports/{import_id}", methods=["GET"], authorizer=cognito_id_token)
+def get_import(import_id: str) -> Any:
+    who = principal(bp.current_request)
+    authorize(who, Action.import_read)
+    return ok(import_view(_require_import(import_id)))
+
+
+@bp.route("/imports/{import_id}/rows", methods=["GET"], authorizer=cognito_id_token)
+def list_import_rows(import_id: str) -> Any:
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.import_read)
+    query = parse_query(request, RowsQuery)
+    job = _require_import(import_id)
+    page = Repository().list_import_rows(job.id, query.limit, query.next_token)
+    return ok(Page[RowResult](items=[RowResult.model_validate(i) for i in page.items], next_token=page.next_token))
+
+
+@bp.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]}, name="object_created")
+def object_created(event: CloudWatchEvent) -> dict[str, Any]:
+    detail = event.detail or {}
+    bucket = (detail.get("bucket") or {}).get("name", "")
+    obj = detail.get("object") or {}
+    queued = Imports.default().object_created(bucket, obj.get("key", ""), obj.get("eTag", ""))
+    logger.info("object created", extra={"bucket": bucket, "import_queued": queued})
+    return {"queued": queued}
+
+
+def _handle_record(record: SQSRecord) -> None:
+    message = ImportMessage.validate_json(record.body)
+    imports = Imports.default()
+    if isinstance(message, ParseFile):
+        chunks = imports.parse(message)
+        logger.info("import parsed", extra={"import_id": message.import_id, "chunks": chunks})
+    else:
+        results = imports.process_chunk(message)
+        logger.info(
+            "import chunk", extra={"import_id": message.import_id, "chunk": message.chunk, "rows": len(results)}
+        )
+
+
+@bp.on_sqs_message(queue=IMPORT_QUEUE, batch_size=10, name="import_worker")
+def import_worker(event: SQSEvent) -> dict[str, Any]:
+    processor = BatchProcessor(event_type=EventType.SQS)
+    response: dict[str, Any] = dict(
+        process_partial_response(event=event.to_dict(), record_handler=_handle_record, processor=processor)
+    )
+    return response

@@ -1,0 +1,72 @@
+"""Requisitions: POST /requisitions (hr), GET /requisitions/{id}, GET /requisitions?department=…"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+from pydantic import Field
+
+from functions.auth import cognito_id_token
+from functions.http import ok, parse_body, parse_query, principal, source_ip
+from functions.idempotency import idempotent
+from shared.errors import Forbidden
+from shared.models.common import Limit, Page, Request, iso, new_id, utcnow
+from shared.models.requisition import Requisition, RequisitionCreate, RequisitionView
+from shared.security.policy import Action, Scope, authorize
+from shared.store.repository import AuditEntry, Repository
+
+bp = Blueprint(__name__)
+
+
+class RequisitionQuery(Request):
+    department: str | None = Field(default=None, min_length=1, max_length=100)
+    limit: Limit = 50
+    next_token: str | None = None
+
+
+@bp.route("/requisitions", methods=["POST"], authorizer=cognito_id_token)
+def create_requisition() -> Any:
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.requisition_create)
+    data = parse_body(request, RequisitionCreate)
+
+    def create() -> dict[str, Any]:
+        req = Requisition(id=new_id(), created_at=iso(utcnow()), created_by=who.username, **data.model_dump())
+        audit = AuditEntry(
+            subject=f"requisition:{req.id}",
+            actor=who.username,
+            action="requisition.create",
+            details={"title": req.title, "department": req.department},
+            source_ip=source_ip(request),
+        )
+        Repository().put_requisition(req, audit)
+        return RequisitionView.model_validate(req.model_dump()).model_dump(mode="json")
+
+    return ok(idempotent(request, who, "requisitions.create", data, create), status=201)
+
+
+@bp.route("/requisitions/{requisition_id}", methods=["GET"], authorizer=cognito_id_token)
+def get_requisition(requisition_id: str) -> Any:
+    who = principal(bp.current_request)
+    authorize(who, Action.requisition_read)
+    req = Repository().require_requisition(requisition_id)
+    authorize(who, Action.requisition_read, req.department)
+    return ok(RequisitionView.model_validate(req.model_dump()))
+
+
+@bp.route("/requisitions", methods=["GET"], authorizer=cognito_id_token)
+def list_requisitions() -> Any:
+    request = bp.current_request
+    who = principal(request)
+    query = parse_query(request, RequisitionQuery)
+    scope = authorize(who, Action.requisition_read, query.department)
+    department = query.department
+    if scope is Scope.department:
+        if who.department is None:
+            raise Forbidden("your account has no department")
+        department = who.department
+    page = Repository().list_requisitions(department, query.limit, query.next_token)
+    items = [RequisitionView.model_validate(i) for i in page.items]
+    return ok(Page[RequisitionView](items=items, next_token=page.next_token))

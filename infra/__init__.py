@@ -1,0 +1,1 @@
+"""Infrastructure: CloudFormation template, packaging, local stack."""

@@ -1,0 +1,1 @@
+"""Talent lifecycle service: code shared by every function (models, domain, store, security)."""

@@ -1,0 +1,1 @@
+"""pydantic models at every boundary: requests, responses, stored items, messages."""

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from shared.domain.identity import national_id_problem, normalise_national_id
+from shared.domain.stages import Stage
+from shared.models.common import Request, Response
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{6,19}$")]
+
+
+class ApplicationCreate(Request):
+    """One applicant for one requisition. National ID, phone and e-mail are personal data: never logged."""
+
+    name: Name
+    email: Email
+    phone: Phone
+    national_id: str = Field(description="18-character resident identity number (GB 11643)")
+    education: Annotated[str, StringConstraints(max_length=2_000)] = ""
+    experience: Annotated[str, StringConstraints(max_length=10_000)] = ""
+    experience_years: float | None = Field(default=None, ge=0, le=60)
+    resume_text: Annotated[str, StringConstraints(max_length=100_000)] = ""
+    external_ref: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+
+    @field_validator("national_id")
+    @classmethod
+    def _valid_id(cls, value: str) -> str:
+        problem = national_id_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return normalise_national_id(value)
+
+
+class KeywordMatchView(BaseModel):
+    term: str
+    matched: bool
+    via: str | None = None
+    field: str | None = None
+    position: int | None = None
+    snippet: str | None = None
+
+
+class ScreeningResult(BaseModel):
+    passed: bool
+    score: float
+    proposal: Literal["advance", "reject"]
+    required: list[KeywordMatchView]
+    preferred: list[KeywordMatchView]
+    missing_required: list[str]
+    explanation: str
+    decision: Literal["advance", "reject"] | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None
+    decision_reason: str | None = None
+
+
+class Application(BaseModel):
+    """The stored application (the META item of the application's partition)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    requisition_id: str
+    department: str
+    stage: Stage
+    name: str
+    email: str
+    phone: str
+    national_id: str
+    education: str = ""
+    experience: str = ""
+    experience_years: float | None = None
+    resume_text: str = ""
+    external_ref: str | None = None
+    screening: ScreeningResult | None = None
+    source: str
+    created_at: str
+    updated_at: str
+    version: int = 1
+
+
+class ApplicationView(Response):
+    """What HR and managers read: contact details and the national ID are masked."""
+
+    id: str
+    requisition_id: str
+    department: str
+    stage: Stage
+    name: str
+    email_masked: str
+    phone_masked: str
+    national_id_masked: str
+    education: str
+    experience: str
+    experience_years: float | None
+    external_ref: str | None
+    screening: ScreeningResult | None
+    source: str
+    created_at: str
+    updated_at: str
+    version: int
+
+
+class ApplicationSummary(Response):
+    id: str
+    requisition_id: str
+    stage: Stage
+    name: str
+    screening_score: float | None
+    screening_proposal: str | None
+    created_at: str
+
+
+class ScreeningDecision(Request):
+    application_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    decision: Literal["advance", "reject"]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class ScreeningDecisions(Request):
+    decisions: list[ScreeningDecision] = Field(min_length=1, max_length=1000)
+
+
+class DecisionResult(Response):
+    application_id: str
+    outcome: Literal["applied", "conflict", "not_found", "forbidden"]
+    stage: Stage | None = None
+    message: str | None = None

@@ -1,0 +1,1 @@
+"""Token verification, roles and field policies, audit."""

@@ -1,0 +1,58 @@
+"""Who may do what: one policy table, consulted by every handler through ``authorize``.
+
+A scope of ``all`` allows the action on any object; ``department`` only on objects of the
+principal's own department (``custom:department``). A role absent from an action's row is refused.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from shared.errors import Forbidden
+from shared.security.tokens import Principal
+
+
+class Action(StrEnum):
+    requisition_create = "requisition:create"
+    requisition_read = "requisition:read"
+    application_create = "application:create"
+    application_read = "application:read"
+    screening_decide = "screening:decide"
+    import_create = "import:create"
+    import_read = "import:read"
+    resume_upload = "resume:upload"
+
+
+class Scope(StrEnum):
+    all = "all"
+    department = "department"
+
+
+POLICY: dict[Action, dict[str, Scope]] = {
+    Action.requisition_create: {"hr": Scope.all},
+    Action.requisition_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.application_create: {"hr": Scope.all},
+    Action.application_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.screening_decide: {"hr": Scope.all},
+    Action.import_create: {"hr": Scope.all},
+    Action.import_read: {"hr": Scope.all},
+    Action.resume_upload: {"hr": Scope.all},
+}
+
+
+def scope_for(principal: Principal, action: Action) -> Scope | None:
+    """The widest scope any of the principal's roles has for the action."""
+    scopes = {POLICY[action][r] for r in principal.roles if r in POLICY[action]}
+    if Scope.all in scopes:
+        return Scope.all
+    return Scope.department if scopes else None
+
+
+def authorize(principal: Principal, action: Action, department: str | None = None) -> Scope:
+    """Raise ``Forbidden`` unless the principal may perform ``action`` (on an object of ``department``)."""
+    scope = scope_for(principal, action)
+    if scope is None:
+        raise Forbidden(f"your role may not perform {action.value}")
+    if scope is Scope.department and department is not None and department != principal.department:
+        raise Forbidden(f"{action.value} is limited to your own department")
+    return scope

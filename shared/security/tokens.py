@@ -1,0 +1,115 @@
+"""Verification of Cognito ID tokens by our own code (the same locally and in AWS).
+
+Checks the RS256 signature against the user pool's JWKS (fetched once and cached by PyJWT's
+``PyJWKClient``), the issuer, the audience (the app client id), expiry and ``token_use == "id"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import jwt
+
+from shared.errors import Unauthenticated
+from shared.settings import get_settings
+
+LEEWAY_SECONDS = 30
+ROLES = ("hr", "manager", "interviewer", "it")
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str
+    username: str
+    roles: frozenset[str]
+    department: str | None = None
+    email: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def primary_role(self) -> str:
+        for role in ROLES:
+            if role in self.roles:
+                return role
+        return "none"
+
+
+@lru_cache(maxsize=4)
+def _jwks_client(url: str) -> jwt.PyJWKClient:
+    return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
+
+
+def reset_jwks_cache() -> None:
+    _jwks_client.cache_clear()
+
+
+def verify_id_token(authorization: str) -> Principal:
+    """Return the principal of a valid ``Bearer`` ID token or raise ``Unauthenticated`` saying why."""
+    settings = get_settings()
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Authorization header must be 'Bearer <Cognito ID token>'")
+    token = token.strip()
+    try:
+        signing_key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token)
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            signing_key.key,
+            algorithms=["RS256"],
+            audience=settings.user_pool_client_id,
+            issuer=settings.issuer,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "iat", "iss", "sub", "aud", "token_use"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthenticated("token has expired") from exc
+    except jwt.InvalidAudienceError as exc:
+        raise Unauthenticated("token audience is not this application's client id") from exc
+    except jwt.InvalidIssuerError as exc:
+        raise Unauthenticated("token issuer is not this user pool") from exc
+    except jwt.InvalidSignatureError as exc:
+        raise Unauthenticated("token signature is invalid") from exc
+    except jwt.MissingRequiredClaimError as exc:
+        raise Unauthenticated(f"token lacks the required claim '{exc.claim}'") from exc
+    except jwt.PyJWKClientConnectionError as exc:
+        raise Unauthenticated("signing keys of the user pool could not be fetched") from exc
+    except jwt.PyJWKClientError as exc:
+        raise Unauthenticated("token is not signed by a key of this user pool") from exc
+    except jwt.InvalidTokenError as exc:
+        raise Unauthenticated("token is malformed") from exc
+    if claims.get("token_use") != "id":
+        raise Unauthenticated("an ID token is required (token_use must be 'id')")
+    groups = claims.get("cognito:groups") or []
+    if isinstance(groups, str):
+        groups = [groups]
+    return Principal(
+        sub=str(claims["sub"]),
+        username=str(claims.get("cognito:username") or claims["sub"]),
+        roles=frozenset(g for g in groups if g in ROLES),
+        department=claims.get("custom:department") or None,
+        email=claims.get("email"),
+    )
+
+
+def principal_to_context(principal: Principal) -> dict[str, str]:
+    """Flatten a principal into an API Gateway authorizer context (string values only)."""
+    return {
+        "sub": principal.sub,
+        "username": principal.username,
+        "roles": ",".join(sorted(principal.roles)),
+        "department": principal.department or "",
+        "email": principal.email or "",
+    }
+
+
+def principal_from_context(context: dict[str, Any]) -> Principal:
+    roles = frozenset(r for r in str(context.get("roles", "")).split(",") if r)
+    return Principal(
+        sub=str(context.get("sub", "")),
+        username=str(context.get("username", "")),
+        roles=roles,
+        department=str(context.get("department") or "") or None,
+        email=str(context.get("email") or "") or None,
+    )

@@ -1,0 +1,1 @@
+"""Use cases: domain logic applied to stored data through the store's interfaces."""

@@ -1,0 +1,129 @@
+"""Creating applications (with resume screening) and applying HR's screening decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shared.domain.screening import KeywordSpec, Match, ScreeningOutcome, screen
+from shared.domain.stages import Stage, check_transition
+from shared.errors import DomainError
+from shared.models.application import (
+    Application,
+    ApplicationCreate,
+    DecisionResult,
+    KeywordMatchView,
+    ScreeningDecision,
+    ScreeningResult,
+)
+from shared.models.common import iso, new_id, utcnow
+from shared.models.requisition import Keyword, Requisition
+from shared.security.pii import identity_hash
+from shared.store.repository import AuditEntry, CreateOutcome, Repository
+
+SCREENED_FIELDS = ("resume_text", "experience", "education")
+
+
+def _specs(req: Requisition) -> tuple[list[KeywordSpec], list[KeywordSpec]]:
+    def conv(keywords: list[Keyword]) -> list[KeywordSpec]:
+        return [KeywordSpec(k.term, tuple(k.aliases)) for k in keywords]
+
+    return conv(req.required_keywords), conv(req.preferred_keywords)
+
+
+def screening_result(outcome: ScreeningOutcome) -> ScreeningResult:
+    def views(matches: tuple[Match, ...]) -> list[KeywordMatchView]:
+        return [KeywordMatchView(**m.__dict__) for m in matches]
+
+    return ScreeningResult(
+        passed=outcome.passed,
+        score=outcome.score,
+        proposal="advance" if outcome.passed else "reject",
+        required=views(outcome.required),
+        preferred=views(outcome.preferred),
+        missing_required=outcome.missing_required,
+        explanation=outcome.explanation(),
+    )
+
+
+class Applications:
+    def __init__(self, repo: Repository, hasher: Callable[[str], str] = identity_hash) -> None:
+        self.repo = repo
+        self.hasher = hasher
+
+    def build(self, req: Requisition, data: ApplicationCreate, source: str) -> Application:
+        """Screen the applicant against the requisition. Passing applicants are ``screened``; the others
+        stay ``applied`` with a *proposal* to reject that only HR can turn into a decision."""
+        required, preferred = _specs(req)
+        fields = {name: getattr(data, name) for name in SCREENED_FIELDS}
+        outcome = screen(fields, required, preferred)
+        now = iso(utcnow())
+        return Application(
+            id=new_id(),
+            requisition_id=req.id,
+            department=req.department,
+            stage=Stage.screened if outcome.passed else Stage.applied,
+            screening=screening_result(outcome),
+            source=source,
+            created_at=now,
+            updated_at=now,
+            **data.model_dump(),
+        )
+
+    def create(self, req: Requisition, data: ApplicationCreate, actor: str, source: str) -> CreateOutcome:
+        app = self.build(req, data, source)
+        audit = AuditEntry(
+            subject=f"application:{app.id}",
+            actor=actor,
+            action="application.create",
+            details={"requisition_id": req.id, "source": source, "stage": app.stage.value},
+        )
+        return self.repo.create_application(app, self.hasher(data.national_id), audit)
+
+    def decide(
+        self, req: Requisition, decisions: list[ScreeningDecision], actor: str, role: str
+    ) -> list[DecisionResult]:
+        """Apply HR's decisions one by one; each is a conditional write with its audit record."""
+        return [self._decide_one(req, d, actor, role) for d in decisions]
+
+    def _decide_one(self, req: Requisition, decision: ScreeningDecision, actor: str, role: str) -> DecisionResult:
+        app = self.repo.get_application(decision.application_id)
+        if app is None or app.requisition_id != req.id:
+            return DecisionResult(
+                application_id=decision.application_id,
+                outcome="not_found",
+                message=f"no application {decision.application_id} in requisition {req.id}",
+            )
+        target = Stage.rejected if decision.decision == "reject" else Stage.screened
+        try:
+            if app.stage != target:
+                check_transition(app.stage, target, role)
+            elif app.screening and app.screening.decision == decision.decision:
+                return DecisionResult(application_id=app.id, outcome="applied", stage=app.stage)
+            now = iso(utcnow())
+            screening = (app.screening or screening_result(screen({}, [], []))).model_copy(
+                update={
+                    "decision": decision.decision,
+                    "decided_by": actor,
+                    "decided_at": now,
+                    "decision_reason": decision.reason,
+                }
+            )
+            after = app.model_copy(
+                update={"stage": target, "screening": screening, "updated_at": now, "version": app.version + 1}
+            )
+            audit = AuditEntry(
+                subject=f"application:{app.id}",
+                actor=actor,
+                action="screening.decide",
+                details={
+                    "decision": decision.decision,
+                    "reason": decision.reason,
+                    "from": app.stage.value,
+                    "to": target.value,
+                },
+            )
+            self.repo.update_application(app, after, audit)
+        except DomainError as exc:
+            outcome = "forbidden" if exc.status == 403 else "conflict"
+            return DecisionResult(application_id=app.id, outcome=outcome, stage=app.stage, message=exc.message)
+        return DecisionResult(application_id=app.id, outcome="applied", stage=target)

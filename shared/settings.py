@@ -1,0 +1,64 @@
+"""Runtime settings, read from the environment once and cached.
+
+The names of the environment variables are the single source of truth for physical resource
+names: in AWS they are set from the CloudFormation template's Outputs (see infra/package.py),
+on the local stack from the same Outputs of the same template (see infra/local/stack.py).
+An Output called ``TableName`` becomes the variable ``TABLE_NAME``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    region: str = "us-east-1"
+    table_name: str = "talent"
+    idempotency_table_name: str = "talent-idempotency"
+    bucket_name: str = "talent-documents"
+    import_queue_url: str = ""
+    kms_key_id: str = ""
+    pii_hash_key_param: str = "/talent/pii-hash-key"
+    user_pool_id: str = ""
+    user_pool_client_id: str = ""
+    cognito_issuer: str = ""
+    cognito_jwks_url: str = ""
+    max_body_bytes: int = 1_048_576
+    upload_max_bytes: int = 50 * 1_048_576
+    presign_expiry_seconds: int = 300
+
+    @property
+    def issuer(self) -> str:
+        if self.cognito_issuer:
+            return self.cognito_issuer
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def jwks_url(self) -> str:
+        return self.cognito_jwks_url or f"{self.issuer}/.well-known/jwks.json"
+
+
+def _env_name(field: str) -> str:
+    return field.upper()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    values: dict[str, str] = {}
+    for field in Settings.model_fields:
+        raw = os.environ.get(_env_name(field))
+        if raw is not None:
+            values[field] = raw
+    if "region" not in values:
+        values["region"] = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    return Settings.model_validate(values)
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()

@@ -1,0 +1,31 @@
+"""SQS: sending messages in batches, with retries of the entries SQS did not accept."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from shared.errors import ServiceUnavailable
+from shared.store import aws
+
+BATCH = 10
+ATTEMPTS = 5
+
+
+def send_all(queue_url: str, bodies: Sequence[str]) -> None:
+    """Send every body or raise ``ServiceUnavailable`` (the caller's message is then retried)."""
+    sqs = aws.client("sqs")
+    for start in range(0, len(bodies), BATCH):
+        pending = {str(i): body for i, body in enumerate(bodies[start : start + BATCH])}
+        for attempt in range(ATTEMPTS):
+            out = sqs.send_message_batch(
+                QueueUrl=queue_url,
+                Entries=[{"Id": i, "MessageBody": body} for i, body in pending.items()],
+            )
+            failed = {f["Id"] for f in out.get("Failed", [])}
+            pending = {i: body for i, body in pending.items() if i in failed}
+            if not pending:
+                break
+            time.sleep(min(2.0, 0.05 * 2**attempt))
+        if pending:
+            raise ServiceUnavailable("the work queue did not accept every message", retry_after=5)

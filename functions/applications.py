@@ -7,8 +7,7 @@ from typing import Any
 from chalice.app import Blueprint
 from pydantic import Field
 
-from functions.auth import cognito_id_token
-from functions.http import ok, parse_body, parse_query, principal
+from functions.http import api_route, ok, parse_body, parse_query, principal
 from functions.idempotency import idempotent
 from shared.domain.identity import mask_email, mask_national_id, mask_phone
 from shared.domain.stages import Stage
@@ -56,7 +55,7 @@ def summary(item: dict[str, Any]) -> ApplicationSummary:
     )
 
 
-@bp.route("/requisitions/{requisition_id}/applications", methods=["POST"], authorizer=cognito_id_token)
+@api_route(bp, "/requisitions/{requisition_id}/applications", methods=["POST"])
 def create_application(requisition_id: str) -> Any:
     request = bp.current_request
     who = principal(request)
@@ -77,7 +76,7 @@ def create_application(requisition_id: str) -> Any:
     return ok(idempotent(request, who, f"applications.create.{requisition_id}", data, create), status=201)
 
 
-@bp.route("/requisitions/{requisition_id}/applications", methods=["GET"], authorizer=cognito_id_token)
+@api_route(bp, "/requisitions/{requisition_id}/applications", methods=["GET"])
 def list_applications(requisition_id: str) -> Any:
     request = bp.current_request
     who = principal(request)
@@ -90,7 +89,7 @@ def list_applications(requisition_id: str) -> Any:
     return ok(Page[ApplicationSummary](items=[summary(i) for i in page.items], next_token=page.next_token))
 
 
-@bp.route("/applications/{application_id}", methods=["GET"], authorizer=cognito_id_token)
+@api_route(bp, "/applications/{application_id}", methods=["GET"])
 def get_application(application_id: str) -> Any:
     who = principal(bp.current_request)
     authorize(who, Action.application_read)
@@ -99,7 +98,7 @@ def get_application(application_id: str) -> Any:
     return ok(view(app))
 
 
-@bp.route("/requisitions/{requisition_id}/screening/decisions", methods=["POST"], authorizer=cognito_id_token)
+@api_route(bp, "/requisitions/{requisition_id}/screening/decisions", methods=["POST"])
 def decide_screening(requisition_id: str) -> Any:
     request = bp.current_request
     who = principal(request)

@@ -5,6 +5,7 @@ Every domain exception becomes ``{"error": {"code", "message", "details"}}`` her
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -12,10 +13,11 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from chalice.app import Request
+from chalice.app import Blueprint, Request
 from chalice.app import Response as ChaliceResponse
 from pydantic import BaseModel, ValidationError
 
+from functions.auth import cognito_id_token
 from shared.errors import (
     DomainError,
     PayloadTooLarge,
@@ -102,6 +104,38 @@ def error_response(exc: DomainError) -> ChaliceResponse:
     return ChaliceResponse(body=body, status_code=exc.status, headers=headers)
 
 
+def _internal_error() -> ChaliceResponse:
+    return ChaliceResponse(
+        body={"error": {"code": "internal_error", "message": "an unexpected error occurred", "details": []}},
+        status_code=500,
+        headers=JSON_HEADERS,
+    )
+
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def api_route(bp: Blueprint, path: str, *, methods: list[str], public: bool = False) -> Callable[[V], V]:
+    """Register a view on ``bp``: behind the Cognito authorizer unless ``public``, with domain errors
+    mapped to their HTTP response (Chalice handles view exceptions before any middleware sees them)."""
+
+    def register(fn: V) -> V:
+        @functools.wraps(fn)
+        def view(**kwargs: Any) -> Any:
+            try:
+                return fn(**kwargs)
+            except DomainError as exc:
+                return error_response(exc)
+            except Exception:  # a fault never leaks a stack trace
+                logger.exception("unhandled error")
+                return _internal_error()
+
+        bp.route(path, methods=methods, authorizer=None if public else cognito_id_token)(view)
+        return fn
+
+    return register
+
+
 def http_middleware(event: Request, get_response: Callable[[Request], Any]) -> Any:
     """Authentication outcome, error mapping and one structured log line per request (no bodies: PII)."""
     started = time.perf_counter()
@@ -114,11 +148,7 @@ def http_middleware(event: Request, get_response: Callable[[Request], Any]) -> A
         response = error_response(exc)
     except Exception:  # a fault never leaks a stack trace
         logger.exception("unhandled error")
-        response = ChaliceResponse(
-            body={"error": {"code": "internal_error", "message": "an unexpected error occurred", "details": []}},
-            status_code=500,
-            headers=JSON_HEADERS,
-        )
+        response = _internal_error()
     logger.info(
         "request",
         extra={

@@ -9,8 +9,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint, CloudWatchEvent, SQSEvent
 from pydantic import Field, TypeAdapter
 
-from functions.auth import cognito_id_token
-from functions.http import logger, ok, parse_body, parse_query, principal
+from functions.http import api_route, logger, ok, parse_body, parse_query, principal
 from shared.errors import NotFound
 from shared.models.common import Limit, Page, Request
 from shared.models.imports import (
@@ -41,7 +40,7 @@ def import_view(job: ImportJob, upload: UploadForm | None = None) -> ImportView:
     return ImportView(**job.model_dump(), upload=upload)
 
 
-@bp.route("/imports", methods=["POST"], authorizer=cognito_id_token)
+@api_route(bp, "/imports", methods=["POST"])
 def create_import() -> Any:
     request = bp.current_request
     who = principal(request)
@@ -61,14 +60,14 @@ def _require_import(import_id: str) -> ImportJob:
     return job
 
 
-@bp.route("/imports/{import_id}", methods=["GET"], authorizer=cognito_id_token)
+@api_route(bp, "/imports/{import_id}", methods=["GET"])
 def get_import(import_id: str) -> Any:
     who = principal(bp.current_request)
     authorize(who, Action.import_read)
     return ok(import_view(_require_import(import_id)))
 
 
-@bp.route("/imports/{import_id}/rows", methods=["GET"], authorizer=cognito_id_token)
+@api_route(bp, "/imports/{import_id}/rows", methods=["GET"])
 def list_import_rows(import_id: str) -> Any:
     request = bp.current_request
     who = principal(request)
@@ -84,7 +83,7 @@ def object_created(event: CloudWatchEvent) -> dict[str, Any]:
     detail = event.detail or {}
     bucket = (detail.get("bucket") or {}).get("name", "")
     obj = detail.get("object") or {}
-    queued = Imports.default().object_created(bucket, obj.get("key", ""), obj.get("eTag", ""))
+    queued = Imports.default().object_created(bucket, obj.get("key", ""), obj.get("etag") or obj.get("eTag") or "")
     logger.info("object created", extra={"bucket": bucket, "import_queued": queued})
     return {"queued": queued}
 

@@ -7,8 +7,7 @@ from typing import Any
 from chalice.app import Blueprint
 from pydantic import Field
 
-from functions.auth import cognito_id_token
-from functions.http import ok, parse_body, parse_query, principal, source_ip
+from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
 from functions.idempotency import idempotent
 from shared.errors import Forbidden
 from shared.models.common import Limit, Page, Request, iso, new_id, utcnow
@@ -25,7 +24,7 @@ class RequisitionQuery(Request):
     next_token: str | None = None
 
 
-@bp.route("/requisitions", methods=["POST"], authorizer=cognito_id_token)
+@api_route(bp, "/requisitions", methods=["POST"])
 def create_requisition() -> Any:
     request = bp.current_request
     who = principal(request)
@@ -47,7 +46,7 @@ def create_requisition() -> Any:
     return ok(idempotent(request, who, "requisitions.create", data, create), status=201)
 
 
-@bp.route("/requisitions/{requisition_id}", methods=["GET"], authorizer=cognito_id_token)
+@api_route(bp, "/requisitions/{requisition_id}", methods=["GET"])
 def get_requisition(requisition_id: str) -> Any:
     who = principal(bp.current_request)
     authorize(who, Action.requisition_read)
@@ -56,7 +55,7 @@ def get_requisition(requisition_id: str) -> Any:
     return ok(RequisitionView.model_validate(req.model_dump()))
 
 
-@bp.route("/requisitions", methods=["GET"], authorizer=cognito_id_token)
+@api_route(bp, "/requisitions", methods=["GET"])
 def list_requisitions() -> Any:
     request = bp.current_request
     who = principal(request)

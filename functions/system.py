@@ -6,9 +6,11 @@ from typing import Any
 
 from chalice.app import Blueprint
 
+from functions.http import api_route
+
 bp = Blueprint(__name__)
 
 
-@bp.route("/health", methods=["GET"])
+@api_route(bp, "/health", methods=["GET"], public=True)
 def health() -> Any:
     return {"status": "ok"}

@@ -28,6 +28,8 @@ class Settings(BaseModel):
     user_pool_client_id: str = ""
     cognito_issuer: str = ""
     cognito_jwks_url: str = ""
+    # Inline JWKS JSON, for functions in a VPC without a route to Cognito (keys rotate rarely).
+    cognito_jwks: str = ""
     max_body_bytes: int = 1_048_576
     upload_max_bytes: int = 50 * 1_048_576
     presign_expiry_seconds: int = 300

@@ -41,8 +41,25 @@ def _jwks_client(url: str) -> jwt.PyJWKClient:
     return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
 
 
+@lru_cache(maxsize=4)
+def _inline_jwks(document: str) -> jwt.PyJWKSet:
+    return jwt.PyJWKSet.from_json(document)
+
+
+def _signing_key(token: str) -> jwt.PyJWK:
+    settings = get_settings()
+    if not settings.cognito_jwks:
+        return _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token)
+    kid = jwt.get_unverified_header(token).get("kid")
+    for key in _inline_jwks(settings.cognito_jwks).keys:
+        if key.key_id == kid:
+            return key
+    raise jwt.PyJWKClientError(f"no key with kid {kid!r}")
+
+
 def reset_jwks_cache() -> None:
     _jwks_client.cache_clear()
+    _inline_jwks.cache_clear()
 
 
 def verify_id_token(authorization: str) -> Principal:
@@ -53,7 +70,7 @@ def verify_id_token(authorization: str) -> Principal:
         raise Unauthenticated("Authorization header must be 'Bearer <Cognito ID token>'")
     token = token.strip()
     try:
-        signing_key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token)
+        signing_key = _signing_key(token)
         claims: dict[str, Any] = jwt.decode(
             token,
             signing_key.key,

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from tests.support.stack import Stack, moto_stack
+
+
+@pytest.fixture
+def stack() -> Iterator[Stack]:
+    with moto_stack() as s:
+        yield s
+
+
+@pytest.fixture
+def client(stack: Stack) -> Iterator[Client]:
+    from app import app
+
+    with Client(app, project_dir=str(__import__("pathlib").Path(__file__).resolve().parents[2])) as c:
+        yield c
+
+
+class Api:
+    """JSON calls through the Chalice test client, authenticated as a demo role."""
+
+    def __init__(self, client: Client, stack: Stack) -> None:
+        self.client = client
+        self.stack = stack
+
+    def call(self, method: str, path: str, role: str | None = "hr", body: Any = None,
+             headers: dict[str, str] | None = None, raw: bytes | None = None) -> Any:
+        import json
+
+        h = {"Content-Type": "application/json"}
+        if role:
+            h.update(self.stack.auth(role))
+        h.update(headers or {})
+        payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        response = self.client.http.request(method, path, headers=h, body=payload)
+        response.data = json.loads(response.body) if response.body else None
+        return response
+
+
+@pytest.fixture
+def api(client: Client, stack: Stack) -> Api:
+    return Api(client, stack)

@@ -19,7 +19,7 @@ from shared.models.application import (
     ApplicationView,
     ScreeningDecisions,
 )
-from shared.models.common import Limit, Page, Request
+from shared.models.common import Limit, Page, Request, new_id
 from shared.security.policy import Action, authorize
 from shared.services.applications import Applications
 from shared.store.repository import Repository
@@ -65,7 +65,7 @@ def create_application(requisition_id: str) -> Any:
     req = repo.require_requisition(requisition_id)
 
     def create() -> dict[str, Any]:
-        outcome = Applications(repo).create(req, data, who.username, source=f"api:{who.username}")
+        outcome = Applications(repo).create(req, data, who.username, source=f"api:{new_id()}")
         if outcome.status == "duplicate":
             raise Conflict(
                 "this person already applied to the requisition",

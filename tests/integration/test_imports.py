@@ -1,0 +1,232 @@
+"""Bulk import: presigned upload, S3 object event, SQS worker; per-row results; never a duplicate."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+
+from tests.integration.conftest import Api
+from tests.integration.test_requisitions import make
+from tests.support.events import drain, s3_object_created, sqs_event
+from tests.support.ids import person
+from tests.support.stack import REGION
+
+HEADER_ZH = ["姓名", "邮箱", "手机号", "身份证号", "学历", "简历内容", "序号"]
+FIELDS = ["name", "email", "phone", "national_id", "education", "resume_text"]
+
+
+def rows_for(people: list[dict[str, str]]) -> list[list[str]]:
+    return [[p[f] for f in FIELDS] + [str(i)] for i, p in enumerate(people)]
+
+
+def xlsx_bytes(rows: list[list[Any]], header: list[str] = HEADER_ZH) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(rows: list[list[str]], encoding: str = "utf-8", header: list[str] = HEADER_ZH) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+class Importer:
+    def __init__(self, api: Api, client: Client) -> None:
+        self.api = api
+        self.client = client
+        self.env = api.stack.env
+        self.s3 = boto3.client("s3", region_name=REGION)
+
+    def start(self, req_id: str, filename: str) -> dict[str, Any]:
+        response = self.api.call("POST", "/imports", body={"requisition_id": req_id, "filename": filename})
+        assert response.status_code == 201, response.data
+        return dict(response.data)
+
+    def upload(self, job: dict[str, Any], data: bytes, deliver_event: bool = True) -> dict[str, Any]:
+        key = job["upload"]["fields"]["key"]
+        etag = self.s3.put_object(Bucket=self.env["BUCKET_NAME"], Key=key, Body=data)["ETag"]
+        event = s3_object_created(self.env["BUCKET_NAME"], key, etag, len(data))
+        if deliver_event:
+            self.deliver(event)
+        return event
+
+    def deliver(self, event: dict[str, Any]) -> None:
+        self.client.lambda_.invoke("object_created", event)
+        self.drain()
+
+    def drain(self) -> None:
+        drain(lambda e: self.client.lambda_.invoke("import_worker", e).payload, self.env["IMPORT_QUEUE_URL"])
+
+    def status(self, import_id: str) -> dict[str, Any]:
+        return dict(self.api.call("GET", f"/imports/{import_id}").data)
+
+    def rows(self, import_id: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        token = ""
+        while True:
+            page = self.api.call("GET", f"/imports/{import_id}/rows?limit=50" + (f"&next_token={token}" if token else "")).data
+            items += page["items"]
+            token = page["next_token"]
+            if not token:
+                return items
+
+
+@pytest.fixture
+def importer(api: Api, client: Client) -> Importer:
+    return Importer(api, client)
+
+
+@pytest.fixture
+def req_id(api: Api) -> str:
+    return str(make(api).data["id"])
+
+
+def test_presigned_upload_policy_limits_type_size_encryption_and_time(importer: Importer, req_id: str) -> None:
+    # When HR starts an import
+    job = importer.start(req_id, "applicants.xlsx")
+    fields = job["upload"]["fields"]
+    # Then the upload is SigV4-signed and its policy pins type, size, KMS encryption and a short expiry
+    assert fields["x-amz-algorithm"] == "AWS4-HMAC-SHA256"
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    conditions = policy["conditions"]
+    assert ["content-length-range", 1, job["upload"]["max_bytes"]] in conditions
+    assert {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} in conditions
+    assert {"x-amz-server-side-encryption": "aws:kms"} in conditions
+    assert {"x-amz-server-side-encryption-aws-kms-key-id": importer.env["KMS_KEY_ID"]} in conditions
+    assert {"key": fields["key"]} in conditions or {"key": fields["key"]} in [c for c in conditions if isinstance(c, dict)]
+    expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+    assert 0 < (expires - datetime.now(UTC)).total_seconds() <= 300
+    assert job["state"] == "awaiting_upload"
+
+
+def test_xlsx_import_reports_every_row(importer: Importer, req_id: str) -> None:
+    # Given a workbook: 3 good rows, a bad national ID, a duplicate of row 1, a blank line, an extra column
+    people = [person(1), person(2), person(3, resume="应届毕业生")]
+    bad = dict(person(4), national_id="110105194912310021")
+    rows = [*rows_for(people), rows_for([bad])[0], rows_for([people[0]])[0], [None] * 7]
+    job = importer.start(req_id, "applicants.xlsx")
+    # When it is uploaded and the pipeline runs
+    importer.upload(job, xlsx_bytes(rows))
+    # Then every row is accounted for
+    status = importer.status(job["id"])
+    assert status["state"] == "completed"
+    assert (status["total_rows"], status["accepted"], status["rejected"], status["duplicate"]) == (5, 3, 1, 1)
+    results = {r["row"]: r for r in importer.rows(job["id"])}
+    assert sorted(results) == [1, 2, 3, 4, 5]
+    assert results[4]["outcome"] == "rejected" and "national_id: check digit" in results[4]["reason"]
+    assert results[5]["outcome"] == "duplicate" and results[5]["application_id"] == results[1]["application_id"]
+    # And the applications are screened (2 pass, 1 proposed for rejection)
+    apps = importer.api.call("GET", f"/requisitions/{req_id}/applications").data["items"]
+    assert sorted(a["stage"] for a in apps) == ["applied", "screened", "screened"]
+
+
+def test_gbk_csv_with_chinese_headers_imports(importer: Importer, req_id: str) -> None:
+    # Given a CSV saved by Excel on Chinese Windows (GBK)
+    job = importer.start(req_id, "applicants.csv")
+    importer.upload(job, csv_bytes(rows_for([person(11), person(12)]), encoding="gbk"))
+    # Then names survive intact
+    status = importer.status(job["id"])
+    assert (status["state"], status["accepted"]) == ("completed", 2)
+    names = {a["name"] for a in importer.api.call("GET", f"/requisitions/{req_id}/applications").data["items"]}
+    assert names == {"张0011", "张0012"}
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "reason"),
+    [
+        ("applicants.csv", b"\xff\xfe\x00garbage\x81\x30", "neither UTF-8 nor GBK"),
+        ("applicants.xlsx", b"PK\x03\x04 this is not a workbook", "not a readable .xlsx"),
+        ("applicants.csv", "姓名,邮箱\n张三,a@b.cn\n".encode(), "missing required columns: phone, national_id"),
+        ("applicants.csv", b"", "empty"),
+    ],
+)
+def test_unreadable_file_fails_the_import_with_a_reason(importer: Importer, req_id: str, filename: str,
+                                                         data: bytes, reason: str) -> None:
+    job = importer.start(req_id, filename)
+    importer.upload(job, data)
+    status = importer.status(job["id"])
+    assert status["state"] == "failed"
+    assert reason in status["failure"]
+    assert importer.api.call("GET", f"/requisitions/{req_id}/applications").data["items"] == []
+
+
+def test_redelivered_event_and_chunks_never_duplicate(importer: Importer, req_id: str) -> None:
+    # Given a completed import
+    job = importer.start(req_id, "applicants.csv")
+    event = importer.upload(job, csv_bytes(rows_for([person(n) for n in range(21, 26)])))
+    before = importer.status(job["id"])
+    # When the S3 event is delivered again (EventBridge is at-least-once)
+    importer.deliver(event)
+    # Then counts and applications are unchanged
+    after = importer.status(job["id"])
+    assert (after["accepted"], after["processed_rows"], after["duplicate"]) == (5, 5, 0) == (
+        before["accepted"], before["processed_rows"], before["duplicate"])
+    assert len(importer.api.call("GET", f"/requisitions/{req_id}/applications").data["items"]) == 5
+
+
+def test_reuploaded_file_as_a_new_import_reports_duplicates(importer: Importer, req_id: str) -> None:
+    data = csv_bytes(rows_for([person(31), person(32)]))
+    first = importer.start(req_id, "applicants.csv")
+    importer.upload(first, data)
+    second = importer.start(req_id, "applicants.csv")
+    importer.upload(second, data)
+    status = importer.status(second["id"])
+    assert (status["accepted"], status["duplicate"]) == (0, 2)
+    assert len(importer.api.call("GET", f"/requisitions/{req_id}/applications").data["items"]) == 2
+
+
+def test_another_file_on_a_claimed_import_is_ignored(importer: Importer, req_id: str) -> None:
+    job = importer.start(req_id, "applicants.csv")
+    importer.upload(job, csv_bytes(rows_for([person(41)])))
+    importer.upload(job, csv_bytes(rows_for([person(42), person(43)])))
+    status = importer.status(job["id"])
+    assert (status["total_rows"], status["accepted"]) == (1, 1)
+
+
+def test_a_poison_message_fails_alone(importer: Importer, client: Client, req_id: str) -> None:
+    # Given a batch with one undecodable message and one real parse job
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = importer.env["IMPORT_QUEUE_URL"]
+    job = importer.start(req_id, "applicants.csv")
+    importer.upload(job, csv_bytes(rows_for([person(51)])), deliver_event=False)
+    key = job["upload"]["fields"]["key"]
+    head = boto3.client("s3", region_name=REGION).head_object(Bucket=importer.env["BUCKET_NAME"], Key=key)
+    good = {"kind": "parse", "import_id": job["id"], "bucket": importer.env["BUCKET_NAME"], "key": key,
+            "etag": head["ETag"].strip('"')}
+    sqs.send_message(QueueUrl=queue, MessageBody="{not json")
+    sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(good))
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # When the worker gets the batch
+    payload = client.lambda_.invoke("import_worker", sqs_event(messages, arn)).payload
+    # Then only the poison message is reported failed
+    poison = next(m["MessageId"] for m in messages if m["Body"] == "{not json")
+    assert payload["batchItemFailures"] == [{"itemIdentifier": poison}]
+
+
+def test_only_hr_imports(importer: Importer, req_id: str) -> None:
+    body = {"requisition_id": req_id, "filename": "a.xlsx"}
+    for role in ("manager", "interviewer", "it"):
+        assert importer.api.call("POST", "/imports", role=role, body=body).status_code == 403
+    bad = importer.api.call("POST", "/imports", body={"requisition_id": req_id, "filename": "a.exe"})
+    assert bad.status_code == 400 and bad.data["error"]["details"][0]["field"] == "filename"
+    assert importer.api.call("POST", "/imports", body={"requisition_id": "nope", "filename": "a.csv"}).status_code == 404
+    assert importer.api.call("GET", "/imports/nope").status_code == 404

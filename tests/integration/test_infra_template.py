@@ -1,0 +1,229 @@
+"""infra/template.json: plain CloudFormation that moto creates in-process, Outputs as settings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from infra.outputs import (
+    OUTPUT_TO_ENV,
+    TEMPLATE_PATH,
+    env_expressions,
+    env_from_outputs,
+    load_template,
+    output_to_env,
+    stack_outputs,
+)
+from shared.settings import Settings
+
+REGION = "us-east-1"
+# Settings that name a deployed resource; each must come from a stack Output.
+RESOURCE_SETTINGS = {
+    "table_name",
+    "idempotency_table_name",
+    "bucket_name",
+    "import_queue_url",
+    "kms_key_id",
+    "pii_hash_key_param",
+    "user_pool_id",
+    "user_pool_client_id",
+}
+
+
+@pytest.fixture
+def template() -> dict[str, Any]:
+    return load_template()
+
+
+@pytest.fixture
+def created(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
+    """The stack as moto's CloudFormation creates it: (describe_stacks entry, Outputs)."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws(), warnings.catch_warnings():
+        # moto warns about resource types it skips (AWS::S3::BucketPolicy); the test looks at the result.
+        warnings.simplefilter("ignore", UserWarning)
+        cfn = boto3.client("cloudformation", region_name=REGION)
+        cfn.create_stack(
+            StackName="talent-test",
+            TemplateBody=TEMPLATE_PATH.read_text(encoding="utf-8"),
+            Parameters=[
+                {"ParameterKey": "UserPoolId", "ParameterValue": "us-east-1_TestPool"},
+                {"ParameterKey": "UserPoolClientId", "ParameterValue": "test-client-id"},
+            ],
+        )
+        stack = cfn.describe_stacks(StackName="talent-test")["Stacks"][0]
+        yield stack, stack_outputs(stack)
+
+
+def _resource_types(template: dict[str, Any]) -> set[str]:
+    return {resource["Type"] for resource in template["Resources"].values()}
+
+
+def test_moto_creates_the_stack_and_resolves_every_output(
+    template: dict[str, Any], created: tuple[dict[str, Any], dict[str, str]]
+) -> None:
+    # Given the template created by moto's CloudFormation with the Cognito ids as parameters
+    stack, outputs = created
+
+    # Then creation completed and every declared Output has a concrete value
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    assert set(outputs) == set(template["Outputs"])
+    for name, value in outputs.items():
+        assert value, f"Output {name} is empty"
+        assert "{" not in value and "Fn::" not in value, f"Output {name} is unresolved: {value}"
+    assert outputs["UserPoolId"] == "us-east-1_TestPool"
+    assert outputs["UserPoolClientId"] == "test-client-id"
+    assert outputs["PiiHashKeyParam"] == "/talent/pii-hash-key"
+    assert outputs["KmsKeyId"].startswith("arn:aws:kms:")
+    assert outputs["ImportQueueArn"].startswith("arn:aws:sqs:")
+
+
+def test_outputs_name_the_resources_moto_created(created: tuple[dict[str, Any], dict[str, str]]) -> None:
+    # Given the created stack's Outputs
+    _, outputs = created
+
+    # When the resources are looked up by the names the Outputs give
+    table = boto3.client("dynamodb", region_name=REGION).describe_table(TableName=outputs["TableName"])["Table"]
+    idem = boto3.client("dynamodb", region_name=REGION).describe_table(TableName=outputs["IdempotencyTableName"])
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.get_queue_attributes(QueueUrl=outputs["ImportQueueUrl"], AttributeNames=["All"])["Attributes"]
+    dlq = sqs.get_queue_attributes(QueueUrl=outputs["ImportDeadLetterQueueUrl"], AttributeNames=["All"])[
+        "Attributes"
+    ]
+    encryption = boto3.client("s3", region_name=REGION).get_bucket_encryption(Bucket=outputs["BucketName"])
+    parameter = boto3.client("ssm", region_name=REGION).get_parameter(Name=outputs["PiiHashKeyParam"])
+
+    # Then they exist with the shape the code relies on
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert {(k["AttributeName"], k["KeyType"]) for k in table["KeySchema"]} == {("pk", "HASH"), ("sk", "RANGE")}
+    assert sorted(index["IndexName"] for index in table["GlobalSecondaryIndexes"]) == ["gsi1", "gsi2"]
+    assert idem["Table"]["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert queue["QueueArn"] == outputs["ImportQueueArn"]
+    assert json.loads(queue["RedrivePolicy"]) == {"deadLetterTargetArn": dlq["QueueArn"], "maxReceiveCount": 5}
+    assert queue["KmsMasterKeyId"] == outputs["KmsKeyId"] == dlq["KmsMasterKeyId"]
+    assert dlq["MessageRetentionPeriod"] == str(14 * 24 * 3600)
+    rule = encryption["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]
+    assert rule == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": outputs["KmsKeyId"]}
+    assert parameter["Parameter"]["Value"] == "set-at-deployment"
+
+
+def test_outputs_become_the_settings_environment(created: tuple[dict[str, Any], dict[str, str]]) -> None:
+    # Given the resolved Outputs
+    _, outputs = created
+
+    # When they are turned into environment variables and read as Settings
+    env = env_from_outputs(outputs)
+    fields = {name.lower(): value for name, value in env.items() if name.lower() in Settings.model_fields}
+    settings = Settings.model_validate(fields)
+
+    # Then every resource setting is covered, with the Output's value
+    assert {name.lower() for name in env} >= RESOURCE_SETTINGS
+    assert settings.table_name == outputs["TableName"]
+    assert settings.import_queue_url == outputs["ImportQueueUrl"]
+    assert settings.kms_key_id == outputs["KmsKeyId"]
+    assert settings.user_pool_client_id == outputs["UserPoolClientId"]
+
+
+@pytest.mark.parametrize(
+    ("output", "env"),
+    [
+        ("TableName", "TABLE_NAME"),
+        ("ImportDeadLetterQueueUrl", "IMPORT_DEAD_LETTER_QUEUE_URL"),
+        ("KmsKeyId", "KMS_KEY_ID"),
+        ("S3Bucket", "S3_BUCKET"),
+        ("KMSKeyArn", "KMS_KEY_ARN"),
+    ],
+)
+def test_output_names_convert_to_upper_snake(output: str, env: str) -> None:
+    # Given a CamelCase Output name / When converted / Then it is the UPPER_SNAKE variable
+    assert output_to_env(output) == env
+
+
+def test_conversion_rejects_collisions_and_non_names() -> None:
+    # Given two Outputs that would give the same variable, and a name that is not an Output name
+    # When converted / Then both are refused rather than silently overwritten
+    with pytest.raises(ValueError, match="TABLE_NAME"):
+        env_from_outputs({"TableName": "a", "TABLEName": "b"})
+    with pytest.raises(ValueError):
+        output_to_env("table-name")
+
+
+def test_output_mapping_and_lambda_expressions_come_from_the_template(template: dict[str, Any]) -> None:
+    # Given the template / When the mapping and the Lambda environment expressions are computed
+    expressions = env_expressions(template)
+
+    # Then both cover every Output, and expressions are the Outputs' own values
+    assert set(OUTPUT_TO_ENV) == set(template["Outputs"])
+    assert set(expressions) == set(OUTPUT_TO_ENV.values())
+    assert expressions["TABLE_NAME"] == {"Ref": "TalentTable"}
+    assert expressions["KMS_KEY_ID"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
+
+
+def test_template_is_plain_cloudformation_without_cognito(template: dict[str, Any]) -> None:
+    # Given the template
+    types = _resource_types(template)
+
+    # Then it needs no SAM transform and creates no Cognito resources (the bank's pool is a parameter)
+    assert "Transform" not in template
+    assert not [t for t in types if t.startswith("AWS::Serverless::")]
+    assert not [t for t in types if t.startswith("AWS::Cognito::")]
+    assert "Globals" not in template
+    assert {"UserPoolId", "UserPoolClientId"} <= set(template["Parameters"])
+
+
+def test_template_security_properties(template: dict[str, Any]) -> None:
+    # Given the template's resources
+    resources = template["Resources"]
+    key_arn = {"Fn::GetAtt": ["DataKey", "Arn"]}
+
+    # Then the key rotates and its policy delegates to the account
+    key = resources["DataKey"]["Properties"]
+    assert key["EnableKeyRotation"] is True
+    assert key["KeyPolicy"]["Statement"][0]["Principal"]["AWS"]["Fn::Sub"].endswith(":root")
+    # and both tables use it, with point-in-time recovery and TTL
+    for name, ttl in (("TalentTable", "expires_at"), ("IdempotencyTable", "expiration")):
+        table = resources[name]["Properties"]
+        assert table["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_arn}
+        assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert table["TimeToLiveSpecification"] == {"AttributeName": ttl, "Enabled": True}
+    # and the bucket is private, versioned, KMS-encrypted, TLS-only, and emits EventBridge events
+    bucket = resources["DocumentBucket"]["Properties"]
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert len(bucket["PublicAccessBlockConfiguration"]) == 4
+    sse = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert sse["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}
+    assert sse["BucketKeyEnabled"] is True
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["NotificationConfiguration"]["EventBridgeConfiguration"]["EventBridgeEnabled"] is True
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    deny = resources["DocumentBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    # and both queues use the key
+    for name in ("ImportQueue", "ImportDeadLetterQueue"):
+        assert resources[name]["Properties"]["KmsMasterKeyId"] == key_arn
+
+
+def test_cfn_lint_finds_no_errors_in_the_template() -> None:
+    # Given the template / When cfn-lint checks it
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(cfn_lint), str(TEMPLATE_PATH)], capture_output=True, text=True, check=False)
+
+    # Then it reports no errors (exit code bit 2); warnings (4) and informational (8) are allowed
+    assert result.returncode & 2 == 0, result.stdout + result.stderr
+    assert result.returncode & 1 == 0, result.stdout + result.stderr

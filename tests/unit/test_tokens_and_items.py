@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+
+from shared.errors import ValidationFailed
+from shared.security.tokens import Principal, principal_from_context, principal_to_context
+from shared.store.items import decode_token, deserialize, encode_token, serialize
+
+
+def test_principal_round_trips_through_authorizer_context() -> None:
+    p = Principal(sub="1", username="m", roles=frozenset({"manager", "hr"}), department="零售金融部")
+    context = principal_to_context(p)
+    assert all(isinstance(v, str) for v in context.values())
+    assert principal_from_context(context) == p
+
+
+def test_items_keep_numbers_exact() -> None:
+    item = {"a": 0.3, "b": 5, "c": {"d": [1.5, "x"]}, "none": None}
+    assert deserialize(serialize(item)) == {"a": 0.3, "b": 5, "c": {"d": [1.5, "x"]}}
+
+
+def test_page_tokens_round_trip_and_reject_forgeries() -> None:
+    key = serialize({"pk": "A", "sk": "B"})
+    assert decode_token(encode_token(key), {"pk", "sk"}) == key
+    assert encode_token(None) is None
+    for bad in ("!!!", "e30", encode_token(serialize({"pk": "A", "other": "x"}))):
+        with pytest.raises(ValidationFailed):
+            decode_token(bad, {"pk", "sk"})

@@ -22,7 +22,7 @@ from shared.models.application import (
 from shared.models.common import Limit, Page, Request, new_id
 from shared.security.policy import Action, authorize
 from shared.services.applications import Applications
-from shared.store.repository import Repository
+from shared.store.repository import INTAKE_CACHE_SECONDS, Repository
 
 bp = Blueprint(__name__)
 
@@ -62,7 +62,7 @@ def create_application(requisition_id: str) -> Any:
     authorize(who, Action.application_create)
     data = parse_body(request, ApplicationCreate)
     repo = Repository()
-    req = repo.require_requisition(requisition_id)
+    req = repo.require_requisition(requisition_id, max_age=INTAKE_CACHE_SECONDS)
 
     def create() -> dict[str, Any]:
         outcome = Applications(repo).create(req, data, who.username, source=f"api:{new_id()}")
@@ -71,7 +71,8 @@ def create_application(requisition_id: str) -> Any:
                 "this person already applied to the requisition",
                 [{"field": "national_id", "existing_application_id": outcome.application_id}],
             )
-        return view(repo.require_application(outcome.application_id)).model_dump(mode="json")
+        stored = outcome.application or repo.require_application(outcome.application_id)
+        return view(stored).model_dump(mode="json")
 
     return ok(idempotent(request, who, f"applications.create.{requisition_id}", data, create), status=201)
 

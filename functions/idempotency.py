@@ -68,11 +68,14 @@ def idempotent(
     def run(record: dict[str, Any]) -> dict[str, Any]:
         return create()
 
+    config = _config()
+    if request.lambda_context is not None:
+        config.register_lambda_context(request.lambda_context)  # in-progress records expire with the invocation
     wrapped = idempotent_function(
         run,
         data_keyword_argument="record",
         persistence_store=_persistence(),
-        config=_config(),
+        config=config,
         key_prefix=f"talent.{operation}",
     )
     record = {"key": key, "principal": who.sub, "operation": operation, "body": body.model_dump(mode="json")}

@@ -78,7 +78,14 @@ def list_import_rows(import_id: str) -> Any:
     return ok(Page[RowResult](items=[RowResult.model_validate(i) for i in page.items], next_token=page.next_token))
 
 
-@bp.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]}, name="object_created")
+UPLOAD_EVENTS = {
+    "source": ["aws.s3"],
+    "detail-type": ["Object Created"],
+    "detail": {"object": {"key": [{"prefix": "imports/"}]}},
+}
+
+
+@bp.on_cw_event(UPLOAD_EVENTS, name="object_created")
 def object_created(event: CloudWatchEvent) -> dict[str, Any]:
     detail = event.detail or {}
     bucket = (detail.get("bucket") or {}).get("name", "")

@@ -28,7 +28,7 @@ from shared.services.applications import Applications
 from shared.settings import get_settings
 from shared.store import objects, queue
 from shared.store.objects import PresignedPost
-from shared.store.repository import Repository
+from shared.store.repository import INTAKE_CACHE_SECONDS, Repository
 
 CONTENT_TYPES = {
     ".csv": "text/csv",
@@ -128,7 +128,7 @@ class Imports:
         job = self.repo.get_import(msg.import_id)
         if job is None:
             raise NotFound(f"import {msg.import_id} does not exist")
-        req = self.repo.require_requisition(job.requisition_id)
+        req = self.repo.require_requisition(job.requisition_id, max_age=INTAKE_CACHE_SECONDS)
         results = [self._row(req, job, number, record) for number, record in msg.rows]
         self.repo.record_chunk(job.id, msg.chunk, results)
         return results

@@ -41,6 +41,9 @@ INDEX_KEYS = {
     "gsi2": {"pk", "sk", "gsi2pk", "gsi2sk"},
     None: {"pk", "sk"},
 }
+REQUISITION_CACHE_SIZE = 256
+INTAKE_CACHE_SECONDS = 60.0
+_REQUISITIONS: dict[str, tuple[float, Requisition]] = {}
 THROTTLING = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 
 
@@ -71,6 +74,7 @@ class AuditEntry:
 class CreateOutcome:
     status: Literal["created", "duplicate", "replayed"]
     application_id: str
+    application: Application | None = None  # what was stored, when it was ``created``
 
 
 @dataclass(frozen=True)
@@ -199,10 +203,20 @@ class Repository:
         item = self._get(f"REQ#{requisition_id}", "META")
         return Requisition.model_validate(item) if item else None
 
-    def require_requisition(self, requisition_id: str) -> Requisition:
+    def require_requisition(self, requisition_id: str, max_age: float = 0) -> Requisition:
+        """The requisition, or ``NotFound``. With ``max_age`` a copy read at most that many seconds ago
+        in this container may be used: intake of a hiring event reads the same requisition for every
+        applicant, and its screening settings do not change mid-event."""
+        now = time.monotonic()
+        cached = _REQUISITIONS.get(requisition_id)
+        if max_age and cached and now - cached[0] <= max_age:
+            return cached[1]
         req = self.get_requisition(requisition_id)
         if req is None:
             raise NotFound(f"requisition {requisition_id} does not exist")
+        if len(_REQUISITIONS) >= REQUISITION_CACHE_SIZE:
+            _REQUISITIONS.pop(next(iter(_REQUISITIONS)))
+        _REQUISITIONS[requisition_id] = (now, req)
         return req
 
     def list_requisitions(self, department: str | None, limit: int, token: str | None) -> Page:
@@ -259,7 +273,7 @@ class Repository:
                 )
                 return CreateOutcome(status, str(existing.get("application_id", "")))
             raise (_unavailable(exc) or exc) from exc
-        return CreateOutcome("created", app.id)
+        return CreateOutcome("created", app.id, app)
 
     def get_application(self, application_id: str) -> Application | None:
         item = self._get(f"APP#{application_id}", "META")

@@ -30,8 +30,15 @@ class Api:
         self.client = client
         self.stack = stack
 
-    def call(self, method: str, path: str, role: str | None = "hr", body: Any = None,
-             headers: dict[str, str] | None = None, raw: bytes | None = None) -> Any:
+    def call(
+        self,
+        method: str,
+        path: str,
+        role: str | None = "hr",
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> Any:
         import json
 
         h = {"Content-Type": "application/json"}
@@ -40,7 +47,7 @@ class Api:
         h.update(headers or {})
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         response = self.client.http.request(method, path, headers=h, body=payload)
-        response.data = json.loads(response.body) if response.body else None
+        response.data = json.loads(response.body) if response.body else None  # type: ignore[attr-defined]
         return response
 
 

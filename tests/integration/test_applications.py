@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from tests.integration.conftest import Api
 from tests.integration.test_requisitions import make
 from tests.support.ids import person
 
-APPLICATION: dict[str, Any] = json.load(open("events/application.json", encoding="utf-8"))
+APPLICATION: dict[str, Any] = json.loads(Path("events/application.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -80,7 +81,9 @@ def test_same_person_twice_is_409_with_the_existing_id(api: Api, req_id: str) ->
         ({"name": 42}, "name"),
     ],
 )
-def test_invalid_application_is_400_naming_the_field(api: Api, req_id: str, changes: dict[str, Any], field: str) -> None:
+def test_invalid_application_is_400_naming_the_field(
+    api: Api, req_id: str, changes: dict[str, Any], field: str
+) -> None:
     response = apply(api, req_id, dict(APPLICATION, **changes))
     assert response.status_code == 400
     assert [d["field"] for d in response.data["error"]["details"]] == [field]
@@ -97,6 +100,7 @@ def test_listing_by_stage_paginates_and_managers_are_scoped(api: Api, req_id: st
         apply(api, req_id, person(n))
     for n in range(3, 5):
         apply(api, req_id, person(n, resume="应届毕业生"))
+
     # When HR lists by stage with a small page
     def all_pages(path: str, role: str = "hr") -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -139,7 +143,11 @@ def test_screening_decisions_are_per_item_audited_and_human(api: Api, req_id: st
     # Then each item reports its own result
     assert response.status_code == 200
     outcomes = {r["application_id"]: (r["outcome"], r["stage"]) for r in response.data["results"]}
-    assert outcomes == {failing: ("applied", "rejected"), passing: ("applied", "screened"), "missing": ("not_found", None)}
+    assert outcomes == {
+        failing: ("applied", "rejected"),
+        passing: ("applied", "screened"),
+        "missing": ("not_found", None),
+    }
     rejected = api.call("GET", f"/applications/{failing}").data
     assert rejected["stage"] == "rejected"
     assert rejected["screening"]["decided_by"] == "hr.demo"
@@ -152,7 +160,10 @@ def test_screening_decisions_are_per_item_audited_and_human(api: Api, req_id: st
     ).data["results"][0]
     assert again["outcome"] == "conflict" and again["stage"] == "rejected"
     # And managers cannot decide
-    assert api.call("POST", f"/requisitions/{req_id}/screening/decisions", role="manager", body=decisions).status_code == 403
+    assert (
+        api.call("POST", f"/requisitions/{req_id}/screening/decisions", role="manager", body=decisions).status_code
+        == 403
+    )
 
 
 def test_concurrent_update_loses_with_conflict(api: Api, req_id: str) -> None:

@@ -82,7 +82,9 @@ class Importer:
         items: list[dict[str, Any]] = []
         token = ""
         while True:
-            page = self.api.call("GET", f"/imports/{import_id}/rows?limit=50" + (f"&next_token={token}" if token else "")).data
+            page = self.api.call(
+                "GET", f"/imports/{import_id}/rows?limit=50" + (f"&next_token={token}" if token else "")
+            ).data
             items += page["items"]
             token = page["next_token"]
             if not token:
@@ -111,7 +113,9 @@ def test_presigned_upload_policy_limits_type_size_encryption_and_time(importer: 
     assert {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} in conditions
     assert {"x-amz-server-side-encryption": "aws:kms"} in conditions
     assert {"x-amz-server-side-encryption-aws-kms-key-id": importer.env["KMS_KEY_ID"]} in conditions
-    assert {"key": fields["key"]} in conditions or {"key": fields["key"]} in [c for c in conditions if isinstance(c, dict)]
+    assert {"key": fields["key"]} in conditions or {"key": fields["key"]} in [
+        c for c in conditions if isinstance(c, dict)
+    ]
     expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
     assert 0 < (expires - datetime.now(UTC)).total_seconds() <= 300
     assert job["state"] == "awaiting_upload"
@@ -121,7 +125,7 @@ def test_xlsx_import_reports_every_row(importer: Importer, req_id: str) -> None:
     # Given a workbook: 3 good rows, a bad national ID, a duplicate of row 1, a blank line, an extra column
     people = [person(1), person(2), person(3, resume="应届毕业生")]
     bad = dict(person(4), national_id="110105194912310021")
-    rows = [*rows_for(people), rows_for([bad])[0], rows_for([people[0]])[0], [None] * 7]
+    rows: list[list[Any]] = [*rows_for(people), rows_for([bad])[0], rows_for([people[0]])[0], [None] * 7]
     job = importer.start(req_id, "applicants.xlsx")
     # When it is uploaded and the pipeline runs
     importer.upload(job, xlsx_bytes(rows))
@@ -158,8 +162,9 @@ def test_gbk_csv_with_chinese_headers_imports(importer: Importer, req_id: str) -
         ("applicants.csv", b"", "empty"),
     ],
 )
-def test_unreadable_file_fails_the_import_with_a_reason(importer: Importer, req_id: str, filename: str,
-                                                         data: bytes, reason: str) -> None:
+def test_unreadable_file_fails_the_import_with_a_reason(
+    importer: Importer, req_id: str, filename: str, data: bytes, reason: str
+) -> None:
     job = importer.start(req_id, filename)
     importer.upload(job, data)
     status = importer.status(job["id"])
@@ -177,8 +182,11 @@ def test_redelivered_event_and_chunks_never_duplicate(importer: Importer, req_id
     importer.deliver(event)
     # Then counts and applications are unchanged
     after = importer.status(job["id"])
-    assert (after["accepted"], after["processed_rows"], after["duplicate"]) == (5, 5, 0) == (
-        before["accepted"], before["processed_rows"], before["duplicate"])
+    assert (
+        (after["accepted"], after["processed_rows"], after["duplicate"])
+        == (5, 5, 0)
+        == (before["accepted"], before["processed_rows"], before["duplicate"])
+    )
     assert len(importer.api.call("GET", f"/requisitions/{req_id}/applications").data["items"]) == 5
 
 
@@ -209,8 +217,13 @@ def test_a_poison_message_fails_alone(importer: Importer, client: Client, req_id
     importer.upload(job, csv_bytes(rows_for([person(51)])), deliver_event=False)
     key = job["upload"]["fields"]["key"]
     head = boto3.client("s3", region_name=REGION).head_object(Bucket=importer.env["BUCKET_NAME"], Key=key)
-    good = {"kind": "parse", "import_id": job["id"], "bucket": importer.env["BUCKET_NAME"], "key": key,
-            "etag": head["ETag"].strip('"')}
+    good = {
+        "kind": "parse",
+        "import_id": job["id"],
+        "bucket": importer.env["BUCKET_NAME"],
+        "key": key,
+        "etag": head["ETag"].strip('"'),
+    }
     sqs.send_message(QueueUrl=queue, MessageBody="{not json")
     sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(good))
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
@@ -228,5 +241,7 @@ def test_only_hr_imports(importer: Importer, req_id: str) -> None:
         assert importer.api.call("POST", "/imports", role=role, body=body).status_code == 403
     bad = importer.api.call("POST", "/imports", body={"requisition_id": req_id, "filename": "a.exe"})
     assert bad.status_code == 400 and bad.data["error"]["details"][0]["field"] == "filename"
-    assert importer.api.call("POST", "/imports", body={"requisition_id": "nope", "filename": "a.csv"}).status_code == 404
+    assert (
+        importer.api.call("POST", "/imports", body={"requisition_id": "nope", "filename": "a.csv"}).status_code == 404
+    )
     assert importer.api.call("GET", "/imports/nope").status_code == 404

@@ -102,9 +102,7 @@ def test_outputs_name_the_resources_moto_created(created: tuple[dict[str, Any], 
     idem = boto3.client("dynamodb", region_name=REGION).describe_table(TableName=outputs["IdempotencyTableName"])
     sqs = boto3.client("sqs", region_name=REGION)
     queue = sqs.get_queue_attributes(QueueUrl=outputs["ImportQueueUrl"], AttributeNames=["All"])["Attributes"]
-    dlq = sqs.get_queue_attributes(QueueUrl=outputs["ImportDeadLetterQueueUrl"], AttributeNames=["All"])[
-        "Attributes"
-    ]
+    dlq = sqs.get_queue_attributes(QueueUrl=outputs["ImportDeadLetterQueueUrl"], AttributeNames=["All"])["Attributes"]
     encryption = boto3.client("s3", region_name=REGION).get_bucket_encryption(Bucket=outputs["BucketName"])
     parameter = boto3.client("ssm", region_name=REGION).get_parameter(Name=outputs["PiiHashKeyParam"])
 

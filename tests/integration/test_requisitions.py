@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.integration.conftest import Api
 
-SAMPLE: dict[str, Any] = json.load(open("events/requisition-customer-manager.json", encoding="utf-8"))
+SAMPLE: dict[str, Any] = json.loads(Path("events/requisition-customer-manager.json").read_text(encoding="utf-8"))
 
 
 def make(api: Api, **changes: Any) -> Any:

@@ -56,7 +56,9 @@ def drain(invoke: Any, queue_url: str, max_batches: int = 10_000) -> int:
         for start in range(0, len(done), 10):
             sqs.delete_message_batch(
                 QueueUrl=queue_url,
-                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done[start:start + 10])],
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done[start : start + 10])
+                ],
             )
         if failed and len(failed) == len(messages):
             return batch + 1  # nothing progressed: leave the rest to the caller

@@ -17,6 +17,7 @@ import jwt
 from moto import mock_aws
 from moto.utilities.utils import load_resource
 
+from infra.local import motofix
 from infra.outputs import TEMPLATE_PATH, env_from_outputs, stack_outputs
 
 REGION = "us-east-1"
@@ -120,6 +121,7 @@ def moto_stack() -> Iterator[Stack]:
         }
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
+    motofix.apply()  # the same emulator fix as the local stack: O(items) transactions, atomic conditions
     try:
         with mock_aws():
             idp = boto3.client("cognito-idp", region_name=REGION)
@@ -144,6 +146,7 @@ def moto_stack() -> Iterator[Stack]:
             stack.tokens = {role: _token(idp, pool, client, role) for role in DEMO_USERS}
             yield stack
     finally:
+        motofix.revert()
         os.environ.clear()
         os.environ.update(saved)
         reset_caches()

@@ -42,7 +42,7 @@ def test_unreadable_files_raise_with_a_reason(data: bytes, message: str) -> None
 
 
 def test_xlsx_garbage_is_rejected() -> None:
-    with pytest.raises(SpreadsheetError, match="not a readable .xlsx"):
+    with pytest.raises(SpreadsheetError, match=r"not a readable \.xlsx"):
         read_spreadsheet("a.xlsx", b"not a zip")
 
 

@@ -1,0 +1,93 @@
+"""``python -m infra.local [--port 8000] [--moto-port 5000] [--persist DIR] [--clock-seconds N]``
+
+Starts the local stack, prints where everything is and a token per demo role, then
+``READY http://127.0.0.1:<port>``. Ctrl-C (SIGINT) or SIGTERM stops everything and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from infra.local.stack import DEFAULT_STATE_DIR, DEFAULT_TEMPLATE, LocalStack, Options
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.local",
+        description="The whole product on 127.0.0.1: moto, Cognito demo users, the API and the event pump.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="HTTP API port (default 8000)")
+    parser.add_argument("--moto-port", type=int, default=5000, help="moto server port (default 5000)")
+    parser.add_argument("--admin-port", type=int, default=None, help="pump admin port (default: port + 1)")
+    parser.add_argument("--persist", type=Path, default=None, help="keep tables and objects in DIR across restarts")
+    parser.add_argument(
+        "--clock-seconds", type=float, default=None, help="fire every scheduled function every N seconds"
+    )
+    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, help="where state.json is written")
+    parser.add_argument("--template", type=Path, default=DEFAULT_TEMPLATE, help=argparse.SUPPRESS)
+    parser.add_argument("--sqs-pollers", type=int, default=2, help="concurrent pollers per SQS handler (default 2)")
+    parser.add_argument(
+        "--retry-delay", type=int, default=1, help="seconds before a failed SQS record is redelivered (default 1)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging of the local stack")
+    args = parser.parse_args(argv)
+    if args.clock_seconds is not None and args.clock_seconds <= 0:
+        parser.error("--clock-seconds must be positive")
+    if args.sqs_pollers < 1:
+        parser.error("--sqs-pollers must be at least 1")
+    options = Options(
+        host=args.host,
+        port=args.port,
+        moto_port=args.moto_port,
+        admin_port=args.admin_port,
+        clock_seconds=args.clock_seconds,
+        persist=args.persist,
+        state_dir=args.state_dir,
+        template=args.template,
+        sqs_pollers=args.sqs_pollers,
+        retry_delay_seconds=max(0, args.retry_delay),
+    )
+    return options, bool(args.verbose)
+
+
+def _interrupt(signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options, verbose = parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("botocore", "boto3", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    stack = LocalStack(options)
+    try:
+        stack.start()
+        stack.print_banner()
+        print(f"READY {stack.info.api_url}", flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("stopping the local stack…", file=sys.stderr, flush=True)
+    finally:
+        # A second Ctrl-C during shutdown should not leave a traceback behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""A tiny loopback HTTP endpoint to drive the pump by hand.
+
+``GET /status``               pump sources and counters, schedules
+``GET /schedules``            the scheduled functions and their expressions
+``POST /schedules``           fire every scheduled function now
+``POST /schedules/<name>``    fire one scheduled function now (404 if there is no such schedule)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from infra.local.pump import EventPump
+
+log = logging.getLogger("infra.local.admin")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    pump: EventPump  # set on the subclass made by AdminServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("admin %s", format % args)
+
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body, default=str, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if path == "/status":
+            self._reply(200, self.pump.status())
+        elif path == "/schedules":
+            self._reply(200, {"schedules": self.pump.status()["schedules"]})
+        else:
+            self._reply(404, {"error": {"code": "not_found", "message": f"no such path {path}"}})
+
+    def do_POST(self) -> None:
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if path == "/schedules":
+            self._reply(200, {"fired": self.pump.fire_all_schedules()})
+            return
+        prefix = "/schedules/"
+        if not path.startswith(prefix):
+            self._reply(404, {"error": {"code": "not_found", "message": f"no such path {path}"}})
+            return
+        name = path[len(prefix) :]
+        if name not in self.pump.schedules:
+            known = ", ".join(sorted(self.pump.schedules)) or "none"
+            self._reply(404, {"error": {"code": "not_found", "message": f"no schedule {name!r} (known: {known})"}})
+            return
+        try:
+            result = self.pump.fire_schedule(name)
+        except Exception as exc:
+            log.exception("schedule %s raised", name)
+            self._reply(500, {"error": {"code": "handler_error", "message": f"{type(exc).__name__}: {exc}"}})
+            return
+        self._reply(200, {"fired": name, "result": result})
+
+
+class AdminServer:
+    def __init__(self, pump: EventPump, host: str, port: int) -> None:
+        handler = type("AdminHandler", (_Handler,), {"pump": pump})
+        self.server = ThreadingHTTPServer((host, port), handler)
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, name="admin", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(5)

@@ -1,0 +1,128 @@
+"""Local-stack-only adjustments of moto's DynamoDB backend (moto 5.2.5), applied in-process.
+
+moto's ``transact_write_items`` deep-copies every table it touches, once per transaction item, so
+that it can roll back; the local stack's import of a few hundred rows then takes minutes (each
+transaction costs O(table)), and a rollback puts back the whole table as it was when the
+transaction began, silently discarding writes other threads made meanwhile (the local stack
+serves HTTP requests and the event pump concurrently). moto also takes no lock, so a transaction's
+condition checks and writes are not atomic against concurrent writers.
+
+This module replaces the table copies with an undo log of just the items the transaction names,
+and serialises DynamoDB writes (put, update, delete, transactions) with one lock: per-item rollback
+with AWS's all-or-nothing result, O(items in the transaction). Reads are left alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+import threading
+import types
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger("infra.local.motofix")
+_LOCK = threading.RLock()
+_ORIGINALS: dict[str, Any] = {}  # what apply() replaced, for revert()
+
+
+def _copy_shim(table_class: type) -> types.SimpleNamespace:
+    """``copy`` for moto's dynamodb models module: a Table is not copied (we keep an undo log)."""
+
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        if isinstance(value, table_class):
+            return value
+        return copy.deepcopy(value, memo)
+
+    return types.SimpleNamespace(deepcopy=deepcopy, copy=copy.copy)
+
+
+def _keys(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    keys: list[tuple[str, dict[str, Any]]] = []
+    for entry in transact_items:
+        for op_type, op in entry.items():
+            table_name = op.get("TableName")
+            if not table_name or table_name not in backend.tables:
+                continue
+            if op_type == "Put":
+                table = backend.tables[table_name]
+                item = op.get("Item", {})
+                key = {table.hash_key_attr: item.get(table.hash_key_attr)}
+                if table.range_key_attr is not None:
+                    key[table.range_key_attr] = item.get(table.range_key_attr)
+                if any(v is None for v in key.values()):
+                    continue
+            else:
+                key = op.get("Key")
+                if not key:
+                    continue
+            keys.append((table_name, key))
+    return keys
+
+
+def _before(backend: Any, table_name: str, key: dict[str, Any]) -> tuple[str, dict[str, Any], Any] | None:
+    """An undo entry: the item's current attributes (None when absent); None for a malformed key,
+    which moto itself rejects inside the transaction."""
+    try:
+        item = backend.get_item(table_name, key)
+    except Exception:
+        log.debug("no undo entry for malformed key %s in %s", key, table_name)
+        return None
+    return (table_name, key, copy.deepcopy(item.to_json()["Attributes"]) if item else None)
+
+
+def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _LOCK:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def apply() -> None:
+    """Patch moto's DynamoDB backend of this process (idempotent)."""
+    if _ORIGINALS:
+        return
+    from moto.dynamodb import models
+    from moto.dynamodb.models.table import Table
+
+    backend_class = models.DynamoDBBackend
+    original = backend_class.transact_write_items
+    _ORIGINALS["copy"] = vars(models)["copy"]
+    for name in ("transact_write_items", "put_item", "update_item", "delete_item"):
+        _ORIGINALS[name] = getattr(backend_class, name)
+    vars(models)["copy"] = _copy_shim(Table)
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        with _LOCK:
+            undo = [
+                entry for table_name, key in _keys(self, transact_items) if (entry := _before(self, table_name, key))
+            ]
+            try:
+                original(self, transact_items)
+            except Exception:
+                for table_name, key, attributes in reversed(undo):
+                    if attributes is None:
+                        if self.get_item(table_name, key) is not None:
+                            self.delete_item(table_name, key)
+                    else:
+                        self.put_item(table_name, attributes)
+                raise
+
+    backend_class.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    for name in ("put_item", "update_item", "delete_item"):
+        setattr(backend_class, name, _locked(getattr(backend_class, name)))
+
+
+def revert() -> None:
+    """Undo ``apply`` (tests that share the process with other moto users)."""
+    if not _ORIGINALS:
+        return
+    from moto.dynamodb import models
+
+    vars(models)["copy"] = _ORIGINALS.pop("copy")
+    for name, method in list(_ORIGINALS.items()):
+        setattr(models.DynamoDBBackend, name, method)
+    _ORIGINALS.clear()

@@ -1,0 +1,395 @@
+"""The whole product on 127.0.0.1, in one process, with no AWS account.
+
+1. moto in server mode (``ThreadedMotoServer``); every boto3 client of the process points at it
+   through ``AWS_ENDPOINT_URL``.
+2. A Cognito user pool with one demo user per role (moto's CloudFormation skips ``AWS::Cognito::*``).
+3. ``infra/template.json`` deployed through moto's CloudFormation; its resolved Outputs become the
+   environment (``infra.outputs.env_from_outputs``), exactly as in AWS.
+4. The Chalice app served by chalice's own ``LocalDevServer`` (what ``chalice local`` runs).
+5. The event pump (``infra.local.pump``) and a small admin endpoint (``infra.local.admin``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from infra.local import cognito
+from infra.local.cognito import UserPool
+
+log = logging.getLogger("infra.local")
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_STATE_DIR = PROJECT_DIR / ".local-stack"
+DEFAULT_TEMPLATE = PROJECT_DIR / "infra" / "template.json"
+STACK_NAME = "talent-local"
+STAGE = "dev"
+REGION = "us-east-1"
+STATE_FILE = "state.json"
+
+
+@dataclass
+class Options:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    moto_port: int = 5000
+    admin_port: int | None = None  # default: port + 1
+    clock_seconds: float | None = None
+    persist: Path | None = None
+    state_dir: Path = DEFAULT_STATE_DIR
+    template: Path = DEFAULT_TEMPLATE
+    sqs_pollers: int = 2
+    retry_delay_seconds: int = 1
+
+
+def aws_environment(host: str, moto_port: int) -> dict[str, str]:
+    return {
+        "AWS_ENDPOINT_URL": f"http://{host}:{moto_port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+    }
+
+
+def ensure_port_free(host: str, port: int, what: str) -> None:
+    """Fail fast with a clear message (moto's server thread would otherwise die silently)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise SystemExit(f"{what} port {host}:{port} is not free ({exc.strerror}); choose another") from exc
+
+
+@dataclass
+class StackInfo:
+    api_url: str = ""
+    moto_endpoint: str = ""
+    admin_url: str = ""
+    pool: UserPool | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class LocalStack:
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.info = StackInfo()
+        self._moto: Any = None
+        self._api: Any = None
+        self._api_thread: threading.Thread | None = None
+        self._pump: Any = None
+        self._admin: Any = None
+        self._session: Any = None
+        self._physical: dict[str, str] = {}  # logical id -> physical id of the deployed stack
+
+    # -- start ----------------------------------------------------------------------------------
+
+    def start(self) -> StackInfo:
+        opts = self.options
+        admin_port = opts.admin_port if opts.admin_port is not None else opts.port + 1
+        started = time.monotonic()
+        for what, port in (("moto", opts.moto_port), ("API", opts.port), ("admin", admin_port)):
+            ensure_port_free(opts.host, port, what)
+        if not opts.template.is_file():
+            raise SystemExit(f"template {opts.template} does not exist")
+
+        os.environ.update(aws_environment(opts.host, opts.moto_port))
+        self.info.moto_endpoint = os.environ["AWS_ENDPOINT_URL"]
+        self._start_moto()
+        self._mark("moto", started)
+
+        import boto3
+
+        self._session = boto3.session.Session(region_name=REGION)
+        pool = cognito.create_demo_pool(self._client("cognito-idp"), REGION)
+        self.info.pool = pool
+        self._mark("cognito", started)
+
+        outputs = self._deploy(pool)
+        self._mark("cloudformation", started)
+        self._configure_environment(pool, outputs)
+        self._seed_secrets(outputs)
+        self._enable_bucket_events()
+        if opts.persist:
+            from infra.local import persist
+
+            persist.restore(opts.persist, self._session, STACK_NAME)
+
+        app, config = self._load_app()
+        self._mark("app import", started)
+        self._start_api(app, config)
+        self._start_pump(app, config)
+        from infra.local.admin import AdminServer
+
+        self._admin = AdminServer(self._pump, opts.host, admin_port)
+        self._admin.start()
+        self.info.admin_url = self._admin.url
+
+        cognito_client = self._client("cognito-idp")
+        self.info.tokens = {
+            u.key: cognito.id_token(cognito_client, pool.pool_id, pool.client_id, u.username, u.password)
+            for u in pool.users
+        }
+        self._write_state()
+        self._mark("ready", started)
+        return self.info
+
+    def _mark(self, step: str, started: float) -> None:
+        self.info.timings[step] = round(time.monotonic() - started, 3)
+
+    def _client(self, service: str) -> Any:
+        return self._session.client(service, region_name=REGION)
+
+    def _start_moto(self) -> None:
+        # The recorder and other moto settings are read from the environment at import time.
+        from moto.server import ThreadedMotoServer
+
+        from infra.local import motofix
+
+        motofix.apply()
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request otherwise
+        self._moto = ThreadedMotoServer(ip_address=self.options.host, port=self.options.moto_port, verbose=False)
+        self._moto.start()
+
+    def _deploy(self, pool: UserPool) -> dict[str, str]:
+        from infra.outputs import stack_outputs
+
+        cfn = self._client("cloudformation")
+        cfn.create_stack(
+            StackName=STACK_NAME,
+            TemplateBody=self.options.template.read_text(encoding="utf-8"),
+            Parameters=[
+                {"ParameterKey": "UserPoolId", "ParameterValue": pool.pool_id},
+                {"ParameterKey": "UserPoolClientId", "ParameterValue": pool.client_id},
+            ],
+            Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
+        )
+        waiter = cfn.get_waiter("stack_create_complete")
+        waiter.wait(StackName=STACK_NAME, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        stack = cfn.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
+        if stack["StackStatus"] != "CREATE_COMPLETE":
+            raise SystemExit(f"stack {STACK_NAME} is {stack['StackStatus']}: {stack.get('StackStatusReason')}")
+        outputs = stack_outputs(stack)
+        self.info.outputs = outputs
+        # describe_stack_resource trips over resources moto skipped (e.g. AWS::S3::BucketPolicy);
+        # list_stack_resources lists them with empty ids.
+        for page in cfn.get_paginator("list_stack_resources").paginate(StackName=STACK_NAME):
+            for res in page["StackResourceSummaries"]:
+                if res.get("LogicalResourceId") and res.get("PhysicalResourceId"):
+                    self._physical[res["LogicalResourceId"]] = res["PhysicalResourceId"]
+        return outputs
+
+    def _configure_environment(self, pool: UserPool, outputs: dict[str, str]) -> None:
+        from infra.outputs import env_from_outputs
+
+        env = env_from_outputs(outputs)
+        env.update(
+            {
+                "USER_POOL_ID": pool.pool_id,
+                "USER_POOL_CLIENT_ID": pool.client_id,
+                "COGNITO_JWKS_URL": pool.jwks_url(self.info.moto_endpoint),
+            }
+        )
+        os.environ.update(env)
+        self.info.env = env
+
+    def _seed_secrets(self, outputs: dict[str, str]) -> None:
+        name = outputs.get("PiiHashKeyParam")
+        if not name:
+            log.warning("the stack has no PiiHashKeyParam Output; no PII hash key seeded")
+            return
+        self._client("ssm").put_parameter(Name=name, Value=self._pii_hash_key(), Type="SecureString", Overwrite=True)
+
+    def _pii_hash_key(self) -> str:
+        """A random key; with ``--persist`` the same one every run (hashes in the tables stay valid)."""
+        if not self.options.persist:
+            return secrets.token_urlsafe(32)
+        path = self.options.persist / "pii-hash-key"
+        if path.is_file():
+            return path.read_text(encoding="utf-8").strip()
+        self.options.persist.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(32)
+        path.touch(mode=0o600)
+        path.write_text(key, encoding="utf-8")
+        return key
+
+    def _enable_bucket_events(self) -> None:
+        """moto's CloudFormation ignores a bucket's ``NotificationConfiguration``: apply the
+        ``EventBridgeConfiguration`` of the template's buckets through the S3 API."""
+        from infra.outputs import load_template
+
+        template = load_template(self.options.template)
+        s3 = self._client("s3")
+        for logical_id, resource in template.get("Resources", {}).items():
+            if resource.get("Type") != "AWS::S3::Bucket":
+                continue
+            notifications = resource.get("Properties", {}).get("NotificationConfiguration", {})
+            if "EventBridgeConfiguration" not in notifications:
+                continue
+            bucket = self._physical[logical_id]
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}}
+            )
+            log.info("S3 → EventBridge notifications enabled on %s (%s)", bucket, logical_id)
+
+    def _load_app(self) -> tuple[Any, Any]:
+        """Load the app exactly as ``chalice local`` does (config.json, stage, environment)."""
+        from chalice.cli.factory import CLIFactory
+        from chalice.deploy.validate import validate_routes
+
+        factory = CLIFactory(str(PROJECT_DIR), environ=os.environ)
+        config = factory.create_config_obj(chalice_stage_name=STAGE)
+        app = config.chalice_app
+        validate_routes(app.routes)
+        return app, config
+
+    def _start_api(self, app: Any, config: Any) -> None:
+        from chalice.local import create_local_server
+
+        self._api = create_local_server(app, config, self.options.host, self.options.port)
+        self._api_thread = threading.Thread(target=self._api.server.serve_forever, name="api", daemon=True)
+        self._api_thread.start()
+        self.info.api_url = f"http://{self.options.host}:{self.options.port}"
+
+    def _start_pump(self, app: Any, config: Any) -> None:
+        from chalice.app import SQSEventConfig
+
+        from infra.local.pump import EventPump, FunctionSettings
+
+        sqs = self._client("sqs")
+
+        def resolve_queue(source: SQSEventConfig) -> str:
+            """``queue`` is the template's logical id of the queue (or, failing that, a queue name)."""
+            if source.queue_arn:
+                return str(sqs.get_queue_url(QueueName=source.queue_arn.rsplit(":", 1)[-1])["QueueUrl"])
+            logical = source.queue or ""
+            if logical in self._physical:
+                return self._physical[logical]  # an SQS queue's physical id is its URL
+            if f"{logical}Url" in self.info.outputs:
+                return self.info.outputs[f"{logical}Url"]
+            return str(sqs.get_queue_url(QueueName=logical)["QueueUrl"])
+
+        def function_settings(name: str) -> FunctionSettings:
+            scoped = config.scope(chalice_stage=STAGE, function_name=name)
+            return FunctionSettings(
+                timeout_seconds=int(scoped.lambda_timeout or 60), memory_mb=int(scoped.lambda_memory_size or 128)
+            )
+
+        self._pump = EventPump(
+            app,
+            sqs=sqs,
+            events=self._client("events"),
+            region=REGION,
+            stage=STAGE,
+            resolve_queue=resolve_queue,
+            function_settings=function_settings,
+            retry_delay_seconds=self.options.retry_delay_seconds,
+        )
+        self._pump.setup()
+        self._pump.start(pollers_per_queue=self.options.sqs_pollers, clock_seconds=self.options.clock_seconds)
+
+    def _write_state(self) -> None:
+        pool = self.info.pool
+        assert pool is not None
+        state = {
+            "pid": os.getpid(),
+            "api_url": self.info.api_url,
+            "admin_url": self.info.admin_url,
+            "moto_endpoint": self.info.moto_endpoint,
+            "moto_port": self.options.moto_port,
+            "region": REGION,
+            "stack_name": STACK_NAME,
+            **pool.to_state(),
+            "outputs": self.info.outputs,
+        }
+        self.options.state_dir.mkdir(parents=True, exist_ok=True)
+        path = self.options.state_dir / STATE_FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+
+    # -- banner ---------------------------------------------------------------------------------
+
+    def print_banner(self, out: TextIO = sys.stdout) -> None:
+        info, pool = self.info, self.info.pool
+        assert pool is not None
+        state_dir = self.options.state_dir
+        lines = [
+            "",
+            "Talent lifecycle — local stack",
+            f"  API            {info.api_url}",
+            f"  moto endpoint  {info.moto_endpoint}   (AWS_ENDPOINT_URL; credentials: testing/testing)",
+            f"  pump admin     {info.admin_url}   (GET /status, POST /schedules/<name>)",
+            f"  user pool      {pool.pool_id}   client {pool.client_id}",
+            f"  JWKS           {pool.jwks_url(info.moto_endpoint)}",
+            f"  state file     {state_dir / STATE_FILE}",
+            "",
+            "Stack outputs:",
+            *(f"  {k:<26} {v}" for k, v in info.outputs.items()),
+            "",
+            "Demo users (password for all: " + pool.users[0].password + "):",
+            *(
+                f"  {u.key:<12} {u.username:<18} group={u.group:<12} department={u.department or '-'}"
+                for u in pool.users
+            ),
+            "",
+            "Event sources pumped:",
+            *(f"  {s['kind']:<7} {s['name']:<24} {s['queue_url']}" for s in self._pump.status()["sources"]),
+            *(f"  schedule {n:<22} {e}" for n, e in self._pump.status()["schedules"].items()),
+            "",
+            "Bearer tokens (ID tokens, valid 1 hour):",
+            *(f"  {key}: {token}" for key, token in info.tokens.items()),
+            "",
+            "A fresh token: make token ROLE=hr   (python -m infra.local.token --role hr"
+            + ("" if state_dir == DEFAULT_STATE_DIR else f" --state-dir {state_dir}")
+            + ")",
+            f'  curl -H "Authorization: Bearer $(make -s token ROLE=hr)" {info.api_url}/requisitions',
+            "Startup: " + ", ".join(f"{k} {v:.2f}s" for k, v in info.timings.items()),
+            "",
+        ]
+        out.write("\n".join(lines) + "\n")
+        out.flush()
+
+    # -- stop -----------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop everything that was started, in reverse order. Safe after a partial start."""
+        if self._pump is not None:
+            self._pump.stop()
+        if self._admin is not None:
+            self._admin.stop()
+        if self._api is not None:
+            self._api.shutdown()
+            self._api.server.server_close()
+            if self._api_thread is not None:
+                self._api_thread.join(5)
+        if self.options.persist and self._session is not None and self.info.outputs:
+            from infra.local import persist
+
+            try:
+                persist.save(self.options.persist, self._session, STACK_NAME)
+            except Exception:
+                log.exception("could not save the local state to %s", self.options.persist)
+        if self._moto is not None:
+            self._moto.stop()
+        state = self.options.state_dir / STATE_FILE
+        if self.info.pool is not None and state.is_file():
+            try:
+                if json.loads(state.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                    state.unlink()
+            except (OSError, ValueError):
+                pass

@@ -1,0 +1,357 @@
+"""Build the AWS deployment: ``python -m infra.package [--out dist] [--stage dev]``.
+
+1. Copy ``functions/`` and ``shared/`` into the git-ignored ``vendor/`` (Chalice packages only
+   ``app.py``, ``chalicelib/`` and ``vendor/``; vendor contents land at the zip root).
+2. Run ``chalice package`` once without a merge template to learn the names Chalice emits
+   (functions, their roles, SQS event sources).
+3. Generate the merge template from ``infra/template.json`` plus:
+   * ``Globals.Function.Environment.Variables``: every stack Output as an environment variable
+     (``TableName`` -> ``TABLE_NAME``), valued with the Output's own ``Ref``/``Fn::GetAtt``;
+   * for each ``on_sqs_message`` consumer: the event's ``Queue`` pointed at the template's queue
+     (``app.event_sources[].queue`` is the queue's logical id) and
+     ``FunctionResponseTypes: [ReportBatchItemFailures]`` (Chalice cannot set it itself);
+   * a least-privilege IAM policy attached to every role Chalice emits for our functions;
+   * API Gateway responses for UNAUTHORIZED / ACCESS_DENIED in our error body format.
+4. Run ``chalice package --merge-template`` into ``--out``: ``sam.json`` and ``deployment.zip``,
+   then check that every override hit a resource Chalice generated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import fcntl
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from infra.outputs import env_expressions, load_template
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+VENDORED_PACKAGES = ("functions", "shared")
+REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
+REST_API = "RestAPI"  # logical id Chalice gives the API Gateway REST API
+
+# Error bodies API Gateway itself returns (before our code runs), in the format of shared/errors.py.
+GATEWAY_RESPONSES: dict[str, tuple[str, str, str]] = {
+    "UNAUTHORIZED": ("401", "unauthenticated", "Missing or invalid credentials."),
+    "ACCESS_DENIED": ("403", "forbidden", "Not allowed."),
+}
+
+
+class PackagingError(RuntimeError):
+    pass
+
+
+# --------------------------------------------------------------------------- vendor/
+
+
+def build_vendor(project_dir: Path = PROJECT_DIR, packages: Iterable[str] = VENDORED_PACKAGES) -> Path:
+    """Recreate ``vendor/`` with copies of our packages (no bytecode caches)."""
+    vendor = project_dir / "vendor"
+    if vendor.exists():
+        shutil.rmtree(vendor)
+    vendor.mkdir()
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
+    for name in packages:
+        shutil.copytree(project_dir / name, vendor / name, ignore=ignore)
+    return vendor
+
+
+# --------------------------------------------------------------------------- chalice
+
+
+def chalice_executable() -> str:
+    """The ``chalice`` script of the running interpreter's environment (chalice has no ``__main__``)."""
+    candidate = Path(sys.executable).parent / "chalice"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("chalice")
+    if not found:
+        raise PackagingError("cannot find the chalice command next to the Python interpreter or on PATH")
+    return found
+
+
+def run_chalice_package(
+    out: Path, stage: str, merge_template: Path | None = None, project_dir: Path = PROJECT_DIR
+) -> dict[str, Any]:
+    cmd = [chalice_executable(), "--project-dir", str(project_dir), "package", "--stage", stage]
+    if merge_template is not None:
+        cmd += ["--merge-template", str(merge_template)]
+    cmd.append(str(out))
+    env = dict(os.environ)
+    # `chalice package` builds a boto3 session; packaging needs no account, only a region name.
+    env.setdefault("AWS_DEFAULT_REGION", env.get("AWS_REGION", "us-east-1"))
+    completed = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise PackagingError(
+            f"{' '.join(cmd)} failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}"
+        )
+    with (out / "sam.json").open(encoding="utf-8") as handle:
+        generated: dict[str, Any] = json.load(handle)
+    return generated
+
+
+# --------------------------------------------------------------------------- the Chalice app
+
+
+def sqs_consumers(project_dir: Path = PROJECT_DIR) -> dict[str, str]:
+    """Lambda handler string -> queue (logical id in the template) for every ``on_sqs_message``."""
+    from chalice.app import SQSEventConfig
+
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+    app = importlib.import_module("app").app
+    consumers: dict[str, str] = {}
+    for source in app.event_sources:
+        if isinstance(source, SQSEventConfig):
+            if not source.queue:
+                raise PackagingError(
+                    f"{source.name}: subscribe by queue logical id (queue=...), not queue_arn, "
+                    "so the template owns the queue"
+                )
+            consumers[source.handler_string] = source.queue
+    return consumers
+
+
+# --------------------------------------------------------------------------- merge template
+
+
+def _functions(generated: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource
+        for logical_id, resource in generated["Resources"].items()
+        if resource.get("Type") == "AWS::Serverless::Function"
+    }
+
+
+def _function_for_handler(generated: Mapping[str, Any], handler: str) -> str:
+    matches = [
+        logical_id
+        for logical_id, resource in _functions(generated).items()
+        if resource["Properties"].get("Handler") == handler
+    ]
+    if len(matches) != 1:
+        raise PackagingError(f"expected one function with handler {handler} in chalice's output, got {matches}")
+    return matches[0]
+
+
+def _sqs_event_name(function: Mapping[str, Any], function_id: str) -> str:
+    events = [name for name, event in function["Properties"].get("Events", {}).items() if event.get("Type") == "SQS"]
+    if len(events) != 1:
+        raise PackagingError(f"expected one SQS event on {function_id} in chalice's output, got {events}")
+    return events[0]
+
+
+def _role_ids(generated: Mapping[str, Any]) -> list[str]:
+    roles: set[str] = set()
+    for logical_id, function in _functions(generated).items():
+        role = function["Properties"].get("Role")
+        if not (isinstance(role, dict) and "Fn::GetAtt" in role):
+            raise PackagingError(
+                f"{logical_id}: role {role!r} is not a role of this template; cannot grant it data access"
+            )
+        roles.add(role["Fn::GetAtt"][0])
+    return sorted(roles)
+
+
+def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[str, Any]:
+    """Least privilege on the template's data stores. No Scan: request paths are O(result)."""
+    resources = template["Resources"]
+    tables = [name for name, r in resources.items() if r["Type"] == "AWS::DynamoDB::Table"]
+    buckets = [name for name, r in resources.items() if r["Type"] == "AWS::S3::Bucket"]
+    queues = [name for name, r in resources.items() if r["Type"] == "AWS::SQS::Queue"]
+    keys = [name for name, r in resources.items() if r["Type"] == "AWS::KMS::Key"]
+    params = [name for name, r in resources.items() if r["Type"] == "AWS::SSM::Parameter"]
+
+    def arn(name: str) -> dict[str, Any]:
+        return {"Fn::GetAtt": [name, "Arn"]}
+
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "TalentTables",
+            "Effect": "Allow",
+            "Action": [
+                "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:Query",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem",
+                "dynamodb:ConditionCheckItem",
+            ],
+            "Resource": [arn(t) for t in tables] + [{"Fn::Sub": f"${{{t}.Arn}}/index/*"} for t in tables],
+        },
+        {
+            "Sid": "DocumentObjects",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": [{"Fn::Sub": f"${{{b}.Arn}}/*"} for b in buckets],
+        },
+        {
+            # Without ListBucket a missing object reads as 403 instead of 404.
+            "Sid": "DocumentBucketList",
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": [arn(b) for b in buckets],
+        },
+        {
+            "Sid": "WorkQueues",
+            "Effect": "Allow",
+            "Action": ["sqs:SendMessage", "sqs:GetQueueAttributes"],
+            "Resource": [arn(q) for q in queues],
+        },
+        {
+            "Sid": "DataKey",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            "Resource": [arn(k) for k in keys],
+        },
+        {
+            "Sid": "Parameters",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParameter"],
+            "Resource": [
+                {"Fn::Sub": f"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter${{{p}}}"}
+                for p in params
+            ],
+        },
+    ]
+    return {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "PolicyName": "TalentDataAccess",
+            "Roles": [{"Ref": role} for role in roles],
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [s for s in statements if s["Resource"]],
+            },
+        },
+    }
+
+
+def gateway_responses() -> dict[str, Any]:
+    """``x-amazon-apigateway-gateway-responses`` for the API definition.
+
+    In the definition body (not as ``AWS::ApiGateway::GatewayResponse`` resources) so they are part
+    of the deployment SAM creates from the body; separate resources only take effect after a later
+    redeployment of the stage."""
+    responses: dict[str, Any] = {}
+    for response_type, (status, code, message) in GATEWAY_RESPONSES.items():
+        body = json.dumps({"error": {"code": code, "message": message}}, separators=(",", ":"))
+        responses[response_type] = {
+            "statusCode": status,
+            "responseParameters": {"gatewayresponse.header.Content-Type": "'application/json'"},
+            "responseTemplates": {"application/json": body},
+        }
+    return responses
+
+
+def merge_template(
+    template: Mapping[str, Any], generated: Mapping[str, Any], consumers: Mapping[str, str]
+) -> dict[str, Any]:
+    """``infra/template.json`` plus the overrides of Chalice's output described in the module doc."""
+    merged: dict[str, Any] = copy.deepcopy(dict(template))
+    resources: dict[str, Any] = merged["Resources"]
+
+    merged["Globals"] = {"Function": {"Environment": {"Variables": env_expressions(template)}}}
+
+    for handler, queue in sorted(consumers.items()):
+        if resources.get(queue, {}).get("Type") != "AWS::SQS::Queue":
+            raise PackagingError(
+                f"{handler} consumes {queue!r}, which is not an AWS::SQS::Queue in infra/template.json"
+            )
+        function_id = _function_for_handler(generated, handler)
+        event = _sqs_event_name(generated["Resources"][function_id], function_id)
+        if function_id in resources:
+            raise PackagingError(f"infra/template.json already defines {function_id}")
+        # Chalice emits Queue as {"Fn::Sub": "arn:...:<queue>"} and the merge is a deep dict merge,
+        # so a {"Fn::GetAtt": ...} here would end up next to the Fn::Sub in one object. Replacing
+        # the Fn::Sub string with the queue's ARN keeps one intrinsic: same value as Fn::GetAtt.
+        resources[function_id] = {
+            "Properties": {
+                "Events": {
+                    event: {
+                        "Properties": {
+                            "Queue": {"Fn::Sub": f"${{{queue}.Arn}}"},
+                            "FunctionResponseTypes": [REPORT_BATCH_ITEM_FAILURES],
+                        }
+                    }
+                }
+            }
+        }
+
+    resources["TalentDataAccessPolicy"] = data_access_policy(template, _role_ids(generated))
+
+    if REST_API in generated["Resources"]:
+        resources[REST_API] = {
+            "Properties": {"DefinitionBody": {"x-amazon-apigateway-gateway-responses": gateway_responses()}}
+        }
+    return merged
+
+
+def check_merged(sam: Mapping[str, Any], merge: Mapping[str, Any]) -> None:
+    """Every resource the merge template touched must be complete (had a Type from either side)."""
+    missing = [name for name in merge["Resources"] if "Type" not in sam["Resources"].get(name, {})]
+    if missing:
+        raise PackagingError(f"merge template overrides resources chalice did not generate: {missing}")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+@contextmanager
+def _exclusive(project_dir: Path) -> Iterator[None]:
+    """One packaging run at a time per checkout (vendor/ and Chalice's zip cache are shared),
+    e.g. test workers running in parallel."""
+    lock_dir = project_dir / ".chalice" / "deployments"  # git-ignored; Chalice's own cache lives here
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with (lock_dir / "package.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def package(out: Path, stage: str = "dev", project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
+    out = out.resolve()
+    with _exclusive(project_dir):
+        build_vendor(project_dir)
+        template = load_template()
+        with tempfile.TemporaryDirectory(prefix="chalice-names-") as scratch:
+            generated = run_chalice_package(Path(scratch) / "out", stage, project_dir=project_dir)
+        merge = merge_template(template, generated, sqs_consumers(project_dir))
+        out.mkdir(parents=True, exist_ok=True)
+        merge_path = out / "merge-template.json"
+        merge_path.write_text(json.dumps(merge, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        sam = run_chalice_package(out, stage, merge_template=merge_path, project_dir=project_dir)
+    check_merged(sam, merge)
+    return sam
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.package", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="dist", type=Path, help="output directory (default: dist)")
+    parser.add_argument("--stage", default="dev", help="Chalice stage (default: dev)")
+    args = parser.parse_args(argv)
+    try:
+        package(args.out, args.stage)
+    except PackagingError as exc:
+        print(f"packaging failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out / 'sam.json'} and {args.out / 'deployment.zip'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

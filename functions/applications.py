@@ -17,11 +17,14 @@ from shared.models.application import (
     ApplicationCreate,
     ApplicationSummary,
     ApplicationView,
+    ResumeUpload,
     ScreeningDecisions,
 )
 from shared.models.common import Limit, Page, Request, new_id
+from shared.models.imports import UploadForm
 from shared.security.policy import Action, authorize
 from shared.services.applications import Applications
+from shared.services.resumes import Resumes
 from shared.store.repository import INTAKE_CACHE_SECONDS, Repository
 
 bp = Blueprint(__name__)
@@ -97,6 +100,21 @@ def get_application(application_id: str) -> Any:
     app = Repository().require_application(application_id)
     authorize(who, Action.application_read, app.department)
     return ok(view(app))
+
+
+@api_route(bp, "/applications/{application_id}/resume", methods=["POST"])
+def upload_resume(application_id: str) -> Any:
+    """A presigned upload for the applicant's resume file (.txt, .pdf, .docx); once uploaded, its text
+    is extracted and the application is screened again."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.resume_upload)
+    body = parse_body(request, ResumeUpload)
+    repo = Repository()
+    app = repo.require_application(application_id)
+    post = Resumes(repo, lambda bodies: None).start(app, body.filename)
+    upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
+    return ok({"application_id": app.id, "upload": upload.model_dump(mode="json")}, status=201)
 
 
 @api_route(bp, "/requisitions/{requisition_id}/screening/decisions", methods=["POST"])

@@ -17,18 +17,24 @@ from shared.models.imports import (
     ImportJob,
     ImportView,
     ParseFile,
+    ResumeUploaded,
     RowChunk,
     RowResult,
     UploadForm,
 )
 from shared.security.policy import Action, authorize
 from shared.services.imports import Imports
+from shared.services.resumes import Resumes
+from shared.settings import get_settings
+from shared.store import queue
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
 
-IMPORT_QUEUE = "ImportQueue"  # CloudFormation logical id of the queue (see infra/template.json)
-ImportMessage = TypeAdapter(Annotated[ParseFile | RowChunk, Field(discriminator="kind")])
+# CloudFormation logical id of the intake work queue (see infra/template.json): import parsing,
+# import row chunks and uploaded resume files.
+IMPORT_QUEUE = "ImportQueue"
+IntakeMessage = TypeAdapter(Annotated[ParseFile | RowChunk | ResumeUploaded, Field(discriminator="kind")])
 
 
 class RowsQuery(Request):
@@ -81,7 +87,7 @@ def list_import_rows(import_id: str) -> Any:
 UPLOAD_EVENTS = {
     "source": ["aws.s3"],
     "detail-type": ["Object Created"],
-    "detail": {"object": {"key": [{"prefix": "imports/"}]}},
+    "detail": {"object": {"key": [{"prefix": "imports/"}, {"prefix": "resumes/"}]}},
 }
 
 
@@ -90,13 +96,25 @@ def object_created(event: CloudWatchEvent) -> dict[str, Any]:
     detail = event.detail or {}
     bucket = (detail.get("bucket") or {}).get("name", "")
     obj = detail.get("object") or {}
-    queued = Imports.default().object_created(bucket, obj.get("key", ""), obj.get("etag") or obj.get("eTag") or "")
-    logger.info("object created", extra={"bucket": bucket, "import_queued": queued})
+    key = obj.get("key", "")
+    if key.startswith("resumes/"):
+        queued = Resumes(Repository(), _send).object_created(bucket, key)
+    else:
+        queued = Imports.default().object_created(bucket, key, obj.get("etag") or obj.get("eTag") or "")
+    logger.info("object created", extra={"bucket": bucket, "queued": queued})
     return {"queued": queued}
 
 
+def _send(bodies: list[str]) -> None:
+    queue.send_all(get_settings().import_queue_url, bodies)
+
+
 def _handle_record(record: SQSRecord) -> None:
-    message = ImportMessage.validate_json(record.body)
+    message = IntakeMessage.validate_json(record.body)
+    if isinstance(message, ResumeUploaded):
+        app = Resumes(Repository(), _send).process(message)
+        logger.info("resume processed", extra={"application_id": app.id, "stage": app.stage.value})
+        return
     imports = Imports.default()
     if isinstance(message, ParseFile):
         chunks = imports.parse(message)

@@ -28,6 +28,8 @@ class Stage(StrEnum):
 # (from, to) -> roles that may trigger it. "system" is the service itself (screening on intake).
 TRANSITIONS: dict[tuple[Stage, Stage], frozenset[str]] = {
     (Stage.applied, Stage.screened): frozenset({"system", "hr"}),
+    # re-screening after a new resume file, before any human decision
+    (Stage.screened, Stage.applied): frozenset({"system"}),
     (Stage.applied, Stage.rejected): frozenset({"hr"}),
     (Stage.screened, Stage.rejected): frozenset({"hr"}),
     (Stage.applied, Stage.withdrawn): frozenset({"hr"}),

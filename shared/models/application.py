@@ -77,6 +77,8 @@ class Application(BaseModel):
     resume_text: str = ""
     external_ref: str | None = None
     screening: ScreeningResult | None = None
+    resume_file: str | None = None
+    resume_file_error: str | None = None
     source: str
     created_at: str
     updated_at: str
@@ -99,6 +101,8 @@ class ApplicationView(Response):
     experience_years: float | None
     external_ref: str | None
     screening: ScreeningResult | None
+    resume_file: str | None
+    resume_file_error: str | None
     source: str
     created_at: str
     updated_at: str
@@ -113,6 +117,15 @@ class ApplicationSummary(Response):
     screening_score: float | None
     screening_proposal: str | None
     created_at: str
+
+
+class ResumeUpload(Request):
+    filename: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=5, max_length=200, pattern=r"(?i)^[^/\\]+\.(txt|pdf|docx)$"
+        ),
+    ] = Field(description="The resume's file name; must end in .txt, .pdf or .docx")
 
 
 class ScreeningDecision(Request):

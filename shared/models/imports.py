@@ -91,6 +91,15 @@ class RowChunk(BaseModel):
     rows: list[tuple[int, dict[str, str]]]
 
 
+class ResumeUploaded(BaseModel):
+    """An SQS message: read an uploaded resume file and screen the application again."""
+
+    kind: Literal["resume"] = "resume"
+    application_id: str
+    bucket: str
+    key: str
+
+
 class ParseFile(BaseModel):
     """An SQS message: parse the uploaded file of an import and fan its rows out into chunks."""
 

@@ -79,6 +79,55 @@ class Applications:
         )
         return self.repo.create_application(app, self.hasher(data.national_id), audit)
 
+    def rescreen(self, app: Application, req: Requisition, resume_text: str, resume_file: str) -> Application:
+        """Screen again with the text of an uploaded resume file. Before any human decision the stage
+        follows the new result (screened ⇄ applied); after one, only the result is refreshed."""
+        required, preferred = _specs(req)
+        fields = {name: getattr(app, name) for name in SCREENED_FIELDS} | {"resume_text": resume_text}
+        result = screening_result(screen(fields, required, preferred))
+        stage = app.stage
+        undecided = app.screening is None or app.screening.decision is None
+        if undecided and app.stage in (Stage.applied, Stage.screened):
+            stage = Stage.screened if result.passed else Stage.applied
+        if app.screening and app.screening.decision:
+            result = result.model_copy(
+                update={
+                    k: getattr(app.screening, k) for k in ("decision", "decided_by", "decided_at", "decision_reason")
+                }
+            )
+        after = app.model_copy(
+            update={
+                "resume_text": resume_text,
+                "resume_file": resume_file,
+                "resume_file_error": None,
+                "screening": result,
+                "stage": stage,
+                "updated_at": iso(utcnow()),
+                "version": app.version + 1,
+            }
+        )
+        audit = AuditEntry(
+            subject=f"application:{app.id}",
+            actor="system",
+            action="screening.rescreen",
+            details={"resume_file": resume_file, "from": app.stage.value, "to": stage.value, "passed": result.passed},
+        )
+        self.repo.update_application(app, after, audit)
+        return after
+
+    def record_resume_error(self, app: Application, resume_file: str, problem: str) -> None:
+        after = app.model_copy(
+            update={
+                "resume_file_error": f"{resume_file}: {problem}",
+                "updated_at": iso(utcnow()),
+                "version": app.version + 1,
+            }
+        )
+        audit = AuditEntry(
+            subject=f"application:{app.id}", actor="system", action="resume.unreadable", details={"problem": problem}
+        )
+        self.repo.update_application(app, after, audit)
+
     def decide(
         self, req: Requisition, decisions: list[ScreeningDecision], actor: str, role: str
     ) -> list[DecisionResult]:

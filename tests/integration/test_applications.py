@@ -121,7 +121,7 @@ def test_listing_by_stage_paginates_and_managers_are_scoped(api: Api, req_id: st
     assert len({i["id"] for i in everyone}) == 5
     # And the department's manager may read, another department's manager, interviewer and IT may not
     assert len(all_pages(f"/requisitions/{req_id}/applications?limit=50", role="manager")) == 5
-    for role in ("manager_other", "interviewer", "it"):
+    for role in ("manager2", "interviewer", "it"):
         assert api.call("GET", f"/requisitions/{req_id}/applications", role=role).status_code == 403
         assert api.call("GET", f"/applications/{screened[0]['id']}", role=role).status_code == 403
     assert api.call("GET", f"/requisitions/{req_id}/applications?stage=flying").status_code == 400

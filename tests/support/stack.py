@@ -18,17 +18,10 @@ from moto import mock_aws
 from moto.utilities.utils import load_resource
 
 from infra.local import motofix
+from infra.local.cognito import create_demo_pool, id_token
 from infra.outputs import TEMPLATE_PATH, env_from_outputs, stack_outputs
 
 REGION = "us-east-1"
-DEMO_USERS = {
-    "hr": ("hr.demo", None),
-    "manager": ("manager.demo", "零售金融部"),
-    "manager_other": ("manager2.demo", "风险管理部"),
-    "interviewer": ("interviewer.demo", None),
-    "it": ("it.demo", None),
-}
-PASSWORD = "Demo-pass-2026!"
 
 
 @dataclass
@@ -58,36 +51,6 @@ class Stack:
         claims = {k: v for k, v in claims.items() if v is not None}
         key = jwt.PyJWK(load_resource("cognitoidp/resources/jwks-private.json"))
         return jwt.encode(claims, key.key, algorithm="RS256", headers={"kid": "dummy"})
-
-
-def _create_pool(idp: Any) -> tuple[str, str]:
-    pool = idp.create_user_pool(
-        PoolName="talent-local",
-        Schema=[{"Name": "department", "AttributeDataType": "String", "Mutable": True}],
-    )["UserPool"]["Id"]
-    client = idp.create_user_pool_client(
-        UserPoolId=pool, ClientName="console", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
-    )["UserPoolClient"]["ClientId"]
-    for group in ("hr", "manager", "interviewer", "it"):
-        idp.create_group(UserPoolId=pool, GroupName=group)
-    return pool, client
-
-
-def _token(idp: Any, pool: str, client: str, role: str) -> str:
-    username, department = DEMO_USERS[role]
-    attrs = [{"Name": "email", "Value": f"{username}@bank.example"}]
-    if department:
-        attrs.append({"Name": "custom:department", "Value": department})
-    idp.admin_create_user(UserPoolId=pool, Username=username, UserAttributes=attrs, MessageAction="SUPPRESS")
-    idp.admin_set_user_password(UserPoolId=pool, Username=username, Password=PASSWORD, Permanent=True)
-    idp.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=role.split("_")[0])
-    out = idp.admin_initiate_auth(
-        UserPoolId=pool,
-        ClientId=client,
-        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
-    )
-    return str(out["AuthenticationResult"]["IdToken"])
 
 
 def reset_caches() -> None:
@@ -125,7 +88,8 @@ def moto_stack() -> Iterator[Stack]:
     try:
         with mock_aws():
             idp = boto3.client("cognito-idp", region_name=REGION)
-            pool, client = _create_pool(idp)
+            demo = create_demo_pool(idp, REGION)
+            pool, client = demo.pool_id, demo.client_id
             cfn = boto3.client("cloudformation", region_name=REGION)
             cfn.create_stack(
                 StackName="talent",
@@ -143,7 +107,7 @@ def moto_stack() -> Iterator[Stack]:
             )
             reset_caches()
             stack = Stack(env=env, pool_id=pool, client_id=client)
-            stack.tokens = {role: _token(idp, pool, client, role) for role in DEMO_USERS}
+            stack.tokens = {u.key: id_token(idp, pool, client, u.username, u.password) for u in demo.users}
             yield stack
     finally:
         motofix.revert()

@@ -69,6 +69,11 @@ def create_application(requisition_id: str) -> Any:
 
     def create() -> dict[str, Any]:
         outcome = Applications(repo).create(req, data, who.username, source=f"api:{new_id()}")
+        if outcome.status == "ref_taken":
+            raise Conflict(
+                "another application of this requisition already has this external_ref",
+                [{"field": "external_ref", "existing_application_id": outcome.application_id}],
+            )
         if outcome.status == "duplicate":
             raise Conflict(
                 "this person already applied to the requisition",

@@ -219,7 +219,7 @@ def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[st
         {
             "Sid": "Parameters",
             "Effect": "Allow",
-            "Action": ["ssm:GetParameter"],
+            "Action": ["ssm:GetParameter", "ssm:GetParameters"],
             "Resource": [
                 {"Fn::Sub": f"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter${{{p}}}"}
                 for p in params

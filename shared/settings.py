@@ -24,6 +24,7 @@ class Settings(BaseModel):
     import_queue_url: str = ""
     kms_key_id: str = ""
     pii_hash_key_param: str = "/talent/pii-hash-key"
+    vendor_secrets_path: str = "/talent/vendors/"
     user_pool_id: str = ""
     user_pool_client_id: str = ""
     cognito_issuer: str = ""
@@ -33,6 +34,8 @@ class Settings(BaseModel):
     max_body_bytes: int = 1_048_576
     upload_max_bytes: int = 50 * 1_048_576
     presign_expiry_seconds: int = 300
+    # Vendor video URLs are fetched only from public addresses unless this is set (tests, local stack).
+    video_fetch_allow_private: bool = False
 
     @property
     def issuer(self) -> str:

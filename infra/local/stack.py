@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from infra.local import cognito
 from infra.local.cognito import UserPool
+from infra.local.vendors import LOCAL_VENDOR_SECRETS, seed_vendor_secrets
 
 log = logging.getLogger("infra.local")
 
@@ -213,6 +214,7 @@ class LocalStack:
             log.warning("the stack has no PiiHashKeyParam Output; no PII hash key seeded")
             return
         self._client("ssm").put_parameter(Name=name, Value=self._pii_hash_key(), Type="SecureString", Overwrite=True)
+        seed_vendor_secrets(self._client("ssm"), outputs["VendorSecretsPath"])
 
     def _pii_hash_key(self) -> str:
         """A random key; with ``--persist`` the same one every run (hashes in the tables stay valid)."""
@@ -350,6 +352,9 @@ class LocalStack:
             "Event sources pumped:",
             *(f"  {s['kind']:<7} {s['name']:<24} {s['queue_url']}" for s in self._pump.status()["sources"]),
             *(f"  schedule {n:<22} {e}" for n, e in self._pump.status()["schedules"].items()),
+            "",
+            "Vendor webhook secrets (Standard Webhooks; POST /webhooks/interview-results):",
+            *(f"  {vendor:<10} {' '.join(keys)}" for vendor, keys in LOCAL_VENDOR_SECRETS.items()),
             "",
             "Bearer tokens (ID tokens, valid 1 hour):",
             *(f"  {key}: {token}" for key, token in info.tokens.items()),

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from shared.domain.identity import national_id_problem, normalise_national_id
 from shared.domain.stages import Stage
 from shared.models.common import Request, Response
+from shared.models.interview import AiResult
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -79,6 +80,8 @@ class Application(BaseModel):
     screening: ScreeningResult | None = None
     resume_file: str | None = None
     resume_file_error: str | None = None
+    ai: AiResult | None = None
+    interviewers: list[str] = Field(default_factory=list)
     source: str
     created_at: str
     updated_at: str
@@ -103,6 +106,8 @@ class ApplicationView(Response):
     screening: ScreeningResult | None
     resume_file: str | None
     resume_file_error: str | None
+    ai: AiResult | None
+    interviewers: list[str]
     source: str
     created_at: str
     updated_at: str

@@ -21,11 +21,16 @@ class Action(StrEnum):
     import_create = "import:create"
     import_read = "import:read"
     resume_upload = "resume:upload"
+    interviewers_assign = "interviewers:assign"
+    archive_read = "archive:read"  # the assembled talent archive, AI report and radar
+    video_upload = "video:upload"
+    video_read = "video:read"
 
 
 class Scope(StrEnum):
     all = "all"
     department = "department"
+    assigned = "assigned"  # only applications the principal is assigned to (interviewers)
 
 
 POLICY: dict[Action, dict[str, Scope]] = {
@@ -37,22 +42,34 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.import_create: {"hr": Scope.all},
     Action.import_read: {"hr": Scope.all},
     Action.resume_upload: {"hr": Scope.all},
+    Action.interviewers_assign: {"hr": Scope.all},
+    Action.archive_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
+    Action.video_upload: {"hr": Scope.all},
+    Action.video_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
 }
+
+_WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}
 
 
 def scope_for(principal: Principal, action: Action) -> Scope | None:
     """The widest scope any of the principal's roles has for the action."""
-    scopes = {POLICY[action][r] for r in principal.roles if r in POLICY[action]}
-    if Scope.all in scopes:
-        return Scope.all
-    return Scope.department if scopes else None
+    scopes = [POLICY[action][r] for r in principal.roles if r in POLICY[action]]
+    return max(scopes, key=_WIDTH.__getitem__) if scopes else None
 
 
-def authorize(principal: Principal, action: Action, department: str | None = None) -> Scope:
-    """Raise ``Forbidden`` unless the principal may perform ``action`` (on an object of ``department``)."""
+def authorize(
+    principal: Principal,
+    action: Action,
+    department: str | None = None,
+    assigned: list[str] | None = None,
+) -> Scope:
+    """Raise ``Forbidden`` unless the principal may perform ``action``; with ``department`` (and
+    ``assigned``, the usernames assigned to the object) the check is on that object."""
     scope = scope_for(principal, action)
     if scope is None:
         raise Forbidden(f"your role may not perform {action.value}")
     if scope is Scope.department and department is not None and department != principal.department:
         raise Forbidden(f"{action.value} is limited to your own department")
+    if scope is Scope.assigned and assigned is not None and principal.username not in assigned:
+        raise Forbidden(f"{action.value} is limited to applications assigned to you")
     return scope

@@ -18,6 +18,7 @@ from shared.models.application import (
 from shared.models.common import iso, new_id, utcnow
 from shared.models.requisition import Keyword, Requisition
 from shared.security.pii import identity_hash
+from shared.services.intake import Intake
 from shared.store.repository import AuditEntry, CreateOutcome, Repository
 
 SCREENED_FIELDS = ("resume_text", "experience", "education")
@@ -77,7 +78,11 @@ class Applications:
             action="application.create",
             details={"requisition_id": req.id, "source": source, "stage": app.stage.value},
         )
-        return self.repo.create_application(app, self.hasher(data.national_id), audit)
+        outcome = self.repo.create_application(app, self.hasher(data.national_id), audit)
+        # attach results the vendor sent before the application existed
+        if outcome.status == "created" and app.external_ref and Intake(self.repo).attach_parked(app):
+            return CreateOutcome("created", app.id, self.repo.require_application(app.id))
+        return outcome
 
     def rescreen(self, app: Application, req: Requisition, resume_text: str, resume_file: str) -> Application:
         """Screen again with the text of an uploaded resume file. Before any human decision the stage

@@ -143,6 +143,12 @@ class Imports:
         except ValidationError as exc:
             return RowResult(row=number, outcome="rejected", reason=row_problem(exc))
         outcome = self.applications.create(req, data, job.created_by, source=f"import:{job.id}#{number}")
+        if outcome.status == "ref_taken":
+            return RowResult(
+                row=number,
+                outcome="rejected",
+                reason=f"external_ref: already used by application {outcome.application_id}",
+            )
         if outcome.status == "duplicate":
             return RowResult(
                 row=number,

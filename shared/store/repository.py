@@ -72,7 +72,7 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class CreateOutcome:
-    status: Literal["created", "duplicate", "replayed"]
+    status: Literal["created", "duplicate", "replayed", "ref_taken"]
     application_id: str
     application: Application | None = None  # what was stored, when it was ``created``
 
@@ -241,6 +241,25 @@ class Repository:
         }
         item = {"pk": f"APP#{app.id}", "sk": "META", "type": "application", **_stage_keys(app)}
         item.update(app.model_dump(mode="json"))
+        ref_guard: list[dict[str, Any]] = []
+        if app.external_ref:  # the vendor may address results by (requisition, external reference)
+            ref_item = {
+                "pk": f"REQ#{app.requisition_id}#REF#{app.external_ref}",
+                "sk": "UNIQ",
+                "type": "external_ref",
+                "application_id": app.id,
+                "source": app.source,
+            }
+            ref_guard.append(
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": serialize(ref_item),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    }
+                }
+            )
         try:
             self._ddb.transact_write_items(
                 TransactItems=[
@@ -260,10 +279,18 @@ class Repository:
                         }
                     },
                     {"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}},
+                    *ref_guard,
                 ]
             )
         except ClientError as exc:
             reasons = exc.response.get("CancellationReasons") or []
+            if (
+                len(reasons) > 3
+                and reasons[0].get("Code") != "ConditionalCheckFailed"
+                and (reasons[3].get("Code") == "ConditionalCheckFailed")
+            ):
+                taken = deserialize(reasons[3].get("Item") or {})
+                return CreateOutcome("ref_taken", str(taken.get("application_id", "")))
             if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
                 existing = deserialize(reasons[0].get("Item") or {})
                 if not existing:

@@ -19,6 +19,7 @@ from moto.utilities.utils import load_resource
 
 from infra.local import motofix
 from infra.local.cognito import create_demo_pool, id_token
+from infra.local.vendors import seed_vendor_secrets
 from infra.outputs import TEMPLATE_PATH, env_from_outputs, stack_outputs
 
 REGION = "us-east-1"
@@ -105,6 +106,7 @@ def moto_stack() -> Iterator[Stack]:
             boto3.client("ssm", region_name=REGION).put_parameter(
                 Name=env["PII_HASH_KEY_PARAM"], Value=secrets.token_hex(32), Type="SecureString", Overwrite=True
             )
+            seed_vendor_secrets(boto3.client("ssm", region_name=REGION), env["VENDOR_SECRETS_PATH"])
             reset_caches()
             stack = Stack(env=env, pool_id=pool, client_id=client)
             stack.tokens = {u.key: id_token(idp, pool, client, u.username, u.password) for u in demo.users}

@@ -1,0 +1,32 @@
+"""The local stack's vendor webhook secrets (fixed, so the README and the simulator can use them).
+
+Never use these anywhere but on the local stack: in AWS the deployment writes real secrets.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from shared.domain.vendors import VENDOR_FORMATS
+
+
+def _secret(label: str) -> str:
+    return "whsec_" + base64.b64encode(label.encode().ljust(32, b"-")).decode()
+
+
+# vendor id -> its secrets (newest first; the second one shows a rotation in progress)
+LOCAL_VENDOR_SECRETS: dict[str, list[str]] = {
+    "aivendor": [_secret("local-aivendor-2026"), _secret("local-aivendor-2025")],
+    "mianshi": [_secret("local-mianshi-2026")],
+}
+assert set(LOCAL_VENDOR_SECRETS) == set(VENDOR_FORMATS)
+
+
+def seed_vendor_secrets(ssm: Any, path: str) -> dict[str, list[str]]:
+    """Write every vendor's secrets under ``path`` as SecureStrings (what a deployment does)."""
+    for vendor_id, secrets in LOCAL_VENDOR_SECRETS.items():
+        ssm.put_parameter(
+            Name=f"{path}{vendor_id}/webhook-secrets", Value=" ".join(secrets), Type="SecureString", Overwrite=True
+        )
+    return LOCAL_VENDOR_SECRETS

@@ -1,0 +1,185 @@
+"""AI interview results from vendors: verify, normalise, store exactly once, park the unknown.
+
+``receive`` is the webhook: signature on the raw bytes first (Standard Webhooks, the key tells the
+vendor), then the vendor's adapter, then validation against the requisition, then one
+``TransactWriteItems`` (see ``shared.store.results``). Results for applications we do not know yet
+are parked and attached when the application appears (on creation, and by the scheduled
+reconciliation for anything that raced).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from shared.domain.vendors import adapter_for
+from shared.errors import PayloadTooLarge, ValidationFailed
+from shared.models.application import Application
+from shared.models.common import iso, utcnow
+from shared.models.interview import CanonicalResult, ScoreRecord
+from shared.models.requisition import Requisition
+from shared.security.vendor_keys import vendor_secrets
+from shared.security.webhooks import verify
+from shared.store.repository import INTAKE_CACHE_SECONDS, Repository
+from shared.store.results import Delivery, Outcome, ResultStore
+
+MAX_WEBHOOK_BYTES = 1_048_576
+FUTURE_TOLERANCE_SECONDS = 300
+STATUS = {"stored": 200, "stale": 200, "duplicate": 200, "parked": 202}
+
+
+@dataclass(frozen=True)
+class Receipt:
+    status_code: int
+    outcome: Outcome
+    webhook_id: str
+    application_id: str | None
+
+
+def normalise_timestamp(raw: str, now: float) -> str:
+    """UTC with microseconds, so stored timestamps compare correctly as strings."""
+    parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError("completed_at needs a time zone")
+    if parsed.timestamp() > now + FUTURE_TOLERANCE_SECONDS:
+        raise ValueError("completed_at is in the future")
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def weighted_score(scores: dict[Any, float], weights: dict[Any, float]) -> float:
+    """Σ weight × score over the dimensions the result has, divided by the sum of those weights."""
+    present = [d for d in scores if weights.get(d, 0) > 0]
+    total = sum(weights[d] for d in present)
+    if not total:
+        return 0.0
+    return round(sum(weights[d] * scores[d] for d in present) / total, 4)
+
+
+def _details(exc: ValidationError) -> list[dict[str, Any]]:
+    return [
+        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"].removeprefix("Value error, ")}
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+
+
+class Intake:
+    def __init__(
+        self,
+        repo: Repository | None = None,
+        secrets: Callable[[], list[tuple[str, str]]] = vendor_secrets,
+        clock: Callable[[], float] = time.time,
+        on_new_result: Callable[[str, ScoreRecord], None] | None = None,
+    ) -> None:
+        self.repo = repo or Repository()
+        self.store = ResultStore(self.repo)
+        self.secrets = secrets
+        self.clock = clock
+        self.on_new_result = on_new_result
+
+    def receive(self, headers: dict[str, str], body: bytes) -> Receipt:
+        if len(body) > MAX_WEBHOOK_BYTES:
+            raise PayloadTooLarge(f"the body is {len(body)} bytes; the limit is {MAX_WEBHOOK_BYTES}")
+        vendor_id, webhook_id = verify(headers, body, self.secrets(), now=self.clock())
+        result = self._parse(vendor_id, body)
+        req = self.repo.require_requisition(result.requisition_id, max_age=INTAKE_CACHE_SECONDS)
+        record = self._record(req, result, webhook_id, body)
+        app_id = result.application_id or (
+            self.store.lookup_ref(req.id, result.external_ref) if result.external_ref else None
+        )
+        delivery = Delivery(webhook_id, vendor_id, req.id, app_id, result.external_ref, record)
+        outcome = self.store.record(delivery)
+        if outcome in ("stored", "stale") and app_id and self.on_new_result:
+            self.on_new_result(app_id, record)
+        return Receipt(STATUS[outcome], outcome, webhook_id, app_id)
+
+    def _parse(self, vendor_id: str, body: bytes) -> CanonicalResult:
+        try:
+            payload = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValidationFailed("the body is not valid JSON", [{"field": "body", "message": str(exc)}]) from exc
+        if not isinstance(payload, dict):
+            raise ValidationFailed("the body must be a JSON object", [{"field": "body", "message": "not an object"}])
+        try:
+            result = adapter_for(vendor_id)(vendor_id, payload)
+        except ValidationError as exc:
+            raise ValidationFailed("the interview result is not valid", _details(exc)) from exc
+        except ValueError as exc:
+            raise ValidationFailed(
+                "the interview result is not valid", [{"field": "body", "message": str(exc)}]
+            ) from exc
+        if result.vendor_id != vendor_id:
+            raise ValidationFailed(
+                "the result names another vendor than the key that signed it",
+                [{"field": "vendor_id", "message": f"signed by {vendor_id}, payload says {result.vendor_id}"}],
+            )
+        return result
+
+    def _record(self, req: Requisition, result: CanonicalResult, webhook_id: str, body: bytes) -> ScoreRecord:
+        allowed = set(req.dimension_weights)
+        unknown = sorted({d.value for d in result.dimension_scores} - {d.value for d in allowed})
+        unknown_q = sorted({q.dimension.value for q in result.questions} - {d.value for d in allowed})
+        if unknown or unknown_q:
+            raise ValidationFailed(
+                "the result has dimensions this requisition does not assess",
+                [{"field": "dimension_scores", "message": "unknown dimensions: " + ", ".join(unknown + unknown_q)}],
+            )
+        try:
+            completed = normalise_timestamp(result.completed_at, self.clock())
+        except ValueError as exc:
+            raise ValidationFailed(
+                "completed_at is not valid", [{"field": "completed_at", "message": str(exc)}]
+            ) from exc
+        scores = {d: float(s) for d, s in result.dimension_scores.items()}
+        return ScoreRecord(
+            vendor_id=result.vendor_id,
+            model_version=result.model_version,
+            webhook_id=webhook_id,
+            completed_at=completed,
+            received_at=iso(utcnow()),
+            overall_score=result.overall_score,
+            dimension_scores=scores,
+            weighted_score=weighted_score(scores, dict(req.dimension_weights)),
+            video_url=str(result.video_url) if result.video_url else None,
+            questions=[q.model_dump(mode="json") for q in result.questions],
+            raw_payload=body.decode("utf-8"),
+        )
+
+    # -- parked results --------------------------------------------------------------------------
+    def attach_parked(self, app: Application) -> int:
+        """Attach results that arrived before the application; returns how many were attached."""
+        if not app.external_ref:
+            return 0  # a new application id cannot have been used by a vendor yet
+        parked = self.store.parked_for(app.requisition_id, f"REF#{app.external_ref}#")
+        parked.sort(key=lambda p: p["record"]["completed_at"])
+        attached = 0
+        for item in parked:
+            outcome = self.store.attach(item, app.id, app.requisition_id)
+            if outcome in ("stored", "stale"):
+                attached += 1
+                if self.on_new_result:
+                    self.on_new_result(app.id, ScoreRecord.model_validate(item["record"]))
+        return attached
+
+    def reconcile(self, limit: int = 100) -> dict[str, int]:
+        """Scheduled: attach the oldest parked results whose application now exists."""
+        counts = {"examined": 0, "attached": 0, "still_parked": 0}
+        for item in self.store.oldest_parked(limit).items:
+            counts["examined"] += 1
+            app_id = item.get("application_id") or (
+                self.store.lookup_ref(item["requisition_id"], item["external_ref"])
+                if item.get("external_ref")
+                else None
+            )
+            app = self.repo.get_application(app_id) if app_id else None
+            if app is None:
+                counts["still_parked"] += 1
+                continue
+            outcome = self.store.attach(item, app.id, app.requisition_id)
+            counts["attached" if outcome in ("stored", "stale") else "still_parked"] += 1
+        return counts

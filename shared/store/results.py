@@ -1,0 +1,235 @@
+"""AI interview results in the talent table: delivery records, score history, parked results.
+
+=====================  ===========================  =================================  ==============
+item                   pk                           sk                                 index
+=====================  ===========================  =================================  ==============
+delivery (event id)    WEBHOOK#<webhook-id>         EVENT                              - (TTL 90 days)
+score history          APP#<application>            SCORE#<completed_at>#<webhook-id>  -
+latest result          APP#<application>            META (attribute ``ai``)            gsi3: REQ#<req>#SCORED
+parked result          PARKED#<requisition>         REF#<ref>#… / APP#<app>#…          gsi1: PARKED
+external reference     REQ#<req>#REF#<ref>          UNIQ                               -
+=====================  ===========================  =================================  ==============
+
+The first delivery of a result is ONE ``TransactWriteItems`` call: the delivery record
+(conditional: the webhook id is new), the history entry and the conditional update of the
+application's latest result (only when newer). A duplicate costs that one call, which fails on
+the delivery record. An older result or an unknown application costs a second call that stores
+the delivery with the history entry, or with the parked result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from botocore.exceptions import ClientError
+
+from shared.models.common import utcnow
+from shared.models.interview import AiResult, ScoreRecord
+from shared.store import aws
+from shared.store.items import deserialize, serialize, value
+from shared.store.repository import Page, Repository, _unavailable
+
+DELIVERY_TTL_SECONDS = 90 * 24 * 3600
+Outcome = Literal["stored", "stale", "duplicate", "parked"]
+
+
+def score_key(weighted: float, application_id: str) -> str:
+    """Sorts lexicographically in numeric order for scores 0–100 (the shortlist reads it descending)."""
+    return f"{weighted:08.4f}#{application_id}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    webhook_id: str
+    vendor_id: str
+    requisition_id: str
+    application_id: str | None
+    external_ref: str | None
+    record: ScoreRecord
+
+    def item(self, outcome: str) -> dict[str, Any]:
+        return {
+            "pk": f"WEBHOOK#{self.webhook_id}",
+            "sk": "EVENT",
+            "type": "delivery",
+            "vendor_id": self.vendor_id,
+            "requisition_id": self.requisition_id,
+            "application_id": self.application_id,
+            "external_ref": self.external_ref,
+            "received_at": self.record.received_at,
+            "outcome": outcome,
+            "expires_at": int(utcnow().timestamp()) + DELIVERY_TTL_SECONDS,
+        }
+
+    def parked_key(self) -> tuple[str, str]:
+        tail = f"{self.record.completed_at}#{self.webhook_id}"
+        if self.external_ref:
+            return f"PARKED#{self.requisition_id}", f"REF#{self.external_ref}#{tail}"
+        return f"PARKED#{self.requisition_id}", f"APP#{self.application_id}#{tail}"
+
+
+class ResultStore:
+    def __init__(self, repo: Repository | None = None) -> None:
+        self.repo = repo or Repository()
+        self.table_name = self.repo.table_name
+
+    @property
+    def _ddb(self) -> Any:
+        return aws.client("dynamodb")
+
+    def _put(self, item: dict[str, Any], condition: str | None = None, old: bool = False) -> dict[str, Any]:
+        put: dict[str, Any] = {"TableName": self.table_name, "Item": serialize(item)}
+        if condition:
+            put["ConditionExpression"] = condition
+        if old:
+            put["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        return {"Put": put}
+
+    def _latest_update(self, application_id: str, requisition_id: str, latest: AiResult) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": serialize({"pk": f"APP#{application_id}", "sk": "META"}),
+                "UpdateExpression": "SET ai = :ai, gsi3pk = :g3pk, gsi3sk = :g3sk, updated_at = :now ADD version :one",
+                "ConditionExpression": "attribute_exists(pk) AND requisition_id = :req "
+                "AND (attribute_not_exists(ai) OR ai.completed_at < :completed)",
+                "ExpressionAttributeValues": {
+                    ":ai": value(latest.model_dump(mode="json")),
+                    ":g3pk": value(f"REQ#{requisition_id}#SCORED"),
+                    ":g3sk": value(score_key(latest.weighted_score, application_id)),
+                    ":now": value(latest.received_at),
+                    ":one": value(1),
+                    ":req": value(requisition_id),
+                    ":completed": value(latest.completed_at),
+                },
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+
+    def _history(self, application_id: str, record: ScoreRecord) -> dict[str, Any]:
+        item = {
+            "pk": f"APP#{application_id}",
+            "sk": f"SCORE#{record.completed_at}#{record.webhook_id}",
+            "type": "score",
+            **record.model_dump(mode="json"),
+        }
+        return self._put(item)
+
+    def lookup_ref(self, requisition_id: str, external_ref: str) -> str | None:
+        item = self.repo._get(f"REQ#{requisition_id}#REF#{external_ref}", "UNIQ")
+        return str(item["application_id"]) if item else None
+
+    def record(self, delivery: Delivery) -> Outcome:
+        """Store one delivery: see the module docstring for the calls it costs."""
+        event_new = "attribute_not_exists(pk)"
+        app_id = delivery.application_id
+        if app_id is None:
+            return self._park(delivery)
+        record = delivery.record
+        latest = AiResult.model_validate(record.model_dump())
+        try:
+            self._ddb.transact_write_items(
+                TransactItems=[
+                    self._put(delivery.item("stored"), event_new),
+                    self._history(app_id, record),
+                    self._latest_update(app_id, delivery.requisition_id, latest),
+                ]
+            )
+            return "stored"
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            if not reasons:
+                raise (_unavailable(exc) or exc) from exc
+            if reasons[0].get("Code") == "ConditionalCheckFailed":
+                return "duplicate"
+            if reasons[2].get("Code") != "ConditionalCheckFailed":
+                raise (_unavailable(exc) or exc) from exc
+            current = deserialize(reasons[2].get("Item") or {})
+        if not current or current.get("requisition_id") != delivery.requisition_id:
+            return self._park(delivery)
+        # an older result than the stored one: kept in the history, never overwrites
+        stale = record.model_copy(update={"superseded": True})
+        return (
+            "stale"
+            if self._try([self._put(delivery.item("stale"), event_new), self._history(app_id, stale)])
+            else ("duplicate")
+        )
+
+    def _try(self, items: list[dict[str, Any]]) -> bool:
+        try:
+            self._ddb.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                return False  # the delivery was recorded meanwhile (a concurrent duplicate)
+            raise (_unavailable(exc) or exc) from exc
+        return True
+
+    def _park(self, delivery: Delivery) -> Outcome:
+        pk, sk = delivery.parked_key()
+        parked = {
+            "pk": pk,
+            "sk": sk,
+            "type": "parked_result",
+            "gsi1pk": "PARKED",
+            "gsi1sk": f"{delivery.record.received_at}#{delivery.webhook_id}",
+            "requisition_id": delivery.requisition_id,
+            "application_id": delivery.application_id,
+            "external_ref": delivery.external_ref,
+            "record": delivery.record.model_dump(mode="json"),
+        }
+        ok = self._try([self._put(delivery.item("parked"), "attribute_not_exists(pk)"), self._put(parked)])
+        return "parked" if ok else "duplicate"
+
+    # -- reconciliation ------------------------------------------------------------------------
+    def parked_for(self, requisition_id: str, prefix: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        token = None
+        while True:
+            page = self.repo._query(f"PARKED#{requisition_id}", sk_prefix=prefix, limit=100, token=token)
+            found += page.items
+            token = page.next_token
+            if not token:
+                return found
+
+    def oldest_parked(self, limit: int) -> Page:
+        return self.repo._query("PARKED", index="gsi1", limit=limit)
+
+    def attach(self, parked: dict[str, Any], application_id: str, requisition_id: str) -> Outcome:
+        """Move one parked result onto its application (newest wins; older go to history only)."""
+        record = ScoreRecord.model_validate(parked["record"])
+        latest = AiResult.model_validate(record.model_dump())
+        release = {
+            "Delete": {
+                "TableName": self.table_name,
+                "Key": serialize({"pk": parked["pk"], "sk": parked["sk"]}),
+                "ConditionExpression": "attribute_exists(pk)",
+            }
+        }
+        try:
+            self._ddb.transact_write_items(
+                TransactItems=[
+                    release,
+                    self._history(application_id, record),
+                    self._latest_update(application_id, requisition_id, latest),
+                ]
+            )
+            return "stored"
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            if not reasons:
+                raise (_unavailable(exc) or exc) from exc
+            if reasons[0].get("Code") == "ConditionalCheckFailed":
+                return "duplicate"  # attached by someone else meanwhile
+            if reasons[2].get("Code") != "ConditionalCheckFailed":
+                raise (_unavailable(exc) or exc) from exc
+            current = deserialize(reasons[2].get("Item") or {})
+        if not current or current.get("requisition_id") != requisition_id:
+            return "parked"
+        stale = record.model_copy(update={"superseded": True})
+        return "stale" if self._try([release, self._history(application_id, stale)]) else "duplicate"
+
+    def history(self, application_id: str) -> list[ScoreRecord]:
+        page = self.repo._query(f"APP#{application_id}", sk_prefix="SCORE#", limit=200)
+        return [ScoreRecord.model_validate(i) for i in page.items]

@@ -1,0 +1,221 @@
+"""AI interview results by signed webhook: exactly once, newest wins, unknown applications parked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from infra.local.vendors import LOCAL_VENDOR_SECRETS
+from shared.models.common import Dimension
+from shared.store import aws
+from tests.integration.conftest import Api
+from tests.integration.test_requisitions import make
+from tests.support.ids import person
+from tests.support.stack import REGION
+from tests.support.webhooks import canonical, signed
+
+WEBHOOK = "/webhooks/interview-results"
+SCHEDULED = json.loads(Path("events/scheduled-event.json").read_text("utf-8"))
+
+
+def deliver(api: Api, body: Any, vendor: str = "aivendor", **kw: Any) -> Any:
+    headers, raw = signed(body, vendor, **kw)
+    return api.call("POST", WEBHOOK, role=None, headers=headers, raw=raw)
+
+
+@pytest.fixture
+def req_id(api: Api) -> str:
+    return str(make(api).data["id"])
+
+
+def new_app(api: Api, req_id: str, n: int = 1, **extra: Any) -> dict[str, Any]:
+    response = api.call("POST", f"/requisitions/{req_id}/applications", body=person(n) | extra)
+    assert response.status_code == 201, response.data
+    return dict(response.data)
+
+
+def count_calls() -> list[str]:
+    calls: list[str] = []
+    aws.client("dynamodb").meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
+    return calls
+
+
+def stored_deliveries(stack_env: dict[str, str]) -> int:
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    items = ddb.scan(TableName=stack_env["TABLE_NAME"])["Items"]  # test-only inspection of the whole table
+    return sum(1 for i in items if i["pk"]["S"].startswith("WEBHOOK#"))
+
+
+def test_first_delivery_is_one_write_and_a_duplicate_changes_nothing(api: Api, req_id: str) -> None:
+    # Given an application and a warm function (requisition and secrets cached by an earlier delivery)
+    app = new_app(api, req_id)
+    other = new_app(api, req_id, 2)
+    assert deliver(api, canonical(req_id, application_id=other["id"])).status_code == 200
+    calls = count_calls()
+    body = canonical(req_id, application_id=app["id"])
+    # When the vendor delivers a result
+    first = deliver(api, body, webhook_id="msg_first")
+    # Then it is stored with ONE DynamoDB call, a TransactWriteItems
+    assert first.status_code == 200 and first.data["status"] == "stored"
+    assert calls == ["TransactWriteItems"]
+    stored = api.call("GET", f"/applications/{app['id']}").data
+    assert stored["ai"]["dimension_scores"]["logic"] == 85
+    assert stored["ai"]["webhook_id"] == "msg_first" and stored["ai"]["vendor_id"] == "aivendor"
+    weights = make.__globals__["SAMPLE"]["dimension_weights"]
+    expected = sum(weights[d] * s for d, s in body["dimension_scores"].items()) / sum(weights.values())
+    assert stored["ai"]["weighted_score"] == pytest.approx(expected, abs=1e-3)
+    # When the same delivery is retried (same webhook-id)
+    calls.clear()
+    again = deliver(api, body, webhook_id="msg_first")
+    # Then 2xx, one call, and nothing changed
+    assert again.status_code == 200 and again.data["status"] == "duplicate"
+    assert calls == ["TransactWriteItems"]
+    assert api.call("GET", f"/applications/{app['id']}").data["version"] == stored["version"]
+
+
+def test_older_result_never_overwrites_but_is_kept(api: Api, req_id: str) -> None:
+    app = new_app(api, req_id)
+    newer = canonical(req_id, application_id=app["id"], completed_at="2026-11-28T10:00:00Z", logic=90)
+    older = canonical(req_id, application_id=app["id"], completed_at="2026-11-27T10:00:00Z", logic=40)
+    assert deliver(api, newer).data["status"] == "stored"
+    # When an older result arrives late
+    late = deliver(api, older)
+    # Then it is accepted, kept in history, and the newer one stays current
+    assert late.status_code == 200 and late.data["status"] == "stale"
+    assert api.call("GET", f"/applications/{app['id']}").data["ai"]["dimension_scores"]["logic"] == 90
+    from shared.store.results import ResultStore
+
+    history = ResultStore().history(app["id"])
+    assert sorted((h.dimension_scores[Dimension.logic], h.superseded) for h in history) == [(40, True), (90, False)]
+    assert all(h.raw_payload and h.webhook_id and h.received_at for h in history)
+
+
+def test_result_for_an_unknown_applicant_is_parked_then_attached(api: Api, req_id: str) -> None:
+    # Given a result for an applicant HR has not imported yet
+    parked = deliver(api, canonical(req_id, external_ref="EXT-42"))
+    assert parked.status_code == 202 and parked.data["status"] == "parked"
+    # When HR creates the application with that reference
+    app = new_app(api, req_id, 5, external_ref="EXT-42")
+    # Then the result is already attached
+    assert app["ai"] is not None and app["ai"]["dimension_scores"]["logic"] == 85
+    # And the parked copy is gone (a scheduled reconciliation finds nothing left)
+    assert api.client.lambda_.invoke("reconcile_parked_results", SCHEDULED).payload["examined"] == 0
+
+
+def test_reconciliation_attaches_what_raced_past_creation(api: Api, req_id: str) -> None:
+    # Given a result parked for an application id that exists only later (written without attach)
+    from shared.services.applications import Applications
+    from shared.store.repository import AuditEntry, Repository
+
+    repo = Repository()
+    req = repo.require_requisition(req_id)
+    from shared.models.application import ApplicationCreate
+
+    app = Applications(repo).build(req, ApplicationCreate.model_validate(person(6)), source="test")
+    assert deliver(api, canonical(req_id, application_id=app.id)).status_code == 202
+    repo.create_application(app, "hash-6", AuditEntry(subject="x", actor="t", action="t", details={}))
+    # When the scheduled reconciliation runs
+    counts = api.client.lambda_.invoke("reconcile_parked_results", SCHEDULED).payload
+    # Then the result is attached
+    assert counts == {"examined": 1, "attached": 1, "still_parked": 0}
+    assert repo.require_application(app.id).ai is not None
+
+
+def test_second_vendor_format_is_normalised(api: Api, req_id: str) -> None:
+    app = new_app(api, req_id, 7, external_ref="VENDOR-REF-0002")
+    payload = json.loads(Path("events/webhooks/mianshi-result.json").read_text("utf-8"))
+    payload["data"]["candidate"]["jobCode"] = req_id
+    response = deliver(api, payload, vendor="mianshi")
+    assert response.status_code == 200, response.data
+    ai = api.call("GET", f"/applications/{app['id']}").data["ai"]
+    assert ai["vendor_id"] == "mianshi" and ai["dimension_scores"]["expression"] == 55.0
+    assert ai["model_version"] == "mianshi-engine-3.2"
+
+
+def test_rotated_key_is_accepted(api: Api, req_id: str) -> None:
+    app = new_app(api, req_id)
+    old_key = LOCAL_VENDOR_SECRETS["aivendor"][1]
+    assert deliver(api, canonical(req_id, application_id=app["id"]), secret=old_key).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        (lambda h, b: (h | {"webhook-signature": "v1,AAAA"}, b), "no webhook-signature matches"),
+        (lambda h, b: ({k: v for k, v in h.items() if k != "webhook-id"}, b), "webhook-id"),
+        (lambda h, b: (h, b.replace(b"85", b"99", 1)), "no webhook-signature matches"),
+    ],
+)
+def test_bad_signatures_are_401_and_store_nothing(api: Api, req_id: str, stack: Any, tamper: Any, message: str) -> None:
+    app = new_app(api, req_id)
+    headers, raw = tamper(*signed(canonical(req_id, application_id=app["id"])))
+    response = api.call("POST", WEBHOOK, role=None, headers=headers, raw=raw)
+    assert response.status_code == 401 and message in response.data["error"]["message"]
+    assert stored_deliveries(stack.env) == 0
+
+
+def test_stale_and_future_timestamps_are_401(api: Api, req_id: str, stack: Any) -> None:
+    import time
+
+    app = new_app(api, req_id)
+    body = canonical(req_id, application_id=app["id"])
+    assert deliver(api, body, timestamp=int(time.time()) - 301).status_code == 401
+    assert deliver(api, body, timestamp=int(time.time()) + 301).status_code == 401
+    assert stored_deliveries(stack.env) == 0
+
+
+def test_vendor_cannot_speak_for_another(api: Api, req_id: str) -> None:
+    app = new_app(api, req_id)
+    response = deliver(api, canonical(req_id, application_id=app["id"]), vendor="mianshi")
+    # mianshi's key but the canonical body (parsed by mianshi's adapter) is refused
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"dimension_scores": {"logic": 120}}, "dimension_scores.logic"),
+        ({"dimension_scores": {"innovation": 80}}, "dimension_scores"),  # not assessed by this requisition
+        ({"dimension_scores": {"charisma": 80}}, "dimension_scores.charisma"),
+        ({"overall_score": "high"}, "overall_score"),
+        ({"completed_at": "yesterday"}, "completed_at"),
+        ({"surprise": True}, "surprise"),
+    ],
+)
+def test_bad_payloads_are_400_naming_the_field(api: Api, req_id: str, stack: Any, changes: dict, field: str) -> None:
+    app = new_app(api, req_id)
+    body = canonical(req_id, application_id=app["id"]) | changes
+    response = deliver(api, body)
+    assert response.status_code == 400, response.data
+    assert any(d["field"].startswith(field) for d in response.data["error"]["details"]), response.data
+    assert stored_deliveries(stack.env) == 0
+    assert api.call("GET", f"/applications/{app['id']}").data["ai"] is None
+
+
+def test_oversize_body_is_413(api: Api, req_id: str, stack: Any) -> None:
+    body = canonical(req_id, application_id="x")
+    body["questions"][0]["transcript_excerpt"] = "字" * 10
+    raw = json.dumps(body).encode() + b" " * (5 * 1_048_576)
+    headers, raw = signed(raw)
+    assert api.call("POST", WEBHOOK, role=None, headers=headers, raw=raw).status_code == 413
+    assert stored_deliveries(stack.env) == 0
+
+
+def test_weighted_scores_are_indexed_for_a_descending_shortlist(api: Api, req_id: str) -> None:
+    apps = [new_app(api, req_id, n) for n in range(10, 14)]
+    for i, app in enumerate(apps):
+        deliver(api, canonical(req_id, application_id=app["id"], logic=50 + i * 10, customer_orientation=60 + i))
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    out = ddb.query(
+        TableName=api.stack.env["TABLE_NAME"],
+        IndexName="gsi3",
+        KeyConditionExpression="gsi3pk = :p",
+        ExpressionAttributeValues={":p": {"S": f"REQ#{req_id}#SCORED"}},
+        ScanIndexForward=False,
+        Limit=2,
+    )
+    assert [i["id"]["S"] for i in out["Items"]] == [apps[3]["id"], apps[2]["id"]]

@@ -49,6 +49,10 @@ e2e: venv
 bench: venv
 	$(PY) -m tests.bench
 
+## Regenerate the committed OpenAPI document from the route table and models.
+openapi: venv
+	$(PY) -m functions.openapi > docs/openapi.json
+
 ## The AWS deployment package: dist/deployment.zip and dist/sam.json (merged with infra/template.json).
 package: venv
 	$(PY) -m infra.package --out dist

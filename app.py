@@ -2,10 +2,22 @@
 
 from chalice import Chalice
 
-from functions import applications, auth, imports, requisitions, system, webhooks
+from functions import (
+    applications,
+    archive,
+    auth,
+    candidates,
+    imports,
+    openapi,
+    requisitions,
+    system,
+    videos,
+    webhooks,
+)
 from functions.http import http_middleware
 
 app = Chalice(app_name="talent-lifecycle")
 app.register_middleware(http_middleware, "http")
-for blueprint in (auth.bp, system.bp, requisitions.bp, applications.bp, imports.bp, webhooks.bp):
-    app.register_blueprint(blueprint)
+BLUEPRINTS = (auth, system, openapi, requisitions, applications, candidates, imports, webhooks, videos, archive)
+for module in BLUEPRINTS:
+    app.register_blueprint(module.bp)

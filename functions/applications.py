@@ -7,6 +7,7 @@ from typing import Any
 from chalice.app import Blueprint
 from pydantic import Field
 
+from functions.candidates import read_archive
 from functions.http import api_route, ok, parse_body, parse_query, principal
 from functions.idempotency import idempotent
 from shared.domain.identity import mask_email, mask_national_id, mask_phone
@@ -17,11 +18,13 @@ from shared.models.application import (
     ApplicationCreate,
     ApplicationSummary,
     ApplicationView,
+    DecisionsView,
     ResumeUpload,
     ScreeningDecisions,
 )
+from shared.models.archive import ArchiveView
 from shared.models.common import Limit, Page, Request, new_id
-from shared.models.imports import UploadForm
+from shared.models.imports import ResumeUploadView, UploadForm
 from shared.security.policy import Action, authorize
 from shared.services.applications import Applications
 from shared.services.resumes import Resumes
@@ -58,8 +61,16 @@ def summary(item: dict[str, Any]) -> ApplicationSummary:
     )
 
 
-@api_route(bp, "/requisitions/{requisition_id}/applications", methods=["POST"])
+@api_route(
+    bp,
+    "/requisitions/{requisition_id}/applications",
+    methods=["POST"],
+    body=ApplicationCreate,
+    response=ApplicationView,
+    status=201,
+)
 def create_application(requisition_id: str) -> Any:
+    """Add one applicant (hr); screened at once. 409 if the person already applied."""
     request = bp.current_request
     who = principal(request)
     authorize(who, Action.application_create)
@@ -85,8 +96,15 @@ def create_application(requisition_id: str) -> Any:
     return ok(idempotent(request, who, f"applications.create.{requisition_id}", data, create), status=201)
 
 
-@api_route(bp, "/requisitions/{requisition_id}/applications", methods=["GET"])
+@api_route(
+    bp,
+    "/requisitions/{requisition_id}/applications",
+    methods=["GET"],
+    query=ApplicationQuery,
+    response=Page[ApplicationSummary],
+)
 def list_applications(requisition_id: str) -> Any:
+    """A requisition's applications, optionally by stage (hr; managers of its department)."""
     request = bp.current_request
     who = principal(request)
     authorize(who, Action.application_read)
@@ -98,16 +116,20 @@ def list_applications(requisition_id: str) -> Any:
     return ok(Page[ApplicationSummary](items=[summary(i) for i in page.items], next_token=page.next_token))
 
 
-@api_route(bp, "/applications/{application_id}", methods=["GET"])
+@api_route(bp, "/applications/{application_id}", methods=["GET"], response=ArchiveView)
 def get_application(application_id: str) -> Any:
-    who = principal(bp.current_request)
-    authorize(who, Action.application_read)
-    app = Repository().require_application(application_id)
-    authorize(who, Action.application_read, app.department)
-    return ok(view(app))
+    """The same role-shaped talent archive as GET /candidates/{id}."""
+    return read_archive(principal(bp.current_request), application_id)
 
 
-@api_route(bp, "/applications/{application_id}/resume", methods=["POST"])
+@api_route(
+    bp,
+    "/applications/{application_id}/resume",
+    methods=["POST"],
+    body=ResumeUpload,
+    response=ResumeUploadView,
+    status=201,
+)
 def upload_resume(application_id: str) -> Any:
     """A presigned upload for the applicant's resume file (.txt, .pdf, .docx); once uploaded, its text
     is extracted and the application is screened again."""
@@ -119,11 +141,18 @@ def upload_resume(application_id: str) -> Any:
     app = repo.require_application(application_id)
     post = Resumes(repo, lambda bodies: None).start(app, body.filename)
     upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
-    return ok({"application_id": app.id, "upload": upload.model_dump(mode="json")}, status=201)
+    return ok(ResumeUploadView(application_id=app.id, upload=upload), status=201)
 
 
-@api_route(bp, "/requisitions/{requisition_id}/screening/decisions", methods=["POST"])
+@api_route(
+    bp,
+    "/requisitions/{requisition_id}/screening/decisions",
+    methods=["POST"],
+    body=ScreeningDecisions,
+    response=DecisionsView,
+)
 def decide_screening(requisition_id: str) -> Any:
+    """HR's screening decisions in bulk (≤ 1,000), each applied on its own with its result."""
     request = bp.current_request
     who = principal(request)
     authorize(who, Action.screening_decide)
@@ -134,4 +163,4 @@ def decide_screening(requisition_id: str) -> Any:
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1
-    return ok({"results": [r.model_dump(mode="json") for r in results], "counts": counts})
+    return ok(DecisionsView(results=results, counts=counts))

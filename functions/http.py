@@ -6,9 +6,11 @@ Every domain exception becomes ``{"error": {"code", "message", "details"}}`` her
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -31,7 +33,7 @@ from shared.settings import get_settings
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
+metrics = Metrics(namespace="TalentLifecycle")  # explicit: importing this module must not depend on the env
 
 M = TypeVar("M", bound=BaseModel)
 JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}
@@ -115,11 +117,61 @@ def _internal_error() -> ChaliceResponse:
 V = TypeVar("V", bound=Callable[..., Any])
 
 
-def api_route(bp: Blueprint, path: str, *, methods: list[str], public: bool = False) -> Callable[[V], V]:
+@dataclass(frozen=True)
+class RouteDoc:
+    """What the OpenAPI document says of one route (see functions/openapi.py)."""
+
+    method: str
+    path: str
+    summary: str
+    description: str
+    public: bool
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    media_type: str
+    extra_statuses: tuple[int, ...]
+
+
+ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {}
+
+
+def api_route(
+    bp: Blueprint,
+    path: str,
+    *,
+    methods: list[str],
+    public: bool = False,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    media_type: str = "application/json",
+    extra_statuses: tuple[int, ...] = (),
+) -> Callable[[V], V]:
     """Register a view on ``bp``: behind the Cognito authorizer unless ``public``, with domain errors
-    mapped to their HTTP response (Chalice handles view exceptions before any middleware sees them)."""
+    mapped to their HTTP response (Chalice handles view exceptions before any middleware sees them).
+    ``body``, ``query``, ``response`` and ``status`` describe the route in the OpenAPI document."""
 
     def register(fn: V) -> V:
+        doc = inspect.getdoc(fn) or ""
+        summary, _, description = doc.partition("\n\n")
+        for method in methods:
+            ROUTE_DOCS[(method, path)] = RouteDoc(
+                method,
+                path,
+                " ".join(summary.split()),
+                description.strip(),
+                public,
+                body,
+                query,
+                response,
+                status,
+                media_type,
+                extra_statuses,
+            )
+
         @functools.wraps(fn)
         def view(**kwargs: Any) -> Any:
             try:

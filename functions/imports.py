@@ -21,10 +21,12 @@ from shared.models.imports import (
     RowChunk,
     RowResult,
     UploadForm,
+    VideoCopy,
 )
 from shared.security.policy import Action, authorize
 from shared.services.imports import Imports
 from shared.services.resumes import Resumes
+from shared.services.videos import Videos
 from shared.settings import get_settings
 from shared.store import queue
 from shared.store.repository import Repository
@@ -32,9 +34,9 @@ from shared.store.repository import Repository
 bp = Blueprint(__name__)
 
 # CloudFormation logical id of the intake work queue (see infra/template.json): import parsing,
-# import row chunks and uploaded resume files.
+# import row chunks, uploaded resume files and vendor videos to copy.
 IMPORT_QUEUE = "ImportQueue"
-IntakeMessage = TypeAdapter(Annotated[ParseFile | RowChunk | ResumeUploaded, Field(discriminator="kind")])
+IntakeMessage = TypeAdapter(Annotated[ParseFile | RowChunk | ResumeUploaded | VideoCopy, Field(discriminator="kind")])
 
 
 class RowsQuery(Request):
@@ -46,8 +48,9 @@ def import_view(job: ImportJob, upload: UploadForm | None = None) -> ImportView:
     return ImportView(**job.model_dump(), upload=upload)
 
 
-@api_route(bp, "/imports", methods=["POST"])
+@api_route(bp, "/imports", methods=["POST"], body=ImportCreate, response=ImportView, status=201)
 def create_import() -> Any:
+    """Start a bulk import (hr): returns the presigned upload for the .csv or .xlsx file."""
     request = bp.current_request
     who = principal(request)
     authorize(who, Action.import_create)
@@ -66,15 +69,17 @@ def _require_import(import_id: str) -> ImportJob:
     return job
 
 
-@api_route(bp, "/imports/{import_id}", methods=["GET"])
+@api_route(bp, "/imports/{import_id}", methods=["GET"], response=ImportView)
 def get_import(import_id: str) -> Any:
+    """An import's state and counts (hr)."""
     who = principal(bp.current_request)
     authorize(who, Action.import_read)
     return ok(import_view(_require_import(import_id)))
 
 
-@api_route(bp, "/imports/{import_id}/rows", methods=["GET"])
+@api_route(bp, "/imports/{import_id}/rows", methods=["GET"], query=RowsQuery, response=Page[RowResult])
 def list_import_rows(import_id: str) -> Any:
+    """Per-row results of an import: accepted, rejected (with the reason) or duplicate (hr)."""
     request = bp.current_request
     who = principal(request)
     authorize(who, Action.import_read)
@@ -87,7 +92,7 @@ def list_import_rows(import_id: str) -> Any:
 UPLOAD_EVENTS = {
     "source": ["aws.s3"],
     "detail-type": ["Object Created"],
-    "detail": {"object": {"key": [{"prefix": "imports/"}, {"prefix": "resumes/"}]}},
+    "detail": {"object": {"key": [{"prefix": "imports/"}, {"prefix": "resumes/"}, {"prefix": "videos/"}]}},
 }
 
 
@@ -97,6 +102,10 @@ def object_created(event: CloudWatchEvent) -> dict[str, Any]:
     bucket = (detail.get("bucket") or {}).get("name", "")
     obj = detail.get("object") or {}
     key = obj.get("key", "")
+    if key.startswith("videos/"):  # linked (or quarantined) at once: nothing to queue
+        outcome = Videos.default().object_created(bucket, key)
+        logger.info("video object", extra={"bucket": bucket, "outcome": outcome})
+        return {"queued": False, "video": outcome}
     if key.startswith("resumes/"):
         queued = Resumes(Repository(), _send).object_created(bucket, key)
     else:
@@ -114,6 +123,10 @@ def _handle_record(record: SQSRecord) -> None:
     if isinstance(message, ResumeUploaded):
         app = Resumes(Repository(), _send).process(message)
         logger.info("resume processed", extra={"application_id": app.id, "stage": app.stage.value})
+        return
+    if isinstance(message, VideoCopy):
+        copied = Videos.default().copy_from_url(message)
+        logger.info("video copy", extra={"application_id": message.application_id, "outcome": copied})
         return
     imports = Imports.default()
     if isinstance(message, ParseFile):

@@ -24,8 +24,9 @@ class RequisitionQuery(Request):
     next_token: str | None = None
 
 
-@api_route(bp, "/requisitions", methods=["POST"])
+@api_route(bp, "/requisitions", methods=["POST"], body=RequisitionCreate, response=RequisitionView, status=201)
 def create_requisition() -> Any:
+    """Create a requisition (hr); ``Idempotency-Key`` makes a retry return the same one."""
     request = bp.current_request
     who = principal(request)
     authorize(who, Action.requisition_create)
@@ -46,8 +47,9 @@ def create_requisition() -> Any:
     return ok(idempotent(request, who, "requisitions.create", data, create), status=201)
 
 
-@api_route(bp, "/requisitions/{requisition_id}", methods=["GET"])
+@api_route(bp, "/requisitions/{requisition_id}", methods=["GET"], response=RequisitionView)
 def get_requisition(requisition_id: str) -> Any:
+    """One requisition (hr; managers of its department)."""
     who = principal(bp.current_request)
     authorize(who, Action.requisition_read)
     req = Repository().require_requisition(requisition_id)
@@ -55,8 +57,9 @@ def get_requisition(requisition_id: str) -> Any:
     return ok(RequisitionView.model_validate(req.model_dump()))
 
 
-@api_route(bp, "/requisitions", methods=["GET"])
+@api_route(bp, "/requisitions", methods=["GET"], query=RequisitionQuery, response=Page[RequisitionView])
 def list_requisitions() -> Any:
+    """Requisitions, newest first (managers: their own department only)."""
     request = bp.current_request
     who = principal(request)
     query = parse_query(request, RequisitionQuery)

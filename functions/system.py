@@ -7,10 +7,12 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import api_route
+from shared.models.common import Health
 
 bp = Blueprint(__name__)
 
 
-@api_route(bp, "/health", methods=["GET"], public=True)
+@api_route(bp, "/health", methods=["GET"], public=True, response=Health)
 def health() -> Any:
+    """Liveness."""
     return {"status": "ok"}

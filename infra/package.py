@@ -194,7 +194,14 @@ def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[st
         {
             "Sid": "DocumentObjects",
             "Effect": "Allow",
-            "Action": ["s3:GetObject", "s3:PutObject"],
+            # Version actions and deletes: a quarantined video is copied by version, then that version removed.
+            "Action": [
+                "s3:GetObject",
+                "s3:GetObjectVersion",
+                "s3:PutObject",
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",
+            ],
             "Resource": [{"Fn::Sub": f"${{{b}.Arn}}/*"} for b in buckets],
         },
         {

@@ -203,6 +203,8 @@ class LocalStack:
                 "USER_POOL_ID": pool.pool_id,
                 "USER_POOL_CLIENT_ID": pool.client_id,
                 "COGNITO_JWKS_URL": pool.jwks_url(self.info.moto_endpoint),
+                # The vendor simulator serves interview videos on 127.0.0.1.
+                "VIDEO_FETCH_ALLOW_PRIVATE": "true",
             }
         )
         os.environ.update(env)
@@ -355,6 +357,9 @@ class LocalStack:
             "",
             "Vendor webhook secrets (Standard Webhooks; POST /webhooks/interview-results):",
             *(f"  {vendor:<10} {' '.join(keys)}" for vendor, keys in LOCAL_VENDOR_SECRETS.items()),
+            "  simulated vendors: python -m infra.local.simulator --requisition <id> --count 10"
+            + ("" if info.api_url == "http://127.0.0.1:8000" else f" --api {info.api_url}")
+            + ("" if state_dir == DEFAULT_STATE_DIR else f" --state-dir {state_dir}"),
             "",
             "Bearer tokens (ID tokens, valid 1 hour):",
             *(f"  {key}: {token}" for key, token in info.tokens.items()),

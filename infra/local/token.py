@@ -35,15 +35,10 @@ def pick_user(state: dict[str, Any], role: str | None, username: str | None) -> 
     raise SystemExit(f"no demo user for {username or role!r}; known: {known}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.local.token", description=__doc__.splitlines()[0])
-    parser.add_argument("--role", default="hr", help="hr, manager, manager2, interviewer or it (default hr)")
-    parser.add_argument("--user", default=None, help="a demo user name instead of a role, e.g. manager2.demo")
-    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR)
-    args = parser.parse_args(argv)
-
-    state = load_state(args.state_dir)
-    user = pick_user(state, args.role, args.user)
+def fresh_token(state_dir: Path = DEFAULT_STATE_DIR, role: str | None = "hr", username: str | None = None) -> str:
+    """A fresh ID token of a demo user of the running local stack (``SystemExit`` if there is none)."""
+    state = load_state(state_dir)
+    user = pick_user(state, role, username)
 
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
@@ -56,10 +51,18 @@ def main(argv: list[str] | None = None) -> int:
         region_name=state["region"],
     ).client("cognito-idp", endpoint_url=state["moto_endpoint"])
     try:
-        token = id_token(client, state["pool_id"], state["client_id"], user["username"], user["password"])
+        return id_token(client, state["pool_id"], state["client_id"], user["username"], user["password"])
     except (BotoCoreError, ClientError) as exc:
         raise SystemExit(f"could not get a token from {state['moto_endpoint']}: {exc}") from exc
-    print(token)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.local.token", description=__doc__.splitlines()[0])
+    parser.add_argument("--role", default="hr", help="hr, manager, manager2, interviewer or it (default hr)")
+    parser.add_argument("--user", default=None, help="a demo user name instead of a role, e.g. manager2.demo")
+    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR)
+    args = parser.parse_args(argv)
+    print(fresh_token(args.state_dir, args.role, args.user))
     return 0
 
 

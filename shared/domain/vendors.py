@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 from shared.models.common import Dimension
 from shared.models.interview import CanonicalResult, QuestionResult
@@ -136,3 +136,7 @@ VENDOR_FORMATS: dict[str, str] = {"aivendor": "canonical", "mianshi": "mianshi"}
 
 def adapter_for(vendor_id: str) -> Adapter:
     return ADAPTERS[VENDOR_FORMATS.get(vendor_id, "canonical")]
+
+
+class VendorPayload(RootModel[CanonicalResult | MianshiPayload]):
+    """A webhook body: the canonical form, or a vendor's own shape (chosen by the signing key)."""

@@ -148,3 +148,8 @@ class DecisionResult(Response):
     outcome: Literal["applied", "conflict", "not_found", "forbidden"]
     stage: Stage | None = None
     message: str | None = None
+
+
+class DecisionsView(Response):
+    results: list[DecisionResult]
+    counts: dict[str, int]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -60,3 +60,7 @@ def new_id() -> str:
 
 
 Limit = Annotated[int, Field(ge=1, le=200)]
+
+
+class Health(Response):
+    status: Literal["ok"]

@@ -60,6 +60,11 @@ class UploadForm(Response):
     max_bytes: int
 
 
+class ResumeUploadView(Response):
+    application_id: str
+    upload: UploadForm
+
+
 class ImportView(Response):
     id: str
     requisition_id: str
@@ -108,3 +113,15 @@ class ParseFile(BaseModel):
     bucket: str
     key: str
     etag: str
+
+
+class VideoCopy(BaseModel):
+    """An SQS message: copy an interview video the vendor offers by URL into ``videos/<application>/``.
+
+    Sent by the webhook intake; ``webhook_id`` (the vendor's idempotency key) fixes the video id, so a
+    redelivered message does not copy the video twice."""
+
+    kind: Literal["video_copy"] = "video_copy"
+    application_id: str
+    video_url: str
+    webhook_id: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -62,3 +62,13 @@ class ScoreRecord(AiResult):
     questions: list[dict[str, Any]] = Field(default_factory=list)
     raw_payload: str
     superseded: bool = False
+
+
+class WebhookReceipt(BaseModel):
+    """200: ``stored``, ``stale`` (older than the stored result: kept in history) or ``duplicate``
+    (this webhook-id was already processed; nothing changed). 202: ``parked`` (the application is not
+    known yet; attached automatically when it appears)."""
+
+    status: Literal["stored", "stale", "duplicate", "parked"]
+    webhook_id: str
+    application_id: str | None

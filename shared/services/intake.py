@@ -16,16 +16,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from shared.domain.vendors import adapter_for
-from shared.errors import PayloadTooLarge, ValidationFailed
+from shared.errors import PayloadTooLarge, ServiceUnavailable, ValidationFailed
 from shared.models.application import Application
 from shared.models.common import iso, utcnow
+from shared.models.imports import VideoCopy
 from shared.models.interview import CanonicalResult, ScoreRecord
 from shared.models.requisition import Requisition
 from shared.security.vendor_keys import vendor_secrets
 from shared.security.webhooks import verify
+from shared.settings import get_settings
+from shared.store import queue
 from shared.store.repository import INTAKE_CACHE_SECONDS, Repository
 from shared.store.results import Delivery, Outcome, ResultStore
 
@@ -68,13 +72,25 @@ def _details(exc: ValidationError) -> list[dict[str, Any]]:
     ]
 
 
+def request_video_copy(store: ResultStore, application_id: str, record: ScoreRecord) -> None:
+    """Queue the copy of a vendor-hosted video into our bucket. If the queue refuses, the request is
+    written down and the scheduled reconciliation sends it later: the result is stored either way."""
+    if not record.video_url:
+        return
+    message = VideoCopy(application_id=application_id, video_url=record.video_url, webhook_id=record.webhook_id)
+    try:
+        queue.send_all(get_settings().import_queue_url, [message.model_dump_json()])
+    except (ServiceUnavailable, ClientError):
+        store.put_pending_video(message.model_dump(mode="json"))
+
+
 class Intake:
     def __init__(
         self,
         repo: Repository | None = None,
         secrets: Callable[[], list[tuple[str, str]]] = vendor_secrets,
         clock: Callable[[], float] = time.time,
-        on_new_result: Callable[[str, ScoreRecord], None] | None = None,
+        on_new_result: Callable[[ResultStore, str, ScoreRecord], None] = request_video_copy,
     ) -> None:
         self.repo = repo or Repository()
         self.store = ResultStore(self.repo)
@@ -94,8 +110,8 @@ class Intake:
         )
         delivery = Delivery(webhook_id, vendor_id, req.id, app_id, result.external_ref, record)
         outcome = self.store.record(delivery)
-        if outcome in ("stored", "stale") and app_id and self.on_new_result:
-            self.on_new_result(app_id, record)
+        if outcome in ("stored", "stale") and app_id:
+            self.on_new_result(self.store, app_id, record)
         return Receipt(STATUS[outcome], outcome, webhook_id, app_id)
 
     def _parse(self, vendor_id: str, body: bytes) -> CanonicalResult:
@@ -162,13 +178,12 @@ class Intake:
             outcome = self.store.attach(item, app.id, app.requisition_id)
             if outcome in ("stored", "stale"):
                 attached += 1
-                if self.on_new_result:
-                    self.on_new_result(app.id, ScoreRecord.model_validate(item["record"]))
+                self.on_new_result(self.store, app.id, ScoreRecord.model_validate(item["record"]))
         return attached
 
     def reconcile(self, limit: int = 100) -> dict[str, int]:
         """Scheduled: attach the oldest parked results whose application now exists."""
-        counts = {"examined": 0, "attached": 0, "still_parked": 0}
+        counts = {"examined": 0, "attached": 0, "still_parked": 0, "videos_resent": 0}
         for item in self.store.oldest_parked(limit).items:
             counts["examined"] += 1
             app_id = item.get("application_id") or (
@@ -181,5 +196,12 @@ class Intake:
                 counts["still_parked"] += 1
                 continue
             outcome = self.store.attach(item, app.id, app.requisition_id)
-            counts["attached" if outcome in ("stored", "stale") else "still_parked"] += 1
+            attached = outcome in ("stored", "stale")
+            counts["attached" if attached else "still_parked"] += 1
+            if attached:
+                self.on_new_result(self.store, app.id, ScoreRecord.model_validate(item["record"]))
+        for pending in self.store.pending_videos(limit):
+            queue.send_all(get_settings().import_queue_url, [VideoCopy.model_validate(pending).model_dump_json()])
+            self.store.clear_pending_video(pending["webhook_id"])
+            counts["videos_resent"] += 1
         return counts

@@ -1,12 +1,20 @@
-"""S3: presigned uploads (SigV4, SSE-KMS required) and reading uploaded objects."""
+"""S3: presigned uploads (SigV4, SSE-KMS required) and downloads, reading, streaming and moving objects."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+from boto3.s3.transfer import TransferConfig
+from botocore.exceptions import ClientError
+
+from shared.models.common import iso
 from shared.settings import get_settings
 from shared.store import aws
+
+MAX_PRESIGN_SECONDS = 300
+# Streaming a download of unknown length: parts of 16 MiB, at most 4 in flight (bounded memory).
+_STREAM_TRANSFER = TransferConfig(multipart_chunksize=16 * 1_048_576, max_concurrency=4)
 
 
 @dataclass(frozen=True)
@@ -38,15 +46,12 @@ def upload_conditions(content_type: str, max_bytes: int, kms_key_id: str) -> tup
 def presign_upload(key: str, content_type: str, max_bytes: int | None = None) -> PresignedPost:
     settings = get_settings()
     limit = max_bytes or settings.upload_max_bytes
+    expires = min(settings.presign_expiry_seconds, MAX_PRESIGN_SECONDS)
     fields, conditions = upload_conditions(content_type, limit, settings.kms_key_id)
     out = aws.client("s3").generate_presigned_post(
-        Bucket=settings.bucket_name,
-        Key=key,
-        Fields=fields,
-        Conditions=conditions,
-        ExpiresIn=settings.presign_expiry_seconds,
+        Bucket=settings.bucket_name, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires
     )
-    return PresignedPost(out["url"], out["fields"], conditions, settings.presign_expiry_seconds, limit)
+    return PresignedPost(out["url"], out["fields"], conditions, expires, limit)
 
 
 def read_object(bucket: str, key: str, max_bytes: int) -> bytes:
@@ -55,3 +60,78 @@ def read_object(bucket: str, key: str, max_bytes: int) -> bytes:
         raise ValueError(f"object is larger than {max_bytes} bytes")
     body: bytes = obj["Body"].read()
     return body
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    content_type: str
+    last_modified: str
+    etag: str
+    version_id: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _kms() -> dict[str, str]:
+    return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": get_settings().kms_key_id}
+
+
+def head_object(bucket: str, key: str) -> ObjectInfo | None:
+    """The object's size, type, time and metadata; None if there is no such object."""
+    try:
+        out = aws.client("s3").head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            return None
+        raise
+    version = out.get("VersionId")
+    return ObjectInfo(
+        key=key,
+        size=int(out["ContentLength"]),
+        content_type=str(out.get("ContentType") or ""),
+        last_modified=iso(out["LastModified"]),
+        etag=str(out.get("ETag") or "").strip('"'),
+        version_id=version if version and version != "null" else None,
+        metadata=dict(out.get("Metadata") or {}),
+    )
+
+
+def move_object(bucket: str, source: ObjectInfo, target_key: str) -> None:
+    """Copy ``source`` (the very version that was inspected) to ``target_key``, encrypted with our key,
+    then delete that version. With versioning on, deleting by version id leaves no copy behind."""
+    s3 = aws.client("s3")
+    copy_source: dict[str, str] = {"Bucket": bucket, "Key": source.key}
+    if source.version_id:
+        copy_source["VersionId"] = source.version_id
+    s3.copy(copy_source, bucket, target_key, ExtraArgs=_kms())
+    if source.version_id:
+        s3.delete_object(Bucket=bucket, Key=source.key, VersionId=source.version_id)
+    else:
+        s3.delete_object(Bucket=bucket, Key=source.key)
+
+
+def upload_stream(stream: Readable, key: str, content_type: str, metadata: dict[str, str]) -> None:
+    """Stream ``stream`` into the bucket (multipart when large), SSE-KMS with our key."""
+    settings = get_settings()
+    aws.client("s3").upload_fileobj(
+        stream,
+        settings.bucket_name,
+        key,
+        ExtraArgs={"ContentType": content_type, "Metadata": metadata, **_kms()},
+        Config=_STREAM_TRANSFER,
+    )
+
+
+def presign_download(key: str) -> tuple[str, int]:
+    """A presigned GET (SigV4: the S3 client is configured with ``s3v4``) and its lifetime in seconds."""
+    settings = get_settings()
+    expires = min(settings.presign_expiry_seconds, MAX_PRESIGN_SECONDS)
+    url = aws.client("s3").generate_presigned_url(
+        "get_object", Params={"Bucket": settings.bucket_name, "Key": key}, ExpiresIn=expires
+    )
+    return str(url), expires

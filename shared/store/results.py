@@ -233,3 +233,14 @@ class ResultStore:
     def history(self, application_id: str) -> list[ScoreRecord]:
         page = self.repo._query(f"APP#{application_id}", sk_prefix="SCORE#", limit=200)
         return [ScoreRecord.model_validate(i) for i in page.items]
+
+    # -- downstream requests the queue refused (sent again by the scheduled reconciliation) -----
+    def put_pending_video(self, message: dict[str, Any]) -> None:
+        item = {"pk": "PENDING#videos", "sk": str(message["webhook_id"]), "type": "pending_video", **message}
+        self._ddb.put_item(TableName=self.table_name, Item=serialize(item))
+
+    def pending_videos(self, limit: int) -> list[dict[str, Any]]:
+        return self.repo._query("PENDING#videos", limit=limit).items
+
+    def clear_pending_video(self, webhook_id: str) -> None:
+        self._ddb.delete_item(TableName=self.table_name, Key=serialize({"pk": "PENDING#videos", "sk": webhook_id}))

@@ -8,14 +8,22 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import json
+import logging
+import os
+import random
 import statistics
 import subprocess
 import sys
 import time
 import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPS_ONLY = (
@@ -137,18 +145,409 @@ def bench_screening_and_import(n_api: int, n_rows: int) -> None:
             )
 
 
+WEBHOOK = "/webhooks/interview-results"
+TRANSCRIPT = "首先拆解问题，其次比较三种方案的成本与收益。"
+AREAS = (  # where a function's own time is counted, first match wins
+    ("moto: DynamoDB update expressions", "moto/dynamodb/parsing"),
+    ("moto: DynamoDB models (items, conditions)", "moto/dynamodb/"),
+    ("moto: request parsing and dispatch", "moto/"),
+    ("botocore (client, serialisation, events)", "botocore/"),
+    ("chalice (local gateway, test client)", "chalice/"),
+    ("pydantic", "pydantic"),
+    ("powertools (logger, metrics, parameters)", "aws_lambda_powertools/"),
+    ("this project (functions/, shared/, infra/)", ROOT.as_posix()),
+    ("standard library: copy.deepcopy", "copy.py"),
+)
+
+
+def profile_areas(stats: Any) -> list[tuple[str, float, float]]:
+    """Own time of every profiled function, summed by area (library or part of the project)."""
+    totals: dict[str, float] = {}
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        area = next((label for label, marker in AREAS if marker in filename), "other (standard library, builtins)")
+        totals[area] = totals.get(area, 0.0) + tottime
+    whole = sum(totals.values()) or 1.0
+    return [(a, t, t / whole) for a, t in sorted(totals.items(), key=lambda kv: -kv[1])]
+
+
+@contextmanager
+def app_output_discarded() -> Iterator[TextIO]:
+    """The app's JSON logs and metrics (what Lambda ships to CloudWatch) go to /dev/null so that the
+    figures stay readable; producing them is still part of what is measured. Yields the real stdout."""
+    from functions.http import logger
+
+    real = sys.stdout
+    handler = logger.registered_handler
+    with open(os.devnull, "w", encoding="utf-8") as devnull, redirect_stdout(devnull):
+        previous = None
+        if isinstance(handler, logging.StreamHandler):
+            previous = handler.setStream(devnull)
+        try:
+            yield real
+        finally:
+            if previous is not None and isinstance(handler, logging.StreamHandler):
+                handler.setStream(previous)
+
+
+class WebhookBench:
+    """Signed vendor webhooks through the full handler, on one moto backend, inside ``moto_stack``."""
+
+    def __init__(self, stack: Any, client: Any, out: TextIO) -> None:
+        import boto3
+
+        from shared.services.applications import Applications
+        from shared.store.repository import Repository
+        from shared.store.results import ResultStore
+        from tests.support.stack import REGION
+
+        self.client, self.out = client, out
+        self.rng = random.Random(2026)
+        requisition = json.loads((ROOT / "events" / "requisition-customer-manager.json").read_text("utf-8"))
+        created = client.http.post(
+            "/requisitions",
+            headers={"Content-Type": "application/json", **stack.auth("hr")},
+            body=json.dumps(requisition).encode(),
+        )
+        self.req_id: str = json.loads(created.body)["id"]
+        self.repo = Repository()
+        self.req = self.repo.require_requisition(self.req_id)
+        self.builder = Applications(self.repo)
+        self.store = ResultStore(self.repo)
+        self.ddb = boto3.client("dynamodb", region_name=REGION)
+        self.table = stack.env["TABLE_NAME"]
+        self.people = itertools.count()
+        self.serial = itertools.count()
+        self.stored = 0  # results stored (delivered or written directly)
+        self.history_item: dict[str, Any] = {}
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def applications(self, count: int, ref: str | None = None) -> list[str]:
+        """Written directly: creating applications is not what is measured here."""
+        from shared.models.application import ApplicationCreate
+        from shared.store.repository import AuditEntry
+        from tests.support.ids import person
+
+        ids = []
+        for _ in range(count):
+            i = next(self.people)
+            data = ApplicationCreate.model_validate(person(i) | ({"external_ref": ref} if ref else {}))
+            app = self.builder.build(self.req, data, source=f"bench:{i}")
+            audit = AuditEntry(subject=f"application:{app.id}", actor="bench", action="bench", details={})
+            assert self.repo.create_application(app, f"bench-{i}", audit).status == "created"
+            ids.append(app.id)
+        return ids
+
+    def completed_at(self) -> str:
+        """Every result finished a second after the previous one, all in the past (newest wins)."""
+        from shared.models.common import utcnow
+
+        return (utcnow() - timedelta(days=30, seconds=-next(self.serial))).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def result(self, app_id: str | None = None, ref: str | None = None, completed: str | None = None) -> bytes:
+        from infra.local.simulator import canonical_payload
+
+        scores = {d.value: self.rng.randint(45, 98) for d in self.req.dimension_weights}
+        body = canonical_payload(
+            self.req_id,
+            scores=scores,
+            overall_score=round(statistics.fmean(scores.values()), 1),
+            completed_at=completed or self.completed_at(),
+            application_id=app_id,
+            external_ref=ref,
+            questions=[
+                {"question_id": "Q1", "dimension": "logic", "score": scores["logic"], "transcript_excerpt": TRANSCRIPT}
+            ],
+        )
+        return json.dumps(body, ensure_ascii=False).encode()
+
+    def deliver(self, headers: dict[str, str], raw: bytes) -> tuple[int, str]:
+        response = self.client.http.post(WEBHOOK, headers=headers, body=raw)
+        return response.status_code, json.loads(response.body).get("status", "error")
+
+    def signed(self, app_ids: list[str]) -> list[tuple[dict[str, str], bytes]]:
+        from infra.local.simulator import signed_request
+
+        return [signed_request(self.result(a)) for a in app_ids]
+
+    def direct(self, app_id: str) -> Any:
+        """A delivery as the store receives it from the intake (no HTTP, signature or validation)."""
+        from shared.models.common import iso, utcnow
+        from shared.models.interview import ScoreRecord
+        from shared.services.intake import weighted_score
+        from shared.store.results import Delivery
+
+        scores = {d: float(self.rng.randint(45, 98)) for d in self.req.dimension_weights}
+        raw = self.result(app_id)
+        record = ScoreRecord(
+            vendor_id="aivendor",
+            model_version="aivendor-scoring-2026.11",
+            webhook_id=f"msg_direct_{next(self.serial)}",
+            completed_at=self.completed_at(),
+            received_at=iso(utcnow()),
+            overall_score=80.0,
+            dimension_scores=scores,
+            weighted_score=weighted_score(scores, dict(self.req.dimension_weights)),
+            raw_payload=raw.decode(),
+        )
+        return Delivery(record.webhook_id, "aivendor", self.req_id, app_id, None, record)
+
+    def bare_put(self) -> None:
+        item = self.history_item | {"pk": {"S": f"BENCH#{next(self.serial)}"}}
+        self.ddb.put_item(TableName=self.table, Item=item)
+
+    # (a) -------------------------------------------------------------------------------------------
+    def calls_per_delivery(self) -> None:
+        """DynamoDB calls per delivery, counted by a botocore hook after a warm-up delivery."""
+        from infra.local.simulator import signed_request
+        from shared.models.common import iso, utcnow
+        from shared.store import aws
+
+        warm, first_app, stale_app = self.applications(3)
+        self.applications(1, ref="BENCH-REF")
+        assert self.deliver(*signed_request(self.result(warm))) == (200, "stored")  # caches requisition, secrets
+        assert self.deliver(*signed_request(self.result(stale_app))) == (200, "stored")
+        calls: list[str] = []
+
+        def count(model: Any, **_: Any) -> None:
+            calls.append(model.name)
+
+        def counted(body: bytes, expected: str, webhook_id: str | None = None) -> str:
+            calls.clear()
+            status = 202 if expected == "parked" else 200
+            assert self.deliver(*signed_request(body, webhook_id=webhook_id)) == (status, expected)
+            return f"{len(calls)} ({', '.join(calls)})"
+
+        first = self.result(first_app)
+        older = self.result(stale_app, completed=iso(utcnow() - timedelta(days=60)))
+        events = aws.client("dynamodb").meta.events
+        events.register("before-call.dynamodb", count, unique_id="bench-count")
+        try:
+            figures = {
+                "first delivery": counted(first, "stored", "msg_bench_first"),
+                "duplicate": counted(first, "duplicate", "msg_bench_first"),
+                "first, addressed by external_ref": counted(self.result(ref="BENCH-REF"), "stored"),
+                "older than the stored result": counted(older, "stale"),
+                "unknown applicant (parked)": counted(self.result(ref="NOT-IMPORTED"), "parked"),
+            }
+        finally:
+            events.unregister("before-call.dynamodb", unique_id="bench-count")
+        self.stored += 6
+        for what, figure in figures.items():
+            self.say(f"webhook DynamoDB calls, {what}: {figure}")
+        self.history_item = self.ddb.query(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :s)",
+            ExpressionAttributeValues={":pk": {"S": f"APP#{first_app}"}, ":s": {"S": "SCORE#"}},
+        )["Items"][0]
+
+    # (b) -------------------------------------------------------------------------------------------
+    def rate(self, n: int, profile: bool) -> None:
+        """Deliveries per second through the handler, through the store alone, and bare put_item."""
+        import cProfile
+        import pstats
+
+        signed = self.signed(self.applications(n))
+        direct = [self.direct(a) for a in self.applications(n)]
+        statuses: list[tuple[int, str]] = []
+        profiler = cProfile.Profile() if profile else None
+        seconds = {"bare": 0.0, "store": 0.0, "handler": 0.0}
+        block = 50  # alternate blocks so that machine noise hits all three alike
+        for start in range(0, n, block):
+            began = time.perf_counter()
+            for _ in range(min(block, n - start)):
+                self.bare_put()
+            seconds["bare"] += time.perf_counter() - began
+            began = time.perf_counter()
+            for delivery in direct[start : start + block]:
+                assert self.store.record(delivery) == "stored"
+            seconds["store"] += time.perf_counter() - began
+            if profiler is not None:
+                profiler.enable()
+            began = time.perf_counter()
+            for headers, raw in signed[start : start + block]:
+                statuses.append(self.deliver(headers, raw))
+            seconds["handler"] += time.perf_counter() - began
+            if profiler is not None:
+                profiler.disable()
+        assert statuses == [(200, "stored")] * n, Counter(statuses)
+        self.stored += 2 * n
+        bare, store, handler = (n / seconds[k] for k in ("bare", "store", "handler"))
+        size = len(json.dumps(self.history_item, ensure_ascii=False).encode())
+        self.say(
+            f"webhooks: {handler:.0f} deliveries/s through the handler vs {bare:.0f} bare put_item/s of the "
+            f"history item ({size} bytes): {handler / bare:.2f}x (n={n}, goal >= 0.5x)"
+            + (" [under cProfile: the handler figures include its overhead]" if profile else "")
+        )
+        self.say(
+            f"webhooks: the store's transaction alone {store:.0f} /s ({store / bare:.2f}x bare put_item); "
+            f"the handler adds signature, parsing, validation and the gateway: handler / store {handler / store:.2f}x"
+        )
+        if profiler is not None:
+            stats = pstats.Stats(profiler, stream=self.out)
+            self.say("profile of the timed handler deliveries, own time by area:")
+            for area, secs, share in profile_areas(stats):
+                self.say(f"  {area:<44} {secs:6.2f} s  {share:5.1%}")
+            stats.sort_stats("cumulative").print_stats(r"(functions|shared|infra|moto/dynamodb)", 30)
+            self.transaction_shapes(min(n, 200))
+
+    def transaction_shapes(self, n: int) -> None:
+        """What the store's one transaction costs on this backend, by shape: the same delivery and
+        history puts with today's UpdateItem of the application item, with a conditional Put of a
+        separate latest-result item instead, and with neither."""
+        apps = self.applications(n)
+        assert self.deliver(*self.signed(apps[:1])[0]) == (200, "stored")
+        meta = self.ddb.get_item(TableName=self.table, Key={"pk": {"S": f"APP#{apps[0]}"}, "sk": {"S": "META"}})
+        ai = meta["Item"]["ai"]
+        t = self.table
+
+        def delivery(i: int) -> dict[str, Any]:
+            item = {"pk": {"S": f"WEBHOOK#shape{i}"}, "sk": {"S": "EVENT"}, "outcome": {"S": "stored"}}
+            return {"Put": {"TableName": t, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
+
+        def history(i: int, app: str) -> dict[str, Any]:
+            item = self.history_item | {"pk": {"S": f"APP#{app}"}, "sk": {"S": f"SCORE#shape{i}"}}
+            return {"Put": {"TableName": t, "Item": item}}
+
+        def update_meta(app: str) -> dict[str, Any]:
+            return {
+                "Update": {
+                    "TableName": t,
+                    "Key": {"pk": {"S": f"APP#{app}"}, "sk": {"S": "META"}},
+                    "UpdateExpression": "SET ai = :ai, gsi3pk = :g, gsi3sk = :s, updated_at = :n ADD version :one",
+                    "ConditionExpression": "attribute_exists(pk) AND requisition_id = :req "
+                    "AND (attribute_not_exists(ai) OR ai.completed_at < :c)",
+                    "ExpressionAttributeValues": {
+                        ":ai": ai,
+                        ":g": {"S": "g"},
+                        ":s": {"S": "s"},
+                        ":n": {"S": "n"},
+                        ":one": {"N": "1"},
+                        ":req": {"S": self.req_id},
+                        ":c": {"S": "9999"},
+                    },
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            }
+
+        def put_latest(app: str) -> dict[str, Any]:
+            item = {"pk": {"S": f"APP#{app}"}, "sk": {"S": "AI"}, "ai": ai, "gsi3pk": {"S": "g"}, "gsi3sk": {"S": "s"}}
+            return {
+                "Put": {
+                    "TableName": t,
+                    "Item": item,
+                    "ConditionExpression": "attribute_not_exists(pk) OR ai.completed_at < :c",
+                    "ExpressionAttributeValues": {":c": {"S": "9999"}},
+                }
+            }
+
+        shapes: dict[str, Any] = {
+            "delivery + history + UpdateItem of the application (today)": lambda i, a: [
+                delivery(i),
+                history(i, a),
+                update_meta(a),
+            ],
+            "delivery + history + Put of a separate latest-result item": lambda i, a: [
+                delivery(i),
+                history(i, a),
+                put_latest(a),
+            ],
+            "delivery + history only": lambda i, a: [delivery(i), history(i, a)],
+        }
+        samples: dict[str, list[float]] = {k: [] for k in shapes}
+        for round_ in range(4):  # interleaved, so that machine noise hits every shape alike
+            for label, shape in shapes.items():
+                for app in apps[round_::4]:
+                    items = shape(next(self.serial), app)
+                    began = time.perf_counter()
+                    self.ddb.transact_write_items(TransactItems=items)
+                    samples[label].append((time.perf_counter() - began) * 1000)
+        size = len(json.dumps(meta["Item"], ensure_ascii=False).encode())
+        self.say(f"the store's transaction by shape (application item {size} bytes with its result; n={n} each):")
+        for label, values in samples.items():
+            self.say(f"  {label:<60} median {statistics.median(values):6.2f} ms")
+
+    # (c) -------------------------------------------------------------------------------------------
+    def fill(self, total: int, holders: list[str]) -> None:
+        """Results written straight through ``ResultStore.record``, spread over ``holders``."""
+        while self.stored < total:
+            assert self.store.record(self.direct(holders[self.stored % len(holders)])) == "stored"
+            self.stored += 1
+
+    def median_ms(self, batch: int) -> tuple[float, float]:
+        """Median ms per delivery through the handler, and of a bare put_item timed alongside each."""
+        samples, controls = [], []
+        for headers, raw in self.signed(self.applications(batch)):
+            began = time.perf_counter()
+            status = self.deliver(headers, raw)
+            samples.append((time.perf_counter() - began) * 1000)
+            assert status == (200, "stored"), status
+            began = time.perf_counter()
+            self.bare_put()
+            controls.append((time.perf_counter() - began) * 1000)
+        self.stored += batch
+        return statistics.median(samples), statistics.median(controls)
+
+    def cost_as_the_table_grows(self, batch: int, small: int, large: int) -> None:
+        holders = self.applications(max(1, min(1000, large // 10)))
+        costs: dict[int, tuple[float, float]] = {}
+        for target in (small, large):
+            began = time.perf_counter()
+            self.fill(target, holders)
+            filled = time.perf_counter() - began
+            items = self.ddb.describe_table(TableName=self.table)["Table"].get("ItemCount", 0)
+            stored = self.stored
+            costs[target] = self.median_ms(batch)
+            self.say(
+                f"webhook cost with {stored:,} results stored: median {costs[target][0]:.2f} ms per delivery, "
+                f"bare put_item alongside {costs[target][1]:.2f} ms "
+                f"(batch of {batch}; {items:,} items in the table; filled in {filled:.1f} s)"
+            )
+        handler, bare = costs[large][0] / costs[small][0], costs[large][1] / costs[small][1]
+        self.say(
+            f"webhook cost ratio {large:,} / {small:,} stored: {handler:.2f}x; bare put_item alongside {bare:.2f}x; "
+            f"relative to the bare put_item {handler / bare:.2f}x (goal: flat within +-20 %)"
+        )
+
+
+def bench_webhooks(n_rate: int, batch: int, small: int, large: int, profile: bool) -> None:
+    from chalice.test import Client
+
+    from tests.support.stack import moto_stack
+
+    with moto_stack() as stack, app_output_discarded() as out:
+        from app import app
+
+        with Client(app, project_dir=str(ROOT)) as client:
+            bench = WebhookBench(stack, client, out)
+            bench.calls_per_delivery()
+            bench.rate(n_rate, profile)
+            bench.cost_as_the_table_grows(batch, small, large)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--import-runs", type=int, default=7)
     parser.add_argument("--api", type=int, default=500, help="applications posted through the handler")
     parser.add_argument("--rows", type=int, default=10_000, help="rows in the bulk import")
     parser.add_argument("--skip-package", action="store_true")
+    parser.add_argument("--webhooks", type=int, default=500, help="deliveries timed for the webhook rate")
+    parser.add_argument("--webhook-batch", type=int, default=200, help="deliveries per median of the cost figure")
+    parser.add_argument("--stored-small", type=int, default=1_000, help="results stored for the first cost figure")
+    parser.add_argument("--stored-large", type=int, default=10_000, help="results stored for the second one")
+    parser.add_argument("--skip-webhooks", action="store_true")
+    parser.add_argument("--webhooks-only", action="store_true", help="only the webhook figures")
+    parser.add_argument("--profile-webhooks", action="store_true", help="cProfile the timed webhook deliveries")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {sys.platform}")
-    bench_import(args.import_runs)
-    if not args.skip_package:
-        bench_package()
-    bench_screening_and_import(args.api, args.rows)
+    if not args.webhooks_only:
+        bench_import(args.import_runs)
+        if not args.skip_package:
+            bench_package()
+        bench_screening_and_import(args.api, args.rows)
+    if not args.skip_webhooks:
+        bench_webhooks(args.webhooks, args.webhook_batch, args.stored_small, args.stored_large, args.profile_webhooks)
 
 
 if __name__ == "__main__":

@@ -109,7 +109,7 @@ def test_outputs_name_the_resources_moto_created(created: tuple[dict[str, Any], 
     # Then they exist with the shape the code relies on
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert {(k["AttributeName"], k["KeyType"]) for k in table["KeySchema"]} == {("pk", "HASH"), ("sk", "RANGE")}
-    assert sorted(index["IndexName"] for index in table["GlobalSecondaryIndexes"]) == ["gsi1", "gsi2"]
+    assert sorted(index["IndexName"] for index in table["GlobalSecondaryIndexes"]) == ["gsi1", "gsi2", "gsi3"]
     assert idem["Table"]["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     assert queue["QueueArn"] == outputs["ImportQueueArn"]
     assert json.loads(queue["RedrivePolicy"]) == {"deadLetterTargetArn": dlq["QueueArn"], "maxReceiveCount": 5}

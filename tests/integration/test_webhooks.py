@@ -121,7 +121,7 @@ def test_reconciliation_attaches_what_raced_past_creation(api: Api, req_id: str)
     # When the scheduled reconciliation runs
     counts = api.client.lambda_.invoke("reconcile_parked_results", SCHEDULED).payload
     # Then the result is attached
-    assert counts == {"examined": 1, "attached": 1, "still_parked": 0}
+    assert counts == {"examined": 1, "attached": 1, "still_parked": 0, "videos_resent": 0}
     assert repo.require_application(app.id).ai is not None
 
 
@@ -219,3 +219,33 @@ def test_weighted_scores_are_indexed_for_a_descending_shortlist(api: Api, req_id
         Limit=2,
     )
     assert [i["id"]["S"] for i in out["Items"]] == [apps[3]["id"], apps[2]["id"]]
+
+
+def test_vendor_video_url_is_queued_once_and_never_lost(api: Api, req_id: str, monkeypatch: Any) -> None:
+    # Given a result that carries the vendor's video URL
+    from shared.errors import ServiceUnavailable
+    from shared.services import intake
+
+    app = new_app(api, req_id)
+    body = canonical(req_id, application_id=app["id"]) | {"video_url": "http://127.0.0.1:9/videos/a.mp4"}
+    sent: list[list[str]] = []
+    monkeypatch.setattr(intake.queue, "send_all", lambda url, bodies: sent.append(list(bodies)))
+    # When it is delivered twice
+    deliver(api, body, webhook_id="msg_video")
+    deliver(api, body, webhook_id="msg_video")
+    # Then exactly one copy request was queued
+    assert [json.loads(b[0])["kind"] for b in sent] == ["video_copy"]
+
+    # Given the queue is down for the next result
+    def refuse(url: str, bodies: list[str]) -> None:
+        raise ServiceUnavailable("queue down")
+
+    monkeypatch.setattr(intake.queue, "send_all", refuse)
+    assert deliver(api, body, webhook_id="msg_video_2").data["status"] == "stale"  # same completed_at: older-or-equal
+    # When the queue is back and the scheduled reconciliation runs
+    sent.clear()
+    monkeypatch.setattr(intake.queue, "send_all", lambda url, bodies: sent.append(list(bodies)))
+    counts = api.client.lambda_.invoke("reconcile_parked_results", SCHEDULED).payload
+    # Then the copy request is sent after all
+    assert counts["videos_resent"] == 1
+    assert json.loads(sent[0][0])["webhook_id"] == "msg_video_2"

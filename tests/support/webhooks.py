@@ -1,14 +1,10 @@
-"""Signed vendor deliveries, as a vendor would send them."""
+"""Signed vendor deliveries, as a vendor would send them (the builders are the vendor simulator's)."""
 
 from __future__ import annotations
 
-import json
-import time
-import uuid
 from typing import Any
 
-from infra.local.vendors import LOCAL_VENDOR_SECRETS
-from shared.security.webhooks import sign
+from infra.local.simulator import canonical_payload, signed_request
 
 
 def canonical(
@@ -27,20 +23,16 @@ def canonical(
         "risk_awareness": 74,
         "data_analysis": 81,
     } | scores
-    body: dict[str, Any] = {
-        "vendor_id": "aivendor",
-        "requisition_id": requisition_id,
-        "dimension_scores": dims,
-        "overall_score": 80.5,
-        "questions": [{"question_id": "Q1", "dimension": "logic", "score": 85, "transcript_excerpt": "首先拆解问题"}],
-        "model_version": "aivendor-scoring-2026.11",
-        "completed_at": completed_at,
-    }
-    if application_id:
-        body["application_id"] = application_id
-    if external_ref:
-        body["external_ref"] = external_ref
-    return body
+    return canonical_payload(
+        requisition_id,
+        scores=dims,
+        overall_score=80.5,
+        completed_at=completed_at,
+        application_id=application_id,
+        external_ref=external_ref,
+        questions=[{"question_id": "Q1", "dimension": "logic", "score": 85, "transcript_excerpt": "首先拆解问题"}],
+        model_version="aivendor-scoring-2026.11",
+    )
 
 
 def signed(
@@ -51,14 +43,4 @@ def signed(
     timestamp: int | None = None,
     secret: str | None = None,
 ) -> tuple[dict[str, str], bytes]:
-    raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-    msg_id = webhook_id or f"msg_{uuid.uuid4().hex}"
-    ts = int(time.time()) if timestamp is None else timestamp
-    key = secret or LOCAL_VENDOR_SECRETS[vendor][0]
-    headers = {
-        "Content-Type": "application/json",
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(ts),
-        "webhook-signature": sign(key, msg_id, ts, raw),
-    }
-    return headers, raw
+    return signed_request(body, vendor, webhook_id=webhook_id, timestamp=timestamp, secret=secret)

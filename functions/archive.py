@@ -1,0 +1,56 @@
+"""The talent archive's read side: the competency radar (JSON or SVG)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+from chalice.app import Response as ChaliceResponse
+
+from functions.http import api_route, ok, parse_query, principal
+from shared.domain import radar
+from shared.errors import NotFound
+from shared.models.radar import RadarAxisView, RadarQuery, RadarView
+from shared.security.policy import Action, authorize
+from shared.store.repository import Repository
+
+bp = Blueprint(__name__)
+
+
+@api_route(bp, "/applications/{application_id}/radar", methods=["GET"], query=RadarQuery, response=RadarView)
+def get_radar(application_id: str) -> Any:
+    """AI interview scores per requisition dimension against the bar, with strengths and weak dimensions.
+
+    ``?format=svg`` answers the same radar drawn as ``image/svg+xml`` (labels in Chinese with the English
+    key). 404 while the application has no AI interview result."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.archive_read)
+    query = parse_query(request, RadarQuery)
+    repo = Repository()
+    app = repo.require_application(application_id)
+    authorize(who, Action.archive_read, app.department, app.interviewers)
+    if app.ai is None:
+        raise NotFound(f"application {app.id} has no AI interview result yet")
+    req = repo.require_requisition(app.requisition_id)
+    chart = radar.build(req.dimension_weights, app.ai.dimension_scores, req.competency_bar)
+    if query.format == "svg":
+        title = f"{app.name} · {req.title} · AI面试能力雷达图"
+        return ChaliceResponse(
+            body=radar.render_svg(chart, title),
+            status_code=200,
+            headers={"Content-Type": "image/svg+xml; charset=utf-8"},
+        )
+    view = RadarView(
+        application_id=app.id,
+        requisition_id=req.id,
+        dimensions=[RadarAxisView(**a.__dict__) for a in chart.axes],
+        strengths=chart.strengths,
+        weak=chart.weak,
+        rule=radar.RULE,
+        overall_score=app.ai.overall_score,
+        weighted_score=app.ai.weighted_score,
+        model_version=app.ai.model_version,
+        completed_at=app.ai.completed_at,
+    )
+    return ok(view)

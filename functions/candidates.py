@@ -1,0 +1,107 @@
+"""The talent archive (GET /candidates/{id}, GET /applications/{id}) and interviewer assignment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from chalice.app import Blueprint
+from pydantic import BaseModel, Field, StringConstraints
+
+from functions.http import api_route, ok, parse_body, principal, source_ip
+from shared.domain.identity import mask_email, mask_national_id, mask_phone
+from shared.models.archive import (
+    AiReport,
+    ArchiveView,
+    HrArchive,
+    InterviewersView,
+    ManagerArchive,
+    ScoreProvenance,
+    ScoreProvenanceWithPayload,
+)
+from shared.models.common import Request, iso, utcnow
+from shared.security.policy import Action, Scope, authorize
+from shared.security.tokens import Principal
+from shared.services.archive import Archive, load
+from shared.store.repository import AuditEntry, Repository
+
+bp = Blueprint(__name__)
+
+Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+
+class InterviewerAssignment(Request):
+    usernames: list[Username] = Field(max_length=20, description="Cognito user names of the interviewers")
+
+
+def shape(archive: Archive, scope: Scope) -> BaseModel:
+    """The archive as the caller's widest scope may see it (hr ⊃ manager ⊃ interviewer)."""
+    app = archive.application
+    common = {"application_id": app.id, "questions": archive.questions}
+    if scope is Scope.assigned:
+        return AiReport(requisition_id=app.requisition_id, name=app.name, stage=app.stage, ai=app.ai, **common)
+    if scope is Scope.department:
+        return ManagerArchive(
+            **app.model_dump(include={"requisition_id", "department", "name", "stage", "education", "experience"}),
+            experience_years=app.experience_years,
+            screening=app.screening,
+            ai=app.ai,
+            ranking=archive.ranking,
+            ai_history=[ScoreProvenance.model_validate(r.model_dump()) for r in archive.history],
+            videos=archive.videos,
+            created_at=app.created_at,
+            updated_at=app.updated_at,
+            **common,
+        )
+    return HrArchive(
+        **app.model_dump(exclude={"email", "phone", "national_id", "resume_text"}),
+        email_masked=mask_email(app.email),
+        phone_masked=mask_phone(app.phone),
+        national_id_masked=mask_national_id(app.national_id),
+        ranking=archive.ranking,
+        ai_history=[ScoreProvenanceWithPayload.model_validate(r.model_dump()) for r in archive.history],
+        videos=archive.videos,
+        **common,
+    )
+
+
+def read_archive(who: Principal, application_id: str) -> Any:
+    authorize(who, Action.archive_read)
+    archive = load(Repository(), application_id)
+    app = archive.application
+    scope = authorize(who, Action.archive_read, app.department, app.interviewers)
+    return ok(shape(archive, scope))
+
+
+@api_route(bp, "/candidates/{candidate_id}", methods=["GET"], response=ArchiveView)
+def get_candidate(candidate_id: str) -> Any:
+    """The talent archive of one application: applicant, screening, AI scores with provenance and
+    history, weighted score and rank, videos — shaped by the caller's role."""
+    return read_archive(principal(bp.current_request), candidate_id)
+
+
+@api_route(
+    bp,
+    "/applications/{application_id}/interviewers",
+    methods=["PUT"],
+    body=InterviewerAssignment,
+    response=InterviewersView,
+)
+def assign_interviewers(application_id: str) -> Any:
+    """Set the interviewers assigned to an application (hr); they may then read its AI report."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.interviewers_assign)
+    body = parse_body(request, InterviewerAssignment)
+    repo = Repository()
+    app = repo.require_application(application_id)
+    usernames = sorted(set(body.usernames))
+    after = app.model_copy(update={"interviewers": usernames, "updated_at": iso(utcnow()), "version": app.version + 1})
+    audit = AuditEntry(
+        subject=f"application:{app.id}",
+        actor=who.username,
+        action="interviewers.assign",
+        details={"from": app.interviewers, "to": usernames},
+        source_ip=source_ip(request),
+    )
+    repo.update_application(app, after, audit)
+    return ok(InterviewersView(application_id=app.id, interviewers=usernames, version=after.version))

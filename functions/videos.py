@@ -1,0 +1,71 @@
+"""Interview videos of an application: presigned upload, the list, and audited presigned reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+
+from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
+from shared.models.common import Page
+from shared.models.imports import UploadForm
+from shared.models.videos import VideoLink, VideosQuery, VideoUpload, VideoUploadView, VideoView
+from shared.security.policy import Action, authorize
+from shared.services.videos import Videos
+from shared.store.repository import Repository
+
+bp = Blueprint(__name__)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@api_route(
+    bp,
+    "/applications/{application_id}/videos",
+    methods=["POST"],
+    body=VideoUpload,
+    response=VideoUploadView,
+    status=201,
+)
+def upload_video(application_id: str) -> Any:
+    """A presigned upload for an interview video (.mp4 or .webm, ≤ 500 MiB); it is linked to the
+    application when S3 reports the object."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.video_upload)
+    body = parse_body(request, VideoUpload)
+    repo = Repository()
+    app = repo.require_application(application_id)
+    authorize(who, Action.video_upload, app.department, app.interviewers)
+    video_id, post = Videos(repo).start(app, body.filename, who.username, source_ip(request))
+    upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
+    return ok(VideoUploadView(video_id=video_id, application_id=app.id, upload=upload), status=201)
+
+
+@api_route(bp, "/applications/{application_id}/videos", methods=["GET"], query=VideosQuery, response=Page[VideoView])
+def list_videos(application_id: str) -> Any:
+    """The videos linked to the application: HR, the department's manager, assigned interviewers."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.video_read)
+    query = parse_query(request, VideosQuery)
+    repo = Repository()
+    app = repo.require_application(application_id)
+    authorize(who, Action.video_read, app.department, app.interviewers)
+    videos, token = Videos(repo).list_videos(app, query.limit, query.next_token)
+    items = [VideoView.model_validate(v.model_dump()) for v in videos]
+    return ok(Page[VideoView](items=items, next_token=token))
+
+
+@api_route(bp, "/applications/{application_id}/videos/{video_id}", methods=["GET"], response=VideoLink)
+def read_video(application_id: str, video_id: str) -> Any:
+    """A short-lived presigned GET (≤ 300 s) of one video.
+
+    Every URL handed out is audited: who, when, which object, from which address."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.video_read)
+    repo = Repository()
+    app = repo.require_application(application_id)
+    authorize(who, Action.video_read, app.department, app.interviewers)
+    url, expires = Videos(repo).download(app, video_id, who.username, source_ip(request))
+    return ok(VideoLink(url=url, expires_in=expires), headers=NO_STORE)

@@ -1,0 +1,106 @@
+"""The talent archive as each role may see it: one response model per role, never a trimmed dict."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, RootModel
+
+from shared.domain.stages import Stage
+from shared.models.application import ApplicationView, ScreeningResult
+from shared.models.common import Dimension, Response
+from shared.models.interview import AiResult
+
+
+class ScoreProvenance(BaseModel):
+    """One delivered result: where it came from and whether a newer one replaced it."""
+
+    vendor_id: str
+    model_version: str
+    webhook_id: str
+    completed_at: str
+    received_at: str
+    overall_score: float
+    weighted_score: float
+    dimension_scores: dict[Dimension, float]
+    superseded: bool
+
+
+class ScoreProvenanceWithPayload(ScoreProvenance):
+    raw_payload: str
+
+
+class QuestionView(BaseModel):
+    question_id: str
+    dimension: Dimension
+    score: float
+    transcript_excerpt: str = ""
+
+
+class VideoRef(BaseModel):
+    video_id: str
+    content_type: str
+    size: int
+    source: str
+    uploaded_at: str
+
+
+class Ranking(BaseModel):
+    weighted_score: float
+    rank: int
+    """1 = the highest weighted score among the requisition's scored applications."""
+
+
+class AiReport(Response):
+    """What an assigned interviewer sees: the AI assessment and nothing personal beyond the name."""
+
+    view: Literal["interviewer"] = "interviewer"
+    application_id: str
+    requisition_id: str
+    name: str
+    stage: Stage
+    ai: AiResult | None
+    questions: list[QuestionView]
+
+
+class ManagerArchive(Response):
+    """A department manager's view: the assessment and the process, without contact data or ID."""
+
+    view: Literal["manager"] = "manager"
+    application_id: str
+    requisition_id: str
+    department: str
+    name: str
+    stage: Stage
+    education: str
+    experience: str
+    experience_years: float | None
+    screening: ScreeningResult | None
+    ai: AiResult | None
+    questions: list[QuestionView]
+    ranking: Ranking | None
+    ai_history: list[ScoreProvenance]
+    videos: list[VideoRef]
+    created_at: str
+    updated_at: str
+
+
+class HrArchive(ApplicationView):
+    """HR's view: the whole archive, with each result's raw payload as provenance."""
+
+    view: Literal["hr"] = "hr"
+    application_id: str
+    questions: list[QuestionView]
+    ranking: Ranking | None
+    ai_history: list[ScoreProvenanceWithPayload]
+    videos: list[VideoRef]
+
+
+class ArchiveView(RootModel[Annotated[HrArchive | ManagerArchive | AiReport, Field(discriminator="view")]]):
+    """The talent archive: ``view`` says which role's shape it is."""
+
+
+class InterviewersView(Response):
+    application_id: str
+    interviewers: list[str]
+    version: int

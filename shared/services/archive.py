@@ -1,0 +1,82 @@
+"""The talent archive: every section of an application, from ONE query on its partition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.errors import NotFound
+from shared.models.application import Application
+from shared.models.archive import QuestionView, Ranking, VideoRef
+from shared.models.interview import ScoreRecord
+from shared.store.repository import Repository
+from shared.store.results import score_key
+
+
+@dataclass
+class Archive:
+    application: Application
+    history: list[ScoreRecord] = field(default_factory=list)
+    videos: list[VideoRef] = field(default_factory=list)
+    ranking: Ranking | None = None
+
+    @property
+    def questions(self) -> list[QuestionView]:
+        latest = self.application.ai
+        if latest is None:
+            return []
+        for record in self.history:
+            if record.webhook_id == latest.webhook_id:
+                return [QuestionView.model_validate(q) for q in record.questions]
+        return []
+
+
+def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archive:
+    items: list[dict[str, Any]] = []
+    token = None
+    while True:  # one page for any real archive; paging keeps a huge history correct
+        page = repo._query(f"APP#{application_id}", limit=1000, token=token)
+        items += page.items
+        token = page.next_token
+        if not token:
+            break
+    meta = next((i for i in items if i["sk"] == "META"), None)
+    if meta is None:
+        raise NotFound(f"application {application_id} does not exist")
+    archive = Archive(Application.model_validate(meta))
+    for item in items:
+        if item["sk"].startswith("SCORE#"):
+            archive.history.append(ScoreRecord.model_validate(item))
+        elif item["sk"].startswith("VIDEO#"):
+            archive.videos.append(VideoRef.model_validate(item))
+    archive.history.sort(key=lambda r: r.completed_at, reverse=True)
+    if with_rank and archive.application.ai is not None:
+        archive.ranking = Ranking(
+            weighted_score=archive.application.ai.weighted_score,
+            rank=rank(repo, archive.application) + 1,
+        )
+    return archive
+
+
+def rank(repo: Repository, app: Application) -> int:
+    """How many applications of the requisition score higher (a COUNT query on the score index;
+    it reads O(rank) index keys, fine for the archive page, never used in bulk)."""
+    assert app.ai is not None
+    ddb = repo._ddb
+    kwargs: dict[str, Any] = {
+        "TableName": repo.table_name,
+        "IndexName": "gsi3",
+        "KeyConditionExpression": "gsi3pk = :pk AND gsi3sk > :mine",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": f"REQ#{app.requisition_id}#SCORED"},
+            ":mine": {"S": score_key(app.ai.weighted_score, app.id)},
+        },
+        "Select": "COUNT",
+    }
+    higher = 0
+    while True:
+        out = ddb.query(**kwargs)
+        higher += out["Count"]
+        if "LastEvaluatedKey" not in out:
+            return higher
+        kwargs["ExclusiveStartKey"] = out["LastEvaluatedKey"]

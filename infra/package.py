@@ -38,6 +38,7 @@ from infra.outputs import env_expressions, load_template
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 VENDORED_PACKAGES = ("functions", "shared")
 REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
+ASYNC_EVENT_TYPES = {"CloudWatchEvent", "Schedule", "EventBridgeRule"}
 REST_API = "RestAPI"  # logical id Chalice gives the API Gateway REST API
 
 # Error bodies API Gateway itself returns (before our code runs), in the format of shared/errors.py.
@@ -296,6 +297,19 @@ def merge_template(
                 }
             }
         }
+
+    # Functions invoked asynchronously (EventBridge rules, schedules): after two retries the event
+    # goes to a dead-letter queue instead of being dropped.
+    if "EventDeadLetterQueue" in resources:
+        for function_id, function in sorted(_functions(generated).items()):
+            kinds = {e.get("Type") for e in function["Properties"].get("Events", {}).values()}
+            if kinds & ASYNC_EVENT_TYPES:
+                resources.setdefault(function_id, {}).setdefault("Properties", {})["EventInvokeConfig"] = {
+                    "MaximumRetryAttempts": 2,
+                    "DestinationConfig": {
+                        "OnFailure": {"Type": "SQS", "Destination": {"Fn::GetAtt": ["EventDeadLetterQueue", "Arn"]}}
+                    },
+                }
 
     resources["TalentDataAccessPolicy"] = data_access_policy(template, _role_ids(generated))
 

@@ -183,6 +183,10 @@ def test_every_queue_has_a_dlq_and_outlives_its_consumer(package: Package) -> No
         _target(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
         for q in queues.values()
         if "RedrivePolicy" in q["Properties"]
+    } | {
+        _target(f["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"])
+        for f in package.of_type("AWS::Serverless::Function").values()
+        if "EventInvokeConfig" in f["Properties"]
     }
     default_timeout = package.sam.get("Globals", {}).get("Function", {}).get("Timeout", 3)
 
@@ -364,3 +368,21 @@ def test_deployment_zip_imports_in_a_lambda_like_runtime(package: Package, tmp_p
     # and our packages sit at the zip root, without bytecode caches
     assert {"app.py", "functions/__init__.py", "shared/__init__.py"} <= set(names)
     assert not [n for n in names if "__pycache__" in n and n.startswith(("functions/", "shared/"))]
+
+
+def test_asynchronously_invoked_functions_send_failures_to_a_dead_letter_queue(package: Package) -> None:
+    # Given the functions EventBridge invokes (S3 object events, schedules)
+    functions = package.of_type("AWS::Serverless::Function")
+    asynchronous = {
+        name: f
+        for name, f in functions.items()
+        if {e.get("Type") for e in f["Properties"].get("Events", {}).values()} & {"CloudWatchEvent", "Schedule"}
+    }
+    assert {"ObjectCreated", "ReconcileParkedResults"} <= set(asynchronous)
+    # Then each retries twice, then sends the event to the template's event dead-letter queue
+    for name, function in asynchronous.items():
+        config = function["Properties"].get("EventInvokeConfig")
+        assert config, f"{name} drops events after its retries"
+        assert config["MaximumRetryAttempts"] == 2
+        destination = config["DestinationConfig"]["OnFailure"]
+        assert destination["Type"] == "SQS" and _target(destination["Destination"]) == "EventDeadLetterQueue"

@@ -35,7 +35,7 @@ def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archi
     items: list[dict[str, Any]] = []
     token = None
     while True:  # one page for any real archive; paging keeps a huge history correct
-        page = repo._query(f"APP#{application_id}", limit=1000, token=token)
+        page = repo.query(f"APP#{application_id}", limit=1000, token=token)
         items += page.items
         token = page.next_token
         if not token:

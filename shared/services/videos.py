@@ -52,7 +52,7 @@ def _ascii(text: str) -> str:
 class Videos:
     def __init__(self, repo: Repository, store: VideoStore | None = None) -> None:
         self.repo = repo
-        self.store = store or VideoStore(repo.table_name)
+        self.store = store or VideoStore(repo)
 
     @classmethod
     def default(cls) -> Videos:

@@ -83,7 +83,7 @@ class Page:
     next_token: str | None
 
 
-def _unavailable(exc: ClientError) -> ServiceUnavailable | None:
+def unavailable(exc: ClientError) -> ServiceUnavailable | None:
     if exc.response.get("Error", {}).get("Code") in THROTTLING:
         return ServiceUnavailable("the archive is busy; retry shortly", retry_after=2)
     return None
@@ -110,15 +110,15 @@ class Repository:
         return aws.client("dynamodb")
 
     # -- generic -----------------------------------------------------------------------------
-    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
+    def get_item(self, pk: str, sk: str) -> dict[str, Any] | None:
         try:
             out = self._ddb.get_item(TableName=self.table_name, Key=serialize({"pk": pk, "sk": sk}))
         except ClientError as exc:
-            raise (_unavailable(exc) or exc) from exc
+            raise (unavailable(exc) or exc) from exc
         item = out.get("Item")
         return deserialize(item) if item else None
 
-    def _query(
+    def query(
         self,
         pk_value: str,
         *,
@@ -149,6 +149,10 @@ class Repository:
             kwargs["IndexName"] = index
         start = decode_token(token, INDEX_KEYS[index])
         if start:
+            if deserialize({pk_name: start.get(pk_name, {})}).get(pk_name) != pk_value:
+                raise ValidationFailed(
+                    "next_token is not valid", [{"field": "next_token", "message": "belongs to another listing"}]
+                )
             kwargs["ExclusiveStartKey"] = start
         try:
             out = self._ddb.query(**kwargs)
@@ -158,20 +162,32 @@ class Repository:
                     "next_token is not valid",
                     [{"field": "next_token", "message": "belongs to another listing"}],
                 ) from exc
-            raise (_unavailable(exc) or exc) from exc
+            raise (unavailable(exc) or exc) from exc
         return Page([deserialize(i) for i in out.get("Items", [])], encode_token(out.get("LastEvaluatedKey")))
 
     def _transact(self, items: list[dict[str, Any]]) -> None:
         try:
             self._ddb.transact_write_items(TransactItems=items)
         except ClientError as exc:
-            raise (_unavailable(exc) or exc) from exc
+            raise (unavailable(exc) or exc) from exc
+
+    def put_new(self, items: list[dict[str, Any]]) -> bool:
+        """One transaction whose FIRST item is conditional on being new: False when it is not (a
+        redelivery or a concurrent duplicate), in which case nothing is written."""
+        try:
+            self._ddb.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                return False
+            raise (unavailable(exc) or exc) from exc
+        return True
 
     def put_audit(self, entry: AuditEntry) -> None:
         self._ddb.put_item(TableName=self.table_name, Item=serialize(entry.item()))
 
     def list_audit(self, subject: str, limit: int = 50, token: str | None = None) -> Page:
-        return self._query(f"AUDIT#{subject}", limit=limit, token=token, descending=True)
+        return self.query(f"AUDIT#{subject}", limit=limit, token=token, descending=True)
 
     # -- requisitions ------------------------------------------------------------------------
     def put_requisition(self, req: Requisition, audit: AuditEntry) -> None:
@@ -200,7 +216,7 @@ class Repository:
         )
 
     def get_requisition(self, requisition_id: str) -> Requisition | None:
-        item = self._get(f"REQ#{requisition_id}", "META")
+        item = self.get_item(f"REQ#{requisition_id}", "META")
         return Requisition.model_validate(item) if item else None
 
     def require_requisition(self, requisition_id: str, max_age: float = 0) -> Requisition:
@@ -221,8 +237,8 @@ class Repository:
 
     def list_requisitions(self, department: str | None, limit: int, token: str | None) -> Page:
         if department:
-            return self._query(f"REQDEPT#{department}", index="gsi1", limit=limit, token=token, descending=True)
-        return self._query("REQALL", index="gsi2", limit=limit, token=token, descending=True)
+            return self.query(f"REQDEPT#{department}", index="gsi1", limit=limit, token=token, descending=True)
+        return self.query("REQALL", index="gsi2", limit=limit, token=token, descending=True)
 
     # -- applications ------------------------------------------------------------------------
     def create_application(self, app: Application, identity_hash: str, audit: AuditEntry) -> CreateOutcome:
@@ -294,16 +310,16 @@ class Repository:
             if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
                 existing = deserialize(reasons[0].get("Item") or {})
                 if not existing:
-                    existing = self._get(guard["pk"], "UNIQ") or {}
+                    existing = self.get_item(guard["pk"], "UNIQ") or {}
                 status: Literal["duplicate", "replayed"] = (
                     "replayed" if existing.get("source") == app.source else "duplicate"
                 )
                 return CreateOutcome(status, str(existing.get("application_id", "")))
-            raise (_unavailable(exc) or exc) from exc
+            raise (unavailable(exc) or exc) from exc
         return CreateOutcome("created", app.id, app)
 
     def get_application(self, application_id: str) -> Application | None:
-        item = self._get(f"APP#{application_id}", "META")
+        item = self.get_item(f"APP#{application_id}", "META")
         return Application.model_validate(item) if item else None
 
     def require_application(self, application_id: str) -> Application:
@@ -314,8 +330,8 @@ class Repository:
 
     def list_applications(self, requisition_id: str, stage: str | None, limit: int, token: str | None) -> Page:
         if stage:
-            return self._query(f"REQ#{requisition_id}#STAGE#{stage}", index="gsi1", limit=limit, token=token)
-        return self._query(f"REQ#{requisition_id}#APPS", index="gsi2", limit=limit, token=token)
+            return self.query(f"REQ#{requisition_id}#STAGE#{stage}", index="gsi1", limit=limit, token=token)
+        return self.query(f"REQ#{requisition_id}#APPS", index="gsi2", limit=limit, token=token)
 
     def update_application(self, before: Application, after: Application, audit: AuditEntry) -> None:
         """Write ``after`` if the stored application is still at ``before.version``; audit in the same
@@ -344,7 +360,7 @@ class Repository:
                     f"application {after.id} was changed by someone else; reload and retry",
                     [{"expected_version": before.version}],
                 ) from exc
-            raise (_unavailable(exc) or exc) from exc
+            raise (unavailable(exc) or exc) from exc
 
     # -- imports -----------------------------------------------------------------------------
     def put_import(self, job: ImportJob) -> None:
@@ -354,7 +370,7 @@ class Repository:
         )
 
     def get_import(self, import_id: str) -> ImportJob | None:
-        item = self._get(f"IMPORT#{import_id}", "META")
+        item = self.get_item(f"IMPORT#{import_id}", "META")
         return ImportJob.model_validate(item) if item else None
 
     def claim_import_file(self, import_id: str, etag: str, total_rows: int, chunks: int) -> bool:
@@ -443,7 +459,7 @@ class Repository:
             reasons = exc.response.get("CancellationReasons") or []
             if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
                 return False
-            raise (_unavailable(exc) or exc) from exc
+            raise (unavailable(exc) or exc) from exc
         return True
 
     def _batch_write(self, requests: list[dict[str, Any]]) -> None:
@@ -457,4 +473,4 @@ class Repository:
         raise ServiceUnavailable("could not store import results; the message will be retried")
 
     def list_import_rows(self, import_id: str, limit: int, token: str | None) -> Page:
-        return self._query(f"IMPORT#{import_id}", sk_prefix="ROW#", limit=limit, token=token)
+        return self.query(f"IMPORT#{import_id}", sk_prefix="ROW#", limit=limit, token=token)

@@ -28,7 +28,7 @@ from shared.models.common import utcnow
 from shared.models.interview import AiResult, ScoreRecord
 from shared.store import aws
 from shared.store.items import deserialize, serialize, value
-from shared.store.repository import Page, Repository, _unavailable
+from shared.store.repository import Page, Repository, unavailable
 
 DELIVERY_TTL_SECONDS = 90 * 24 * 3600
 Outcome = Literal["stored", "stale", "duplicate", "parked"]
@@ -117,7 +117,7 @@ class ResultStore:
         return self._put(item)
 
     def lookup_ref(self, requisition_id: str, external_ref: str) -> str | None:
-        item = self.repo._get(f"REQ#{requisition_id}#REF#{external_ref}", "UNIQ")
+        item = self.repo.get_item(f"REQ#{requisition_id}#REF#{external_ref}", "UNIQ")
         return str(item["application_id"]) if item else None
 
     def record(self, delivery: Delivery) -> Outcome:
@@ -140,11 +140,11 @@ class ResultStore:
         except ClientError as exc:
             reasons = exc.response.get("CancellationReasons") or []
             if not reasons:
-                raise (_unavailable(exc) or exc) from exc
+                raise (unavailable(exc) or exc) from exc
             if reasons[0].get("Code") == "ConditionalCheckFailed":
                 return "duplicate"
             if reasons[2].get("Code") != "ConditionalCheckFailed":
-                raise (_unavailable(exc) or exc) from exc
+                raise (unavailable(exc) or exc) from exc
             current = deserialize(reasons[2].get("Item") or {})
         if not current or current.get("requisition_id") != delivery.requisition_id:
             return self._park(delivery)
@@ -152,19 +152,9 @@ class ResultStore:
         stale = record.model_copy(update={"superseded": True})
         return (
             "stale"
-            if self._try([self._put(delivery.item("stale"), event_new), self._history(app_id, stale)])
+            if self.repo.put_new([self._put(delivery.item("stale"), event_new), self._history(app_id, stale)])
             else ("duplicate")
         )
-
-    def _try(self, items: list[dict[str, Any]]) -> bool:
-        try:
-            self._ddb.transact_write_items(TransactItems=items)
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                return False  # the delivery was recorded meanwhile (a concurrent duplicate)
-            raise (_unavailable(exc) or exc) from exc
-        return True
 
     def _park(self, delivery: Delivery) -> Outcome:
         pk, sk = delivery.parked_key()
@@ -179,7 +169,7 @@ class ResultStore:
             "external_ref": delivery.external_ref,
             "record": delivery.record.model_dump(mode="json"),
         }
-        ok = self._try([self._put(delivery.item("parked"), "attribute_not_exists(pk)"), self._put(parked)])
+        ok = self.repo.put_new([self._put(delivery.item("parked"), "attribute_not_exists(pk)"), self._put(parked)])
         return "parked" if ok else "duplicate"
 
     # -- reconciliation ------------------------------------------------------------------------
@@ -187,14 +177,14 @@ class ResultStore:
         found: list[dict[str, Any]] = []
         token = None
         while True:
-            page = self.repo._query(f"PARKED#{requisition_id}", sk_prefix=prefix, limit=100, token=token)
+            page = self.repo.query(f"PARKED#{requisition_id}", sk_prefix=prefix, limit=100, token=token)
             found += page.items
             token = page.next_token
             if not token:
                 return found
 
     def oldest_parked(self, limit: int) -> Page:
-        return self.repo._query("PARKED", index="gsi1", limit=limit)
+        return self.repo.query("PARKED", index="gsi1", limit=limit)
 
     def attach(self, parked: dict[str, Any], application_id: str, requisition_id: str) -> Outcome:
         """Move one parked result onto its application (newest wins; older go to history only)."""
@@ -219,19 +209,19 @@ class ResultStore:
         except ClientError as exc:
             reasons = exc.response.get("CancellationReasons") or []
             if not reasons:
-                raise (_unavailable(exc) or exc) from exc
+                raise (unavailable(exc) or exc) from exc
             if reasons[0].get("Code") == "ConditionalCheckFailed":
                 return "duplicate"  # attached by someone else meanwhile
             if reasons[2].get("Code") != "ConditionalCheckFailed":
-                raise (_unavailable(exc) or exc) from exc
+                raise (unavailable(exc) or exc) from exc
             current = deserialize(reasons[2].get("Item") or {})
         if not current or current.get("requisition_id") != requisition_id:
             return "parked"
         stale = record.model_copy(update={"superseded": True})
-        return "stale" if self._try([release, self._history(application_id, stale)]) else "duplicate"
+        return "stale" if self.repo.put_new([release, self._history(application_id, stale)]) else "duplicate"
 
     def history(self, application_id: str) -> list[ScoreRecord]:
-        page = self.repo._query(f"APP#{application_id}", sk_prefix="SCORE#", limit=200)
+        page = self.repo.query(f"APP#{application_id}", sk_prefix="SCORE#", limit=200)
         return [ScoreRecord.model_validate(i) for i in page.items]
 
     # -- downstream requests the queue refused (sent again by the scheduled reconciliation) -----
@@ -240,7 +230,7 @@ class ResultStore:
         self._ddb.put_item(TableName=self.table_name, Item=serialize(item))
 
     def pending_videos(self, limit: int) -> list[dict[str, Any]]:
-        return self.repo._query("PENDING#videos", limit=limit).items
+        return self.repo.query("PENDING#videos", limit=limit).items
 
     def clear_pending_video(self, webhook_id: str) -> None:
         self._ddb.delete_item(TableName=self.table_name, Key=serialize({"pk": "PENDING#videos", "sk": webhook_id}))

@@ -1,6 +1,16 @@
 """The application stage model: the stages, the allowed transitions and who may trigger each.
 
-One table, used by every handler; later capabilities add their transitions here.
+One table, used by every handler (docs/architecture.md shows it as a diagram). ``system`` is the
+service itself (screening on intake, the e-signature callback).
+
+    applied ─▶ screened ─▶ ai_interviewed ─▶ shortlisted ─▶ second_interview ─▶ evaluated
+       │            └──────────────────────────▲                 │        ▲          │
+       │                                                          ▼        │          ▼
+       │                                          supplementary_assessment ┘   background_check
+       │                                                                              │
+       └─▶ rejected / withdrawn (from any stage before hired)          offer ◀────────┘
+                                                                          │
+                                                              offer_signed ─▶ hired
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ class Stage(StrEnum):
     ai_interviewed = "ai_interviewed"
     shortlisted = "shortlisted"
     second_interview = "second_interview"
+    supplementary_assessment = "supplementary_assessment"
     evaluated = "evaluated"
     background_check = "background_check"
     offer = "offer"
@@ -25,15 +36,29 @@ class Stage(StrEnum):
     withdrawn = "withdrawn"
 
 
-# (from, to) -> roles that may trigger it. "system" is the service itself (screening on intake).
+TERMINAL = frozenset({Stage.hired, Stage.rejected, Stage.withdrawn})
+
+# (from, to) -> roles that may trigger it.
 TRANSITIONS: dict[tuple[Stage, Stage], frozenset[str]] = {
     (Stage.applied, Stage.screened): frozenset({"system", "hr"}),
     # re-screening after a new resume file, before any human decision
     (Stage.screened, Stage.applied): frozenset({"system"}),
-    (Stage.applied, Stage.rejected): frozenset({"hr"}),
-    (Stage.screened, Stage.rejected): frozenset({"hr"}),
-    (Stage.applied, Stage.withdrawn): frozenset({"hr"}),
-    (Stage.screened, Stage.withdrawn): frozenset({"hr"}),
+    (Stage.screened, Stage.ai_interviewed): frozenset({"system", "hr"}),
+    (Stage.screened, Stage.shortlisted): frozenset({"hr"}),
+    (Stage.ai_interviewed, Stage.shortlisted): frozenset({"hr"}),
+    (Stage.shortlisted, Stage.second_interview): frozenset({"hr"}),
+    (Stage.second_interview, Stage.evaluated): frozenset({"hr"}),
+    (Stage.second_interview, Stage.supplementary_assessment): frozenset({"hr"}),
+    (Stage.evaluated, Stage.supplementary_assessment): frozenset({"hr"}),
+    (Stage.supplementary_assessment, Stage.evaluated): frozenset({"hr"}),
+    (Stage.evaluated, Stage.background_check): frozenset({"hr"}),
+    (Stage.background_check, Stage.offer): frozenset({"hr"}),
+    (Stage.offer, Stage.offer_signed): frozenset({"system"}),
+    (Stage.offer_signed, Stage.hired): frozenset({"system", "hr"}),
+    # a person can be turned down or withdraw at any point before being hired
+    **{(s, Stage.rejected): frozenset({"hr"}) for s in Stage if s not in TERMINAL and s is not Stage.offer_signed},
+    **{(s, Stage.withdrawn): frozenset({"hr"}) for s in Stage if s not in TERMINAL},
+    (Stage.offer, Stage.rejected): frozenset({"hr", "system"}),  # declined or expired offer
 }
 
 

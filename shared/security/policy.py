@@ -25,6 +25,12 @@ class Action(StrEnum):
     archive_read = "archive:read"  # the assembled talent archive, AI report and radar
     video_upload = "video:upload"
     video_read = "video:read"
+    stage_transition = "stage:transition"
+    shortlist_manage = "shortlist:manage"
+    question_bank_read = "question_bank:read"
+    question_bank_write = "question_bank:write"
+    interview_kit_read = "interview_kit:read"
+    evaluation_create = "evaluation:create"
 
 
 class Scope(StrEnum):
@@ -46,6 +52,12 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.archive_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.video_upload: {"hr": Scope.all},
     Action.video_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
+    Action.stage_transition: {"hr": Scope.all},
+    Action.shortlist_manage: {"hr": Scope.all},
+    Action.question_bank_read: {"hr": Scope.all, "manager": Scope.all, "interviewer": Scope.all},
+    Action.question_bank_write: {"hr": Scope.all},
+    Action.interview_kit_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
+    Action.evaluation_create: {"manager": Scope.department, "interviewer": Scope.assigned},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

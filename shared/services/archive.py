@@ -9,8 +9,7 @@ from shared.errors import NotFound
 from shared.models.application import Application
 from shared.models.archive import QuestionView, Ranking, VideoRef
 from shared.models.interview import ScoreRecord
-from shared.store.repository import Repository
-from shared.store.results import score_key
+from shared.store.repository import Repository, score_key
 
 
 @dataclass

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
+from shared.domain.stages import TERMINAL
 from shared.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from shared.models.application import Application
 from shared.models.common import iso, new_id, utcnow
@@ -89,14 +90,25 @@ def unavailable(exc: ClientError) -> ServiceUnavailable | None:
     return None
 
 
+def score_key(weighted: float, application_id: str) -> str:
+    """Sorts lexicographically in numeric order for scores 0–100 (the shortlist reads it descending)."""
+    return f"{weighted:08.4f}#{application_id}"
+
+
 def _stage_keys(app: Application) -> dict[str, str]:
+    """The index keys of an application, derived from its fields: by stage (gsi1), all of the
+    requisition (gsi2) and, while it is scored and still in the pool, by weighted score (gsi3)."""
     order = f"{app.created_at}#{app.id}"
-    return {
+    keys = {
         "gsi1pk": f"REQ#{app.requisition_id}#STAGE#{app.stage.value}",
         "gsi1sk": order,
         "gsi2pk": f"REQ#{app.requisition_id}#APPS",
         "gsi2sk": order,
     }
+    if app.ai is not None and app.stage not in TERMINAL:
+        keys["gsi3pk"] = f"REQ#{app.requisition_id}#SCORED"
+        keys["gsi3sk"] = score_key(app.ai.weighted_score, app.id)
+    return keys
 
 
 class Repository:

@@ -28,15 +28,10 @@ from shared.models.common import utcnow
 from shared.models.interview import AiResult, ScoreRecord
 from shared.store import aws
 from shared.store.items import deserialize, serialize, value
-from shared.store.repository import Page, Repository, unavailable
+from shared.store.repository import Page, Repository, score_key, unavailable
 
 DELIVERY_TTL_SECONDS = 90 * 24 * 3600
 Outcome = Literal["stored", "stale", "duplicate", "parked"]
-
-
-def score_key(weighted: float, application_id: str) -> str:
-    """Sorts lexicographically in numeric order for scores 0–100 (the shortlist reads it descending)."""
-    return f"{weighted:08.4f}#{application_id}"
 
 
 @dataclass(frozen=True)
@@ -92,8 +87,10 @@ class ResultStore:
                 "TableName": self.table_name,
                 "Key": serialize({"pk": f"APP#{application_id}", "sk": "META"}),
                 "UpdateExpression": "SET ai = :ai, gsi3pk = :g3pk, gsi3sk = :g3sk, updated_at = :now ADD version :one",
+                # a person no longer in the pool keeps results in the history only (out of the index)
                 "ConditionExpression": "attribute_exists(pk) AND requisition_id = :req "
-                "AND (attribute_not_exists(ai) OR ai.completed_at < :completed)",
+                "AND (attribute_not_exists(ai) OR ai.completed_at < :completed) "
+                "AND NOT (stage IN (:hired, :rejected, :withdrawn))",
                 "ExpressionAttributeValues": {
                     ":ai": value(latest.model_dump(mode="json")),
                     ":g3pk": value(f"REQ#{requisition_id}#SCORED"),
@@ -102,6 +99,9 @@ class ResultStore:
                     ":one": value(1),
                     ":req": value(requisition_id),
                     ":completed": value(latest.completed_at),
+                    ":hired": value("hired"),
+                    ":rejected": value("rejected"),
+                    ":withdrawn": value("withdrawn"),
                 },
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }

@@ -249,3 +249,32 @@ def test_vendor_video_url_is_queued_once_and_never_lost(api: Api, req_id: str, m
     # Then the copy request is sent after all
     assert counts["videos_resent"] == 1
     assert json.loads(sent[0][0])["webhook_id"] == "msg_video_2"
+
+
+def test_a_later_change_keeps_the_application_in_the_score_index(api: Api, req_id: str) -> None:
+    # Given a scored application
+    app = new_app(api, req_id, 20)
+    deliver(api, canonical(req_id, application_id=app["id"]))
+    ddb = boto3.client("dynamodb", region_name=REGION)
+
+    def indexed() -> list[str]:
+        out = ddb.query(
+            TableName=api.stack.env["TABLE_NAME"],
+            IndexName="gsi3",
+            KeyConditionExpression="gsi3pk = :p",
+            ExpressionAttributeValues={":p": {"S": f"REQ#{req_id}#SCORED"}},
+        )
+        return [i["id"]["S"] for i in out["Items"]]
+
+    assert indexed() == [app["id"]]
+    # When HR changes the application (interviewers assigned: a whole-item write)
+    api.call("PUT", f"/applications/{app['id']}/interviewers", body={"usernames": ["interviewer.demo"]})
+    # Then it is still in the shortlist index
+    assert indexed() == [app["id"]]
+    # And when HR rejects it, it leaves the index (the shortlist reads only candidates still in the pool)
+    api.call(
+        "POST",
+        f"/requisitions/{req_id}/screening/decisions",
+        body={"decisions": [{"application_id": app["id"], "decision": "reject", "reason": "x"}]},
+    )
+    assert indexed() == []

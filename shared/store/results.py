@@ -10,11 +10,12 @@ parked result          PARKED#<requisition>         REF#<ref>#â€¦ / APP#<app>#â€
 external reference     REQ#<req>#REF#<ref>          UNIQ                               -
 =====================  ===========================  =================================  ==============
 
-The first delivery of a result is ONE ``TransactWriteItems`` call: the delivery record
-(conditional: the webhook id is new), the history entry and the conditional update of the
-application's latest result (only when newer). A duplicate costs that one call, which fails on
-the delivery record. An older result or an unknown application costs a second call that stores
-the delivery with the history entry, or with the parked result.
+The first delivery of an application's result is ONE ``TransactWriteItems`` call: the delivery
+record (conditional: the webhook id is new), the history entry, the application's latest result
+(conditional: it has none) and the requisition's scored count. A duplicate costs that one call,
+which fails on the delivery record. A newer result for an application that has one costs a second
+call (conditional: newer than the stored one); an older one a third that keeps it in the history;
+an unknown application a second call that parks it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
+from shared.domain.stages import TERMINAL
 from shared.models.common import utcnow
 from shared.models.interview import AiResult, ScoreRecord
 from shared.store import aws
@@ -81,15 +83,17 @@ class ResultStore:
             put["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return {"Put": put}
 
-    def _latest_update(self, application_id: str, requisition_id: str, latest: AiResult) -> dict[str, Any]:
+    def _latest_update(self, application_id: str, requisition_id: str, latest: AiResult, first: bool) -> dict[str, Any]:
+        """Set the application's latest result: ``first`` only if it has none yet (and the requisition's
+        scored count goes up in the same transaction), otherwise only if this one is newer."""
+        recency = "attribute_not_exists(ai)" if first else "ai.completed_at < :completed"
         return {
             "Update": {
                 "TableName": self.table_name,
                 "Key": serialize({"pk": f"APP#{application_id}", "sk": "META"}),
                 "UpdateExpression": "SET ai = :ai, gsi3pk = :g3pk, gsi3sk = :g3sk, updated_at = :now ADD version :one",
                 # a person no longer in the pool keeps results in the history only (out of the index)
-                "ConditionExpression": "attribute_exists(pk) AND requisition_id = :req "
-                "AND (attribute_not_exists(ai) OR ai.completed_at < :completed) "
+                "ConditionExpression": f"attribute_exists(pk) AND requisition_id = :req AND {recency} "
                 "AND NOT (stage IN (:hired, :rejected, :withdrawn))",
                 "ExpressionAttributeValues": {
                     ":ai": value(latest.model_dump(mode="json")),
@@ -98,10 +102,10 @@ class ResultStore:
                     ":now": value(latest.received_at),
                     ":one": value(1),
                     ":req": value(requisition_id),
-                    ":completed": value(latest.completed_at),
                     ":hired": value("hired"),
                     ":rejected": value("rejected"),
                     ":withdrawn": value("withdrawn"),
+                    **({} if first else {":completed": value(latest.completed_at)}),
                 },
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
@@ -120,41 +124,60 @@ class ResultStore:
         item = self.repo.get_item(f"REQ#{requisition_id}#REF#{external_ref}", "UNIQ")
         return str(item["application_id"]) if item else None
 
+    def _scored(self, requisition_id: str) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": serialize({"pk": f"REQ#{requisition_id}", "sk": "META"}),
+                "UpdateExpression": "ADD scored_count :one",
+                "ExpressionAttributeValues": {":one": value(1)},
+            }
+        }
+
+    def _store(
+        self, leading: dict[str, Any], stale_leading: dict[str, Any], app_id: str, req_id: str, record: ScoreRecord
+    ) -> Outcome | None:
+        """``leading`` makes the write happen once (a new delivery record, or the release of a parked
+        result). A first result for the application: one call. A newer one: two. An older one: three.
+        None when the application does not exist (in this requisition)."""
+        latest = AiResult.model_validate(record.model_dump())
+        for first in (True, False):
+            items = [leading, self._history(app_id, record), self._latest_update(app_id, req_id, latest, first)]
+            if first:
+                items.append(self._scored(req_id))
+            try:
+                self._ddb.transact_write_items(TransactItems=items)
+                return "stored"
+            except ClientError as exc:
+                reasons = exc.response.get("CancellationReasons") or []
+                if not reasons:
+                    raise (unavailable(exc) or exc) from exc
+                if reasons[0].get("Code") == "ConditionalCheckFailed":
+                    return "duplicate"
+                if reasons[2].get("Code") != "ConditionalCheckFailed":
+                    raise (unavailable(exc) or exc) from exc
+                current = deserialize(reasons[2].get("Item") or {})
+            if not current or current.get("requisition_id") != req_id:
+                return None
+            if not (first and current.get("ai") and current.get("stage") not in TERMINAL):
+                break  # older than the stored result, or the person left the pool
+        # kept in the history, never overwrites the newer result
+        stale = record.model_copy(update={"superseded": True})
+        return "stale" if self.repo.put_new([stale_leading, self._history(app_id, stale)]) else "duplicate"
+
     def record(self, delivery: Delivery) -> Outcome:
         """Store one delivery: see the module docstring for the calls it costs."""
-        event_new = "attribute_not_exists(pk)"
-        app_id = delivery.application_id
-        if app_id is None:
+        if delivery.application_id is None:
             return self._park(delivery)
-        record = delivery.record
-        latest = AiResult.model_validate(record.model_dump())
-        try:
-            self._ddb.transact_write_items(
-                TransactItems=[
-                    self._put(delivery.item("stored"), event_new),
-                    self._history(app_id, record),
-                    self._latest_update(app_id, delivery.requisition_id, latest),
-                ]
-            )
-            return "stored"
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if not reasons:
-                raise (unavailable(exc) or exc) from exc
-            if reasons[0].get("Code") == "ConditionalCheckFailed":
-                return "duplicate"
-            if reasons[2].get("Code") != "ConditionalCheckFailed":
-                raise (unavailable(exc) or exc) from exc
-            current = deserialize(reasons[2].get("Item") or {})
-        if not current or current.get("requisition_id") != delivery.requisition_id:
-            return self._park(delivery)
-        # an older result than the stored one: kept in the history, never overwrites
-        stale = record.model_copy(update={"superseded": True})
-        return (
-            "stale"
-            if self.repo.put_new([self._put(delivery.item("stale"), event_new), self._history(app_id, stale)])
-            else ("duplicate")
+        new = "attribute_not_exists(pk)"
+        outcome = self._store(
+            self._put(delivery.item("stored"), new),
+            self._put(delivery.item("stale"), new),
+            delivery.application_id,
+            delivery.requisition_id,
+            delivery.record,
         )
+        return self._park(delivery) if outcome is None else outcome
 
     def _park(self, delivery: Delivery) -> Outcome:
         pk, sk = delivery.parked_key()
@@ -188,8 +211,6 @@ class ResultStore:
 
     def attach(self, parked: dict[str, Any], application_id: str, requisition_id: str) -> Outcome:
         """Move one parked result onto its application (newest wins; older go to history only)."""
-        record = ScoreRecord.model_validate(parked["record"])
-        latest = AiResult.model_validate(record.model_dump())
         release = {
             "Delete": {
                 "TableName": self.table_name,
@@ -197,28 +218,9 @@ class ResultStore:
                 "ConditionExpression": "attribute_exists(pk)",
             }
         }
-        try:
-            self._ddb.transact_write_items(
-                TransactItems=[
-                    release,
-                    self._history(application_id, record),
-                    self._latest_update(application_id, requisition_id, latest),
-                ]
-            )
-            return "stored"
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if not reasons:
-                raise (unavailable(exc) or exc) from exc
-            if reasons[0].get("Code") == "ConditionalCheckFailed":
-                return "duplicate"  # attached by someone else meanwhile
-            if reasons[2].get("Code") != "ConditionalCheckFailed":
-                raise (unavailable(exc) or exc) from exc
-            current = deserialize(reasons[2].get("Item") or {})
-        if not current or current.get("requisition_id") != requisition_id:
-            return "parked"
-        stale = record.model_copy(update={"superseded": True})
-        return "stale" if self.repo.put_new([release, self._history(application_id, stale)]) else "duplicate"
+        record = ScoreRecord.model_validate(parked["record"])
+        outcome = self._store(release, release, application_id, requisition_id, record)
+        return "parked" if outcome is None else outcome
 
     def history(self, application_id: str) -> list[ScoreRecord]:
         page = self.repo.query(f"APP#{application_id}", sk_prefix="SCORE#", limit=200)

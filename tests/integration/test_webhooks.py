@@ -278,3 +278,17 @@ def test_a_later_change_keeps_the_application_in_the_score_index(api: Api, req_i
         body={"decisions": [{"application_id": app["id"], "decision": "reject", "reason": "x"}]},
     )
     assert indexed() == []
+
+
+def test_requisition_counts_each_scored_application_once(api: Api, req_id: str) -> None:
+    # Given two applications
+    first, second = new_app(api, req_id, 30), new_app(api, req_id, 31)
+    # When the first gets a result, a duplicate, a newer and an older one, and the second one result
+    body = canonical(req_id, application_id=first["id"], completed_at="2026-11-28T10:00:00Z")
+    deliver(api, body, webhook_id="msg_count_1")
+    deliver(api, body, webhook_id="msg_count_1")
+    deliver(api, canonical(req_id, application_id=first["id"], completed_at="2026-11-28T11:00:00Z"))
+    deliver(api, canonical(req_id, application_id=first["id"], completed_at="2026-11-27T11:00:00Z"))
+    deliver(api, canonical(req_id, application_id=second["id"]))
+    # Then the requisition counts two scored applications
+    assert api.call("GET", f"/requisitions/{req_id}").data["scored_count"] == 2

@@ -10,6 +10,7 @@ from functions import (
     imports,
     openapi,
     requisitions,
+    selection,
     system,
     videos,
     webhooks,
@@ -18,6 +19,18 @@ from functions.http import http_middleware
 
 app = Chalice(app_name="talent-lifecycle")
 app.register_middleware(http_middleware, "http")
-BLUEPRINTS = (auth, system, openapi, requisitions, applications, candidates, imports, webhooks, videos, archive)
+BLUEPRINTS = (
+    auth,
+    system,
+    openapi,
+    requisitions,
+    applications,
+    candidates,
+    selection,
+    imports,
+    webhooks,
+    videos,
+    archive,
+)
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

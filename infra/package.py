@@ -219,6 +219,14 @@ def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[st
             "Resource": [arn(q) for q in queues],
         },
         {
+            "Sid": "CandidateMail",
+            "Effect": "Allow",
+            "Action": ["ses:SendEmail"],
+            "Resource": [
+                {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailFrom}"}
+            ],
+        },
+        {
             "Sid": "DataKey",
             "Effect": "Allow",
             "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],

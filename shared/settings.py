@@ -25,6 +25,8 @@ class Settings(BaseModel):
     kms_key_id: str = ""
     pii_hash_key_param: str = "/talent/pii-hash-key"
     vendor_secrets_path: str = "/talent/vendors/"
+    notification_queue_url: str = ""
+    mail_from: str = "recruiting@zybank.example"
     user_pool_id: str = ""
     user_pool_client_id: str = ""
     cognito_issuer: str = ""

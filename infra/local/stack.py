@@ -217,6 +217,7 @@ class LocalStack:
             return
         self._client("ssm").put_parameter(Name=name, Value=self._pii_hash_key(), Type="SecureString", Overwrite=True)
         seed_vendor_secrets(self._client("ssm"), outputs["VendorSecretsPath"])
+        self._client("ses").verify_email_identity(EmailAddress=outputs["MailFrom"])
 
     def _pii_hash_key(self) -> str:
         """A random key; with ``--persist`` the same one every run (hashes in the tables stay valid)."""

@@ -40,6 +40,7 @@ from shared.store.items import decode_token, deserialize, encode_token, serializ
 INDEX_KEYS = {
     "gsi1": {"pk", "sk", "gsi1pk", "gsi1sk"},
     "gsi2": {"pk", "sk", "gsi2pk", "gsi2sk"},
+    "gsi3": {"pk", "sk", "gsi3pk", "gsi3sk"},
     None: {"pk", "sk"},
 }
 REQUISITION_CACHE_SIZE = 256

@@ -107,6 +107,7 @@ def moto_stack() -> Iterator[Stack]:
                 Name=env["PII_HASH_KEY_PARAM"], Value=secrets.token_hex(32), Type="SecureString", Overwrite=True
             )
             seed_vendor_secrets(boto3.client("ssm", region_name=REGION), env["VENDOR_SECRETS_PATH"])
+            boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=env["MAIL_FROM"])
             reset_caches()
             stack = Stack(env=env, pool_id=pool, client_id=client)
             stack.tokens = {u.key: id_token(idp, pool, client, u.username, u.password) for u in demo.users}

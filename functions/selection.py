@@ -1,0 +1,114 @@
+"""Selection: stage transitions (single, bulk), the shortlist and second-interview invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from chalice.app import Blueprint, SQSEvent
+
+from functions.http import api_route, logger, ok, parse_body, principal
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.models.selection import (
+    BulkResult,
+    BulkTransition,
+    Invitation,
+    ShortlistConfirm,
+    ShortlistConfirmation,
+    ShortlistProposal,
+    Transition,
+    TransitionResult,
+)
+from shared.security.policy import Action, authorize
+from shared.services.selection import Selection, count
+from shared.settings import get_settings
+from shared.store import queue
+from shared.store.repository import Repository
+
+bp = Blueprint(__name__)
+
+NOTIFICATION_QUEUE = "NotificationQueue"  # CloudFormation logical id (infra/template.json)
+
+
+def _selection() -> Selection:
+    url = get_settings().notification_queue_url
+    return Selection(Repository(), lambda bodies: queue.send_all(url, bodies))
+
+
+@api_route(
+    bp, "/applications/{application_id}/transitions", methods=["POST"], body=Transition, response=TransitionResult
+)
+def transition(application_id: str) -> Any:
+    """Move one application to another stage (hr). 409 names the current stage and the allowed ones.
+
+    The move is a conditional write on the version read, with its audit record in the same
+    transaction: of two conflicting moves exactly one succeeds."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.stage_transition)
+    body = parse_body(request, Transition)
+    result = _selection().transition(
+        application_id, body.to, body.reason, who.username, who.primary_role, body.expected_version
+    )
+    if result.outcome == "not_found":
+        raise NotFound(f"application {application_id} does not exist")
+    if result.outcome == "forbidden":
+        raise Forbidden(result.message or "not allowed")
+    if result.outcome == "conflict":
+        detail = {"current_stage": result.stage, "allowed": result.allowed, "version": result.version}
+        raise Conflict(result.message or "conflict", [detail])
+    return ok(result)
+
+
+@api_route(bp, "/requisitions/{requisition_id}/transitions", methods=["POST"], body=BulkTransition, response=BulkResult)
+def bulk_transition(requisition_id: str) -> Any:
+    """Move many applications of a requisition at once (hr, ≤ 5,000); every item reports its result."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.stage_transition)
+    body = parse_body(request, BulkTransition)
+    selection = _selection()
+    req = selection.repo.require_requisition(requisition_id)
+    results = selection.bulk(req, body.items, body.reason, who.username, who.primary_role)
+    return ok(BulkResult(results=results, counts=count(results)))
+
+
+@api_route(bp, "/requisitions/{requisition_id}/shortlist", methods=["POST"], response=ShortlistProposal, status=201)
+def propose_shortlist(requisition_id: str) -> Any:
+    """Propose the top ceil(ratio × scored) applications by weighted score (hr). Nothing moves yet.
+
+    Ties break on the application id (deterministic). Applications under a hard competency bar are
+    flagged in ``below_bar``, never dropped: HR decides."""
+    who = principal(bp.current_request)
+    authorize(who, Action.shortlist_manage)
+    return ok(_selection().propose(requisition_id, who.username), status=201)
+
+
+@api_route(
+    bp,
+    "/requisitions/{requisition_id}/shortlist/confirm",
+    methods=["POST"],
+    body=ShortlistConfirm,
+    response=ShortlistConfirmation,
+)
+def confirm_shortlist(requisition_id: str) -> Any:
+    """Confirm a proposal as it is or with edits (hr): the people move to ``shortlisted`` and each
+    gets one e-mail invitation with the date and place. People outside it stay in the pool."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.shortlist_manage)
+    body = parse_body(request, ShortlistConfirm)
+    return ok(_selection().confirm(requisition_id, body, who.username, who.primary_role))
+
+
+def _handle(record: SQSRecord) -> None:
+    message = Invitation.model_validate_json(record.body)
+    outcome = _selection().send_invitation(message)
+    logger.info("invitation", extra={"application_id": message.application_id, "outcome": outcome})
+
+
+@bp.on_sqs_message(queue=NOTIFICATION_QUEUE, batch_size=10, name="notification_worker")
+def notification_worker(event: SQSEvent) -> dict[str, Any]:
+    processor = BatchProcessor(event_type=EventType.SQS)
+    return dict(process_partial_response(event=event.to_dict(), record_handler=_handle, processor=processor))

@@ -1,0 +1,100 @@
+"""Stage transitions, the shortlist and second-interview invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from shared.domain.stages import Stage
+from shared.models.common import Dimension, Request, Response
+
+AppId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class Transition(Request):
+    to: Stage
+    reason: Reason
+    expected_version: int | None = Field(default=None, ge=1, description="refuse (409) if the application changed")
+
+
+class BulkItem(Request):
+    application_id: AppId
+    to: Stage
+    expected_version: int | None = Field(default=None, ge=1)
+
+
+class BulkTransition(Request):
+    items: list[BulkItem] = Field(min_length=1, max_length=5000)
+    reason: Reason
+
+
+class TransitionResult(Response):
+    application_id: str
+    outcome: Literal["moved", "conflict", "forbidden", "not_found"]
+    stage: Stage | None = None
+    version: int | None = None
+    message: str | None = None
+    allowed: list[str] | None = None
+
+
+class BulkResult(Response):
+    results: list[TransitionResult]
+    counts: dict[str, int]
+
+
+class ShortlistEntry(Response):
+    rank: int
+    application_id: str
+    name: str
+    stage: Stage
+    weighted_score: float
+    below_bar: dict[Dimension, float] = Field(description="dimensions under the requisition's hard bar: score")
+    eligible: bool = Field(description="can be shortlisted now (screened or AI-interviewed)")
+
+
+class ShortlistProposal(Response):
+    requisition_id: str
+    proposal_id: str
+    ratio: float
+    scored: int
+    size: int
+    items_read: int
+    entries: list[ShortlistEntry]
+    proposed_at: str
+    proposed_by: str
+
+
+class InterviewInvitation(Request):
+    starts_at: datetime = Field(description="date and time of the second interview, with time zone")
+    place: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+
+
+class ShortlistConfirm(Request):
+    proposal_id: AppId
+    application_ids: list[AppId] | None = Field(
+        default=None, max_length=5000, description="the confirmed list; omit to confirm the proposal as it is"
+    )
+    interview: InterviewInvitation
+
+
+class ShortlistConfirmation(Response):
+    requisition_id: str
+    proposal_id: str
+    results: list[TransitionResult]
+    counts: dict[str, int]
+    invitations_queued: int
+
+
+class Invitation(BaseModel):
+    """An SQS message: e-mail one second-interview invitation (once per application and proposal)."""
+
+    kind: Literal["invitation"] = "invitation"
+    application_id: str
+    proposal_id: str
+    starts_at: str
+    place: str
+    note: str = ""

@@ -1,0 +1,264 @@
+"""Stage transitions (single and bulk), the top-N shortlist and second-interview invitations."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from shared.domain.shortlist import below_bar, shortlist_size
+from shared.domain.stages import Stage, allowed_from, check_transition
+from shared.errors import Conflict, DomainError, NotFound
+from shared.models.application import Application
+from shared.models.common import iso, new_id, utcnow
+from shared.models.interview import AiResult
+from shared.models.requisition import Requisition
+from shared.models.selection import (
+    BulkItem,
+    Invitation,
+    ShortlistConfirm,
+    ShortlistConfirmation,
+    ShortlistEntry,
+    ShortlistProposal,
+    TransitionResult,
+)
+from shared.store import mail
+from shared.store.items import serialize
+from shared.store.repository import AuditEntry, Repository
+
+WORKERS = 8
+SHORTLISTABLE = (Stage.screened, Stage.ai_interviewed)
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+
+
+def count(results: list[TransitionResult]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    return counts
+
+
+class Selection:
+    def __init__(self, repo: Repository | None = None, send: Callable[[list[str]], None] | None = None) -> None:
+        self.repo = repo or Repository()
+        self.send = send or (lambda bodies: None)
+
+    # -- transitions -------------------------------------------------------------------------
+    def transition(
+        self,
+        application_id: str,
+        to: Stage,
+        reason: str,
+        actor: str,
+        role: str,
+        expected_version: int | None = None,
+        requisition_id: str | None = None,
+        details: dict[str, str] | None = None,
+    ) -> TransitionResult:
+        """One conditional write (on the version read) with its audit record; never raises for the
+        outcome of a person, so bulk moves can report every item."""
+        app = self.repo.get_application(application_id)
+        if app is None or (requisition_id and app.requisition_id != requisition_id):
+            return TransitionResult(application_id=application_id, outcome="not_found", message="no such application")
+        if expected_version is not None and expected_version != app.version:
+            return TransitionResult(
+                application_id=app.id,
+                outcome="conflict",
+                stage=app.stage,
+                version=app.version,
+                message=f"the application is at version {app.version}, not {expected_version}",
+            )
+        try:
+            check_transition(app.stage, to, role)
+            after = app.model_copy(update={"stage": to, "updated_at": iso(utcnow()), "version": app.version + 1})
+            audit = AuditEntry(
+                subject=f"application:{app.id}",
+                actor=actor,
+                action="stage.transition",
+                details={"from": app.stage.value, "to": to.value, "reason": reason, **(details or {})},
+            )
+            self.repo.update_application(app, after, audit)
+        except DomainError as exc:
+            return TransitionResult(
+                application_id=app.id,
+                outcome="forbidden" if exc.status == 403 else "conflict",
+                stage=app.stage,
+                version=app.version,
+                message=exc.message,
+                allowed=allowed_from(app.stage),
+            )
+        return TransitionResult(application_id=app.id, outcome="moved", stage=to, version=after.version)
+
+    def bulk(
+        self, req: Requisition, items: list[BulkItem], reason: str, actor: str, role: str
+    ) -> list[TransitionResult]:
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            return list(
+                pool.map(
+                    lambda i: self.transition(i.application_id, i.to, reason, actor, role, i.expected_version, req.id),
+                    items,
+                )
+            )
+
+    # -- shortlist -----------------------------------------------------------------------------
+    def propose(self, requisition_id: str, actor: str) -> ShortlistProposal:
+        """The top ceil(ratio × scored) by weighted score: one descending Query on the score index
+        that reads exactly that many items (people who left the pool are not in the index)."""
+        req = self.repo.require_requisition(requisition_id)
+        size = shortlist_size(req.shortlist_ratio, req.scored_count)
+        items: list[dict[str, Any]] = []
+        token = None
+        while len(items) < size:
+            page = self.repo.query(
+                f"REQ#{req.id}#SCORED", index="gsi3", limit=size - len(items), token=token, descending=True
+            )
+            items += page.items
+            token = page.next_token
+            if not token:
+                break
+        entries = []
+        for rank, item in enumerate(items, start=1):
+            app = Application.model_validate(item)
+            ai: AiResult = app.ai  # type: ignore[assignment]  # every item of the score index has one
+            entries.append(
+                ShortlistEntry(
+                    rank=rank,
+                    application_id=app.id,
+                    name=app.name,
+                    stage=app.stage,
+                    weighted_score=ai.weighted_score,
+                    below_bar=below_bar(ai.dimension_scores, req.competency_bar),
+                    eligible=app.stage in SHORTLISTABLE,
+                )
+            )
+        proposal = ShortlistProposal(
+            requisition_id=req.id,
+            proposal_id=new_id(),
+            ratio=req.shortlist_ratio,
+            scored=req.scored_count,
+            size=size,
+            items_read=len(items),
+            entries=entries,
+            proposed_at=iso(utcnow()),
+            proposed_by=actor,
+        )
+        item = {"pk": f"REQ#{req.id}", "sk": f"SHORTLIST#{proposal.proposal_id}", "type": "shortlist_proposal"}
+        self.repo._ddb.put_item(TableName=self.repo.table_name, Item=serialize(item | proposal.model_dump(mode="json")))
+        self.repo.put_audit(
+            AuditEntry(
+                subject=f"requisition:{req.id}",
+                actor=actor,
+                action="shortlist.propose",
+                details={"proposal_id": proposal.proposal_id, "size": size, "scored": req.scored_count},
+            )
+        )
+        return proposal
+
+    def confirm(self, requisition_id: str, body: ShortlistConfirm, actor: str, role: str) -> ShortlistConfirmation:
+        """HR's decision: move the confirmed people to ``shortlisted`` and queue one invitation each.
+        Confirming again re-queues invitations for everyone already shortlisted by this proposal;
+        the invitation worker sends each e-mail once."""
+        req = self.repo.require_requisition(requisition_id)
+        stored = self.repo.get_item(f"REQ#{req.id}", f"SHORTLIST#{body.proposal_id}")
+        if stored is None:
+            raise NotFound(f"shortlist proposal {body.proposal_id} does not exist for requisition {req.id}")
+        proposal = ShortlistProposal.model_validate(stored)
+        ids = body.application_ids
+        if ids is None:
+            ids = [e.application_id for e in proposal.entries if e.eligible]
+        if len(set(ids)) != len(ids):
+            raise Conflict("an application appears twice in the confirmed list")
+        details = {"proposal_id": proposal.proposal_id}
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            results = list(
+                pool.map(
+                    lambda app_id: self.transition(
+                        app_id, Stage.shortlisted, "shortlist confirmed", actor, role, None, req.id, details
+                    ),
+                    ids,
+                )
+            )
+        invite = [
+            r.application_id
+            for r in results
+            if r.outcome == "moved" or (r.outcome == "conflict" and r.stage is Stage.shortlisted)
+        ]
+        starts = body.interview.starts_at
+        messages = [
+            Invitation(
+                application_id=app_id,
+                proposal_id=proposal.proposal_id,
+                starts_at=starts.isoformat(),
+                place=body.interview.place,
+                note=body.interview.note,
+            ).model_dump_json()
+            for app_id in invite
+        ]
+        self.send(messages)
+        return ShortlistConfirmation(
+            requisition_id=req.id,
+            proposal_id=proposal.proposal_id,
+            results=results,
+            counts=count(results),
+            invitations_queued=len(messages),
+        )
+
+    # -- invitations -------------------------------------------------------------------------------
+    def send_invitation(self, msg: Invitation) -> str:
+        """E-mail one invitation. A marker in the application's partition makes it once per proposal:
+        ``sending`` before SES is called, ``sent`` after; a redelivered message finds ``sent`` and
+        stops (a crash between the two sends again: at least once, never silently lost)."""
+        marker_key = {"pk": f"APP#{msg.application_id}", "sk": f"INVITE#{msg.proposal_id}"}
+        marker = self.repo.get_item(**marker_key)
+        if marker and marker.get("status") == "sent":
+            return "already_sent"
+        app = self.repo.require_application(msg.application_id)
+        req = self.repo.require_requisition(app.requisition_id, max_age=60)
+        subject, text, body_html = invitation_text(app, req, msg)
+        ddb = self.repo._ddb
+        ddb.put_item(
+            TableName=self.repo.table_name,
+            Item=serialize(marker_key | {"type": "invitation", "status": "sending", "at": iso(utcnow())}),
+        )
+        message_id = mail.send(app.email, subject, text, body_html)
+        ddb.put_item(
+            TableName=self.repo.table_name,
+            Item=serialize(
+                marker_key
+                | {"type": "invitation", "status": "sent", "at": iso(utcnow()), "ses_message_id": message_id}
+                | {"starts_at": msg.starts_at, "place": msg.place}
+            ),
+        )
+        return "sent"
+
+
+def invitation_text(app: Application, req: Requisition, msg: Invitation) -> tuple[str, str, str]:
+    starts = datetime.fromisoformat(msg.starts_at).astimezone(LOCAL_TIME)
+    when_zh = f"{starts.year}年{starts.month}月{starts.day}日 {starts:%H:%M}（北京时间）"
+    when_en = f"{starts:%Y-%m-%d %H:%M} (Beijing time)"
+    subject = f"复试邀请：{req.title} / Second interview invitation"
+    lines = [
+        f"{app.name}，您好：",
+        f"感谢您应聘“{req.title}”。您已通过初步评估，诚邀您参加现场复试。",
+        f"时间：{when_zh}",
+        f"地点：{msg.place}",
+        *([f"备注：{msg.note}"] if msg.note else []),
+        "请携带身份证原件及学历证明。如需改期，请回复本邮件。",
+        "",
+        f"Dear {app.name},",
+        f"Thank you for applying for \u201c{req.title}\u201d. You are invited to an on-site second interview.",
+        f"Time: {when_en}",
+        f"Place: {msg.place}",
+        *([f"Note: {msg.note}"] if msg.note else []),
+        "Please bring your ID card and your diploma. Reply to this e-mail to reschedule.",
+    ]
+    text = "\n".join(lines)
+    body_html = (
+        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body>'
+        + "".join(f"<p>{html.escape(line)}</p>" if line else "<hr>" for line in lines)
+        + "</body></html>"
+    )
+    return subject, text, body_html

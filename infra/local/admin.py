@@ -4,6 +4,7 @@
 ``GET /schedules``            the scheduled functions and their expressions
 ``POST /schedules``           fire every scheduled function now
 ``POST /schedules/<name>``    fire one scheduled function now (404 if there is no such schedule)
+``GET /mail``                 e-mail the product sent through SES (moto keeps it instead of delivering)
 """
 
 from __future__ import annotations
@@ -17,6 +18,26 @@ from typing import Any
 from infra.local.pump import EventPump
 
 log = logging.getLogger("infra.local.admin")
+
+
+def sent_mail() -> list[dict[str, Any]]:
+    """Every message SES accepted on the local stack (the moto server runs in this process)."""
+    from moto.ses.models import ses_backends
+
+    messages = []
+    for regions in ses_backends.values():
+        for backend in regions.values():
+            for m in backend.sent_messages:
+                messages.append(
+                    {
+                        "id": m.id,
+                        "from": m.source,
+                        "to": list((m.destinations or {}).get("ToAddresses", [])),
+                        "subject": getattr(m, "subject", None),
+                        "body": getattr(m, "body", None),
+                    }
+                )
+    return messages
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -39,6 +60,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, self.pump.status())
         elif path == "/schedules":
             self._reply(200, {"schedules": self.pump.status()["schedules"]})
+        elif path == "/mail":
+            self._reply(200, {"messages": sent_mail()})
         else:
             self._reply(404, {"error": {"code": "not_found", "message": f"no such path {path}"}})
 

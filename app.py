@@ -9,7 +9,9 @@ from functions import (
     candidates,
     imports,
     openapi,
+    question_bank,
     requisitions,
+    second_interview,
     selection,
     system,
     videos,
@@ -31,6 +33,8 @@ BLUEPRINTS = (
     webhooks,
     videos,
     archive,
+    question_bank,
+    second_interview,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

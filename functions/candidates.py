@@ -22,6 +22,7 @@ from shared.models.common import Request, iso, utcnow
 from shared.security.policy import Action, Scope, authorize
 from shared.security.tokens import Principal
 from shared.services.archive import Archive, load
+from shared.services.evaluations import view as evaluation_view
 from shared.store.repository import AuditEntry, Repository
 
 bp = Blueprint(__name__)
@@ -33,10 +34,14 @@ class InterviewerAssignment(Request):
     usernames: list[Username] = Field(max_length=20, description="Cognito user names of the interviewers")
 
 
-def shape(archive: Archive, scope: Scope) -> BaseModel:
-    """The archive as the caller's widest scope may see it (hr ⊃ manager ⊃ interviewer)."""
+def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
+    """The archive as the caller's widest scope may see it (hr ⊃ manager ⊃ interviewer). Interviewers
+    see only their own evaluation; HR and managers see every one, each next to the AI scores."""
     app = archive.application
-    common = {"application_id": app.id, "questions": archive.questions}
+    evaluations = [
+        evaluation_view(e, app.ai) for e in archive.evaluations if scope is not Scope.assigned or e.evaluator == viewer
+    ]
+    common = {"application_id": app.id, "questions": archive.questions, "evaluations": evaluations}
     if scope is Scope.assigned:
         return AiReport(requisition_id=app.requisition_id, name=app.name, stage=app.stage, ai=app.ai, **common)
     if scope is Scope.department:
@@ -69,7 +74,7 @@ def read_archive(who: Principal, application_id: str) -> Any:
     archive = load(Repository(), application_id)
     app = archive.application
     scope = authorize(who, Action.archive_read, app.department, app.interviewers)
-    return ok(shape(archive, scope))
+    return ok(shape(archive, scope, who.username))
 
 
 @api_route(bp, "/candidates/{candidate_id}", methods=["GET"], response=ArchiveView)

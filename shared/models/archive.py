@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, RootModel
 from shared.domain.stages import Stage
 from shared.models.application import ApplicationView, ScreeningResult
 from shared.models.common import Dimension, Response
+from shared.models.evaluation import EvaluationView
 from shared.models.interview import AiResult
 
 
@@ -52,7 +53,9 @@ class Ranking(BaseModel):
 
 
 class AiReport(Response):
-    """What an assigned interviewer sees: the AI assessment and nothing personal beyond the name."""
+    """What an assigned interviewer sees: the AI assessment and nothing personal beyond the name.
+    ``evaluations`` holds only the interviewer's own evaluation (or nothing): interviewers judge
+    independently, without seeing the other evaluators' ratings."""
 
     view: Literal["interviewer"] = "interviewer"
     application_id: str
@@ -61,6 +64,7 @@ class AiReport(Response):
     stage: Stage
     ai: AiResult | None
     questions: list[QuestionView]
+    evaluations: list[EvaluationView]
 
 
 class ManagerArchive(Response):
@@ -81,6 +85,8 @@ class ManagerArchive(Response):
     ranking: Ranking | None
     ai_history: list[ScoreProvenance]
     videos: list[VideoRef]
+    evaluations: list[EvaluationView]
+    """Every second-interview evaluation, each rating next to the AI score (gap = human − AI)."""
     created_at: str
     updated_at: str
 
@@ -94,6 +100,8 @@ class HrArchive(ApplicationView):
     ranking: Ranking | None
     ai_history: list[ScoreProvenanceWithPayload]
     videos: list[VideoRef]
+    evaluations: list[EvaluationView]
+    """Every second-interview evaluation, each rating next to the AI score (gap = human − AI)."""
 
 
 class ArchiveView(RootModel[Annotated[HrArchive | ManagerArchive | AiReport, Field(discriminator="view")]]):

@@ -1,0 +1,88 @@
+"""The second interview: the interview kit (JSON or a printable page) and the evaluations."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from chalice.app import Blueprint
+from chalice.app import Response as ChaliceResponse
+
+from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
+from functions.idempotency import idempotent
+from shared.domain.interview_kit import render_html
+from shared.models.evaluation import EvaluationSubmit, EvaluationView
+from shared.models.interview_kit import InterviewKit, InterviewKitQuery
+from shared.security.policy import Action, Scope, authorize
+from shared.services import archive as archives
+from shared.services import evaluations, interview_kit
+from shared.services.question_bank import QuestionBank
+from shared.store.repository import Repository
+
+bp = Blueprint(__name__)
+
+
+@api_route(
+    bp,
+    "/applications/{application_id}/interview-kit",
+    methods=["GET"],
+    query=InterviewKitQuery,
+    response=InterviewKit,
+)
+def get_interview_kit(application_id: str) -> Any:
+    """The second-interview kit: the AI report against the bar with its provenance, and probing
+    questions for each weak dimension with the AI transcript excerpts.
+
+    HR; managers of the application's department; assigned interviewers. ``?format=html`` answers a
+    printable page (``text/html``, Chinese). 404 while the application has no AI interview result."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.interview_kit_read)
+    query = parse_query(request, InterviewKitQuery)
+    repo = Repository()
+    archive = archives.load(repo, application_id, with_rank=False)
+    app = archive.application
+    authorize(who, Action.interview_kit_read, app.department, app.interviewers)
+    req = repo.require_requisition(app.requisition_id)
+    kit = interview_kit.build(archive, req, QuestionBank(repo))
+    if query.format == "html":
+        return ChaliceResponse(
+            body=render_html(kit),
+            status_code=200,
+            headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
+        )
+    return ok(kit, headers={"Cache-Control": "no-store"})
+
+
+@api_route(
+    bp,
+    "/applications/{application_id}/evaluations",
+    methods=["POST"],
+    body=EvaluationSubmit,
+    response=EvaluationView,
+    status=201,
+    extra_statuses=(200,),
+)
+def submit_evaluation(application_id: str) -> Any:
+    """Record your second-interview evaluation: 0–100 per requisition dimension, a comment and a
+    recommendation (assigned interviewers; managers of the application's department).
+
+    One evaluation per evaluator and application: the first is created (201); sending it again
+    replaces it (200) only with the ``version`` you read, otherwise 409. Answers with each rating
+    next to the AI score and the gap (human − AI). ``Idempotency-Key`` makes a retry return the
+    same answer."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.evaluation_create)
+    body = parse_body(request, EvaluationSubmit)
+    repo = Repository()
+    app = repo.require_application(application_id)
+    scope = authorize(who, Action.evaluation_create, app.department, app.interviewers)
+    role: Literal["interviewer", "manager"] = "manager" if scope is Scope.department else "interviewer"
+
+    def submit() -> dict[str, Any]:
+        req = repo.require_requisition(app.requisition_id)
+        stored, created = evaluations.Evaluations(repo).submit(app, req, who.username, role, body, source_ip(request))
+        return {"created": created, "view": evaluations.view(stored, app.ai).model_dump(mode="json")}
+
+    result = idempotent(request, who, f"evaluations.submit.{app.id}", body, submit)
+    return ok(result["view"], status=201 if result["created"] else 200)

@@ -439,41 +439,34 @@ class Repository:
         counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
         for r in results:
             counts[r.outcome] += 1
-        try:
-            self._ddb.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table_name,
-                            "Item": serialize(
-                                {"pk": f"IMPORT#{import_id}", "sk": f"CHUNK#{chunk:05d}", "rows": len(results)}
-                            ),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self.table_name,
-                            "Key": serialize({"pk": f"IMPORT#{import_id}", "sk": "META"}),
-                            "UpdateExpression": "ADD accepted :a, rejected :r, duplicate :d, processed_rows :p",
-                            "ExpressionAttributeValues": serialize(
-                                {
-                                    ":a": counts["accepted"],
-                                    ":r": counts["rejected"],
-                                    ":d": counts["duplicate"],
-                                    ":p": len(results),
-                                }
-                            ),
-                        }
-                    },
-                ]
-            )
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                return False
-            raise (unavailable(exc) or exc) from exc
-        return True
+        return self.put_new(
+            [
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": serialize(
+                            {"pk": f"IMPORT#{import_id}", "sk": f"CHUNK#{chunk:05d}", "rows": len(results)}
+                        ),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self.table_name,
+                        "Key": serialize({"pk": f"IMPORT#{import_id}", "sk": "META"}),
+                        "UpdateExpression": "ADD accepted :a, rejected :r, duplicate :d, processed_rows :p",
+                        "ExpressionAttributeValues": serialize(
+                            {
+                                ":a": counts["accepted"],
+                                ":r": counts["rejected"],
+                                ":d": counts["duplicate"],
+                                ":p": len(results),
+                            }
+                        ),
+                    }
+                },
+            ]
+        )
 
     def _batch_write(self, requests: list[dict[str, Any]]) -> None:
         pending = {self.table_name: requests}

@@ -74,7 +74,7 @@ class InterviewInvitation(Request):
 
 
 class ShortlistConfirm(Request):
-    proposal_id: AppId
+    proposal_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     application_ids: list[AppId] | None = Field(
         default=None, max_length=5000, description="the confirmed list; omit to confirm the proposal as it is"
     )

@@ -25,13 +25,17 @@ from shared.models.selection import (
     ShortlistProposal,
     TransitionResult,
 )
-from shared.store import mail
+from shared.store import mail, objects
 from shared.store.items import serialize
 from shared.store.repository import AuditEntry, Repository
 
 WORKERS = 8
 SHORTLISTABLE = (Stage.screened, Stage.ai_interviewed)
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+
+
+def proposal_key(requisition_id: str, proposal_id: str) -> str:
+    return f"shortlists/{requisition_id}/{proposal_id}.json"
 
 
 def count(results: list[TransitionResult]) -> dict[str, int]:
@@ -145,8 +149,8 @@ class Selection:
             proposed_at=iso(utcnow()),
             proposed_by=actor,
         )
-        item = {"pk": f"REQ#{req.id}", "sk": f"SHORTLIST#{proposal.proposal_id}", "type": "shortlist_proposal"}
-        self.repo._ddb.put_item(TableName=self.repo.table_name, Item=serialize(item | proposal.model_dump(mode="json")))
+        # a proposal for a big event (15,000 of 50,000) is larger than a DynamoDB item may be: S3
+        objects.put_document(proposal_key(req.id, proposal.proposal_id), proposal.model_dump_json().encode())
         self.repo.put_audit(
             AuditEntry(
                 subject=f"requisition:{req.id}",
@@ -162,10 +166,10 @@ class Selection:
         Confirming again re-queues invitations for everyone already shortlisted by this proposal;
         the invitation worker sends each e-mail once."""
         req = self.repo.require_requisition(requisition_id)
-        stored = self.repo.get_item(f"REQ#{req.id}", f"SHORTLIST#{body.proposal_id}")
+        stored = objects.get_document(proposal_key(req.id, body.proposal_id))
         if stored is None:
             raise NotFound(f"shortlist proposal {body.proposal_id} does not exist for requisition {req.id}")
-        proposal = ShortlistProposal.model_validate(stored)
+        proposal = ShortlistProposal.model_validate_json(stored)
         ids = body.application_ids
         if ids is None:
             ids = [e.application_id for e in proposal.entries if e.eligible]

@@ -135,3 +135,19 @@ def presign_download(key: str) -> tuple[str, int]:
         "get_object", Params={"Bucket": settings.bucket_name, "Key": key}, ExpiresIn=expires
     )
     return str(url), expires
+
+
+def put_document(key: str, body: bytes, content_type: str = "application/json") -> None:
+    """Store a document the service produced (a shortlist proposal, later offers) in our bucket."""
+    aws.client("s3").put_object(
+        Bucket=get_settings().bucket_name, Key=key, Body=body, ContentType=content_type, **_kms()
+    )
+
+
+def get_document(key: str, max_bytes: int = 50 * 1_048_576) -> bytes | None:
+    try:
+        return read_object(get_settings().bucket_name, key, max_bytes)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return None
+        raise

@@ -153,8 +153,8 @@ def test_below_bar_is_flagged_not_dropped(api: Api, req_id: str) -> None:
 
 def test_shortlist_is_hr_only_and_needs_a_real_proposal(api: Api, req_id: str) -> None:
     assert api.call("POST", f"/requisitions/{req_id}/shortlist", role="manager").status_code == 403
-    bad = {"proposal_id": "nope", "interview": INTERVIEW}
+    bad = {"proposal_id": "0" * 32, "interview": INTERVIEW}
     assert api.call("POST", f"/requisitions/{req_id}/shortlist/confirm", body=bad).status_code == 404
-    missing_place = {"proposal_id": "nope", "interview": {"starts_at": "2026-12-08T09:30:00+08:00"}}
+    missing_place = {"proposal_id": "0" * 32, "interview": {"starts_at": "2026-12-08T09:30:00+08:00"}}
     response = api.call("POST", f"/requisitions/{req_id}/shortlist/confirm", body=missing_place)
     assert response.status_code == 400 and response.data["error"]["details"][0]["field"] == "interview.place"

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import UTC
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +22,15 @@ from tests.support.ids import person
 
 pytestmark = pytest.mark.e2e
 
-REQUISITION = json.loads(Path(PROJECT_DIR / "events" / "requisition-customer-manager.json").read_text("utf-8"))
+CANDIDATES = "/candidates/{candidate_id}"
+REQUISITION = json.loads((PROJECT_DIR / "events" / "requisition-customer-manager.json").read_text("utf-8"))
+
+
+def routes() -> set[str]:
+    """The app's routes (the talent archive's route is read only where it exists)."""
+    from app import app
+
+    return set(app.routes)
 
 
 def stored_form(report: Report, ref: str) -> str:
@@ -113,6 +120,23 @@ def test_signed_results_reach_the_applications_exactly_once(stack: RunningStack)
         assert status == 200
         assert view["version"] == views[ref]["version"]
         assert view["ai"] == views[ref]["ai"]
+
+    # And, where the talent archive is served, it lists one history entry per result (none per retry),
+    # each with the vendor's raw payload, the late older result marked as superseded
+    if CANDIDATES in routes():
+        for ref in imported:
+            status, archive = call(stack, "GET", f"/candidates/{apps[ref]['id']}", hr)
+            assert status == 200 and archive["view"] == "hr", archive
+            history = {h["webhook_id"]: h for h in archive["ai_history"]}
+            results = {
+                s.delivery.webhook_id: s.delivery
+                for s in report.sent
+                if s.delivery.ref == ref and s.delivery.kind in ("first", "older")
+            }
+            assert set(history) == set(results), ref
+            winner = report.newest_for(ref).delivery.webhook_id
+            assert {w: h["superseded"] for w, h in history.items()} == {w: w != winner for w in results}
+            assert all(history[w]["raw_payload"] == d.body.decode() for w, d in results.items())
 
     # When HR creates the application of the applicant whose result was parked
     late = new_application(stack, hr, req_id, 4, not_yet)

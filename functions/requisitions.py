@@ -52,9 +52,10 @@ def get_requisition(requisition_id: str) -> Any:
     """One requisition (hr; managers of its department)."""
     who = principal(bp.current_request)
     authorize(who, Action.requisition_read)
-    req = Repository().require_requisition(requisition_id)
+    repo = Repository()
+    req = repo.require_requisition(requisition_id)
     authorize(who, Action.requisition_read, req.department)
-    return ok(RequisitionView.model_validate(req.model_dump()))
+    return ok(RequisitionView.model_validate(req.model_dump() | {"scored_count": repo.scored_count(req.id)}))
 
 
 @api_route(bp, "/requisitions", methods=["GET"], query=RequisitionQuery, response=Page[RequisitionView])

@@ -90,7 +90,6 @@ class Requisition(RequisitionCreate):
     created_at: str
     created_by: str
     version: int = 1
-    scored_count: int = 0  # applications with an AI result (kept by the result store)
 
 
 class RequisitionView(Response):
@@ -108,4 +107,4 @@ class RequisitionView(Response):
     status: str
     created_at: str
     created_by: str
-    scored_count: int = 0
+    scored_count: int = Field(default=0, description="applications with an AI result so far")

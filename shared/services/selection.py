@@ -112,7 +112,8 @@ class Selection:
         """The top ceil(ratio × scored) by weighted score: one descending Query on the score index
         that reads exactly that many items (people who left the pool are not in the index)."""
         req = self.repo.require_requisition(requisition_id)
-        size = shortlist_size(req.shortlist_ratio, req.scored_count)
+        scored = self.repo.scored_count(req.id)
+        size = shortlist_size(req.shortlist_ratio, scored)
         items: list[dict[str, Any]] = []
         token = None
         while len(items) < size:
@@ -142,7 +143,7 @@ class Selection:
             requisition_id=req.id,
             proposal_id=new_id(),
             ratio=req.shortlist_ratio,
-            scored=req.scored_count,
+            scored=scored,
             size=size,
             items_read=len(items),
             entries=entries,
@@ -156,7 +157,7 @@ class Selection:
                 subject=f"requisition:{req.id}",
                 actor=actor,
                 action="shortlist.propose",
-                details={"proposal_id": proposal.proposal_id, "size": size, "scored": req.scored_count},
+                details={"proposal_id": proposal.proposal_id, "size": size, "scored": scored},
             )
         )
         return proposal

@@ -21,6 +21,7 @@ application's archive live in the application's own partition, so the whole prof
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -85,10 +86,24 @@ class Page:
     next_token: str | None
 
 
+BUSY_REASONS = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+SCORE_COUNTER_SHARDS = 16
+
+
 def unavailable(exc: ClientError) -> ServiceUnavailable | None:
-    if exc.response.get("Error", {}).get("Code") in THROTTLING:
+    """Throttling, or a transaction cancelled by a concurrent one on the same item: 503 + Retry-After."""
+    error = exc.response.get("Error", {}).get("Code")
+    reasons = {r.get("Code") for r in exc.response.get("CancellationReasons") or []}
+    if error in THROTTLING or (error == "TransactionCanceledException" and reasons & BUSY_REASONS):
         return ServiceUnavailable("the archive is busy; retry shortly", retry_after=2)
     return None
+
+
+def score_counter_key(requisition_id: str, application_id: str) -> dict[str, str]:
+    """One of the requisition's counter shards, picked by the application: concurrent first results
+    for one requisition touch different items instead of cancelling each other's transactions."""
+    shard = int(hashlib.sha256(application_id.encode()).hexdigest(), 16) % SCORE_COUNTER_SHARDS
+    return {"pk": f"REQ#{requisition_id}", "sk": f"SCORED#{shard:02d}"}
 
 
 def score_key(weighted: float, application_id: str) -> str:
@@ -247,6 +262,11 @@ class Repository:
             _REQUISITIONS.pop(next(iter(_REQUISITIONS)))
         _REQUISITIONS[requisition_id] = (now, req)
         return req
+
+    def scored_count(self, requisition_id: str) -> int:
+        """Applications of the requisition with an AI result: the sum of its counter shards (one Query)."""
+        page = self.query(f"REQ#{requisition_id}", sk_prefix="SCORED#", limit=SCORE_COUNTER_SHARDS)
+        return sum(int(i.get("count", 0)) for i in page.items)
 
     def list_requisitions(self, department: str | None, limit: int, token: str | None) -> Page:
         if department:

@@ -30,7 +30,7 @@ from shared.models.common import utcnow
 from shared.models.interview import AiResult, ScoreRecord
 from shared.store import aws
 from shared.store.items import deserialize, serialize, value
-from shared.store.repository import Page, Repository, score_key, unavailable
+from shared.store.repository import Page, Repository, score_counter_key, score_key, unavailable
 
 DELIVERY_TTL_SECONDS = 90 * 24 * 3600
 Outcome = Literal["stored", "stale", "duplicate", "parked"]
@@ -124,12 +124,13 @@ class ResultStore:
         item = self.repo.get_item(f"REQ#{requisition_id}#REF#{external_ref}", "UNIQ")
         return str(item["application_id"]) if item else None
 
-    def _scored(self, requisition_id: str) -> dict[str, Any]:
+    def _scored(self, requisition_id: str, application_id: str) -> dict[str, Any]:
         return {
             "Update": {
                 "TableName": self.table_name,
-                "Key": serialize({"pk": f"REQ#{requisition_id}", "sk": "META"}),
-                "UpdateExpression": "ADD scored_count :one",
+                "Key": serialize(score_counter_key(requisition_id, application_id)),
+                "UpdateExpression": "ADD #c :one",
+                "ExpressionAttributeNames": {"#c": "count"},
                 "ExpressionAttributeValues": {":one": value(1)},
             }
         }
@@ -144,7 +145,7 @@ class ResultStore:
         for first in (True, False):
             items = [leading, self._history(app_id, record), self._latest_update(app_id, req_id, latest, first)]
             if first:
-                items.append(self._scored(req_id))
+                items.append(self._scored(req_id, app_id))
             try:
                 self._ddb.transact_write_items(TransactItems=items)
                 return "stored"

@@ -26,3 +26,34 @@ def test_page_tokens_round_trip_and_reject_forgeries() -> None:
     for bad in ("!!!", "e30", encode_token(serialize({"pk": "A", "other": "x"}))):
         with pytest.raises(ValidationFailed):
             decode_token(bad, {"pk", "sk"})
+
+
+def test_a_transaction_cancelled_by_a_concurrent_one_is_a_503_not_a_500() -> None:
+    from botocore.exceptions import ClientError
+
+    from shared.store.repository import unavailable
+
+    conflict = ClientError(
+        {
+            "Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+            "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
+        },
+        "TransactWriteItems",
+    )
+    mapped = unavailable(conflict)
+    assert mapped is not None and mapped.status == 503 and mapped.retry_after > 0
+    failed_check = ClientError(
+        {
+            "Error": {"Code": "TransactionCanceledException"},
+            "CancellationReasons": [{"Code": "ConditionalCheckFailed"}],
+        },
+        "TransactWriteItems",
+    )
+    assert unavailable(failed_check) is None
+
+
+def test_score_counter_shards_spread_applications() -> None:
+    from shared.store.repository import SCORE_COUNTER_SHARDS, score_counter_key
+
+    shards = {score_counter_key("r", f"{i:032x}")["sk"] for i in range(500)}
+    assert len(shards) == SCORE_COUNTER_SHARDS

@@ -580,6 +580,8 @@ def main() -> None:
     parser.add_argument("--skip-webhooks", action="store_true")
     parser.add_argument("--webhooks-only", action="store_true", help="only the webhook figures")
     parser.add_argument("--profile-webhooks", action="store_true", help="cProfile the timed webhook deliveries")
+    parser.add_argument("--scored", type=int, default=50_000, help="scored applications for the shortlist figure")
+    parser.add_argument("--skip-shortlist", action="store_true")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {sys.platform}")
     if not args.webhooks_only:
@@ -589,6 +591,10 @@ def main() -> None:
         bench_screening_and_import(args.api, args.rows)
     if not args.skip_webhooks:
         bench_webhooks(args.webhooks, args.webhook_batch, args.stored_small, args.stored_large, args.profile_webhooks)
+    if not args.webhooks_only and not args.skip_shortlist:
+        from tests.bench.shortlist import bench_shortlist
+
+        bench_shortlist(args.scored)
 
 
 if __name__ == "__main__":

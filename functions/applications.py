@@ -8,7 +8,7 @@ from chalice.app import Blueprint
 from pydantic import Field
 
 from functions.candidates import read_archive
-from functions.http import api_route, ok, parse_body, parse_query, principal
+from functions.http import api_route, authorized_application, ok, parse_body, parse_query, principal
 from functions.idempotency import idempotent
 from shared.domain.identity import mask_email, mask_national_id, mask_phone
 from shared.domain.stages import Stage
@@ -135,10 +135,9 @@ def upload_resume(application_id: str) -> Any:
     is extracted and the application is screened again."""
     request = bp.current_request
     who = principal(request)
-    authorize(who, Action.resume_upload)
-    body = parse_body(request, ResumeUpload)
     repo = Repository()
-    app = repo.require_application(application_id)
+    app = authorized_application(who, Action.resume_upload, application_id, repo)
+    body = parse_body(request, ResumeUpload)
     post = Resumes(repo, lambda bodies: None).start(app, body.filename)
     upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
     return ok(ResumeUploadView(application_id=app.id, upload=upload), status=201)

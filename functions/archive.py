@@ -7,11 +7,11 @@ from typing import Any
 from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import api_route, ok, parse_query, principal
+from functions.http import api_route, authorized_application, ok, parse_query, principal
 from shared.domain import radar
 from shared.errors import NotFound
 from shared.models.radar import RadarAxisView, RadarQuery, RadarView
-from shared.security.policy import Action, authorize
+from shared.security.policy import Action
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
@@ -25,11 +25,9 @@ def get_radar(application_id: str) -> Any:
     key). 404 while the application has no AI interview result."""
     request = bp.current_request
     who = principal(request)
-    authorize(who, Action.archive_read)
-    query = parse_query(request, RadarQuery)
     repo = Repository()
-    app = repo.require_application(application_id)
-    authorize(who, Action.archive_read, app.department, app.interviewers)
+    app = authorized_application(who, Action.archive_read, application_id, repo)
+    query = parse_query(request, RadarQuery)
     if app.ai is None:
         raise NotFound(f"application {app.id} has no AI interview result yet")
     req = repo.require_requisition(app.requisition_id)

@@ -28,8 +28,11 @@ from shared.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from shared.models.application import Application
+from shared.security.policy import Action, authorize
 from shared.security.tokens import Principal, principal_from_context
 from shared.settings import get_settings
+from shared.store.repository import Repository
 
 logger = Logger()
 tracer = Tracer()
@@ -214,3 +217,12 @@ def http_middleware(event: Request, get_response: Callable[[Request], Any]) -> A
     metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
     metrics.flush_metrics()
     return response
+
+
+def authorized_application(who: Principal, action: Action, application_id: str, repo: Repository) -> Application:
+    """The application, if ``who`` may perform ``action`` on it: roles that may never do it are refused
+    before anything is read; then the department / assignment of this application is checked."""
+    authorize(who, action)
+    app = repo.require_application(application_id)
+    authorize(who, action, app.department, app.interviewers)
+    return app

@@ -6,11 +6,11 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
+from functions.http import api_route, authorized_application, ok, parse_body, parse_query, principal, source_ip
 from shared.models.common import Page
 from shared.models.imports import UploadForm
 from shared.models.videos import VideoLink, VideosQuery, VideoUpload, VideoUploadView, VideoView
-from shared.security.policy import Action, authorize
+from shared.security.policy import Action
 from shared.services.videos import Videos
 from shared.store.repository import Repository
 
@@ -31,11 +31,9 @@ def upload_video(application_id: str) -> Any:
     application when S3 reports the object."""
     request = bp.current_request
     who = principal(request)
-    authorize(who, Action.video_upload)
-    body = parse_body(request, VideoUpload)
     repo = Repository()
-    app = repo.require_application(application_id)
-    authorize(who, Action.video_upload, app.department, app.interviewers)
+    app = authorized_application(who, Action.video_upload, application_id, repo)
+    body = parse_body(request, VideoUpload)
     video_id, post = Videos(repo).start(app, body.filename, who.username, source_ip(request))
     upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
     return ok(VideoUploadView(video_id=video_id, application_id=app.id, upload=upload), status=201)
@@ -46,11 +44,9 @@ def list_videos(application_id: str) -> Any:
     """The videos linked to the application: HR, the department's manager, assigned interviewers."""
     request = bp.current_request
     who = principal(request)
-    authorize(who, Action.video_read)
-    query = parse_query(request, VideosQuery)
     repo = Repository()
-    app = repo.require_application(application_id)
-    authorize(who, Action.video_read, app.department, app.interviewers)
+    app = authorized_application(who, Action.video_read, application_id, repo)
+    query = parse_query(request, VideosQuery)
     videos, token = Videos(repo).list_videos(app, query.limit, query.next_token)
     items = [VideoView.model_validate(v.model_dump()) for v in videos]
     return ok(Page[VideoView](items=items, next_token=token))
@@ -63,9 +59,7 @@ def read_video(application_id: str, video_id: str) -> Any:
     Every URL handed out is audited: who, when, which object, from which address."""
     request = bp.current_request
     who = principal(request)
-    authorize(who, Action.video_read)
     repo = Repository()
-    app = repo.require_application(application_id)
-    authorize(who, Action.video_read, app.department, app.interviewers)
+    app = authorized_application(who, Action.video_read, application_id, repo)
     url, expires = Videos(repo).download(app, video_id, who.username, source_ip(request))
     return ok(VideoLink(url=url, expires_in=expires), headers=NO_STORE)

@@ -25,7 +25,8 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
-from shared.domain.stages import TERMINAL
+from shared.domain.stages import TERMINAL, Stage
+from shared.errors import ServiceUnavailable
 from shared.models.common import utcnow
 from shared.models.interview import AiResult, ScoreRecord
 from shared.store import aws
@@ -34,6 +35,7 @@ from shared.store.repository import Page, Repository, score_counter_key, score_k
 
 DELIVERY_TTL_SECONDS = 90 * 24 * 3600
 Outcome = Literal["stored", "stale", "duplicate", "parked"]
+Mode = Literal["promote", "first", "newer"]
 
 
 @dataclass(frozen=True)
@@ -83,15 +85,33 @@ class ResultStore:
             put["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return {"Put": put}
 
-    def _latest_update(self, application_id: str, requisition_id: str, latest: AiResult, first: bool) -> dict[str, Any]:
-        """Set the application's latest result: ``first`` only if it has none yet (and the requisition's
-        scored count goes up in the same transaction), otherwise only if this one is newer."""
-        recency = "attribute_not_exists(ai)" if first else "ai.completed_at < :completed"
+    def _latest_update(self, application_id: str, requisition_id: str, latest: AiResult, mode: Mode) -> dict[str, Any]:
+        """Set the application's latest result. ``promote``: its first result while it is ``screened``,
+        which also moves it to ``ai_interviewed`` (the history entry written alongside records why);
+        ``first``: its first result at another stage; ``newer``: only if newer than the stored one.
+        For the first two the requisition's scored count goes up in the same transaction."""
+        recency = {
+            "promote": "attribute_not_exists(ai) AND stage = :screened",
+            "first": "attribute_not_exists(ai)",
+            "newer": "ai.completed_at < :completed",
+        }[mode]
+        promote = mode == "promote"
+        extra: dict[str, Any] = {}
+        if promote:
+            extra = {
+                ":screened": value(Stage.screened.value),
+                ":next": value(Stage.ai_interviewed.value),
+                ":g1pk": value(f"REQ#{requisition_id}#STAGE#{Stage.ai_interviewed.value}"),
+            }
+        elif mode == "newer":
+            extra = {":completed": value(latest.completed_at)}
         return {
             "Update": {
                 "TableName": self.table_name,
                 "Key": serialize({"pk": f"APP#{application_id}", "sk": "META"}),
-                "UpdateExpression": "SET ai = :ai, gsi3pk = :g3pk, gsi3sk = :g3sk, updated_at = :now ADD version :one",
+                "UpdateExpression": "SET ai = :ai, gsi3pk = :g3pk, gsi3sk = :g3sk, updated_at = :now"
+                + (", stage = :next, gsi1pk = :g1pk" if promote else "")
+                + " ADD version :one",
                 # a person no longer in the pool keeps results in the history only (out of the index)
                 "ConditionExpression": f"attribute_exists(pk) AND requisition_id = :req AND {recency} "
                 "AND NOT (stage IN (:hired, :rejected, :withdrawn))",
@@ -105,7 +125,7 @@ class ResultStore:
                     ":hired": value("hired"),
                     ":rejected": value("rejected"),
                     ":withdrawn": value("withdrawn"),
-                    **({} if first else {":completed": value(latest.completed_at)}),
+                    **extra,
                 },
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
@@ -142,9 +162,10 @@ class ResultStore:
         result). A first result for the application: one call. A newer one: two. An older one: three.
         None when the application does not exist (in this requisition)."""
         latest = AiResult.model_validate(record.model_dump())
-        for first in (True, False):
-            items = [leading, self._history(app_id, record), self._latest_update(app_id, req_id, latest, first)]
-            if first:
+        mode: Mode = "promote"
+        while True:
+            items = [leading, self._history(app_id, record), self._latest_update(app_id, req_id, latest, mode)]
+            if mode != "newer":
                 items.append(self._scored(req_id, app_id))
             try:
                 self._ddb.transact_write_items(TransactItems=items)
@@ -160,8 +181,16 @@ class ResultStore:
                 current = deserialize(reasons[2].get("Item") or {})
             if not current or current.get("requisition_id") != req_id:
                 return None
-            if not (first and current.get("ai") and current.get("stage") not in TERMINAL):
-                break  # older than the stored result, or the person left the pool
+            if current.get("stage") in TERMINAL:
+                break  # the person left the pool
+            if current.get("ai"):
+                if mode == "newer":
+                    break  # older than the stored result
+                mode = "newer"
+            elif mode == "promote":
+                mode = "first"  # a first result for someone not (or no longer) at "screened"
+            else:  # the application changed under us between the two attempts: let the sender retry
+                raise ServiceUnavailable("the application changed while storing the result; retry", retry_after=1)
         # kept in the history, never overwrites the newer result
         stale = record.model_copy(update={"superseded": True})
         return "stale" if self.repo.put_new([stale_leading, self._history(app_id, stale)]) else "duplicate"

@@ -116,8 +116,8 @@ def test_shortlist_reads_only_the_top_and_invites_once(api: Api, client: Client,
     assert all(e["eligible"] for e in proposal["entries"])
     scores = [e["weighted_score"] for e in proposal["entries"]]
     assert scores == sorted(scores, reverse=True)
-    # and nobody moved yet
-    assert all(api.call("GET", f"/applications/{a['id']}").data["stage"] == "screened" for a in apps[:9])
+    # and nobody moved yet (the AI results moved them to ai_interviewed; the proposal moves no one)
+    assert all(api.call("GET", f"/applications/{a['id']}").data["stage"] == "ai_interviewed" for a in apps[:9])
     # When HR confirms with an edit (swaps #3 for a flagged lower one)
     lower = apps[1]["id"]
     confirm = {
@@ -139,7 +139,7 @@ def test_shortlist_reads_only_the_top_and_invites_once(api: Api, client: Client,
     drain(lambda e: client.lambda_.invoke("notification_worker", e).payload, queue_url)
     assert len(sent_mail()) == 3
     # And those outside the shortlist stay in the pool
-    assert api.call("GET", f"/applications/{apps[6]['id']}").data["stage"] == "screened"
+    assert api.call("GET", f"/applications/{apps[6]['id']}").data["stage"] == "ai_interviewed"
 
 
 def test_below_bar_is_flagged_not_dropped(api: Api, req_id: str) -> None:

@@ -292,3 +292,23 @@ def test_requisition_counts_each_scored_application_once(api: Api, req_id: str) 
     deliver(api, canonical(req_id, application_id=second["id"]))
     # Then the requisition counts two scored applications
     assert api.call("GET", f"/requisitions/{req_id}").data["scored_count"] == 2
+
+
+def test_first_result_moves_a_screened_application_to_ai_interviewed(api: Api, req_id: str) -> None:
+    # Given one applicant who passed screening and one proposed for rejection (awaiting HR)
+    passed = new_app(api, req_id, 40)
+    pending = api.call("POST", f"/requisitions/{req_id}/applications", body=person(41, resume="应届毕业生")).data
+    assert (passed["stage"], pending["stage"]) == ("screened", "applied")
+    calls = count_calls()
+    # When both get their first AI result
+    deliver(api, canonical(req_id, application_id=passed["id"]))
+    first_calls = list(calls)
+    deliver(api, canonical(req_id, application_id=pending["id"]))
+    # Then the screened one moved to ai_interviewed in the same single write, listed under its new stage
+    assert first_calls == ["TransactWriteItems"]
+    assert api.call("GET", f"/applications/{passed['id']}").data["stage"] == "ai_interviewed"
+    listed = api.call("GET", f"/requisitions/{req_id}/applications?stage=ai_interviewed").data["items"]
+    assert [i["id"] for i in listed] == [passed["id"]]
+    # And the one awaiting HR's decision keeps its stage (no automated decision), with its result stored
+    after = api.call("GET", f"/applications/{pending['id']}").data
+    assert after["stage"] == "applied" and after["ai"] is not None

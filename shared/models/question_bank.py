@@ -82,24 +82,8 @@ class Question(BaseModel):
     updated_by: str | None = None
 
 
-class BankQuestionView(Response):
-    question_id: str
-    role_family: BankFamily
-    dimension: Dimension
-    text_zh: str
-    text_en: str
-    strong_answer_zh: str
-    strong_answer_en: str
-    origin: Literal["seed", "hr"]
-    status: Literal["active", "retired"]
-    version: int
-    retired_reason: str | None = None
-    retired_at: str | None = None
-    retired_by: str | None = None
-    created_at: str | None = None
-    created_by: str | None = None
-    updated_at: str | None = None
-    updated_by: str | None = None
+class BankQuestionView(Question):
+    """A question as the API shows it: the same fields as the bank holds."""
 
 
 class QuestionBankQuery(Request):

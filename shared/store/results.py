@@ -29,9 +29,8 @@ from shared.domain.stages import TERMINAL, Stage
 from shared.errors import ServiceUnavailable
 from shared.models.common import utcnow
 from shared.models.interview import AiResult, ScoreRecord
-from shared.store import aws
 from shared.store.items import deserialize, serialize, value
-from shared.store.repository import Page, Repository, score_counter_key, score_key, unavailable
+from shared.store.repository import Page, PartitionStore, score_counter_key, score_key, unavailable
 
 DELIVERY_TTL_SECONDS = 90 * 24 * 3600
 Outcome = Literal["stored", "stale", "duplicate", "parked"]
@@ -68,15 +67,7 @@ class Delivery:
         return f"PARKED#{self.requisition_id}", f"APP#{self.application_id}#{tail}"
 
 
-class ResultStore:
-    def __init__(self, repo: Repository | None = None) -> None:
-        self.repo = repo or Repository()
-        self.table_name = self.repo.table_name
-
-    @property
-    def _ddb(self) -> Any:
-        return aws.client("dynamodb")
-
+class ResultStore(PartitionStore):
     def _put(self, item: dict[str, Any], condition: str | None = None, old: bool = False) -> dict[str, Any]:
         put: dict[str, Any] = {"TableName": self.table_name, "Item": serialize(item)}
         if condition:

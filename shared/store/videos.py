@@ -13,29 +13,18 @@ share one partition: they are rare (a bad key, an unknown application, a refused
 
 from __future__ import annotations
 
-from typing import Any
-
 from botocore.exceptions import ClientError
 
 from shared.models.videos import QuarantinedVideo, Video
-from shared.store import aws
 from shared.store.items import serialize
-from shared.store.repository import AuditEntry, Repository, unavailable
+from shared.store.repository import AuditEntry, PartitionStore, unavailable
 
 VIDEO_PREFIX = "VIDEO#"
 QUARANTINE_PK = "QUARANTINE#videos"
 KEYS = {"pk", "sk"}
 
 
-class VideoStore:
-    def __init__(self, repo: Repository | None = None) -> None:
-        self.repo = repo or Repository()
-        self.table_name = self.repo.table_name
-
-    @property
-    def _ddb(self) -> Any:
-        return aws.client("dynamodb")
-
+class VideoStore(PartitionStore):
     def link(self, video: Video, audit: AuditEntry) -> bool:
         """Store the link and its audit record in one transaction; False if the video was already linked
         (a redelivered S3 event), in which case nothing is written."""

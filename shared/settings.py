@@ -26,6 +26,8 @@ class Settings(BaseModel):
     pii_hash_key_param: str = "/talent/pii-hash-key"
     vendor_secrets_path: str = "/talent/vendors/"
     notification_queue_url: str = ""
+    onboarding_queue_url: str = ""
+    onboarding_dead_letter_queue_url: str = ""
     mail_from: str = "recruiting@zybank.example"
     user_pool_id: str = ""
     user_pool_client_id: str = ""

@@ -1,0 +1,55 @@
+"""Employees in the talent table (``EMP#<id>`` / ``META``); sections are other items of the partition.
+
+Managers find their department's hires through gsi2 (``DEPT#<department>#EMPLOYEES``, by start date).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.errors import NotFound
+from shared.models.employee import Employee, employee_key
+from shared.store.items import serialize
+from shared.store.repository import AuditEntry, Page, PartitionStore
+
+
+def employee_item(employee: Employee) -> dict[str, Any]:
+    return {
+        **employee_key(employee.id),
+        "type": "employee",
+        "gsi2pk": f"DEPT#{employee.department}#EMPLOYEES",
+        "gsi2sk": f"{employee.start_date.isoformat()}#{employee.id}",
+        **employee.model_dump(mode="json"),
+    }
+
+
+class EmployeeStore(PartitionStore):
+    def create(self, employee: Employee, audit: AuditEntry, extra: list[dict[str, Any]] | None = None) -> bool:
+        """The employee (conditional: new) with its audit record and any first sections, in one
+        transaction. False when the employee exists already (a redelivered onboarding message)."""
+        items = [
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": serialize(employee_item(employee)),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            {"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}},
+            *(extra or []),
+        ]
+        return self.repo.put_new(items)
+
+    def get(self, employee_id: str) -> Employee | None:
+        key = employee_key(employee_id)
+        item = self.repo.get_item(key["pk"], key["sk"])
+        return Employee.model_validate(item) if item else None
+
+    def require(self, employee_id: str) -> Employee:
+        employee = self.get(employee_id)
+        if employee is None:
+            raise NotFound(f"employee {employee_id} does not exist")
+        return employee
+
+    def by_department(self, department: str, limit: int, token: str | None = None) -> Page:
+        return self.repo.query(f"DEPT#{department}#EMPLOYEES", index="gsi2", limit=limit, token=token)

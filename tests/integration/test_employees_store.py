@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from shared.models.employee import Employee
+from shared.store.employees import EmployeeStore
+from shared.store.repository import AuditEntry, Repository
+
+
+def hire(employee_id: str, department: str = "零售金融部") -> Employee:
+    return Employee(
+        id=employee_id,
+        offer_id=f"offer-{employee_id}",
+        application_id=employee_id,
+        requisition_id="req-1",
+        name="张伟",
+        email="zhang.wei@example.com",
+        department=department,
+        role_family="customer_manager",
+        title="客户经理",
+        grade="P5",
+        start_date=date(2027, 1, 4),
+        created_at="2026-11-28T00:00:00Z",
+    )
+
+
+def test_an_employee_is_created_once_and_listed_by_department(stack: Any) -> None:
+    # Given an empty store
+    store = EmployeeStore(Repository())
+    audit = AuditEntry(subject="employee:e1", actor="system", action="employee:create", details={})
+    # When the same hire is created twice (a redelivered onboarding message)
+    first = store.create(hire("e1"), audit)
+    again = store.create(hire("e1").model_copy(update={"name": "李娜"}), audit)
+    store.create(hire("e2", department="风险管理部"), audit)
+    # Then only the first write took effect, and each department lists only its own hires
+    assert (first, again) == (True, False)
+    assert store.require("e1").name == "张伟"
+    assert [i["id"] for i in store.by_department("零售金融部", limit=10).items] == ["e1"]
+    assert store.get("missing") is None

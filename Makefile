@@ -8,7 +8,7 @@ MOTO_PORT ?= 5000
 ROLE   ?= hr
 PYTEST_ARGS ?=
 
-.PHONY: venv run token test lint unit integration e2e bench package openapi clean
+.PHONY: venv run token test lint unit integration e2e bench simulate package openapi clean
 
 $(STAMP): requirements.txt requirements-dev.txt Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ e2e: venv
 ## Figures measured side by side in one run (see docs/benchmarks.md).
 bench: venv
 	$(PY) -m tests.bench
+
+## One whole hiring event through the product's handlers, with a reconciliation report: make simulate N=10000
+N ?= 10000
+simulate: venv
+	$(PY) -m tests.sim --applications $(N)
 
 ## Regenerate the committed OpenAPI document from the route table and models.
 openapi: venv

@@ -1,0 +1,331 @@
+"""``python -m tests.sim [--applications N]``: one whole hiring event through the product's own
+handlers and consumers, in-process over moto, ending with a reconciliation report.
+
+Every request goes through the Chalice app (``chalice.test.Client``: gateway, authorizer,
+middleware, handler) and every queue through its consumer, exactly as on the local stack; only
+the transport is in-process. The vendor misbehaves the way vendors do: duplicate deliveries,
+results out of order, results for applicants not imported yet, and a few bad signatures.
+
+The report accounts for every input (stored, rejected with its reason, or parked then attached):
+loss and double counts must both be zero; the exit status is 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CSV_FIELDS = ["name", "email", "phone", "national_id", "education", "resume_text", "external_ref"]
+WEBHOOK = "/webhooks/interview-results"
+
+
+@dataclass
+class Stage:
+    name: str
+    items: int
+    seconds: float
+
+
+@dataclass
+class Report:
+    stages: list[Stage] = field(default_factory=list)
+    checks: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (expected, found)
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def timed(self, name: str, items: int, began: float) -> None:
+        self.stages.append(Stage(name, items, time.perf_counter() - began))
+
+    def check(self, name: str, expected: int, found: int) -> None:
+        self.checks[name] = (expected, found)
+
+    @property
+    def ok(self) -> bool:
+        return all(e == f for e, f in self.checks.values())
+
+    def print(self, out: Any = sys.stdout) -> None:
+        print("\nper-stage throughput:", file=out)
+        for s in self.stages:
+            rate = s.items / s.seconds if s.seconds else 0.0
+            print(f"  {s.name:<44} {s.items:>8,} items {s.seconds:>8.1f} s {rate:>9.1f} /s", file=out)
+        print("\nwhat happened to every input:", file=out)
+        for what, counter in self.counts.items():
+            print(f"  {what:<44} " + ", ".join(f"{k} {v:,}" for k, v in sorted(counter.items())), file=out)
+        print("\nreconciliation (expected = found):", file=out)
+        for name, (expected, found) in self.checks.items():
+            mark = "ok  " if expected == found else "FAIL"
+            print(f"  {mark} {name:<60} expected {expected:>8,} found {found:>8,}", file=out)
+        print(f"\nloss 0 and double counts 0: {'yes' if self.ok else 'NO'}", file=out)
+
+
+class HiringEvent:
+    def __init__(self, client: Any, stack: Any, n: int, seed: int) -> None:
+        self.client, self.stack, self.n = client, stack, n
+        self.rng = random.Random(seed)
+        self.report = Report()
+        self.hr = {"Content-Type": "application/json", **stack.auth("hr")}
+
+    # -- plumbing --------------------------------------------------------------------------------
+    def call(self, method: str, path: str, body: Any = None, role: str = "hr", ok: tuple[int, ...] = (200, 201)) -> Any:
+        headers = {"Content-Type": "application/json", **self.stack.auth(role)}
+        raw = json.dumps(body, ensure_ascii=False).encode() if body is not None else b""
+        r = getattr(self.client.http, method.lower())(path, headers=headers, body=raw)
+        assert r.status_code in ok, (method, path, r.status_code, r.body[:500])
+        return json.loads(r.body) if r.body else None
+
+    def drain(self, function: str, queue_env: str) -> None:
+        from tests.support.events import drain
+
+        drain(lambda e: self.client.lambda_.invoke(function, e).payload, self.stack.env[queue_env])
+
+    def all_applications(self, stage: str | None = None) -> list[dict[str, Any]]:
+        items, token = [], None
+        while True:
+            query = f"?limit=200{f'&stage={stage}' if stage else ''}{f'&next_token={token}' if token else ''}"
+            page = self.call("GET", f"/requisitions/{self.req_id}/applications{query}")
+            items += page["items"]
+            token = page.get("next_token")
+            if not token:
+                return items
+
+    # -- the event -------------------------------------------------------------------------------
+    def requisition(self) -> None:
+        body = json.loads((ROOT / "events" / "requisition-customer-manager.json").read_text("utf-8"))
+        body["headcount"] = max(1, self.n // 100)  # the source: 1,000 hires from 100,000 resumes
+        self.req = self.call("POST", "/requisitions", body)
+        self.req_id = self.req["id"]
+        self.dimensions = list(self.req["dimension_weights"])
+
+    def people(self) -> None:
+        from tests.support.ids import person
+
+        everyone = [person(i) | {"external_ref": f"EXT-{i:06d}"} for i in range(self.n)]
+        self.rng.shuffle(everyone)
+        late = max(1, self.n // 100)  # 1 %: the vendor's result arrives before the import
+        self.late, self.early = everyone[:late], everyone[late:]
+        bad = max(1, self.n // 200)  # 0.5 % rows with a broken national ID: rejected with the reason
+        broken = {"external_ref": ""}
+        self.bad_rows = [p | broken | {"national_id": p["national_id"][:-3] + "XYZ"} for p in self.early[:bad]]
+        self.early = self.early[bad:]
+        self.dup_rows = self.early[: max(1, self.n // 200)]  # 0.5 % listed twice: one application each
+        # half are interviewed; the late ones by definition (their result is what arrives early)
+        self.interviewed = self.late + self.rng.sample(self.early, max(0, self.n // 2 - len(self.late)))
+
+    def import_rows(self, rows: list[dict[str, str]], filename: str) -> dict[str, Any]:
+        import boto3
+
+        from tests.support.events import s3_object_created
+        from tests.support.stack import REGION
+
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+        writer.writerows({k: r.get(k, "") for k in CSV_FIELDS} for r in rows)
+        data = out.getvalue().encode()
+        job = self.call("POST", "/imports", {"requisition_id": self.req_id, "filename": filename})
+        key, bucket = job["upload"]["fields"]["key"], self.stack.env["BUCKET_NAME"]
+        etag = boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key=key, Body=data)["ETag"]
+        self.client.lambda_.invoke("object_created", s3_object_created(bucket, key, etag, len(data)))
+        self.drain("import_worker", "IMPORT_QUEUE_URL")
+        status: dict[str, Any] = self.call("GET", f"/imports/{job['id']}")
+        return status
+
+    def bulk_import(self) -> None:
+        rows = self.early + self.bad_rows + self.dup_rows
+        self.rng.shuffle(rows)
+        began = time.perf_counter()
+        status = self.import_rows(rows, "campaign.csv")
+        self.report.timed("bulk import (S3 event → SQS chunks → worker)", len(rows), began)
+        self.report.counts["import rows"] = Counter({k: status[k] for k in ("accepted", "rejected", "duplicate")})
+        self.report.check("import: rows accepted", len(self.early), status["accepted"])
+        self.report.check("import: rows rejected with a reason", len(self.bad_rows), status["rejected"])
+        self.report.check("import: rows recognised as duplicates", len(self.dup_rows), status["duplicate"])
+
+    def result(self, p: dict[str, str], completed: datetime) -> dict[str, Any]:
+        from infra.local.simulator import canonical_payload
+
+        scores = {d: self.rng.randint(40, 99) for d in self.dimensions}
+        return canonical_payload(
+            self.req_id,
+            scores=scores,
+            overall_score=round(sum(scores.values()) / len(scores), 1),
+            completed_at=completed.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            external_ref=p["external_ref"],
+        )
+
+    def webhooks(self) -> None:
+        from infra.local.simulator import signed_request
+
+        base = datetime.now(UTC) - timedelta(days=10)
+        plan: list[tuple[str, dict[str, str], tuple[dict[str, str], bytes]]] = []
+        self.expected_latest: dict[str, str] = {}
+        for i, p in enumerate(self.interviewed):
+            newest = self.result(p, base + timedelta(seconds=i))
+            request = signed_request(newest)
+            plan.append(("first", p, request))
+            self.expected_latest[p["external_ref"]] = newest["completed_at"]
+            roll = self.rng.random()
+            if roll < 0.05:  # the vendor retries the same delivery
+                plan.append(("duplicate", p, request))
+            elif roll < 0.10:  # an older result of the same person arrives after the newer one
+                plan.append(("older", p, signed_request(self.result(p, base - timedelta(days=1, seconds=i)))))
+        for _ in range(max(3, len(plan) // 500)):  # a few deliveries signed with a key we do not know
+            p = self.rng.choice(self.interviewed)
+            plan.append(("bad signature", p, signed_request(self.result(p, base), secret="whsec_" + "A" * 32)))
+        self.plan = plan
+        outcomes: Counter[str] = Counter()
+        began = time.perf_counter()
+        late_refs = {p["external_ref"] for p in self.late}
+        for kind, p, (headers, raw) in plan:
+            r = self.client.http.post(WEBHOOK, headers=headers, body=raw)
+            status = json.loads(r.body).get("status", "error") if r.status_code < 300 else str(r.status_code)
+            expected = {
+                "first": "parked" if p["external_ref"] in late_refs else "stored",
+                "duplicate": "duplicate",
+                "older": "parked" if p["external_ref"] in late_refs else "stale",
+                "bad signature": "401",
+            }[kind]
+            outcomes[f"{kind} → {status}"] += 1
+            if status != expected:
+                outcomes[f"UNEXPECTED {kind} → {status}"] += 1
+        self.report.timed("AI interview webhooks (signed, through the API)", len(plan), began)
+        self.report.counts["webhook deliveries"] = outcomes
+        self.report.check("webhooks: unexpected answers", 0, sum(v for k, v in outcomes.items() if "UNEXPECTED" in k))
+
+    def late_import(self) -> None:
+        began = time.perf_counter()
+        status = self.import_rows(self.late, "late.csv")
+        self.report.timed("late import (parked results attached)", len(self.late), began)
+        self.report.check("late import: rows accepted", len(self.late), status["accepted"])
+
+    def stored_applications(self) -> list[dict[str, Any]]:
+        """The audit's own read of the table (a Scan is fine for a checker, never for the product)."""
+        import boto3
+
+        from shared.store.items import deserialize
+        from tests.support.stack import REGION
+
+        pages = (
+            boto3.client("dynamodb", region_name=REGION)
+            .get_paginator("scan")
+            .paginate(
+                TableName=self.stack.env["TABLE_NAME"],
+                FilterExpression="#t = :app AND requisition_id = :req",
+                ExpressionAttributeNames={"#t": "type"},
+                ExpressionAttributeValues={":app": {"S": "application"}, ":req": {"S": self.req_id}},
+            )
+        )
+        return [deserialize(item) for page in pages for item in page["Items"]]
+
+    def verify_scores(self) -> None:
+        """Every interviewed person has exactly their newest result; the scored count has no double."""
+        apps = self.all_applications()
+        by_ref = {a.get("external_ref"): a for a in self.stored_applications()}
+        held = 0
+        for ref, completed in self.expected_latest.items():
+            app = by_ref.get(ref)
+            ai = (app or {}).get("ai") or {}
+            held += ai.get("completed_at") == completed
+        self.report.check("scores: interviewed people holding their newest result", len(self.expected_latest), held)
+        self.report.check("scores: applications in the requisition", len(self.early) + len(self.late), len(apps))
+        scored = self.call("GET", f"/requisitions/{self.req_id}")["scored_count"]
+        self.report.check("scores: the requisition's scored count (no double count)", len(self.expected_latest), scored)
+
+    def shortlist(self) -> None:
+        began = time.perf_counter()
+        proposal = self.call("POST", f"/requisitions/{self.req_id}/shortlist")
+        confirm = {
+            "proposal_id": proposal["proposal_id"],
+            "interview": {"starts_at": "2027-01-11T09:30:00+08:00", "place": "郑州市金水路 1 号 总行 3 楼"},
+        }
+        confirmation = self.call("POST", f"/requisitions/{self.req_id}/shortlist/confirm", confirm)
+        self.drain("notification_worker", "NOTIFICATION_QUEUE_URL")
+        self.shortlisted = [r["application_id"] for r in confirmation["results"] if r["outcome"] == "moved"]
+        self.report.timed("shortlist: propose, confirm, invitations sent", len(self.shortlisted), began)
+        expected = -(-len(self.expected_latest) * int(self.req["shortlist_ratio"] * 100) // 100)
+        self.report.check("shortlist: top 30 % proposed", expected, len(proposal["entries"]))
+        self.report.check("shortlist: applications moved to shortlisted", expected, len(self.shortlisted))
+        mail = self.stack_mail_count()
+        self.report.check("shortlist: invitations sent (exactly one each)", expected, mail)
+
+    def stack_mail_count(self) -> int:
+        import boto3
+
+        from tests.support.stack import REGION
+
+        ses = boto3.client("ses", region_name=REGION)
+        return int(ses.get_send_quota()["SentLast24Hours"])
+
+    def second_interview(self) -> None:
+        began = time.perf_counter()
+        headcount = self.req["headcount"]
+        chosen = self.shortlisted[: max(headcount * 2, 1)]
+        items = [{"application_id": a, "to": "second_interview"} for a in chosen]
+        self.call("POST", f"/requisitions/{self.req_id}/transitions", {"items": items, "reason": "二面安排"})
+        for app_id in chosen:
+            self.call("PUT", f"/applications/{app_id}/interviewers", {"usernames": ["interviewer.demo"]})
+            ratings = {d: self.rng.randint(55, 95) for d in self.dimensions}
+            body = {"ratings": ratings, "comment": "表达清晰，案例具体。", "recommendation": "hire"}
+            self.call("POST", f"/applications/{app_id}/evaluations", body, role="interviewer")
+        items = [{"application_id": a, "to": "evaluated"} for a in chosen]
+        out = self.call("POST", f"/requisitions/{self.req_id}/transitions", {"items": items, "reason": "二面完成"})
+        self.evaluated = [r["application_id"] for r in out["results"] if r["outcome"] == "moved"]
+        self.report.timed("second interview: assign, evaluate, move", len(chosen), began)
+        self.report.check("second interview: evaluated", len(chosen), len(self.evaluated))
+
+    def run(self) -> Report:
+        steps = [
+            self.requisition,
+            self.people,
+            self.bulk_import,
+            self.webhooks,
+            self.late_import,
+            self.verify_scores,
+            self.shortlist,
+            self.second_interview,
+        ]
+        for step in steps:
+            step()
+        return self.report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--applications", type=int, default=10_000, help="resumes imported (interviews: half)")
+    parser.add_argument("--seed", type=int, default=2023)
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+
+    from chalice.test import Client
+
+    from tests.bench.__main__ import app_output_discarded
+    from tests.support.stack import moto_stack
+
+    began = time.perf_counter()
+    with moto_stack() as stack, app_output_discarded() as out:
+        from app import app
+
+        with Client(app, project_dir=str(ROOT)) as client:
+            report = HiringEvent(client, stack, args.applications, args.seed).run()
+        print(
+            f"hiring event: {args.applications:,} applications, {args.applications // 2:,} interviews, "
+            f"{time.perf_counter() - began:.0f} s",
+            file=out,
+        )
+        report.print(out)
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

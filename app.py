@@ -5,6 +5,7 @@ from chalice import Chalice
 from functions import (
     applications,
     archive,
+    assessments,
     auth,
     candidates,
     imports,
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     archive,
     question_bank,
     second_interview,
+    assessments,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

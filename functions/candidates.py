@@ -22,6 +22,7 @@ from shared.models.common import Request, iso, utcnow
 from shared.security.policy import Action, Scope, authorize
 from shared.security.tokens import Principal
 from shared.services.archive import Archive, load
+from shared.services.assessments import view as assessment_view
 from shared.services.evaluations import view as evaluation_view
 from shared.store.repository import AuditEntry, Repository
 
@@ -42,6 +43,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
         evaluation_view(e, app.ai) for e in archive.evaluations if scope is not Scope.assigned or e.evaluator == viewer
     ]
     common = {"application_id": app.id, "questions": archive.questions, "evaluations": evaluations}
+    common["assessments"] = [assessment_view(a, scope) for a in archive.assessments]
     if scope is Scope.assigned:
         return AiReport(requisition_id=app.requisition_id, name=app.name, stage=app.stage, ai=app.ai, **common)
     if scope is Scope.department:

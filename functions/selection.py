@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -10,6 +11,7 @@ from chalice.app import Blueprint, SQSEvent
 
 from functions.http import api_route, logger, ok, parse_body, principal
 from shared.errors import Conflict, Forbidden, NotFound
+from shared.models.assessment import AssessmentNotice
 from shared.models.selection import (
     BulkResult,
     BulkTransition,
@@ -21,6 +23,7 @@ from shared.models.selection import (
     TransitionResult,
 )
 from shared.security.policy import Action, authorize
+from shared.services.assessments import Assessments
 from shared.services.selection import Selection, count
 from shared.settings import get_settings
 from shared.store import queue
@@ -103,6 +106,11 @@ def confirm_shortlist(requisition_id: str) -> Any:
 
 
 def _handle(record: SQSRecord) -> None:
+    if json.loads(record.body).get("kind") == "assessment_decision":  # HR's decision on an assessment request
+        notice = AssessmentNotice.model_validate_json(record.body)
+        sent = Assessments(Repository()).send_notice(notice)
+        logger.info("assessment notice", extra={"request_id": notice.request_id, "outcome": sent})
+        return
     message = Invitation.model_validate_json(record.body)
     outcome = _selection().send_invitation(message)
     logger.info("invitation", extra={"application_id": message.application_id, "outcome": outcome})

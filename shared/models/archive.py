@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, RootModel
 
 from shared.domain.stages import Stage
 from shared.models.application import ApplicationView, ScreeningResult
+from shared.models.assessment import AssessmentView, InterviewerAssessmentView, ManagerAssessmentView
 from shared.models.common import Dimension, Response
 from shared.models.evaluation import EvaluationView
 from shared.models.interview import AiResult
@@ -65,6 +66,8 @@ class AiReport(Response):
     ai: AiResult | None
     questions: list[QuestionView]
     evaluations: list[EvaluationView]
+    assessments: list[InterviewerAssessmentView]
+    """Supplementary assessments asked for: what and where they stand (no reasons or results)."""
 
 
 class ManagerArchive(Response):
@@ -87,6 +90,8 @@ class ManagerArchive(Response):
     videos: list[VideoRef]
     evaluations: list[EvaluationView]
     """Every second-interview evaluation, each rating next to the AI score (gap = human − AI)."""
+    assessments: list[ManagerAssessmentView]
+    """Supplementary assessments: the request, HR's decision with its reason, the result."""
     created_at: str
     updated_at: str
 
@@ -102,6 +107,8 @@ class HrArchive(ApplicationView):
     videos: list[VideoRef]
     evaluations: list[EvaluationView]
     """Every second-interview evaluation, each rating next to the AI score (gap = human − AI)."""
+    assessments: list[AssessmentView]
+    """Every supplementary assessment request with its decision and result."""
 
 
 class ArchiveView(RootModel[Annotated[HrArchive | ManagerArchive | AiReport, Field(discriminator="view")]]):

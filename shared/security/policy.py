@@ -31,6 +31,11 @@ class Action(StrEnum):
     question_bank_write = "question_bank:write"
     interview_kit_read = "interview_kit:read"
     evaluation_create = "evaluation:create"
+    assessment_request = "assessment:request"  # ask HR for a supplementary assessment
+    assessment_decide = "assessment:decide"
+    assessment_result = "assessment:result"
+    assessment_read = "assessment:read"
+    offer_readiness_read = "offer_readiness:read"
 
 
 class Scope(StrEnum):
@@ -58,6 +63,11 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.question_bank_write: {"hr": Scope.all},
     Action.interview_kit_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.evaluation_create: {"manager": Scope.department, "interviewer": Scope.assigned},
+    Action.assessment_request: {"hr": Scope.all, "manager": Scope.department},
+    Action.assessment_decide: {"hr": Scope.all},
+    Action.assessment_result: {"hr": Scope.all},
+    Action.assessment_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
+    Action.offer_readiness_read: {"hr": Scope.all, "manager": Scope.department},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

@@ -8,6 +8,7 @@ from typing import Any
 from shared.errors import NotFound
 from shared.models.application import Application
 from shared.models.archive import QuestionView, Ranking, VideoRef
+from shared.models.assessment import AssessmentRequest
 from shared.models.evaluation import Evaluation
 from shared.models.interview import ScoreRecord
 from shared.store.repository import Repository, score_key
@@ -20,6 +21,7 @@ class Archive:
     videos: list[VideoRef] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
     ranking: Ranking | None = None
+    assessments: list[AssessmentRequest] = field(default_factory=list)
 
     @property
     def questions(self) -> list[QuestionView]:
@@ -52,8 +54,11 @@ def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archi
             archive.videos.append(VideoRef.model_validate(item))
         elif item["sk"].startswith("EVAL#"):
             archive.evaluations.append(Evaluation.model_validate(item))
+        elif item["sk"].startswith("ASSESS#"):
+            archive.assessments.append(AssessmentRequest.model_validate(item))
     archive.history.sort(key=lambda r: r.completed_at, reverse=True)
     archive.evaluations.sort(key=lambda e: (e.created_at, e.evaluator))
+    archive.assessments.sort(key=lambda a: (a.requested_at, a.request_id))
     if with_rank and archive.application.ai is not None:
         archive.ranking = Ranking(
             weighted_score=archive.application.ai.weighted_score,

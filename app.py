@@ -7,7 +7,10 @@ from functions import (
     archive,
     auth,
     candidates,
+    courses,
+    employees,
     imports,
+    onboarding,
     openapi,
     question_bank,
     requisitions,
@@ -35,6 +38,9 @@ BLUEPRINTS = (
     archive,
     question_bank,
     second_interview,
+    onboarding,
+    employees,
+    courses,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

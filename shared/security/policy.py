@@ -31,6 +31,15 @@ class Action(StrEnum):
     question_bank_write = "question_bank:write"
     interview_kit_read = "interview_kit:read"
     evaluation_create = "evaluation:create"
+    employee_read = "employee:read"
+    onboarding_task_read = "onboarding_task:read"  # it: team it only (shared/domain/onboarding.py)
+    onboarding_task_update = "onboarding_task:update"
+    course_read = "course:read"
+    course_write = "course:write"
+    training_read = "training:read"
+    training_assess = "training:assess"
+    departure_record = "departure:record"
+    attrition_read = "attrition:read"
 
 
 class Scope(StrEnum):
@@ -58,6 +67,15 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.question_bank_write: {"hr": Scope.all},
     Action.interview_kit_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.evaluation_create: {"manager": Scope.department, "interviewer": Scope.assigned},
+    Action.employee_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.onboarding_task_read: {"hr": Scope.all, "manager": Scope.department, "it": Scope.all},
+    Action.onboarding_task_update: {"hr": Scope.all, "it": Scope.all},
+    Action.course_read: {"hr": Scope.all, "manager": Scope.all},
+    Action.course_write: {"hr": Scope.all},
+    Action.training_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.training_assess: {"hr": Scope.all, "manager": Scope.department},
+    Action.departure_record: {"hr": Scope.all},
+    Action.attrition_read: {"hr": Scope.all, "manager": Scope.department},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

@@ -45,7 +45,7 @@ def _handle(record: SQSRecord) -> None:
             "message_id": record.message_id,
             "offer_id": message.offer_id,
             "employee_id": outcome.employee_id,
-            "created": outcome.created,
+            "new_employee": outcome.created,
             "welcome": outcome.welcome,
             "training_plan": outcome.training_plan,
         },

@@ -61,7 +61,7 @@ class People:
     def task(self, who: Principal, task_id: str, action: Action) -> Task:
         authorize(who, action)
         where = parse_task_id(task_id)
-        task = self.store.get_task(*where) if where else None
+        task = self.store.get_task(where[0], task_id) if where else None
         if task is None:
             raise NotFound(f"task {task_id} does not exist")
         if task.team not in visible_teams(who.roles):

@@ -56,9 +56,10 @@ class Onboard:
         self.queue_url = api.stack.env["ONBOARDING_QUEUE_URL"]
         self.sqs = boto3.client("sqs", region_name=REGION)
 
-    def hire(self, n: int, **scores: float) -> str:
+    def hire(self, n: int, **scores: Any) -> str:
         app_id = new_app(self.api, self.req_id, n)["id"]
-        assert deliver(self.api, canonical(self.req_id, application_id=app_id, **scores)).status_code == 200
+        result = canonical(self.req_id, application_id=app_id, **scores)
+        assert deliver(self.api, result).status_code == 200
         return str(app_id)
 
     def message(self, app_id: str, **changes: Any) -> dict[str, Any]:

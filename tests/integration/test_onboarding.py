@@ -173,6 +173,15 @@ def test_a_message_that_keeps_failing_reaches_the_dead_letter_queue(ob: Onboard)
     moved = ob.sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages", [])
     assert [json.loads(m["Body"])["application_id"] for m in moved] == ["no-such-application"]
     assert ob.sqs.receive_message(QueueUrl=ob.queue_url, VisibilityTimeout=0).get("Messages", []) == []
+    # And the documented redrive (the local stand-in for start-message-move-task) puts it back
+    from infra.local.redrive import move_messages
+
+    dlq_arn = ob.sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    for m in moved:  # make them visible again to the mover
+        ob.sqs.change_message_visibility(QueueUrl=dlq, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0)
+    assert move_messages(ob.sqs, dlq_arn) == 1
+    back = ob.sqs.receive_message(QueueUrl=ob.queue_url).get("Messages", [])
+    assert [json.loads(m["Body"])["application_id"] for m in back] == ["no-such-application"]
 
 
 # -- task boards ------------------------------------------------------------------------------------------

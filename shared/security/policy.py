@@ -32,7 +32,7 @@ class Action(StrEnum):
     interview_kit_read = "interview_kit:read"
     evaluation_create = "evaluation:create"
     employee_read = "employee:read"
-    onboarding_task_read = "onboarding_task:read"  # it: team it only (shared/domain/onboarding.py)
+    onboarding_task_read = "onboarding_task:read"  # the team boards; it: team it only (shared/domain/onboarding.py)
     onboarding_task_update = "onboarding_task:update"
     course_read = "course:read"
     course_write = "course:write"
@@ -68,7 +68,8 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.interview_kit_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.evaluation_create: {"manager": Scope.department, "interviewer": Scope.assigned},
     Action.employee_read: {"hr": Scope.all, "manager": Scope.department},
-    Action.onboarding_task_read: {"hr": Scope.all, "manager": Scope.department, "it": Scope.all},
+    # managers read their department's hires' tasks through employee:read (GET /employees/{id}/tasks)
+    Action.onboarding_task_read: {"hr": Scope.all, "it": Scope.all},
     Action.onboarding_task_update: {"hr": Scope.all, "it": Scope.all},
     Action.course_read: {"hr": Scope.all, "manager": Scope.all},
     Action.course_write: {"hr": Scope.all},

@@ -8,7 +8,10 @@ from functions import (
     assessments,
     auth,
     candidates,
+    courses,
+    employees,
     imports,
+    onboarding,
     openapi,
     question_bank,
     requisitions,
@@ -37,6 +40,9 @@ BLUEPRINTS = (
     question_bank,
     second_interview,
     assessments,
+    onboarding,
+    employees,
+    courses,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -227,6 +227,15 @@ def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[st
             ],
         },
         {
+            # Onboarding mails the department's managers and HR: their addresses come from the user pool.
+            "Sid": "PeopleDirectory",
+            "Effect": "Allow",
+            "Action": ["cognito-idp:ListUsersInGroup"],
+            "Resource": [
+                {"Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${UserPoolId}"}
+            ],
+        },
+        {
             "Sid": "DataKey",
             "Effect": "Allow",
             "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],

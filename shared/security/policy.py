@@ -36,6 +36,15 @@ class Action(StrEnum):
     assessment_result = "assessment:result"
     assessment_read = "assessment:read"
     offer_readiness_read = "offer_readiness:read"
+    employee_read = "employee:read"
+    onboarding_task_read = "onboarding_task:read"  # the team boards; it: team it only (shared/domain/onboarding.py)
+    onboarding_task_update = "onboarding_task:update"
+    course_read = "course:read"
+    course_write = "course:write"
+    training_read = "training:read"
+    training_assess = "training:assess"
+    departure_record = "departure:record"
+    attrition_read = "attrition:read"
 
 
 class Scope(StrEnum):
@@ -68,6 +77,16 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.assessment_result: {"hr": Scope.all},
     Action.assessment_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.offer_readiness_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.employee_read: {"hr": Scope.all, "manager": Scope.department},
+    # managers read their department's hires' tasks through employee:read (GET /employees/{id}/tasks)
+    Action.onboarding_task_read: {"hr": Scope.all, "it": Scope.all},
+    Action.onboarding_task_update: {"hr": Scope.all, "it": Scope.all},
+    Action.course_read: {"hr": Scope.all, "manager": Scope.all},
+    Action.course_write: {"hr": Scope.all},
+    Action.training_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.training_assess: {"hr": Scope.all, "manager": Scope.department},
+    Action.departure_record: {"hr": Scope.all},
+    Action.attrition_read: {"hr": Scope.all, "manager": Scope.department},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

@@ -1,0 +1,108 @@
+"""The course catalogue: read by HR and managers, maintained by HR (seed ⊕ HR's changes).
+
+Every change is a new version written conditionally on the version read (409 when stale), with its
+audit record in the same transaction. Retired courses stay in the catalogue and are never planned.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from shared.domain import courses as rules
+from shared.errors import Conflict, NotFound
+from shared.models.common import Dimension, iso, new_id, utcnow
+from shared.models.training import Course, CourseCreate, CourseRetire, CourseUpdate
+from shared.store.courses import CourseStore
+from shared.store.repository import AuditEntry, Repository
+
+MAX_STORED_PER_DIMENSION = 50
+
+
+class Courses:
+    def __init__(self, repo: Repository | None = None) -> None:
+        self.store = CourseStore(repo)
+
+    def catalogue(
+        self, dimension: Dimension | None = None, status: Literal["active", "retired", "all"] = "active"
+    ) -> list[Course]:
+        courses = rules.effective(self.store.stored(dimension), dimension)
+        return [c for c in courses if status == "all" or c.status == status]
+
+    def get(self, course_id: str) -> Course:
+        return self._current(course_id)[0]
+
+    def _current(self, course_id: str) -> tuple[Course, bool]:
+        dimension = rules.parse_id(course_id)
+        if dimension is not None:
+            stored = self.store.get(dimension, course_id)
+            if stored is not None:
+                return stored, True
+            seeded = rules.seed_course(course_id)
+            if seeded is not None:
+                return seeded, False
+        raise NotFound(f"course {course_id} does not exist")
+
+    def add(self, body: CourseCreate, actor: str, source_ip: str | None) -> Course:
+        if len([c for c in self.store.stored(body.dimension) if c.origin == "hr"]) >= MAX_STORED_PER_DIMENSION:
+            raise Conflict(
+                f"the catalogue already holds {MAX_STORED_PER_DIMENSION} added courses for {body.dimension.value}",
+                [{"field": "dimension", "message": "this dimension is full"}],
+            )
+        course = Course(
+            course_id=rules.make_id(body.dimension, new_id()[:12]),
+            origin="hr",
+            updated_at=iso(utcnow()),
+            updated_by=actor,
+            **body.model_dump(),
+        )
+        self.store.put(course, None, self._audit(course, actor, "course.create", source_ip))
+        return course
+
+    def edit(self, course_id: str, body: CourseUpdate, actor: str, source_ip: str | None) -> Course:
+        current, stored = self._current(course_id)
+        self._check(current, body.version)
+        content = body.model_dump(exclude={"version"})
+        after = current.model_copy(
+            update={**content, "version": current.version + 1, "updated_at": iso(utcnow()), "updated_by": actor}
+        )
+        self.store.put(
+            after, current.version if stored else None, self._audit(after, actor, "course.update", source_ip)
+        )
+        return after
+
+    def retire(self, course_id: str, body: CourseRetire, actor: str, source_ip: str | None) -> Course:
+        current, stored = self._current(course_id)
+        self._check(current, body.version)
+        after = current.model_copy(
+            update={
+                "status": "retired",
+                "retired_reason": body.reason,
+                "version": current.version + 1,
+                "updated_at": iso(utcnow()),
+                "updated_by": actor,
+            }
+        )
+        self.store.put(
+            after, current.version if stored else None, self._audit(after, actor, "course.retire", source_ip)
+        )
+        return after
+
+    @staticmethod
+    def _check(current: Course, version: int) -> None:
+        if current.status == "retired":
+            raise Conflict(f"course {current.course_id} is retired")
+        if current.version != version:
+            raise Conflict(
+                f"course {current.course_id} is at version {current.version}, not {version}",
+                [{"field": "version", "message": "changed by someone else; reload"}],
+            )
+
+    @staticmethod
+    def _audit(course: Course, actor: str, action: str, source_ip: str | None) -> AuditEntry:
+        return AuditEntry(
+            subject=f"course:{course.course_id}",
+            actor=actor,
+            action=action,
+            details={"version": course.version},
+            source_ip=source_ip,
+        )

@@ -6,6 +6,7 @@ from functions import (
     applications,
     archive,
     auth,
+    background_checks,
     candidates,
     imports,
     openapi,
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     archive,
     question_bank,
     second_interview,
+    background_checks,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, RootModel
 
 from shared.domain.stages import Stage
 from shared.models.application import ApplicationView, ScreeningResult
+from shared.models.background import BackgroundSection
 from shared.models.common import Dimension, Response
 from shared.models.evaluation import EvaluationView
 from shared.models.interview import AiResult
@@ -89,6 +90,8 @@ class ManagerArchive(Response):
     """Every second-interview evaluation, each rating next to the AI score (gap = human − AI)."""
     created_at: str
     updated_at: str
+    background: BackgroundSection
+    """Background checks (newest first) and the confidence in each AI dimension score, with reasons."""
 
 
 class HrArchive(ApplicationView):
@@ -102,6 +105,8 @@ class HrArchive(ApplicationView):
     videos: list[VideoRef]
     evaluations: list[EvaluationView]
     """Every second-interview evaluation, each rating next to the AI score (gap = human − AI)."""
+    background: BackgroundSection
+    """Background checks (newest first) and the confidence in each AI dimension score, with reasons."""
 
 
 class ArchiveView(RootModel[Annotated[HrArchive | ManagerArchive | AiReport, Field(discriminator="view")]]):

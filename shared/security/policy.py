@@ -31,6 +31,9 @@ class Action(StrEnum):
     question_bank_write = "question_bank:write"
     interview_kit_read = "interview_kit:read"
     evaluation_create = "evaluation:create"
+    background_check_order = "background_check:order"
+    background_check_read = "background_check:read"
+    background_check_review = "background_check:review"
 
 
 class Scope(StrEnum):
@@ -58,6 +61,9 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.question_bank_write: {"hr": Scope.all},
     Action.interview_kit_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.evaluation_create: {"manager": Scope.department, "interviewer": Scope.assigned},
+    Action.background_check_order: {"hr": Scope.all},
+    Action.background_check_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.background_check_review: {"hr": Scope.all},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

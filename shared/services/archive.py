@@ -8,6 +8,7 @@ from typing import Any
 from shared.errors import NotFound
 from shared.models.application import Application
 from shared.models.archive import QuestionView, Ranking, VideoRef
+from shared.models.background import BackgroundCheck
 from shared.models.evaluation import Evaluation
 from shared.models.interview import ScoreRecord
 from shared.store.repository import Repository, score_key
@@ -20,6 +21,7 @@ class Archive:
     videos: list[VideoRef] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
     ranking: Ranking | None = None
+    background_checks: list[BackgroundCheck] = field(default_factory=list)
 
     @property
     def questions(self) -> list[QuestionView]:
@@ -52,6 +54,8 @@ def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archi
             archive.videos.append(VideoRef.model_validate(item))
         elif item["sk"].startswith("EVAL#"):
             archive.evaluations.append(Evaluation.model_validate(item))
+        elif item["sk"].startswith("BGC#"):
+            archive.background_checks.append(BackgroundCheck.model_validate(item))
     archive.history.sort(key=lambda r: r.completed_at, reverse=True)
     archive.evaluations.sort(key=lambda e: (e.created_at, e.evaluator))
     if with_rank and archive.application.ai is not None:

@@ -166,5 +166,7 @@ def _handle(record: SQSRecord) -> None:
 
 @bp.on_sqs_message(queue=BACKGROUND_CHECK_QUEUE, batch_size=5, name="background_check_worker")
 def background_check_worker(event: SQSEvent) -> dict[str, Any]:
-    processor = BatchProcessor(event_type=EventType.SQS)
+    # A batch whose every order failed (the vendor is down) is reported per message too: each keeps
+    # its own backoff instead of the whole batch coming back as a function error.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return dict(process_partial_response(event=event.to_dict(), record_handler=_handle, processor=processor))

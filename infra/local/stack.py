@@ -382,12 +382,13 @@ class LocalStack:
             "",
             "Vendor webhook secrets (Standard Webhooks; POST /webhooks/interview-results):",
             *(f"  {vendor:<10} {' '.join(keys)}" for vendor, keys in LOCAL_VENDOR_SECRETS.items()),
-            "Background-check vendor (simulated; results to POST /webhooks/background-checks):",
-            f"  {self._bgc_vendor.url if self._bgc_vendor else '-'}   (POST /down, POST /up, GET /status)",
-            *(f"  {vendor:<10} {' '.join(keys)}" for vendor, keys in LOCAL_BACKGROUND_VENDOR_SECRETS.items()),
             "  simulated vendors: python -m infra.local.simulator --requisition <id> --count 10"
             + ("" if info.api_url == "http://127.0.0.1:8000" else f" --api {info.api_url}")
             + ("" if state_dir == DEFAULT_STATE_DIR else f" --state-dir {state_dir}"),
+            "",
+            "Background-check vendor (simulated; results to POST /webhooks/background-checks):",
+            f"  {self._bgc_vendor.url if self._bgc_vendor else '-'}   (POST /down, POST /up, GET /status)",
+            *(f"  {vendor:<10} {' '.join(keys)}" for vendor, keys in LOCAL_BACKGROUND_VENDOR_SECRETS.items()),
             "",
             "Bearer tokens (ID tokens, valid 1 hour):",
             *(f"  {key}: {token}" for key, token in info.tokens.items()),

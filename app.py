@@ -7,6 +7,7 @@ from functions import (
     archive,
     assessments,
     auth,
+    background_checks,
     candidates,
     courses,
     employees,
@@ -43,6 +44,7 @@ BLUEPRINTS = (
     onboarding,
     employees,
     courses,
+    background_checks,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

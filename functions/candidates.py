@@ -23,6 +23,7 @@ from shared.security.policy import Action, Scope, authorize
 from shared.security.tokens import Principal
 from shared.services.archive import Archive, load
 from shared.services.assessments import view as assessment_view
+from shared.services.background_checks import section as background_section
 from shared.services.evaluations import view as evaluation_view
 from shared.store.repository import AuditEntry, Repository
 
@@ -57,6 +58,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
             videos=archive.videos,
             created_at=app.created_at,
             updated_at=app.updated_at,
+            background=background_section(app, archive.background_checks),
             **common,
         )
     return HrArchive(
@@ -67,6 +69,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
         ranking=archive.ranking,
         ai_history=[ScoreProvenanceWithPayload.model_validate(r.model_dump()) for r in archive.history],
         videos=archive.videos,
+        background=background_section(app, archive.background_checks),
         **common,
     )
 

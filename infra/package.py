@@ -215,7 +215,8 @@ def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[st
         {
             "Sid": "WorkQueues",
             "Effect": "Allow",
-            "Action": ["sqs:SendMessage", "sqs:GetQueueAttributes"],
+            # ChangeMessageVisibility: consumers back off a failing message (background-check orders).
+            "Action": ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
             "Resource": [arn(q) for q in queues],
         },
         {

@@ -36,6 +36,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
     parser.add_argument(
         "--retry-delay", type=int, default=1, help="seconds before a failed SQS record is redelivered (default 1)"
     )
+    parser.add_argument(
+        "--bgc-vendor-port", type=int, default=None, help="simulated background-check vendor port (default: port + 2)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging of the local stack")
     args = parser.parse_args(argv)
     if args.clock_seconds is not None and args.clock_seconds <= 0:
@@ -53,6 +56,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
         template=args.template,
         sqs_pollers=args.sqs_pollers,
         retry_delay_seconds=max(0, args.retry_delay),
+        bgc_vendor_port=args.bgc_vendor_port,
     )
     return options, bool(args.verbose)
 

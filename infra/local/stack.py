@@ -25,7 +25,7 @@ from typing import Any, TextIO
 
 from infra.local import cognito
 from infra.local.cognito import UserPool
-from infra.local.vendors import LOCAL_VENDOR_SECRETS, seed_vendor_secrets
+from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, LOCAL_VENDOR_SECRETS, seed_vendor_secrets
 
 log = logging.getLogger("infra.local")
 
@@ -50,6 +50,7 @@ class Options:
     template: Path = DEFAULT_TEMPLATE
     sqs_pollers: int = 2
     retry_delay_seconds: int = 1
+    bgc_vendor_port: int | None = None  # the simulated background-check vendor; default: port + 2
 
 
 def aws_environment(host: str, moto_port: int) -> dict[str, str]:
@@ -96,6 +97,7 @@ class LocalStack:
         self._admin: Any = None
         self._session: Any = None
         self._physical: dict[str, str] = {}  # logical id -> physical id of the deployed stack
+        self._bgc_vendor: Any = None
 
     # -- start ----------------------------------------------------------------------------------
 
@@ -103,11 +105,15 @@ class LocalStack:
         opts = self.options
         admin_port = opts.admin_port if opts.admin_port is not None else opts.port + 1
         started = time.monotonic()
-        for what, port in (("moto", opts.moto_port), ("API", opts.port), ("admin", admin_port)):
+        checked = [("moto", opts.moto_port), ("API", opts.port), ("admin", admin_port)]
+        if opts.bgc_vendor_port is not None:
+            checked.append(("background-check vendor", opts.bgc_vendor_port))
+        for what, port in checked:
             ensure_port_free(opts.host, port, what)
         if not opts.template.is_file():
             raise SystemExit(f"template {opts.template} does not exist")
 
+        self._start_bgc_vendor()
         os.environ.update(aws_environment(opts.host, opts.moto_port))
         self.info.moto_endpoint = os.environ["AWS_ENDPOINT_URL"]
         self._start_moto()
@@ -205,6 +211,8 @@ class LocalStack:
                 "COGNITO_JWKS_URL": pool.jwks_url(self.info.moto_endpoint),
                 # The vendor simulator serves interview videos on 127.0.0.1.
                 "VIDEO_FETCH_ALLOW_PRIVATE": "true",
+                # The simulated background-check vendor (infra.local.bgc_vendor).
+                "BACKGROUND_VENDOR_URL": self._bgc_vendor.url,
             }
         )
         os.environ.update(env)
@@ -269,6 +277,22 @@ class LocalStack:
         self._api_thread = threading.Thread(target=self._api.server.serve_forever, name="api", daemon=True)
         self._api_thread.start()
         self.info.api_url = f"http://{self.options.host}:{self.options.port}"
+
+    def _start_bgc_vendor(self) -> None:
+        """The simulated background-check vendor, on ``--bgc-vendor-port`` or else port + 2 (any free
+        port if that one is taken). It sends its results to the API's URL, served a moment later."""
+        from infra.local.bgc_vendor import SimulatedBackgroundVendor
+
+        opts = self.options
+        api_url = f"http://{opts.host}:{opts.port}"
+        port = opts.bgc_vendor_port if opts.bgc_vendor_port is not None else opts.port + 2
+        try:
+            vendor = SimulatedBackgroundVendor(api_url, host=opts.host, port=port)
+        except OSError:
+            if opts.bgc_vendor_port is not None:
+                raise
+            vendor = SimulatedBackgroundVendor(api_url, host=opts.host, port=0)
+        self._bgc_vendor = vendor.start()
 
     def _start_pump(self, app: Any, config: Any) -> None:
         from chalice.app import SQSEventConfig
@@ -362,6 +386,10 @@ class LocalStack:
             + ("" if info.api_url == "http://127.0.0.1:8000" else f" --api {info.api_url}")
             + ("" if state_dir == DEFAULT_STATE_DIR else f" --state-dir {state_dir}"),
             "",
+            "Background-check vendor (simulated; results to POST /webhooks/background-checks):",
+            f"  {self._bgc_vendor.url if self._bgc_vendor else '-'}   (POST /down, POST /up, GET /status)",
+            *(f"  {vendor:<10} {' '.join(keys)}" for vendor, keys in LOCAL_BACKGROUND_VENDOR_SECRETS.items()),
+            "",
             "Bearer tokens (ID tokens, valid 1 hour):",
             *(f"  {key}: {token}" for key, token in info.tokens.items()),
             "",
@@ -383,6 +411,8 @@ class LocalStack:
             self._pump.stop()
         if self._admin is not None:
             self._admin.stop()
+        if self._bgc_vendor is not None:
+            self._bgc_vendor.stop()
         if self._api is not None:
             self._api.shutdown()
             self._api.server.server_close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from shared.domain.background import BACKGROUND_VENDORS
 from shared.domain.vendors import VENDOR_FORMATS
 
 
@@ -22,10 +23,14 @@ LOCAL_VENDOR_SECRETS: dict[str, list[str]] = {
 }
 assert set(LOCAL_VENDOR_SECRETS) == set(VENDOR_FORMATS)
 
+# background-check vendor id -> its secrets (they sign POST /webhooks/background-checks only)
+LOCAL_BACKGROUND_VENDOR_SECRETS: dict[str, list[str]] = {"bgcheck": [_secret("local-bgcheck-2026")]}
+assert set(LOCAL_BACKGROUND_VENDOR_SECRETS) == set(BACKGROUND_VENDORS)
+
 
 def seed_vendor_secrets(ssm: Any, path: str) -> dict[str, list[str]]:
     """Write every vendor's secrets under ``path`` as SecureStrings (what a deployment does)."""
-    for vendor_id, secrets in LOCAL_VENDOR_SECRETS.items():
+    for vendor_id, secrets in (LOCAL_VENDOR_SECRETS | LOCAL_BACKGROUND_VENDOR_SECRETS).items():
         ssm.put_parameter(
             Name=f"{path}{vendor_id}/webhook-secrets", Value=" ".join(secrets), Type="SecureString", Overwrite=True
         )

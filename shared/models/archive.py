@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, RootModel
 from shared.domain.stages import Stage
 from shared.models.application import ApplicationView, ScreeningResult
 from shared.models.assessment import AssessmentView, InterviewerAssessmentView, ManagerAssessmentView
+from shared.models.background import BackgroundSection
 from shared.models.common import Dimension, Response
 from shared.models.evaluation import EvaluationView
 from shared.models.interview import AiResult
@@ -94,6 +95,8 @@ class ManagerArchive(Response):
     """Supplementary assessments: the request, HR's decision with its reason, the result."""
     created_at: str
     updated_at: str
+    background: BackgroundSection
+    """Background checks (newest first) and the confidence in each AI dimension score, with reasons."""
 
 
 class HrArchive(ApplicationView):
@@ -109,6 +112,8 @@ class HrArchive(ApplicationView):
     """Every second-interview evaluation, each rating next to the AI score (gap = human − AI)."""
     assessments: list[AssessmentView]
     """Every supplementary assessment request with its decision and result."""
+    background: BackgroundSection
+    """Background checks (newest first) and the confidence in each AI dimension score, with reasons."""
 
 
 class ArchiveView(RootModel[Annotated[HrArchive | ManagerArchive | AiReport, Field(discriminator="view")]]):

@@ -45,6 +45,9 @@ class Action(StrEnum):
     training_assess = "training:assess"
     departure_record = "departure:record"
     attrition_read = "attrition:read"
+    background_check_order = "background_check:order"
+    background_check_read = "background_check:read"
+    background_check_review = "background_check:review"
 
 
 class Scope(StrEnum):
@@ -87,6 +90,9 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.training_assess: {"hr": Scope.all, "manager": Scope.department},
     Action.departure_record: {"hr": Scope.all},
     Action.attrition_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.background_check_order: {"hr": Scope.all},
+    Action.background_check_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.background_check_review: {"hr": Scope.all},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

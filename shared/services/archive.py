@@ -9,6 +9,7 @@ from shared.errors import NotFound
 from shared.models.application import Application
 from shared.models.archive import QuestionView, Ranking, VideoRef
 from shared.models.assessment import AssessmentRequest
+from shared.models.background import BackgroundCheck
 from shared.models.evaluation import Evaluation
 from shared.models.interview import ScoreRecord
 from shared.store.repository import Repository, score_key
@@ -22,6 +23,7 @@ class Archive:
     evaluations: list[Evaluation] = field(default_factory=list)
     ranking: Ranking | None = None
     assessments: list[AssessmentRequest] = field(default_factory=list)
+    background_checks: list[BackgroundCheck] = field(default_factory=list)
 
     @property
     def questions(self) -> list[QuestionView]:
@@ -56,6 +58,8 @@ def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archi
             archive.evaluations.append(Evaluation.model_validate(item))
         elif item["sk"].startswith("ASSESS#"):
             archive.assessments.append(AssessmentRequest.model_validate(item))
+        elif item["sk"].startswith("BGC#"):
+            archive.background_checks.append(BackgroundCheck.model_validate(item))
     archive.history.sort(key=lambda r: r.completed_at, reverse=True)
     archive.evaluations.sort(key=lambda e: (e.created_at, e.evaluator))
     archive.assessments.sort(key=lambda a: (a.requested_at, a.request_id))

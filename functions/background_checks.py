@@ -1,0 +1,172 @@
+"""Background checks: HR orders them, the vendor's signed webhook brings the results, HR may review
+them; a queue consumer sends the orders to the vendor with backoff and a dead-letter queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from chalice.app import Blueprint, Rate, SQSEvent
+
+from functions.http import api_route, authorized_application, logger, ok, parse_body, principal, source_ip
+from functions.idempotency import idempotent
+from shared.domain.background import BackgroundVendor, VendorError
+from shared.models.background import (
+    BackgroundCheckList,
+    BackgroundCheckOrder,
+    BackgroundCheckView,
+    BackgroundResultPayload,
+    BackgroundReview,
+    BackgroundWebhookReceipt,
+    OrderMessage,
+    view,
+)
+from shared.security.policy import Action, authorize
+from shared.services.background_checks import BackgroundChecks, backoff_seconds, confidence_view, newest_first
+from shared.settings import get_settings
+from shared.store import queue
+from shared.store.background import delay_message
+from shared.store.background_vendor import HttpBackgroundVendor
+from shared.store.repository import Repository
+
+bp = Blueprint(__name__)
+
+BACKGROUND_CHECK_QUEUE = "BackgroundCheckQueue"  # CloudFormation logical id (infra/template.json)
+
+
+def _service() -> BackgroundChecks:
+    url = get_settings().background_check_queue_url
+    return BackgroundChecks(Repository(), lambda bodies: queue.send_all(url, bodies))
+
+
+def vendor() -> BackgroundVendor:
+    """The vendor adapter the consumer uses (tests replace this with a fake of the interface)."""
+    return HttpBackgroundVendor.from_settings()
+
+
+@api_route(
+    bp,
+    "/applications/{application_id}/background-checks",
+    methods=["POST"],
+    body=BackgroundCheckOrder,
+    response=BackgroundCheckView,
+    status=201,
+)
+def order_background_check(application_id: str) -> Any:
+    """Order a background check (hr): education, employment and/or credit, with the consent reference.
+
+    At ``evaluated`` the application moves to ``background_check`` in the same transaction as the
+    check and its audit record; at ``background_check`` a new check may be ordered after a failed or
+    ``consider`` one; otherwise 409 naming the stage. The order reaches the vendor through a queue
+    (status ``ordered`` → ``submitted``). ``Idempotency-Key`` makes a retry return the same check."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.background_check_order)
+    body = parse_body(request, BackgroundCheckOrder)
+    service = _service()
+    app = authorized_application(who, Action.background_check_order, application_id, service.repo)
+
+    def create() -> dict[str, Any]:
+        check = service.order(app, body, who.username, who.primary_role, source_ip(request))
+        return view(check).model_dump(mode="json")
+
+    return ok(idempotent(request, who, f"background_checks.order.{app.id}", body, create), status=201)
+
+
+@api_route(bp, "/applications/{application_id}/background-checks", methods=["GET"], response=BackgroundCheckList)
+def list_background_checks(application_id: str) -> Any:
+    """The application's background checks, newest first, with the confidence in each AI score
+    (hr; managers of the application's department — read only)."""
+    who = principal(bp.current_request)
+    service = _service()
+    app = authorized_application(who, Action.background_check_read, application_id, service.repo)
+    checks = service.store.checks(app.id)
+    return ok(
+        BackgroundCheckList(
+            application_id=app.id,
+            stage=app.stage.value,
+            items=[view(c) for c in newest_first(checks)],
+            confidence=confidence_view(app, checks),
+        )
+    )
+
+
+@api_route(
+    bp,
+    "/applications/{application_id}/background-checks/{check_id}/review",
+    methods=["POST"],
+    body=BackgroundReview,
+    response=BackgroundCheckView,
+)
+def review_background_check(application_id: str, check_id: str) -> Any:
+    """Set the outcome of a completed check after reviewing it (hr; a reason is required), e.g.
+    ``clear`` once a discrepancy is explained. Recorded in the check's history and the audit trail;
+    409 unless the check is completed (and, with ``version``, unchanged)."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.background_check_review)
+    body = parse_body(request, BackgroundReview)
+    service = _service()
+    app = authorized_application(who, Action.background_check_review, application_id, service.repo)
+    check = service.review(app, check_id, body, who.username, source_ip(request))
+    return ok(view(check))
+
+
+@api_route(
+    bp,
+    "/webhooks/background-checks",
+    methods=["POST"],
+    public=True,
+    body=BackgroundResultPayload,
+    response=BackgroundWebhookReceipt,
+)
+def background_check_results() -> Any:
+    """A background-check result from the vendor, signed with Standard Webhooks.
+
+    200 ``completed`` / ``failed`` (stored), ``duplicate`` (same ``webhook-id``: nothing changes) or
+    ``ignored`` (the check already has a result: it stands). 401 bad signature, 400 naming the field,
+    404 for a check we never ordered, 413 above 5 MB — and then nothing is stored."""
+    request = bp.current_request
+    raw = request.raw_body or b""
+    body = raw.encode() if isinstance(raw, str) else raw
+    receipt = _service().receive(dict(request.headers), body)
+    logger.info("background check result", extra={"webhook_id": receipt.webhook_id, "outcome": receipt.status})
+    return ok(BackgroundWebhookReceipt(status=receipt.status, webhook_id=receipt.webhook_id, check_id=receipt.check_id))
+
+
+@bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_background_orders")
+def reconcile_background_orders(event: Any) -> dict[str, int]:
+    """Queue the orders whose message never reached the queue (a safety net: nothing is lost)."""
+    counts = _service().reconcile()
+    logger.info("background orders reconciled", extra=counts)
+    return counts
+
+
+def _handle(record: SQSRecord) -> None:
+    message = OrderMessage.model_validate_json(record.body)
+    try:
+        outcome = _service().submit(message, vendor())
+    except VendorError as exc:
+        receives = int(record.attributes.approximate_receive_count or 1)
+        delay = backoff_seconds(receives)
+        logger.warning(
+            "vendor refused the order; retried later",
+            extra={
+                "check_id": message.check_id,
+                "receive_count": receives,
+                "retry_in_seconds": delay,
+                "error": str(exc),
+            },
+        )
+        delay_message(get_settings().background_check_queue_url, record.receipt_handle, delay)
+        raise
+    logger.info("background check order", extra={"check_id": message.check_id, "outcome": outcome})
+
+
+@bp.on_sqs_message(queue=BACKGROUND_CHECK_QUEUE, batch_size=5, name="background_check_worker")
+def background_check_worker(event: SQSEvent) -> dict[str, Any]:
+    # A batch whose every order failed (the vendor is down) is reported per message too: each keeps
+    # its own backoff instead of the whole batch coming back as a function error.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return dict(process_partial_response(event=event.to_dict(), record_handler=_handle, processor=processor))

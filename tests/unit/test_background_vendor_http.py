@@ -1,0 +1,104 @@
+"""The HTTP adapter of the background-check vendor, against a local http.server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from shared.domain.background import VendorError
+from shared.models.background import CheckKind, VendorOrder
+from shared.store.background_vendor import HttpBackgroundVendor
+
+ORDER = VendorOrder(
+    reference="check-1",
+    checks=[CheckKind.education, CheckKind.credit],
+    consent_reference="SQ-1",
+    candidate_name="张三",
+    national_id="410105199501010011",
+    claimed_education="本科 郑州大学 金融学",
+    claimed_experience="",
+)
+
+
+class Vendor:
+    """What the local server answers, and what it received."""
+
+    def __init__(self) -> None:
+        self.status = 201
+        self.answer: bytes = b'{"vendor_reference": "V-1"}'
+        self.block = threading.Event()
+        self.slow = False
+        self.received: list[tuple[str, dict[str, str], dict[str, Any]]] = []
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Vendor]]:
+    state = Vendor()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            state.received.append((self.path, dict(self.headers), body))
+            if state.slow:
+                state.block.wait(5)
+            self.send_response(state.status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(state.answer)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", state
+    state.block.set()
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_submit_posts_the_order_with_our_reference_as_idempotency_key(server: tuple[str, Vendor]) -> None:
+    url, state = server
+    # When the adapter submits an order
+    reference = HttpBackgroundVendor(url + "/").submit(ORDER)
+    # Then the vendor's reference comes back, and the vendor got the order at /orders
+    assert reference == "V-1"
+    [(path, headers, body)] = state.received
+    assert path == "/orders" and headers["Idempotency-Key"] == "check-1"
+    assert body["reference"] == "check-1" and body["checks"] == ["education", "credit"]
+
+
+@pytest.mark.parametrize(
+    ("status", "answer"),
+    [
+        (503, b'{"error": "down"}'),
+        (400, b"{}"),
+        (201, b"not json"),
+        (201, b'{"other": 1}'),
+        (201, b'{"vendor_reference": ""}'),
+    ],
+)
+def test_refusals_and_unusable_answers_are_vendor_errors(
+    server: tuple[str, Vendor], status: int, answer: bytes
+) -> None:
+    url, state = server
+    state.status, state.answer = status, answer
+    with pytest.raises(VendorError):
+        HttpBackgroundVendor(url).submit(ORDER)
+
+
+def test_a_timeout_or_an_unreachable_vendor_is_a_vendor_error(server: tuple[str, Vendor]) -> None:
+    url, state = server
+    state.slow = True
+    with pytest.raises(VendorError):
+        HttpBackgroundVendor(url, timeout=0.2).submit(ORDER)
+    with pytest.raises(VendorError):
+        HttpBackgroundVendor("http://127.0.0.1:9", timeout=1).submit(ORDER)
+    with pytest.raises(VendorError):
+        HttpBackgroundVendor("file:///etc/passwd").submit(ORDER)

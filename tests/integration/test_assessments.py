@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-import boto3
 import pytest
 from chalice.test import Client
 from moto.ses.models import ses_backends
@@ -14,11 +13,11 @@ from moto.ses.models import ses_backends
 from shared.errors import Conflict
 from shared.models.assessment import AssessmentDecisionSubmit
 from shared.services.assessments import Assessments
-from shared.store.items import serialize
 from shared.store.repository import Repository
 from tests.integration.conftest import Api
 from tests.integration.test_requisitions import make
 from tests.integration.test_webhooks import new_app
+from tests.support.background import write_completed_check
 from tests.support.events import drain
 from tests.support.stack import REGION
 
@@ -79,15 +78,7 @@ def readiness(api: Api, app_id: str, role: str = "hr") -> Any:
 
 def write_clear_background_check(stack_env: dict[str, str], app_id: str) -> None:
     """What the background-check feature stores when a check comes back clear."""
-    item = {
-        "pk": f"APP#{app_id}",
-        "sk": "BGC#chk1",
-        "type": "background_check",
-        "status": "completed",
-        "outcome": "clear",
-        "ordered_at": "2026-12-01T08:00:00Z",
-    }
-    boto3.client("dynamodb", region_name=REGION).put_item(TableName=stack_env["TABLE_NAME"], Item=serialize(item))
+    write_completed_check(stack_env["TABLE_NAME"], app_id)
 
 
 def run_notification_worker(api: Api, client: Client) -> None:

@@ -8,6 +8,7 @@ from functions import (
     auth,
     candidates,
     imports,
+    offers,
     openapi,
     question_bank,
     requisitions,
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     archive,
     question_bank,
     second_interview,
+    offers,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -19,6 +19,7 @@ from shared.models.archive import (
     ScoreProvenanceWithPayload,
 )
 from shared.models.common import Request, iso, utcnow
+from shared.models.offer import OfferSummary
 from shared.security.policy import Action, Scope, authorize
 from shared.security.tokens import Principal
 from shared.services.archive import Archive, load
@@ -42,6 +43,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
         evaluation_view(e, app.ai) for e in archive.evaluations if scope is not Scope.assigned or e.evaluator == viewer
     ]
     common = {"application_id": app.id, "questions": archive.questions, "evaluations": evaluations}
+    offers = [OfferSummary.model_validate(o.model_dump()) for o in archive.offers]  # never for interviewers
     if scope is Scope.assigned:
         return AiReport(requisition_id=app.requisition_id, name=app.name, stage=app.stage, ai=app.ai, **common)
     if scope is Scope.department:
@@ -55,6 +57,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
             videos=archive.videos,
             created_at=app.created_at,
             updated_at=app.updated_at,
+            offers=offers,
             **common,
         )
     return HrArchive(
@@ -65,6 +68,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
         ranking=archive.ranking,
         ai_history=[ScoreProvenanceWithPayload.model_validate(r.model_dump()) for r in archive.history],
         videos=archive.videos,
+        offers=offers,
         **common,
     )
 

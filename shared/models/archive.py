@@ -11,6 +11,7 @@ from shared.models.application import ApplicationView, ScreeningResult
 from shared.models.common import Dimension, Response
 from shared.models.evaluation import EvaluationView
 from shared.models.interview import AiResult
+from shared.models.offer import OfferSummary
 
 
 class ScoreProvenance(BaseModel):
@@ -89,6 +90,8 @@ class ManagerArchive(Response):
     """Every second-interview evaluation, each rating next to the AI score (gap = human − AI)."""
     created_at: str
     updated_at: str
+    offers: list[OfferSummary] = Field(default_factory=list)
+    """The application's offers, newest first (salary included: managers approve them)."""
 
 
 class HrArchive(ApplicationView):
@@ -102,6 +105,8 @@ class HrArchive(ApplicationView):
     videos: list[VideoRef]
     evaluations: list[EvaluationView]
     """Every second-interview evaluation, each rating next to the AI score (gap = human − AI)."""
+    offers: list[OfferSummary] = Field(default_factory=list)
+    """The application's offers, newest first."""
 
 
 class ArchiveView(RootModel[Annotated[HrArchive | ManagerArchive | AiReport, Field(discriminator="view")]]):

@@ -31,6 +31,9 @@ class Action(StrEnum):
     question_bank_write = "question_bank:write"
     interview_kit_read = "interview_kit:read"
     evaluation_create = "evaluation:create"
+    offer_create = "offer:create"
+    offer_read = "offer:read"
+    offer_approve = "offer:approve"  # which step a role may decide: shared.domain.offers.refusal
 
 
 class Scope(StrEnum):
@@ -58,6 +61,9 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.question_bank_write: {"hr": Scope.all},
     Action.interview_kit_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.evaluation_create: {"manager": Scope.department, "interviewer": Scope.assigned},
+    Action.offer_create: {"hr": Scope.all},
+    Action.offer_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.offer_approve: {"hr": Scope.all, "manager": Scope.department},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

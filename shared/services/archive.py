@@ -10,6 +10,7 @@ from shared.models.application import Application
 from shared.models.archive import QuestionView, Ranking, VideoRef
 from shared.models.evaluation import Evaluation
 from shared.models.interview import ScoreRecord
+from shared.models.offer import Offer
 from shared.store.repository import Repository, score_key
 
 
@@ -19,6 +20,7 @@ class Archive:
     history: list[ScoreRecord] = field(default_factory=list)
     videos: list[VideoRef] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
+    offers: list[Offer] = field(default_factory=list)
     ranking: Ranking | None = None
 
     @property
@@ -52,8 +54,11 @@ def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archi
             archive.videos.append(VideoRef.model_validate(item))
         elif item["sk"].startswith("EVAL#"):
             archive.evaluations.append(Evaluation.model_validate(item))
+        elif item["sk"].startswith("OFFER#"):
+            archive.offers.append(Offer.model_validate(item))
     archive.history.sort(key=lambda r: r.completed_at, reverse=True)
     archive.evaluations.sort(key=lambda e: (e.created_at, e.evaluator))
+    archive.offers.sort(key=lambda o: o.created_at, reverse=True)
     if with_rank and archive.application.ai is not None:
         archive.ranking = Ranking(
             weighted_score=archive.application.ai.weighted_score,

@@ -226,9 +226,11 @@ class LocalStack:
         """The simulated e-signature vendor: it signs each offer a moment after receiving it."""
         from infra.local.esign_vendor import EsignVendorSimulator
 
-        ensure_port_free(self.options.host, port, "e-sign vendor")
         api = f"http://{self.options.host}:{self.options.port}"
-        self._esign = EsignVendorSimulator(api, self.options.host, port)
+        try:
+            self._esign = EsignVendorSimulator(api, self.options.host, port)
+        except OSError:  # taken: any free port will do, ESIGN_VENDOR_URL names it
+            self._esign = EsignVendorSimulator(api, self.options.host, 0)
         os.environ["ESIGN_VENDOR_URL"] = self.info.env["ESIGN_VENDOR_URL"] = self._esign.start()
         from shared.settings import reset_settings
 

@@ -114,3 +114,12 @@ def test_next_step_walks_the_chain() -> None:
     one = {"step": "department_manager", "decision": "approve", "by": "m", "at": "t"}
     assert offer(approval_chain=chain, approvals=[one]).next_step is ApprovalStep.hr_director
     assert offer(status=OfferStatus.approved).next_step is None
+
+
+def test_sample_esign_event_is_a_valid_callback_body() -> None:
+    from pathlib import Path
+
+    from shared.models.offer import EsignEvent
+
+    event = EsignEvent.model_validate_json(Path("events/webhooks/esign-signed.json").read_text("utf-8"))
+    assert event.type == "signed"

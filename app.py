@@ -12,6 +12,7 @@ from functions import (
     courses,
     employees,
     imports,
+    offers,
     onboarding,
     openapi,
     question_bank,
@@ -45,6 +46,7 @@ BLUEPRINTS = (
     employees,
     courses,
     background_checks,
+    offers,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -19,6 +19,7 @@ from shared.models.archive import (
     ScoreProvenanceWithPayload,
 )
 from shared.models.common import Request, iso, utcnow
+from shared.models.offer import OfferSummary
 from shared.security.policy import Action, Scope, authorize
 from shared.security.tokens import Principal
 from shared.services.archive import Archive, load
@@ -45,6 +46,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
     ]
     common = {"application_id": app.id, "questions": archive.questions, "evaluations": evaluations}
     common["assessments"] = [assessment_view(a, scope) for a in archive.assessments]
+    offers = [OfferSummary.model_validate(o.model_dump()) for o in archive.offers]  # never for interviewers
     if scope is Scope.assigned:
         return AiReport(requisition_id=app.requisition_id, name=app.name, stage=app.stage, ai=app.ai, **common)
     if scope is Scope.department:
@@ -59,6 +61,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
             created_at=app.created_at,
             updated_at=app.updated_at,
             background=background_section(app, archive.background_checks),
+            offers=offers,
             **common,
         )
     return HrArchive(
@@ -70,6 +73,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
         ai_history=[ScoreProvenanceWithPayload.model_validate(r.model_dump()) for r in archive.history],
         videos=archive.videos,
         background=background_section(app, archive.background_checks),
+        offers=offers,
         **common,
     )
 

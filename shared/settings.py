@@ -32,6 +32,10 @@ class Settings(BaseModel):
     background_check_dead_letter_queue_url: str = ""
     background_vendor_url: str = ""
     background_vendor_timeout_seconds: float = 10.0
+    esign_queue_url: str = ""
+    esign_dead_letter_queue_url: str = ""
+    esign_vendor_url: str = ""
+    esign_timeout_seconds: float = 10.0
     mail_from: str = "recruiting@zybank.example"
     user_pool_id: str = ""
     user_pool_client_id: str = ""

@@ -25,7 +25,13 @@ from typing import Any, TextIO
 
 from infra.local import cognito
 from infra.local.cognito import UserPool
-from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, LOCAL_VENDOR_SECRETS, seed_vendor_secrets
+from infra.local.vendors import (
+    LOCAL_BACKGROUND_VENDOR_SECRETS,
+    LOCAL_ESIGN_SECRETS,
+    LOCAL_VENDOR_SECRETS,
+    seed_esign_secrets,
+    seed_vendor_secrets,
+)
 
 log = logging.getLogger("infra.local")
 
@@ -98,6 +104,7 @@ class LocalStack:
         self._session: Any = None
         self._physical: dict[str, str] = {}  # logical id -> physical id of the deployed stack
         self._bgc_vendor: Any = None
+        self._esign: Any = None  # the simulated e-signature vendor (infra/local/esign_vendor.py)
 
     # -- start ----------------------------------------------------------------------------------
 
@@ -130,6 +137,7 @@ class LocalStack:
         self._mark("cloudformation", started)
         self._configure_environment(pool, outputs)
         self._seed_secrets(outputs)
+        self._start_esign_vendor(admin_port + 2)  # API port + 3 (the background vendor: + 2)
         self._enable_bucket_events()
         if opts.persist:
             from infra.local import persist
@@ -225,7 +233,22 @@ class LocalStack:
             return
         self._client("ssm").put_parameter(Name=name, Value=self._pii_hash_key(), Type="SecureString", Overwrite=True)
         seed_vendor_secrets(self._client("ssm"), outputs["VendorSecretsPath"])
+        seed_esign_secrets(self._client("ssm"), outputs["VendorSecretsPath"])
         self._client("ses").verify_email_identity(EmailAddress=outputs["MailFrom"])
+
+    def _start_esign_vendor(self, port: int) -> None:
+        """The simulated e-signature vendor: it signs each offer a moment after receiving it."""
+        from infra.local.esign_vendor import EsignVendorSimulator
+
+        api = f"http://{self.options.host}:{self.options.port}"
+        try:
+            self._esign = EsignVendorSimulator(api, self.options.host, port)
+        except OSError:  # taken: any free port will do, ESIGN_VENDOR_URL names it
+            self._esign = EsignVendorSimulator(api, self.options.host, 0)
+        os.environ["ESIGN_VENDOR_URL"] = self.info.env["ESIGN_VENDOR_URL"] = self._esign.start()
+        from shared.settings import reset_settings
+
+        reset_settings()
 
     def _pii_hash_key(self) -> str:
         """A random key; with ``--persist`` the same one every run (hashes in the tables stay valid)."""
@@ -382,6 +405,8 @@ class LocalStack:
             "",
             "Vendor webhook secrets (Standard Webhooks; POST /webhooks/interview-results):",
             *(f"  {vendor:<10} {' '.join(keys)}" for vendor, keys in LOCAL_VENDOR_SECRETS.items()),
+            f"  {'esign':<10} {' '.join(LOCAL_ESIGN_SECRETS)}   (POST /webhooks/esign)",
+            f"  simulated e-sign vendor: {self._esign.url if self._esign else '-'} (signs each offer after 2 s)",
             "  simulated vendors: python -m infra.local.simulator --requisition <id> --count 10"
             + ("" if info.api_url == "http://127.0.0.1:8000" else f" --api {info.api_url}")
             + ("" if state_dir == DEFAULT_STATE_DIR else f" --state-dir {state_dir}"),
@@ -413,6 +438,8 @@ class LocalStack:
             self._admin.stop()
         if self._bgc_vendor is not None:
             self._bgc_vendor.stop()
+        if self._esign is not None:
+            self._esign.stop()
         if self._api is not None:
             self._api.shutdown()
             self._api.server.server_close()

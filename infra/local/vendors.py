@@ -35,3 +35,15 @@ def seed_vendor_secrets(ssm: Any, path: str) -> dict[str, list[str]]:
             Name=f"{path}{vendor_id}/webhook-secrets", Value=" ".join(secrets), Type="SecureString", Overwrite=True
         )
     return LOCAL_VENDOR_SECRETS
+
+
+# The e-signature vendor's secret (the simulated vendor in infra/local/esign_vendor.py signs with it).
+LOCAL_ESIGN_SECRETS: list[str] = [_secret("local-esign-2026")]
+
+
+def seed_esign_secrets(ssm: Any, path: str) -> list[str]:
+    """Write the e-signature vendor's secret under ``path`` (``<path>esign/webhook-secrets``)."""
+    ssm.put_parameter(
+        Name=f"{path}esign/webhook-secrets", Value=" ".join(LOCAL_ESIGN_SECRETS), Type="SecureString", Overwrite=True
+    )
+    return LOCAL_ESIGN_SECRETS

@@ -13,6 +13,7 @@ from shared.models.background import BackgroundSection
 from shared.models.common import Dimension, Response
 from shared.models.evaluation import EvaluationView
 from shared.models.interview import AiResult
+from shared.models.offer import OfferSummary
 
 
 class ScoreProvenance(BaseModel):
@@ -97,6 +98,8 @@ class ManagerArchive(Response):
     updated_at: str
     background: BackgroundSection
     """Background checks (newest first) and the confidence in each AI dimension score, with reasons."""
+    offers: list[OfferSummary] = Field(default_factory=list)
+    """The application's offers, newest first (salary included: managers approve them)."""
 
 
 class HrArchive(ApplicationView):
@@ -114,6 +117,8 @@ class HrArchive(ApplicationView):
     """Every supplementary assessment request with its decision and result."""
     background: BackgroundSection
     """Background checks (newest first) and the confidence in each AI dimension score, with reasons."""
+    offers: list[OfferSummary] = Field(default_factory=list)
+    """The application's offers, newest first."""
 
 
 class ArchiveView(RootModel[Annotated[HrArchive | ManagerArchive | AiReport, Field(discriminator="view")]]):

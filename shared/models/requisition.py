@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from shared.models.common import Dimension, Request, Response, RoleFamily, Text
+from shared.models.offer import ApprovalStep
 
 Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 
@@ -43,6 +44,19 @@ class RequisitionCreate(Request):
     competency_bar: dict[Dimension, int] = Field(default_factory=dict)
     dimension_weights: dict[Dimension, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     shortlist_ratio: float = Field(default=0.30, gt=0, le=1)
+    offer_approval_chain: list[ApprovalStep] = Field(
+        default_factory=lambda: [ApprovalStep.department_manager],
+        min_length=1,
+        max_length=5,
+        description="who approves an offer, in order (department_manager, hr_director)",
+    )
+
+    @field_validator("offer_approval_chain")
+    @classmethod
+    def _distinct_steps(cls, chain: list[ApprovalStep]) -> list[ApprovalStep]:
+        if len(set(chain)) != len(chain):
+            raise ValueError("each approval step may appear once")
+        return chain
 
     @field_validator("competency_bar")
     @classmethod
@@ -104,6 +118,7 @@ class RequisitionView(Response):
     competency_bar: dict[Dimension, int]
     dimension_weights: dict[Dimension, float]
     shortlist_ratio: float
+    offer_approval_chain: list[ApprovalStep] = Field(default_factory=lambda: [ApprovalStep.department_manager])
     status: str
     created_at: str
     created_by: str

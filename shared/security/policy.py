@@ -48,6 +48,9 @@ class Action(StrEnum):
     background_check_order = "background_check:order"
     background_check_read = "background_check:read"
     background_check_review = "background_check:review"
+    offer_create = "offer:create"
+    offer_read = "offer:read"
+    offer_approve = "offer:approve"  # which step a role may decide: shared.domain.offers.refusal
 
 
 class Scope(StrEnum):
@@ -93,6 +96,9 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.background_check_order: {"hr": Scope.all},
     Action.background_check_read: {"hr": Scope.all, "manager": Scope.department},
     Action.background_check_review: {"hr": Scope.all},
+    Action.offer_create: {"hr": Scope.all},
+    Action.offer_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.offer_approve: {"hr": Scope.all, "manager": Scope.department},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

@@ -35,3 +35,18 @@ def vendor_secrets() -> list[tuple[str, str]]:
     if not pairs:
         raise ServiceUnavailable("no vendor webhook secret is configured", retry_after=60)
     return pairs
+
+
+ESIGN_VENDOR = "esign"
+
+
+def esign_secrets() -> list[tuple[str, str]]:
+    """``("esign", secret)`` pairs of the e-signature vendor (same mechanism as the interview vendors)."""
+    try:
+        raw = parameters.get_parameter(parameter_name(ESIGN_VENDOR), decrypt=True, max_age=CACHE_SECONDS)
+    except parameters.exceptions.GetParameterError as exc:
+        raise ServiceUnavailable("no e-signature webhook secret is configured", retry_after=60) from exc
+    pairs = [(ESIGN_VENDOR, s) for s in (raw or "").split()] if raw != PLACEHOLDER else []
+    if not pairs:
+        raise ServiceUnavailable("no e-signature webhook secret is configured", retry_after=60)
+    return pairs

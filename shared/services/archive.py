@@ -12,6 +12,7 @@ from shared.models.assessment import AssessmentRequest
 from shared.models.background import BackgroundCheck
 from shared.models.evaluation import Evaluation
 from shared.models.interview import ScoreRecord
+from shared.models.offer import Offer
 from shared.store.repository import Repository, score_key
 
 
@@ -21,6 +22,7 @@ class Archive:
     history: list[ScoreRecord] = field(default_factory=list)
     videos: list[VideoRef] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
+    offers: list[Offer] = field(default_factory=list)
     ranking: Ranking | None = None
     assessments: list[AssessmentRequest] = field(default_factory=list)
     background_checks: list[BackgroundCheck] = field(default_factory=list)
@@ -60,9 +62,12 @@ def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archi
             archive.assessments.append(AssessmentRequest.model_validate(item))
         elif item["sk"].startswith("BGC#"):
             archive.background_checks.append(BackgroundCheck.model_validate(item))
+        elif item["sk"].startswith("OFFER#"):
+            archive.offers.append(Offer.model_validate(item))
     archive.history.sort(key=lambda r: r.completed_at, reverse=True)
     archive.evaluations.sort(key=lambda e: (e.created_at, e.evaluator))
     archive.assessments.sort(key=lambda a: (a.requested_at, a.request_id))
+    archive.offers.sort(key=lambda o: o.created_at, reverse=True)
     if with_rank and archive.application.ai is not None:
         archive.ranking = Ranking(
             weighted_score=archive.application.ai.weighted_score,

@@ -366,6 +366,21 @@ class Repository:
             return self.query(f"REQ#{requisition_id}#STAGE#{stage}", index="gsi1", limit=limit, token=token)
         return self.query(f"REQ#{requisition_id}#APPS", index="gsi2", limit=limit, token=token)
 
+    def application_put(self, before: Application, after: Application) -> dict[str, Any]:
+        """The transaction item that writes ``after`` if the stored application is still at
+        ``before.version`` (for features that change an application with items of their own)."""
+        item = {"pk": f"APP#{after.id}", "sk": "META", "type": "application", **_stage_keys(after)}
+        item.update(after.model_dump(mode="json"))
+        return {
+            "Put": {
+                "TableName": self.table_name,
+                "Item": serialize(item),
+                "ConditionExpression": "#v = :v",
+                "ExpressionAttributeNames": {"#v": "version"},
+                "ExpressionAttributeValues": {":v": value(before.version)},
+            }
+        }
+
     def update_application(self, before: Application, after: Application, audit: AuditEntry) -> None:
         """Write ``after`` if the stored application is still at ``before.version``; audit in the same
         transaction. A concurrent change makes this raise ``Conflict``."""

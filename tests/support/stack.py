@@ -19,7 +19,7 @@ from moto.utilities.utils import load_resource
 
 from infra.local import motofix
 from infra.local.cognito import create_demo_pool, id_token
-from infra.local.vendors import seed_vendor_secrets
+from infra.local.vendors import seed_esign_secrets, seed_vendor_secrets
 from infra.outputs import TEMPLATE_PATH, env_from_outputs, stack_outputs
 
 REGION = "us-east-1"
@@ -107,6 +107,7 @@ def moto_stack() -> Iterator[Stack]:
                 Name=env["PII_HASH_KEY_PARAM"], Value=secrets.token_hex(32), Type="SecureString", Overwrite=True
             )
             seed_vendor_secrets(boto3.client("ssm", region_name=REGION), env["VENDOR_SECRETS_PATH"])
+            seed_esign_secrets(boto3.client("ssm", region_name=REGION), env["VENDOR_SECRETS_PATH"])
             boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=env["MAIL_FROM"])
             reset_caches()
             stack = Stack(env=env, pool_id=pool, client_id=client)

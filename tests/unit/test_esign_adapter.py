@@ -1,0 +1,81 @@
+"""The HTTP e-signature adapter against a local http.server."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from shared.store.esign import Envelope, EsignUnavailable, HttpEsignVendor
+
+ENVELOPE = Envelope("offer-1", "王小明", "x@example.com", "录用通知书", "2026-12-10", "offer-1.pdf", b"%PDF-1.4 x")
+
+
+class Vendor:
+    def __init__(self) -> None:
+        self.status = 201
+        self.answer: bytes = b'{"envelope_id": "env-42"}'
+        self.requests: list[tuple[dict[str, str], dict[str, Any]]] = []
+        self.hang = threading.Event()  # set: never answer (until the test ends)
+        self.release = threading.Event()
+
+
+@pytest.fixture
+def vendor() -> Iterator[tuple[Vendor, str]]:
+    state = Vendor()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            state.requests.append((dict(self.headers), body))
+            if state.hang.is_set():
+                state.release.wait(5)
+                return
+            self.send_response(state.status)
+            self.send_header("Content-Length", str(len(state.answer)))
+            self.end_headers()
+            self.wfile.write(state.answer)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state, f"http://127.0.0.1:{server.server_address[1]}/v1/envelopes"
+    state.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_sends_the_envelope_and_returns_the_vendors_id(vendor: tuple[Vendor, str]) -> None:
+    state, url = vendor
+    assert HttpEsignVendor(url).send(ENVELOPE) == "env-42"
+    headers, body = state.requests[0]
+    assert headers["Idempotency-Key"] == "offer-1" and headers["Content-Type"] == "application/json"
+    assert body["reference"] == "offer-1" and body["signer"] == {"name": "王小明", "email": "x@example.com"}
+    assert base64.b64decode(body["document"]["content_base64"]) == b"%PDF-1.4 x"
+
+
+@pytest.mark.parametrize(("status", "answer"), [(500, b"{}"), (429, b"{}"), (201, b"not json"), (201, b"{}")])
+def test_error_answers_raise_unavailable(vendor: tuple[Vendor, str], status: int, answer: bytes) -> None:
+    state, url = vendor
+    state.status, state.answer = status, answer
+    with pytest.raises(EsignUnavailable):
+        HttpEsignVendor(url).send(ENVELOPE)
+
+
+def test_timeout_and_unreachable_raise_unavailable(vendor: tuple[Vendor, str]) -> None:
+    state, url = vendor
+    state.hang.set()
+    with pytest.raises(EsignUnavailable):
+        HttpEsignVendor(url, timeout=0.2).send(ENVELOPE)
+    with pytest.raises(EsignUnavailable):
+        HttpEsignVendor("http://127.0.0.1:9/none", timeout=1).send(ENVELOPE)
+    with pytest.raises(ValueError):
+        HttpEsignVendor("file:///etc/passwd")

@@ -7,7 +7,9 @@ from functions import (
     archive,
     auth,
     candidates,
+    console,
     imports,
+    insights,
     openapi,
     question_bank,
     requisitions,
@@ -35,6 +37,8 @@ BLUEPRINTS = (
     archive,
     question_bank,
     second_interview,
+    console,
+    insights,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -31,6 +31,7 @@ class Action(StrEnum):
     question_bank_write = "question_bank:write"
     interview_kit_read = "interview_kit:read"
     evaluation_create = "evaluation:create"
+    audit_read = "audit:read"  # the audit trail of any subject (read-only)
 
 
 class Scope(StrEnum):
@@ -58,6 +59,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.question_bank_write: {"hr": Scope.all},
     Action.interview_kit_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.evaluation_create: {"manager": Scope.department, "interviewer": Scope.assigned},
+    Action.audit_read: {"hr": Scope.all},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

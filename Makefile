@@ -30,9 +30,11 @@ console/dist/.built: console/package.json console/package-lock.json $(CONSOLE_SR
 
 console: console/dist/.built
 
-## System packages the browser tests need: Debian's chromium (driven by Playwright, no browser download).
+## System packages the browser tests need: Debian's chromium (driven by Playwright, no browser download)
+## and a CJK font, so Chinese pages render (and screenshot) as text.
 deps:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@(test -x /usr/bin/chromium && test -d /usr/share/fonts/opentype/noto) || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
 ## Start the whole product on the local stack (moto, Cognito, API on 127.0.0.1:$(PORT), event pump).
 run: venv console
@@ -74,7 +76,7 @@ package: venv console
 
 ## Screenshots of the console's main pages into docs/screenshots/ (starts its own local stack).
 screenshots: venv deps console
-	$(PY) -m tests.e2e.screenshots
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_console.py
 
 clean:
 	rm -rf $(VENV) vendor dist console/dist console/node_modules .local-stack .pytest_cache .mypy_cache .ruff_cache

@@ -30,7 +30,7 @@ function funnelChart(el, funnel) {
   });
 }
 
-export async function requisitionPage(main, { id, user }) {
+export async function requisitionPage(main, { id, user, notice }) {
   const [req, funnel] = await Promise.all([get(`/requisitions/${id}`), get(`/requisitions/${id}/funnel`)]);
   const funnelEl = h('div', { class: 'chart', 'data-testid': 'funnel-chart' });
   const counts = h('table', { 'data-testid': 'funnel' }, h('tbody', {}, funnel.steps.map((s) =>
@@ -46,7 +46,8 @@ export async function requisitionPage(main, { id, user }) {
     hasRole(user, ['hr']) ? shortlist : null,
     h('div', { class: 'card' }, h('h2', {}, t('req.applicants')), applicants));
   funnelChart(funnelEl, funnel);
-  if (hasRole(user, ['hr'])) shortlistPanel(shortlist, req, () => requisitionPage(main, { id, user }));
+  // After a confirmation the page is drawn again with fresh counts, and the outcome stays on it.
+  if (hasRole(user, ['hr'])) shortlistPanel(shortlist, req, notice, (done) => requisitionPage(main, { id, user, notice: done }));
   await applicantList(applicants, req);
 }
 
@@ -79,7 +80,7 @@ async function applicantList(el, req) {
   await load();
 }
 
-function shortlistPanel(el, req, reload) {
+function shortlistPanel(el, req, notice, reload) {
   const propose = h('button', { 'data-testid': 'propose', onclick: async () => {
     propose.disabled = true;
     try { show(await post(`/requisitions/${req.id}/shortlist`)); } catch (err) { mount(body, h('p', { class: 'error' }, err.message)); }
@@ -87,6 +88,7 @@ function shortlistPanel(el, req, reload) {
   } }, t('shortlist.propose'));
   const body = h('div');
   mount(el, h('h2', {}, t('shortlist.propose')), h('div', { class: 'toolbar' }, propose), body);
+  if (notice) mount(body, h('p', { 'data-testid': 'shortlist-result' }, notice));
 
   function show(proposal) {
     const tomorrow = new Date(Date.now() + 86400000);
@@ -109,8 +111,7 @@ function shortlistPanel(el, req, reload) {
           proposal_id: proposal.proposal_id, application_ids: ids,
           interview: { starts_at: new Date(startsAt.value).toISOString(), place: place.value },
         });
-        result.textContent = t('shortlist.done', { n: out.counts.moved ?? 0, m: out.invitations_queued });
-        await reload();
+        await reload(t('shortlist.done', { n: out.counts.moved ?? 0, m: out.invitations_queued }));
       } catch (err) { result.textContent = err.message; result.className = 'error'; confirm.disabled = false; }
     } }, t('shortlist.confirm'));
     mount(body, table([

@@ -22,6 +22,7 @@ venv: $(STAMP)
 ## The web console: ECharts from the npm registry (console/package-lock.json), assets into console/dist/.
 CONSOLE_SRC := $(wildcard console/src/*)
 console/dist/.built: console/package.json console/package-lock.json $(CONSOLE_SRC)
+	@command -v npm >/dev/null || { echo "npm is needed to build the console: make deps (or apt-get install npm)"; exit 1; }
 	cd console && npm ci --no-audit --no-fund --loglevel=error
 	rm -rf console/dist && mkdir -p console/dist
 	cp console/src/* console/dist/
@@ -35,6 +36,7 @@ console: console/dist/.built
 deps:
 	@(test -x /usr/bin/chromium && test -d /usr/share/fonts/opentype/noto) || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
 
 ## Start the whole product on the local stack (moto, Cognito, API on 127.0.0.1:$(PORT), event pump).
 run: venv console

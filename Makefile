@@ -8,7 +8,7 @@ MOTO_PORT ?= 5000
 ROLE   ?= hr
 PYTEST_ARGS ?=
 
-.PHONY: venv run token test lint unit integration e2e bench simulate package openapi clean
+.PHONY: venv run token test lint unit integration e2e bench simulate package openapi clean console deps screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,27 @@ $(STAMP): requirements.txt requirements-dev.txt Makefile
 
 venv: $(STAMP)
 
+## The web console: ECharts from the npm registry (console/package-lock.json), assets into console/dist/.
+CONSOLE_SRC := $(wildcard console/src/*)
+console/dist/.built: console/package.json console/package-lock.json $(CONSOLE_SRC)
+	@command -v npm >/dev/null || { echo "npm is needed to build the console: make deps (or apt-get install npm)"; exit 1; }
+	cd console && npm ci --no-audit --no-fund --loglevel=error
+	rm -rf console/dist && mkdir -p console/dist
+	cp console/src/* console/dist/
+	cp console/node_modules/echarts/dist/echarts.min.js console/dist/echarts.min.js
+	touch console/dist/.built
+
+console: console/dist/.built
+
+## System packages the browser tests need: Debian's chromium (driven by Playwright, no browser download)
+## and a CJK font, so Chinese pages render (and screenshot) as text.
+deps:
+	@(test -x /usr/bin/chromium && test -d /usr/share/fonts/opentype/noto) || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
+
 ## Start the whole product on the local stack (moto, Cognito, API on 127.0.0.1:$(PORT), event pump).
-run: venv
+run: venv console
 	$(PY) -m infra.local --port $(PORT) --moto-port $(MOTO_PORT)
 
 ## A fresh bearer token for a demo role of the running local stack: make token ROLE=manager
@@ -28,7 +47,7 @@ token: venv
 	@$(PY) -m infra.local.token --role $(ROLE)
 
 ## Lint, type-check, then every test (unit, integration, package, e2e).
-test: lint
+test: deps lint console
 	$(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
 lint: venv
@@ -42,7 +61,7 @@ unit: venv
 integration: venv
 	$(PY) -m pytest -q tests/integration -m "not package"
 
-e2e: venv
+e2e: venv deps console
 	$(PY) -m pytest -q tests/e2e
 
 ## Figures measured side by side in one run (see docs/benchmarks.md).
@@ -59,8 +78,12 @@ openapi: venv
 	$(PY) -m functions.openapi > docs/openapi.json
 
 ## The AWS deployment package: dist/deployment.zip and dist/sam.json (merged with infra/template.json).
-package: venv
+package: venv console
 	$(PY) -m infra.package --out dist
 
+## Screenshots of the console's main pages into docs/screenshots/ (starts its own local stack).
+screenshots: venv deps console
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_console.py
+
 clean:
-	rm -rf $(VENV) vendor dist .local-stack .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) vendor dist console/dist console/node_modules .local-stack .pytest_cache .mypy_cache .ruff_cache

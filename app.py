@@ -9,9 +9,11 @@ from functions import (
     auth,
     background_checks,
     candidates,
+    console,
     courses,
     employees,
     imports,
+    insights,
     offers,
     onboarding,
     openapi,
@@ -47,6 +49,8 @@ BLUEPRINTS = (
     courses,
     background_checks,
     offers,
+    console,
+    insights,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from chalice.app import Blueprint
 from pydantic import Field
@@ -12,7 +12,7 @@ from functions.http import api_route, authorized_application, ok, parse_body, pa
 from functions.idempotency import idempotent
 from shared.domain.identity import mask_email, mask_national_id, mask_phone
 from shared.domain.stages import Stage
-from shared.errors import Conflict
+from shared.errors import Conflict, ValidationFailed
 from shared.models.application import (
     Application,
     ApplicationCreate,
@@ -35,6 +35,11 @@ bp = Blueprint(__name__)
 
 class ApplicationQuery(Request):
     stage: Stage | None = None
+    order: Literal["created", "score"] = Field(
+        default="created",
+        description="created: oldest first; score: the scored applications still in the pool, highest weighted score "
+        "first (not with stage)",
+    )
     limit: Limit = 50
     next_token: str | None = Field(default=None, max_length=2048)
 
@@ -58,6 +63,7 @@ def summary(item: dict[str, Any]) -> ApplicationSummary:
         screening_score=screening.get("score"),
         screening_proposal=screening.get("proposal"),
         created_at=item["created_at"],
+        weighted_score=(item.get("ai") or {}).get("weighted_score"),
     )
 
 
@@ -112,7 +118,14 @@ def list_applications(requisition_id: str) -> Any:
     repo = Repository()
     req = repo.require_requisition(requisition_id)
     authorize(who, Action.application_read, req.department)
-    page = repo.list_applications(req.id, query.stage.value if query.stage else None, query.limit, query.next_token)
+    if query.order == "score":
+        if query.stage:
+            raise ValidationFailed(
+                "order=score lists every scored stage", [{"field": "order", "message": "cannot be combined with stage"}]
+            )
+        page = repo.list_by_score(req.id, query.limit, query.next_token)
+    else:
+        page = repo.list_applications(req.id, query.stage.value if query.stage else None, query.limit, query.next_token)
     return ok(Page[ApplicationSummary](items=[summary(i) for i in page.items], next_token=page.next_token))
 
 

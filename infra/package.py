@@ -37,6 +37,7 @@ from infra.outputs import env_expressions, load_template
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 VENDORED_PACKAGES = ("functions", "shared")
+CONSOLE_DIST = Path("console") / "dist"
 REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
 ASYNC_EVENT_TYPES = {"CloudWatchEvent", "Schedule", "EventBridgeRule"}
 REST_API = "RestAPI"  # logical id Chalice gives the API Gateway REST API
@@ -64,6 +65,9 @@ def build_vendor(project_dir: Path = PROJECT_DIR, packages: Iterable[str] = VEND
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
     for name in packages:
         shutil.copytree(project_dir / name, vendor / name, ignore=ignore)
+    console = project_dir / CONSOLE_DIST
+    if console.is_dir():  # the built web console (make console), served by functions/console.py
+        shutil.copytree(console, vendor / CONSOLE_DIST)
     return vendor
 
 

@@ -122,6 +122,8 @@ class ApplicationSummary(Response):
     screening_score: float | None
     screening_proposal: str | None
     created_at: str
+    weighted_score: float | None = None
+    """The current AI result's score weighted by the requisition's dimension weights; null before one."""
 
 
 class ResumeUpload(Request):

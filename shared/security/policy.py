@@ -51,6 +51,7 @@ class Action(StrEnum):
     offer_create = "offer:create"
     offer_read = "offer:read"
     offer_approve = "offer:approve"  # which step a role may decide: shared.domain.offers.refusal
+    audit_read = "audit:read"  # the audit trail of any subject (read-only)
 
 
 class Scope(StrEnum):
@@ -99,6 +100,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.offer_create: {"hr": Scope.all},
     Action.offer_read: {"hr": Scope.all, "manager": Scope.department},
     Action.offer_approve: {"hr": Scope.all, "manager": Scope.department},
+    Action.audit_read: {"hr": Scope.all},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

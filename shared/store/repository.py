@@ -381,6 +381,10 @@ class Repository:
             }
         }
 
+    def list_by_score(self, requisition_id: str, limit: int, token: str | None) -> Page:
+        """The scored applications still in the pool, highest weighted score first (gsi3)."""
+        return self.query(f"REQ#{requisition_id}#SCORED", index="gsi3", limit=limit, token=token, descending=True)
+
     def update_application(self, before: Application, after: Application, audit: AuditEntry) -> None:
         """Write ``after`` if the stored application is still at ``before.version``; audit in the same
         transaction. A concurrent change makes this raise ``Conflict``."""

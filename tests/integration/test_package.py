@@ -27,6 +27,7 @@ pytestmark = pytest.mark.package
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PUBLIC_PATHS = {"/health", "/openapi.json"}
+PUBLIC_PATHS |= {"/console", "/console/{asset}", "/auth/session"}  # the web console and its sign-in
 WEBHOOK_PREFIX = "/webhooks/"
 # What the Lambda Python runtime provides besides the standard library.
 LAMBDA_RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
@@ -386,3 +387,13 @@ def test_asynchronously_invoked_functions_send_failures_to_a_dead_letter_queue(p
         assert config["MaximumRetryAttempts"] == 2
         destination = config["DestinationConfig"]["OnFailure"]
         assert destination["Type"] == "SQS" and _target(destination["Destination"]) == "EventDeadLetterQueue"
+
+
+def test_the_built_console_travels_in_the_deployment_zip(package: Package) -> None:
+    # Given the console was built (make console; make test and make package build it first)
+    if not (PROJECT_DIR / "console" / "dist" / "index.html").is_file():
+        pytest.skip("the console is not built: run make console")
+    # Then the zip holds its page and the chart library, where functions/console.py looks for them
+    with zipfile.ZipFile(package.out / "deployment.zip") as archive:
+        names = set(archive.namelist())
+    assert {"console/dist/index.html", "console/dist/app.js", "console/dist/echarts.min.js"} <= names

@@ -1,0 +1,112 @@
+// The console: sign-in, the role-aware route table and navigation.
+import { post } from './api.js';
+import { h, mount } from './dom.js';
+import { lang, setLang, t } from './i18n.js';
+import { auditPage } from './page-audit.js';
+import { questionBankPage } from './page-bank.js';
+import { candidatePage, kitPage } from './page-candidate.js';
+import { assignedPage, requisitionPage, requisitionsPage } from './page-requisitions.js';
+import { clear, current, hasRole, store } from './session.js';
+
+// The route table. `nav` puts a page in the menu; `roles` are the Cognito groups that see it (the
+// API checks again on every call). Pages for later features are added here when their API exists:
+//   { path: 'onboarding', nav: 'nav.onboarding', roles: ['hr', 'it'], page: onboardingBoard },
+//   { path: 'offers/:id', roles: ['hr'], page: offerPage }, background checks, probation, analytics.
+export const ROUTES = [
+  { path: 'requisitions', nav: 'nav.requisitions', roles: ['hr', 'manager'], page: requisitionsPage },
+  { path: 'requisitions/:id', roles: ['hr', 'manager'], page: requisitionPage },
+  { path: 'applications/:id', roles: ['hr', 'manager', 'interviewer'], page: candidatePage },
+  { path: 'kit/:id', roles: ['hr', 'manager', 'interviewer'], page: kitPage },
+  { path: 'assigned', nav: 'nav.assigned', roles: ['interviewer'], page: assignedPage },
+  { path: 'question-bank', nav: 'nav.question_bank', roles: ['hr'], page: questionBankPage },
+  { path: 'audit', nav: 'nav.audit', roles: ['hr'], page: auditPage },
+];
+
+// What a role sees first; `it` has no page yet (the onboarding board comes with onboarding).
+const HOME = { hr: 'requisitions', manager: 'requisitions', interviewer: 'assigned' };
+
+function match(hash) {
+  const parts = hash.replace(/^#\/?/, '').split('?')[0].split('/').filter(Boolean);
+  for (const route of ROUTES) {
+    const pattern = route.path.split('/');
+    if (pattern.length !== parts.length) continue;
+    const params = {};
+    if (pattern.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = decodeURIComponent(parts[i])), true) : p === parts[i]))) {
+      return { route, params };
+    }
+  }
+  return null;
+}
+
+function params(hash) {
+  return new URLSearchParams(hash.split('?')[1] || '');
+}
+
+function chrome(user) {
+  document.documentElement.lang = lang();
+  document.title = t('app.title');
+  document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  document.getElementById('lang').textContent = t('app.switch');
+  const signout = document.getElementById('signout');
+  signout.hidden = !user;
+  document.getElementById('who').textContent = user ? `${user.username} · ${user.roles.join(', ')}${user.department ? ` · ${user.department}` : ''}` : '';
+  const active = (location.hash.replace(/^#\/?/, '').split('/')[0] || '');
+  mount(document.getElementById('nav'), user ? ROUTES.filter((r) => r.nav && hasRole(user, r.roles)).map((r) =>
+    h('a', { href: `#/${r.path}`, class: active === r.path.split('/')[0] ? 'active' : null, 'data-nav': r.path }, t(r.nav))) : []);
+}
+
+function signIn(main) {
+  const error = h('p', { class: 'error', role: 'alert' });
+  const username = h('input', { name: 'username', autocomplete: 'username', required: true });
+  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const form = h('form', { class: 'card signin', 'data-testid': 'signin', onsubmit: async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    try {
+      const session = await post('/auth/session', { username: username.value, password: password.value });
+      store(session.id_token);
+      password.value = '';
+      location.hash = '#/';
+      render();
+    } catch (err) {
+      error.textContent = err.status === 401 ? t('signin.failed') : `${t('error')}: ${err.message}`;
+    }
+  } },
+  h('h1', {}, t('signin.title')),
+  h('label', {}, t('signin.username'), username),
+  h('label', {}, t('signin.password'), password),
+  h('p', {}, h('button', { type: 'submit' }, t('signin.submit'))), error);
+  mount(main, form);
+}
+
+export async function render() {
+  const main = document.getElementById('main');
+  const user = current();
+  chrome(user);
+  if (!user) { signIn(main); return; }
+  let found = match(location.hash);
+  if (!found) {
+    const home = user.roles.map((r) => HOME[r]).find(Boolean);
+    if (!home) {
+      mount(main, h('p', { class: 'notice', 'data-testid': 'home-notice' }, t(user.roles.includes('it') ? 'home.it' : 'home.none')));
+      return;
+    }
+    location.replace(`#/${home}`);
+    return;
+  }
+  if (!hasRole(user, found.route.roles)) {
+    mount(main, h('p', { class: 'notice error', 'data-testid': 'forbidden' }, t('forbidden')));
+    return;
+  }
+  mount(main, h('p', { class: 'muted' }, t('loading')));
+  try {
+    await found.route.page(main, { ...found.params, query: params(location.hash), user });
+  } catch (err) {
+    mount(main, h('p', { class: 'notice error', 'data-testid': 'page-error' }, `${t('error')}: ${err.message}`));
+  }
+}
+
+document.getElementById('lang').addEventListener('click', () => { setLang(lang() === 'en' ? 'zh-CN' : 'en'); render(); });
+document.getElementById('signout').addEventListener('click', () => { clear(); location.hash = '#/'; render(); });
+window.addEventListener('hashchange', render);
+render();

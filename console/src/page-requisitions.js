@@ -1,0 +1,136 @@
+// Requisitions, the hiring funnel, the applicant list and the shortlist (HR confirms by clicking).
+import { get, post, query } from './api.js';
+import { chart } from './charts.js';
+import { h, mount, table } from './dom.js';
+import { date, family, num, stage, t } from './i18n.js';
+import { hasRole } from './session.js';
+
+const STAGES = ['applied', 'screened', 'ai_interviewed', 'shortlisted', 'second_interview', 'supplementary_assessment',
+  'evaluated', 'background_check', 'offer', 'offer_signed', 'hired', 'rejected', 'withdrawn'];
+
+export async function requisitionsPage(main) {
+  const page = await get('/requisitions?limit=100');
+  mount(main, h('h1', {}, t('nav.requisitions')), h('div', { class: 'card' }, table([
+    { key: 'title', label: t('req.title'), sort: (r) => r.title, render: (r) => h('a', { href: `#/requisitions/${r.id}` }, r.title) },
+    { key: 'department', label: t('req.department'), sort: (r) => r.department },
+    { key: 'role_family', label: t('req.role_family'), render: (r) => family(r.role_family) },
+    { key: 'headcount', label: t('req.headcount'), num: true, sort: (r) => r.headcount, render: (r) => num(r.headcount, 0) },
+    { key: 'created_at', label: t('req.created_at'), sort: (r) => r.created_at, render: (r) => date(r.created_at) },
+  ], page.items, { empty: t('app.none'), testid: 'requisitions' })));
+}
+
+function funnelChart(el, funnel) {
+  chart(el, {
+    tooltip: { trigger: 'item' },
+    series: [{
+      type: 'funnel', sort: 'none', left: '10%', width: '80%', minSize: '8%', gap: 2,
+      label: { show: true, position: 'inside', formatter: (p) => `${p.name}  ${num(p.value, 0)}` },
+      data: funnel.steps.map((s) => ({ name: t(`funnel.${s.step}`), value: s.count })),
+    }],
+  });
+}
+
+export async function requisitionPage(main, { id, user, notice }) {
+  const [req, funnel] = await Promise.all([get(`/requisitions/${id}`), get(`/requisitions/${id}/funnel`)]);
+  const funnelEl = h('div', { class: 'chart', 'data-testid': 'funnel-chart' });
+  const counts = h('table', { 'data-testid': 'funnel' }, h('tbody', {}, funnel.steps.map((s) =>
+    h('tr', { dataset: { step: s.step } }, h('td', {}, t(`funnel.${s.step}`)), h('td', { class: 'num' }, num(s.count, 0))))));
+  const applicants = h('div');
+  const shortlist = h('div', { class: 'card no-print', 'data-testid': 'shortlist' });
+  mount(main,
+    h('h1', {}, req.title),
+    h('p', { class: 'muted' }, `${req.department} · ${family(req.role_family)} · ${t('req.headcount')} ${num(req.headcount, 0)} · ${t('req.scored')} ${num(req.scored_count ?? 0, 0)}`),
+    h('div', { class: 'grid' },
+      h('div', { class: 'card' }, h('h2', {}, t('req.funnel')), funnelEl),
+      h('div', { class: 'card' }, h('h2', {}, t('req.funnel')), counts)),
+    hasRole(user, ['hr']) ? shortlist : null,
+    h('div', { class: 'card' }, h('h2', {}, t('req.applicants')), applicants));
+  funnelChart(funnelEl, funnel);
+  // After a confirmation the page is drawn again with fresh counts, and the outcome stays on it.
+  if (hasRole(user, ['hr'])) shortlistPanel(shortlist, req, notice, (done) => requisitionPage(main, { id, user, notice: done }));
+  await applicantList(applicants, req);
+}
+
+async function applicantList(el, req) {
+  const state = { stage: '', order: 'created', tokens: [null] };
+  const stageSelect = h('select', { 'data-testid': 'stage-filter', onchange: () => { state.stage = stageSelect.value; state.tokens = [null]; load(); } },
+    h('option', { value: '' }, t('app.all_stages')), STAGES.map((s) => h('option', { value: s }, stage(s))));
+  const orderSelect = h('select', { 'data-testid': 'order', onchange: () => { state.order = orderSelect.value; state.tokens = [null]; load(); } },
+    h('option', { value: 'created' }, t('order.created')), h('option', { value: 'score' }, t('order.score')));
+  const list = h('div');
+  const first = h('button', { class: 'secondary', onclick: () => { state.tokens = [null]; load(); } }, t('app.first'));
+  const next = h('button', { class: 'secondary', 'data-testid': 'next-page', onclick: () => load(true) }, t('app.next'));
+  mount(el, h('div', { class: 'toolbar' }, stageSelect, orderSelect, first, next), list);
+  async function load(forward = false) {
+    if (forward) state.tokens.push(state.next);
+    const token = state.tokens[state.tokens.length - 1];
+    stageSelect.disabled = state.order === 'score';
+    const page = await get(`/requisitions/${req.id}/applications${query({
+      stage: state.order === 'score' ? null : state.stage, order: state.order, limit: 50, next_token: token })}`);
+    state.next = page.next_token;
+    next.disabled = !page.next_token;
+    mount(list, table([
+      { key: 'name', label: t('app.name'), sort: (r) => r.name, render: (r) => h('a', { href: `#/applications/${r.id}` }, r.name) },
+      { key: 'stage', label: t('app.stage'), sort: (r) => r.stage, render: (r) => h('span', { class: 'tag', 'data-stage': r.stage }, stage(r.stage)) },
+      { key: 'screening_score', label: t('app.screening_score'), num: true, sort: (r) => r.screening_score, render: (r) => num(r.screening_score) },
+      { key: 'weighted_score', label: t('app.weighted_score'), num: true, sort: (r) => r.weighted_score, render: (r) => num(r.weighted_score) },
+      { key: 'created_at', label: t('app.created_at'), sort: (r) => r.created_at, render: (r) => date(r.created_at) },
+    ], page.items, { empty: t('app.none'), testid: 'applicants' }));
+  }
+  await load();
+}
+
+function shortlistPanel(el, req, notice, reload) {
+  const propose = h('button', { 'data-testid': 'propose', onclick: async () => {
+    propose.disabled = true;
+    try { show(await post(`/requisitions/${req.id}/shortlist`)); } catch (err) { mount(body, h('p', { class: 'error' }, err.message)); }
+    propose.disabled = false;
+  } }, t('shortlist.propose'));
+  const body = h('div');
+  mount(el, h('h2', {}, t('shortlist.propose')), h('div', { class: 'toolbar' }, propose), body);
+  if (notice) mount(body, h('p', { 'data-testid': 'shortlist-result' }, notice));
+
+  function show(proposal) {
+    const tomorrow = new Date(Date.now() + 86400000);
+    tomorrow.setHours(9, 30, 0, 0);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    const startsAt = h('input', { type: 'datetime-local', value: local, 'data-testid': 'starts-at' });
+    const place = h('input', { value: '总行大厦 12 楼 1203 会议室', size: 30, 'data-testid': 'place' });
+    const boxes = new Map();
+    const rows = proposal.entries.map((e) => {
+      const box = h('input', { type: 'checkbox', checked: e.eligible, disabled: !e.eligible, 'data-application': e.application_id });
+      boxes.set(e.application_id, box);
+      return { ...e, id: e.application_id, box };
+    });
+    const result = h('p', { 'data-testid': 'shortlist-result' });
+    const confirm = h('button', { 'data-testid': 'confirm', onclick: async () => {
+      confirm.disabled = true;
+      try {
+        const ids = [...boxes].filter(([, b]) => b.checked).map(([i]) => i);
+        const out = await post(`/requisitions/${req.id}/shortlist/confirm`, {
+          proposal_id: proposal.proposal_id, application_ids: ids,
+          interview: { starts_at: new Date(startsAt.value).toISOString(), place: place.value },
+        });
+        await reload(t('shortlist.done', { n: out.counts.moved ?? 0, m: out.invitations_queued }));
+      } catch (err) { result.textContent = err.message; result.className = 'error'; confirm.disabled = false; }
+    } }, t('shortlist.confirm'));
+    mount(body, table([
+      { key: 'box', label: '', render: (r) => r.box },
+      { key: 'rank', label: t('shortlist.rank'), num: true, sort: (r) => r.rank },
+      { key: 'name', label: t('app.name'), render: (r) => h('a', { href: `#/applications/${r.id}` }, r.name) },
+      { key: 'stage', label: t('app.stage'), render: (r) => stage(r.stage) },
+      { key: 'weighted_score', label: t('app.weighted_score'), num: true, sort: (r) => r.weighted_score, render: (r) => num(r.weighted_score) },
+      { key: 'below_bar', label: t('shortlist.below_bar'), render: (r) => Object.keys(r.below_bar).join(', ') || '–' },
+    ], rows, { empty: t('app.none'), testid: 'proposal' }),
+    h('div', { class: 'toolbar' }, h('label', {}, t('shortlist.starts_at'), ' ', startsAt), h('label', {}, t('shortlist.place'), ' ', place), confirm),
+    result);
+  }
+}
+
+export async function assignedPage(main) {
+  const input = h('input', { size: 40, 'data-testid': 'application-id' });
+  mount(main, h('h1', {}, t('nav.assigned')), h('form', { class: 'card', onsubmit: (e) => {
+    e.preventDefault();
+    if (input.value.trim()) location.hash = `#/kit/${encodeURIComponent(input.value.trim())}`;
+  } }, h('p', {}, t('assigned.hint')), h('div', { class: 'toolbar' }, input, h('button', { type: 'submit' }, t('assigned.open')))));
+}

@@ -1,0 +1,124 @@
+"""The web console, served by the API itself: static assets, sign-in and the stage model.
+
+The console's files are built into ``console/dist/`` (``make console``: ``npm ci`` + copy; ECharts
+comes from the npm registry at build time) and packaged with the functions, so the browser loads
+everything from this API and nothing from the internet. Every asset is public; every datum behind
+it needs the Cognito ID token that ``POST /auth/session`` hands out.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ClientError
+from chalice.app import Blueprint
+from chalice.app import Response as ChaliceResponse
+
+from functions.http import api_route, logger, ok, parse_body, principal
+from shared.domain.stages import TERMINAL, TRANSITIONS, Stage
+from shared.errors import NotFound, ServiceUnavailable, Unauthenticated
+from shared.models.console import Session, SessionCreate, StageModel, StageTransitionView
+from shared.settings import get_settings
+from shared.store import aws
+
+bp = Blueprint(__name__)
+
+CONSOLE_DIR = Path(__file__).resolve().parents[1] / "console" / "dist"
+ASSET = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9]+)*\.(js|css|svg|json)$")
+CONTENT_TYPES = {
+    "js": "text/javascript; charset=utf-8",
+    "css": "text/css; charset=utf-8",
+    "svg": "image/svg+xml; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+# Only our own origin; videos play from presigned object-store URLs; ECharts sets inline styles.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "media-src 'self' blob: http: https:; connect-src 'self'; frame-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+STATIC_HEADERS: dict[str, str | list[str]] = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+BAD_CREDENTIALS = {"NotAuthorizedException", "UserNotFoundException", "PasswordResetRequiredException"}
+THROTTLED = {"TooManyRequestsException", "LimitExceededException"}
+
+
+def _read(name: str) -> str:
+    path = CONSOLE_DIR / name
+    if not CONSOLE_DIR.is_dir():
+        raise NotFound("the console is not built: run `make console`")
+    if not path.is_file():
+        raise NotFound(f"no console asset {name}")
+    return path.read_text(encoding="utf-8")
+
+
+def _prefix() -> str:
+    """The path before ``/console`` as the browser sees it (API Gateway adds the stage, e.g. ``/api``)."""
+    context = bp.current_request.context or {}
+    path, resource = str(context.get("path") or ""), str(context.get("resourcePath") or "")
+    if resource and path.rstrip("/").endswith(resource):
+        return path.rstrip("/")[: -len(resource)]
+    return ""
+
+
+@api_route(bp, "/console", methods=["GET"], public=True, media_type="text/html")
+def console_index() -> Any:
+    """The console's page (Chinese first, English switch); its scripts and styles load from this API."""
+    html = _read("index.html").replace("__BASE__", f"{_prefix()}/console/")
+    headers: dict[str, str | list[str]] = {**STATIC_HEADERS, "Content-Type": "text/html; charset=utf-8"}
+    return ChaliceResponse(body=html, status_code=200, headers=headers)
+
+
+@api_route(bp, "/console/{asset}", methods=["GET"], public=True, media_type="text/javascript")
+def console_asset(asset: str) -> Any:
+    """One of the console's files (scripts, styles, the chart library)."""
+    match = ASSET.match(asset)
+    if not match:
+        raise NotFound(f"no console asset {asset}")
+    headers: dict[str, str | list[str]] = {**STATIC_HEADERS, "Content-Type": CONTENT_TYPES[match.group(2)]}
+    return ChaliceResponse(body=_read(asset), status_code=200, headers=headers)
+
+
+@api_route(bp, "/auth/session", methods=["POST"], public=True, body=SessionCreate, response=Session, status=201)
+def create_session() -> Any:
+    """Sign in with the Cognito user name and password (USER_PASSWORD_AUTH): the ID token to send as
+    ``Authorization: Bearer``. 401 for a wrong name or password (never says which). The password is
+    passed to Cognito only: never logged, never stored."""
+    body = parse_body(bp.current_request, SessionCreate)
+    settings = get_settings()
+    try:
+        result = aws.client("cognito-idp").initiate_auth(
+            ClientId=settings.user_pool_client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": body.username, "PASSWORD": body.password.get_secret_value()},
+        )
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if code in BAD_CREDENTIALS:
+            raise Unauthenticated("wrong user name or password") from None
+        if code in THROTTLED:
+            raise ServiceUnavailable("too many sign-in attempts; retry shortly", retry_after=5) from None
+        logger.warning("sign-in failed", extra={"cognito_error": code})
+        raise
+    auth = result.get("AuthenticationResult")
+    if not auth:
+        raise Unauthenticated(f"the account needs a step the console does not offer ({result.get('ChallengeName')})")
+    return ok(Session(id_token=auth["IdToken"], expires_in=int(auth.get("ExpiresIn", 3600))), status=201)
+
+
+@api_route(bp, "/stages", methods=["GET"], response=StageModel)
+def stage_model() -> Any:
+    """The stage model: every stage and each allowed transition with the roles that may trigger it
+    (the console shows only the buttons the signed-in role may use; the API still checks)."""
+    principal(bp.current_request)
+    transitions = [
+        StageTransitionView(from_stage=frm, to_stage=to, roles=sorted(roles))
+        for (frm, to), roles in TRANSITIONS.items()
+    ]
+    return ok(StageModel(stages=list(Stage), terminal=sorted(TERMINAL), transitions=transitions))

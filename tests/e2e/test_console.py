@@ -1,0 +1,250 @@
+"""The console in headless Chromium (Debian's ``chromium``, driven by Playwright) over the running
+local stack: each demo role signs in through the Cognito pool and sees its pages (and not the
+others'), the candidate page draws the radar chart, and HR confirms a shortlist by clicking.
+
+``SCREENSHOTS_DIR=docs/screenshots`` (``make screenshots``) keeps the main pages as PNG files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.local.cognito import DEMO_PASSWORD
+from infra.local.simulator import Plan, Simulator, send_all
+from tests.e2e.conftest import PROJECT_DIR, RunningStack, call
+from tests.support.ids import person
+
+pytestmark = pytest.mark.e2e
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+USERS = {
+    "hr": "hr.demo",
+    "manager": "manager.demo",
+    "manager2": "manager2.demo",
+    "interviewer": "interviewer.demo",
+    "it": "it.demo",
+}
+TIMEOUT_MS = 15_000
+APPLICANTS = 6
+
+
+@dataclass
+class HiringEvent:
+    requisition_id: str
+    application_ids: list[str]
+    assigned_id: str
+
+
+@pytest.fixture(scope="module")
+def event(stack: RunningStack) -> HiringEvent:
+    """A requisition of 零售金融部 with six applicants scored by the vendor simulator; one is
+    assigned to interviewer.demo."""
+    import json
+
+    hr = stack.token("hr")
+    requisition = json.loads((PROJECT_DIR / "events" / "requisition-customer-manager.json").read_text("utf-8"))
+    status, req = call(stack, "POST", "/requisitions", hr, requisition)
+    assert status == 201, req
+    refs = tuple(f"CON-{n:04d}" for n in range(1, APPLICANTS + 1))
+    ids = []
+    for n, ref in enumerate(refs, start=501):
+        status, app = call(
+            stack, "POST", f"/requisitions/{req['id']}/applications", hr, person(n) | {"external_ref": ref}
+        )
+        assert status == 201, app
+        ids.append(app["id"])
+    plan = Plan(
+        requisition_id=req["id"], refs=refs, dimensions=tuple(req["dimension_weights"]), vendor="aivendor", seed=7
+    )
+    report = send_all(stack.api_url, Simulator(plan).deliveries())
+    assert report.by_status() == {200: APPLICANTS}, report.by_status()
+    status, body = call(stack, "PUT", f"/applications/{ids[0]}/interviewers", hr, {"usernames": ["interviewer.demo"]})
+    assert status == 200, body
+    return HiringEvent(req["id"], ids, ids[0])
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian chromium is missing: run `make deps` (apt-get install chromium)")
+    with sync_api.sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def signed_in(browser: Any, stack: RunningStack) -> Iterator[Any]:
+    """``signed_in(role)`` → a page of a fresh browser context, signed in through the form."""
+    contexts = []
+
+    def sign_in(role: str, password: str = DEMO_PASSWORD) -> Any:
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1360, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(f"{stack.api_url}/console/")
+        page.fill("input[name=username]", USERS[role])
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
+
+
+def nav(page: Any) -> list[str]:
+    return sorted(page.locator("#nav a").evaluate_all("links => links.map(a => a.dataset.nav)"))
+
+
+def shot(page: Any, name: str) -> None:
+    target = os.environ.get("SCREENSHOTS_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
+
+
+def test_a_wrong_password_is_refused(signed_in: Any) -> None:
+    # When someone signs in with a wrong password
+    page = signed_in("hr", password="not-the-password")
+    # Then the form says so in Chinese and no token is kept
+    page.get_by_role("alert").filter(has_text="用户名或密码错误").wait_for()
+    assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: HiringEvent, stack: RunningStack) -> None:
+    # When HR signs in
+    hr = signed_in("hr")
+    hr.locator(f"[data-testid=requisitions] a[href='#/requisitions/{event.requisition_id}']").wait_for()
+    # Then HR has every page of today's console, and the page is Chinese first
+    assert nav(hr) == ["audit", "question-bank", "requisitions"]
+    assert hr.evaluate("document.documentElement.lang") == "zh-CN"
+    assert hr.locator("#nav a[data-nav=requisitions]").inner_text() == "招聘需求"
+    # And switching to English changes the words
+    hr.click("#lang")
+    hr.locator("#nav a[data-nav=requisitions]", has_text="Requisitions").wait_for()
+    hr.click("#lang")
+
+    # When the retail manager signs in: requisitions of their department only, read-only
+    manager = signed_in("manager")
+    manager.locator(f"a[href='#/requisitions/{event.requisition_id}']").wait_for()
+    assert nav(manager) == ["requisitions"]
+    manager.goto(f"{stack.api_url}/console/#/applications/{event.application_ids[1]}")
+    manager.locator("[data-testid=profile]").wait_for()
+    assert manager.locator("[data-testid=actions]").count() == 0
+    manager.goto(f"{stack.api_url}/console/#/audit")
+    manager.locator("[data-testid=forbidden]").wait_for()
+
+    # When the risk manager signs in: another department's requisition is not listed
+    manager2 = signed_in("manager2")
+    manager2.locator("[data-testid=requisitions]").wait_for()
+    assert manager2.locator(f"a[href='#/requisitions/{event.requisition_id}']").count() == 0
+    # and opening it directly is refused by the API
+    manager2.goto(f"{stack.api_url}/console/#/requisitions/{event.requisition_id}")
+    manager2.locator("[data-testid=page-error]").wait_for()
+
+    # When the interviewer signs in: the assigned application's kit, nothing else
+    interviewer = signed_in("interviewer")
+    interviewer.locator("[data-testid=application-id]").wait_for()
+    assert nav(interviewer) == ["assigned"]
+    interviewer.fill("[data-testid=application-id]", event.assigned_id)
+    interviewer.click("button[type=submit]")
+    kit = interviewer.frame_locator("[data-testid=kit]")
+    kit.locator("body").filter(has_text="复试").wait_for()
+    interviewer.goto(f"{stack.api_url}/console/#/applications/{event.application_ids[2]}")
+    interviewer.locator("[data-testid=page-error]").wait_for()  # not assigned: 403 from the API
+    interviewer.goto(f"{stack.api_url}/console/#/requisitions")
+    interviewer.locator("[data-testid=forbidden]").wait_for()
+
+    # When IT signs in: a notice, no candidate pages
+    it = signed_in("it")
+    it.locator("[data-testid=home-notice]").wait_for()
+    assert nav(it) == []
+    it.goto(f"{stack.api_url}/console/#/applications/{event.application_ids[0]}")
+    it.locator("[data-testid=forbidden]").wait_for()
+
+
+def test_the_candidate_page_draws_the_radar_chart(signed_in: Any, event: HiringEvent, stack: RunningStack) -> None:
+    # Given HR signed in
+    page = signed_in("hr")
+    page.locator("[data-testid=requisitions]").wait_for()
+    # When HR opens a scored candidate
+    page.goto(f"{stack.api_url}/console/#/applications/{event.application_ids[0]}")
+    canvas = page.locator("[data-testid=radar] canvas")
+    canvas.first.wait_for()
+    # Then the radar chart is drawn (the canvas has painted pixels), with strengths / weak dimensions
+    painted = canvas.first.evaluate(
+        """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
+    )
+    assert painted > 1000
+    assert page.locator("[data-testid=strengths]").inner_text().startswith("优势维度")
+    assert page.locator("[data-testid=weak]").count() == 1
+    page.wait_for_timeout(300)  # let the video panel settle for the picture
+    shot(page, "candidate")
+
+
+def test_hr_confirms_a_shortlist_by_clicking(signed_in: Any, event: HiringEvent, stack: RunningStack) -> None:
+    # Given HR on the requisition page: the funnel shows six applicants interviewed
+    page = signed_in("hr")
+    page.locator("[data-testid=requisitions]").wait_for()
+    shot(page, "requisitions")
+    page.click(f"a[href='#/requisitions/{event.requisition_id}']")
+    page.locator("[data-testid=funnel-chart] canvas").first.wait_for()
+    assert page.locator("[data-testid=funnel] tr[data-step=interviewed] td.num").inner_text() == str(APPLICANTS)
+    # When HR proposes the shortlist and confirms it by clicking
+    page.click("[data-testid=propose]")
+    page.locator("[data-testid=proposal] tbody tr").first.wait_for()
+    proposed = page.locator("[data-testid=proposal] input[type=checkbox]:checked").evaluate_all(
+        "boxes => boxes.map(b => b.dataset.application)"
+    )
+    assert proposed
+    page.click("[data-testid=confirm]")
+    page.locator("[data-testid=shortlist-result]").filter(has_text=f"{len(proposed)} 人").wait_for()
+    # Then the applicants' stage changed, on the page and in the API
+    page.locator("[data-testid=funnel] tr[data-step=shortlisted] td.num", has_text=str(len(proposed))).wait_for()
+    hr = stack.token("hr")
+    for application_id in proposed:
+        status, archive = call(stack, "GET", f"/applications/{application_id}", hr)
+        assert status == 200 and archive["stage"] == "shortlisted"
+    page.select_option("[data-testid=stage-filter]", "shortlisted")
+    page.locator("[data-testid=applicants] tbody tr").nth(len(proposed) - 1).wait_for()
+    shot(page, "requisition")
+
+    # When HR moves a shortlisted applicant on by clicking an allowed transition
+    page.goto(f"{stack.api_url}/console/#/applications/{proposed[0]}")
+    buttons = page.locator("[data-testid=actions] button[data-to]")
+    buttons.first.wait_for()
+    # Then only the transitions HR may do from "shortlisted" are offered
+    assert sorted(buttons.evaluate_all("bs => bs.map(b => b.dataset.to)")) == [
+        "rejected",
+        "second_interview",
+        "withdrawn",
+    ]
+    page.click("[data-testid=actions] button[data-to=second_interview]")
+    page.locator("[data-testid=stage][data-stage=second_interview]").wait_for()
+    # And the audit trail shows the moves
+    page.goto(f"{stack.api_url}/console/#/audit?subject=application:{proposed[0]}")
+    page.locator("[data-testid=audit] tbody tr").nth(1).wait_for()
+    shot(page, "audit")
+    page.goto(f"{stack.api_url}/console/#/kit/{proposed[0]}")
+    page.frame_locator("[data-testid=kit]").locator("body").filter(has_text="复试").wait_for()
+    shot(page, "interview-kit")

@@ -284,7 +284,147 @@ class HiringEvent:
         self.report.timed("second interview: assign, evaluate, move", len(chosen), began)
         self.report.check("second interview: evaluated", len(chosen), len(self.evaluated))
 
+    # -- background checks, offers, e-signature, onboarding -------------------------------------------
+    def vendors(self) -> None:
+        """The local stack's simulated vendors, reached over loopback by the product's real HTTP
+        adapters; their signed callbacks are sent here, through the API, once the orders are in."""
+        import os
+
+        from infra.local.bgc_vendor import SimulatedBackgroundVendor
+        from infra.local.esign_vendor import EsignVendorSimulator
+        from shared.settings import reset_settings
+
+        received: list[dict[str, Any]] = []
+
+        class RecordingVendor(SimulatedBackgroundVendor):
+            def take(self, order: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+                answer = super().take(order)
+                if answer[0] == 201:
+                    received.append(order)
+                return answer
+
+        self.bgc_orders = received
+        self.bgc = RecordingVendor("http://unused", delay_seconds=86_400).start()
+        self.esign = EsignVendorSimulator("http://unused", delay_seconds=-1)
+        os.environ["BACKGROUND_VENDOR_URL"] = self.bgc.url
+        os.environ["ESIGN_VENDOR_URL"] = self.esign.start()
+        reset_settings()
+
+    def signed_post(self, path: str, body: dict[str, Any], secret: str, webhook_id: str | None = None) -> Any:
+        import secrets as random_ids
+
+        from shared.security.webhooks import sign
+
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        msg_id = webhook_id or f"msg_{random_ids.token_hex(16)}"
+        ts = int(time.time())
+        headers = {
+            "Content-Type": "application/json",
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(ts),
+            "webhook-signature": sign(secret, msg_id, ts, raw),
+        }
+        r = self.client.http.post(path, headers=headers, body=raw)
+        return r.status_code, json.loads(r.body) if r.body else {}
+
+    def background_checks(self) -> None:
+        from infra.local.bgc_vendor import result_for
+        from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS
+
+        self.vendors()
+        began = time.perf_counter()
+        order = {"checks": ["education", "employment", "credit"], "consent_reference": "授权书-2026"}
+        for app_id in self.evaluated:
+            self.call("POST", f"/applications/{app_id}/background-checks", order)
+        self.drain("background_check_worker", "BACKGROUND_CHECK_QUEUE_URL")
+        outcomes: Counter[str] = Counter()
+        secret = next(iter(LOCAL_BACKGROUND_VENDOR_SECRETS.values()))[0]
+        for order_sent in self.bgc_orders:
+            vendor_ref = self.bgc.orders[order_sent["reference"]]
+            status, body = self.signed_post("/webhooks/background-checks", result_for(order_sent, vendor_ref), secret)
+            outcomes[f"{status} {body.get('status', '')}".strip()] += 1
+        self.report.timed("background checks: order, vendor, signed result", len(self.evaluated), began)
+        self.report.counts["background checks"] = outcomes
+        self.report.check("background checks: orders the vendor received", len(self.evaluated), len(self.bgc_orders))
+        self.clear = [a for a in self.evaluated if self.call("GET", f"/applications/{a}/offer-readiness")["ready"]]
+        outcomes["clear (ready for an offer)"] = len(self.clear)
+
+    def offers(self) -> None:
+        from infra.local.vendors import LOCAL_ESIGN_SECRETS
+
+        began = time.perf_counter()
+        start = (datetime.now(UTC) + timedelta(days=45)).date()
+        body = {
+            "grade": "P5",
+            "start_date": start.isoformat(),
+            "work_location": "郑州市金水路 1 号",
+            "expires_on": (start - timedelta(days=14)).isoformat(),
+        }
+        self.offered = self.clear[: self.req["headcount"]]
+        offer_ids = {}
+        for app_id in self.offered:
+            offer = self.call("POST", f"/applications/{app_id}/offers", body)
+            decision = {"decision": "approve", "comment": "同意"}
+            self.call("POST", f"/applications/{app_id}/offers/{offer['id']}/approvals", decision, "manager")
+            offer_ids[offer["id"]] = app_id
+        self.drain("esign_worker", "ESIGN_QUEUE_URL")
+        envelopes = list(self.esign.envelopes.values())
+        outcomes: Counter[str] = Counter()
+        for envelope in envelopes:
+            callback = {
+                "type": "signed",
+                "offer_id": envelope.offer_id,
+                "envelope_id": envelope.envelope_id,
+                "occurred_at": datetime.now(UTC).isoformat(),
+            }
+            webhook_id = f"msg_sim_{envelope.envelope_id}"
+            status, answer = self.signed_post("/webhooks/esign", callback, LOCAL_ESIGN_SECRETS[0], webhook_id)
+            outcomes[f"signed → {status} {answer.get('status', '')}".strip()] += 1
+            if self.rng.random() < 0.05:  # the vendor calls back twice
+                status, answer = self.signed_post("/webhooks/esign", callback, LOCAL_ESIGN_SECRETS[0], webhook_id)
+                outcomes[f"repeated callback → {status} {answer.get('status', '')}".strip()] += 1
+        self.report.timed("offers: create, approve, e-sign, callback", len(self.offered), began)
+        self.report.counts["offers"] = outcomes
+        self.report.check("offers: envelopes the e-sign vendor received", len(self.offered), len(envelopes))
+        signed = sum(1 for a in self.offered if self.call("GET", f"/candidates/{a}")["stage"] == "offer_signed")
+        self.report.check("offers: applications at offer_signed", len(self.offered), signed)
+
+    def onboarding(self) -> None:
+        import boto3
+
+        from tests.support.stack import REGION
+
+        sqs = boto3.client("sqs", region_name=REGION)
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=self.stack.env["ONBOARDING_QUEUE_URL"], AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]
+        queued = int(attributes["ApproximateNumberOfMessages"])
+        began = time.perf_counter()
+        self.drain("onboarding_worker", "ONBOARDING_QUEUE_URL")
+        employees, token = [], None
+        while True:
+            query = f"?department={self.req['department']}&limit=200" + (f"&next_token={token}" if token else "")
+            page = self.call("GET", f"/employees{query}")
+            employees += page["items"]
+            token = page.get("next_token")
+            if not token:
+                break
+        self.report.timed("onboarding: employees, tasks, welcome pack", len(employees), began)
+        self.report.check("onboarding: exactly one message per signed offer", len(self.offered), queued)
+        self.report.check("onboarding: employees created", len(self.offered), len(employees))
+
+    def close(self) -> None:
+        for server in (getattr(self, "bgc", None), getattr(self, "esign", None)):
+            if server is not None:
+                server.stop()
+
     def run(self) -> Report:
+        try:
+            return self._run()
+        finally:
+            self.close()
+
+    def _run(self) -> Report:
         steps = [
             self.requisition,
             self.people,
@@ -294,6 +434,9 @@ class HiringEvent:
             self.verify_scores,
             self.shortlist,
             self.second_interview,
+            self.background_checks,
+            self.offers,
+            self.onboarding,
         ]
         for step in steps:
             step()

@@ -6,6 +6,8 @@ Each vendor's parameter ``<VENDOR_SECRETS_PATH><vendor_id>/webhook-secrets`` hol
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aws_lambda_powertools.utilities import parameters
 
 from shared.domain.vendors import VENDOR_FORMATS
@@ -20,9 +22,10 @@ def parameter_name(vendor_id: str) -> str:
     return f"{get_settings().vendor_secrets_path}{vendor_id}/webhook-secrets"
 
 
-def vendor_secrets() -> list[tuple[str, str]]:
-    """``(vendor_id, secret)`` pairs of every configured vendor."""
-    names = {parameter_name(v): v for v in VENDOR_FORMATS}
+def secrets_of(vendors: Iterable[str], what: str = "vendor") -> list[tuple[str, str]]:
+    """``(vendor_id, secret)`` pairs of every configured vendor among ``vendors`` (one cached batch
+    read); 503 when none is configured, so that the sender retries rather than loses the event."""
+    names = {parameter_name(v): v for v in vendors}
     values = parameters.get_parameters_by_name(
         parameters={name: {} for name in names}, decrypt=True, max_age=CACHE_SECONDS, raise_on_error=False
     )
@@ -33,20 +36,18 @@ def vendor_secrets() -> list[tuple[str, str]]:
         for secret in raw.split()
     ]
     if not pairs:
-        raise ServiceUnavailable("no vendor webhook secret is configured", retry_after=60)
+        raise ServiceUnavailable(f"no {what} webhook secret is configured", retry_after=60)
     return pairs
+
+
+def vendor_secrets() -> list[tuple[str, str]]:
+    """The AI interview vendors' secrets (``POST /webhooks/interview-results``)."""
+    return secrets_of(VENDOR_FORMATS)
 
 
 ESIGN_VENDOR = "esign"
 
 
 def esign_secrets() -> list[tuple[str, str]]:
-    """``("esign", secret)`` pairs of the e-signature vendor (same mechanism as the interview vendors)."""
-    try:
-        raw = parameters.get_parameter(parameter_name(ESIGN_VENDOR), decrypt=True, max_age=CACHE_SECONDS)
-    except parameters.exceptions.GetParameterError as exc:
-        raise ServiceUnavailable("no e-signature webhook secret is configured", retry_after=60) from exc
-    pairs = [(ESIGN_VENDOR, s) for s in (raw or "").split()] if raw != PLACEHOLDER else []
-    if not pairs:
-        raise ServiceUnavailable("no e-signature webhook secret is configured", retry_after=60)
-    return pairs
+    """The e-signature vendor's secrets (``POST /webhooks/esign``)."""
+    return secrets_of([ESIGN_VENDOR], "e-signature")

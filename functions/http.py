@@ -27,6 +27,7 @@ from shared.errors import (
     Unauthenticated,
     UnsupportedMediaType,
     ValidationFailed,
+    validation_details,
 )
 from shared.models.application import Application
 from shared.security.policy import Action, authorize
@@ -40,14 +41,6 @@ metrics = Metrics(namespace="TalentLifecycle")  # explicit: importing this modul
 
 M = TypeVar("M", bound=BaseModel)
 JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}
-
-
-def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
-    details = []
-    for err in exc.errors(include_url=False, include_input=False):
-        field = ".".join(str(p) for p in err["loc"]) or "body"
-        details.append({"field": field, "message": err["msg"].removeprefix("Value error, "), "type": err["type"]})
-    return details
 
 
 def parse_body(request: Request, model: type[M]) -> M:

@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class DomainError(Exception):
@@ -58,3 +63,31 @@ class ServiceUnavailable(DomainError):
     def __init__(self, message: str, retry_after: int = 1) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    """pydantic's errors as our ``details``: which field (dotted path; ``body`` for the whole) and why."""
+    details = []
+    for err in exc.errors(include_url=False, include_input=False):
+        field = ".".join(str(p) for p in err["loc"]) or "body"
+        details.append({"field": field, "message": err["msg"].removeprefix("Value error, "), "type": err["type"]})
+    return details
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """A raw body (e.g. a webhook's, verified on its bytes first) as a JSON object, or 400 saying why."""
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationFailed("the body is not valid JSON", [{"field": "body", "message": str(exc)}]) from exc
+    if not isinstance(payload, dict):
+        raise ValidationFailed("the body must be a JSON object", [{"field": "body", "message": "not an object"}])
+    return payload
+
+
+def validated(model: type[M], payload: Any, what: str) -> M:
+    """``model`` from ``payload``, or 400 "<what> is not valid" naming every bad field."""
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise ValidationFailed(f"{what} is not valid", validation_details(exc)) from exc

@@ -15,7 +15,6 @@ Nothing is lost between our table and the vendor:
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
-from pydantic import ValidationError
 
 from shared.domain import confidence
 from shared.domain.background import (
@@ -34,7 +32,15 @@ from shared.domain.background import (
     outcome,
 )
 from shared.domain.stages import Stage, check_transition
-from shared.errors import Conflict, NotFound, PayloadTooLarge, ServiceUnavailable, ValidationFailed
+from shared.errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    ValidationFailed,
+    json_object,
+    validated,
+)
 from shared.models.application import Application
 from shared.models.background import (
     BackgroundCheck,
@@ -80,13 +86,6 @@ class WebhookReceipt:
     status: Received
     webhook_id: str
     check_id: str | None
-
-
-def validation_details(exc: ValidationError) -> list[dict[str, str]]:
-    return [
-        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"].removeprefix("Value error, ")}
-        for e in exc.errors(include_url=False, include_input=False)
-    ]
 
 
 def newest_first(checks: Sequence[BackgroundCheck]) -> list[BackgroundCheck]:
@@ -283,23 +282,7 @@ class BackgroundChecks:
         return WebhookReceipt(status, webhook_id, check.check_id)
 
     def _parse(self, body: bytes) -> BackgroundResultPayload:
-        try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValidationFailed("the body is not valid JSON", [{"field": "body", "message": str(exc)}]) from exc
-        if not isinstance(payload, dict):
-            raise ValidationFailed("the body must be a JSON object", [{"field": "body", "message": "not an object"}])
-        try:
-            result = BackgroundResultPayload.model_validate(payload)
-        except ValidationError as exc:
-            details = [
-                {
-                    "field": ".".join(str(p) for p in e["loc"]) or "body",
-                    "message": e["msg"].removeprefix("Value error, "),
-                }
-                for e in exc.errors(include_url=False, include_input=False)
-            ]
-            raise ValidationFailed("the background-check result is not valid", details) from exc
+        result = validated(BackgroundResultPayload, json_object(body), "the background-check result")
         try:
             completed = normalise_timestamp(result.completed_at, self.clock())
         except ValueError as exc:

@@ -9,7 +9,6 @@ reconciliation for anything that raced).
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from shared.domain.vendors import adapter_for
-from shared.errors import PayloadTooLarge, ServiceUnavailable, ValidationFailed
+from shared.errors import PayloadTooLarge, ServiceUnavailable, ValidationFailed, json_object, validation_details
 from shared.models.application import Application
 from shared.models.common import iso, utcnow
 from shared.models.imports import VideoCopy
@@ -63,13 +62,6 @@ def weighted_score(scores: dict[Any, float], weights: dict[Any, float]) -> float
     if not total:
         return 0.0
     return round(sum(weights[d] * scores[d] for d in present) / total, 4)
-
-
-def _details(exc: ValidationError) -> list[dict[str, Any]]:
-    return [
-        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"].removeprefix("Value error, ")}
-        for e in exc.errors(include_url=False, include_input=False)
-    ]
 
 
 def request_video_copy(store: ResultStore, application_id: str, record: ScoreRecord) -> None:
@@ -115,16 +107,11 @@ class Intake:
         return Receipt(STATUS[outcome], outcome, webhook_id, app_id)
 
     def _parse(self, vendor_id: str, body: bytes) -> CanonicalResult:
-        try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValidationFailed("the body is not valid JSON", [{"field": "body", "message": str(exc)}]) from exc
-        if not isinstance(payload, dict):
-            raise ValidationFailed("the body must be a JSON object", [{"field": "body", "message": "not an object"}])
+        payload = json_object(body)
         try:
             result = adapter_for(vendor_id)(vendor_id, payload)
         except ValidationError as exc:
-            raise ValidationFailed("the interview result is not valid", _details(exc)) from exc
+            raise ValidationFailed("the interview result is not valid", validation_details(exc)) from exc
         except ValueError as exc:
             raise ValidationFailed(
                 "the interview result is not valid", [{"field": "body", "message": str(exc)}]

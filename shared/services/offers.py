@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,12 +28,20 @@ from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
-from pydantic import ValidationError
 
 from shared.domain import offers as rules
 from shared.domain.readiness import offer_blockers
 from shared.domain.stages import Stage, check_transition
-from shared.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, ValidationFailed
+from shared.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    ValidationFailed,
+    json_object,
+    validated,
+)
 from shared.models.application import Application
 from shared.models.common import iso, new_id, utcnow
 from shared.models.offer import (
@@ -390,20 +397,7 @@ class Offers:
 
     @staticmethod
     def _parse(body: bytes) -> EsignEvent:
-        try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValidationFailed("the body is not valid JSON", [{"field": "body", "message": str(exc)}]) from exc
-        if not isinstance(payload, dict):
-            raise ValidationFailed("the body must be a JSON object", [{"field": "body", "message": "not an object"}])
-        try:
-            return EsignEvent.model_validate(payload)
-        except ValidationError as exc:
-            details = [
-                {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
-                for e in exc.errors(include_url=False, include_input=False)
-            ]
-            raise ValidationFailed("the e-signature event is not valid", details) from exc
+        return validated(EsignEvent, json_object(body), "the e-signature event")
 
     def _onboarding(self, offer: Offer, app: Application, signed_at: str) -> OnboardingRequest:
         return OnboardingRequest(

@@ -9,6 +9,7 @@ from functions import (
     candidates,
     imports,
     openapi,
+    probation,
     question_bank,
     requisitions,
     second_interview,
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     archive,
     question_bank,
     second_interview,
+    probation,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -21,6 +21,7 @@ from shared.models.selection import (
     TransitionResult,
 )
 from shared.security.policy import Action, authorize
+from shared.services.probation_messages import handle_probation_message, is_probation_message
 from shared.services.selection import Selection, count
 from shared.settings import get_settings
 from shared.store import queue
@@ -103,6 +104,9 @@ def confirm_shortlist(requisition_id: str) -> Any:
 
 
 def _handle(record: SQSRecord) -> None:
+    if is_probation_message(record.body):  # the probation state machine's messages share this queue
+        handle_probation_message(record.body)
+        return
     message = Invitation.model_validate_json(record.body)
     outcome = _selection().send_invitation(message)
     logger.info("invitation", extra={"application_id": message.application_id, "outcome": outcome})

@@ -31,6 +31,9 @@ class Action(StrEnum):
     question_bank_write = "question_bank:write"
     interview_kit_read = "interview_kit:read"
     evaluation_create = "evaluation:create"
+    probation_read = "probation:read"
+    probation_manage = "probation:manage"  # goals, confirmation, progress
+    probation_decide = "probation:decide"  # the final review's decision
 
 
 class Scope(StrEnum):
@@ -58,6 +61,9 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.question_bank_write: {"hr": Scope.all},
     Action.interview_kit_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.evaluation_create: {"manager": Scope.department, "interviewer": Scope.assigned},
+    Action.probation_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.probation_manage: {"hr": Scope.all, "manager": Scope.department},
+    Action.probation_decide: {"manager": Scope.department},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

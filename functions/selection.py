@@ -24,6 +24,7 @@ from shared.models.selection import (
 )
 from shared.security.policy import Action, authorize
 from shared.services.assessments import Assessments
+from shared.services.probation_messages import handle_probation_message, is_probation_message
 from shared.services.selection import Selection, count
 from shared.settings import get_settings
 from shared.store import queue
@@ -110,6 +111,9 @@ def _handle(record: SQSRecord) -> None:
         notice = AssessmentNotice.model_validate_json(record.body)
         sent = Assessments(Repository()).send_notice(notice)
         logger.info("assessment notice", extra={"request_id": notice.request_id, "outcome": sent})
+        return
+    if is_probation_message(record.body):  # the probation state machine's messages share this queue
+        handle_probation_message(record.body)
         return
     message = Invitation.model_validate_json(record.body)
     outcome = _selection().send_invitation(message)

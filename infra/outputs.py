@@ -63,3 +63,46 @@ def stack_outputs(describe_stack_response: Mapping[str, Any]) -> dict[str, str]:
 
 # The template is part of the source tree; the mapping is computed, never retyped.
 OUTPUT_TO_ENV: dict[str, str] = output_to_env_map(load_template())
+
+
+# --------------------------------------------------------------------------- state machine definitions
+
+DEFINITION_PREFIX = "file:"
+
+
+def inline_definitions(template: Mapping[str, Any], base: Path = TEMPLATE_PATH.parent) -> dict[str, Any]:
+    """The template with each state machine's ASL file (``infra/statemachines/*.asl.json``) inlined.
+
+    ``infra/template.json`` names the file in ``DefinitionString: {"Fn::Sub": ["file:<path>",
+    {substitutions}]}`` so the ASL stays one reviewable, linted file; everything that deploys the
+    template (``infra/package.py``, the local stack, the test stack) deploys this inlined copy. The
+    ``Fn::Sub`` then resolves ``${TableName}`` etc. in the ASL, in AWS and in moto alike."""
+    resolved: dict[str, Any] = json.loads(json.dumps(template))
+    for resource in resolved.get("Resources", {}).values():
+        if resource.get("Type") != "AWS::StepFunctions::StateMachine":
+            continue
+        sub = resource.get("Properties", {}).get("DefinitionString", {}).get("Fn::Sub")
+        if isinstance(sub, list) and isinstance(sub[0], str) and sub[0].startswith(DEFINITION_PREFIX):
+            path = base / sub[0].removeprefix(DEFINITION_PREFIX)
+            text = json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)
+            # The one-argument Fn::Sub, its variables as the resources' own ${Ref} / ${Res.Attr}: the
+            # same value in AWS, and moto's list form would also turn the ASL's "$$." into "$.".
+            for variable, expression in sub[1].items():
+                text = text.replace(f"${{{variable}}}", _sub_reference(expression))
+            resource["Properties"]["DefinitionString"] = {"Fn::Sub": text}
+    return resolved
+
+
+def _sub_reference(expression: Any) -> str:
+    if isinstance(expression, str):
+        return expression
+    if "Ref" in expression:
+        return f"${{{expression['Ref']}}}"
+    if "Fn::GetAtt" in expression:
+        return "${" + ".".join(expression["Fn::GetAtt"]) + "}"
+    raise ValueError(f"unsupported DefinitionString substitution {expression!r}")
+
+
+def deployable_template_body(path: Path = TEMPLATE_PATH) -> str:
+    """``path``'s template as a ``TemplateBody``, state machine definitions inlined."""
+    return json.dumps(inline_definitions(load_template(path), path.parent), ensure_ascii=False)

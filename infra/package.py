@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from infra.outputs import env_expressions, load_template
+from infra.outputs import env_expressions, inline_definitions, load_template
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 VENDORED_PACKAGES = ("functions", "shared")
@@ -176,6 +176,7 @@ def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[st
     queues = [name for name, r in resources.items() if r["Type"] == "AWS::SQS::Queue"]
     keys = [name for name, r in resources.items() if r["Type"] == "AWS::KMS::Key"]
     params = [name for name, r in resources.items() if r["Type"] == "AWS::SSM::Parameter"]
+    machines = [name for name, r in resources.items() if r["Type"] == "AWS::StepFunctions::StateMachine"]
 
     def arn(name: str) -> dict[str, Any]:
         return {"Fn::GetAtt": [name, "Arn"]}
@@ -223,6 +224,31 @@ def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[st
             "Action": ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
             "Resource": [arn(q) for q in queues],
         },
+        *(
+            [
+                {
+                    # The probation cycle: started per hire, its final review answered through the API.
+                    "Sid": "ProbationCycle",
+                    "Effect": "Allow",
+                    "Action": [
+                        "states:StartExecution",
+                        "states:DescribeExecution",
+                        "states:SendTaskSuccess",
+                        "states:SendTaskHeartbeat",
+                    ],
+                    "Resource": [{"Ref": m} for m in machines]
+                    + [
+                        {
+                            "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:"
+                            f"${{{m}.Name}}:*"
+                        }
+                        for m in machines
+                    ],
+                }
+            ]
+            if machines
+            else []
+        ),
         {
             "Sid": "CandidateMail",
             "Effect": "Allow",
@@ -370,7 +396,7 @@ def package(out: Path, stage: str = "dev", project_dir: Path = PROJECT_DIR) -> d
     out = out.resolve()
     with _exclusive(project_dir):
         build_vendor(project_dir)
-        template = load_template()
+        template = inline_definitions(load_template())  # state machine ASL files inlined
         with tempfile.TemporaryDirectory(prefix="chalice-names-") as scratch:
             generated = run_chalice_package(Path(scratch) / "out", stage, project_dir=project_dir)
         merge = merge_template(template, generated, sqs_consumers(project_dir))

@@ -48,6 +48,11 @@ class Settings(BaseModel):
     presign_expiry_seconds: int = 300
     # Vendor video URLs are fetched only from public addresses unless this is set (tests, local stack).
     video_fetch_allow_private: bool = False
+    # The probation cycle (Step Functions) and whom its reminders, digests and escalations go to.
+    probation_state_machine_arn: str = ""
+    probation_hr_mail: str = "hr@zybank.example"
+    # ``{department}`` is replaced by the department's name (a directory lookup can replace this).
+    probation_manager_mail: str = "manager+{department}@zybank.example"
 
     @property
     def issuer(self) -> str:

@@ -173,20 +173,24 @@ class LocalStack:
         # The recorder and other moto settings are read from the environment at import time.
         from moto.server import ThreadedMotoServer
 
-        from infra.local import motofix
+        from infra.local import motofix, sfnfix
 
         motofix.apply()
+        sfnfix.apply()  # the template's state machine is created where moto's ASL interpreter runs it
+        sfnfix.enable_execution()
+        # moto's interpreter calls SQS / DynamoDB back through http://localhost:$MOTO_PORT
+        os.environ["MOTO_PORT"] = str(self.options.moto_port)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request otherwise
         self._moto = ThreadedMotoServer(ip_address=self.options.host, port=self.options.moto_port, verbose=False)
         self._moto.start()
 
     def _deploy(self, pool: UserPool) -> dict[str, str]:
-        from infra.outputs import stack_outputs
+        from infra.outputs import deployable_template_body, stack_outputs
 
         cfn = self._client("cloudformation")
         cfn.create_stack(
             StackName=STACK_NAME,
-            TemplateBody=self.options.template.read_text(encoding="utf-8"),
+            TemplateBody=deployable_template_body(self.options.template),
             Parameters=[
                 {"ParameterKey": "UserPoolId", "ParameterValue": pool.pool_id},
                 {"ParameterKey": "UserPoolClientId", "ParameterValue": pool.client_id},

@@ -52,6 +52,9 @@ class Action(StrEnum):
     offer_read = "offer:read"
     offer_approve = "offer:approve"  # which step a role may decide: shared.domain.offers.refusal
     audit_read = "audit:read"  # the audit trail of any subject (read-only)
+    probation_read = "probation:read"
+    probation_manage = "probation:manage"  # goals, confirmation, progress
+    probation_decide = "probation:decide"  # the final review's decision
 
 
 class Scope(StrEnum):
@@ -101,6 +104,9 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.offer_read: {"hr": Scope.all, "manager": Scope.department},
     Action.offer_approve: {"hr": Scope.all, "manager": Scope.department},
     Action.audit_read: {"hr": Scope.all},
+    Action.probation_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.probation_manage: {"hr": Scope.all, "manager": Scope.department},
+    Action.probation_decide: {"manager": Scope.department},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

@@ -155,6 +155,71 @@ def test_spreadsheet_import_becomes_screened_applications(stack: RunningStack) -
     assert status == 403
 
 
+def test_probation_cycle_runs_in_the_local_step_functions(stack: RunningStack) -> None:
+    import json
+    from datetime import date
+
+    import boto3
+
+    from infra.local.cognito import RETAIL_BANKING
+    from shared.models.employee import Employee
+    from shared.store.employees import employee_item
+    from shared.store.items import serialize
+
+    # Given a hire in the local table (what onboarding creates from a signed offer)
+    state = json.loads((stack.state_dir / "state.json").read_text(encoding="utf-8"))
+    employee_id = uuid.uuid4().hex
+    employee = Employee(
+        id=employee_id,
+        offer_id=f"offer-{employee_id}",
+        application_id=employee_id,
+        requisition_id="req-local",
+        name="张伟",
+        email="zhang.wei@example.com",
+        department=RETAIL_BANKING,
+        role_family="customer_manager",
+        title="客户经理",
+        grade="P5",
+        start_date=date.today(),
+        dimension_scores={"data_analysis": 90, "expression": 75},
+        created_at="2026-11-28T00:00:00Z",
+    )
+    ddb = boto3.client(
+        "dynamodb",
+        endpoint_url=state["moto_endpoint"],
+        region_name=state["region"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    ddb.put_item(TableName=state["outputs"]["TableName"], Item=serialize(employee_item(employee)))
+    hr, manager = stack.token("hr"), stack.token("manager")
+    path = f"/employees/{employee_id}/probation"
+
+    # When HR confirms the goals with a cycle of seconds
+    durations = {"check_in": 0, "mid_term": 0, "end": 1, "decision_timeout": 120, "heartbeat": 120}
+    status, started = call(stack, "POST", f"{path}/confirm", hr, {"durations": durations})
+    assert status == 201, started
+
+    # Then the state machine reaches the final review (the pump delivers its message)
+    view: dict[str, Any] = {}
+    for _ in range(POLLS):
+        status, view = call(stack, "GET", path, hr)
+        if view.get("awaiting_decision"):
+            break
+        time.sleep(POLL_WAIT)
+    assert view.get("awaiting_decision"), view
+
+    # And the manager's decision completes it with the outcome written by the state machine
+    status, decided = call(stack, "POST", f"{path}/decision", manager, {"decision": "confirm"})
+    assert status == 200, decided
+    for _ in range(POLLS):
+        status, view = call(stack, "GET", path, hr)
+        if view["status"] == "completed":
+            break
+        time.sleep(POLL_WAIT)
+    assert (view["status"], view["outcome"]) == ("completed", "confirmed"), view
+
+
 def test_sigint_stops_the_stack_cleanly(stack: RunningStack) -> None:
     # When the stack gets Ctrl-C
     stack.process.send_signal(signal.SIGINT)

@@ -17,10 +17,10 @@ import jwt
 from moto import mock_aws
 from moto.utilities.utils import load_resource
 
-from infra.local import motofix
+from infra.local import motofix, sfnfix
 from infra.local.cognito import create_demo_pool, id_token
 from infra.local.vendors import seed_esign_secrets, seed_vendor_secrets
-from infra.outputs import TEMPLATE_PATH, env_from_outputs, stack_outputs
+from infra.outputs import deployable_template_body, env_from_outputs, stack_outputs
 
 REGION = "us-east-1"
 
@@ -86,15 +86,16 @@ def moto_stack() -> Iterator[Stack]:
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
     motofix.apply()  # the same emulator fix as the local stack: O(items) transactions, atomic conditions
+    sfnfix.apply()  # the template's state machine runs in moto's ASL interpreter (the probation cycle)
     try:
-        with mock_aws():
+        with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             idp = boto3.client("cognito-idp", region_name=REGION)
             demo = create_demo_pool(idp, REGION)
             pool, client = demo.pool_id, demo.client_id
             cfn = boto3.client("cloudformation", region_name=REGION)
             cfn.create_stack(
                 StackName="talent",
-                TemplateBody=TEMPLATE_PATH.read_text(encoding="utf-8"),
+                TemplateBody=deployable_template_body(),
                 Parameters=[
                     {"ParameterKey": "UserPoolId", "ParameterValue": pool},
                     {"ParameterKey": "UserPoolClientId", "ParameterValue": client},
@@ -114,6 +115,7 @@ def moto_stack() -> Iterator[Stack]:
             stack.tokens = {u.key: id_token(idp, pool, client, u.username, u.password) for u in demo.users}
             yield stack
     finally:
+        sfnfix.revert()
         motofix.revert()
         os.environ.clear()
         os.environ.update(saved)

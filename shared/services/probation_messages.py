@@ -1,0 +1,30 @@
+"""The probation state machine's NotificationQueue messages, for the queue's consumer."""
+
+from __future__ import annotations
+
+import json
+
+from aws_lambda_powertools import Logger
+
+from shared.models.probation import PROBATION_KINDS, ProbationMessage
+
+logger = Logger(child=True)
+
+
+def is_probation_message(body: str) -> bool:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("kind") in PROBATION_KINDS
+
+
+def handle_probation_message(body: str) -> str:
+    from shared.services.probation import ProbationService
+
+    message = ProbationMessage.model_validate_json(body)
+    outcome = ProbationService().handle(message)
+    logger.info(
+        "probation message", extra={"kind": message.kind, "employee_id": message.employee_id, "outcome": outcome}
+    )
+    return outcome

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
+from chalice.app import Blueprint, Rate
 
 from functions.http import api_route, authorized_application, logger, ok, parse_body, parse_query, principal, source_ip
 from functions.idempotency import idempotent
@@ -50,15 +50,19 @@ def _assessments(repo: Repository) -> service.Assessments:
 
 
 def _notify(assessments: service.Assessments, req: AssessmentRequest) -> None:
-    """Queue the decision e-mail to the requesting manager. The decision is already stored and shown
-    by the API; a queue outage must not turn it into an error, so it is logged instead."""
-    body = assessments.notice_for(req)
-    if body is None:
-        return
-    try:
-        assessments.send([body])
-    except Exception:
-        logger.exception("assessment decision notice not queued", extra={"request_id": req.request_id})
+    """Queue the decision e-mail to the requesting manager. The decision and an outbox record of the
+    message are already stored together; a queue outage leaves the record for the scheduled
+    ``reconcile_assessment_notices`` (the e-mail is delayed, never lost) and the answer stays 200."""
+    if not assessments.flush_notice(req):
+        logger.warning("assessment decision notice left in the outbox", extra={"request_id": req.request_id})
+
+
+@bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_assessment_notices")
+def reconcile_assessment_notices(event: Any) -> dict[str, int]:
+    """Queue decision notices the notification queue refused right after the decision."""
+    counts = _assessments(Repository()).reconcile_notices()
+    logger.info("assessment notice outbox reconciled", extra=counts)
+    return counts
 
 
 def _scope_view(req: AssessmentRequest, scope: Scope) -> dict[str, Any]:

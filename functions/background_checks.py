@@ -23,6 +23,7 @@ from shared.models.background import (
     view,
 )
 from shared.security.policy import Action, authorize
+from shared.services.audit import record_read
 from shared.services.background_checks import BackgroundChecks, backoff_seconds, confidence_view, newest_first
 from shared.settings import get_settings
 from shared.store import queue
@@ -82,6 +83,14 @@ def list_background_checks(application_id: str) -> Any:
     service = _service()
     app = authorized_application(who, Action.background_check_read, application_id, service.repo)
     checks = service.store.checks(app.id)
+    record_read(
+        service.repo,
+        who,
+        f"application:{app.id}",
+        "background_check.read",
+        {"check_ids": [c.check_id for c in checks]},
+        source_ip(bp.current_request),
+    )
     return ok(
         BackgroundCheckList(
             application_id=app.id,

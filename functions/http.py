@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
+from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 from chalice.app import Blueprint, Request
 from chalice.app import Response as ChaliceResponse
 from pydantic import BaseModel, ValidationError
@@ -102,6 +104,36 @@ def error_response(exc: DomainError) -> ChaliceResponse:
     return ChaliceResponse(body=body, status_code=exc.status, headers=headers)
 
 
+TRANSIENT_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "Throttling",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "InternalFailure",
+    "ServiceUnavailable",
+    "SlowDown",
+}
+
+
+def transient_fault(exc: BaseException) -> ServiceUnavailable | None:
+    """An AWS fault that outlived the client's bounded retries (throttling, a 5xx, no connection),
+    anywhere in the exception's chain: the caller is told to retry later (503 + Retry-After)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ClientError):
+            error = current.response.get("Error", {})
+            status = int(current.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+            if error.get("Code") in TRANSIENT_CODES or status >= 500:
+                return ServiceUnavailable("a service the product depends on is busy; retry shortly", retry_after=5)
+        if isinstance(current, BotoConnectionError):
+            return ServiceUnavailable("a service the product depends on is unreachable; retry shortly", retry_after=5)
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def _internal_error() -> ChaliceResponse:
     return ChaliceResponse(
         body={"error": {"code": "internal_error", "message": "an unexpected error occurred", "details": []}},
@@ -174,7 +206,11 @@ def api_route(
                 return fn(**kwargs)
             except DomainError as exc:
                 return error_response(exc)
-            except Exception:  # a fault never leaks a stack trace
+            except Exception as exc:  # a fault never leaks a stack trace
+                busy = transient_fault(exc)
+                if busy is not None:
+                    logger.warning("dependency fault after retries", extra={"error": type(exc).__name__})
+                    return error_response(busy)
                 logger.exception("unhandled error")
                 return _internal_error()
 

@@ -22,6 +22,7 @@ from shared.models.offer import (
 )
 from shared.security.policy import Action, authorize
 from shared.security.vendor_keys import esign_secrets
+from shared.services.audit import record_read
 from shared.services.offers import Offers, view
 from shared.settings import get_settings
 from shared.store.esign import EsignVendor, HttpEsignVendor
@@ -71,6 +72,8 @@ def list_offers(application_id: str) -> Any:
     repo = Repository()
     authorized_application(who, Action.offer_read, application_id, repo)
     offers = Offers(repo).store.offers(application_id)
+    details = {"offer_ids": [o.id for o in offers]}
+    record_read(repo, who, f"application:{application_id}", "offer.read", details, source_ip(bp.current_request))
     return ok(OfferList(items=[view(o) for o in offers]))
 
 
@@ -80,7 +83,10 @@ def get_offer(application_id: str, offer_id: str) -> Any:
     who = principal(bp.current_request)
     repo = Repository()
     authorized_application(who, Action.offer_read, application_id, repo)
-    return ok(view(Offers(repo).require(application_id, offer_id)))
+    offer = Offers(repo).require(application_id, offer_id)
+    details = {"offer_ids": [offer.id]}
+    record_read(repo, who, f"application:{application_id}", "offer.read", details, source_ip(bp.current_request))
+    return ok(view(offer))
 
 
 @api_route(

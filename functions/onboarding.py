@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from functions.http import api_route, logger, ok, parse_body, parse_query, principal, source_ip
 from shared.models.onboarding import OnboardingRequest
 from shared.models.tasks import ItTaskView, Task, TaskPage, TaskPatch, TaskQuery, TaskView
-from shared.security.policy import Action
+from shared.security.policy import Action, authorize
 from shared.services.onboarding import Onboarding
 from shared.services.people import People
 
@@ -84,6 +84,7 @@ def list_tasks() -> Any:
     IT sees only what provisioning needs: name, department, title and role, start date, systems."""
     request = bp.current_request
     who = principal(request)
+    authorize(who, Action.onboarding_task_read)  # roles that may never read boards: 403 before parsing
     query = parse_query(request, TaskQuery)
     page = People().board(who, query.team, query.status, query.limit, query.next_token)
     items = [task_view(Task.model_validate(i), who.roles).model_dump(mode="json") for i in page.items]
@@ -103,6 +104,7 @@ def patch_task(task_id: str) -> Any:
     version read: of two racing changes one wins, the other gets 409."""
     request = bp.current_request
     who = principal(request)
+    authorize(who, Action.onboarding_task_update)  # roles that may never change tasks: 403 before parsing
     body = parse_body(request, TaskPatch)
     task = People().patch_task(who, task_id, body, source_ip(request))
     return ok(task_view(task, who.roles))

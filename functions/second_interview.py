@@ -73,10 +73,10 @@ def submit_evaluation(application_id: str) -> Any:
     request = bp.current_request
     who = principal(request)
     authorize(who, Action.evaluation_create)
-    body = parse_body(request, EvaluationSubmit)
     repo = Repository()
     app = repo.require_application(application_id)
     scope = authorize(who, Action.evaluation_create, app.department, app.interviewers)
+    body = parse_body(request, EvaluationSubmit)  # after the object check: no validation hints to outsiders
     role: Literal["interviewer", "manager"] = "manager" if scope is Scope.department else "interviewer"
 
     def submit() -> dict[str, Any]:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
+
 from shared.domain import assessments as rules
-from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from shared.models.application import Application
 from shared.models.assessment import (
     AssessmentDecision,
@@ -30,6 +34,9 @@ from shared.security.tokens import Principal
 from shared.store import mail
 from shared.store.assessments import AssessmentStore
 from shared.store.repository import AuditEntry, Repository
+
+logger = Logger(child=True)
+OUTBOX_MIN_AGE_SECONDS = 60  # a younger outbox record is still being queued by the request that decided
 
 
 def view(req: AssessmentRequest, scope: Scope) -> AssessmentView | ManagerAssessmentView | InterviewerAssessmentView:
@@ -131,13 +138,13 @@ class Assessments:
         details: dict[str, object] = {"request_id": request_id, "decision": body.decision, "reason": body.reason}
         if body.decision == "decline":
             audit = AuditEntry(f"application:{application_id}", actor, "assessment.decline", details, source_ip)
-            self.store.change(before, after, name_key, audit, release_name=True)
+            self.store.change(before, after, name_key, audit, release_name=True, notice=self.notice_for(after))
             return after, app
         stage = rules.stage_after_approval(app.stage)
         app_after = app.model_copy(update={"stage": stage, "updated_at": now, "version": app.version + 1})
         details |= {"from": app.stage.value, "to": stage.value}
         audit = AuditEntry(f"application:{application_id}", actor, "assessment.approve", details, source_ip)
-        self.store.change(before, after, name_key, audit, app, app_after)
+        self.store.change(before, after, name_key, audit, app, app_after, notice=self.notice_for(after))
         return after, app_after
 
     # -- result --------------------------------------------------------------------------------------
@@ -209,6 +216,40 @@ class Assessments:
         if req.requested_by_role != "manager" or not req.requester_email:
             return None
         return AssessmentNotice(application_id=req.application_id, request_id=req.request_id).model_dump_json()
+
+    def flush_notice(self, req: AssessmentRequest) -> bool:
+        """Queue the decision notice the decision's transaction recorded, then forget the record. A queue
+        refusal keeps the record for ``reconcile_notices``: the e-mail is delayed, never lost."""
+        body = self.notice_for(req)
+        if body is None:
+            return True
+        try:
+            self.send([body])
+        except (ServiceUnavailable, ClientError):
+            logger.warning("queue refused a decision notice; the reconciliation will send it")
+            return False
+        self.store.clear_outbox(req.application_id, req.request_id)
+        return True
+
+    def reconcile_notices(self, limit: int = 100, min_age_seconds: int = OUTBOX_MIN_AGE_SECONDS) -> dict[str, int]:
+        """Scheduled: queue decision notices at least ``min_age_seconds`` old that are still in the
+        outbox (younger ones are being queued by the request that decided). The worker sends each
+        e-mail once (the ``sent`` marker), so a notice queued twice is still one e-mail."""
+        cutoff = iso(datetime.now(UTC) - timedelta(seconds=min_age_seconds))
+        counts = {"resent": 0, "failed": 0, "young": 0}
+        for item in self.store.outbox(limit):
+            if min_age_seconds and str(item.get("created_at", "")) > cutoff:
+                counts["young"] += 1
+                continue
+            try:
+                self.send([str(item["body"])])
+            except (ServiceUnavailable, ClientError):
+                counts["failed"] += 1
+                continue
+            application_id, _, request_id = str(item["sk"]).partition("#")
+            self.store.clear_outbox(application_id, request_id)
+            counts["resent"] += 1
+        return counts
 
     def send_notice(self, msg: AssessmentNotice) -> str:
         """E-mail the decision to the requester, once: a marker ``sending`` before SES, ``sent`` after

@@ -8,6 +8,8 @@ request                ``APP#<app>``       ``ASSESS#<request>``               ``
 open-name guard        ``APP#<app>``       ``OPENASSESS#<normalised name>``   exists while a request of that
                                                                               name is requested or approved
 decision notice        ``APP#<app>``       ``NOTICE#ASSESS#<request>``        e-mail to the requester: sending → sent
+notice outbox          ``PENDING#assess``  ``<app>#<request>``                the queue message, written with the
+                                                                              decision; deleted once queued
 =====================  ==================  =================================  ================================
 
 Every change is ONE ``TransactWriteItems``: the request conditional on the version read, the
@@ -30,6 +32,7 @@ from shared.store.repository import AuditEntry, Page, PartitionStore, _stage_key
 REQUEST_PREFIX = "ASSESS#"  # the contract with shared.domain.readiness
 GUARD_PREFIX = "OPENASSESS#"
 NOTICE_PREFIX = "NOTICE#ASSESS#"
+OUTBOX_PK = "PENDING#assess"  # decision notices the queue has not accepted yet (one Query reads them)
 
 
 def request_key(application_id: str, request_id: str) -> dict[str, str]:
@@ -132,6 +135,7 @@ class AssessmentStore(PartitionStore):
         app_before: Application | None = None,
         app_after: Application | None = None,
         release_name: bool = False,
+        notice: str | None = None,
     ) -> None:
         """Write ``after`` if the request is still at ``before.version`` and, with ``app_after``, the
         application if it is still at ``app_before.version``; release the open-name guard when the
@@ -172,6 +176,15 @@ class AssessmentStore(PartitionStore):
                     }
                 }
             )
+        if notice is not None:  # the decision e-mail's queue message, durable with the decision itself
+            outbox = {
+                "pk": OUTBOX_PK,
+                "sk": f"{after.application_id}#{after.request_id}",
+                "type": "outbox",
+                "body": notice,
+                "created_at": after.updated_at,
+            }
+            items.append({"Put": {"TableName": self.table_name, "Item": serialize(outbox)}})
         items.append({"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}})
         try:
             self._ddb.transact_write_items(TransactItems=items)
@@ -185,6 +198,13 @@ class AssessmentStore(PartitionStore):
                     [{"request_id": before.request_id, "status": before.status.value}],
                 ) from exc
             raise (unavailable(exc) or exc) from exc
+
+    def outbox(self, limit: int) -> list[dict[str, Any]]:
+        return self.repo.query(OUTBOX_PK, limit=limit).items
+
+    def clear_outbox(self, application_id: str, request_id: str) -> None:
+        key = {"pk": OUTBOX_PK, "sk": f"{application_id}#{request_id}"}
+        self._ddb.delete_item(TableName=self.table_name, Key=serialize(key))
 
     def notice_marker(self, application_id: str, request_id: str) -> dict[str, Any] | None:
         key = notice_key(application_id, request_id)

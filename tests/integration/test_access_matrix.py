@@ -1,0 +1,305 @@
+"""The access matrix, generated from the app's route table: every route × every caller → the status
+that ``shared.security.routes.ROUTE_ACCESS`` + ``shared.security.policy.POLICY`` say it must get.
+
+Callers: hr, the manager of the application's department, a manager of another department, the
+interviewer assigned to the application and the same interviewer on an application not assigned to
+them, it, no token, an expired token, and a vendor's webhook signature instead of a token.
+Object level (OWASP API1): an object of another department / not assigned is 403 or 404, never data.
+Property level (API3): what ``it`` and ``interviewer`` get validates against the route's response
+model with every object closed (no field outside the model). Request models forbid unknown fields.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from app import app as chalice_app
+from functions.http import ROUTE_DOCS
+from infra.local.simulator import signature_headers
+from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, LOCAL_ESIGN_SECRETS
+from infra.package import GATEWAY_RESPONSES
+from shared.security.policy import POLICY, Action, Scope
+from shared.security.routes import ROUTE_ACCESS, Gate
+from tests.integration.conftest import Api
+from tests.integration.test_requisitions import make
+from tests.integration.test_webhooks import deliver, new_app
+from tests.support.webhooks import canonical, signed
+
+MISSING = "does-not-exist"
+DENIED = {403}
+OUT_OF_SCOPE = {403, 404}
+UNAUTHENTICATED = {401}
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    role: str | None  # the demo role whose token is used (None: no bearer token)
+    policy_role: str | None  # the role POLICY knows it by
+    other_object: bool = False  # calls on the application not assigned to it (interviewer)
+    credential: str = "token"  # token | none | expired | vendor
+
+
+CALLERS = (
+    Caller("hr", "hr", "hr"),
+    Caller("manager_same_department", "manager", "manager"),
+    Caller("manager_other_department", "manager2", "manager"),
+    Caller("interviewer_assigned", "interviewer", "interviewer"),
+    Caller("interviewer_not_assigned", "interviewer", "interviewer", other_object=True),
+    Caller("it", "it", "it"),
+    Caller("no_token", None, None, credential="none"),
+    Caller("expired_token", None, None, credential="expired"),
+    Caller("vendor_signature", None, None, credential="vendor"),
+)
+
+
+def served_routes() -> list[tuple[str, str]]:
+    return sorted((method, path) for path, methods in chalice_app.routes.items() for method in methods)
+
+
+def expected(method: str, path: str, caller: Caller) -> set[int] | None:
+    """The statuses allowed for this caller on this route; ``None`` means "allowed": any status but
+    401/403 (404 for an id that does not exist, 400 for the empty body, never a 5xx)."""
+    access = ROUTE_ACCESS[(method, path)]
+    if access is Gate.public:
+        return None
+    if access is Gate.webhook:
+        return None if caller.credential == "vendor" else UNAUTHENTICATED
+    if caller.credential != "token":
+        return UNAUTHENTICATED
+    if access is Gate.signed_in:
+        return None
+    scope = POLICY[access].get(caller.policy_role or "")
+    if scope is None:
+        return DENIED
+    on_object = "{application_id}" in path or "{candidate_id}" in path
+    if scope is Scope.department and caller.role == "manager2" and (on_object or "{requisition_id}" in path):
+        return OUT_OF_SCOPE
+    if scope is Scope.department and caller.role == "manager2" and "{employee_id}" in path:
+        return OUT_OF_SCOPE
+    if scope is Scope.assigned and caller.other_object and on_object:
+        return OUT_OF_SCOPE
+    return None
+
+
+def vendor_signed(path: str, body: Any) -> tuple[dict[str, str], bytes]:
+    """A genuine vendor signature: the key of the vendor that calls ``path`` (any vendor elsewhere)."""
+    raw = json.dumps(body).encode()
+    if path == "/webhooks/background-checks":
+        return signature_headers(
+            raw, "msg_matrix", int(time.time()), LOCAL_BACKGROUND_VENDOR_SECRETS["bgcheck"][0]
+        ), raw
+    if path == "/webhooks/esign":
+        return signature_headers(raw, "msg_matrix", int(time.time()), LOCAL_ESIGN_SECRETS[0]), raw
+    return signed(raw)
+
+
+def is_error_body(data: Any, caller: Caller) -> bool:
+    """design.md §5's error body; without an Authorization header the 401 comes from API Gateway's
+    authorizer, whose body the deployed API shapes the same way (infra/package.py GATEWAY_RESPONSES)."""
+    if isinstance(data, dict) and set(data) == {"error"}:
+        return True
+    return caller.credential in ("none", "vendor") and data == {"message": "Unauthorized"}
+
+
+class World:
+    """One requisition of 零售金融部 with two applications (A assigned to interviewer.demo, B not),
+    an AI result on both, and one hire of the department."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.req = str(make(api).data["id"])
+        self.app_a = new_app(api, self.req, 1)
+        self.app_b = new_app(api, self.req, 2)
+        for app in (self.app_a, self.app_b):
+            assert deliver(api, canonical(self.req, application_id=app["id"])).status_code == 200
+        assigned = api.call(
+            "PUT", f"/applications/{self.app_a['id']}/interviewers", body={"usernames": ["interviewer.demo"]}
+        )
+        assert assigned.status_code == 200, assigned.data
+        from datetime import date
+
+        from tests.integration.test_onboarding import seed_hires
+
+        (self.employee,) = seed_hires(self.req, "零售金融部", [date(2026, 1, 5)], "mx")
+
+    def path(self, template: str, caller: Caller) -> str:
+        app = self.app_b if caller.other_object else self.app_a
+        values = {
+            "application_id": app["id"],
+            "candidate_id": app["id"],
+            "requisition_id": self.req,
+            "employee_id": self.employee,
+            "asset": "index.html",
+        }
+        out = template
+        while "{" in out:
+            start = out.index("{")
+            name = out[start + 1 : out.index("}")]
+            out = out[:start] + values.get(name, MISSING) + out[out.index("}") + 1 :]
+        return out
+
+    def call(self, method: str, template: str, caller: Caller, body: Any = None) -> Any:
+        headers: dict[str, str] = {}
+        raw: bytes | None = None
+        if caller.credential == "expired":
+            now = int(time.time())
+            headers["Authorization"] = "Bearer " + self.api.stack.forge(iat=now - 7200, exp=now - 3600)
+        elif caller.credential == "vendor":
+            headers, raw = vendor_signed(template, body if body is not None else {})
+        if method in ("GET", "DELETE") and body is None and raw is None:
+            return self.api.call(method, self.path(template, caller), role=caller.role, headers=headers)
+        if raw is None:
+            raw = json.dumps(body if body is not None else {}).encode()
+        return self.api.call(method, self.path(template, caller), role=caller.role, headers=headers, raw=raw)
+
+
+def test_every_route_has_one_declared_expectation() -> None:
+    # Given the routes the app serves and the documented route table
+    served = set(served_routes())
+    # Then each has exactly one declared access entry, and no entry names a route that is gone
+    assert served - set(ROUTE_ACCESS) == set(), "routes without a declared access expectation"
+    assert set(ROUTE_ACCESS) - served == set(), "access entries for routes the app no longer serves"
+    assert served == set(ROUTE_DOCS)
+    # And a route is public (no authorizer) exactly when declared public or webhook
+    for key, access in ROUTE_ACCESS.items():
+        assert ROUTE_DOCS[key].public == (access in (Gate.public, Gate.webhook)), key
+    # And every action of the policy table is exercised by some route (no dead policy rows)
+    used = {a for a in ROUTE_ACCESS.values() if isinstance(a, Action)}
+    assert set(POLICY) - used == set()
+    # And the deployed API answers a missing token with the error body too
+    assert GATEWAY_RESPONSES["UNAUTHORIZED"][:2] == ("401", "unauthenticated")
+
+
+def closed(schema: Any) -> Any:
+    """The JSON schema with every object closed: a field outside the model fails validation."""
+    if isinstance(schema, dict):
+        out = {k: closed(v) for k, v in schema.items()}
+        if out.get("type") == "object" and "properties" in out and "additionalProperties" not in out:
+            out["additionalProperties"] = False
+        return out
+    if isinstance(schema, list):
+        return [closed(v) for v in schema]
+    return schema
+
+
+def assert_within_model(model: type[BaseModel], data: Any, where: str) -> None:
+    import jsonschema
+
+    schema = closed(model.model_json_schema(mode="serialization"))
+    errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]
+    assert errors == [], f"{where}: response outside {model.__name__}: {errors[:3]}"
+
+
+def test_access_matrix(api: Api) -> None:
+    # Given a world with objects of the manager's department, one assigned to the interviewer
+    world = World(api)
+    failures: list[str] = []
+    tried = 0
+    property_checked = 0
+    for method, template in served_routes():
+        if template.startswith("/console"):
+            continue  # static files of the console (public, checked by the console's own tests)
+        doc = ROUTE_DOCS[(method, template)]
+        for caller in CALLERS:
+            # When the caller calls the route (an empty JSON object as the body of writes)
+            response = world.call(method, template, caller, body={} if doc.body else None)
+            tried += 1
+            status = response.status_code
+            want = expected(method, template, caller)
+            label = f"{method} {template} as {caller.name}: {status}"
+            # Then never a 5xx, and the status is the declared one
+            if status >= 500:
+                failures.append(f"{label} (5xx) {response.data}")
+            elif want is None and status in (401, 403):
+                failures.append(f"{label}, expected to be allowed {response.data}")
+            elif want is not None and status not in want:
+                failures.append(f"{label}, expected {sorted(want)} {response.data}")
+            # And a refusal carries the error body and never data
+            refused = status in (401, 403, 404) and response.data is not None
+            if refused and not is_error_body(response.data, caller):
+                failures.append(f"{label}: refusal with data {list(response.data)}")
+            # And what it and interviewers get stays inside the route's response model
+            if (
+                status < 300
+                and caller.policy_role in ("it", "interviewer")
+                and doc.response is not None
+                and doc.media_type == "application/json"
+                and isinstance(response.data, dict)
+            ):
+                try:
+                    assert_within_model(doc.response, response.data, label)
+                    property_checked += 1
+                except AssertionError as exc:
+                    failures.append(str(exc))
+    assert failures == [], "\n".join(failures)
+    assert tried >= 60 * len(CALLERS) - 2 * len(CALLERS)
+    assert property_checked >= 5
+
+
+def test_interviewer_and_it_see_no_assessment_or_personal_field(api: Api) -> None:
+    # Given the world, when the assigned interviewer reads the archive
+    world = World(api)
+    archive = api.call("GET", f"/applications/{world.app_a['id']}", role="interviewer")
+    assert archive.status_code == 200
+    # Then it is the AI report shape, with no contact, identity, salary or background data anywhere
+    assert archive.data["view"] == "interviewer"  # the AiReport model, not the HR archive
+    text = json.dumps(archive.data, ensure_ascii=False)
+    for field in ("national_id", "phone", "email", "salary", "credit", "resume_text", "background"):
+        assert f'"{field}' not in text, field
+    # And IT is refused every application, requisition and assessment read
+    for path in (f"/applications/{world.app_a['id']}", f"/requisitions/{world.req}", "/audit?subject=x"):
+        assert api.call("GET", path, role="it").status_code == 403
+
+
+def test_lists_of_another_department_return_no_data(api: Api) -> None:
+    # Given the world in 零售金融部, when the manager of 风险管理部 lists what they may list
+    world = World(api)
+    requisitions = api.call("GET", "/requisitions", role="manager2")
+    employees = api.call("GET", "/employees", role="manager2")
+    # Then nothing of the other department appears
+    assert requisitions.status_code == 200
+    assert world.req not in json.dumps(requisitions.data)
+    assert employees.status_code in (200, 403)
+    assert world.employee not in json.dumps(employees.data)
+    # And asking for the other department by name is refused
+    assert api.call("GET", "/requisitions?department=零售金融部", role="manager2").status_code == 403
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(k for k, d in ROUTE_DOCS.items() if d.body is not None))
+def test_request_models_forbid_unknown_fields(method: str, path: str) -> None:
+    # Given the body model of the route, then an unknown field is refused by the model itself
+    model = ROUTE_DOCS[(method, path)].body
+    assert model is not None
+    schema = model.model_json_schema()
+    branches = (
+        [schema] if "properties" in schema else [schema["$defs"][r["$ref"].split("/")[-1]] for r in _refs(schema)]
+    )
+    for branch in branches:
+        assert branch.get("additionalProperties") is False, f"{model.__name__} accepts unknown fields"
+
+
+def _refs(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            return list(schema[key])
+    raise AssertionError(f"no object schema: {json.dumps(schema)[:200]}")
+
+
+def test_an_unknown_field_is_400_naming_it(api: Api) -> None:
+    # Given a valid requisition body with one extra field, when HR sends it
+    from tests.integration.test_requisitions import SAMPLE
+
+    body = copy.deepcopy(SAMPLE) | {"is_admin": True}
+    response = api.call("POST", "/requisitions", body=body)
+    # Then it is 400 naming the field, and nothing is stored
+    assert response.status_code == 400
+    assert [d["field"] for d in response.data["error"]["details"]] == ["is_admin"]
+    assert api.call("GET", "/requisitions").data["items"] == []

@@ -88,4 +88,9 @@ ROUTE_ACCESS: dict[tuple[str, str], Action | Gate] = {
     ("GET", "/onboarding/tasks"): A.onboarding_task_read,
     ("GET", "/onboarding/tasks/{task_id}"): A.onboarding_task_read,
     ("PATCH", "/onboarding/tasks/{task_id}"): A.onboarding_task_update,
+    ("GET", "/employees/{employee_id}/probation"): A.probation_read,
+    ("PUT", "/employees/{employee_id}/probation/goals"): A.probation_manage,
+    ("POST", "/employees/{employee_id}/probation/confirm"): A.probation_manage,
+    ("POST", "/employees/{employee_id}/probation/progress"): A.probation_manage,
+    ("POST", "/employees/{employee_id}/probation/decision"): A.probation_decide,
 }

@@ -17,6 +17,7 @@ from functions import (
     offers,
     onboarding,
     openapi,
+    performance,
     question_bank,
     requisitions,
     second_interview,
@@ -51,6 +52,7 @@ BLUEPRINTS = (
     offers,
     console,
     insights,
+    performance,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

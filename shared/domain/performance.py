@@ -155,3 +155,46 @@ def below_target(t: Target) -> bool:
 
 def pool_for(t: Target, threshold: float) -> str | None:
     return DIMENSION_POOL[t.dimension] if t.score is not None and t.score >= threshold else None
+
+
+ASSIGNMENTS: dict[Dimension, tuple[str, str]] = {
+    Dimension.logic: (
+        "独立完成一份授信/业务方案的论证报告并接受评审",
+        "Write and defend a structured business or credit proposal",
+    ),
+    Dimension.expression: (
+        "在部门例会上做两次业务分享并收集反馈",
+        "Give two briefings at the department meeting and collect feedback",
+    ),
+    Dimension.customer_orientation: (
+        "跟随资深客户经理完成10户重点客户拜访",
+        "Join a senior relationship manager on ten key-client visits",
+    ),
+    Dimension.risk_awareness: (
+        "参与一次贷后检查并撰写风险提示",
+        "Take part in a post-loan inspection and write the risk notice",
+    ),
+    Dimension.innovation: ("牵头一个流程或服务改进小课题", "Lead a small process or service improvement project"),
+    Dimension.teamwork: ("参与一个跨部门联合项目", "Work on one cross-department project"),
+    Dimension.stress_tolerance: (
+        "在季末高峰期承担一个限时任务并复盘",
+        "Own a time-boxed task in the quarter-end peak and review it",
+    ),
+    Dimension.data_analysis: ("完成一份客户或业务数据分析报告", "Produce a client or business data analysis report"),
+}
+WEAK_WITHOUT_BAR = 70.0
+"""An interview score under this counts as weak where the requisition set no bar for the dimension."""
+
+
+def weak_dimensions(
+    scores: Mapping[Dimension, float], bar: Mapping[Dimension, int], below_target: Iterable[Dimension] = ()
+) -> list[tuple[Dimension, str]]:
+    """Weak dimensions with why: under the bar (or under 70 without one), or a KPI below target."""
+    out: dict[Dimension, str] = {}
+    for d, s in scores.items():
+        limit = bar.get(d, WEAK_WITHOUT_BAR)
+        if s < limit:
+            out[d] = f"interview {s:g} < {'bar' if d in bar else 'threshold'} {limit:g}"
+    for d in below_target:
+        out[d] = f"{out[d]}; KPI below target" if d in out else "KPI below target"
+    return sorted(out.items(), key=lambda kv: list(Dimension).index(kv[0]))

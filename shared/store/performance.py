@@ -31,8 +31,9 @@ from botocore.exceptions import ClientError
 
 from shared.errors import Conflict
 from shared.models.common import Dimension, RoleFamily
+from shared.models.employee import Employee, employee_key
 from shared.models.performance import Cycle, Kpi, PerformanceRecord, PoolMember
-from shared.store.items import serialize, value
+from shared.store.items import deserialize, serialize, value
 from shared.store.repository import AuditEntry, PartitionStore, unavailable
 
 
@@ -178,3 +179,24 @@ class PerformanceStore(PartitionStore):
     def snapshot(self, cycle_id: str) -> dict[str, Any] | None:
         item = self.repo.get_item(f"ANALYTICS#{cycle_id}", "SNAPSHOT")
         return {"at": item["at"], **json.loads(item["payload"])} if item else None
+
+    # -- employees in bulk (nightly analytics) -----------------------------------------------------
+    def employees(self, ids: list[str]) -> list[Employee]:
+        """``EMP#<id>`` / ``META`` of many employees: BatchGetItem, 100 keys a call, retrying unprocessed keys."""
+        out: list[Employee] = []
+        for start in range(0, len(ids), 100):
+            keys = [serialize(employee_key(i)) for i in ids[start : start + 100]]
+            request: dict[str, Any] = {self.table_name: {"Keys": keys}}
+            for _ in range(10):
+                try:
+                    resp = self._ddb.batch_get_item(RequestItems=request)
+                except ClientError as exc:
+                    raise (unavailable(exc) or exc) from exc
+                out += [Employee.model_validate(deserialize(i)) for i in resp["Responses"].get(self.table_name, [])]
+                request = resp.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+        return out
+
+    def put_weights(self, item: dict[str, Any], expected: int | None, audit: AuditEntry) -> None:
+        self.write([(item, expected)], audit, f"the approved weights of {item['role_family']}")

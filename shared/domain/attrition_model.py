@@ -3,7 +3,7 @@
 Why this model and library: a handful of features (the interview dimension scores, how many fall
 below the requisition's bar) and a few thousand labelled hires call for a linear model whose
 coefficients HR can read; logistic regression by iteratively re-weighted least squares is twenty
-lines of numpy. numpy (≈ 73 MB unzipped with its bundled OpenBLAS) fits the 250 MB Lambda limit
+lines of numpy. numpy 2.2.6 (55.7 MiB unzipped in the package, with its OpenBLAS) fits the 250 MB Lambda limit
 beside the existing dependencies, whereas scikit-learn + scipy would add ≈ 150 MB more for the
 same model (see docs/benchmarks.md for the measured package).
 

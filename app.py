@@ -3,6 +3,7 @@
 from chalice import Chalice
 
 from functions import (
+    analytics,
     applications,
     archive,
     assessments,
@@ -17,6 +18,7 @@ from functions import (
     offers,
     onboarding,
     openapi,
+    performance,
     probation,
     question_bank,
     requisitions,
@@ -27,9 +29,11 @@ from functions import (
     webhooks,
 )
 from functions.http import http_middleware
+from shared.domain.exports import XLSX
 
 app = Chalice(app_name="talent-lifecycle")
 app.register_middleware(http_middleware, "http")
+app.api.binary_types.append(XLSX)  # analytics exports
 BLUEPRINTS = (
     auth,
     system,
@@ -53,6 +57,8 @@ BLUEPRINTS = (
     console,
     insights,
     probation,
+    performance,
+    analytics,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -13,6 +13,7 @@ from shared.errors import Forbidden
 from shared.models.common import Limit, Page, Request, iso, new_id, utcnow
 from shared.models.requisition import Requisition, RequisitionCreate, RequisitionView
 from shared.security.policy import Action, Scope, authorize
+from shared.services.weights import approved_weights
 from shared.store.repository import AuditEntry, Repository
 
 bp = Blueprint(__name__)
@@ -31,6 +32,8 @@ def create_requisition() -> Any:
     who = principal(request)
     authorize(who, Action.requisition_create)
     data = parse_body(request, RequisitionCreate)
+    if "dimension_weights" not in data.model_fields_set:  # HR-approved re-weighting of the family, if any
+        data = data.model_copy(update={"dimension_weights": approved_weights(data.role_family, data.dimension_weights)})
 
     def create() -> dict[str, Any]:
         req = Requisition(id=new_id(), created_at=iso(utcnow()), created_by=who.username, **data.model_dump())

@@ -55,6 +55,17 @@ class Action(StrEnum):
     probation_read = "probation:read"
     probation_manage = "probation:manage"  # goals, confirmation, progress
     probation_decide = "probation:decide"  # the final review's decision
+    indicator_read = "indicator:read"  # the competency indicator library
+    indicator_write = "indicator:write"
+    cycle_manage = "cycle:manage"  # open performance cycles, enrol employees
+    performance_read = "performance:read"  # targets, results, history of an employee
+    performance_record = "performance:record"  # record results
+    target_override = "target:override"
+    development_confirm = "development:confirm"
+    talent_pool_read = "talent_pool:read"
+    talent_pool_decide = "talent_pool:decide"
+    analytics_read = "analytics:read"  # validity, re-weighting, high potential, attrition risk, exports
+    weights_approve = "weights:approve"  # approve re-weighted interview dimensions for new requisitions
 
 
 class Scope(StrEnum):
@@ -107,6 +118,17 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.probation_read: {"hr": Scope.all, "manager": Scope.department},
     Action.probation_manage: {"hr": Scope.all, "manager": Scope.department},
     Action.probation_decide: {"manager": Scope.department},
+    Action.indicator_read: {"hr": Scope.all, "manager": Scope.all},
+    Action.indicator_write: {"hr": Scope.all},
+    Action.cycle_manage: {"hr": Scope.all},
+    Action.performance_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.performance_record: {"hr": Scope.all, "manager": Scope.department},
+    Action.target_override: {"hr": Scope.all},
+    Action.development_confirm: {"hr": Scope.all, "manager": Scope.department},
+    Action.talent_pool_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.talent_pool_decide: {"hr": Scope.all},
+    Action.analytics_read: {"hr": Scope.all},
+    Action.weights_approve: {"hr": Scope.all},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

@@ -1,0 +1,217 @@
+"""The closed analytics loop (hr): validity of interview dimensions, conditional statements,
+re-weighting proposals and their approval, high potentials, attrition by score band and its risk
+model, development plans; every table also as CSV / XLSX, the charts as SVG; and the nightly run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from chalice.app import Blueprint, Rate
+from chalice.app import Response as ChaliceResponse
+
+from functions.http import api_route, logger, ok, parse_body, parse_query, principal, source_ip
+from shared.domain import charts
+from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
+from shared.domain.onboarding import cohort_of, month_shift
+from shared.models.common import RoleFamily
+from shared.models.performance import (
+    AnalyticsResult,
+    ApprovedWeights,
+    CohortQuery,
+    ConditionalQuery,
+    CycleAnalyticsQuery,
+    DevelopmentPlan,
+    ReweightQuery,
+    ValidityQuery,
+    WeightsApproval,
+)
+from shared.security.policy import Action, authorize
+from shared.services.analytics import Analytics
+from shared.services.performance import Performance
+
+bp = Blueprint(__name__)
+
+
+def _today() -> Any:
+    return datetime.now(UTC).date()
+
+
+def respond(result: AnalyticsResult, fmt: str, svg: str | None = None) -> Any:
+    """JSON, or the result's table as CSV / XLSX (formula injection neutralised), or its chart as SVG."""
+    name = result.kind.replace("/", "-")
+    if fmt == "csv":
+        headers: dict[str, str | list[str]] = {
+            "Content-Type": CSV,
+            "Content-Disposition": f'attachment; filename="{name}.csv"',
+        }
+        return ChaliceResponse(body=to_csv(result.items).decode("utf-8"), status_code=200, headers=headers)
+    if fmt == "xlsx":
+        headers = {"Content-Type": XLSX, "Content-Disposition": f'attachment; filename="{name}.xlsx"'}
+        return ChaliceResponse(body=to_xlsx(result.items, name), status_code=200, headers=headers)
+    if fmt == "svg":
+        if svg is None:
+            from shared.errors import ValidationFailed
+
+            raise ValidationFailed("no chart for this result", [{"field": "format", "message": "svg is not offered"}])
+        return ChaliceResponse(body=svg, status_code=200, headers={"Content-Type": "image/svg+xml; charset=utf-8"})
+    return ok(result)
+
+
+def _hr() -> Any:
+    who = principal(bp.current_request)
+    authorize(who, Action.analytics_read)
+    return who
+
+
+def _months(query: CohortQuery) -> tuple[str, str]:
+    until = query.until or cohort_of(_today())
+    return query.since or month_shift(until, -11), until
+
+
+@api_route(bp, "/analytics/validity", methods=["GET"], query=ValidityQuery, response=AnalyticsResult)
+def validity() -> Any:
+    """Validity of each interview dimension for one cycle's performance (hr): Pearson r and Spearman ρ
+    with n and Fisher-z 95 % intervals, overall, per role family and per hiring cohort.
+
+    ``format=svg``: validity per dimension (overall, or the named family) as a bar chart."""
+    _hr()
+    q = parse_query(bp.current_request, ValidityQuery)
+    items = Analytics().validity(q.cycle_id, q.role_family, q.min_n)
+    result = AnalyticsResult(kind="validity", parameters=q.model_dump(mode="json"), items=items)
+    svg = None
+    if q.format == "svg":
+        family = q.role_family.value if q.role_family else "all"
+        overall = [i for i in items if i["role_family"] == family and i["cohort"] == "all"]
+        svg = charts.validity_chart(overall, f"面试维度效度 Validity per dimension ({family})")
+    return respond(result, q.format, svg)
+
+
+@api_route(bp, "/analytics/conditional", methods=["GET"], query=ConditionalQuery, response=AnalyticsResult)
+def conditional() -> Any:
+    """P(performance ≥ p | dimension ≥ d) with its n (hr), e.g. "P(performance ≥ 90 | logic ≥ 80) = 75 %, n = 412"."""
+    _hr()
+    q = parse_query(bp.current_request, ConditionalQuery)
+    c = Analytics().conditional(q.cycle_id, q.role_family, q.dimension, q.dimension_threshold, q.performance_threshold)
+    result = AnalyticsResult(kind="conditional", parameters=q.model_dump(mode="json"), summary=c, items=[c])
+    return respond(result, q.format)
+
+
+@api_route(bp, "/analytics/reweighting/{role_family}", methods=["GET"], query=ReweightQuery, response=AnalyticsResult)
+def reweighting(role_family: str) -> Any:
+    """The re-weighting proposal for a family (hr): validity weights and the expected gain in validity."""
+    _hr()
+    q = parse_query(bp.current_request, ReweightQuery)
+    proposal = Analytics().reweighting(q.cycle_id, _family(role_family))
+    proposed = proposal["proposed_weights"] or {}
+    items = [
+        {
+            "dimension": d,
+            "validity": proposal["validity"].get(d),
+            "current_weight": proposal["current_weights"].get(d),
+            "proposed_weight": proposed.get(d),
+        }
+        for d in proposal["validity"]
+    ]
+    result = AnalyticsResult(kind="reweighting", parameters=q.model_dump(mode="json"), summary=proposal, items=items)
+    return respond(result, q.format)
+
+
+@api_route(
+    bp,
+    "/analytics/reweighting/{role_family}/approval",
+    methods=["POST"],
+    body=WeightsApproval,
+    response=ApprovedWeights,
+    status=201,
+)
+def approve(role_family: str) -> Any:
+    """Approve the current proposal (hr): new requisitions of the family that name no weights get these
+    weights; requisitions created before keep theirs. 409 when there is no proposal."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.weights_approve)
+    body = parse_body(request, WeightsApproval)
+    approved = Analytics().approve_weights(
+        body.cycle_id, _family(role_family), body.reason, who.username, source_ip(request)
+    )
+    return ok(ApprovedWeights.model_validate(approved), status=201)
+
+
+@api_route(bp, "/analytics/high-potential", methods=["GET"], query=CycleAnalyticsQuery, response=AnalyticsResult)
+def high_potential() -> Any:
+    """High potentials of a cycle (hr): interview top 20 % ∩ performance top 10 % (the nightly run
+    proposes them for the management-trainee pool)."""
+    _hr()
+    q = parse_query(bp.current_request, CycleAnalyticsQuery)
+    items = Analytics().high_potential(q.cycle_id, q.role_family)
+    return respond(AnalyticsResult(kind="high-potential", parameters=q.model_dump(mode="json"), items=items), q.format)
+
+
+@api_route(bp, "/analytics/band-performance", methods=["GET"], query=CycleAnalyticsQuery, response=AnalyticsResult)
+def band_performance() -> Any:
+    """Mean performance per interview score band (hr); ``format=svg`` draws it."""
+    _hr()
+    q = parse_query(bp.current_request, CycleAnalyticsQuery)
+    items = Analytics().band_performance(q.cycle_id, q.role_family)
+    result = AnalyticsResult(kind="band-performance", parameters=q.model_dump(mode="json"), items=items)
+    svg = charts.band_chart(items, "面试分段与绩效 Interview band vs performance") if q.format == "svg" else None
+    return respond(result, q.format, svg)
+
+
+@api_route(bp, "/analytics/attrition-bands", methods=["GET"], query=CohortQuery, response=AnalyticsResult)
+def attrition_bands() -> Any:
+    """3-month attrition by interview score band and hiring cohort (hr); hires whose 90 days have passed.
+
+    ``format=svg``: the attrition trend per cohort."""
+    _hr()
+    q = parse_query(bp.current_request, CohortQuery)
+    since, until = _months(q)
+    analytics = Analytics()
+    items = analytics.attrition_bands(since, until, _today())
+    params = {"since": since, "until": until, "window_days": 90, "format": q.format}
+    result = AnalyticsResult(kind="attrition-bands", parameters=params, items=items)
+    svg = None
+    if q.format == "svg":
+        svg = charts.trend_chart(analytics.attrition_trend(since, until, _today()), "流失趋势 Attrition trend")
+    return respond(result, q.format, svg)
+
+
+@api_route(bp, "/analytics/attrition-risk", methods=["GET"], query=CohortQuery, response=AnalyticsResult)
+def attrition_risk() -> Any:
+    """Attrition risk of current employees from the cohorts' hires (hr): the model's held-out AUC,
+    Brier score and calibration in ``summary``; per person the risk and the factors pushing it."""
+    _hr()
+    q = parse_query(bp.current_request, CohortQuery)
+    since, until = _months(q)
+    out = Analytics().attrition_risk(since, until, _today())
+    items = out.pop("items")
+    params = {"since": since, "until": until, "format": q.format}
+    return respond(AnalyticsResult(kind="attrition-risk", parameters=params, summary=out, items=items), q.format)
+
+
+@api_route(bp, "/employees/{employee_id}/development-plan", methods=["GET"], response=DevelopmentPlan)
+def development_plan(employee_id: str) -> Any:
+    """A customised plan for the employee's weak dimensions (hr; manager of the department): per
+    dimension why it is weak, training from the catalogue and a practical assignment."""
+    employee = Performance().authorized(principal(bp.current_request), Action.performance_read, employee_id)
+    return ok(DevelopmentPlan.model_validate(Analytics().development_plan(employee)))
+
+
+@bp.schedule(Rate(1, unit=Rate.DAYS), name="analytics_nightly")
+def analytics_nightly(event: Any) -> dict[str, int]:
+    """Nightly: snapshots of the latest cycles, high-potential proposals, attrition and its model."""
+    summary = Analytics().nightly(_today())
+    logger.info("analytics nightly", extra=summary)
+    return summary
+
+
+def _family(value: str) -> RoleFamily:
+    try:
+        return RoleFamily(value)
+    except ValueError:
+        from shared.errors import ValidationFailed
+
+        raise ValidationFailed(
+            "unknown role family", [{"field": "role_family", "message": f"one of {[f.value for f in RoleFamily]}"}]
+        ) from None

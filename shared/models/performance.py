@@ -1,0 +1,407 @@
+"""Performance management: the competency indicator library (能力指标库), performance cycles,
+per-employee targets and results, development actions and talent pools (人才库).
+
+Scores are on a 0–100 scale where meeting a KPI's target exactly scores 80 (see
+``shared/domain/performance.py``), so "below target" is a KPI score under 80 and "well above
+target" is a score at or above the cycle's talent threshold (default 95).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from shared.models.common import Dimension, Limit, Request, Response, RoleFamily
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
+Version = Annotated[int, Field(ge=1, description="the version you read; a stale one is answered 409")]
+
+
+Direction = Literal["higher", "lower"]
+"""higher is better (satisfaction, clients acquired) or lower is better (complaint rate, turnaround days)"""
+
+
+class ScoringRule(StrEnum):
+    """How an actual value scores against its target (0–100; the target met exactly = 80).
+
+    * ``proportional``: 80 × achievement, capped at 100; achievement = actual / target (higher is
+      better) or target / actual (lower is better).
+    * ``stepped``: met → 80 plus 5 per full 1 % above target (max 100); missed → 80 minus 10 per
+      started 1 % below target (min 0). For rates that sit near 100 % where 1 % matters."""
+
+    proportional = "proportional"
+    stepped = "stepped"
+
+
+# -- the indicator library -------------------------------------------------------------------------
+class KpiContent(Request):
+    name_zh: Name = Field(description="the KPI in Chinese, e.g. 客户满意度评分")
+    name_en: Name = Field(description="its English name")
+    unit: Unit = Field(description="e.g. score, %, ‰, clients, days")
+    direction: Direction
+    baseline_target: float = Field(ge=0, le=1_000_000, description="the role baseline target (岗位基准目标)")
+    adjust_per_point: float = Field(
+        ge=0, le=10_000, description="how far the target moves per interview point away from the cycle's pivot"
+    )
+    decimals: int = Field(default=0, ge=0, le=3, description="targets are rounded to this many decimals")
+    scoring_rule: ScoringRule = ScoringRule.proportional
+    weight: float = Field(default=1.0, gt=0, le=100, description="relative weight in the cycle score")
+
+
+class KpiCreate(KpiContent):
+    """A new KPI for one role family and interview dimension (hr); both are fixed for its life."""
+
+    role_family: RoleFamily
+    dimension: Dimension
+
+
+class KpiUpdate(KpiContent):
+    """The KPI's new content (hr), with the version read; ``status`` retires or reactivates it."""
+
+    status: Literal["active", "retired"] = "active"
+    version: Version
+
+
+class Kpi(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    kpi_id: str
+    role_family: RoleFamily
+    dimension: Dimension
+    name_zh: str
+    name_en: str
+    unit: str
+    direction: Direction
+    baseline_target: float
+    adjust_per_point: float
+    decimals: int = 0
+    scoring_rule: ScoringRule = ScoringRule.proportional
+    weight: float = 1.0
+    origin: Literal["seed", "hr"]
+    status: Literal["active", "retired"] = "active"
+    version: int = 1
+    updated_at: str | None = None
+    updated_by: str | None = None
+
+
+class KpiView(Kpi):
+    """A KPI as the API shows it."""
+
+
+class KpiQuery(Request):
+    role_family: RoleFamily
+    dimension: Dimension | None = None
+    status: Literal["active", "retired", "all"] = "active"
+
+
+class KpiList(Response):
+    role_family: RoleFamily
+    dimension: Dimension | None
+    status: Literal["active", "retired", "all"]
+    items: list[KpiView]
+
+
+# -- cycles ----------------------------------------------------------------------------------------
+class Period(StrEnum):
+    quarter = "quarter"
+    half = "half"
+    year = "year"
+
+
+class TargetRule(Request):
+    """The explainable rule moving a target with the interview score of the KPI's dimension:
+
+    ``target = baseline ± adjust_per_point × clamp(score − pivot, −max_shift_points, +max_shift_points)``
+    (+ when higher is better, − when lower is better), rounded to the KPI's decimals. With the seed
+    library and the defaults, customer_orientation 85 → client satisfaction 85 + 0.5 × 10 = 90."""
+
+    pivot: float = Field(default=75, ge=0, le=100, description="the interview score that keeps the baseline")
+    max_shift_points: float = Field(default=20, ge=0, le=100, description="interview points counted at most")
+
+
+class CycleCreate(Request):
+    name: Name
+    period: Period
+    start_date: date
+    end_date: date
+    target_rule: TargetRule = Field(default_factory=TargetRule)
+    talent_threshold: float = Field(
+        default=95, ge=80, le=100, description="a KPI score at or above this proposes a talent pool"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CycleCreate:
+        if self.end_date <= self.start_date:
+            raise ValueError("end_date must be after start_date")
+        return self
+
+
+class Cycle(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    name: str
+    period: Period
+    start_date: date
+    end_date: date
+    target_rule: TargetRule
+    talent_threshold: float
+    status: Literal["open", "closed"] = "open"
+    created_at: str
+    created_by: str
+    version: int = 1
+
+
+class CycleView(Cycle):
+    """A cycle as the API shows it."""
+
+
+class CycleQuery(Request):
+    limit: Limit = 50
+    next_token: str | None = None
+
+
+class CycleList(Response):
+    items: list[CycleView]
+    next_token: str | None = None
+
+
+class EnrolRequest(Request):
+    """Employees to set targets for in this cycle (hr): at most 100 per call."""
+
+    employee_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=100
+    )
+
+
+# -- a person's record in a cycle ------------------------------------------------------------------
+class Target(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    kpi_id: str
+    dimension: Dimension
+    name_zh: str
+    name_en: str
+    unit: str
+    direction: Direction
+    scoring_rule: ScoringRule
+    weight: float = Field(description="normalised: the weights of a record sum to 1")
+    baseline_target: float
+    interview_score: float | None = None
+    target: float
+    reason: str = Field(description="how the target was derived (or why HR overrode it)")
+    overridden_by: str | None = None
+    actual: float | None = None
+    score: float | None = Field(default=None, description="0–100; 80 = the target met exactly")
+
+
+class DevelopmentItem(BaseModel):
+    """A KPI below target: what the interview already flagged, the courses suggested, and the
+    manager's confirmed development action."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kpi_id: str
+    dimension: Dimension
+    kpi_score: float
+    interview_report: dict[str, object]
+    recommended_courses: list[dict[str, object]]
+    status: Literal["proposed", "confirmed"] = "proposed"
+    action: str | None = None
+    confirmed_by: str | None = None
+    confirmed_at: str | None = None
+
+
+class PerformanceRecord(BaseModel):
+    """``EMP#<id>`` / ``PERF#<cycle id>``: the employee's targets, results and feedback in one cycle,
+    with a snapshot of what analytics needs (interview scores, family, cohort, status)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    employee_id: str
+    cycle_id: str
+    cycle_name: str
+    period: Period
+    department: str
+    role_family: RoleFamily
+    start_date: date
+    dimension_scores: dict[Dimension, float]
+    targets: list[Target]
+    overall_score: float | None = None
+    status: Literal["targets_set", "scored"] = "targets_set"
+    development: list[DevelopmentItem] = Field(default_factory=list)
+    talent_proposals: list[str] = Field(default_factory=list)
+    created_at: str
+    updated_at: str
+    version: int = 1
+
+
+class PerformanceRecordView(PerformanceRecord):
+    """A cycle record as the API shows it (hr; the department's manager)."""
+
+
+class EnrolOutcome(Response):
+    cycle_id: str
+    created: list[str]
+    already_enrolled: list[str]
+
+
+class TargetOverride(Request):
+    """HR replaces one target; the reason is kept on the target and in the audit trail."""
+
+    target: float = Field(ge=0, le=1_000_000)
+    reason: Reason
+    version: Version
+
+
+class KpiResult(Request):
+    kpi_id: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    actual: float = Field(ge=0, le=1_000_000)
+
+
+class ResultsCreate(Request):
+    """The manager's results for the cycle: every KPI of the record, once (later calls may correct)."""
+
+    results: list[KpiResult] = Field(min_length=1, max_length=50)
+    version: Version
+
+
+class DevelopmentConfirm(Request):
+    action: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=1_000)] = Field(
+        description="the development action agreed, e.g. the course and a practical assignment"
+    )
+    version: Version
+
+
+class PerformanceHistory(Response):
+    employee_id: str
+    items: list[PerformanceRecordView]
+
+
+# -- talent pools ----------------------------------------------------------------------------------
+class PoolEvent(BaseModel):
+    at: str
+    by: str
+    event: Literal["proposed", "accepted", "declined", "removed"]
+    reason: str
+    cycle_id: str | None = None
+
+
+class PoolMember(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    pool: str
+    employee_id: str
+    name: str
+    department: str
+    role_family: RoleFamily
+    status: Literal["proposed", "member", "declined", "removed"]
+    history: list[PoolEvent]
+    version: int = 1
+
+
+class PoolMemberView(PoolMember):
+    """A pool membership with its history."""
+
+
+class PoolSummary(Response):
+    name: str
+    name_zh: str
+    description: str
+    proposed: int
+    members: int
+
+
+class PoolList(Response):
+    items: list[PoolSummary]
+
+
+class PoolQuery(Request):
+    status: Literal["proposed", "member", "declined", "removed"] | None = None
+    department: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class PoolMembers(Response):
+    pool: str
+    items: list[PoolMemberView]
+
+
+class PoolDecision(Request):
+    """HR's decision on a proposal (accept / decline) or on a member (remove), with a reason."""
+
+    decision: Literal["accept", "decline", "remove"]
+    reason: Reason
+    version: Version
+
+
+# -- analytics -------------------------------------------------------------------------------------
+ExportFormat = Literal["json", "csv", "xlsx"]
+ChartFormat = Literal["json", "csv", "xlsx", "svg"]
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class CycleAnalyticsQuery(Request):
+    cycle_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    role_family: RoleFamily | None = None
+    format: ChartFormat = Field(default="json", description="json, csv, xlsx, or svg where a chart exists")
+
+
+class ValidityQuery(CycleAnalyticsQuery):
+    min_n: int = Field(default=10, ge=4, le=100_000, description="groups with fewer pairs are left out")
+
+
+class ConditionalQuery(CycleAnalyticsQuery):
+    dimension: Dimension
+    dimension_threshold: float = Field(default=80, ge=0, le=100)
+    performance_threshold: float = Field(default=90, ge=0, le=100)
+
+
+class ReweightQuery(Request):
+    cycle_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    format: ExportFormat = "json"
+
+
+class WeightsApproval(Request):
+    """HR approves the current proposal for a family: it applies to requisitions created from now on
+    that do not name their own weights; existing requisitions keep theirs."""
+
+    cycle_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    reason: Reason
+
+
+class CohortQuery(Request):
+    since: Month | None = None
+    until: Month | None = None
+    format: ChartFormat = "json"
+
+
+class AnalyticsResult(Response):
+    """One analytics result: its parameters, a table (``items``, the rows CSV / XLSX export), and
+    any figures that belong to the result as a whole (``summary``)."""
+
+    kind: str
+    parameters: dict[str, Any]
+    summary: dict[str, Any] = Field(default_factory=dict)
+    items: list[dict[str, Any]]
+
+
+class ApprovedWeights(Response):
+    role_family: RoleFamily
+    weights: dict[str, float]
+    cycle_id: str
+    expected_gain: float | None = None
+    reason: str
+    approved_by: str
+    approved_at: str
+    version: int
+
+
+class DevelopmentPlan(Response):
+    employee_id: str
+    based_on_cycle: str | None
+    items: list[dict[str, Any]]

@@ -1,0 +1,97 @@
+"""The competency indicator library (能力指标库): read by HR and managers, maintained by HR.
+
+Seed ⊕ HR's changes, like the question bank: every change is a new version of the KPI written
+conditionally on the version read (409 when stale), with its audit record in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from shared.domain import indicators as rules
+from shared.errors import Conflict, NotFound
+from shared.models.common import Dimension, RoleFamily, iso, new_id, utcnow
+from shared.models.performance import Kpi, KpiCreate, KpiUpdate
+from shared.store.performance import PerformanceStore
+from shared.store.repository import AuditEntry, Repository
+
+MAX_STORED_PER_FAMILY = 200
+
+
+class Indicators:
+    def __init__(self, repo: Repository | None = None) -> None:
+        self.store = PerformanceStore(repo)
+
+    def library(
+        self,
+        family: RoleFamily,
+        dimension: Dimension | None = None,
+        status: Literal["active", "retired", "all"] = "active",
+    ) -> list[Kpi]:
+        kpis = rules.effective(family, self.store.kpis(family, dimension), dimension)
+        return [k for k in kpis if status == "all" or k.status == status]
+
+    def get(self, kpi_id: str) -> Kpi:
+        return self._current(kpi_id)[0]
+
+    def _current(self, kpi_id: str) -> tuple[Kpi, bool]:
+        where = rules.parse_id(kpi_id)
+        if where is not None:
+            stored = self.store.kpi(where[0], where[1], kpi_id)
+            if stored is not None:
+                return stored, True
+            seeded = rules.seed_kpi(kpi_id)
+            if seeded is not None:
+                return seeded, False
+        raise NotFound(f"KPI {kpi_id} does not exist")
+
+    def add(self, body: KpiCreate, actor: str, source_ip: str | None) -> Kpi:
+        if len([k for k in self.store.kpis(body.role_family) if k.origin == "hr"]) >= MAX_STORED_PER_FAMILY:
+            raise Conflict(
+                f"the {body.role_family.value} library already holds {MAX_STORED_PER_FAMILY} added KPIs",
+                [{"field": "role_family", "message": "this family's library is full"}],
+            )
+        kpi = Kpi(
+            kpi_id=rules.make_id(body.role_family, body.dimension, new_id()[:12]),
+            origin="hr",
+            updated_at=iso(utcnow()),
+            updated_by=actor,
+            **body.model_dump(),
+        )
+        audit = self._audit(kpi, actor, "indicator.create", source_ip, {"after": kpi.model_dump(mode="json")})
+        self.store.write([(PerformanceStore.kpi_item(kpi), None)], audit, f"KPI {kpi.kpi_id}")
+        return kpi
+
+    def edit(self, kpi_id: str, body: KpiUpdate, actor: str, source_ip: str | None) -> Kpi:
+        current, stored = self._current(kpi_id)
+        if current.version != body.version:
+            raise Conflict(
+                f"KPI {kpi_id} is at version {current.version}, not {body.version}; reload and retry",
+                [{"field": "version", "message": f"stale: the current version is {current.version}"}],
+            )
+        after = current.model_copy(
+            update={
+                **body.model_dump(exclude={"version"}),
+                "version": current.version + 1,
+                "updated_at": iso(utcnow()),
+                "updated_by": actor,
+            }
+        )
+        details = {"before": current.model_dump(mode="json"), "after": after.model_dump(mode="json")}
+        self.store.write(
+            [(PerformanceStore.kpi_item(after), current.version if stored else None)],
+            self._audit(after, actor, "indicator.update", source_ip, details),
+            f"KPI {kpi_id}",
+        )
+        return after
+
+    @staticmethod
+    def _audit(kpi: Kpi, actor: str, action: str, ip: str | None, details: Mapping[str, object]) -> AuditEntry:
+        return AuditEntry(
+            subject=f"indicator:{kpi.kpi_id}",
+            actor=actor,
+            action=action,
+            details={"version": kpi.version, **details},
+            source_ip=ip,
+        )

@@ -1,0 +1,360 @@
+"""Performance cycles, targets, results, the feedback loop and talent pools.
+
+* HR opens a cycle (quarter / half / year) with its target rule and talent threshold, then enrols
+  employees: each gets a record with targets from the indicator library of their role family, moved
+  by their interview scores (``shared/domain/performance.py``), every target with its reason.
+* HR may override one target with a reason. Managers (own department) and HR record results; the
+  record is scored per KPI and overall.
+* Below target → a development item: the interview report for the KPI's dimension and courses of
+  the catalogue for it; the manager confirms a development action. At or above the talent
+  threshold → a proposal for the dimension's talent pool, which HR accepts or declines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.domain import performance as rules
+from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.models.common import Dimension, iso, new_id, utcnow
+from shared.models.employee import Employee
+from shared.models.performance import (
+    Cycle,
+    CycleCreate,
+    DevelopmentConfirm,
+    DevelopmentItem,
+    EnrolOutcome,
+    PerformanceRecord,
+    PoolDecision,
+    PoolEvent,
+    PoolMember,
+    ResultsCreate,
+    TargetOverride,
+)
+from shared.security.policy import Action, authorize
+from shared.security.tokens import Principal
+from shared.services.courses import Courses
+from shared.services.indicators import Indicators
+from shared.store.employees import EmployeeStore
+from shared.store.performance import PerformanceStore, cycle_item, pool_item, record_item
+from shared.store.repository import AuditEntry, Repository
+
+MAX_COURSES = 3
+
+
+class Performance:
+    def __init__(self, repo: Repository | None = None) -> None:
+        self.repo = repo or Repository()
+        self.store = PerformanceStore(self.repo)
+        self.employees = EmployeeStore(self.repo)
+
+    # -- cycles ------------------------------------------------------------------------------------
+    def open_cycle(self, body: CycleCreate, actor: str, ip: str | None) -> Cycle:
+        cycle = Cycle(id=new_id(), created_at=iso(utcnow()), created_by=actor, **body.model_dump())
+        audit = AuditEntry(f"cycle:{cycle.id}", actor, "cycle.open", {"name": cycle.name}, ip)
+        self.store.write([(cycle_item(cycle), None)], audit, f"cycle {cycle.id}")
+        return cycle
+
+    def cycle(self, cycle_id: str) -> Cycle:
+        cycle = self.store.cycle(cycle_id)
+        if cycle is None:
+            raise NotFound(f"performance cycle {cycle_id} does not exist")
+        return cycle
+
+    # -- targets -----------------------------------------------------------------------------------
+    def enrol(self, cycle_id: str, employee_ids: list[str], actor: str, ip: str | None) -> EnrolOutcome:
+        cycle = self.cycle(cycle_id)
+        if cycle.status != "open":
+            raise Conflict(f"cycle {cycle_id} is closed")
+        employees = [self.employees.require(e) for e in dict.fromkeys(employee_ids)]
+        departed = [e.id for e in employees if e.status == "departed"]
+        if departed:
+            raise ValidationFailed(
+                "departed employees cannot be enrolled",
+                [{"field": "employee_ids", "message": f"departed: {', '.join(departed)}"}],
+            )
+        indicators = Indicators(self.repo)
+        libraries: dict[str, list[Any]] = {}
+        created, existing = [], []
+        for e in employees:
+            kpis = libraries.setdefault(e.role_family.value, indicators.library(e.role_family))
+            record = self._new_record(cycle, e, kpis)
+            audit = AuditEntry(
+                f"employee:{e.id}", actor, "performance.targets_set", {"cycle_id": cycle.id, "targets": len(kpis)}, ip
+            )
+            try:
+                self.store.write([(record_item(record, cycle), None)], audit, f"the record of {e.id}")
+                created.append(e.id)
+            except Conflict:
+                existing.append(e.id)
+        return EnrolOutcome(cycle_id=cycle.id, created=created, already_enrolled=existing)
+
+    @staticmethod
+    def _new_record(cycle: Cycle, e: Employee, kpis: list[Any]) -> PerformanceRecord:
+        now = iso(utcnow())
+        return PerformanceRecord(
+            employee_id=e.id,
+            cycle_id=cycle.id,
+            cycle_name=cycle.name,
+            period=cycle.period,
+            department=e.department,
+            role_family=e.role_family,
+            start_date=e.start_date,
+            dimension_scores=e.dimension_scores,
+            targets=rules.build_targets(kpis, e.dimension_scores, cycle.target_rule),
+            created_at=now,
+            updated_at=now,
+        )
+
+    def authorized(self, who: Principal, action: Action, employee_id: str) -> Employee:
+        authorize(who, action)
+        employee = self.employees.require(employee_id)
+        authorize(who, action, employee.department)
+        return employee
+
+    def record(self, cycle: Cycle, employee_id: str) -> PerformanceRecord:
+        record = self.store.record(employee_id, cycle)
+        if record is None:
+            raise NotFound(f"employee {employee_id} has no targets in cycle {cycle.id}")
+        return record
+
+    def override(
+        self, cycle_id: str, employee_id: str, kpi_id: str, body: TargetOverride, actor: str, ip: str | None
+    ) -> PerformanceRecord:
+        cycle = self.cycle(cycle_id)
+        before = self._at_version(cycle, employee_id, body.version)
+        targets = [t.model_copy() for t in before.targets]
+        hit = next((t for t in targets if t.kpi_id == kpi_id), None)
+        if hit is None:
+            raise NotFound(f"KPI {kpi_id} is not among the targets of {employee_id} in this cycle")
+        old = hit.target
+        hit.target = body.target
+        hit.reason = f"HR override of {old:g} → {body.target:g}: {body.reason}"
+        hit.overridden_by = actor
+        if hit.actual is not None:
+            hit.score = rules.score_kpi(hit.scoring_rule, hit.direction, hit.target, hit.actual)
+        after = self._rescored(before, targets)
+        details = {"cycle_id": cycle.id, "kpi_id": kpi_id, "from": old, "to": body.target, "reason": body.reason}
+        audit = AuditEntry(f"employee:{employee_id}", actor, "performance.target_override", details, ip)
+        self.store.write([(record_item(after, cycle), before.version)], audit, f"the record of {employee_id}")
+        return after
+
+    # -- results and feedback ----------------------------------------------------------------------
+    def record_results(
+        self, cycle_id: str, employee: Employee, body: ResultsCreate, actor: str, ip: str | None
+    ) -> PerformanceRecord:
+        cycle = self.cycle(cycle_id)
+        before = self._at_version(cycle, employee.id, body.version)
+        targets = [t.model_copy() for t in before.targets]
+        by_id = {t.kpi_id: t for t in targets}
+        unknown = [r.kpi_id for r in body.results if r.kpi_id not in by_id]
+        dupes = {r.kpi_id for r in body.results if sum(x.kpi_id == r.kpi_id for x in body.results) > 1}
+        if unknown or dupes:
+            raise ValidationFailed(
+                "results must name the record's KPIs, each once",
+                [{"field": "results", "message": f"unknown: {unknown}; repeated: {sorted(dupes)}"}],
+            )
+        for r in body.results:
+            t = by_id[r.kpi_id]
+            t.actual = r.actual
+            t.score = rules.score_kpi(t.scoring_rule, t.direction, t.target, r.actual)
+        after = self._rescored(before, targets)
+        after = self._feedback(after, employee, cycle)
+        writes: list[tuple[dict[str, Any], int | None]] = [(record_item(after, cycle), before.version)]
+        new_pools = [p for p in after.talent_proposals if p not in before.talent_proposals]
+        now = iso(utcnow())
+        for pool in new_pools:
+            current = self.store.member(pool, employee.department, employee.id)
+            if current is not None and current.status in ("proposed", "member"):
+                continue
+            event = PoolEvent(
+                at=now, by="system", event="proposed", reason=self._why(after, pool, cycle), cycle_id=cycle.id
+            )
+            member = PoolMember(
+                pool=pool,
+                employee_id=employee.id,
+                name=employee.name,
+                department=employee.department,
+                role_family=employee.role_family,
+                status="proposed",
+                history=[*(current.history if current else []), event],
+                version=(current.version + 1) if current else 1,
+            )
+            writes.append((pool_item(member), current.version if current else None))
+        details = {
+            "cycle_id": cycle.id,
+            "overall_score": after.overall_score,
+            "below_target": [d.kpi_id for d in after.development],
+            "talent_proposals": new_pools,
+        }
+        audit = AuditEntry(f"employee:{employee.id}", actor, "performance.results", details, ip)
+        self.store.write(writes, audit, f"the record of {employee.id}")
+        return after
+
+    def _feedback(self, record: PerformanceRecord, employee: Employee, cycle: Cycle) -> PerformanceRecord:
+        """Development items for KPIs below target (kept when already confirmed) and talent proposals."""
+        kept = {d.kpi_id: d for d in record.development if d.status == "confirmed"}
+        development = []
+        reports: dict[Dimension, dict[str, object]] = {}
+        for t in record.targets:
+            if not rules.below_target(t):
+                continue
+            if t.kpi_id in kept:
+                development.append(kept[t.kpi_id])
+                continue
+            if t.dimension not in reports:
+                reports[t.dimension] = self.interview_report(employee, t.dimension)
+            courses = [
+                {"course_id": c.course_id, "title_zh": c.title_zh, "title_en": c.title_en, "hours": c.hours}
+                for c in Courses(self.repo).catalogue(t.dimension)[:MAX_COURSES]
+            ]
+            development.append(
+                DevelopmentItem(
+                    kpi_id=t.kpi_id,
+                    dimension=t.dimension,
+                    kpi_score=t.score or 0.0,
+                    interview_report=reports[t.dimension],
+                    recommended_courses=courses,
+                )
+            )
+        pools = list(record.talent_proposals)
+        for t in record.targets:
+            pool = rules.pool_for(t, cycle.talent_threshold)
+            if pool and pool not in pools:
+                pools.append(pool)
+        return record.model_copy(update={"development": development, "talent_proposals": pools})
+
+    def interview_report(self, employee: Employee, dimension: Dimension) -> dict[str, object]:
+        """What the AI interview said of ``dimension``: score, the bar, flagged or not, and the
+        dimension's questions with their scores and transcript excerpts (the application's archive)."""
+        from shared.services.archive import load
+
+        score = employee.dimension_scores.get(dimension)
+        bar = employee.competency_bar.get(dimension)
+        report: dict[str, object] = {
+            "dimension": dimension.value,
+            "interview_score": score,
+            "competency_bar": bar,
+            "flagged_in_interview": score is not None and bar is not None and score < bar,
+            "archive": f"/applications/{employee.application_id}",
+            "questions": [],
+        }
+        try:
+            archive = load(self.repo, employee.application_id, with_rank=False)
+        except NotFound:
+            return report
+        report["questions"] = [q.model_dump() for q in archive.questions if q.dimension is dimension]
+        if archive.application.ai is not None:
+            report["overall_score"] = archive.application.ai.overall_score
+        return report
+
+    def confirm_development(
+        self, cycle_id: str, employee_id: str, kpi_id: str, body: DevelopmentConfirm, actor: str, ip: str | None
+    ) -> PerformanceRecord:
+        cycle = self.cycle(cycle_id)
+        before = self._at_version(cycle, employee_id, body.version)
+        items = [d.model_copy() for d in before.development]
+        hit = next((d for d in items if d.kpi_id == kpi_id), None)
+        if hit is None:
+            raise NotFound(f"there is no development item for {kpi_id}")
+        if hit.status == "confirmed":
+            raise Conflict(f"the development action for {kpi_id} is confirmed already")
+        hit.status, hit.action, hit.confirmed_by, hit.confirmed_at = "confirmed", body.action, actor, iso(utcnow())
+        after = before.model_copy(
+            update={"development": items, "version": before.version + 1, "updated_at": iso(utcnow())}
+        )
+        audit = AuditEntry(
+            f"employee:{employee_id}",
+            actor,
+            "performance.development_confirmed",
+            {"cycle_id": cycle.id, "kpi_id": kpi_id, "action": body.action},
+            ip,
+        )
+        self.store.write([(record_item(after, cycle), before.version)], audit, f"the record of {employee_id}")
+        return after
+
+    def _at_version(self, cycle: Cycle, employee_id: str, version: int) -> PerformanceRecord:
+        record = self.record(cycle, employee_id)
+        if record.version != version:
+            raise Conflict(
+                f"the record of {employee_id} is at version {record.version}, not {version}; reload and retry",
+                [{"field": "version", "message": f"stale: the current version is {record.version}"}],
+            )
+        return record
+
+    @staticmethod
+    def _rescored(before: PerformanceRecord, targets: list[Any]) -> PerformanceRecord:
+        score = rules.overall(targets)
+        return before.model_copy(
+            update={
+                "targets": targets,
+                "overall_score": score,
+                "status": "scored" if all(t.score is not None for t in targets) else "targets_set",
+                "version": before.version + 1,
+                "updated_at": iso(utcnow()),
+            }
+        )
+
+    @staticmethod
+    def _why(record: PerformanceRecord, pool: str, cycle: Cycle) -> str:
+        hits = [
+            f"{t.name_en} {t.score:g}"
+            for t in record.targets
+            if t.score is not None and rules.pool_for(t, cycle.talent_threshold) == pool
+        ]
+        return f"{cycle.name}: {', '.join(hits)} (threshold {cycle.talent_threshold:g})"
+
+    # -- talent pools ------------------------------------------------------------------------------
+    def decide(self, pool: str, employee_id: str, body: PoolDecision, actor: str, ip: str | None) -> PoolMember:
+        if pool not in rules.POOLS:
+            raise NotFound(f"talent pool {pool} does not exist")
+        employee = self.employees.require(employee_id)
+        current = self.store.member(pool, employee.department, employee_id)
+        if current is None:
+            raise NotFound(f"{employee_id} is not proposed for or in the {pool} pool")
+        allowed = {"accept": "proposed", "decline": "proposed", "remove": "member"}
+        if current.status != allowed[body.decision]:
+            raise Conflict(f"cannot {body.decision}: the membership is {current.status}")
+        if current.version != body.version:
+            raise Conflict(
+                f"the membership is at version {current.version}, not {body.version}; reload and retry",
+                [{"field": "version", "message": f"stale: the current version is {current.version}"}],
+            )
+        status = {"accept": "member", "decline": "declined", "remove": "removed"}[body.decision]
+        event = {"accept": "accepted", "decline": "declined", "remove": "removed"}[body.decision]
+        after = current.model_copy(
+            update={
+                "status": status,
+                "history": [*current.history, PoolEvent(at=iso(utcnow()), by=actor, event=event, reason=body.reason)],
+                "version": current.version + 1,
+            }
+        )
+        audit = AuditEntry(
+            f"employee:{employee_id}", actor, f"talent_pool.{body.decision}", {"pool": pool, "reason": body.reason}, ip
+        )
+        self.store.write([(pool_item(after), current.version)], audit, f"the membership of {employee_id}")
+        return after
+
+    def propose(self, pool: str, employee: Employee, reason: str, actor: str) -> bool:
+        """Propose ``employee`` for ``pool`` (e.g. the nightly high-potential run); False when they are
+        proposed or a member already."""
+        current = self.store.member(pool, employee.department, employee.id)
+        if current is not None and current.status in ("proposed", "member"):
+            return False
+        event = PoolEvent(at=iso(utcnow()), by=actor, event="proposed", reason=reason)
+        member = PoolMember(
+            pool=pool,
+            employee_id=employee.id,
+            name=employee.name,
+            department=employee.department,
+            role_family=employee.role_family,
+            status="proposed",
+            history=[*(current.history if current else []), event],
+            version=(current.version + 1) if current else 1,
+        )
+        audit = AuditEntry(f"employee:{employee.id}", actor, "talent_pool.propose", {"pool": pool}, None)
+        try:
+            self.store.write([(pool_item(member), current.version if current else None)], audit, "the membership")
+        except Conflict:
+            return False
+        return True

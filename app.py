@@ -11,6 +11,7 @@ from functions import (
     candidates,
     console,
     courses,
+    desk,
     employees,
     imports,
     insights,
@@ -53,6 +54,7 @@ BLUEPRINTS = (
     console,
     insights,
     probation,
+    desk,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

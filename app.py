@@ -12,6 +12,7 @@ from functions import (
     candidates,
     console,
     courses,
+    desk,
     employees,
     imports,
     insights,
@@ -59,6 +60,7 @@ BLUEPRINTS = (
     probation,
     performance,
     analytics,
+    desk,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

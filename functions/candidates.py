@@ -26,6 +26,7 @@ from shared.services.archive import Archive, load
 from shared.services.assessments import view as assessment_view
 from shared.services.background_checks import section as background_section
 from shared.services.evaluations import view as evaluation_view
+from shared.store import assignments
 from shared.store.repository import AuditEntry, Repository
 
 bp = Blueprint(__name__)
@@ -109,7 +110,8 @@ def assign_interviewers(application_id: str) -> Any:
     repo = Repository()
     app = repo.require_application(application_id)
     usernames = sorted(set(body.usernames))
-    after = app.model_copy(update={"interviewers": usernames, "updated_at": iso(utcnow()), "version": app.version + 1})
+    now = iso(utcnow())
+    after = app.model_copy(update={"interviewers": usernames, "updated_at": now, "version": app.version + 1})
     audit = AuditEntry(
         subject=f"application:{app.id}",
         actor=who.username,
@@ -117,5 +119,8 @@ def assign_interviewers(application_id: str) -> Any:
         details={"from": app.interviewers, "to": usernames},
         source_ip=source_ip(request),
     )
-    repo.update_application(app, after, audit)
+    # The interviewers' lookup items (their "assigned to me" list) change in the same transaction.
+    title = repo.require_requisition(app.requisition_id).title
+    lookups = assignments.transaction_items(repo.table_name, app, app.interviewers, usernames, title, who.username, now)
+    repo.update_application(app, after, audit, lookups)
     return ok(InterviewersView(application_id=app.id, interviewers=usernames, version=after.version))

@@ -6,12 +6,12 @@ import { auditPage } from './page-audit.js';
 import { questionBankPage } from './page-bank.js';
 import { candidatePage, kitPage } from './page-candidate.js';
 import { assignedPage, requisitionPage, requisitionsPage } from './page-requisitions.js';
+import { attritionPage, employeePage, employeesPage, onboardingBoard } from './page-people.js';
 import { clear, current, hasRole, store } from './session.js';
 
 // The route table. `nav` puts a page in the menu; `roles` are the Cognito groups that see it (the
 // API checks again on every call). Pages for later features are added here when their API exists:
-//   { path: 'onboarding', nav: 'nav.onboarding', roles: ['hr', 'it'], page: onboardingBoard },
-//   { path: 'offers/:id', roles: ['hr'], page: offerPage }, background checks, probation, analytics.
+// Background checks, offers and assessments are panels of the candidate page.
 export const ROUTES = [
   { path: 'requisitions', nav: 'nav.requisitions', roles: ['hr', 'manager'], page: requisitionsPage },
   { path: 'requisitions/:id', roles: ['hr', 'manager'], page: requisitionPage },
@@ -20,10 +20,14 @@ export const ROUTES = [
   { path: 'assigned', nav: 'nav.assigned', roles: ['interviewer'], page: assignedPage },
   { path: 'question-bank', nav: 'nav.question_bank', roles: ['hr'], page: questionBankPage },
   { path: 'audit', nav: 'nav.audit', roles: ['hr'], page: auditPage },
+  { path: 'onboarding', nav: 'nav.onboarding', roles: ['hr', 'it'], page: onboardingBoard },
+  { path: 'employees', nav: 'nav.employees', roles: ['hr', 'manager'], page: employeesPage },
+  { path: 'employees/:id', roles: ['hr', 'manager'], page: employeePage },
+  { path: 'attrition', nav: 'nav.attrition', roles: ['hr', 'manager'], page: attritionPage },
 ];
 
-// What a role sees first; `it` has no page yet (the onboarding board comes with onboarding).
-const HOME = { hr: 'requisitions', manager: 'requisitions', interviewer: 'assigned' };
+// What a role sees first; IT sees only its onboarding board.
+const HOME = { hr: 'requisitions', manager: 'requisitions', interviewer: 'assigned', it: 'onboarding' };
 
 function match(hash) {
   const parts = hash.replace(/^#\/?/, '').split('?')[0].split('/').filter(Boolean);

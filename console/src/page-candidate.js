@@ -4,6 +4,7 @@ import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
 import { date, dimension, num, stage, t } from './i18n.js';
 import { hasRole } from './session.js';
+import { assessmentsPanel, backgroundPanel, evaluationForm, offersPanel } from './page-candidate-panels.js';
 
 let stageModel = null;
 async function transitionsFrom(from, user) {
@@ -92,6 +93,11 @@ export async function candidatePage(main, { id, user }) {
   const videoEl = h('div', { 'data-testid': 'video-panel' });
   const actionsEl = h('div', { class: 'card no-print', 'data-testid': 'actions' });
   const hr = hasRole(user, ['hr']);
+  const evaluationEl = h('div', { class: 'card no-print', 'data-testid': 'evaluation-panel' });
+  const backgroundEl = h('div', { class: 'card', 'data-testid': 'background' });
+  const offersEl = h('div', { class: 'card', 'data-testid': 'offers' });
+  const assessmentsEl = h('div', { class: 'card', 'data-testid': 'assessments' });
+  const reload = () => candidatePage(main, { id, user });
   mount(main,
     h('h1', {}, archive.name, ' ', h('span', { class: 'tag' }, stage(archive.stage))),
     h('div', { class: 'toolbar no-print' },
@@ -107,6 +113,9 @@ export async function candidatePage(main, { id, user }) {
         : h('p', { class: 'muted' }, t('cand.no_ai'))),
       h('div', { class: 'card' }, h('h2', {}, t('cand.video')), videoEl),
       h('div', { class: 'card' }, h('h2', {}, t('cand.evaluations')), evaluations(archive.evaluations || []))),
+    evaluationEl,
+    h('div', { class: 'grid' }, backgroundEl, offersEl),
+    assessmentsEl,
     archive.ai_history?.length ? h('div', { class: 'card' }, h('h2', {}, t('cand.ai_history')), table([
       { key: 'completed_at', label: t('cand.completed_at'), render: (r) => date(r.completed_at) },
       { key: 'vendor_id', label: 'vendor' }, { key: 'model_version', label: t('cand.model') },
@@ -115,6 +124,10 @@ export async function candidatePage(main, { id, user }) {
     ], archive.ai_history)) : null);
   if (radar) radarChart(radarEl, radar);
   if (hr) actions(actionsEl, archive, await transitionsFrom(archive.stage, user), () => candidatePage(main, { id, user }));
+  evaluationForm(evaluationEl, archive, radar, user, reload);
+  backgroundPanel(backgroundEl, archive, user, reload);
+  assessmentsPanel(assessmentsEl, archive, user, reload);
+  await offersPanel(offersEl, archive, user, reload);
   video(videoEl, id).catch((err) => mount(videoEl, h('p', { class: 'error' }, err.message)));
 }
 

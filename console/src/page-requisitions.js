@@ -129,8 +129,17 @@ function shortlistPanel(el, req, notice, reload) {
 
 export async function assignedPage(main) {
   const input = h('input', { size: 40, 'data-testid': 'application-id' });
-  mount(main, h('h1', {}, t('nav.assigned')), h('form', { class: 'card', onsubmit: (e) => {
-    e.preventDefault();
-    if (input.value.trim()) location.hash = `#/kit/${encodeURIComponent(input.value.trim())}`;
-  } }, h('p', {}, t('assigned.hint')), h('div', { class: 'toolbar' }, input, h('button', { type: 'submit' }, t('assigned.open')))));
+  const page = await get('/me/assignments?limit=100');
+  mount(main, h('h1', {}, t('nav.assigned')),
+    h('div', { class: 'card' }, h('h2', {}, t('assigned.title')), table([
+      { key: 'name', label: t('app.name'), sort: (r) => r.name, render: (r) => h('a', { href: `#/applications/${r.application_id}`, 'data-application': r.application_id }, r.name) },
+      { key: 'requisition_title', label: t('assigned.req'), sort: (r) => r.requisition_title },
+      { key: 'stage', label: t('app.stage'), sort: (r) => r.stage, render: (r) => (r.stage ? h('span', { class: 'tag', 'data-stage': r.stage }, stage(r.stage)) : '–') },
+      { key: 'assigned_at', label: t('assigned.at'), sort: (r) => r.assigned_at, render: (r) => date(r.assigned_at) },
+      { key: 'kit', label: t('cand.kit'), render: (r) => h('a', { href: `#/kit/${r.application_id}` }, t('assigned.open')) },
+    ], page.items.map((r) => ({ ...r, id: r.application_id })), { empty: t('assigned.none'), testid: 'assignments' })),
+    h('form', { class: 'card', onsubmit: (e) => {
+      e.preventDefault();
+      if (input.value.trim()) location.hash = `#/kit/${encodeURIComponent(input.value.trim())}`;
+    } }, h('p', {}, t('assigned.hint')), h('div', { class: 'toolbar' }, input, h('button', { type: 'submit' }, t('assigned.open')))));
 }

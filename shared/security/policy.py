@@ -66,6 +66,7 @@ class Action(StrEnum):
     talent_pool_decide = "talent_pool:decide"
     analytics_read = "analytics:read"  # validity, re-weighting, high potential, attrition risk, exports
     weights_approve = "weights:approve"  # approve re-weighted interview dimensions for new requisitions
+    assignment_list = "assignment:list"  # an interviewer's own assigned applications (GET /me/assignments)
 
 
 class Scope(StrEnum):
@@ -129,6 +130,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.talent_pool_decide: {"hr": Scope.all},
     Action.analytics_read: {"hr": Scope.all},
     Action.weights_approve: {"hr": Scope.all},
+    Action.assignment_list: {"interviewer": Scope.assigned},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

@@ -118,4 +118,6 @@ ROUTE_ACCESS: dict[tuple[str, str], Action | Gate] = {
     ("GET", "/analytics/band-performance"): A.analytics_read,
     ("GET", "/analytics/attrition-bands"): A.analytics_read,
     ("GET", "/analytics/attrition-risk"): A.analytics_read,
+    ("GET", "/me/assignments"): A.assignment_list,
+    ("GET", "/applications/{application_id}/salary-proposal"): A.offer_create,
 }

@@ -385,9 +385,12 @@ class Repository:
         """The scored applications still in the pool, highest weighted score first (gsi3)."""
         return self.query(f"REQ#{requisition_id}#SCORED", index="gsi3", limit=limit, token=token, descending=True)
 
-    def update_application(self, before: Application, after: Application, audit: AuditEntry) -> None:
+    def update_application(
+        self, before: Application, after: Application, audit: AuditEntry, extra: list[dict[str, Any]] | None = None
+    ) -> None:
         """Write ``after`` if the stored application is still at ``before.version``; audit in the same
-        transaction. A concurrent change makes this raise ``Conflict``."""
+        transaction (and ``extra`` transaction items, e.g. lookup items). A concurrent change makes this
+        raise ``Conflict``."""
         item = {"pk": f"APP#{after.id}", "sk": "META", "type": "application", **_stage_keys(after)}
         item.update(after.model_dump(mode="json"))
         try:
@@ -403,6 +406,7 @@ class Repository:
                         }
                     },
                     {"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}},
+                    *(extra or []),
                 ]
             )
         except ClientError as exc:

@@ -135,7 +135,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     hr = signed_in("hr")
     hr.locator(f"[data-testid=requisitions] a[href='#/requisitions/{event.requisition_id}']").wait_for()
     # Then HR has every page of today's console, and the page is Chinese first
-    assert nav(hr) == ["audit", "question-bank", "requisitions"]
+    assert nav(hr) == ["attrition", "audit", "employees", "onboarding", "question-bank", "requisitions"]
     assert hr.evaluate("document.documentElement.lang") == "zh-CN"
     assert hr.locator("#nav a[data-nav=requisitions]").inner_text() == "招聘需求"
     # And switching to English changes the words
@@ -146,7 +146,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     # When the retail manager signs in: requisitions of their department only, read-only
     manager = signed_in("manager")
     manager.locator(f"a[href='#/requisitions/{event.requisition_id}']").wait_for()
-    assert nav(manager) == ["requisitions"]
+    assert nav(manager) == ["attrition", "employees", "requisitions"]
     manager.goto(f"{stack.api_url}/console/#/applications/{event.application_ids[1]}")
     manager.locator("[data-testid=profile]").wait_for()
     assert manager.locator("[data-testid=actions]").count() == 0
@@ -163,7 +163,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
 
     # When the interviewer signs in: the assigned application's kit, nothing else
     interviewer = signed_in("interviewer")
-    interviewer.locator("[data-testid=application-id]").wait_for()
+    interviewer.locator(f"[data-testid=assignments] a[data-application='{event.assigned_id}']").wait_for()
     assert nav(interviewer) == ["assigned"]
     interviewer.fill("[data-testid=application-id]", event.assigned_id)
     interviewer.click("button[type=submit]")
@@ -174,11 +174,17 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     interviewer.goto(f"{stack.api_url}/console/#/requisitions")
     interviewer.locator("[data-testid=forbidden]").wait_for()
 
-    # When IT signs in: a notice, no candidate pages
+    # When IT signs in: its onboarding board with a notice, nothing else
     it = signed_in("it")
-    it.locator("[data-testid=home-notice]").wait_for()
-    assert nav(it) == []
+    it.locator("[data-testid=board][data-team=it]").wait_for()
+    it.locator("[data-testid=it-notice]").wait_for()
+    assert nav(it) == ["onboarding"]
+    assert it.locator("[data-testid=team-picker]").count() == 0
+    it.goto(f"{stack.api_url}/console/#/onboarding?team=hr")  # another team's board: still IT's own
+    it.locator("[data-testid=board][data-team=it]").wait_for()
     it.goto(f"{stack.api_url}/console/#/applications/{event.application_ids[0]}")
+    it.locator("[data-testid=forbidden]").wait_for()
+    it.goto(f"{stack.api_url}/console/#/employees")
     it.locator("[data-testid=forbidden]").wait_for()
 
 
@@ -248,3 +254,163 @@ def test_hr_confirms_a_shortlist_by_clicking(signed_in: Any, event: HiringEvent,
     page.goto(f"{stack.api_url}/console/#/kit/{proposed[0]}")
     page.frame_locator("[data-testid=kit]").locator("body").filter(has_text="复试").wait_for()
     shot(page, "interview-kit")
+
+
+POLL_SECONDS = 30.0  # the simulated vendors answer within ~2 s; the pump delivers within ~1 s
+
+
+def wait_until(what: str, probe: Any, timeout: float = POLL_SECONDS) -> Any:
+    """Poll ``probe`` (an API read) until it returns something truthy, for at most ``timeout`` s."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def flow_event(stack: RunningStack) -> HiringEvent:
+    """A second requisition of 零售金融部 with three scored applicants, all assigned to interviewer.demo."""
+    import json
+
+    hr = stack.token("hr")
+    requisition = json.loads((PROJECT_DIR / "events" / "requisition-customer-manager.json").read_text("utf-8"))
+    status, req = call(stack, "POST", "/requisitions", hr, requisition | {"title": "对公客户经理（流程）"})
+    assert status == 201, req
+    refs = ("FLOW-0001", "FLOW-0002", "FLOW-0003")
+    ids = []
+    for n, ref in enumerate(refs, start=601):
+        status, app = call(
+            stack, "POST", f"/requisitions/{req['id']}/applications", hr, person(n) | {"external_ref": ref}
+        )
+        assert status == 201, app
+        ids.append(app["id"])
+    plan = Plan(
+        requisition_id=req["id"], refs=refs, dimensions=tuple(req["dimension_weights"]), vendor="aivendor", seed=11
+    )
+    report = send_all(stack.api_url, Simulator(plan).deliveries())
+    assert report.by_status() == {200: len(refs)}, report.by_status()
+    for application_id in ids:
+        status, body = call(
+            stack, "PUT", f"/applications/{application_id}/interviewers", hr, {"usernames": ["interviewer.demo"]}
+        )
+        assert status == 200, body
+    return HiringEvent(req["id"], ids, ids[0])
+
+
+def test_hr_takes_a_candidate_from_shortlist_to_a_signed_offer_by_clicking(
+    signed_in: Any, flow_event: HiringEvent, stack: RunningStack
+) -> None:
+    hr_token = stack.token("hr")
+
+    def stage_of(application_id: str) -> str:
+        status, archive = call(stack, "GET", f"/applications/{application_id}", hr_token)
+        assert status == 200, archive
+        return str(archive["stage"])
+
+    # Given HR confirms the shortlist of the requisition by clicking
+    hr = signed_in("hr")
+    hr.locator("[data-testid=requisitions]").wait_for()
+    hr.goto(f"{stack.api_url}/console/#/requisitions/{flow_event.requisition_id}")
+    hr.click("[data-testid=propose]")
+    hr.locator("[data-testid=proposal] tbody tr").first.wait_for()
+    chosen = hr.locator("[data-testid=proposal] input[type=checkbox]:checked").first.get_attribute("data-application")
+    hr.click("[data-testid=confirm]")
+    hr.locator("[data-testid=shortlist-result]").filter(has_text="人").wait_for()
+    assert stage_of(chosen) == "shortlisted"
+    # And moves the candidate to the second interview
+    hr.goto(f"{stack.api_url}/console/#/applications/{chosen}")
+    hr.click("[data-testid=actions] button[data-to=second_interview]")
+    hr.locator("[data-testid=stage][data-stage=second_interview]").wait_for()
+
+    # When the interviewer opens the candidate from their list and submits an evaluation in the form
+    interviewer = signed_in("interviewer")
+    interviewer.click(f"[data-testid=assignments] a[data-application='{chosen}']")
+    form = interviewer.locator("[data-testid=evaluation-form]")
+    form.wait_for()
+    inputs = form.locator("input[data-dimension]")
+    for n in range(inputs.count()):
+        inputs.nth(n).fill(str(78 + n % 3))
+    interviewer.fill("[data-testid=evaluation-comment]", "逻辑清晰，客户意识强")
+    interviewer.select_option("[data-testid=evaluation-recommendation]", "hire")
+    shot(interviewer, "evaluation-form")
+    interviewer.click("[data-testid=evaluation-submit]")
+    interviewer.locator("[data-testid=evaluation]").filter(has_text="interviewer.demo").wait_for()
+
+    # Then HR sees the evaluation beside the AI, moves the candidate to "evaluated" and orders a check
+    hr.reload()
+    hr.locator("[data-testid=evaluation]").filter(has_text="interviewer.demo").wait_for()
+    hr.click("[data-testid=actions] button[data-to=evaluated]")
+    hr.locator("[data-testid=stage][data-stage=evaluated]").wait_for()
+    hr.click("[data-testid=order-check-button]")
+    hr.locator("[data-testid=stage][data-stage=background_check]").wait_for()
+    # And the simulated vendor answers (bounded poll on the API), the page shows the result
+    wait_until(
+        "the background check result",
+        lambda: (
+            call(stack, "GET", f"/applications/{chosen}/background-checks", hr_token)[1]["items"][0]["status"]
+            in ("completed", "failed")
+        ),
+    )
+    hr.reload()
+    check = hr.locator("[data-testid=background-check]").first
+    check.wait_for()
+    assert check.get_attribute("data-status") == "completed"
+    if check.get_attribute("data-outcome") == "consider":  # some simulated facts need HR's review
+        hr.fill("[data-testid=review-reason]", "候选人已补充证明材料")
+        hr.click("[data-review=clear]")
+        hr.locator("[data-testid=background-check][data-outcome=clear]").wait_for()
+    hr.locator("[data-testid=confidence] tbody tr").first.wait_for()
+    assert "%" in hr.locator("[data-testid=overall-confidence]").inner_text()
+    shot(hr, "candidate-background")
+
+    # When HR makes the offer with the proposed salary
+    hr.locator("[data-testid=salary-proposal]").wait_for()
+    hr.fill("[data-testid=offer-grade]", "P5")
+    hr.click("[data-testid=make-offer]")
+    hr.locator("[data-testid=offer][data-status=pending_approval]").wait_for()
+    assert hr.locator("[data-testid=offer-approval]").count() == 0  # HR does not approve for the manager
+    assert hr.locator("[data-testid=offer-pdf]").get_attribute("href")
+
+    # And the department manager approves it by clicking
+    manager = signed_in("manager")
+    manager.locator("[data-testid=requisitions]").wait_for()
+    manager.goto(f"{stack.api_url}/console/#/applications/{chosen}")
+    manager.locator("[data-testid=offer-approval]").wait_for()
+    assert manager.locator("[data-testid=make-offer]").count() == 0
+    manager.fill("[data-testid=approval-comment]", "同意录用")
+    manager.click("[data-decision=approve]")
+    manager.locator("[data-testid=offer]:not([data-status=pending_approval])").wait_for()
+
+    # Then the simulated e-signature vendor signs, and HR sees offer_signed
+    wait_until("the signed offer", lambda: stage_of(chosen) == "offer_signed")
+    hr.reload()
+    hr.locator("[data-testid=stage][data-stage=offer_signed]").wait_for()
+    hr.locator("[data-testid=offer][data-status=signed]").wait_for()
+    shot(hr, "candidate-offer")
+
+    # And the hire appears on IT's board, where IT moves a task by clicking
+    wait_until("the hire's tasks", lambda: call(stack, "GET", f"/employees/{chosen}/tasks", hr_token)[0] == 200)
+    it = signed_in("it")
+    card = it.locator(f"[data-testid=task][data-task='{chosen}.mailbox']")
+    card.wait_for()
+    card.locator("button[data-to=done]").click()
+    it.locator(f"[data-testid=task][data-task='{chosen}.mailbox'][data-status=done]").wait_for()
+    shot(it, "onboarding-it")
+    # And HR sees every team's board, the employee's training plan and probation progress bars
+    hr.goto(f"{stack.api_url}/console/#/onboarding?team=hr")
+    hr.locator("[data-testid=board][data-team=hr]").wait_for()
+    hr.locator(f"[data-testid=task][data-task='{chosen}.contract']").wait_for()
+    hr.goto(f"{stack.api_url}/console/#/employees/{chosen}")
+    hr.locator("[data-testid=goals] [data-testid=goal-progress]").first.wait_for()
+    hr.locator("[data-testid=weighted-completion]").wait_for()
+    hr.locator("[data-testid=confirm-goals]").wait_for()
+    shot(hr, "employee")
+    hr.goto(f"{stack.api_url}/console/#/attrition")
+    hr.locator("[data-testid=attrition-chart] canvas").first.wait_for()
+    shot(hr, "attrition")

@@ -1,0 +1,45 @@
+"""The console's work views: an interviewer's assigned applications, HR's salary proposal."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from shared.domain.stages import Stage
+from shared.models.common import Limit, Request, Response
+
+
+class AssignmentQuery(Request):
+    limit: Limit = 50
+    next_token: str | None = Field(default=None, max_length=2048)
+
+
+class Assignment(Response):
+    application_id: str
+    requisition_id: str
+    requisition_title: str
+    name: str
+    stage: Stage | None = Field(description="the application's stage now (null if it is gone)")
+    assigned_by: str
+    assigned_at: str
+
+
+class AssignmentPage(Response):
+    username: str
+    items: list[Assignment]
+    next_token: str | None = None
+
+
+class SalaryProposalView(Response):
+    """What ``POST /applications/{id}/offers`` would propose without an ``annual_salary``."""
+
+    application_id: str
+    annual_salary: int
+    currency: str
+    source: Literal["proposed"] = "proposed"
+    basis: str
+    band_min: int = Field(description="the requisition's band, per year")
+    band_max: int
+    weighted_score: float | None
+    approval_chain: list[str]

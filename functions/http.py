@@ -22,6 +22,7 @@ from chalice.app import Response as ChaliceResponse
 from pydantic import BaseModel, ValidationError
 
 from functions.auth import cognito_id_token
+from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
 from shared.errors import (
     DomainError,
     PayloadTooLarge,
@@ -200,10 +201,13 @@ def api_route(
                 extra_statuses,
             )
 
+        listing = "GET" in methods and response is not None and "items" in response.model_fields
+
         @functools.wraps(fn)
         def view(**kwargs: Any) -> Any:
             try:
-                return fn(**kwargs)
+                result = fn(**kwargs)
+                return as_download(bp.current_request, path, result) if listing else result
             except DomainError as exc:
                 return error_response(exc)
             except Exception as exc:  # a fault never leaks a stack trace
@@ -218,6 +222,32 @@ def api_route(
         return fn
 
     return register
+
+
+DOWNLOADS = {"text/csv": "csv", XLSX: "xlsx"}
+
+
+def as_download(request: Request, path: str, result: Any) -> Any:
+    """A list (a response with ``items``) as a CSV or XLSX download when the caller asks for one with
+    ``Accept: text/csv`` or the XLSX type: the same role-shaped rows as the JSON, one per item, nested
+    values as JSON text, formula injection neutralised (``shared.domain.exports``)."""
+    accept = str(request.headers.get("accept") or "") if request.headers else ""
+    wanted = next((kind for media, kind in DOWNLOADS.items() if media in accept), None)
+    if wanted is None or not isinstance(result, ChaliceResponse) or result.status_code != 200:
+        return result
+    items = result.body.get("items") if isinstance(result.body, dict) else None
+    if not isinstance(items, list):
+        return result
+    rows = [item if isinstance(item, dict) else {"value": item} for item in items]
+    name = "-".join(p for p in path.strip("/").split("/") if not p.startswith("{")) or "export"
+    headers: dict[str, str | list[str]] = {"Content-Disposition": f'attachment; filename="{name}.{wanted}"'}
+    if wanted == "csv":
+        body: str | bytes = to_csv(rows).decode("utf-8")
+        headers["Content-Type"] = CSV
+    else:
+        body = to_xlsx(rows, name)
+        headers["Content-Type"] = XLSX
+    return ChaliceResponse(body=body, status_code=200, headers=headers)
 
 
 def http_middleware(event: Request, get_response: Callable[[Request], Any]) -> Any:

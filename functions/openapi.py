@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from functions.http import ROUTE_DOCS, RouteDoc, api_route
+from shared.domain.exports import XLSX
 
 bp = Blueprint(__name__)
 
@@ -103,6 +104,8 @@ def _operation(doc: RouteDoc, refs: dict[tuple[Any, str], Any], defs: dict[str, 
         success: dict[str, Any] = {"description": "success"}
         if doc.response:
             success["content"] = {"application/json": {"schema": refs[(doc.response, "serialization")]}}
+            if doc.method == "GET" and "items" in doc.response.model_fields:  # lists download (Accept)
+                success["content"] |= {media: {"schema": {"type": "string"}} for media in ("text/csv", XLSX)}
     else:
         success = {"description": "success", "content": {doc.media_type: {"schema": {"type": "string"}}}}
     responses: dict[str, Any] = {str(doc.status): success}

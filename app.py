@@ -17,6 +17,7 @@ from functions import (
     offers,
     onboarding,
     openapi,
+    privacy,
     probation,
     question_bank,
     requisitions,
@@ -53,6 +54,7 @@ BLUEPRINTS = (
     console,
     insights,
     probation,
+    privacy,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

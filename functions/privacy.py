@@ -8,9 +8,10 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import api_route, ok, parse_body, principal, source_ip
-from shared.models.privacy import ErasureReceipt, ErasureRequest
+from shared.models.privacy import ErasureReceipt, ErasureRequest, Explanation
 from shared.security.policy import Action, authorize
 from shared.services.erasure import erase
+from shared.services.explanation import explain
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
@@ -38,3 +39,15 @@ def erase_candidate(candidate_id: str) -> Any:
     authorize(who, Action.candidate_erase)
     body = parse_body(request, ErasureRequest)
     return ok(erase(Repository(), candidate_id, who.username, body.reason, source_ip(request)))
+
+
+@api_route(bp, "/applications/{application_id}/explanation", methods=["GET"], response=Explanation)
+def explain_application(application_id: str) -> Any:
+    """A plain-language explanation (zh and en) of what the automated assessment said (hr).
+
+    Screening matches and the proposal, each AI dimension score against the requisition's bar, the
+    weighted score and rank, the human decisions recorded (from the audit trail) and who ended the
+    application, if anyone: no automated step rejects a person."""
+    who = principal(bp.current_request)
+    authorize(who, Action.explanation_read)
+    return ok(explain(Repository(), application_id))

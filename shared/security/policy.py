@@ -56,6 +56,7 @@ class Action(StrEnum):
     probation_manage = "probation:manage"  # goals, confirmation, progress
     probation_decide = "probation:decide"  # the final review's decision
     candidate_erase = "candidate:erase"  # erase a candidate's personal data (PIPL), keep anonymised scores
+    explanation_read = "explanation:read"  # the plain-language explanation of the automated assessment
 
 
 class Scope(StrEnum):
@@ -109,6 +110,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.probation_manage: {"hr": Scope.all, "manager": Scope.department},
     Action.probation_decide: {"manager": Scope.department},
     Action.candidate_erase: {"hr": Scope.all},
+    Action.explanation_read: {"hr": Scope.all},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

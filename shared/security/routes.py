@@ -94,4 +94,5 @@ ROUTE_ACCESS: dict[tuple[str, str], Action | Gate] = {
     ("POST", "/employees/{employee_id}/probation/progress"): A.probation_manage,
     ("POST", "/employees/{employee_id}/probation/decision"): A.probation_decide,
     ("DELETE", "/candidates/{candidate_id}"): A.candidate_erase,
+    ("GET", "/applications/{application_id}/explanation"): A.explanation_read,
 }

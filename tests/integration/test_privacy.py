@@ -196,3 +196,67 @@ def test_erasure_needs_hr_and_a_reason(api: Api, req_id: str) -> None:
     # And nothing was erased
     assert api.call("GET", f"/candidates/{app_id}").data["name"] == person(10)["name"]
     assert erasures(api, app_id) == []
+
+
+def test_explanation_says_what_the_automated_assessment_said_and_who_decided(api: Api, req_id: str) -> None:
+    # Given two scored applications; the first below the bar on expression (the requisition's bar is 75)
+    app_id = api.call("POST", f"/requisitions/{req_id}/applications", body=person(11)).data["id"]
+    other = api.call("POST", f"/requisitions/{req_id}/applications", body=person(12)).data["id"]
+    assert deliver(api, canonical(req_id, application_id=app_id, expression=60)).status_code == 200
+    assert deliver(api, canonical(req_id, application_id=other, logic=99)).status_code == 200
+    # When HR reads the explanation
+    response = api.call("GET", f"/applications/{app_id}/explanation")
+    # Then it lists the screening matches, each dimension against the bar, the weighted score and rank
+    assert response.status_code == 200, response.data
+    got = response.data
+    assert got["screening"]["proposal"] in ("advance", "reject") and "matched_required" in got["screening"]
+    by_dim = {d["dimension"]: d for d in got["dimensions"]}
+    assert by_dim["expression"] == {
+        "dimension": "expression",
+        "label_zh": "表达能力",
+        "label_en": "communication",
+        "score": 60,
+        "bar": 75,
+        "meets_bar": False,
+        "weight": 0.2,
+    }
+    assert by_dim["logic"]["meets_bar"] is True and by_dim["data_analysis"]["bar"] is None
+    assert got["rank"] == 2 and got["scored"] == 2 and got["weighted_score"] > 0
+    # And it says in both languages that no automated step rejected the candidate
+    assert got["automated_rejection"] is False and got["ended_by"] is None
+    assert got["human_decisions"] == []
+    assert "表达能力 60，低于要求 75" in " ".join(got["summary_zh"])
+    assert "communication 60 (below the bar 75)" in " ".join(got["summary_en"])
+    assert got["summary_en"][-1] == "No automated step rejected this candidate."
+    assert "不会自动淘汰" in " ".join(got["summary_zh"])
+
+    # When HR rejects the application, then the explanation names the human decision that ended it
+    moved = api.call(
+        "POST", f"/applications/{app_id}/transitions", body={"to": "rejected", "reason": "表达能力不足岗位要求"}
+    )
+    assert moved.status_code == 200, moved.data
+    got = api.call("GET", f"/applications/{app_id}/explanation").data
+    (decision,) = got["human_decisions"]
+    assert decision | {"at": "-"} == {
+        "at": "-",
+        "actor": "hr.demo",
+        "action": "stage.transition",
+        "from_stage": "ai_interviewed",
+        "to_stage": "rejected",
+        "decision": None,
+        "reason": "表达能力不足岗位要求",
+    }
+    assert got["ended_by"] == decision and got["automated_rejection"] is False
+    assert "hr.demo" in got["summary_en"][-1] and "表达能力不足岗位要求" in got["summary_zh"][-1]
+
+
+def test_explanation_is_for_hr_only(api: Api, req_id: str) -> None:
+    # Given an application assigned to the interviewer, in the manager's department
+    app_id = api.call("POST", f"/requisitions/{req_id}/applications", body=person(13)).data["id"]
+    api.call("PUT", f"/applications/{app_id}/interviewers", body={"usernames": ["interviewer.demo"]})
+    # Then everyone but HR is refused, and an unknown application is 404
+    for role in ("manager", "interviewer", "it"):
+        response = api.call("GET", f"/applications/{app_id}/explanation", role=role)
+        assert response.status_code == 403 and set(response.data) == {"error"}
+    assert api.call("GET", f"/applications/{app_id}/explanation", role=None).status_code == 401
+    assert api.call("GET", "/applications/nope/explanation").status_code == 404

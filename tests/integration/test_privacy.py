@@ -260,3 +260,31 @@ def test_explanation_is_for_hr_only(api: Api, req_id: str) -> None:
         assert response.status_code == 403 and set(response.data) == {"error"}
     assert api.call("GET", f"/applications/{app_id}/explanation", role=None).status_code == 401
     assert api.call("GET", "/applications/nope/explanation").status_code == 404
+
+
+def put_video(app_id: str) -> str:
+    key = f"videos/{app_id}/{'c' * 32}.mp4"
+    boto3.client("s3", region_name=REGION).put_object(Bucket=get_settings().bucket_name, Key=key, Body=b"\x00v")
+    return key
+
+
+def tags(key: str) -> list[dict[str, str]]:
+    out = boto3.client("s3", region_name=REGION).get_object_tagging(Bucket=get_settings().bucket_name, Key=key)
+    return list(out["TagSet"])
+
+
+def test_rejecting_or_withdrawing_tags_the_videos_for_lifecycle_expiry(api: Api, req_id: str) -> None:
+    # Given three applications with a video each
+    rejected, withdrawn, kept = (
+        api.call("POST", f"/requisitions/{req_id}/applications", body=person(n)).data["id"] for n in (21, 22, 23)
+    )
+    keys = {app_id: put_video(app_id) for app_id in (rejected, withdrawn, kept)}
+    # When HR rejects one and withdraws another
+    for app_id, to in ((rejected, "rejected"), (withdrawn, "withdrawn")):
+        moved = api.call("POST", f"/applications/{app_id}/transitions", body={"to": to, "reason": "不符合岗位要求"})
+        assert moved.status_code == 200, moved.data
+    # Then their videos carry the tag the bucket's lifecycle rule expires; the other's does not
+    assert tags(keys[rejected]) == [{"Key": "retention", "Value": "unsuccessful"}]
+    assert tags(keys[withdrawn]) == [{"Key": "retention", "Value": "unsuccessful"}]
+    assert tags(keys[kept]) == []
+    # (the lifecycle rule itself is asserted on the template: moto's CloudFormation does not apply it)

@@ -20,6 +20,7 @@ from functions import (
     onboarding,
     openapi,
     performance,
+    privacy,
     probation,
     question_bank,
     requisitions,
@@ -61,6 +62,7 @@ BLUEPRINTS = (
     performance,
     analytics,
     desk,
+    privacy,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 MAX_ROWS = 200_000
+# A zip bomb disguised as .xlsx is refused from the archive's central directory, before anything is
+# inflated: Python's zipfile never inflates a member beyond its declared size, so declared sizes bound
+# the work. A real workbook of MAX_ROWS rows is far below these limits.
+MAX_XLSX_UNCOMPRESSED = 256 * 1_048_576
+MAX_XLSX_MEMBERS = 1_000
+MAX_XLSX_RATIO = 200  # inflated / compressed, for members larger than RATIO_FLOOR
+RATIO_FLOOR = 1_048_576
 
 COLUMN_ALIASES: dict[str, str] = {
     "name": "name",
@@ -131,9 +138,26 @@ def read_csv(data: bytes) -> Sheet:
         raise SpreadsheetError(f"the CSV file is malformed: {exc}") from exc
 
 
+def check_archive(data: bytes) -> None:
+    """Refuse an .xlsx whose zip archive would inflate to too much (a zip bomb) or is not a zip."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SpreadsheetError("the file is not a readable .xlsx workbook") from exc
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise SpreadsheetError(f"the .xlsx archive has more than {MAX_XLSX_MEMBERS} parts; refused")
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise SpreadsheetError(f"the .xlsx would expand to {total} bytes (limit {MAX_XLSX_UNCOMPRESSED}); refused")
+    for m in members:
+        if m.file_size > RATIO_FLOOR and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise SpreadsheetError(f"the .xlsx part {m.filename} is compressed suspiciously well (a zip bomb); refused")
+
+
 def read_xlsx(data: bytes) -> Sheet:
     from openpyxl import load_workbook  # imported on use: keeps cold start of other functions small
 
+    check_archive(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

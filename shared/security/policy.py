@@ -67,6 +67,8 @@ class Action(StrEnum):
     analytics_read = "analytics:read"  # validity, re-weighting, high potential, attrition risk, exports
     weights_approve = "weights:approve"  # approve re-weighted interview dimensions for new requisitions
     assignment_list = "assignment:list"  # an interviewer's own assigned applications (GET /me/assignments)
+    candidate_erase = "candidate:erase"  # erase a candidate's personal data (PIPL), keep anonymised scores
+    explanation_read = "explanation:read"  # the plain-language explanation of the automated assessment
 
 
 class Scope(StrEnum):
@@ -131,6 +133,8 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.analytics_read: {"hr": Scope.all},
     Action.weights_approve: {"hr": Scope.all},
     Action.assignment_list: {"interviewer": Scope.assigned},
+    Action.candidate_erase: {"hr": Scope.all},
+    Action.explanation_read: {"hr": Scope.all},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

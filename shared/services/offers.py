@@ -61,7 +61,7 @@ from shared.models.onboarding import OnboardingRequest
 from shared.security.tokens import Principal
 from shared.security.webhooks import verify
 from shared.settings import get_settings
-from shared.store import objects
+from shared.store import objects, retention
 from shared.store import queue as queues
 from shared.store.esign import Envelope, EsignVendor
 from shared.store.offers import OFFER_PREFIX, OfferStore, Queue
@@ -391,6 +391,8 @@ class Offers:
         items.append(self.store.audit_put(audit))
         if not self.store.transact_once(items):
             return receipt("duplicate", offer.status)
+        if next_stage is not None:
+            retention.after_stage_change(app.id, next_stage)
         if onboarding is not None:
             self._flush("onboarding", offer.id, onboarding)
         return receipt("applied", target)

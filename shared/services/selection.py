@@ -25,7 +25,7 @@ from shared.models.selection import (
     ShortlistProposal,
     TransitionResult,
 )
-from shared.store import mail, objects
+from shared.store import mail, objects, retention
 from shared.store.items import serialize
 from shared.store.repository import AuditEntry, Repository
 
@@ -94,6 +94,7 @@ class Selection:
                 message=exc.message,
                 allowed=allowed_from(app.stage),
             )
+        retention.after_stage_change(app.id, to)
         return TransitionResult(application_id=app.id, outcome="moved", stage=to, version=after.version)
 
     def bulk(

@@ -225,3 +225,27 @@ def test_cfn_lint_finds_no_errors_in_the_template() -> None:
     # Then it reports no errors (exit code bit 2); warnings (4) and informational (8) are allowed
     assert result.returncode & 2 == 0, result.stdout + result.stderr
     assert result.returncode & 1 == 0, result.stdout + result.stderr
+
+
+def test_bucket_lifecycle_expires_unsuccessful_applicants_videos_and_import_files(template: dict[str, Any]) -> None:
+    # Given the bucket's lifecycle rules
+    rules = {
+        r["Id"]: r for r in template["Resources"]["DocumentBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    }
+    # Then videos expire only when tagged retention=unsuccessful (rejected / withdrawn), after a
+    # configurable number of days, and their old versions too (the bucket is versioned)
+    videos = rules["unsuccessful-applicant-videos"]
+    assert videos["Status"] == "Enabled" and videos["Prefix"] == "videos/"
+    assert videos["TagFilters"] == [{"Key": "retention", "Value": "unsuccessful"}]
+    assert videos["ExpirationInDays"] == {"Ref": "UnsuccessfulVideoRetentionDays"}
+    assert videos["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+    # And import spreadsheets (many people's data) expire by prefix
+    imports = rules["import-files"]
+    assert imports["Status"] == "Enabled" and imports["Prefix"] == "imports/" and "TagFilters" not in imports
+    assert imports["ExpirationInDays"] == {"Ref": "ImportFileRetentionDays"}
+    assert imports["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+    # And nothing else expires: no rule reaches resumes/ or offers/ (their retention is erasure)
+    assert {r.get("Prefix") for r in rules.values() if "ExpirationInDays" in r} == {"videos/", "imports/"}
+    params = template["Parameters"]
+    assert params["UnsuccessfulVideoRetentionDays"]["Default"] == 180
+    assert params["ImportFileRetentionDays"]["Default"] == 30

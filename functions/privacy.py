@@ -1,0 +1,53 @@
+"""Privacy: erasure of a candidate's personal data (DELETE /candidates/{id}) and the plain-language
+explanation of what the automated assessment said (GET /applications/{id}/explanation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+
+from functions.http import api_route, ok, parse_body, principal, source_ip
+from shared.models.privacy import ErasureReceipt, ErasureRequest, Explanation
+from shared.security.policy import Action, authorize
+from shared.services.erasure import erase
+from shared.services.explanation import explain
+from shared.store.repository import Repository
+
+bp = Blueprint(__name__)
+
+
+@api_route(
+    bp,
+    "/candidates/{candidate_id}",
+    methods=["DELETE"],
+    body=ErasureRequest,
+    response=ErasureReceipt,
+    extra_statuses=(409,),
+)
+def erase_candidate(candidate_id: str) -> Any:
+    """Erase the candidate's personal data, keep the anonymised scores (hr, with a reason; audited).
+
+    Removes name, e-mail, phone, national ID, resume text and file, interview videos, transcripts,
+    the vendor's raw payload, background-check results and offer documents; the person's name and
+    contact details are redacted from every free text of the archive (evaluations, reasons). The
+    AI dimension scores, weighted score, screening score, stage reached, requisition and dates stay
+    for the validity statistics. A second call answers 200 ``already_erased``. An employee (offer
+    signed or hired) is 409: employment records have their own retention."""
+    request = bp.current_request
+    who = principal(request)
+    authorize(who, Action.candidate_erase)
+    body = parse_body(request, ErasureRequest)
+    return ok(erase(Repository(), candidate_id, who.username, body.reason, source_ip(request)))
+
+
+@api_route(bp, "/applications/{application_id}/explanation", methods=["GET"], response=Explanation)
+def explain_application(application_id: str) -> Any:
+    """A plain-language explanation (zh and en) of what the automated assessment said (hr).
+
+    Screening matches and the proposal, each AI dimension score against the requisition's bar, the
+    weighted score and rank, the human decisions recorded (from the audit trail) and who ended the
+    application, if anyone: no automated step rejects a person."""
+    who = principal(bp.current_request)
+    authorize(who, Action.explanation_read)
+    return ok(explain(Repository(), application_id))

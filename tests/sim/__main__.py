@@ -29,6 +29,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 CSV_FIELDS = ["name", "email", "phone", "national_id", "education", "resume_text", "external_ref"]
 WEBHOOK = "/webhooks/interview-results"
+# probation with compressed durations (seconds): the cycle reaches the final review at once; the
+# review waits long enough for the manager, who decides as soon as it waits
+PROBATION_DURATIONS = {"check_in": 0, "mid_term": 0, "end": 1, "decision_timeout": 600, "heartbeat": 600}
+PROBATION_BATCH = 50  # executions running at once in moto's interpreter
+PROBATION_WAIT_SECONDS = 120.0
 
 
 @dataclass
@@ -353,12 +358,14 @@ class HiringEvent:
         from infra.local.vendors import LOCAL_ESIGN_SECRETS
 
         began = time.perf_counter()
-        start = (datetime.now(UTC) + timedelta(days=45)).date()
+        from shared.services.offers import beijing_today
+
+        today = beijing_today()  # hires start tomorrow (the bank's day), so that probation progress can be recorded
         body = {
             "grade": "P5",
-            "start_date": start.isoformat(),
+            "start_date": (today + timedelta(days=1)).isoformat(),
             "work_location": "郑州市金水路 1 号",
-            "expires_on": (start - timedelta(days=14)).isoformat(),
+            "expires_on": today.isoformat(),
         }
         self.offered = self.clear[: self.req["headcount"]]
         offer_ids = {}
@@ -409,9 +416,87 @@ class HiringEvent:
             token = page.get("next_token")
             if not token:
                 break
+        self.employees = [e["id"] for e in employees]
         self.report.timed("onboarding: employees, tasks, welcome pack", len(employees), began)
         self.report.check("onboarding: exactly one message per signed offer", len(self.offered), queued)
         self.report.check("onboarding: employees created", len(self.offered), len(employees))
+
+    # -- probation ---------------------------------------------------------------------------------
+    def until(self, condition: Any, what: str, seconds: float = PROBATION_WAIT_SECONDS) -> Any:
+        """Deliver the NotificationQueue to its consumer and poll ``condition`` until it holds: a bounded
+        loop on a condition (the state machine's own waits are seconds long), never a fixed sleep."""
+        deadline = time.monotonic() + seconds
+        while True:
+            self.drain("notification_worker", "NOTIFICATION_QUEUE_URL")
+            result = condition()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise AssertionError(f"probation: {what} not reached within {seconds:.0f} s")
+            time.sleep(0.05)
+
+    def probation(self) -> None:
+        """Every hire's probation, with compressed durations, in batches (each execution is a thread of
+        moto's interpreter): confirm the goals, record progress, the manager decides once the final
+        review waits, and the state machine writes the outcome."""
+        began = time.perf_counter()
+        outcomes: Counter[str] = Counter()
+        self.expected_outcome: dict[str, str] = {}
+        for start in range(0, len(self.employees), PROBATION_BATCH):
+            batch = self.employees[start : start + PROBATION_BATCH]
+            for employee_id in batch:
+                started = self.call(
+                    "POST", f"/employees/{employee_id}/probation/confirm", {"durations": PROBATION_DURATIONS}, ok=(201,)
+                )
+                view = started["probation"]
+                progress = {"goal_id": view["goals"][0]["id"], "amount": 1, "note": "首月", "date": view["start_date"]}
+                self.call("POST", f"/employees/{employee_id}/probation/progress", progress, role="manager")
+                outcomes["confirmed, progress recorded"] += 1
+
+            def waiting(ids: list[str] = batch) -> bool:
+                views = [self.call("GET", f"/employees/{e}/probation") for e in ids]
+                return all(v["awaiting_decision"] for v in views)
+
+            self.until(waiting, "every final review of the batch waiting for the manager")
+            for employee_id in batch:
+                if self.rng.random() < 0.9:
+                    decision, outcome = {"decision": "confirm"}, "confirmed"
+                else:
+                    decision, outcome = {"decision": "not_confirm", "reason": "目标未达成"}, "not_confirmed"
+                self.call("POST", f"/employees/{employee_id}/probation/decision", decision, role="manager")
+                self.expected_outcome[employee_id] = outcome
+
+            def completed(ids: list[str] = batch) -> bool:
+                return all(self.call("GET", f"/employees/{e}/probation")["status"] == "completed" for e in ids)
+
+            self.until(completed, "every probation of the batch completed")
+        self.report.timed("probation: confirm, progress, decision, outcome", len(self.employees), began)
+        self.reconcile_probation(outcomes)
+
+    def reconcile_probation(self, outcomes: Counter[str]) -> None:
+        import boto3
+
+        from tests.support.stack import REGION
+
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        machine = self.stack.env["PROBATION_STATE_MACHINE_ARN"]
+        pages = sfn.get_paginator("list_executions").paginate(stateMachineArn=machine)
+        names = Counter(e["name"] for page in pages for e in page["executions"])
+        hires = set(self.employees)
+        self.report.check(
+            "probation: hires with exactly one execution",
+            len(hires),
+            sum(1 for e in hires if names[f"probation-{e}"] == 1),
+        )
+        strays = sum(n for name, n in names.items() if name.removeprefix("probation-") not in hires)
+        self.report.check("probation: executions of no hire", 0, strays)
+        held = 0
+        for employee_id, expected in self.expected_outcome.items():
+            view = self.call("GET", f"/employees/{employee_id}/probation")
+            outcomes[f"outcome {view['outcome']}"] += 1
+            held += (view["status"], view["outcome"]) == ("completed", expected)
+        self.report.counts["probation"] = outcomes
+        self.report.check("probation: hires with the manager's outcome", len(hires), held)
 
     def close(self) -> None:
         for server in (getattr(self, "bgc", None), getattr(self, "esign", None)):
@@ -437,6 +522,7 @@ class HiringEvent:
             self.background_checks,
             self.offers,
             self.onboarding,
+            self.probation,
         ]
         for step in steps:
             step()

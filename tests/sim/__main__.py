@@ -29,6 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 CSV_FIELDS = ["name", "email", "phone", "national_id", "education", "resume_text", "external_ref"]
 WEBHOOK = "/webhooks/interview-results"
+UNBILLED = "reconciliation (the audit's own reads)"  # stage of the checks' own calls: not billed
+
 # probation with compressed durations (seconds): the cycle reaches the final review at once; the
 # review waits long enough for the manager, who decides as soon as it waits
 PROBATION_DURATIONS = {"check_in": 0, "mid_term": 0, "end": 1, "decision_timeout": 600, "heartbeat": 600}
@@ -76,7 +78,11 @@ class Report:
 
 class HiringEvent:
     def __init__(self, client: Any, stack: Any, n: int, seed: int) -> None:
-        self.client, self.stack, self.n = client, stack, n
+        from tests.sim.meter import Meter
+
+        self.meter = Meter()  # every AWS call, request and invocation of the event, by stage
+        self.client, self.stack, self.n = self.meter.wrap(client), stack, n
+        self.stage_items: dict[str, int] = {}
         self.rng = random.Random(seed)
         self.report = Report()
         self.hr = {"Content-Type": "application/json", **stack.auth("hr")}
@@ -141,6 +147,8 @@ class HiringEvent:
         job = self.call("POST", "/imports", {"requisition_id": self.req_id, "filename": filename})
         key, bucket = job["upload"]["fields"]["key"], self.stack.env["BUCKET_NAME"]
         etag = boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key=key, Body=data)["ETag"]
+        self.meter.add("s3.PostObject (the browser's presigned upload)", 1, calls=True)
+        self.meter.add("s3 bytes stored", len(data))
         self.client.lambda_.invoke("object_created", s3_object_created(bucket, key, etag, len(data)))
         self.drain("import_worker", "IMPORT_QUEUE_URL")
         status: dict[str, Any] = self.call("GET", f"/imports/{job['id']}")
@@ -235,6 +243,10 @@ class HiringEvent:
 
     def verify_scores(self) -> None:
         """Every interviewed person has exactly their newest result; the scored count has no double."""
+        with self.meter.during(UNBILLED):
+            self._verify_scores()
+
+    def _verify_scores(self) -> None:
         apps = self.all_applications()
         by_ref = {a.get("external_ref"): a for a in self.stored_applications()}
         held = 0
@@ -393,7 +405,8 @@ class HiringEvent:
         self.report.timed("offers: create, approve, e-sign, callback", len(self.offered), began)
         self.report.counts["offers"] = outcomes
         self.report.check("offers: envelopes the e-sign vendor received", len(self.offered), len(envelopes))
-        signed = sum(1 for a in self.offered if self.call("GET", f"/candidates/{a}")["stage"] == "offer_signed")
+        with self.meter.during(UNBILLED):
+            signed = sum(1 for a in self.offered if self.call("GET", f"/candidates/{a}")["stage"] == "offer_signed")
         self.report.check("offers: applications at offer_signed", len(self.offered), signed)
 
     def onboarding(self) -> None:
@@ -474,6 +487,10 @@ class HiringEvent:
         self.reconcile_probation(outcomes)
 
     def reconcile_probation(self, outcomes: Counter[str]) -> None:
+        with self.meter.during(UNBILLED):
+            self._reconcile_probation(outcomes)
+
+    def _reconcile_probation(self, outcomes: Counter[str]) -> None:
         import boto3
 
         from tests.support.stack import REGION
@@ -481,7 +498,9 @@ class HiringEvent:
         sfn = boto3.client("stepfunctions", region_name=REGION)
         machine = self.stack.env["PROBATION_STATE_MACHINE_ARN"]
         pages = sfn.get_paginator("list_executions").paginate(stateMachineArn=machine)
-        names = Counter(e["name"] for page in pages for e in page["executions"])
+        executions = [e for page in pages for e in page["executions"]]
+        names = Counter(e["name"] for e in executions)
+        self.state_machine_work(sfn, [e["executionArn"] for e in executions])
         hires = set(self.employees)
         self.report.check(
             "probation: hires with exactly one execution",
@@ -498,10 +517,32 @@ class HiringEvent:
         self.report.counts["probation"] = outcomes
         self.report.check("probation: hires with the manager's outcome", len(hires), held)
 
+    def state_machine_work(self, sfn: Any, arns: list[str]) -> None:
+        """What the executions did, from their histories: state transitions (the Step Functions bill)
+        and the SDK integrations the interpreter called itself (no botocore hook sees those)."""
+        with self.meter.during("probation"):
+            for arn in arns:
+                pages = sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
+                for event in (e for page in pages for e in page["events"]):
+                    if event["type"].endswith("StateEntered"):
+                        self.meter.add("states.StateTransition", 1, calls=True)
+                    elif event["type"] == "TaskScheduled":
+                        details = event["taskScheduledEventDetails"]
+                        operation = details["resource"].split(".")[0]
+                        name = f"{details['resourceType']}.{operation[:1].upper()}{operation[1:]} (state machine)"
+                        self.meter.add(name, 1, calls=True)
+
     def close(self) -> None:
         for server in (getattr(self, "bgc", None), getattr(self, "esign", None)):
             if server is not None:
                 server.stop()
+
+    def print_figures(self, out: Any = sys.stdout) -> float:
+        """AWS calls per stage, per applicant and per hire; the bill of a 100,000-applicant event."""
+        from tests.sim.costs import print_calls, print_cost
+
+        print_calls(self.meter, self.stage_items, self.n, len(getattr(self, "employees", [])), out)
+        return print_cost(self.meter, self.n, out=out)
 
     def run(self) -> Report:
         try:
@@ -524,8 +565,17 @@ class HiringEvent:
             self.onboarding,
             self.probation,
         ]
-        for step in steps:
-            step()
+        self.meter.hook()
+        try:
+            for step in steps:
+                before = len(self.report.stages)
+                with self.meter.during(step.__name__):
+                    step()
+                self.meter.hook_ssm()
+                if len(self.report.stages) > before:
+                    self.stage_items[step.__name__] = self.report.stages[-1].items
+        finally:
+            self.meter.unhook()
         return self.report
 
 
@@ -546,13 +596,15 @@ def main() -> int:
         from app import app
 
         with Client(app, project_dir=str(ROOT)) as client:
-            report = HiringEvent(client, stack, args.applications, args.seed).run()
+            event = HiringEvent(client, stack, args.applications, args.seed)
+            report = event.run()
         print(
             f"hiring event: {args.applications:,} applications, {args.applications // 2:,} interviews, "
             f"{time.perf_counter() - began:.0f} s",
             file=out,
         )
         report.print(out)
+        event.print_figures(out)
     return 0 if report.ok else 1
 
 

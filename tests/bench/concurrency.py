@@ -12,6 +12,7 @@ scored count equals the applications with an accepted first result (no loss, no 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import random
 import statistics
@@ -29,6 +30,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
 WEBHOOK = "/webhooks/interview-results"
+CONNECT_ATTEMPTS = 3  # a delivery that got no answer at all is sent again, as vendors do
 
 
 @dataclass
@@ -41,10 +43,11 @@ class Outcome:
     server_errors: int = 0
     lost: list[str] = field(default_factory=list)
     scored_count: int = -1
+    held: int = 0  # applications holding a result afterwards
 
     @property
     def ok(self) -> bool:
-        return self.server_errors == 0 and not self.lost and self.scored_count == len(self.accepted)
+        return self.server_errors == 0 and not self.lost and self.scored_count == self.held
 
     def lines(self, senders: int) -> list[str]:
         lat = sorted(self.latencies) or [0.0]
@@ -55,7 +58,7 @@ class Outcome:
             f"{statistics.median(lat) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms",
             "  answers: " + ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items())),
             f"  5xx: {self.server_errors}; accepted first results {len(self.accepted)}, lost {len(self.lost)}; "
-            f"requisition scored count {self.scored_count} (expected {len(self.accepted)})",
+            f"applications holding a result {self.held}, requisition scored count {self.scored_count}",
         ]
 
 
@@ -87,6 +90,8 @@ def post_raw(api_url: str, headers: dict[str, str], raw: bytes) -> tuple[int, st
             return response.status, json.loads(response.read() or b"{}").get("status", "")
     except urllib.error.HTTPError as err:
         return err.code, "error"
+    except (urllib.error.URLError, ConnectionError, http.client.HTTPException, TimeoutError):
+        return 0, "connection error"  # no answer: the vendor retries the same delivery
 
 
 def hammer(
@@ -144,15 +149,19 @@ def hammer(
         for app_id, completed, headers, raw in plan:
             if time.monotonic() > deadline[0]:
                 return
-            t0 = time.perf_counter()
-            code, answer = post_raw(api_url, headers, raw)
-            elapsed = time.perf_counter() - t0
+            for _attempt in range(CONNECT_ATTEMPTS):
+                t0 = time.perf_counter()
+                code, answer = post_raw(api_url, headers, raw)
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    outcome.requests += 1
+                    outcome.latencies.append(elapsed)
+                    outcome.statuses[f"{code} {answer}".strip()] += 1
+                    outcome.server_errors += code >= 500
+                if code:
+                    break
             with lock:
-                outcome.requests += 1
-                outcome.latencies.append(elapsed)
-                outcome.statuses[f"{code} {answer}".strip()] += 1
-                outcome.server_errors += code >= 500
-                if 200 <= code < 300 and answer == "stored":
+                if 200 <= code < 300 and answer in ("stored", "duplicate"):  # a 2xx: the vendor is done
                     outcome.accepted[app_id] = completed
 
     deadline.append(time.monotonic() + max_seconds)
@@ -163,10 +172,12 @@ def hammer(
     for thread in threads:
         thread.join()
     outcome.seconds = time.perf_counter() - began
-    # every accepted delivery, accounted for afterwards
-    for app_id, completed in outcome.accepted.items():
+    # every accepted delivery, accounted for afterwards; and whatever was stored, counted once
+    for app_id in apps:
         status, view = call("GET", f"/applications/{app_id}", hr_token, None)
-        if status != 200 or ((view or {}).get("ai") or {}).get("completed_at") != completed:
+        held = ((view or {}).get("ai") or {}).get("completed_at")
+        outcome.held += held is not None
+        if app_id in outcome.accepted and (status != 200 or held != outcome.accepted[app_id]):
             outcome.lost.append(app_id)
     status, req = call("GET", f"/requisitions/{req_id}", hr_token, None)
     outcome.scored_count = int(req["scored_count"]) if status == 200 else -1

@@ -40,6 +40,7 @@ DEFAULT_STATE_DIR = PROJECT_DIR / ".local-stack"
 DEFAULT_TEMPLATE = PROJECT_DIR / "infra" / "template.json"
 STACK_NAME = "talent-local"
 STAGE = "dev"
+API_LISTEN_BACKLOG = 256  # pending connections the local API queues (socketserver's default is 5)
 REGION = "us-east-1"
 STATE_FILE = "state.json"
 
@@ -301,6 +302,9 @@ class LocalStack:
         from chalice.local import create_local_server
 
         self._api = create_local_server(app, config, self.options.host, self.options.port)
+        # socketserver listens with a backlog of 5: many vendors connecting at once would be reset
+        # before the server accepts them (API Gateway has no such queue); listen again with a deep one
+        self._api.server.socket.listen(API_LISTEN_BACKLOG)
         self._api_thread = threading.Thread(target=self._api.server.serve_forever, name="api", daemon=True)
         self._api_thread.start()
         self.info.api_url = f"http://{self.options.host}:{self.options.port}"

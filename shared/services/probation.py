@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from shared.domain import probation as rules
 from shared.domain.radar import LABELS_ZH
@@ -339,7 +340,8 @@ class ProbationService:
                 "the goal does not exist",
                 [{"field": "goal_id", "message": f"one of {', '.join(g.id for g in prob.goals)}"}],
             )
-        today = datetime.fromtimestamp(self.clock(), tz=UTC).date()
+        # the bank's calendar day, as for offers' start dates (a hire's start_date is a Beijing date)
+        today = datetime.fromtimestamp(self.clock(), tz=ZoneInfo("Asia/Shanghai")).date()
         if body.date > today + timedelta(days=1) or body.date < employee.start_date:
             raise ValidationFailed(
                 "the date is outside the probation",

@@ -582,6 +582,8 @@ def main() -> None:
     parser.add_argument("--profile-webhooks", action="store_true", help="cProfile the timed webhook deliveries")
     parser.add_argument("--scored", type=int, default=50_000, help="scored applications for the shortlist figure")
     parser.add_argument("--skip-shortlist", action="store_true")
+    parser.add_argument("--flat-sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000], help="table sizes")
+    parser.add_argument("--skip-flat", action="store_true", help="skip the per-item cost as the table grows")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {sys.platform}")
     if not args.webhooks_only:
@@ -595,6 +597,10 @@ def main() -> None:
         from tests.bench.shortlist import bench_shortlist
 
         bench_shortlist(args.scored)
+    if not args.webhooks_only and not args.skip_flat:
+        from tests.bench.flat import bench_flat
+
+        bench_flat(args.flat_sizes)
 
 
 if __name__ == "__main__":

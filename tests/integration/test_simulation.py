@@ -7,7 +7,7 @@ from tests.sim.__main__ import HiringEvent
 
 
 def test_a_small_hiring_event_accounts_for_every_input(stack: Any, client: Any) -> None:
-    # Given a hiring event of 120 applications (60 interviews) with a misbehaving vendor
+    # Given a hiring event of 120 applications (60 interviews) with a misbehaving vendor, through probation
     event = HiringEvent(client, stack, 120, seed=7)
     # When it runs through the product's handlers and consumers
     report = event.run()
@@ -17,4 +17,31 @@ def test_a_small_hiring_event_accounts_for_every_input(stack: Any, client: Any) 
     assert report.ok, out.getvalue()
     assert report.counts["webhook deliveries"]["first → parked"] >= 1
     assert report.counts["import rows"]["rejected"] >= 1
-    assert {s.name.split(":")[0] for s in report.stages} >= {"shortlist", "second interview"}
+    assert {s.name.split(":")[0] for s in report.stages} >= {"shortlist", "second interview", "probation"}
+    # and every hire ran exactly one probation cycle to the manager's outcome
+    hires = len(event.employees)
+    assert hires >= 1
+    assert report.checks["probation: hires with exactly one execution"] == (hires, hires)
+    assert report.checks["probation: hires with the manager's outcome"] == (hires, hires)
+
+
+def test_the_event_counts_its_aws_calls_by_stage_and_prices_them(stack: Any, client: Any) -> None:
+    # Given a small hiring event, metered by botocore hooks on the product's clients
+    event = HiringEvent(client, stack, 60, seed=11)
+    assert event.run().ok
+    calls = event.meter.calls
+    # Then every webhook delivery went through API Gateway and a Lambda, and stored with DynamoDB
+    deliveries = event.stage_items["webhooks"]
+    assert calls["webhooks"]["apigateway.Request"] == deliveries
+    assert 1 <= calls["webhooks"]["dynamodb.TransactWriteItems"] / deliveries <= 1.2
+    # and the probation stage holds its state transitions and the state machine's own SDK calls
+    assert calls["probation"]["states.StartExecution"] == len(event.employees)
+    assert calls["probation"]["states.StateTransition"] >= 10 * len(event.employees)
+    assert calls["probation"]["sqs.SendMessage (state machine)"] >= len(event.employees)
+    # and the audit's own reads are kept apart from what is billed
+    assert "reconciliation (the audit's own reads)" not in event.meter.billed_stages()
+    # and the bill of a 100,000-applicant event is computed from capacity units, not only calls
+    out = io.StringIO()
+    total = event.print_figures(out)
+    assert total > 0 and "DynamoDB" in out.getvalue() and "as of" in out.getvalue()
+    assert event.meter.units["bulk_import"]["dynamodb WRU"] >= event.stage_items["bulk_import"]

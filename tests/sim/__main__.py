@@ -29,6 +29,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 CSV_FIELDS = ["name", "email", "phone", "national_id", "education", "resume_text", "external_ref"]
 WEBHOOK = "/webhooks/interview-results"
+UNBILLED = "reconciliation (the audit's own reads)"  # stage of the checks' own calls: not billed
+
+# probation with compressed durations (seconds): the cycle reaches the final review at once; the
+# review waits long enough for the manager, who decides as soon as it waits
+PROBATION_DURATIONS = {"check_in": 0, "mid_term": 0, "end": 1, "decision_timeout": 600, "heartbeat": 600}
+PROBATION_BATCH = 50  # executions running at once in moto's interpreter
+PROBATION_WAIT_SECONDS = 120.0
 
 
 @dataclass
@@ -71,7 +78,11 @@ class Report:
 
 class HiringEvent:
     def __init__(self, client: Any, stack: Any, n: int, seed: int) -> None:
-        self.client, self.stack, self.n = client, stack, n
+        from tests.sim.meter import Meter
+
+        self.meter = Meter()  # every AWS call, request and invocation of the event, by stage
+        self.client, self.stack, self.n = self.meter.wrap(client), stack, n
+        self.stage_items: dict[str, int] = {}
         self.rng = random.Random(seed)
         self.report = Report()
         self.hr = {"Content-Type": "application/json", **stack.auth("hr")}
@@ -136,6 +147,8 @@ class HiringEvent:
         job = self.call("POST", "/imports", {"requisition_id": self.req_id, "filename": filename})
         key, bucket = job["upload"]["fields"]["key"], self.stack.env["BUCKET_NAME"]
         etag = boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key=key, Body=data)["ETag"]
+        self.meter.add("s3.PostObject (the browser's presigned upload)", 1, calls=True)
+        self.meter.add("s3 bytes stored", len(data))
         self.client.lambda_.invoke("object_created", s3_object_created(bucket, key, etag, len(data)))
         self.drain("import_worker", "IMPORT_QUEUE_URL")
         status: dict[str, Any] = self.call("GET", f"/imports/{job['id']}")
@@ -230,6 +243,10 @@ class HiringEvent:
 
     def verify_scores(self) -> None:
         """Every interviewed person has exactly their newest result; the scored count has no double."""
+        with self.meter.during(UNBILLED):
+            self._verify_scores()
+
+    def _verify_scores(self) -> None:
         apps = self.all_applications()
         by_ref = {a.get("external_ref"): a for a in self.stored_applications()}
         held = 0
@@ -353,12 +370,14 @@ class HiringEvent:
         from infra.local.vendors import LOCAL_ESIGN_SECRETS
 
         began = time.perf_counter()
-        start = (datetime.now(UTC) + timedelta(days=45)).date()
+        from shared.services.offers import beijing_today
+
+        today = beijing_today()  # hires start tomorrow (the bank's day), so that probation progress can be recorded
         body = {
             "grade": "P5",
-            "start_date": start.isoformat(),
+            "start_date": (today + timedelta(days=1)).isoformat(),
             "work_location": "郑州市金水路 1 号",
-            "expires_on": (start - timedelta(days=14)).isoformat(),
+            "expires_on": today.isoformat(),
         }
         self.offered = self.clear[: self.req["headcount"]]
         offer_ids = {}
@@ -386,7 +405,8 @@ class HiringEvent:
         self.report.timed("offers: create, approve, e-sign, callback", len(self.offered), began)
         self.report.counts["offers"] = outcomes
         self.report.check("offers: envelopes the e-sign vendor received", len(self.offered), len(envelopes))
-        signed = sum(1 for a in self.offered if self.call("GET", f"/candidates/{a}")["stage"] == "offer_signed")
+        with self.meter.during(UNBILLED):
+            signed = sum(1 for a in self.offered if self.call("GET", f"/candidates/{a}")["stage"] == "offer_signed")
         self.report.check("offers: applications at offer_signed", len(self.offered), signed)
 
     def onboarding(self) -> None:
@@ -409,14 +429,120 @@ class HiringEvent:
             token = page.get("next_token")
             if not token:
                 break
+        self.employees = [e["id"] for e in employees]
         self.report.timed("onboarding: employees, tasks, welcome pack", len(employees), began)
         self.report.check("onboarding: exactly one message per signed offer", len(self.offered), queued)
         self.report.check("onboarding: employees created", len(self.offered), len(employees))
+
+    # -- probation ---------------------------------------------------------------------------------
+    def until(self, condition: Any, what: str, seconds: float = PROBATION_WAIT_SECONDS) -> Any:
+        """Deliver the NotificationQueue to its consumer and poll ``condition`` until it holds: a bounded
+        loop on a condition (the state machine's own waits are seconds long), never a fixed sleep."""
+        deadline = time.monotonic() + seconds
+        while True:
+            self.drain("notification_worker", "NOTIFICATION_QUEUE_URL")
+            result = condition()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise AssertionError(f"probation: {what} not reached within {seconds:.0f} s")
+            time.sleep(0.05)
+
+    def probation(self) -> None:
+        """Every hire's probation, with compressed durations, in batches (each execution is a thread of
+        moto's interpreter): confirm the goals, record progress, the manager decides once the final
+        review waits, and the state machine writes the outcome."""
+        began = time.perf_counter()
+        outcomes: Counter[str] = Counter()
+        self.expected_outcome: dict[str, str] = {}
+        for start in range(0, len(self.employees), PROBATION_BATCH):
+            batch = self.employees[start : start + PROBATION_BATCH]
+            for employee_id in batch:
+                started = self.call(
+                    "POST", f"/employees/{employee_id}/probation/confirm", {"durations": PROBATION_DURATIONS}, ok=(201,)
+                )
+                view = started["probation"]
+                progress = {"goal_id": view["goals"][0]["id"], "amount": 1, "note": "首月", "date": view["start_date"]}
+                self.call("POST", f"/employees/{employee_id}/probation/progress", progress, role="manager")
+                outcomes["confirmed, progress recorded"] += 1
+
+            def waiting(ids: list[str] = batch) -> bool:
+                views = [self.call("GET", f"/employees/{e}/probation") for e in ids]
+                return all(v["awaiting_decision"] for v in views)
+
+            self.until(waiting, "every final review of the batch waiting for the manager")
+            for employee_id in batch:
+                if self.rng.random() < 0.9:
+                    decision, outcome = {"decision": "confirm"}, "confirmed"
+                else:
+                    decision, outcome = {"decision": "not_confirm", "reason": "目标未达成"}, "not_confirmed"
+                self.call("POST", f"/employees/{employee_id}/probation/decision", decision, role="manager")
+                self.expected_outcome[employee_id] = outcome
+
+            def completed(ids: list[str] = batch) -> bool:
+                return all(self.call("GET", f"/employees/{e}/probation")["status"] == "completed" for e in ids)
+
+            self.until(completed, "every probation of the batch completed")
+        self.report.timed("probation: confirm, progress, decision, outcome", len(self.employees), began)
+        self.reconcile_probation(outcomes)
+
+    def reconcile_probation(self, outcomes: Counter[str]) -> None:
+        with self.meter.during(UNBILLED):
+            self._reconcile_probation(outcomes)
+
+    def _reconcile_probation(self, outcomes: Counter[str]) -> None:
+        import boto3
+
+        from tests.support.stack import REGION
+
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        machine = self.stack.env["PROBATION_STATE_MACHINE_ARN"]
+        pages = sfn.get_paginator("list_executions").paginate(stateMachineArn=machine)
+        executions = [e for page in pages for e in page["executions"]]
+        names = Counter(e["name"] for e in executions)
+        self.state_machine_work(sfn, [e["executionArn"] for e in executions])
+        hires = set(self.employees)
+        self.report.check(
+            "probation: hires with exactly one execution",
+            len(hires),
+            sum(1 for e in hires if names[f"probation-{e}"] == 1),
+        )
+        strays = sum(n for name, n in names.items() if name.removeprefix("probation-") not in hires)
+        self.report.check("probation: executions of no hire", 0, strays)
+        held = 0
+        for employee_id, expected in self.expected_outcome.items():
+            view = self.call("GET", f"/employees/{employee_id}/probation")
+            outcomes[f"outcome {view['outcome']}"] += 1
+            held += (view["status"], view["outcome"]) == ("completed", expected)
+        self.report.counts["probation"] = outcomes
+        self.report.check("probation: hires with the manager's outcome", len(hires), held)
+
+    def state_machine_work(self, sfn: Any, arns: list[str]) -> None:
+        """What the executions did, from their histories: state transitions (the Step Functions bill)
+        and the SDK integrations the interpreter called itself (no botocore hook sees those)."""
+        with self.meter.during("probation"):
+            for arn in arns:
+                pages = sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
+                for event in (e for page in pages for e in page["events"]):
+                    if event["type"].endswith("StateEntered"):
+                        self.meter.add("states.StateTransition", 1, calls=True)
+                    elif event["type"] == "TaskScheduled":
+                        details = event["taskScheduledEventDetails"]
+                        operation = details["resource"].split(".")[0]
+                        name = f"{details['resourceType']}.{operation[:1].upper()}{operation[1:]} (state machine)"
+                        self.meter.add(name, 1, calls=True)
 
     def close(self) -> None:
         for server in (getattr(self, "bgc", None), getattr(self, "esign", None)):
             if server is not None:
                 server.stop()
+
+    def print_figures(self, out: Any = sys.stdout) -> float:
+        """AWS calls per stage, per applicant and per hire; the bill of a 100,000-applicant event."""
+        from tests.sim.costs import print_calls, print_cost
+
+        print_calls(self.meter, self.stage_items, self.n, len(getattr(self, "employees", [])), out)
+        return print_cost(self.meter, self.n, out=out)
 
     def run(self) -> Report:
         try:
@@ -437,9 +563,19 @@ class HiringEvent:
             self.background_checks,
             self.offers,
             self.onboarding,
+            self.probation,
         ]
-        for step in steps:
-            step()
+        self.meter.hook()
+        try:
+            for step in steps:
+                before = len(self.report.stages)
+                with self.meter.during(step.__name__):
+                    step()
+                self.meter.hook_ssm()
+                if len(self.report.stages) > before:
+                    self.stage_items[step.__name__] = self.report.stages[-1].items
+        finally:
+            self.meter.unhook()
         return self.report
 
 
@@ -460,13 +596,15 @@ def main() -> int:
         from app import app
 
         with Client(app, project_dir=str(ROOT)) as client:
-            report = HiringEvent(client, stack, args.applications, args.seed).run()
+            event = HiringEvent(client, stack, args.applications, args.seed)
+            report = event.run()
         print(
             f"hiring event: {args.applications:,} applications, {args.applications // 2:,} interviews, "
             f"{time.perf_counter() - began:.0f} s",
             file=out,
         )
         report.print(out)
+        event.print_figures(out)
     return 0 if report.ok else 1
 
 

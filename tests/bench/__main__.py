@@ -145,6 +145,24 @@ def bench_screening_and_import(n_api: int, n_rows: int) -> None:
             )
 
 
+def bench_hiring_event(n: int) -> None:
+    """A small whole hiring event (``tests.sim``): AWS calls by stage, per hire from offer signed to
+    the probation decision, and the bill of a 100,000-applicant event scaled from it."""
+    from chalice.test import Client
+
+    from tests.sim.__main__ import HiringEvent
+    from tests.support.stack import moto_stack
+
+    with moto_stack() as stack, app_output_discarded() as out:
+        from app import app
+
+        with Client(app, project_dir=str(ROOT)) as client:
+            event = HiringEvent(client, stack, n, seed=2023)
+            report = event.run()
+        print(f"hiring event of {n:,} applications: loss 0 and double counts 0: {report.ok}", file=out)
+        event.print_figures(out)
+
+
 WEBHOOK = "/webhooks/interview-results"
 TRANSCRIPT = "首先拆解问题，其次比较三种方案的成本与收益。"
 AREAS = (  # where a function's own time is counted, first match wins
@@ -584,6 +602,8 @@ def main() -> None:
     parser.add_argument("--skip-shortlist", action="store_true")
     parser.add_argument("--flat-sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000], help="table sizes")
     parser.add_argument("--skip-flat", action="store_true", help="skip the per-item cost as the table grows")
+    parser.add_argument("--hiring-event", type=int, default=600, help="applications of the metered hiring event")
+    parser.add_argument("--skip-hiring-event", action="store_true")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {sys.platform}")
     if not args.webhooks_only:
@@ -601,6 +621,8 @@ def main() -> None:
         from tests.bench.flat import bench_flat
 
         bench_flat(args.flat_sizes)
+    if not args.webhooks_only and not args.skip_hiring_event:
+        bench_hiring_event(args.hiring_event)
 
 
 if __name__ == "__main__":

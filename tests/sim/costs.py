@@ -101,6 +101,11 @@ def print_calls(meter: Meter, items: dict[str, int], n: int, hires: int, out: An
         f"import to probation): {path:.0f} calls",
         file=out,
     )
+    after_offer = [s for s in ("onboarding", "probation") if items.get(s)]
+    if after_offer:
+        per_hire = sum(sum(meter.by_service(s).values()) / items[s] for s in after_offer)
+        stages = " + ".join(after_offer)
+        print(f"  per hire from offer signed to probation decision ({stages}): {per_hire:.1f} calls", file=out)
     for stage in meter.billed_stages():
         top = ", ".join(f"{k} {v:,}" for k, v in meter.calls[stage].most_common())
         print(f"    {stage}: {top}", file=out)

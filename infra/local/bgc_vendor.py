@@ -26,9 +26,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from infra.local.loopback import LoopbackServer
 from infra.local.simulator import signature_headers
 from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS
 
@@ -139,27 +140,18 @@ class SimulatedBackgroundVendor:
         self.deliveries: list[tuple[str, int]] = []  # (webhook id, HTTP status)
         self.refused = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), self._handler())
-        self._thread: threading.Thread | None = None
-        self._timers: list[threading.Timer] = []
+        self._loopback = LoopbackServer(host, port, self._handler(), "bgc-vendor")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._loopback.base_url
 
     def start(self) -> SimulatedBackgroundVendor:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="bgc-vendor", daemon=True)
-        self._thread.start()
+        self._loopback.serve()
         return self
 
     def stop(self) -> None:
-        for timer in self._timers:
-            timer.cancel()
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(5)
+        self._loopback.stop()
 
     def status(self) -> dict[str, Any]:
         with self._lock:
@@ -184,10 +176,7 @@ class SimulatedBackgroundVendor:
                 return 200, {"vendor_reference": self.orders[reference]}
             vendor_reference = f"BGC-{secrets.token_hex(6).upper()}"
             self.orders[reference] = vendor_reference
-        timer = threading.Timer(self.delay_seconds, self._send_result, args=(order, vendor_reference))
-        timer.daemon = True
-        self._timers.append(timer)
-        timer.start()
+        self._loopback.later(self.delay_seconds, self._send_result, order, vendor_reference)
         return 201, {"vendor_reference": vendor_reference}
 
     def _send_result(self, order: dict[str, Any], vendor_reference: str) -> None:

@@ -26,9 +26,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from infra.local.loopback import LoopbackServer
 from infra.local.simulator import signature_headers
 from infra.local.vendors import LOCAL_ESIGN_SECRETS
 
@@ -68,27 +69,18 @@ class EsignVendorSimulator:
         self.by_key: dict[str, str] = {}
         self.lock = threading.Lock()
         self.reported = threading.Condition(self.lock)
-        self._server = ThreadingHTTPServer((host, port), self._handler())
-        self._thread: threading.Thread | None = None
-        self._timers: list[threading.Timer] = []
+        self._loopback = LoopbackServer(host, port, self._handler(), "esign-vendor")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/envelopes"
+        return f"{self._loopback.base_url}/envelopes"
 
     def start(self) -> str:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="esign-vendor", daemon=True)
-        self._thread.start()
+        self._loopback.serve()
         return self.url
 
     def stop(self) -> None:
-        for timer in self._timers:
-            timer.cancel()
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(5)
+        self._loopback.stop()
 
     # -- the vendor's side --------------------------------------------------------------------------
     def create(self, payload: dict[str, Any], key: str | None) -> tuple[EsignEnvelope, bool]:
@@ -106,10 +98,7 @@ class EsignVendorSimulator:
             if key:
                 self.by_key[key] = envelope.envelope_id
         if self.delay_seconds >= 0:
-            timer = threading.Timer(self.delay_seconds, self.report, args=(envelope.envelope_id, self.outcome))
-            timer.daemon = True
-            self._timers.append(timer)
-            timer.start()
+            self._loopback.later(self.delay_seconds, self.report, envelope.envelope_id, self.outcome)
         return envelope, True
 
     def report(self, envelope_id: str, event: str) -> int:

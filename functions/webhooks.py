@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint, Rate
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from chalice.app import Blueprint, DynamoDBEvent, Rate
 
 from functions.http import api_route, logger, ok
 from shared.domain.vendors import VendorPayload
 from shared.models.interview import WebhookReceipt
-from shared.services.intake import Intake
+from shared.services.intake import SCORE_PREFIX, Intake
 
 bp = Blueprint(__name__)
 
@@ -26,8 +28,9 @@ bp = Blueprint(__name__)
 def interview_results() -> Any:
     """An AI interview result from a vendor, signed with Standard Webhooks.
 
-    200 stored / stale (kept in history) / duplicate; 202 parked for an application not known yet;
-    401 for a missing or bad signature, 400/413 for a bad payload — and then nothing is stored."""
+    200 stored / duplicate; 202 parked for an applicant not imported yet; 401 for a missing or bad
+    signature, 400/413 for a bad payload — and then nothing is stored. A stored result reaches the
+    application (latest result, shortlist index, stage) through ``project_results``."""
     request = bp.current_request
     raw = request.raw_body or b""
     body = raw.encode() if isinstance(raw, str) else raw
@@ -40,6 +43,38 @@ def interview_results() -> Any:
         status=receipt.outcome, webhook_id=receipt.webhook_id, application_id=receipt.application_id
     )
     return ok(answer, status=receipt.status_code)
+
+
+# The talent table's stream. Chalice needs an ARN at import time; the deployment package points the
+# event source at the table's ``StreamArn`` (infra/package.py) and the local pump reads the table's
+# stream (infra/local/pump.py).
+TABLE_STREAM = "arn:aws:dynamodb:::table/TalentTable/stream/deployed"
+# The event source mapping's filter (Lambda event filtering; also applied by the local pump): only
+# history entries written for the first time reach the function.
+NEW_RESULTS = {
+    "eventName": ["INSERT"],
+    "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "APP#"}]}, "sk": {"S": [{"prefix": SCORE_PREFIX}]}}},
+}
+STREAM_FILTERS: dict[str, dict[str, Any]] = {"project_results": NEW_RESULTS}
+
+
+@bp.on_dynamodb_record(stream_arn=TABLE_STREAM, batch_size=100, name="project_results")
+def project_results(event: DynamoDBEvent) -> dict[str, Any]:
+    """Apply new history entries to their applications; a failing record is retried by the stream
+    (partial batch failures), and after the retries it goes to ``ResultProjectionDLQ``."""
+    intake = Intake()
+    applied: dict[str, int] = {}
+
+    def handle(record: DynamoDBRecord) -> None:
+        outcome = intake.apply(record.raw_event)
+        if outcome:
+            applied[outcome] = applied.get(outcome, 0) + 1
+
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+    response = process_partial_response(event=event.to_dict(), record_handler=handle, processor=processor)
+    if applied:
+        logger.info("interview results applied", extra=applied)
+    return dict(response)
 
 
 @bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_parked_results")

@@ -10,6 +10,10 @@
    * for each ``on_sqs_message`` consumer: the event's ``Queue`` pointed at the template's queue
      (``app.event_sources[].queue`` is the queue's logical id) and
      ``FunctionResponseTypes: [ReportBatchItemFailures]`` (Chalice cannot set it itself);
+   * for each ``on_dynamodb_record`` consumer: the event's ``Stream`` pointed at the talent table's
+     ``StreamArn``, the handler's filter (``functions.webhooks.STREAM_FILTERS``) as
+     ``FilterCriteria``, partial batch failures, bounded retries with bisection and
+     ``StreamDeadLetterQueue`` as the on-failure destination;
    * a least-privilege IAM policy attached to every role Chalice emits for our functions;
    * API Gateway responses for UNAUTHORIZED / ACCESS_DENIED in our error body format.
 4. Run ``chalice package --merge-template`` into ``--out``: ``sam.json`` and ``deployment.zip``,
@@ -127,6 +131,21 @@ def sqs_consumers(project_dir: Path = PROJECT_DIR) -> dict[str, str]:
     return consumers
 
 
+def stream_consumers(project_dir: Path = PROJECT_DIR) -> dict[str, dict[str, Any]]:
+    """Lambda handler string -> event filter pattern for every ``on_dynamodb_record``."""
+    from chalice.app import DynamoDBEventConfig
+
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+    app = importlib.import_module("app").app
+    filters: dict[str, dict[str, Any]] = importlib.import_module("functions.webhooks").STREAM_FILTERS
+    return {
+        source.handler_string: filters[source.name]
+        for source in app.event_sources
+        if isinstance(source, DynamoDBEventConfig)
+    }
+
+
 # --------------------------------------------------------------------------- merge template
 
 
@@ -154,6 +173,18 @@ def _sqs_event_name(function: Mapping[str, Any], function_id: str) -> str:
     if len(events) != 1:
         raise PackagingError(f"expected one SQS event on {function_id} in chalice's output, got {events}")
     return events[0]
+
+
+def _stream_event_name(function: Mapping[str, Any], function_id: str) -> str:
+    events = [n for n, e in function["Properties"].get("Events", {}).items() if e.get("Type") == "DynamoDB"]
+    if len(events) != 1:
+        raise PackagingError(f"expected one DynamoDB event on {function_id} in chalice's output, got {events}")
+    return events[0]
+
+
+STREAM_TABLE = "TalentTable"
+STREAM_DLQ = "StreamDeadLetterQueue"
+STREAM_MAX_RETRIES = 10
 
 
 def _role_ids(generated: Mapping[str, Any]) -> list[str]:
@@ -196,6 +227,22 @@ def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[st
                 "dynamodb:ConditionCheckItem",
             ],
             "Resource": [arn(t) for t in tables] + [{"Fn::Sub": f"${{{t}.Arn}}/index/*"} for t in tables],
+        },
+        {
+            # The projection of interview results reads the talent table's stream.
+            "Sid": "TalentTableStream",
+            "Effect": "Allow",
+            "Action": [
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams",
+            ],
+            "Resource": [
+                {"Fn::GetAtt": [t, "StreamArn"]}
+                for t in tables
+                if "StreamSpecification" in resources[t].get("Properties", {})
+            ],
         },
         {
             "Sid": "DocumentObjects",
@@ -313,7 +360,10 @@ def gateway_responses() -> dict[str, Any]:
 
 
 def merge_template(
-    template: Mapping[str, Any], generated: Mapping[str, Any], consumers: Mapping[str, str]
+    template: Mapping[str, Any],
+    generated: Mapping[str, Any],
+    consumers: Mapping[str, str],
+    streams: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """``infra/template.json`` plus the overrides of Chalice's output described in the module doc."""
     merged: dict[str, Any] = copy.deepcopy(dict(template))
@@ -340,6 +390,35 @@ def merge_template(
                         "Properties": {
                             "Queue": {"Fn::Sub": f"${{{queue}.Arn}}"},
                             "FunctionResponseTypes": [REPORT_BATCH_ITEM_FAILURES],
+                        }
+                    }
+                }
+            }
+        }
+
+    for handler, pattern in sorted((streams or {}).items()):
+        if STREAM_DLQ not in resources or "StreamSpecification" not in resources[STREAM_TABLE]["Properties"]:
+            raise PackagingError(
+                f"{handler} reads {STREAM_TABLE}'s stream: the template needs its stream and {STREAM_DLQ}"
+            )
+        function_id = _function_for_handler(generated, handler)
+        event = _stream_event_name(generated["Resources"][function_id], function_id)
+        if function_id in resources:
+            raise PackagingError(f"infra/template.json already defines {function_id}")
+        resources[function_id] = {
+            "Properties": {
+                "Events": {
+                    event: {
+                        "Properties": {
+                            "Stream": {"Fn::GetAtt": [STREAM_TABLE, "StreamArn"]},
+                            "StartingPosition": "TRIM_HORIZON",
+                            "FilterCriteria": {"Filters": [{"Pattern": json.dumps(pattern, separators=(",", ":"))}]},
+                            "FunctionResponseTypes": [REPORT_BATCH_ITEM_FAILURES],
+                            "BisectBatchOnFunctionError": True,
+                            "MaximumRetryAttempts": STREAM_MAX_RETRIES,
+                            "DestinationConfig": {
+                                "OnFailure": {"Type": "SQS", "Destination": {"Fn::GetAtt": [STREAM_DLQ, "Arn"]}}
+                            },
                         }
                     }
                 }
@@ -399,7 +478,7 @@ def package(out: Path, stage: str = "dev", project_dir: Path = PROJECT_DIR) -> d
         template = inline_definitions(load_template())  # state machine ASL files inlined
         with tempfile.TemporaryDirectory(prefix="chalice-names-") as scratch:
             generated = run_chalice_package(Path(scratch) / "out", stage, project_dir=project_dir)
-        merge = merge_template(template, generated, sqs_consumers(project_dir))
+        merge = merge_template(template, generated, sqs_consumers(project_dir), stream_consumers(project_dir))
         out.mkdir(parents=True, exist_ok=True)
         merge_path = out / "merge-template.json"
         merge_path.write_text(json.dumps(merge, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

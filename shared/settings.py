@@ -34,6 +34,7 @@ class Settings(BaseModel):
     background_vendor_timeout_seconds: float = 10.0
     esign_queue_url: str = ""
     esign_dead_letter_queue_url: str = ""
+    stream_dead_letter_queue_url: str = ""
     esign_vendor_url: str = ""
     esign_timeout_seconds: float = 10.0
     mail_from: str = "recruiting@zybank.example"

@@ -10,6 +10,9 @@
   local queue ``local-events-<name>``; each message is one event, one invocation. Like Lambda's
   asynchronous invocation the event is tried three times, then parked in ``local-events-<name>-dlq``.
   S3 object events reach the rule through the bucket's EventBridge notifications.
+* ``on_dynamodb_record``: a stream event source mapping (``infra/local/streams.py``): the table's
+  stream read from the oldest record, the deployed mapping's filter applied, batches retried from
+  the first failed record, a record that keeps failing sent to the on-failure queue.
 * ``schedule``: fired on demand (``fire_schedule``) and, optionally, all of them every N seconds.
 
 ``pump_once()`` drives every source one step, synchronously, for tests; ``start()`` runs pollers in
@@ -34,11 +37,14 @@ from botocore.exceptions import ClientError
 from chalice.app import (
     Chalice,
     CloudWatchEventConfig,
+    DynamoDBEventConfig,
     ScheduledEventConfig,
     ScheduleExpression,
     SQSEventConfig,
 )
 from chalice.local import LambdaContext
+
+from infra.local.streams import StreamSource, StreamTail
 
 log = logging.getLogger("infra.local.pump")
 
@@ -180,6 +186,9 @@ class EventPump:
         function_settings: Callable[[str], FunctionSettings] | None = None,
         retry_delay_seconds: int = 1,
         account_id: str = ACCOUNT_ID,
+        stream_tail: Callable[[DynamoDBEventConfig], StreamTail] | None = None,
+        stream_filters: dict[str, dict[str, Any]] | None = None,
+        stream_failure: Callable[[dict[str, Any], str], None] | None = None,
     ) -> None:
         self.app = app
         self.sqs = sqs
@@ -192,6 +201,10 @@ class EventPump:
         self._function_settings = function_settings or (lambda _name: FunctionSettings())
         self.sources: list[Source] = []
         self.schedules: dict[str, Schedule] = {}
+        self.streams: list[StreamSource] = []
+        self._stream_tail = stream_tail
+        self._stream_filters = stream_filters or {}
+        self._stream_failure = stream_failure
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._ready = False
@@ -212,6 +225,17 @@ class EventPump:
                 expression = config.schedule_expression
                 text = expression.to_string() if isinstance(expression, ScheduleExpression) else str(expression)
                 self.schedules[config.name] = Schedule(config.name, text)
+            elif isinstance(config, DynamoDBEventConfig) and self._stream_tail:
+                self.streams.append(
+                    StreamSource(
+                        config.name,
+                        self._stream_tail(config),
+                        self.invoke,
+                        pattern=self._stream_filters.get(config.name),
+                        batch_size=max(1, config.batch_size),
+                        on_failure=self._stream_failure,
+                    )
+                )
             else:
                 log.warning("event source %s (%s) is not pumped locally", config.name, type(config).__name__)
         self._ready = True
@@ -367,7 +391,8 @@ class EventPump:
         """One step of every queue-backed source, in order, in the calling thread."""
         if not self._ready:
             self.setup()
-        return sum(self.poll(source, wait_seconds) for source in self.sources)
+        queued = sum(self.poll(source, wait_seconds) for source in self.sources)
+        return queued + sum(stream.poll() for stream in self.streams)
 
     # -- schedules ------------------------------------------------------------------------------
 
@@ -403,6 +428,8 @@ class EventPump:
             count = pollers_per_queue if source.kind == "sqs" else 1
             for i in range(count):
                 self._spawn(f"pump-{source.name}-{i}", self._poll_loop, source, wait_seconds)
+        for stream in self.streams:
+            self._spawn(f"pump-{stream.name}", self._stream_loop, stream)
         if clock_seconds and self.schedules:
             self._spawn("pump-clock", self._clock_loop, clock_seconds)
 
@@ -426,6 +453,16 @@ class EventPump:
                     return
                 log.exception("polling %s failed", source.name)
                 self._stop.wait(1)
+
+    def _stream_loop(self, stream: StreamSource, idle_seconds: float = 0.25) -> None:
+        # Lambda polls a stream's shards about four times a second when they are idle.
+        while not self._stop.is_set():
+            try:
+                if stream.poll():
+                    continue
+            except Exception:
+                log.exception("reading the stream for %s failed", stream.name)
+            self._stop.wait(idle_seconds)
 
     def _clock_loop(self, seconds: float) -> None:
         while not self._stop.wait(seconds):
@@ -453,6 +490,10 @@ class EventPump:
                     "failed": s.failed,
                 }
                 for s in self.sources
+            ],
+            "streams": [
+                {"name": s.name, "invocations": s.invocations, "delivered": s.delivered, "failed": s.failed}
+                for s in self.streams
             ],
             "schedules": {s.name: s.expression for s in self.schedules.values()},
         }

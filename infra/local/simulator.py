@@ -11,7 +11,8 @@ key the stack does not know (``--bad-signatures``).
 
 One line per delivery (webhook id, vendor, reference, HTTP status, outcome, what was sent), then a
 summary. The exit status is 0 when every answer was the expected one (stored or parked for a new
-result, stale or parked for an older one, duplicate for a retry, 401 for a bad signature).
+or an older result — an older one is kept in the history as superseded —, duplicate for a retry,
+401 for a bad signature).
 
 ``--seed`` fixes the scores, vendors and which deliveries are retried or reordered; webhook ids
 are new on every run, so running twice delivers new results rather than retries. The payload
@@ -57,7 +58,7 @@ Kind = Literal["first", "older", "duplicate", "bad_signature"]
 # what the stack should answer to each kind of delivery: (HTTP status, outcome)
 EXPECTED: dict[str, set[tuple[int, str]]] = {
     "first": {(200, "stored"), (202, "parked")},
-    "older": {(200, "stale"), (202, "parked")},
+    "older": {(200, "stored"), (202, "parked")},
     "duplicate": {(200, "duplicate")},
     "bad_signature": {(401, "unauthenticated")},
 }

@@ -326,9 +326,11 @@ class LocalStack:
         self._bgc_vendor = vendor.start()
 
     def _start_pump(self, app: Any, config: Any) -> None:
-        from chalice.app import SQSEventConfig
+        from chalice.app import DynamoDBEventConfig, SQSEventConfig
 
+        from functions.webhooks import STREAM_FILTERS
         from infra.local.pump import EventPump, FunctionSettings
+        from infra.local.streams import StreamTail, sqs_on_failure
 
         sqs = self._client("sqs")
 
@@ -349,6 +351,12 @@ class LocalStack:
                 timeout_seconds=int(scoped.lambda_timeout or 60), memory_mb=int(scoped.lambda_memory_size or 128)
             )
 
+        def stream_tail(source: DynamoDBEventConfig) -> StreamTail:
+            """Every stream handler reads the talent table's stream (the deployment does the same)."""
+            return StreamTail.of_table(
+                self._client("dynamodb"), self._client("dynamodbstreams"), self.info.outputs["TableName"]
+            )
+
         self._pump = EventPump(
             app,
             sqs=sqs,
@@ -358,6 +366,9 @@ class LocalStack:
             resolve_queue=resolve_queue,
             function_settings=function_settings,
             retry_delay_seconds=self.options.retry_delay_seconds,
+            stream_tail=stream_tail,
+            stream_filters=STREAM_FILTERS,
+            stream_failure=sqs_on_failure(sqs, self.info.outputs["StreamDeadLetterQueueUrl"]),
         )
         self._pump.setup()
         self._pump.start(pollers_per_queue=self.options.sqs_pollers, clock_seconds=self.options.clock_seconds)

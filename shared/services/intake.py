@@ -1,10 +1,11 @@
 """AI interview results from vendors: verify, normalise, store exactly once, park the unknown.
 
 ``receive`` is the webhook: signature on the raw bytes first (Standard Webhooks, the key tells the
-vendor), then the vendor's adapter, then validation against the requisition, then one
-``TransactWriteItems`` (see ``shared.store.results``). Results for applications we do not know yet
-are parked and attached when the application appears (on creation, and by the scheduled
-reconciliation for anything that raced).
+vendor), then the vendor's adapter, then validation against the requisition, then one conditional
+``PutItem`` of the history entry (see ``shared.store.results``). ``apply`` is the table stream's
+consumer: it applies each new history entry to its application (newest wins, shortlist index,
+stage, scored count). Results for applications we do not know yet are parked and attached when the
+application appears (on creation, and by the scheduled reconciliation for anything that raced).
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ from shared.security.vendor_keys import vendor_secrets
 from shared.security.webhooks import verify
 from shared.settings import get_settings
 from shared.store import queue
+from shared.store.items import deserialize
 from shared.store.repository import INTAKE_CACHE_SECONDS, Repository
-from shared.store.results import Delivery, Outcome, ResultStore
+from shared.store.results import Delivery, Outcome, Projection, ResultStore
 
 MAX_WEBHOOK_BYTES = 1_048_576
 FUTURE_TOLERANCE_SECONDS = 300
-STATUS = {"stored": 200, "stale": 200, "duplicate": 200, "parked": 202}
+STATUS = {"stored": 200, "duplicate": 200, "parked": 202}
+SCORE_PREFIX = "SCORE#"
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class Intake:
         )
         delivery = Delivery(webhook_id, vendor_id, req.id, app_id, result.external_ref, record)
         outcome = self.store.record(delivery)
-        if outcome in ("stored", "stale") and app_id:
+        if outcome == "stored" and app_id:
             self.on_new_result(self.store, app_id, record)
         return Receipt(STATUS[outcome], outcome, webhook_id, app_id)
 
@@ -153,6 +156,26 @@ class Intake:
             raw_payload=body.decode("utf-8"),
         )
 
+    # -- the stream: apply stored results to their applications -------------------------------
+    @staticmethod
+    def is_new_result(record: dict[str, Any]) -> bool:
+        """A stream record the projection cares about: a history entry written for the first time
+        (the same test is the event source mapping's filter in AWS)."""
+        keys = record.get("dynamodb", {}).get("Keys", {})
+        return (
+            record.get("eventName") == "INSERT"
+            and keys.get("pk", {}).get("S", "").startswith("APP#")
+            and keys.get("sk", {}).get("S", "").startswith(SCORE_PREFIX)
+        )
+
+    def apply(self, record: dict[str, Any]) -> Projection | None:
+        """Apply one stream record (``NEW_IMAGE``) of a new history entry; None for other records."""
+        if not self.is_new_result(record):
+            return None
+        item = deserialize(record["dynamodb"]["NewImage"])
+        score = ScoreRecord.model_validate(item)
+        return self.store.project(str(item["pk"]).removeprefix("APP#"), str(item["requisition_id"]), score)
+
     # -- parked results --------------------------------------------------------------------------
     def attach_parked(self, app: Application) -> int:
         """Attach results that arrived before the application; returns how many were attached."""
@@ -163,7 +186,7 @@ class Intake:
         attached = 0
         for item in parked:
             outcome = self.store.attach(item, app.id, app.requisition_id)
-            if outcome in ("stored", "stale"):
+            if outcome == "stored":
                 attached += 1
                 self.on_new_result(self.store, app.id, ScoreRecord.model_validate(item["record"]))
         return attached
@@ -183,7 +206,7 @@ class Intake:
                 counts["still_parked"] += 1
                 continue
             outcome = self.store.attach(item, app.id, app.requisition_id)
-            attached = outcome in ("stored", "stale")
+            attached = outcome == "stored"
             counts["attached" if attached else "still_parked"] += 1
             if attached:
                 self.on_new_result(self.store, app.id, ScoreRecord.model_validate(item["record"]))

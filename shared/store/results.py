@@ -1,21 +1,31 @@
-"""AI interview results in the talent table: delivery records, score history, parked results.
+"""AI interview results in the talent table: score history, the projection onto the application, parked results.
 
 =====================  ===========================  =================================  ==============
 item                   pk                           sk                                 index
 =====================  ===========================  =================================  ==============
-delivery (event id)    WEBHOOK#<webhook-id>         EVENT                              - (TTL 90 days)
 score history          APP#<application>            SCORE#<completed_at>#<webhook-id>  -
 latest result          APP#<application>            META (attribute ``ai``)            gsi3: REQ#<req>#SCORED
 parked result          PARKED#<requisition>         REF#<ref>#… / APP#<app>#…          gsi1: PARKED
 external reference     REQ#<req>#REF#<ref>          UNIQ                               -
 =====================  ===========================  =================================  ==============
 
-The first delivery of an application's result is ONE ``TransactWriteItems`` call: the delivery
-record (conditional: the webhook id is new), the history entry, the application's latest result
-(conditional: it has none) and the requisition's scored count. A duplicate costs that one call,
-which fails on the delivery record. A newer result for an application that has one costs a second
-call (conditional: newer than the stored one); an older one a third that keeps it in the history;
-an unknown application a second call that parks it.
+Two steps, so that the vendor-facing write stays one small item:
+
+1. ``record`` (the webhook): ONE ``PutItem`` of the history entry, conditional on its key being
+   new. The key holds the webhook id, so a vendor's retry of the same message fails the condition
+   and writes nothing (a duplicate also costs one call). The entry carries its provenance (vendor,
+   model version, webhook id, received time, raw payload) and the requisition.
+2. ``project`` (the table's stream, ``functions.webhooks.project_results``): each new history
+   entry is applied to the application — its latest result (newest ``completed_at`` wins), its
+   weighted score in the shortlist index, the first result's move ``screened`` →
+   ``ai_interviewed`` and the requisition's scored count, in one transaction conditional on what
+   the application holds. An older result is marked ``superseded`` and stays in the history; one
+   for an application that does not exist (in this requisition) is moved to the parked results.
+   Replaying a stream record changes nothing (the stored result names its webhook id).
+
+A result addressed by an external reference nobody has imported yet is parked by the webhook itself
+(two calls: the reference lookup and the parking transaction) and attached when the application
+appears.
 """
 
 from __future__ import annotations
@@ -33,7 +43,8 @@ from shared.store.items import deserialize, serialize, value
 from shared.store.repository import Page, PartitionStore, score_counter_key, score_key, unavailable
 
 DELIVERY_TTL_SECONDS = 90 * 24 * 3600
-Outcome = Literal["stored", "stale", "duplicate", "parked"]
+Outcome = Literal["stored", "duplicate", "parked"]
+Projection = Literal["applied", "current", "stale", "left_pool", "parked"]
 Mode = Literal["promote", "first", "newer"]
 
 
@@ -65,6 +76,10 @@ class Delivery:
         if self.external_ref:
             return f"PARKED#{self.requisition_id}", f"REF#{self.external_ref}#{tail}"
         return f"PARKED#{self.requisition_id}", f"APP#{self.application_id}#{tail}"
+
+
+def history_key(record: ScoreRecord) -> str:
+    return f"SCORE#{record.completed_at}#{record.webhook_id}"
 
 
 class ResultStore(PartitionStore):
@@ -122,15 +137,6 @@ class ResultStore(PartitionStore):
             }
         }
 
-    def _history(self, application_id: str, record: ScoreRecord) -> dict[str, Any]:
-        item = {
-            "pk": f"APP#{application_id}",
-            "sk": f"SCORE#{record.completed_at}#{record.webhook_id}",
-            "type": "score",
-            **record.model_dump(mode="json"),
-        }
-        return self._put(item)
-
     def lookup_ref(self, requisition_id: str, external_ref: str) -> str | None:
         item = self.repo.get_item(f"REQ#{requisition_id}#REF#{external_ref}", "UNIQ")
         return str(item["application_id"]) if item else None
@@ -146,63 +152,88 @@ class ResultStore(PartitionStore):
             }
         }
 
-    def _store(
-        self, leading: dict[str, Any], stale_leading: dict[str, Any], app_id: str, req_id: str, record: ScoreRecord
-    ) -> Outcome | None:
-        """``leading`` makes the write happen once (a new delivery record, or the release of a parked
-        result). A first result for the application: one call. A newer one: two. An older one: three.
-        None when the application does not exist (in this requisition)."""
+    def _history(self, application_id: str, requisition_id: str, record: ScoreRecord) -> dict[str, Any]:
+        item = {
+            "pk": f"APP#{application_id}",
+            "sk": history_key(record),
+            "type": "score",
+            "requisition_id": requisition_id,
+            **record.model_dump(mode="json"),
+        }
+        return self._put(item, "attribute_not_exists(pk)")
+
+    def record(self, delivery: Delivery) -> Outcome:
+        """Store one delivery: one conditional ``PutItem`` (see the module docstring)."""
+        if delivery.application_id is None:
+            return self._park(delivery)
+        put = self._history(delivery.application_id, delivery.requisition_id, delivery.record)["Put"]
+        try:
+            self._ddb.put_item(**put)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return "duplicate"
+            raise (unavailable(exc) or exc) from exc
+        return "stored"
+
+    def project(self, application_id: str, requisition_id: str, record: ScoreRecord) -> Projection:
+        """Apply one stored history entry to its application (the stream consumer's step).
+
+        A first result: one call. A newer one: two. An older one: three (the last marks it
+        superseded). Idempotent: the entry that is already the application's result is ``current``."""
         latest = AiResult.model_validate(record.model_dump())
         mode: Mode = "promote"
         while True:
-            items = [leading, self._history(app_id, record), self._latest_update(app_id, req_id, latest, mode)]
+            items = [self._latest_update(application_id, requisition_id, latest, mode)]
             if mode != "newer":
-                items.append(self._scored(req_id, app_id))
+                items.append(self._scored(requisition_id, application_id))
             try:
                 self._ddb.transact_write_items(TransactItems=items)
-                return "stored"
+                return "applied"
             except ClientError as exc:
                 reasons = exc.response.get("CancellationReasons") or []
-                if not reasons:
+                if not reasons or reasons[0].get("Code") != "ConditionalCheckFailed":
                     raise (unavailable(exc) or exc) from exc
-                if reasons[0].get("Code") == "ConditionalCheckFailed":
-                    return "duplicate"
-                if reasons[2].get("Code") != "ConditionalCheckFailed":
-                    raise (unavailable(exc) or exc) from exc
-                current = deserialize(reasons[2].get("Item") or {})
-            if not current or current.get("requisition_id") != req_id:
-                return None
+                current = deserialize(reasons[0].get("Item") or {})
+            if not current or current.get("requisition_id") != requisition_id:
+                return self._park_orphan(application_id, requisition_id, record)
+            if (current.get("ai") or {}).get("webhook_id") == record.webhook_id:
+                return "current"  # a replayed stream record: already applied
             if current.get("stage") in TERMINAL:
-                break  # the person left the pool
+                return "left_pool"  # the person left the pool: the result stays in the history only
             if current.get("ai"):
                 if mode == "newer":
                     break  # older than the stored result
                 mode = "newer"
             elif mode == "promote":
                 mode = "first"  # a first result for someone not (or no longer) at "screened"
-            else:  # the application changed under us between the two attempts: let the sender retry
-                raise ServiceUnavailable("the application changed while storing the result; retry", retry_after=1)
-        # kept in the history, never overwrites the newer result
-        stale = record.model_copy(update={"superseded": True})
-        return "stale" if self.repo.put_new([stale_leading, self._history(app_id, stale)]) else "duplicate"
-
-    def record(self, delivery: Delivery) -> Outcome:
-        """Store one delivery: see the module docstring for the calls it costs."""
-        if delivery.application_id is None:
-            return self._park(delivery)
-        new = "attribute_not_exists(pk)"
-        outcome = self._store(
-            self._put(delivery.item("stored"), new),
-            self._put(delivery.item("stale"), new),
-            delivery.application_id,
-            delivery.requisition_id,
-            delivery.record,
+            else:  # the application changed between the two attempts: the stream retries the batch
+                raise ServiceUnavailable("the application changed while applying the result; retry", retry_after=1)
+        self._ddb.update_item(
+            TableName=self.table_name,
+            Key=serialize({"pk": f"APP#{application_id}", "sk": history_key(record)}),
+            UpdateExpression="SET superseded = :t",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":t": value(True)},
         )
-        return self._park(delivery) if outcome is None else outcome
+        return "stale"
 
-    def _park(self, delivery: Delivery) -> Outcome:
+    def _park_orphan(self, application_id: str, requisition_id: str, record: ScoreRecord) -> Projection:
+        """A result for an application id that does not exist in this requisition: move it from the
+        history to the parked results (one transaction), so the reconciliation can attach it."""
+        delivery = Delivery(record.webhook_id, record.vendor_id, requisition_id, application_id, None, record)
         pk, sk = delivery.parked_key()
-        parked = {
+        remove = {
+            "Delete": {
+                "TableName": self.table_name,
+                "Key": serialize({"pk": f"APP#{application_id}", "sk": history_key(record)}),
+                "ConditionExpression": "attribute_exists(pk)",
+            }
+        }
+        self.repo.put_new([remove, self._put(self._parked_item(delivery, pk, sk))])
+        return "parked"
+
+    def _parked_item(self, delivery: Delivery, pk: str, sk: str) -> dict[str, Any]:
+        return {
             "pk": pk,
             "sk": sk,
             "type": "parked_result",
@@ -213,7 +244,17 @@ class ResultStore(PartitionStore):
             "external_ref": delivery.external_ref,
             "record": delivery.record.model_dump(mode="json"),
         }
-        ok = self.repo.put_new([self._put(delivery.item("parked"), "attribute_not_exists(pk)"), self._put(parked)])
+
+    def _park(self, delivery: Delivery) -> Outcome:
+        """Park a result addressed by an external reference nobody has imported yet. The delivery
+        record makes it exactly once (its key is the webhook id; expires after 90 days)."""
+        pk, sk = delivery.parked_key()
+        ok = self.repo.put_new(
+            [
+                self._put(delivery.item("parked"), "attribute_not_exists(pk)"),
+                self._put(self._parked_item(delivery, pk, sk)),
+            ]
+        )
         return "parked" if ok else "duplicate"
 
     # -- reconciliation ------------------------------------------------------------------------
@@ -231,7 +272,8 @@ class ResultStore(PartitionStore):
         return self.repo.query("PARKED", index="gsi1", limit=limit)
 
     def attach(self, parked: dict[str, Any], application_id: str, requisition_id: str) -> Outcome:
-        """Move one parked result onto its application (newest wins; older go to history only)."""
+        """Move one parked result into its application's history (one transaction: release the
+        parked item, write the history entry); the stream applies it like any delivery."""
         release = {
             "Delete": {
                 "TableName": self.table_name,
@@ -240,8 +282,9 @@ class ResultStore(PartitionStore):
             }
         }
         record = ScoreRecord.model_validate(parked["record"])
-        outcome = self._store(release, release, application_id, requisition_id, record)
-        return "parked" if outcome is None else outcome
+        history = self._history(application_id, requisition_id, record)
+        history["Put"].pop("ConditionExpression")  # a delivery of the same message may be there already
+        return "stored" if self.repo.put_new([release, history]) else "duplicate"
 
     def history(self, application_id: str) -> list[ScoreRecord]:
         page = self.repo.query(f"APP#{application_id}", sk_prefix="SCORE#", limit=200)

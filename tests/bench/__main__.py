@@ -412,7 +412,7 @@ class WebhookBench:
         """What the store's write costs on this backend, by shape: today's (``ResultStore.record``), and
         hand-built variants of its transaction without the requisition's count, with the latest result
         as a separate item written by a conditional Put, and with the delivery and history items only."""
-        apps = self.applications(4 * n)
+        apps = self.applications(7 * n)
         assert self.deliver(*self.signed(apps[:1])[0]) == (200, "stored")
         meta = self.ddb.get_item(TableName=self.table, Key={"pk": {"S": f"APP#{apps[0]}"}, "sk": {"S": "META"}})
         ai, t = meta["Item"]["ai"], self.table
@@ -459,6 +459,21 @@ class WebhookBench:
                 }
             }
 
+        def check_application(app: str) -> dict[str, Any]:
+            return {
+                "ConditionCheck": {
+                    "TableName": t,
+                    "Key": {"pk": {"S": f"APP#{app}"}, "sk": {"S": "META"}},
+                    "ConditionExpression": "requisition_id = :req AND NOT (stage IN (:h, :r, :w))",
+                    "ExpressionAttributeValues": {
+                        ":req": {"S": self.req_id},
+                        ":h": {"S": "hired"},
+                        ":r": {"S": "rejected"},
+                        ":w": {"S": "withdrawn"},
+                    },
+                }
+            }
+
         def transact(items: list[dict[str, Any]]) -> None:
             self.ddb.transact_write_items(TransactItems=items)
 
@@ -470,7 +485,14 @@ class WebhookBench:
             "latest result as its own item (conditional Put), no count": lambda i, a: transact(
                 [delivery(i), history(i, a), put_latest(a)]
             ),
+            "delivery + history + condition check on the application": lambda i, a: transact(
+                [delivery(i), history(i, a), check_application(a)]
+            ),
             "delivery + history items only": lambda i, a: transact([delivery(i), history(i, a)]),
+            "history item alone, conditional put_item": lambda i, a: self.ddb.put_item(
+                **history(i, a)["Put"], ConditionExpression="attribute_not_exists(pk)"
+            ),
+            "bare put_item": lambda i, a: self.bare_put(),
         }
         samples: dict[str, list[float]] = {k: [] for k in shapes}
         fresh = iter(apps[1:])

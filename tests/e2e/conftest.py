@@ -141,3 +141,20 @@ def call(stack: RunningStack, method: str, path: str, token: str | None = None, 
     except urllib.error.HTTPError as err:
         raw = err.read()
         return err.code, json.loads(raw) if raw else None
+
+
+POLL_SECONDS = 30.0  # the simulated vendors answer within ~2 s; the pump delivers within ~1 s
+
+
+def wait_until(what: str, probe: Any, timeout: float = POLL_SECONDS) -> Any:
+    """Poll ``probe`` (an API read) until it returns something truthy, for at most ``timeout`` s."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.5)

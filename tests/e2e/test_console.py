@@ -17,7 +17,7 @@ import pytest
 
 from infra.local.cognito import DEMO_PASSWORD
 from infra.local.simulator import Plan, Simulator, send_all
-from tests.e2e.conftest import PROJECT_DIR, RunningStack, call
+from tests.e2e.conftest import PROJECT_DIR, RunningStack, call, wait_until
 from tests.support.ids import person
 
 pytestmark = pytest.mark.e2e
@@ -75,6 +75,7 @@ def event(stack: RunningStack) -> HiringEvent:
     )
     report = send_all(stack.api_url, Simulator(plan).deliveries())
     assert report.by_status() == {200: APPLICANTS}, report.by_status()
+    wait_until("the results applied", lambda: all(call(stack, "GET", f"/applications/{i}", hr)[1]["ai"] for i in ids))
     status, body = call(stack, "PUT", f"/applications/{ids[0]}/interviewers", hr, {"usernames": ["interviewer.demo"]})
     assert status == 200, body
     return HiringEvent(req["id"], ids, ids[0])
@@ -256,23 +257,6 @@ def test_hr_confirms_a_shortlist_by_clicking(signed_in: Any, event: HiringEvent,
     shot(page, "interview-kit")
 
 
-POLL_SECONDS = 30.0  # the simulated vendors answer within ~2 s; the pump delivers within ~1 s
-
-
-def wait_until(what: str, probe: Any, timeout: float = POLL_SECONDS) -> Any:
-    """Poll ``probe`` (an API read) until it returns something truthy, for at most ``timeout`` s."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        found = probe()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.5)
-
-
 @pytest.fixture(scope="module")
 def flow_event(stack: RunningStack) -> HiringEvent:
     """A second requisition of 零售金融部 with three scored applicants, all assigned to interviewer.demo."""
@@ -295,6 +279,7 @@ def flow_event(stack: RunningStack) -> HiringEvent:
     )
     report = send_all(stack.api_url, Simulator(plan).deliveries())
     assert report.by_status() == {200: len(refs)}, report.by_status()
+    wait_until("the results applied", lambda: all(call(stack, "GET", f"/applications/{i}", hr)[1]["ai"] for i in ids))
     for application_id in ids:
         status, body = call(
             stack, "PUT", f"/applications/{application_id}/interviewers", hr, {"usernames": ["interviewer.demo"]}

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from infra.local.simulator import MODEL_VERSIONS, Plan, Report, Simulator, line, send_all
-from tests.e2e.conftest import PROJECT_DIR, RunningStack, call
+from tests.e2e.conftest import PROJECT_DIR, RunningStack, call, wait_until
 from tests.support.ids import person
 
 pytestmark = pytest.mark.e2e
@@ -81,8 +81,8 @@ def test_signed_results_reach_the_applications_exactly_once(stack: RunningStack)
     # When the vendors deliver everything once
     report = send_all(stack.api_url, first_pass)
 
-    # Then every answer is the expected one: stored (or stale for the late older result) for the
-    # imported applicants, 202 parked for the unknown one, 401 for the bad signature
+    # Then every answer is the expected one: stored for the imported applicants (the late older
+    # result too: it goes to the history), 202 parked for the unknown one, 401 for the bad signature
     assert not report.unexpected(), "\n".join(line(s) for s in report.unexpected())
     assert [(s.status, s.outcome) for s in report.of_kind("bad_signature")] == [(401, "unauthenticated")]
     assert {
@@ -92,11 +92,17 @@ def test_signed_results_reach_the_applications_exactly_once(stack: RunningStack)
         if sent.delivery.ref in imported and sent.status == 200:
             assert sent.application_id == apps[sent.delivery.ref]["id"]
 
-    # And each imported application shows the newest result with its vendor's provenance
+    # And each imported application shows the newest result with its vendor's provenance (applied
+    # from the table's stream moments after the answer)
     views: dict[str, dict[str, Any]] = {}
     for ref in imported:
-        status, view = call(stack, "GET", f"/applications/{apps[ref]['id']}", hr)
-        assert status == 200, view
+        winner = report.newest_for(ref).delivery.webhook_id
+
+        def applied(app_id: str = apps[ref]["id"], winner: str = winner) -> Any:
+            status, view = call(stack, "GET", f"/applications/{app_id}", hr)
+            return view if status == 200 and (view["ai"] or {}).get("webhook_id") == winner else None
+
+        view = wait_until(f"the newest result of {ref}", applied)
         views[ref] = view
         newest = report.newest_for(ref).delivery
         ai = view["ai"]
@@ -125,8 +131,17 @@ def test_signed_results_reach_the_applications_exactly_once(stack: RunningStack)
     # each with the vendor's raw payload, the late older result marked as superseded
     if CANDIDATES in routes():
         for ref in imported:
-            status, archive = call(stack, "GET", f"/candidates/{apps[ref]['id']}", hr)
-            assert status == 200 and archive["view"] == "hr", archive
+
+            def marked(
+                app_id: str = apps[ref]["id"],
+                expected: int = sum(1 for s in report.sent if s.delivery.ref == ref and s.delivery.kind == "older"),
+            ) -> Any:
+                status, archive = call(stack, "GET", f"/candidates/{app_id}", hr)
+                done = sum(1 for h in archive["ai_history"] if h["superseded"]) == expected
+                return archive if status == 200 and done else None
+
+            archive = wait_until(f"the late result of {ref} marked superseded", marked)
+            assert archive["view"] == "hr", archive
             history = {h["webhook_id"]: h for h in archive["ai_history"]}
             results = {
                 s.delivery.webhook_id: s.delivery
@@ -141,8 +156,14 @@ def test_signed_results_reach_the_applications_exactly_once(stack: RunningStack)
     # When HR creates the application of the applicant whose result was parked
     late = new_application(stack, hr, req_id, 4, not_yet)
 
-    # Then the result is already attached (newest wins among what was parked)
+    # Then the result is attached moments later (newest wins among what was parked)
     newest = report.newest_for(not_yet).delivery
+
+    def attached() -> Any:
+        status, view = call(stack, "GET", f"/applications/{late['id']}", hr)
+        return view if status == 200 and (view["ai"] or {}).get("webhook_id") == newest.webhook_id else None
+
+    late = wait_until("the parked result attached", attached)
     assert late["ai"] is not None
     assert (late["ai"]["vendor_id"], late["ai"]["webhook_id"]) == (newest.vendor, newest.webhook_id)
     status, view = call(stack, "GET", f"/applications/{late['id']}", hr)
@@ -194,4 +215,11 @@ def test_command_line_sends_and_summarises(stack: RunningStack) -> None:
 
     # And the parked result is attached when HR creates the application with that reference
     app = new_application(stack, hr, req_id, 11, "SIM-0001")
+    app = wait_until(
+        "the parked result attached",
+        lambda: (
+            call(stack, "GET", f"/applications/{app['id']}", hr)[1]["ai"]
+            and call(stack, "GET", f"/applications/{app['id']}", hr)[1]
+        ),
+    )
     assert app["ai"] is not None and app["ai"]["vendor_id"] == "mianshi"

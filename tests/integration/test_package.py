@@ -177,18 +177,52 @@ def test_sqs_consumers_report_batch_item_failures_from_the_template_queues(packa
     assert {_target(p["Queue"]) for _, _, p in events} == {s.queue for s in sqs_sources}
 
 
+def test_stream_consumers_read_the_table_stream_filtered_with_a_dead_letter_destination(package: Package) -> None:
+    # Given every DynamoDB stream event source in the generated template
+    from functions.webhooks import STREAM_FILTERS
+
+    events = [
+        (name, e["Properties"])
+        for name, f in package.of_type("AWS::Serverless::Function").items()
+        for e in f["Properties"].get("Events", {}).values()
+        if e.get("Type") == "DynamoDB"
+    ]
+    # Then there is one per on_dynamodb_record handler, on the talent table's stream, filtered to the
+    # records the handler applies, reporting partial failures, with bounded retries and a DLQ
+    assert len(events) == len(STREAM_FILTERS) == 1
+    for function_id, properties in events:
+        assert properties["Stream"] == {"Fn::GetAtt": ["TalentTable", "StreamArn"]}, function_id
+        assert [json.loads(f["Pattern"]) for f in properties["FilterCriteria"]["Filters"]] == [
+            STREAM_FILTERS["project_results"]
+        ]
+        assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert properties["BisectBatchOnFunctionError"] is True and 1 <= properties["MaximumRetryAttempts"] <= 10
+        destination = _target(properties["DestinationConfig"]["OnFailure"]["Destination"])
+        assert destination in package.of_type("AWS::SQS::Queue")
+    assert package.resources["TalentTable"]["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
+
+
 def test_every_queue_has_a_dlq_and_outlives_its_consumer(package: Package) -> None:
     # Given the queues and their consumers
     queues = package.of_type("AWS::SQS::Queue")
-    dead_letter = {
-        _target(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
-        for q in queues.values()
-        if "RedrivePolicy" in q["Properties"]
-    } | {
-        _target(f["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"])
-        for f in package.of_type("AWS::Serverless::Function").values()
-        if "EventInvokeConfig" in f["Properties"]
-    }
+    dead_letter = (
+        {
+            _target(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
+            for q in queues.values()
+            if "RedrivePolicy" in q["Properties"]
+        }
+        | {
+            _target(f["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"])
+            for f in package.of_type("AWS::Serverless::Function").values()
+            if "EventInvokeConfig" in f["Properties"]
+        }
+        | {
+            _target(e["Properties"]["DestinationConfig"]["OnFailure"]["Destination"])
+            for f in package.of_type("AWS::Serverless::Function").values()
+            for e in f["Properties"].get("Events", {}).values()
+            if e.get("Type") == "DynamoDB"
+        }
+    )
     default_timeout = package.sam.get("Globals", {}).get("Function", {}).get("Timeout", 3)
 
     # Then every work queue redrives to a dead-letter queue of the template, which keeps messages 14 days

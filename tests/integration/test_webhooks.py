@@ -22,9 +22,9 @@ WEBHOOK = "/webhooks/interview-results"
 SCHEDULED = json.loads(Path("events/scheduled-event.json").read_text("utf-8"))
 
 
-def deliver(api: Api, body: Any, vendor: str = "aivendor", **kw: Any) -> Any:
+def deliver(api: Api, body: Any, vendor: str = "aivendor", settle: bool = True, **kw: Any) -> Any:
     headers, raw = signed(body, vendor, **kw)
-    return api.call("POST", WEBHOOK, role=None, headers=headers, raw=raw)
+    return api.call("POST", WEBHOOK, role=None, headers=headers, raw=raw, settle=settle)
 
 
 @pytest.fixture
@@ -45,9 +45,10 @@ def count_calls() -> list[str]:
 
 
 def stored_deliveries(stack_env: dict[str, str]) -> int:
+    """History entries and parked results: what a delivery leaves behind."""
     ddb = boto3.client("dynamodb", region_name=REGION)
     items = ddb.scan(TableName=stack_env["TABLE_NAME"])["Items"]  # test-only inspection of the whole table
-    return sum(1 for i in items if i["pk"]["S"].startswith("WEBHOOK#"))
+    return sum(1 for i in items if i["sk"]["S"].startswith("SCORE#") or i["pk"]["S"].startswith("WEBHOOK#"))
 
 
 def test_first_delivery_is_one_write_and_a_duplicate_changes_nothing(api: Api, req_id: str) -> None:
@@ -58,9 +59,13 @@ def test_first_delivery_is_one_write_and_a_duplicate_changes_nothing(api: Api, r
     calls = count_calls()
     body = canonical(req_id, application_id=app["id"])
     # When the vendor delivers a result
-    first = deliver(api, body, webhook_id="msg_first")
-    # Then it is stored with ONE DynamoDB call, a TransactWriteItems
+    first = deliver(api, body, webhook_id="msg_first", settle=False)
+    # Then it is stored with ONE DynamoDB call, a conditional PutItem of the history entry
     assert first.status_code == 200 and first.data["status"] == "stored"
+    assert calls == ["PutItem"]
+    # And the table's stream applies it to the application in one transaction
+    calls.clear()
+    assert api.settle() == 1
     assert calls == ["TransactWriteItems"]
     stored = api.call("GET", f"/applications/{app['id']}").data
     assert stored["ai"]["dimension_scores"]["logic"] == 85
@@ -70,10 +75,11 @@ def test_first_delivery_is_one_write_and_a_duplicate_changes_nothing(api: Api, r
     assert stored["ai"]["weighted_score"] == pytest.approx(expected, abs=1e-3)
     # When the same delivery is retried (same webhook-id)
     calls.clear()
-    again = deliver(api, body, webhook_id="msg_first")
-    # Then 2xx, one call, and nothing changed
+    again = deliver(api, body, webhook_id="msg_first", settle=False)
+    # Then 2xx, one call, and nothing changed (nothing for the stream either)
     assert again.status_code == 200 and again.data["status"] == "duplicate"
-    assert calls == ["TransactWriteItems"]
+    assert calls == ["PutItem"]
+    assert api.settle() == 0
     assert api.call("GET", f"/applications/{app['id']}").data["version"] == stored["version"]
 
 
@@ -84,8 +90,8 @@ def test_older_result_never_overwrites_but_is_kept(api: Api, req_id: str) -> Non
     assert deliver(api, newer).data["status"] == "stored"
     # When an older result arrives late
     late = deliver(api, older)
-    # Then it is accepted, kept in history, and the newer one stays current
-    assert late.status_code == 200 and late.data["status"] == "stale"
+    # Then it is accepted, kept in history (marked superseded), and the newer one stays current
+    assert late.status_code == 200 and late.data["status"] == "stored"
     assert api.call("GET", f"/applications/{app['id']}").data["ai"]["dimension_scores"]["logic"] == 90
     from shared.store.results import ResultStore
 
@@ -100,7 +106,8 @@ def test_result_for_an_unknown_applicant_is_parked_then_attached(api: Api, req_i
     assert parked.status_code == 202 and parked.data["status"] == "parked"
     # When HR creates the application with that reference
     app = new_app(api, req_id, 5, external_ref="EXT-42")
-    # Then the result is already attached
+    # Then the result is attached (moved into its history on creation, applied by the stream)
+    app = api.call("GET", f"/applications/{app['id']}").data
     assert app["ai"] is not None and app["ai"]["dimension_scores"]["logic"] == 85
     # And the parked copy is gone (a scheduled reconciliation finds nothing left)
     assert api.client.lambda_.invoke("reconcile_parked_results", SCHEDULED).payload["examined"] == 0
@@ -110,18 +117,22 @@ def test_reconciliation_attaches_what_raced_past_creation(api: Api, req_id: str)
     # Given a result parked for an application id that exists only later (written without attach)
     from shared.services.applications import Applications
     from shared.store.repository import AuditEntry, Repository
+    from shared.store.results import ResultStore
 
     repo = Repository()
     req = repo.require_requisition(req_id)
     from shared.models.application import ApplicationCreate
 
     app = Applications(repo).build(req, ApplicationCreate.model_validate(person(6)), source="test")
-    assert deliver(api, canonical(req_id, application_id=app.id)).status_code == 202
+    # (stored by the webhook; the stream finds no such application and parks it)
+    assert deliver(api, canonical(req_id, application_id=app.id)).status_code == 200
+    assert not ResultStore().history(app.id)
     repo.create_application(app, "hash-6", AuditEntry(subject="x", actor="t", action="t", details={}))
     # When the scheduled reconciliation runs
     counts = api.client.lambda_.invoke("reconcile_parked_results", SCHEDULED).payload
     # Then the result is attached
     assert counts == {"examined": 1, "attached": 1, "still_parked": 0, "videos_resent": 0}
+    api.settle()
     assert repo.require_application(app.id).ai is not None
 
 
@@ -241,7 +252,7 @@ def test_vendor_video_url_is_queued_once_and_never_lost(api: Api, req_id: str, m
         raise ServiceUnavailable("queue down")
 
     monkeypatch.setattr(intake.queue, "send_all", refuse)
-    assert deliver(api, body, webhook_id="msg_video_2").data["status"] == "stale"  # same completed_at: older-or-equal
+    assert deliver(api, body, webhook_id="msg_video_2").data["status"] == "stored"
     # When the queue is back and the scheduled reconciliation runs
     sent.clear()
     monkeypatch.setattr(intake.queue, "send_all", lambda url, bodies: sent.append(list(bodies)))
@@ -304,8 +315,9 @@ def test_first_result_moves_a_screened_application_to_ai_interviewed(api: Api, r
     deliver(api, canonical(req_id, application_id=passed["id"]))
     first_calls = list(calls)
     deliver(api, canonical(req_id, application_id=pending["id"]))
-    # Then the screened one moved to ai_interviewed in the same single write, listed under its new stage
-    assert first_calls == ["TransactWriteItems"]
+    # Then the screened one moved to ai_interviewed in the projection's single transaction, listed
+    # under its new stage
+    assert first_calls == ["PutItem", "TransactWriteItems"]
     assert api.call("GET", f"/applications/{passed['id']}").data["stage"] == "ai_interviewed"
     listed = api.call("GET", f"/requisitions/{req_id}/applications?stage=ai_interviewed").data["items"]
     assert [i["id"] for i in listed] == [passed["id"]]

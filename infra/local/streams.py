@@ -1,0 +1,183 @@
+"""A DynamoDB stream read as Lambda's event source mapping reads it, for the local stack and tests.
+
+* ``StreamTail`` follows every shard of a table's stream from the oldest record (``TRIM_HORIZON``)
+  and returns new records in the shape a Lambda DynamoDB event carries them.
+* ``matches`` applies an event source mapping's filter (the subset of the EventBridge pattern
+  syntax Lambda filters use that our filters need: lists of values and ``{"prefix": ...}``), so
+  the local consumer sees exactly the records the deployed one would.
+* ``StreamSource`` delivers batches to a handler with Lambda's rules for streams: records in order
+  per shard; on a failure the batch is retried from the first failed record
+  (``ReportBatchItemFailures``); after ``max_retries`` the failed record goes to the on-failure
+  destination queue and the shard moves on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger("infra.local.streams")
+
+MAX_RECORDS = 1000  # GetRecords limit
+
+
+def matches(pattern: Any, value: Any) -> bool:
+    """Does ``value`` (a stream record or part of one) match an event filter ``pattern``?"""
+    if isinstance(pattern, dict):
+        if not isinstance(value, dict):
+            return False
+        return all(key in value and matches(sub, value[key]) for key, sub in pattern.items())
+    if isinstance(pattern, list):
+        for option in pattern:
+            if isinstance(option, dict) and "prefix" in option:
+                if isinstance(value, str) and value.startswith(option["prefix"]):
+                    return True
+            elif option == value:
+                return True
+        return False
+    raise ValueError(f"unsupported filter pattern element: {pattern!r}")
+
+
+def lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
+    """A ``GetRecords`` record (as boto3 returns it) -> a Lambda DynamoDB event record."""
+    body = dict(record["dynamodb"])
+    created = body.get("ApproximateCreationDateTime")
+    if created is not None and hasattr(created, "timestamp"):
+        body["ApproximateCreationDateTime"] = created.timestamp()
+    return {
+        "eventID": record.get("eventID"),
+        "eventName": record.get("eventName"),
+        "eventVersion": record.get("eventVersion", "1.1"),
+        "eventSource": "aws:dynamodb",
+        "awsRegion": record.get("awsRegion", region),
+        "dynamodb": body,
+        "eventSourceARN": stream_arn,
+    }
+
+
+class StreamTail:
+    """New records of one table's stream, in order per shard."""
+
+    def __init__(self, streams: Any, stream_arn: str, region: str = "us-east-1") -> None:
+        self.streams = streams
+        self.stream_arn = stream_arn
+        self.region = region
+        self._iterators: dict[str, str | None] = {}
+
+    @classmethod
+    def of_table(cls, dynamodb: Any, streams: Any, table_name: str) -> StreamTail:
+        table = dynamodb.describe_table(TableName=table_name)["Table"]
+        arn = table.get("LatestStreamArn")
+        if not arn:
+            raise ValueError(f"table {table_name} has no stream")
+        return cls(streams, arn, dynamodb.meta.region_name)
+
+    def _discover(self) -> None:
+        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"].get("Shards", [])
+        for shard in shards:
+            shard_id = shard["ShardId"]
+            if shard_id not in self._iterators:
+                self._iterators[shard_id] = self.streams.get_shard_iterator(
+                    StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+
+    def read(self, limit: int = MAX_RECORDS) -> list[dict[str, Any]]:
+        """Up to ``limit`` new records (Lambda event shape), oldest first per shard."""
+        self._discover()
+        out: list[dict[str, Any]] = []
+        for shard_id, iterator in list(self._iterators.items()):
+            if iterator is None or len(out) >= limit:
+                continue
+            response = self.streams.get_records(ShardIterator=iterator, Limit=min(MAX_RECORDS, limit - len(out)))
+            self._iterators[shard_id] = response.get("NextShardIterator")
+            out += [lambda_record(r, self.stream_arn, self.region) for r in response.get("Records", [])]
+        return out
+
+
+@dataclass
+class StreamSource:
+    """One ``on_dynamodb_record`` handler fed from a ``StreamTail``."""
+
+    name: str
+    tail: StreamTail
+    invoke: Callable[[str, dict[str, Any]], Any]
+    pattern: dict[str, Any] | None = None
+    batch_size: int = 100
+    max_retries: int = 5
+    on_failure: Callable[[dict[str, Any], str], None] | None = None
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    attempts: int = 0
+    invocations: int = 0
+    delivered: int = 0
+    failed: int = 0
+
+    def poll(self) -> int:
+        """Deliver one batch (retrying held-back records first); returns the records delivered."""
+        if len(self.pending) < self.batch_size:
+            fresh = self.tail.read()
+            self.pending += [r for r in fresh if self.pattern is None or matches(self.pattern, r)]
+        batch = self.pending[: self.batch_size]
+        if not batch:
+            return 0
+        self.invocations += 1
+        try:
+            response = self.invoke(self.name, {"Records": batch})
+            failures = (response or {}).get("batchItemFailures") or [] if isinstance(response, dict) else []
+            first = min(
+                (
+                    i
+                    for i, r in enumerate(batch)
+                    for f in failures
+                    if f.get("itemIdentifier") == r["dynamodb"].get("SequenceNumber")
+                ),
+                default=None,
+            )
+            if failures and first is None:
+                first = 0  # an identifier not in the batch: Lambda retries the whole batch
+        except Exception:
+            log.exception("%s raised; the batch will be retried", self.name)
+            first = 0
+        if first is None:
+            self.pending = self.pending[len(batch) :]
+            self.attempts = 0
+            self.delivered += len(batch)
+            return len(batch)
+        # Lambda checkpoints before the first failed record and retries from it
+        self.pending = self.pending[first:]
+        self.delivered += first
+        self.attempts += 1
+        if self.attempts > self.max_retries:
+            dropped = self.pending.pop(0)
+            self.failed += 1
+            self.attempts = 0
+            log.error(
+                "%s: record %s failed %d times; sent to the on-failure destination",
+                self.name,
+                dropped["dynamodb"].get("SequenceNumber"),
+                self.max_retries + 1,
+            )
+            if self.on_failure:
+                self.on_failure(dropped, self.name)
+        return first
+
+
+def sqs_on_failure(sqs: Any, queue_url: str) -> Callable[[dict[str, Any], str], None]:
+    """Lambda's on-failure destination for a stream: the record's details as an SQS message."""
+
+    def send(record: dict[str, Any], function: str) -> None:
+        sqs.send_message(
+            QueueUrl=queue_url,
+            MessageBody=json.dumps(
+                {
+                    "requestContext": {"function": function, "condition": "RetryAttemptsExhausted"},
+                    "DDBStreamBatchInfo": {"streamArn": record.get("eventSourceARN")},
+                    "record": record,
+                },
+                default=str,
+            ),
+        )
+
+    return send

@@ -330,7 +330,7 @@ class LocalStack:
 
         from functions.webhooks import STREAM_FILTERS
         from infra.local.pump import EventPump, FunctionSettings
-        from infra.local.streams import StreamTail, sqs_on_failure
+        from infra.local.streams import MotoStreamTail, sqs_on_failure
 
         sqs = self._client("sqs")
 
@@ -351,11 +351,10 @@ class LocalStack:
                 timeout_seconds=int(scoped.lambda_timeout or 60), memory_mb=int(scoped.lambda_memory_size or 128)
             )
 
-        def stream_tail(source: DynamoDBEventConfig) -> StreamTail:
-            """Every stream handler reads the talent table's stream (the deployment does the same)."""
-            return StreamTail.of_table(
-                self._client("dynamodb"), self._client("dynamodbstreams"), self.info.outputs["TableName"]
-            )
+        def stream_tail(source: DynamoDBEventConfig) -> MotoStreamTail:
+            """Every stream handler reads the talent table's stream (the deployment does the same),
+            here from the moto server this process runs."""
+            return MotoStreamTail(self.info.outputs["TableName"], REGION)
 
         self._pump = EventPump(
             app,

@@ -1,7 +1,12 @@
 """A DynamoDB stream read as Lambda's event source mapping reads it, for the local stack and tests.
 
 * ``StreamTail`` follows every shard of a table's stream from the oldest record (``TRIM_HORIZON``)
-  and returns new records in the shape a Lambda DynamoDB event carries them.
+  through the DynamoDB Streams API and returns new records in the shape a Lambda DynamoDB event
+  carries them. ``MotoStreamTail`` returns the same records from moto's in-memory stream when moto
+  runs in this process (the local stack, the tests): moto's ``GetRecords`` pushes every record of
+  the table, whole images included, through its generic response serialiser — about 10 ms a
+  record, so reading the stream would cost more than the writes it follows. Lambda applies the
+  event filter before anything is sent; so does ``StreamSource`` here, on the raw records.
 * ``matches`` applies an event source mapping's filter (the subset of the EventBridge pattern
   syntax Lambda filters use that our filters need: lists of values and ``{"prefix": ...}``), so
   the local consumer sees exactly the records the deployed one would.
@@ -97,12 +102,40 @@ class StreamTail:
         return out
 
 
+class MotoStreamTail:
+    """``StreamTail`` over moto's in-process stream of one table (same records, no serialisation)."""
+
+    def __init__(self, table_name: str, region: str = "us-east-1", account_id: str = "123456789012") -> None:
+        from moto.dynamodb.models import dynamodb_backends
+
+        self.table = dynamodb_backends[account_id][region].get_table(table_name)
+        if self.table.stream_shard is None:
+            raise ValueError(f"table {table_name} has no stream")
+        self.stream_arn = f"{self.table.table_arn}/stream/{self.table.latest_stream_label}"
+        self.region = region
+        self._position = 0
+
+    def read(self, limit: int = MAX_RECORDS) -> list[dict[str, Any]]:
+        shard = self.table.stream_shard
+        assert shard is not None
+        records = shard.items[self._position : self._position + limit]
+        self._position += len(records)
+        out = []
+        for record in records:
+            raw = record.to_json()
+            out.append(lambda_record(raw | {"dynamodb": dict(raw["dynamodb"])}, self.stream_arn, self.region))
+        return out
+
+
+Tail = StreamTail | MotoStreamTail
+
+
 @dataclass
 class StreamSource:
     """One ``on_dynamodb_record`` handler fed from a ``StreamTail``."""
 
     name: str
-    tail: StreamTail
+    tail: Tail
     invoke: Callable[[str, dict[str, Any]], Any]
     pattern: dict[str, Any] | None = None
     batch_size: int = 100

@@ -346,18 +346,43 @@ class WebhookBench:
                 "first delivery": counted(first, "stored", "msg_bench_first"),
                 "duplicate": counted(first, "duplicate", "msg_bench_first"),
                 "first, addressed by external_ref": counted(self.result(ref="BENCH-REF"), "stored"),
-                "older than the stored result": counted(older, "stale"),
+                "older than the stored result": counted(older, "stored"),
                 "unknown applicant (parked)": counted(self.result(ref="NOT-IMPORTED"), "parked"),
             }
         finally:
             events.unregister("before-call.dynamodb", unique_id="bench-count")
         for what, figure in figures.items():
             self.say(f"webhook DynamoDB calls, {what}: {figure}")
+        # what the table stream's consumer then costs to apply a first and an older result
+        projector = self.projector()
+        projector.settle()
+        applied: dict[str, str] = {}
+        events.register("before-call.dynamodb", count, unique_id="bench-count")
+        try:
+            for what, app_id, completed in (
+                ("a first result", self.applications(1)[0], None),
+                ("an older result", stale_app, iso(utcnow() - timedelta(days=90))),
+            ):
+                assert self.deliver(*signed_request(self.result(app_id, completed=completed))) == (200, "stored")
+                calls.clear()
+                assert projector.settle() == 1
+                applied[what] = f"{len(calls)} ({', '.join(calls)})"
+        finally:
+            events.unregister("before-call.dynamodb", unique_id="bench-count")
+        for what, figure in applied.items():
+            self.say(f"stream consumer DynamoDB calls to apply {what}: {figure}")
         self.history_item = self.ddb.query(
             TableName=self.table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :s)",
             ExpressionAttributeValues={":pk": {"S": f"APP#{first_app}"}, ":s": {"S": "SCORE#"}},
         )["Items"][0]
+
+    def projector(self) -> Any:
+        from tests.support.streams import Projector
+
+        if not hasattr(self, "_projector"):
+            self._projector = Projector(self.client, self.table)
+        return self._projector
 
     # (b) -------------------------------------------------------------------------------------------
     def rate(self, n: int, profile: bool) -> None:
@@ -369,7 +394,10 @@ class WebhookBench:
         direct = [self.direct(a) for a in self.applications(n)]
         statuses: list[tuple[int, str]] = []
         profiler = cProfile.Profile() if profile else None
-        seconds = {"bare": 0.0, "store": 0.0, "handler": 0.0}
+        seconds = {"bare": 0.0, "store": 0.0, "handler": 0.0, "projection": 0.0}
+        projector = self.projector()
+        projector.settle()
+        projected = 0
         block = 50  # alternate blocks so that machine noise hits all three alike
         for start in range(0, n, block):
             began = time.perf_counter()
@@ -388,7 +416,11 @@ class WebhookBench:
             seconds["handler"] += time.perf_counter() - began
             if profiler is not None:
                 profiler.disable()
+            began = time.perf_counter()
+            projected += projector.settle()  # the stream consumer applies the block's results
+            seconds["projection"] += time.perf_counter() - began
         assert statuses == [(200, "stored")] * n, Counter(statuses)
+        assert projected == 2 * n, projected  # the store's and the handler's results
         bare, store, handler = (n / seconds[k] for k in ("bare", "store", "handler"))
         size = len(json.dumps(self.history_item, ensure_ascii=False).encode())
         self.say(
@@ -397,8 +429,15 @@ class WebhookBench:
             + (" [under cProfile: the handler figures include its overhead]" if profile else "")
         )
         self.say(
-            f"webhooks: the store's transaction alone {store:.0f} /s ({store / bare:.2f}x bare put_item); "
+            f"webhooks: the store's write alone {store:.0f} /s ({store / bare:.2f}x bare put_item); "
             f"the handler adds signature, parsing, validation and the gateway: handler / store {handler / store:.2f}x"
+        )
+        per_result = seconds["projection"] / projected * 1000
+        per_delivery = seconds["handler"] / n * 1000
+        self.say(
+            f"webhooks: the stream consumer applies {projected / seconds['projection']:.0f} results/s "
+            f"({per_result:.2f} ms each, asynchronously); delivery + application together "
+            f"{per_delivery + per_result:.2f} ms per result vs {1000 / bare:.2f} ms per bare put_item"
         )
         if profiler is not None:
             stats = pstats.Stats(profiler, stream=self.out)
@@ -412,8 +451,9 @@ class WebhookBench:
         """What the store's write costs on this backend, by shape: today's (``ResultStore.record``), and
         hand-built variants of its transaction without the requisition's count, with the latest result
         as a separate item written by a conditional Put, and with the delivery and history items only."""
-        apps = self.applications(7 * n)
+        apps = self.applications(10 * n)
         assert self.deliver(*self.signed(apps[:1])[0]) == (200, "stored")
+        self.projector().settle()
         meta = self.ddb.get_item(TableName=self.table, Key={"pk": {"S": f"APP#{apps[0]}"}, "sk": {"S": "META"}})
         ai, t = meta["Item"]["ai"], self.table
 
@@ -459,6 +499,17 @@ class WebhookBench:
                 }
             }
 
+        def scored(app: str) -> dict[str, Any]:
+            return {
+                "Update": {
+                    "TableName": t,
+                    "Key": {"pk": {"S": f"REQ#{self.req_id}"}, "sk": {"S": "SCORED#00"}},
+                    "UpdateExpression": "ADD #c :one",
+                    "ExpressionAttributeNames": {"#c": "count"},
+                    "ExpressionAttributeValues": {":one": {"N": "1"}},
+                }
+            }
+
         def check_application(app: str) -> dict[str, Any]:
             return {
                 "ConditionCheck": {
@@ -478,7 +529,15 @@ class WebhookBench:
             self.ddb.transact_write_items(TransactItems=items)
 
         shapes: dict[str, Any] = {
-            "today (ResultStore.record, first result)": lambda i, a: self.store.record(self.direct(a)),
+            "the webhook's write (ResultStore.record: one conditional PutItem)": lambda i, a: self.store.record(
+                self.direct(a)
+            ),
+            "the stream consumer's (ResultStore.project, first result)": lambda i, a: self.store.project(
+                a, self.req_id, self.direct(a).record
+            ),
+            "before: delivery + history + latest result + count in one transaction": lambda i, a: transact(
+                [delivery(i), history(i, a), update_application(a), scored(a)]
+            ),
             "without the requisition's count": lambda i, a: transact(
                 [delivery(i), history(i, a), update_application(a)]
             ),
@@ -525,6 +584,7 @@ class WebhookBench:
             KeySchema=spec["KeySchema"],
             AttributeDefinitions=spec["AttributeDefinitions"],
             BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
             **({"GlobalSecondaryIndexes": indexes} if indexes else {}),
         )
         key = {"pk": {"S": f"REQ#{self.req_id}"}, "sk": {"S": "META"}}

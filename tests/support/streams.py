@@ -7,21 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
-
 from functions.webhooks import STREAM_FILTERS
-from infra.local.streams import StreamSource, StreamTail
+from infra.local.streams import MotoStreamTail, StreamSource
 from tests.support.stack import REGION
 
 
 class Projector:
     def __init__(self, client: Any, table_name: str) -> None:
-        # botocore now addresses streams at <account>.streams-ddb.<region>.amazonaws.com, which moto's
-        # in-process mock does not route; its classic endpoint works
-        streams = boto3.client(
-            "dynamodbstreams", region_name=REGION, endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com"
-        )
-        tail = StreamTail.of_table(boto3.client("dynamodb", region_name=REGION), streams, table_name)
+        tail = MotoStreamTail(table_name, REGION)
         self.sources = [
             StreamSource(name, tail, lambda n, e: client.lambda_.invoke(n, e).payload, pattern=pattern)
             for name, pattern in STREAM_FILTERS.items()

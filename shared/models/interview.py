@@ -65,10 +65,10 @@ class ScoreRecord(AiResult):
 
 
 class WebhookReceipt(BaseModel):
-    """200: ``stored``, ``stale`` (older than the stored result: kept in history) or ``duplicate``
-    (this webhook-id was already processed; nothing changed). 202: ``parked`` (the application is not
-    known yet; attached automatically when it appears)."""
+    """200: ``stored`` (in the application's history; applied to the application moments later, an
+    older result kept as superseded) or ``duplicate`` (this webhook-id was already stored; nothing
+    changed). 202: ``parked`` (no application has this reference yet; attached when one appears)."""
 
-    status: Literal["stored", "stale", "duplicate", "parked"]
+    status: Literal["stored", "duplicate", "parked"]
     webhook_id: str
     application_id: str | None

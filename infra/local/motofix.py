@@ -9,7 +9,14 @@ condition checks and writes are not atomic against concurrent writers.
 
 This module replaces the table copies with an undo log of just the items the transaction names,
 and serialises DynamoDB writes (put, update, delete, transactions) with one lock: per-item rollback
-with AWS's all-or-nothing result, O(items in the transaction). Reads are left alone.
+with AWS's all-or-nothing result, O(items in the transaction).
+
+moto's ``Query`` also lists and sorts every item of the table before it keeps the partition asked
+for, so each query costs O(table · log table) — a bulk import that looks up one partition per row
+slows down with every row stored. ``Query`` on a table's key now starts from that partition alone
+(O(partition), as in DynamoDB); a query on an index still visits every item (moto keeps no index
+structure) but no longer sorts the whole table first — only the matches, as before. The results
+are the same (``tests/unit/test_motofix.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from typing import Any
 log = logging.getLogger("infra.local.motofix")
 _LOCK = threading.RLock()
 _ORIGINALS: dict[str, Any] = {}  # what apply() replaced, for revert()
+_QUERY = threading.local()  # the query this thread is running: (table, partition key | INDEX)
+INDEX = object()
 
 
 def _copy_shim(table_class: type) -> types.SimpleNamespace:
@@ -81,12 +90,45 @@ def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _patch_query(table_class: type) -> None:
+    original_query, original_all_items = table_class.query, table_class.all_items  # type: ignore[attr-defined]
+    _ORIGINALS["Table.query"], _ORIGINALS["Table.all_items"] = original_query, original_all_items
+
+    def all_items(self: Any) -> list[Any]:
+        scope = getattr(_QUERY, "scope", None)
+        if scope is None or scope[0] is not self:
+            return list(original_all_items(self))
+        if scope[1] is INDEX:  # every item, unsorted: moto sorts the matches itself
+            if not self.range_key_attr:
+                return list(self.items.values())
+            return [item for partition in self.items.values() for item in partition.values()]
+        hash_key = scope[1]
+        if hash_key not in self.items:  # (items is a defaultdict: do not create the partition)
+            return []
+        partition = self.items[hash_key]
+        return list(partition.values()) if self.range_key_attr else [partition]
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        previous = getattr(_QUERY, "scope", None)
+        _QUERY.scope = (self, INDEX if index_name else hash_key)
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            _QUERY.scope = previous
+
+    table_class.query = query  # type: ignore[attr-defined]
+    table_class.all_items = all_items  # type: ignore[attr-defined]
+
+
 def apply() -> None:
     """Patch moto's DynamoDB backend of this process (idempotent)."""
     if _ORIGINALS:
         return
     from moto.dynamodb import models
     from moto.dynamodb.models.table import Table
+
+    _patch_query(Table)
 
     backend_class = models.DynamoDBBackend
     original = backend_class.transact_write_items
@@ -121,8 +163,11 @@ def revert() -> None:
     if not _ORIGINALS:
         return
     from moto.dynamodb import models
+    from moto.dynamodb.models.table import Table
 
     vars(models)["copy"] = _ORIGINALS.pop("copy")
+    Table.query = _ORIGINALS.pop("Table.query")  # type: ignore[method-assign]
+    Table.all_items = _ORIGINALS.pop("Table.all_items")  # type: ignore[method-assign]
     for name, method in list(_ORIGINALS.items()):
         setattr(models.DynamoDBBackend, name, method)
     _ORIGINALS.clear()

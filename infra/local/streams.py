@@ -149,8 +149,10 @@ class StreamSource:
 
     def poll(self) -> int:
         """Deliver one batch (retrying held-back records first); returns the records delivered."""
-        if len(self.pending) < self.batch_size:
+        while len(self.pending) < self.batch_size:  # (records the filter drops do not count)
             fresh = self.tail.read()
+            if not fresh:
+                break
             self.pending += [r for r in fresh if self.pattern is None or matches(self.pattern, r)]
         batch = self.pending[: self.batch_size]
         if not batch:

@@ -161,3 +161,95 @@ def test_concurrent_conditional_creates_admit_exactly_one(ddb: Any) -> None:
     assert winner is not None
     assert [value(ddb, f"app-{n}") for n in range(8)].count("x") == 1
     assert value(ddb, f"app-{winner}") == "x"
+
+
+def _keyed_table(client: Any) -> None:
+    client.create_table(
+        TableName="k",
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk", "gpk", "gsk")],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "gix",
+                "KeySchema": [
+                    {"AttributeName": "gpk", "KeyType": "HASH"},
+                    {"AttributeName": "gsk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    for i in range(120):
+        item = {"pk": {"S": f"P#{i % 7}"}, "sk": {"S": f"S#{(i * 37) % 101:03d}"}, "n": {"S": str(i)}}
+        if i % 3:
+            item |= {"gpk": {"S": f"G#{i % 4}"}, "gsk": {"S": f"{(i * 13) % 17:02d}"}}  # ties on gsk
+        client.put_item(TableName="k", Item=item)
+
+
+QUERIES: list[dict[str, Any]] = [
+    {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "P#3"}}},
+    {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "P#3"}}, "ScanIndexForward": False},
+    {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "P#5"}}, "Limit": 4},
+    {
+        "KeyConditionExpression": "pk = :p AND begins_with(sk, :s)",
+        "ExpressionAttributeValues": {":p": {"S": "P#1"}, ":s": {"S": "S#0"}},
+    },
+    {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "P#none"}}},
+    {"IndexName": "gix", "KeyConditionExpression": "gpk = :g", "ExpressionAttributeValues": {":g": {"S": "G#1"}}},
+    {
+        "IndexName": "gix",
+        "KeyConditionExpression": "gpk = :g",
+        "ExpressionAttributeValues": {":g": {"S": "G#2"}},
+        "ScanIndexForward": False,
+        "Limit": 5,
+    },
+]
+
+
+def _pages(client: Any, query: dict[str, Any]) -> list[list[str]]:
+    pages, start = [], None
+    while True:
+        out = client.query(TableName="k", **query, **({"ExclusiveStartKey": start} if start else {}))
+        pages.append([i["n"]["S"] for i in out["Items"]])
+        start = out.get("LastEvaluatedKey")
+        if not start:
+            return pages
+
+
+def test_queries_return_what_moto_itself_returns(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a table with partitions, a sort key and an index with ties on its sort key
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=REGION)
+        _keyed_table(client)
+        # When the same queries run (every page) on moto as it is and with the fix
+        plain = [_pages(client, q) for q in QUERIES]
+        motofix.apply()
+        try:
+            fixed = [_pages(client, q) for q in QUERIES]
+            scanned = client.scan(TableName="k")["Count"]
+        finally:
+            motofix.revert()
+    # Then the results, their order and the pagination are the same
+    assert fixed == plain
+    assert all(any(page for page in pages) for pages in plain[:4] + plain[5:])
+    assert scanned == 120
+
+
+def test_a_key_query_visits_only_its_partition(ddb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a table of 300 partitions
+    for i in range(300):
+        ddb.put_item(TableName="t", Item={"pk": {"S": f"P#{i}"}, "v": {"S": "x"}})
+    from moto.dynamodb.models.table import Table
+
+    visited: list[int] = []
+    listed = Table.all_items
+    monkeypatch.setattr(Table, "all_items", lambda self: (items := listed(self), visited.append(len(items)))[0])
+    # When one partition is queried
+    out = ddb.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "P#7"}})
+    # Then one item is found, and only that one was looked at (moto alone lists all 300)
+    assert [i["pk"]["S"] for i in out["Items"]] == ["P#7"]
+    assert visited == [1]

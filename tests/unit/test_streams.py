@@ -138,3 +138,19 @@ def test_a_handler_that_raises_has_its_whole_batch_retried() -> None:
     assert source.poll() == 0
     assert source.poll() == 2
     assert calls == [2, 2] and source.delivered == 2
+
+
+def test_records_the_filter_drops_do_not_end_a_poll_early() -> None:
+    # Given 2,500 records of which only the last one passes the filter (reads return 1,000 at most)
+    other = {"eventName": "INSERT", "dynamodb": {"SequenceNumber": "0", "Keys": {"pk": {"S": "REQ#1"}}}}
+    wanted = {"eventName": "INSERT", "dynamodb": {"SequenceNumber": "9", "Keys": {"pk": {"S": "APP#1"}}}}
+    delivered: list[dict[str, Any]] = []
+    source = StreamSource(
+        "h",
+        FakeTail([other] * 2499 + [wanted]),  # type: ignore[arg-type]
+        lambda name, event: delivered.extend(event["Records"]),
+        pattern={"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "APP#"}]}}}},
+    )
+    # When the source polls once
+    # Then the matching record is delivered
+    assert source.poll() == 1 and delivered == [wanted]

@@ -29,13 +29,12 @@ from shared.models.application import Application
 from shared.models.background import BackgroundCheck, BackgroundResultPayload, HistoryEntry, Outcome, as_item
 from shared.models.common import iso, utcnow
 from shared.security.fields import seal
-from shared.store import aws
+from shared.store import aws, retention
 from shared.store.items import serialize, value
 from shared.store.repository import AuditEntry, PartitionStore, _stage_keys, unavailable
 
 PREFIX = "BGC#"
 OUTBOX = "PENDING#bgc"
-DELIVERY_TTL_SECONDS = 90 * 24 * 3600
 Received = Literal["completed", "failed", "duplicate", "ignored"]
 
 
@@ -182,7 +181,7 @@ class BackgroundStore(PartitionStore):
             "check_id": check_id,
             "outcome": outcome,
             "received_at": iso(utcnow()),
-            "expires_at": int(utcnow().timestamp()) + DELIVERY_TTL_SECONDS,
+            "expires_at": retention.expires_at(retention.Kind.delivery_record),
         }
         return {
             "Put": {

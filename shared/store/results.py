@@ -27,12 +27,11 @@ from botocore.exceptions import ClientError
 
 from shared.domain.stages import TERMINAL, Stage
 from shared.errors import ServiceUnavailable
-from shared.models.common import utcnow
 from shared.models.interview import AiResult, ScoreRecord
+from shared.store import retention
 from shared.store.items import deserialize, serialize, value
 from shared.store.repository import Page, PartitionStore, score_counter_key, score_key, unavailable
 
-DELIVERY_TTL_SECONDS = 90 * 24 * 3600
 Outcome = Literal["stored", "stale", "duplicate", "parked"]
 Mode = Literal["promote", "first", "newer"]
 
@@ -57,7 +56,7 @@ class Delivery:
             "external_ref": self.external_ref,
             "received_at": self.record.received_at,
             "outcome": outcome,
-            "expires_at": int(utcnow().timestamp()) + DELIVERY_TTL_SECONDS,
+            "expires_at": retention.expires_at(retention.Kind.delivery_record),
         }
 
     def parked_key(self) -> tuple[str, str]:
@@ -212,6 +211,7 @@ class ResultStore(PartitionStore):
             "application_id": delivery.application_id,
             "external_ref": delivery.external_ref,
             "record": delivery.record.model_dump(mode="json"),
+            "expires_at": retention.expires_at(retention.Kind.parked_result),
         }
         ok = self.repo.put_new([self._put(delivery.item("parked"), "attribute_not_exists(pk)"), self._put(parked)])
         return "parked" if ok else "duplicate"

@@ -148,3 +148,17 @@ def test_delivery_records_parked_results_and_audit_records_expire_by_their_own_r
     trail = raw_partition(f"AUDIT#application:{app_id}")
     assert trail and all(about(a["expires_at"], settings.audit_retention_days) for a in trail)
     assert settings.audit_retention_days > settings.unsuccessful_applicant_retention_days
+
+
+def test_an_erased_candidates_anonymised_record_is_kept(api: Api, req_id: str) -> None:
+    # Given a rejected application (its retention started)
+    app_id = new_app(api, req_id, 9)["id"]
+    end(api, app_id)
+    meta = raw(f"APP#{app_id}", "META")
+    assert meta is not None and "expires_at" in meta
+    # When HR erases the candidate
+    erased = api.call("DELETE", f"/candidates/{app_id}", body={"reason": "the candidate asked for erasure"})
+    assert erased.status_code == 200, erased.data
+    # Then the anonymised application item has no expiry: its scores stay for the validity statistics
+    after = raw(f"APP#{app_id}", "META")
+    assert after is not None and after["name"] == "[erased]" and "expires_at" not in after

@@ -10,10 +10,10 @@ from pydantic import Field
 from functions.candidates import read_archive
 from functions.http import api_route, authorized_application, ok, parse_body, parse_query, principal
 from functions.idempotency import idempotent
-from shared.domain.identity import mask_email, mask_national_id, mask_phone
 from shared.domain.stages import Stage
 from shared.errors import Conflict, ValidationFailed
 from shared.models.application import (
+    PERSONAL_FIELDS,
     Application,
     ApplicationCreate,
     ApplicationSummary,
@@ -46,10 +46,8 @@ class ApplicationQuery(Request):
 
 def view(app: Application) -> ApplicationView:
     return ApplicationView(
-        **app.model_dump(exclude={"email", "phone", "national_id", "resume_text"}),
-        email_masked=mask_email(app.email),
-        phone_masked=mask_phone(app.phone),
-        national_id_masked=mask_national_id(app.national_id),
+        **app.model_dump(exclude=set(PERSONAL_FIELDS)),
+        **app.masks(),
     )
 
 

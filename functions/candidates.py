@@ -8,7 +8,7 @@ from chalice.app import Blueprint
 from pydantic import BaseModel, Field, StringConstraints
 
 from functions.http import api_route, ok, parse_body, principal, source_ip
-from shared.domain.identity import mask_email, mask_national_id, mask_phone
+from shared.models.application import PERSONAL_FIELDS
 from shared.models.archive import (
     AiReport,
     ArchiveView,
@@ -66,10 +66,8 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
             **common,
         )
     return HrArchive(
-        **app.model_dump(exclude={"email", "phone", "national_id", "resume_text"}),
-        email_masked=mask_email(app.email),
-        phone_masked=mask_phone(app.phone),
-        national_id_masked=mask_national_id(app.national_id),
+        **app.model_dump(exclude=set(PERSONAL_FIELDS)),
+        **app.masks(),
         ranking=archive.ranking,
         ai_history=[ScoreProvenanceWithPayload.model_validate(r.model_dump()) for r in archive.history],
         videos=archive.videos,

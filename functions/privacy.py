@@ -7,14 +7,17 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, ok, parse_body, principal, source_ip
-from shared.models.privacy import ErasureReceipt, ErasureRequest, Explanation
+from functions.http import api_route, authorized_application, ok, parse_body, principal, source_ip
+from shared.models.privacy import ContactDetails, ErasureReceipt, ErasureRequest, Explanation
+from shared.security.fields import reveal
 from shared.security.policy import Action, authorize
+from shared.services.audit import record_read
 from shared.services.erasure import erase
 from shared.services.explanation import explain
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
+CONTACT_FIELDS = ["email", "phone", "national_id"]  # sealed fields of the application (shared/security/fields.py)
 
 
 @api_route(
@@ -51,3 +54,24 @@ def explain_application(application_id: str) -> Any:
     who = principal(bp.current_request)
     authorize(who, Action.explanation_read)
     return ok(explain(Repository(), application_id))
+
+
+@api_route(bp, "/applications/{application_id}/contact", methods=["GET"], response=ContactDetails)
+def contact_details(application_id: str) -> Any:
+    """The candidate's e-mail, phone and national ID in clear (hr; every read is audited as ``contact.read``).
+
+    These fields are stored sealed (field-level encryption); this is the one route that decrypts them
+    for a person. Every other response carries the masks (``email_masked``, ``phone_masked``,
+    ``national_id_masked``). An erased candidate answers empty strings."""
+    request = bp.current_request
+    who = principal(request)
+    repo = Repository()
+    app = authorized_application(who, Action.contact_read, application_id, repo)
+    record_read(repo, who, f"application:{app.id}", "contact.read", {"fields": CONTACT_FIELDS}, source_ip(request))
+    return ok(
+        ContactDetails(
+            application_id=app.id,
+            name=app.name,
+            **{name: reveal(getattr(app, name), name) for name in CONTACT_FIELDS},
+        )
+    )

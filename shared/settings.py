@@ -54,6 +54,14 @@ class Settings(BaseModel):
     probation_hr_mail: str = "hr@zybank.example"
     # ``{department}`` is replaced by the department's name (a directory lookup can replace this).
     probation_manager_mail: str = "manager+{department}@zybank.example"
+    # Field-level encryption of personal data (shared/security/fields.py): the KMS key of its data keys.
+    field_key_arn: str = ""
+    # Retention per data kind, in days (template parameters; DynamoDB TTL on ``expires_at`` plus
+    # filtering on read, see shared/store/retention.py).
+    unsuccessful_applicant_retention_days: int = 365
+    delivery_record_retention_days: int = 90
+    parked_result_retention_days: int = 30
+    audit_retention_days: int = 1825
 
     @property
     def issuer(self) -> str:

@@ -27,7 +27,7 @@ EMPLOYED = frozenset({Stage.offer_signed, Stage.hired})
 
 # Fields of the application's META item that are personal data: emptied (None for optional ones).
 META_EMPTY = {"email": "", "phone": "", "national_id": "", "education": "", "experience": "", "resume_text": ""}
-META_NONE = ("external_ref", "resume_file", "resume_file_error")
+META_NONE = ("external_ref", "resume_file", "resume_file_error", "email_masked", "phone_masked", "national_id_masked")
 
 # Item kinds whose personal content is removed outright (sort-key prefix → fields set to None / "").
 SCRUB_FIELDS: dict[str, dict[str, Any]] = {

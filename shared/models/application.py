@@ -1,17 +1,26 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from shared.domain.identity import national_id_problem, normalise_national_id
+from shared.domain.identity import mask_email, mask_national_id, mask_phone, national_id_problem, normalise_national_id
 from shared.domain.stages import Stage
 from shared.models.common import Request, Response
 from shared.models.interview import AiResult
+from shared.security.fields import Sealed
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{6,19}$")]
+# A personal-data field as stored: sealed (``{"v": 1, ...}``, shared/security/fields.py), or a plain
+# string in items written before field encryption (and "" after erasure).
+Protected = Sealed | str
+# The application's fields that are personal data or masks of it: never copied into a view by model_dump.
+PERSONAL_FIELDS = frozenset(
+    {"email", "phone", "national_id", "email_masked", "phone_masked", "national_id_masked", "resume_text"}
+)
 
 
 class ApplicationCreate(Request):
@@ -69,9 +78,13 @@ class Application(BaseModel):
     department: str
     stage: Stage
     name: str
-    email: str
-    phone: str
-    national_id: str
+    email: Protected
+    phone: Protected
+    national_id: Protected
+    # Masks computed when the values were sealed; None on items written before (computed from the plain value).
+    email_masked: str | None = None
+    phone_masked: str | None = None
+    national_id_masked: str | None = None
     education: str = ""
     experience: str = ""
     experience_years: float | None = None
@@ -86,6 +99,23 @@ class Application(BaseModel):
     created_at: str
     updated_at: str
     version: int = 1
+    # DynamoDB TTL (epoch seconds) once the application's retention started (shared/store/retention.py);
+    # written by the repository, never part of a view.
+    expires_at: int | None = Field(default=None, exclude=True)
+
+    def masks(self) -> dict[str, str]:
+        """The masked contact details and national ID for views (no decryption)."""
+
+        def pick(stored: str | None, value: Sealed | str, mask: Callable[[str], str]) -> str:
+            if stored is not None:
+                return stored
+            return mask(value) if isinstance(value, str) else "***"
+
+        return {
+            "email_masked": pick(self.email_masked, self.email, mask_email),
+            "phone_masked": pick(self.phone_masked, self.phone, mask_phone),
+            "national_id_masked": pick(self.national_id_masked, self.national_id, mask_national_id),
+        }
 
 
 class ApplicationView(Response):

@@ -6,6 +6,7 @@ The stored check lives at ``APP#<application>`` / ``BGC#<check-id>`` (see ``shar
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -13,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.models.common import Dimension, Request, Response, RoleFamily
+from shared.security.fields import is_sealed, reveal
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)]
@@ -156,6 +158,17 @@ class BackgroundCheck(BaseModel):
     history: list[HistoryEntry] = Field(default_factory=list)
     version: int = 1
     updated_at: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reveal_credit(cls, data: Any) -> Any:
+        """The credit details are stored sealed (``shared/store/background.py``); a stored check is read in
+        clear only by the code that shows or weighs its result. Items written before stay plain."""
+        if isinstance(data, dict) and isinstance(data.get("result"), dict):
+            credit = data["result"].get("credit")
+            if is_sealed(credit):
+                data = data | {"result": data["result"] | {"credit": json.loads(reveal(credit, "credit"))}}
+        return data
 
 
 class OrderMessage(BaseModel):

@@ -12,6 +12,16 @@ from shared.models.common import Request, Response
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
+class ContactDetails(Response):
+    """One candidate's contact details and national ID in clear (decrypted for this read; audited)."""
+
+    application_id: str
+    name: str
+    email: str
+    phone: str
+    national_id: str
+
+
 class ErasureRequest(Request):
     """Why the person's data is erased (e.g. the candidate's request under PIPL art. 47); audited."""
 

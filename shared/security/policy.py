@@ -69,6 +69,7 @@ class Action(StrEnum):
     assignment_list = "assignment:list"  # an interviewer's own assigned applications (GET /me/assignments)
     candidate_erase = "candidate:erase"  # erase a candidate's personal data (PIPL), keep anonymised scores
     explanation_read = "explanation:read"  # the plain-language explanation of the automated assessment
+    contact_read = "contact:read"  # one candidate's e-mail, phone and national ID in clear (decrypted; audited)
 
 
 class Scope(StrEnum):
@@ -135,6 +136,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.assignment_list: {"interviewer": Scope.assigned},
     Action.candidate_erase: {"hr": Scope.all},
     Action.explanation_read: {"hr": Scope.all},
+    Action.contact_read: {"hr": Scope.all},
 }
 
 _WIDTH = {Scope.all: 3, Scope.department: 2, Scope.assigned: 1}

@@ -122,4 +122,5 @@ ROUTE_ACCESS: dict[tuple[str, str], Action | Gate] = {
     ("GET", "/applications/{application_id}/salary-proposal"): A.offer_create,
     ("DELETE", "/candidates/{candidate_id}"): A.candidate_erase,
     ("GET", "/applications/{application_id}/explanation"): A.explanation_read,
+    ("GET", "/applications/{application_id}/contact"): A.contact_read,
 }

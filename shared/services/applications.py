@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from shared.domain.identity import mask_email, mask_national_id, mask_phone
 from shared.domain.screening import KeywordSpec, Match, ScreeningOutcome, screen
 from shared.domain.stages import Stage, check_transition
 from shared.errors import DomainError
@@ -17,6 +19,7 @@ from shared.models.application import (
 )
 from shared.models.common import iso, new_id, utcnow
 from shared.models.requisition import Keyword, Requisition
+from shared.security.fields import seal
 from shared.security.pii import identity_hash
 from shared.services.intake import Intake
 from shared.store.repository import AuditEntry, CreateOutcome, Repository
@@ -46,6 +49,18 @@ def screening_result(outcome: ScreeningOutcome) -> ScreeningResult:
     )
 
 
+def protected(data: ApplicationCreate) -> dict[str, Any]:
+    """The applicant's national ID, phone and e-mail sealed (field-level encryption), with their masks."""
+    return {
+        "email": seal(data.email, "email"),
+        "phone": seal(data.phone, "phone"),
+        "national_id": seal(data.national_id, "national_id"),
+        "email_masked": mask_email(data.email),
+        "phone_masked": mask_phone(data.phone),
+        "national_id_masked": mask_national_id(data.national_id),
+    }
+
+
 class Applications:
     def __init__(self, repo: Repository, hasher: Callable[[str], str] = identity_hash) -> None:
         self.repo = repo
@@ -67,7 +82,7 @@ class Applications:
             source=source,
             created_at=now,
             updated_at=now,
-            **data.model_dump(),
+            **(data.model_dump() | protected(data)),
         )
 
     def create(self, req: Requisition, data: ApplicationCreate, actor: str, source: str) -> CreateOutcome:

@@ -13,6 +13,7 @@ SENSITIVE_READS = {
     "video.read": "interview video",
     "background_check.read": "background-check results (education, employment, credit)",
     "offer.read": "offer terms (salary)",
+    "contact.read": "a candidate's e-mail, phone and national ID in clear",
 }
 
 

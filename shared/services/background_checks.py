@@ -58,6 +58,7 @@ from shared.models.background import (
 )
 from shared.models.common import Dimension, iso, new_id, utcnow
 from shared.security.background_keys import background_vendor_secrets
+from shared.security.fields import reveal
 from shared.security.webhooks import verify
 from shared.services.intake import normalise_timestamp
 from shared.store.background import BackgroundStore, Received
@@ -230,7 +231,7 @@ class BackgroundChecks:
             checks=check.checks,
             consent_reference=check.consent_reference,
             candidate_name=app.name,
-            national_id=app.national_id,
+            national_id=reveal(app.national_id, "national_id"),  # the vendor verifies the person by it
             claimed_education=app.education,
             claimed_experience=app.experience,
         )

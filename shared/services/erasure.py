@@ -18,6 +18,7 @@ from shared.errors import Conflict, NotFound
 from shared.models.application import Application
 from shared.models.common import iso, utcnow
 from shared.models.privacy import ErasureReceipt
+from shared.security.fields import reveal
 from shared.security.pii import identity_hash
 from shared.store.erasure import ERASED_SK, ErasureStore
 from shared.store.repository import AuditEntry, Repository
@@ -53,7 +54,7 @@ def erase(
             "kept under their own retention and are not erased through the candidate archive",
             [{"stage": app.stage.value}],
         )
-    words = needles(meta)
+    words = needles(meta | clear_fields(meta))
     puts: list[dict[str, Any]] = []
     deletes: list[dict[str, str]] = []
     for item in items:
@@ -84,7 +85,8 @@ def erase(
     }
     guards: list[dict[str, str]] = []
     if app.national_id:
-        guards.append({"pk": f"REQ#{app.requisition_id}#NID#{hasher(app.national_id)}", "sk": "UNIQ"})
+        national_id = reveal(app.national_id, "national_id")
+        guards.append({"pk": f"REQ#{app.requisition_id}#NID#{hasher(national_id)}", "sk": "UNIQ"})
     if app.external_ref:
         guards.append({"pk": f"REQ#{app.requisition_id}#REF#{app.external_ref}", "sk": "UNIQ"})
     audit = AuditEntry(
@@ -96,6 +98,12 @@ def erase(
     )
     store.commit(app, after, record, guards, audit)
     return receipt(application_id, "erased", record, counts)
+
+
+def clear_fields(meta: dict[str, Any]) -> dict[str, str]:
+    """The person's sealed contact details and national ID in clear: erasure looks for them in every
+    other item of the partition (a transcript or note may quote a phone number)."""
+    return {name: reveal(meta.get(name), name) for name in ("email", "phone", "national_id") if meta.get(name)}
 
 
 def receipt(application_id: str, status: str, record: dict[str, Any], counts: dict[str, int]) -> ErasureReceipt:

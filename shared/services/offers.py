@@ -58,6 +58,7 @@ from shared.models.offer import (
     OfferView,
 )
 from shared.models.onboarding import OnboardingRequest
+from shared.security.fields import reveal
 from shared.security.tokens import Principal
 from shared.security.webhooks import verify
 from shared.settings import get_settings
@@ -181,7 +182,7 @@ class Offers:
             role_family=req.role_family,
             title=req.title,
             name=app.name,
-            email=app.email,
+            email=reveal(app.email, "email"),  # the offer letter and the signing envelope go to it
             grade=body.grade,
             annual_salary=salary.annual_salary,
             currency=req.salary_band.currency,

@@ -25,6 +25,7 @@ from shared.models.selection import (
     ShortlistProposal,
     TransitionResult,
 )
+from shared.security.fields import reveal
 from shared.store import mail, objects, retention
 from shared.store.items import serialize
 from shared.store.repository import AuditEntry, Repository
@@ -229,7 +230,7 @@ class Selection:
             TableName=self.repo.table_name,
             Item=serialize(marker_key | {"type": "invitation", "status": "sending", "at": iso(utcnow())}),
         )
-        message_id = mail.send(app.email, subject, text, body_html)
+        message_id = mail.send(reveal(app.email, "email"), subject, text, body_html)
         ddb.put_item(
             TableName=self.repo.table_name,
             Item=serialize(

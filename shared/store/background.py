@@ -28,19 +28,28 @@ from shared.errors import Conflict
 from shared.models.application import Application
 from shared.models.background import BackgroundCheck, BackgroundResultPayload, HistoryEntry, Outcome, as_item
 from shared.models.common import iso, utcnow
-from shared.store import aws
+from shared.security.fields import seal
+from shared.store import aws, retention
 from shared.store.items import serialize, value
 from shared.store.repository import AuditEntry, PartitionStore, _stage_keys, unavailable
 
 PREFIX = "BGC#"
 OUTBOX = "PENDING#bgc"
-DELIVERY_TTL_SECONDS = 90 * 24 * 3600
 Received = Literal["completed", "failed", "duplicate", "ignored"]
 
 
 def _cancelled_first(exc: ClientError) -> bool:
     reasons = exc.response.get("CancellationReasons") or []
     return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
+
+
+def sealed_result(result: BackgroundResultPayload) -> dict[str, Any]:
+    """The result as stored: the credit record (status and notes) sealed field-level
+    (``shared/security/fields.py``); ``BackgroundCheck`` reveals it when a check is read."""
+    stored = result.model_dump(mode="json", exclude_none=True)
+    if result.credit is not None:
+        stored["credit"] = seal(result.credit.model_dump_json(), "credit").model_dump()
+    return stored
 
 
 class BackgroundStore(PartitionStore):
@@ -172,7 +181,7 @@ class BackgroundStore(PartitionStore):
             "check_id": check_id,
             "outcome": outcome,
             "received_at": iso(utcnow()),
-            "expires_at": int(utcnow().timestamp()) + DELIVERY_TTL_SECONDS,
+            "expires_at": retention.expires_at(retention.Kind.delivery_record),
         }
         return {
             "Put": {
@@ -203,7 +212,7 @@ class BackgroundStore(PartitionStore):
             "received_at": now,
             "updated_at": now,
             "webhook_id": webhook_id,
-            "result": result.model_dump(mode="json", exclude_none=True),
+            "result": sealed_result(result),
         }
         if outcome is not None:
             sets["outcome"] = outcome

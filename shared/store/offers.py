@@ -27,12 +27,12 @@ from botocore.exceptions import ClientError
 from shared.errors import Conflict, ServiceUnavailable
 from shared.models.common import iso, utcnow
 from shared.models.offer import Offer
+from shared.store import retention
 from shared.store.items import serialize, value
 from shared.store.repository import AuditEntry, PartitionStore, unavailable
 
 OFFER_PREFIX = "OFFER#"
 OUTBOX_PK = "PENDING#offers"
-DELIVERY_TTL_SECONDS = 90 * 24 * 3600
 Queue = Literal["esign", "onboarding"]
 
 
@@ -88,7 +88,7 @@ class OfferStore(PartitionStore):
             "offer_id": offer_id,
             "event": event,
             "received_at": iso(utcnow()),
-            "expires_at": int(utcnow().timestamp()) + DELIVERY_TTL_SECONDS,
+            "expires_at": retention.expires_at(retention.Kind.delivery_record),
         }
         return self.put(item, "attribute_not_exists(pk)")
 

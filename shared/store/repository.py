@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
+from shared.domain.erasure import ERASED_NAME
 from shared.domain.stages import TERMINAL
 from shared.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from shared.models.application import Application
@@ -35,7 +36,7 @@ from shared.models.common import iso, new_id, utcnow
 from shared.models.imports import ImportJob, RowResult
 from shared.models.requisition import Requisition
 from shared.settings import get_settings
-from shared.store import aws
+from shared.store import aws, retention
 from shared.store.items import decode_token, deserialize, encode_token, serialize, value
 
 INDEX_KEYS = {
@@ -70,6 +71,7 @@ class AuditEntry:
             "details": self.details,
             "source_ip": self.source_ip,
             "at": now,
+            "expires_at": retention.expires_at(retention.Kind.audit),
         }
 
 
@@ -111,11 +113,12 @@ def score_key(weighted: float, application_id: str) -> str:
     return f"{weighted:08.4f}#{application_id}"
 
 
-def _stage_keys(app: Application) -> dict[str, str]:
+def _stage_keys(app: Application) -> dict[str, Any]:
     """The index keys of an application, derived from its fields: by stage (gsi1), all of the
-    requisition (gsi2) and, while it is scored and still in the pool, by weighted score (gsi3)."""
+    requisition (gsi2) and, while it is scored and still in the pool, by weighted score (gsi3); and,
+    once it ended unsuccessfully, its retention (``expires_at``, kept from the decision that ended it)."""
     order = f"{app.created_at}#{app.id}"
-    keys = {
+    keys: dict[str, Any] = {
         "gsi1pk": f"REQ#{app.requisition_id}#STAGE#{app.stage.value}",
         "gsi1sk": order,
         "gsi2pk": f"REQ#{app.requisition_id}#APPS",
@@ -124,6 +127,8 @@ def _stage_keys(app: Application) -> dict[str, str]:
     if app.ai is not None and app.stage not in TERMINAL:
         keys["gsi3pk"] = f"REQ#{app.requisition_id}#SCORED"
         keys["gsi3sk"] = score_key(app.ai.weighted_score, app.id)
+    if app.stage in retention.UNSUCCESSFUL and app.name != ERASED_NAME:  # erased: anonymised scores are kept
+        keys[retention.TTL_ATTRIBUTE] = app.expires_at or retention.expires_at(retention.Kind.unsuccessful_applicant)
     return keys
 
 
@@ -144,7 +149,8 @@ class Repository:
         except ClientError as exc:
             raise (unavailable(exc) or exc) from exc
         item = out.get("Item")
-        return deserialize(item) if item else None
+        found = deserialize(item) if item else None
+        return None if found is None or retention.is_expired(found) else found
 
     def query(
         self,
@@ -159,8 +165,9 @@ class Repository:
         pk_name = f"{index}pk" if index else "pk"
         sk_name = f"{index}sk" if index else "sk"
         expr = "#pk = :pk"
-        names = {"#pk": pk_name}
-        values: dict[str, Any] = {":pk": value(pk_value)}
+        names = {"#pk": pk_name, "#exp": retention.TTL_ATTRIBUTE}
+        # TTL deletes lazily (up to days): an item past its expiry is absent for every listing
+        values: dict[str, Any] = {":pk": value(pk_value), ":now": value(int(time.time()))}
         if sk_prefix:
             expr += " AND begins_with(#sk, :sk)"
             names["#sk"] = sk_name
@@ -170,6 +177,7 @@ class Repository:
             "KeyConditionExpression": expr,
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
+            "FilterExpression": "attribute_not_exists(#exp) OR #exp > :now",
             "Limit": limit,
             "ScanIndexForward": not descending,
         }

@@ -37,12 +37,11 @@ from botocore.exceptions import ClientError
 
 from shared.domain.stages import TERMINAL, Stage
 from shared.errors import ServiceUnavailable
-from shared.models.common import utcnow
 from shared.models.interview import AiResult, ScoreRecord
+from shared.store import retention
 from shared.store.items import deserialize, serialize, value
 from shared.store.repository import Page, PartitionStore, score_counter_key, score_key, unavailable
 
-DELIVERY_TTL_SECONDS = 90 * 24 * 3600
 Outcome = Literal["stored", "duplicate", "parked"]
 Projection = Literal["applied", "current", "stale", "left_pool", "parked"]
 Mode = Literal["promote", "first", "newer"]
@@ -68,7 +67,7 @@ class Delivery:
             "external_ref": self.external_ref,
             "received_at": self.record.received_at,
             "outcome": outcome,
-            "expires_at": int(utcnow().timestamp()) + DELIVERY_TTL_SECONDS,
+            "expires_at": retention.expires_at(retention.Kind.delivery_record),
         }
 
     def parked_key(self) -> tuple[str, str]:
@@ -243,11 +242,13 @@ class ResultStore(PartitionStore):
             "application_id": delivery.application_id,
             "external_ref": delivery.external_ref,
             "record": delivery.record.model_dump(mode="json"),
+            "expires_at": retention.expires_at(retention.Kind.parked_result),
         }
 
     def _park(self, delivery: Delivery) -> Outcome:
         """Park a result addressed by an external reference nobody has imported yet. The delivery
-        record makes it exactly once (its key is the webhook id; expires after 90 days)."""
+        record makes it exactly once (its key is the webhook id; it expires with the delivery records'
+        retention)."""
         pk, sk = delivery.parked_key()
         ok = self.repo.put_new(
             [

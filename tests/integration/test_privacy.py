@@ -12,8 +12,9 @@ from shared.domain.stages import Stage
 from shared.models.common import iso, utcnow
 from shared.models.evaluation import Evaluation
 from shared.models.videos import Video
+from shared.security.fields import is_sealed, reveal
 from shared.settings import get_settings
-from shared.store.items import serialize
+from shared.store.items import deserialize, serialize
 from shared.store.repository import AuditEntry, Repository
 from shared.store.videos import VideoStore
 from tests.integration.conftest import Api
@@ -38,6 +39,12 @@ def whole_table() -> str:
     ddb = boto3.client("dynamodb", region_name=REGION)
     items = ddb.scan(TableName=get_settings().table_name)["Items"]
     return json.dumps(items, ensure_ascii=False)
+
+
+def whole_item(pk: str, sk: str = "META") -> dict[str, Any]:
+    """Test-only: one item as stored (no read filtering, no decryption)."""
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    return deserialize(ddb.get_item(TableName=get_settings().table_name, Key=serialize({"pk": pk, "sk": sk}))["Item"])
 
 
 def objects_under(app_id: str) -> list[str]:
@@ -103,8 +110,16 @@ def test_erasure_removes_personal_data_and_keeps_anonymised_scores(api: Api, req
     seed_personal_files(app_id, stored.name)
     assert objects_under(app_id)
     text = whole_table()
-    for secret in (stored.name, stored.email, stored.phone, stored.national_id, "首先拆解问题"):
+    personal = (
+        stored.name,
+        reveal(stored.email, "email"),
+        reveal(stored.phone, "phone"),
+        reveal(stored.national_id, "national_id"),
+        "首先拆解问题",
+    )
+    for secret in (stored.name, "首先拆解问题"):  # phone and national ID are sealed, never in clear
         assert secret in text
+    assert is_sealed(whole_item(f"APP#{app_id}")["national_id"])
 
     # When HR erases the candidate, with a reason
     response = api.call("DELETE", f"/candidates/{app_id}", body=REASON)
@@ -118,8 +133,9 @@ def test_erasure_removes_personal_data_and_keeps_anonymised_scores(api: Api, req
     assert receipt["items_deleted"] >= 1 and receipt["items_scrubbed"] >= 3
     # And no personal datum is left anywhere in the table: name, contact, ID, transcript
     text = whole_table()
-    for secret in (stored.name, stored.email, stored.phone, stored.national_id, "首先拆解问题"):
+    for secret in personal:
         assert secret not in text, secret
+    assert not is_sealed(whole_item(f"APP#{app_id}")["national_id"])  # the sealed value is gone too
     # And no file is left in S3, in any version
     assert objects_under(app_id) == []
     # And the archive keeps the anonymised scores (stage reached, scores, requisition, dates)

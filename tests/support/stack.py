@@ -58,6 +58,7 @@ def reset_caches() -> None:
     from aws_lambda_powertools.utilities import parameters
 
     from functions import idempotency
+    from shared.security.fields import reset_cipher
     from shared.security.tokens import reset_jwks_cache
     from shared.settings import reset_settings
     from shared.store.aws import reset_clients
@@ -67,6 +68,7 @@ def reset_caches() -> None:
     reset_jwks_cache()
     idempotency.reset()
     parameters.clear_caches()
+    reset_cipher()
 
 
 @contextmanager

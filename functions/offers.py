@@ -23,9 +23,11 @@ from shared.models.offer import (
 from shared.security.policy import Action, authorize
 from shared.security.vendor_keys import esign_secrets
 from shared.services.audit import record_read
+from shared.services.background_checks import backoff_seconds
 from shared.services.offers import Offers, view
 from shared.settings import get_settings
-from shared.store.esign import EsignVendor, HttpEsignVendor
+from shared.store.background import delay_message
+from shared.store.esign import EsignUnavailable, EsignVendor, HttpEsignVendor
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
@@ -130,7 +132,24 @@ def esign_webhook() -> Any:
 
 def _handle(record: SQSRecord) -> None:
     message = EsignRequest.model_validate_json(record.body)
-    outcome = Offers().send_for_signature(message, esign_vendor())
+    try:
+        outcome = Offers().send_for_signature(message, esign_vendor())
+    except EsignUnavailable as exc:
+        # the vendor is down: the message comes back after an exponential backoff (30 s × 2^receives),
+        # and after maxReceiveCount rests in the dead-letter queue until it is redriven
+        receives = int(record.attributes.approximate_receive_count or 1)
+        delay = backoff_seconds(receives)
+        logger.warning(
+            "e-signature vendor refused the envelope; retried later",
+            extra={
+                "offer_id": message.offer_id,
+                "receive_count": receives,
+                "retry_in_seconds": delay,
+                "error": str(exc),
+            },
+        )
+        delay_message(get_settings().esign_queue_url, record.receipt_handle, delay)
+        raise
     logger.info("offer for signature", extra={"offer_id": message.offer_id, "outcome": outcome})
 
 

@@ -299,6 +299,8 @@ class ProbationService:
                 started=False,
                 probation=self.view(employee, prob),
             )
+        # a confirmation whose start failed (503) is stored: its retry starts the execution, once (by name:
+        # Step Functions answers a repeated start of a running execution with the same input with that one)
         arn, _ = workflows.start(machine, name, self.execution_input(prob))
         return ConfirmResult(
             employee_id=employee.id,
@@ -404,10 +406,13 @@ class ProbationService:
         self.store.put(claimed, prob.version, self._audit(employee.id, actor, "probation:decision", output, ip))
         try:
             workflows.send_success(token, output)
-        except Exception:
+        except Exception as exc:
             current = self.store.get(employee.id)
             if current is not None and current.phase == "decided":
                 restored = current.model_copy(update={"decision": None, "version": current.version + 1})
+                if not isinstance(exc, Conflict):
+                    # the task still waits (the workflow service failed, not the token): the manager retries
+                    restored = restored.model_copy(update={"phase": "awaiting_decision", "task_token": token})
                 undelivered = self._audit(employee.id, "system", "probation:decision_undelivered", {}, None)
                 with contextlib.suppress(Conflict):  # the state machine moved on meanwhile; its outcome stands
                     self.store.put(restored, current.version, undelivered)

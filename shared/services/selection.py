@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from shared.domain.shortlist import below_bar, shortlist_size
 from shared.domain.stages import Stage, allowed_from, check_transition
-from shared.errors import Conflict, DomainError, NotFound
+from shared.errors import Conflict, DomainError, NotFound, ServiceUnavailable
 from shared.models.application import Application
 from shared.models.common import iso, new_id, utcnow
 from shared.models.interview import AiResult
@@ -86,6 +86,8 @@ class Selection:
                 details={"from": app.stage.value, "to": to.value, "reason": reason, **(details or {})},
             )
             self.repo.update_application(app, after, audit)
+        except ServiceUnavailable:
+            raise  # DynamoDB refused the write after its retries: 503 + Retry-After, not a conflict
         except DomainError as exc:
             return TransitionResult(
                 application_id=app.id,

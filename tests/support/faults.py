@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
@@ -31,6 +32,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "throttle": (400, "ProvisionedThroughputExceededException"),
     "5xx": (500, "InternalServerError"),
     "unavailable": (503, "ServiceUnavailable"),
+    "throttling": (400, "ThrottlingException"),  # Step Functions, SQS and most JSON services
 }
 
 
@@ -86,3 +88,21 @@ class Faults:
             return AWSResponse(url, status, headers, _Raw(body))
 
         return before_send
+
+
+def installed(monkeypatch: Any) -> Faults:
+    """A ``Faults`` whose backoff delays (botocore's and the queue helper's) are recorded, not slept."""
+    from botocore.retries import standard
+
+    from shared.store import queue as queue_module
+
+    f = Faults()
+
+    def no_sleep_backoff(self: Any, context: Any) -> float:
+        f.backoffs.append(1.0)
+        return 0.0
+
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", no_sleep_backoff)
+    # only the queue helper's own clock (patching ``time.sleep`` itself would stop every thread's waits)
+    monkeypatch.setattr(queue_module, "time", SimpleNamespace(sleep=f.backoffs.append))
+    return f

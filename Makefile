@@ -8,7 +8,7 @@ MOTO_PORT ?= 5000
 ROLE   ?= hr
 PYTEST_ARGS ?=
 
-.PHONY: venv run token test lint unit integration e2e bench simulate package openapi clean console deps screenshots
+.PHONY: venv run token test lint unit integration e2e bench simulate package openapi clean console deps screenshots fuzz
 
 $(STAMP): requirements.txt requirements-dev.txt Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,12 @@ bench: venv
 N ?= 10000
 simulate: venv
 	$(PY) -m tests.sim --applications $(N)
+
+## schemathesis against the running local stack (started for the run if nothing answers on $(PORT)):
+## every operation, positive and negative examples, as hr, manager, interviewer and it: make fuzz EXAMPLES=100
+EXAMPLES ?= 25
+fuzz: venv
+	$(PY) -m tests.fuzz --url http://127.0.0.1:$(PORT) --examples $(EXAMPLES)
 
 ## Regenerate the committed OpenAPI document from the route table and models.
 openapi: venv

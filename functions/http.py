@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from functions.auth import cognito_id_token
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
+from shared.domain.json_input import parse_json_object
 from shared.errors import (
     DomainError,
     PayloadTooLarge,
@@ -57,17 +57,7 @@ def parse_body(request: Request, model: type[M]) -> M:
     limit = get_settings().max_body_bytes
     if len(raw) > limit:
         raise PayloadTooLarge(f"the body is {len(raw)} bytes; the limit is {limit}")
-    try:
-        data = json.loads(raw.decode("utf-8") if raw else "null")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed("the body is not UTF-8 text", [{"field": "body", "message": str(exc)}]) from exc
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed(
-            "the body is not valid JSON",
-            [{"field": "body", "message": f"{exc.msg} at line {exc.lineno} column {exc.colno}"}],
-        ) from exc
-    if not isinstance(data, dict):
-        raise ValidationFailed("the body must be a JSON object", [{"field": "body", "message": "expected an object"}])
+    data = parse_json_object(raw)  # 400 for bad UTF-8, bad JSON, deep nesting, numbers DynamoDB refuses
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -50,6 +50,7 @@ REST_API = "RestAPI"  # logical id Chalice gives the API Gateway REST API
 GATEWAY_RESPONSES: dict[str, tuple[str, str, str]] = {
     "UNAUTHORIZED": ("401", "unauthenticated", "Missing or invalid credentials."),
     "ACCESS_DENIED": ("403", "forbidden", "Not allowed."),
+    "MISSING_AUTHENTICATION_TOKEN": ("404", "not_found", "No such route."),
 }
 
 
@@ -350,7 +351,7 @@ def gateway_responses() -> dict[str, Any]:
     redeployment of the stage."""
     responses: dict[str, Any] = {}
     for response_type, (status, code, message) in GATEWAY_RESPONSES.items():
-        body = json.dumps({"error": {"code": code, "message": message}}, separators=(",", ":"))
+        body = json.dumps({"error": {"code": code, "message": message, "details": []}}, separators=(",", ":"))
         responses[response_type] = {
             "statusCode": status,
             "responseParameters": {"gatewayresponse.header.Content-Type": "'application/json'"},

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -76,13 +75,9 @@ def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
 
 def json_object(body: bytes) -> dict[str, Any]:
     """A raw body (e.g. a webhook's, verified on its bytes first) as a JSON object, or 400 saying why."""
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationFailed("the body is not valid JSON", [{"field": "body", "message": str(exc)}]) from exc
-    if not isinstance(payload, dict):
-        raise ValidationFailed("the body must be a JSON object", [{"field": "body", "message": "not an object"}])
-    return payload
+    from shared.domain.json_input import parse_json_object  # the domain module raises these errors
+
+    return parse_json_object(body)
 
 
 def validated(model: type[M], payload: Any, what: str) -> M:

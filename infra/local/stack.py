@@ -174,10 +174,11 @@ class LocalStack:
         # The recorder and other moto settings are read from the environment at import time.
         from moto.server import ThreadedMotoServer
 
-        from infra.local import motofix, sfnfix
+        from infra.local import gatewayfix, motofix, sfnfix
 
         motofix.apply()
         sfnfix.apply()  # the template's state machine is created where moto's ASL interpreter runs it
+        gatewayfix.apply()  # chalice local answers its refusals with the deployed gateway responses
         sfnfix.enable_execution()
         # moto's interpreter calls SQS / DynamoDB back through http://localhost:$MOTO_PORT
         os.environ["MOTO_PORT"] = str(self.options.moto_port)

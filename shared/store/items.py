@@ -10,19 +10,26 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from shared.domain.json_input import number_problem
 from shared.errors import ValidationFailed
 
 _ser = TypeSerializer()
 _de = TypeDeserializer()
 
 
-def _to_dynamo(value: Any) -> Any:
-    if isinstance(value, float):
-        return Decimal(repr(value))
+def _to_dynamo(value: Any, path: str = "") -> Any:
+    """Floats as ``Decimal``; a number DynamoDB cannot store (NaN, infinite, magnitude outside
+    1E-130 … 9.99E+125, more than 38 digits) is a 400 naming the attribute, not a boto3 error."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        problem = "the number is not finite" if not number.is_finite() else number_problem(number)
+        if problem:
+            raise ValidationFailed("a number is out of range", [{"field": path or "body", "message": problem}])
+        return number if isinstance(value, float) else value
     if isinstance(value, dict):
-        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+        return {k: _to_dynamo(v, f"{path}.{k}" if path else str(k)) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_to_dynamo(v) for v in value]
+        return [_to_dynamo(v, f"{path}.{i}") for i, v in enumerate(value)]
     return value
 
 

@@ -1,13 +1,13 @@
 """A small, deterministic demo history for the local stack only, so the console's performance and
 analytics pages are not empty on a fresh ``make run``.
 
-Never imported by ``functions/`` or ``shared/``: the AWS package has no demo data. Written through
-the product's own stores and services (the same items the API writes), in the current table:
+Never imported by ``functions/`` or ``shared/``: the AWS package has no demo data. Built with
+the product's own rules and item shapes (the same items the API writes), in the current table:
 
-* 60 active hires of the last year (零售金融部 customer managers — manager.demo's department — and
-  风险管理部 risk managers) with interview scores, plus 20 hires who left within three months (the
-  attrition trend falls from about 15 % to about 8 % over the year);
-* a closed half-year cycle ``demo-h1`` with targets and results for the 60 (performance follows the
+* 40 active hires of the last year (零售金融部 customer managers — manager.demo's department — and
+  风险管理部 risk managers) with interview scores, plus 14 hires of the older cohorts who left
+  within three months (the attrition trend falls towards the recent months);
+* a closed half-year cycle ``demo-h1`` with targets and results for the 40 (performance follows the
   logic and customer-orientation scores, so validity, re-weighting and high potentials have
   something to show; KPIs far above target propose talent-pool members for HR);
 * the open quarter ``demo-q`` with targets for twelve 零售金融部 hires, results not yet entered;
@@ -28,9 +28,9 @@ from infra.local.cognito import RETAIL_BANKING, RISK_MANAGEMENT
 
 log = logging.getLogger("infra.local.demo")
 
-ACTIVE = 60
-RETAIL = 40  # the first 40 are 零售金融部 customer managers, the rest 风险管理部 risk managers
-LEFT = 20
+ACTIVE = 40
+RETAIL = 28  # the first 28 are 零售金融部 customer managers, the rest 风险管理部 risk managers
+LEFT = 14
 OPEN_CYCLE_ENROLLED = 12
 PAST_CYCLE = "demo-h1"
 OPEN_CYCLE = "demo-q"
@@ -305,7 +305,8 @@ def _hire(items: list[dict[str, Any]], rnd: random.Random, n: int, today: date, 
     from shared.store.employees import employee_item
     from shared.store.onboarding import cohort_item
 
-    months_ago = 4 + n % 12
+    # Leavers come from the older cohorts: the attrition trend falls towards the recent months.
+    months_ago = 15 - (n - ACTIVE) // 2 if left else 4 + n % 12
     start = (today.replace(day=1) - timedelta(days=30 * months_ago)).replace(day=1 + n % 20)
     retail = n < RETAIL or (left and n % 2 == 0)
     emp = Employee(
@@ -325,7 +326,6 @@ def _hire(items: list[dict[str, Any]], rnd: random.Random, n: int, today: date, 
         competency_bar={"logic": 70, "customer_orientation": 75} if retail else {"logic": 70, "risk_awareness": 75},
         created_at=f"{start.isoformat()}T00:00:00Z",
     )
-    # Earlier cohorts lose more of their hires within three months than later ones (15 % → 8 %).
     departed_on = start + timedelta(days=20 + n % 60) if left else None
     items += [employee_item(emp), cohort_item(emp, departed_on)]
     return emp

@@ -9,6 +9,7 @@ import { hasRole } from './session.js';
 
 const FAMILIES = ['customer_manager', 'risk_manager', 'teller_operations', 'it_data', 'general'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const r2 = (x) => (x === null || x === undefined ? '–' : num(Math.round(x * 100) / 100 || 0, 2)); // never "-0"
 
 // The analytics section's tabs (the attrition page is part of it).
 export function analyticsTabs(active, user) {
@@ -64,9 +65,9 @@ export async function analyticsPage(main, { user, query: params }) {
       table([
         { key: 'dimension', label: t('cand.dimension'), sort: (r) => r.dimension, render: (r) => dimension(r.dimension) },
         { key: 'n', label: 'n', num: true, render: (r) => num(r.n, 0) },
-        { key: 'pearson', label: t('an.pearson'), num: true, sort: (r) => r.pearson, render: (r) => num(r.pearson, 2) },
-        { key: 'interval', label: t('an.interval'), num: true, render: (r) => `${num(r.pearson_low, 2)} – ${num(r.pearson_high, 2)}` },
-        { key: 'spearman', label: t('an.spearman'), num: true, render: (r) => num(r.spearman, 2) },
+        { key: 'pearson', label: t('an.pearson'), num: true, sort: (r) => r.pearson, render: (r) => r2(r.pearson) },
+        { key: 'interval', label: t('an.interval'), num: true, render: (r) => `${r2(r.pearson_low)} – ${r2(r.pearson_high)}` },
+        { key: 'spearman', label: t('an.spearman'), num: true, render: (r) => r2(r.spearman) },
         { key: 'significant', label: t('an.significant'), render: (r) => (r.significant ? h('span', { class: 'tag strength' }, '✓') : '–') },
       ], overall.map((r) => ({ ...r, id: r.dimension })), { empty: t('an.too_few'), testid: 'validity' })),
     h('div', { class: 'card' }, h('h2', {}, t('an.high_potential')), h('p', { class: 'muted' }, t('an.hp_note')),
@@ -124,7 +125,7 @@ export async function reweightingPage(main, { user, query: params }) {
       chartEl,
       table([
         { key: 'dimension', label: t('cand.dimension'), render: (r) => dimension(r.dimension) },
-        { key: 'validity', label: t('an.pearson'), num: true, render: (r) => num(r.validity, 2) },
+        { key: 'validity', label: t('an.pearson'), num: true, render: (r) => r2(r.validity) },
         { key: 'current_weight', label: t('an.current_weight'), num: true, render: (r) => num(r.current_weight, 3) },
         { key: 'proposed_weight', label: t('an.proposed_weight'), num: true, render: (r) => num(r.proposed_weight, 3) },
       ], out.items.map((r) => ({ ...r, id: r.dimension })), { testid: 'reweighting' }),
@@ -156,7 +157,7 @@ export async function talentPoolsPage(main, { user, query: params }) {
   const name = params.get('pool') || pools.items.find((p) => p.proposed)?.name || pools.items[0]?.name;
   const members = name ? await get(`/talent-pools/${name}`) : { items: [] };
   const result = h('p', { 'data-testid': 'pool-result' });
-  const reload = () => talentPoolsPage(main, { user, query: params });
+  const reload = () => talentPoolsPage(main, { user, query: new URLSearchParams({ pool: name }) }); // stay on this pool
   mount(main, analyticsTabs('talent-pools', user), h('h1', {}, t('nav.talent_pools')),
     h('div', { class: 'card' }, table([
       { key: 'name', label: t('an.pool'), render: (p) => h('a', { href: `#/talent-pools?pool=${p.name}`, class: p.name === name ? 'active' : null, 'data-pool': p.name }, `${p.name_zh} · ${p.name}`) },
@@ -164,7 +165,7 @@ export async function talentPoolsPage(main, { user, query: params }) {
       { key: 'proposed', label: t('an.proposed'), num: true, render: (p) => num(p.proposed, 0) },
       { key: 'members', label: t('an.members'), num: true, render: (p) => num(p.members, 0) },
     ], pools.items.map((p) => ({ ...p, id: p.name })), { testid: 'pools' })),
-    name ? h('div', { class: 'card' }, h('h2', {}, name), table([
+    name ? h('div', { class: 'card' }, h('h2', {}, pools.items.find((p) => p.name === name)?.name_zh || name), table([
       { key: 'name', label: t('app.name'), sort: (m) => m.name, render: (m) => h('a', { href: `#/employees/${m.employee_id}` }, m.name) },
       { key: 'department', label: t('req.department'), sort: (m) => m.department },
       { key: 'role_family', label: t('req.role_family'), render: (m) => family(m.role_family) },

@@ -150,7 +150,7 @@ function recordCard(record, cycle, { hr, mayRecord, reload }) {
       if (!results.length) { result.className = 'error'; result.textContent = t('perf.no_results'); return; }
       try { await post(`${base}/results`, { results, version: record.version }); await reload(); } catch (err) { fail(result)(err); }
     } }, t('perf.save_results'))) : null,
-    record.development.length ? [h('h3', {}, t('perf.development')), record.development.map((d) => developmentItem(d, record, base, mayRecord || hr, reload, result))] : null,
+    record.development.length ? [h('h3', {}, t('perf.development')), record.development.map((d) => developmentItem(d, record, base, mayRecord, reload, result))] : null,
     record.talent_proposals.length ? h('p', {}, `${t('perf.pools')}: `, record.talent_proposals.map((p) => h('a', { class: 'tag strength', href: `#/talent-pools?pool=${p}` }, p))) : null,
     result);
 }

@@ -134,7 +134,7 @@ def seed(today: date | None = None) -> dict[str, int]:
     for n, emp in enumerate(active):
         with_development = n < OPEN_CYCLE_ENROLLED  # the records the demo shows in detail
         scored = _scored_record(
-            repo, past, emp, libraries[emp.role_family], _performance(rnd, emp), courses, with_development
+            repo, rnd, past, emp, libraries[emp.role_family], _performance(rnd, emp), courses, with_development
         )
         items.append(_record_item(scored, past))
         items += [_pool_item(pool, emp, past, scored) for pool in scored.talent_proposals]
@@ -174,6 +174,7 @@ def _new_record(cycle: Any, emp: Any, kpis: list[Any]) -> Any:
 
 def _scored_record(
     repo: Any,
+    rnd: random.Random,
     cycle: Any,
     emp: Any,
     kpis: list[Any],
@@ -189,7 +190,9 @@ def _scored_record(
     record = _new_record(cycle, emp, kpis)
     targets = []
     for t in record.targets:
-        actual = _actual(t, level)
+        # Each KPI also follows the interview score of its own dimension: strengths score higher.
+        own = float(emp.dimension_scores.get(t.dimension, 74))
+        actual = _actual(t, max(30.0, min(110.0, level + 0.8 * (own - 74) + rnd.gauss(0, 3))))
         targets.append(
             t.model_copy(
                 update={"actual": actual, "score": rules.score_kpi(t.scoring_rule, t.direction, t.target, actual)}

@@ -36,3 +36,27 @@ export const query = (params) => {
   const s = q.toString();
   return s ? `?${s}` : '';
 };
+
+// A download (CSV, XLSX, SVG) with the Bearer token — a plain link would carry none: fetched, then
+// saved from a blob URL under the server's file name.
+export async function download(path, accept = '*/*') {
+  const user = current();
+  const headers = { Accept: accept };
+  if (user) headers.Authorization = `Bearer ${user.token}`;
+  const response = await fetch(ROOT + path, { headers });
+  if (!response.ok) {
+    let parsed = null;
+    try { parsed = JSON.parse(await response.text()); } catch { /* not JSON */ }
+    throw new ApiError(response.status, parsed);
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '')?.[1] || path.split('?')[0].split('/').pop();
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}

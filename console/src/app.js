@@ -7,6 +7,8 @@ import { questionBankPage } from './page-bank.js';
 import { candidatePage, kitPage } from './page-candidate.js';
 import { assignedPage, requisitionPage, requisitionsPage } from './page-requisitions.js';
 import { attritionPage, employeePage, employeesPage, onboardingBoard } from './page-people.js';
+import { cyclePage, cyclesPage, recordPage } from './page-performance.js';
+import { analyticsPage, reweightingPage, talentPoolsPage } from './page-analytics.js';
 import { clear, current, hasRole, store } from './session.js';
 
 // The route table. `nav` puts a page in the menu; `roles` are the Cognito groups that see it (the
@@ -24,6 +26,12 @@ export const ROUTES = [
   { path: 'employees', nav: 'nav.employees', roles: ['hr', 'manager'], page: employeesPage },
   { path: 'employees/:id', roles: ['hr', 'manager'], page: employeePage },
   { path: 'attrition', nav: 'nav.attrition', roles: ['hr', 'manager'], page: attritionPage },
+  { path: 'performance', nav: 'nav.performance', roles: ['hr', 'manager'], page: cyclesPage },
+  { path: 'performance/:id', roles: ['hr', 'manager'], page: cyclePage },
+  { path: 'performance/:id/:employee', roles: ['hr', 'manager'], page: recordPage },
+  { path: 'analytics', nav: 'nav.analytics', roles: ['hr'], page: analyticsPage },
+  { path: 'analytics/reweighting', roles: ['hr'], page: reweightingPage },
+  { path: 'talent-pools', nav: 'nav.talent_pools', roles: ['hr', 'manager'], page: talentPoolsPage },
 ];
 
 // What a role sees first; IT sees only its onboarding board.
@@ -102,11 +110,15 @@ export async function render() {
     mount(main, h('p', { class: 'notice error', 'data-testid': 'forbidden' }, t('forbidden')));
     return;
   }
-  mount(main, h('p', { class: 'muted' }, t('loading')));
+  // Each render draws into its own container: a slower page still loading when the user moves on
+  // finishes into a detached element and never overwrites the page shown now.
+  const view = h('div', { class: 'view' });
+  mount(main, view);
+  mount(view, h('p', { class: 'muted' }, t('loading')));
   try {
-    await found.route.page(main, { ...found.params, query: params(location.hash), user });
+    await found.route.page(view, { ...found.params, query: params(location.hash), user });
   } catch (err) {
-    mount(main, h('p', { class: 'notice error', 'data-testid': 'page-error' }, `${t('error')}: ${err.message}`));
+    mount(view, h('p', { class: 'notice error', 'data-testid': 'page-error' }, `${t('error')}: ${err.message}`));
   }
 }
 

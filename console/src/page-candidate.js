@@ -5,6 +5,7 @@ import { h, mount, table } from './dom.js';
 import { date, dimension, num, stage, t } from './i18n.js';
 import { hasRole } from './session.js';
 import { assessmentsPanel, backgroundPanel, evaluationForm, offersPanel } from './page-candidate-panels.js';
+import { interviewersPanel } from './page-candidate-assign.js';
 
 let stageModel = null;
 async function transitionsFrom(from, user) {
@@ -97,6 +98,7 @@ export async function candidatePage(main, { id, user }) {
   const backgroundEl = h('div', { class: 'card', 'data-testid': 'background' });
   const offersEl = h('div', { class: 'card', 'data-testid': 'offers' });
   const assessmentsEl = h('div', { class: 'card', 'data-testid': 'assessments' });
+  const assignEl = h('div', { class: 'card no-print', 'data-testid': 'assign-panel' });
   const reload = () => candidatePage(main, { id, user });
   mount(main,
     h('h1', {}, archive.name, ' ', h('span', { class: 'tag' }, stage(archive.stage))),
@@ -114,6 +116,7 @@ export async function candidatePage(main, { id, user }) {
       h('div', { class: 'card' }, h('h2', {}, t('cand.video')), videoEl),
       h('div', { class: 'card' }, h('h2', {}, t('cand.evaluations')), evaluations(archive.evaluations || []))),
     evaluationEl,
+    hr ? assignEl : null,
     h('div', { class: 'grid' }, backgroundEl, offersEl),
     assessmentsEl,
     archive.ai_history?.length ? h('div', { class: 'card' }, h('h2', {}, t('cand.ai_history')), table([
@@ -125,6 +128,7 @@ export async function candidatePage(main, { id, user }) {
   if (radar) radarChart(radarEl, radar);
   if (hr) actions(actionsEl, archive, await transitionsFrom(archive.stage, user), () => candidatePage(main, { id, user }));
   evaluationForm(evaluationEl, archive, radar, user, reload);
+  if (hr) interviewersPanel(assignEl, archive);
   backgroundPanel(backgroundEl, archive, user, reload);
   assessmentsPanel(assessmentsEl, archive, user, reload);
   await offersPanel(offersEl, archive, user, reload);

@@ -5,6 +5,7 @@ import { get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
 import { date, dimension, lang, num, t } from './i18n.js';
+import { analyticsTabs } from './page-analytics.js';
 import { patch, put } from './page-candidate-panels.js';
 import { hasRole } from './session.js';
 
@@ -77,7 +78,7 @@ export async function employeesPage(main, { user, query: params }) {
 
 export async function employeePage(main, { id, user }) {
   const [emp, tasks, training, probation] = await Promise.all([
-    get(`/employees/${id}`), get(`/employees/${id}/tasks`), get(`/employees/${id}/training`), get(`/employees/${id}/probation`)]);
+    get(`/employees/${id}`), get(`/employees/${id}/tasks`), noPlan(get(`/employees/${id}/training`)), get(`/employees/${id}/probation`)]);
   const probationEl = h('div', { class: 'card', 'data-testid': 'probation' });
   mount(main, h('h1', {}, emp.name, ' ', h('span', { class: 'tag' }, t(`emp.status.${emp.status}`))),
     h('p', { class: 'muted' }, `${emp.department} · ${emp.title} · ${emp.grade} · ${t('emp.start_date')} ${emp.start_date}`),
@@ -91,6 +92,11 @@ export async function employeePage(main, { id, user }) {
         { key: 'status', label: t('emp.status'), render: (r) => h('span', { class: 'tag', 'data-status': r.status }, t(`board.status.${r.status}`)) },
       ], tasks.items, { testid: 'employee-tasks' }))));
   probationPanel(probationEl, emp, probation, user, () => employeePage(main, { id, user }));
+}
+
+// An employee without a training plan (none was needed, or hired before plans existed): 404 → empty.
+async function noPlan(promise) {
+  try { return await promise; } catch (err) { if (err.status === 404) return { dimensions: [] }; throw err; }
 }
 
 function trainingPlan(plan) {
@@ -137,6 +143,7 @@ function probationPanel(el, emp, p, user, reload) {
           await reload();
         } catch (err) { fail(err); }
       } }, t('prob.confirm'))) : null,
+    p.status === 'running' && hasRole(user, ['hr', 'manager']) ? progressForm(emp, p, reload, fail) : null,
     p.awaiting_decision && hasRole(user, ['manager']) ? decisionForm(emp, reload, fail) : null,
     result);
 }
@@ -145,6 +152,23 @@ function put1(map, id, value, kind) {
   const input = h('input', { type: 'number', value, min: kind === 'weight' ? 1 : 0, max: kind === 'weight' ? 100 : undefined, size: 5, 'data-goal': id, 'data-field': kind });
   map.set(id, input);
   return input;
+}
+
+// The manager (or HR) records progress on one goal; the bars above are redrawn from the answer.
+function progressForm(emp, p, reload, fail) {
+  const goal = h('select', { 'data-testid': 'progress-goal' }, p.goals.map((g) => h('option', { value: g.id }, title(g))));
+  const amount = h('input', { type: 'number', step: 'any', min: 0, size: 5, value: 1, 'data-testid': 'progress-amount' });
+  const today = new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  const day = h('input', { type: 'date', value: today, 'data-testid': 'progress-date' });
+  const note = h('input', { size: 24, placeholder: t('prob.note'), 'data-testid': 'progress-note' });
+  return h('form', { class: 'toolbar', 'data-testid': 'progress-form', onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await post(`/employees/${emp.id}/probation/progress`, { goal_id: goal.value, amount: Number(amount.value), date: day.value, note: note.value || undefined });
+      await reload();
+    } catch (err) { fail(err); }
+  } }, h('strong', {}, t('prob.progress')), goal, h('label', {}, t('prob.amount'), ' ', amount), day, note,
+  h('button', { type: 'submit', 'data-testid': 'record-progress' }, t('prob.record')));
 }
 
 function decisionForm(emp, reload, fail) {
@@ -162,10 +186,10 @@ function decisionForm(emp, reload, fail) {
 }
 
 // -- attrition -----------------------------------------------------------------------------------
-export async function attritionPage(main, { query: params }) {
+export async function attritionPage(main, { query: params, user }) {
   const report = await get(`/analytics/attrition${query({ window: params.get('window') || '90d', since: params.get('since'), until: params.get('until') })}`);
   const el = h('div', { class: 'chart', 'data-testid': 'attrition-chart' });
-  mount(main, h('h1', {}, t('attr.title')),
+  mount(main, analyticsTabs('attrition', user), h('h1', {}, t('attr.title')),
     h('p', { class: 'muted' }, `${report.since} – ${report.until} · ${t('attr.window')} ${report.window_days} · ${t('attr.total')}: ${num(report.total.departures, 0)} / ${num(report.total.hires, 0)} = ${num(report.total.rate_percent)}%`),
     h('div', { class: 'card' }, el),
     h('div', { class: 'card' }, table([

@@ -39,6 +39,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
     parser.add_argument(
         "--bgc-vendor-port", type=int, default=None, help="simulated background-check vendor port (default: port + 2)"
     )
+    parser.add_argument(
+        "--no-demo-data", action="store_true", help="start without the demo hires, cycles and analytics history"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging of the local stack")
     args = parser.parse_args(argv)
     if args.clock_seconds is not None and args.clock_seconds <= 0:
@@ -57,6 +60,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
         sqs_pollers=args.sqs_pollers,
         retry_delay_seconds=max(0, args.retry_delay),
         bgc_vendor_port=args.bgc_vendor_port,
+        demo_data=not args.no_demo_data,
     )
     return options, bool(args.verbose)
 

@@ -58,6 +58,7 @@ class Options:
     sqs_pollers: int = 2
     retry_delay_seconds: int = 1
     bgc_vendor_port: int | None = None  # the simulated background-check vendor; default: port + 2
+    demo_data: bool = True  # a small demo history for the console (infra/local/demo.py)
 
 
 def aws_environment(host: str, moto_port: int) -> dict[str, str]:
@@ -144,6 +145,11 @@ class LocalStack:
             from infra.local import persist
 
             persist.restore(opts.persist, self._session, STACK_NAME)
+        if opts.demo_data:
+            from infra.local import demo
+
+            demo.seed()
+            self._mark("demo data", started)
 
         app, config = self._load_app()
         self._mark("app import", started)

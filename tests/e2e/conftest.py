@@ -62,7 +62,9 @@ def _pump_lines(stream: Any, lines: queue.Queue[str | None]) -> None:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+def stack(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[RunningStack]:
+    """A module that sets ``DEMO_DATA = True`` gets the demo history (``infra/local/demo.py``)."""
+    demo = [] if getattr(request.module, "DEMO_DATA", False) else ["--no-demo-data"]
     state_dir = tmp_path_factory.mktemp("local-stack")
     port, moto_port, admin_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -81,6 +83,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
             str(admin_port),
             "--state-dir",
             str(state_dir),
+            *demo,
         ],
         cwd=PROJECT_DIR,
         env=env,

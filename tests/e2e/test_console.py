@@ -1,6 +1,9 @@
 """The console in headless Chromium (Debian's ``chromium``, driven by Playwright) over the running
 local stack: each demo role signs in through the Cognito pool and sees its pages (and not the
-others'), the candidate page draws the radar chart, and HR confirms a shortlist by clicking.
+others'), the candidate page draws the radar chart, and HR confirms a shortlist by clicking. With
+the stack's demo history: HR sees the validity chart drawn, the high potentials and targets with
+their explanation, and approves re-weighting and a pool member by clicking; a manager enters results
+and probation progress; interviewers and IT see none of it, and the API refuses them.
 
 ``SCREENSHOTS_DIR=docs/screenshots`` (``make screenshots``) keeps the main pages as PNG files.
 """
@@ -15,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from infra.local import demo
 from infra.local.cognito import DEMO_PASSWORD
 from infra.local.simulator import Plan, Simulator, send_all
 from tests.e2e.conftest import PROJECT_DIR, RunningStack, call, wait_until
@@ -41,6 +45,7 @@ USERS = {
     "interviewer": "interviewer.demo",
     "it": "it.demo",
 }
+DEMO_DATA = True  # the stack starts with its demo history: performance cycles, analytics, talent pools
 TIMEOUT_MS = 45_000  # a ceiling for waits on conditions: a loaded 2-core CI machine is slow
 APPLICANTS = 6
 
@@ -136,7 +141,17 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     hr = signed_in("hr")
     hr.locator(f"[data-testid=requisitions] a[href='#/requisitions/{event.requisition_id}']").wait_for()
     # Then HR has every page of today's console, and the page is Chinese first
-    assert nav(hr) == ["attrition", "audit", "employees", "onboarding", "question-bank", "requisitions"]
+    assert nav(hr) == [
+        "analytics",
+        "attrition",
+        "audit",
+        "employees",
+        "onboarding",
+        "performance",
+        "question-bank",
+        "requisitions",
+        "talent-pools",
+    ]
     assert hr.evaluate("document.documentElement.lang") == "zh-CN"
     assert hr.locator("#nav a[data-nav=requisitions]").inner_text() == "招聘需求"
     # And switching to English changes the words
@@ -147,7 +162,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     # When the retail manager signs in: requisitions of their department only, read-only
     manager = signed_in("manager")
     manager.locator(f"a[href='#/requisitions/{event.requisition_id}']").wait_for()
-    assert nav(manager) == ["attrition", "employees", "requisitions"]
+    assert nav(manager) == ["attrition", "employees", "performance", "requisitions", "talent-pools"]
     manager.goto(f"{stack.api_url}/console/#/applications/{event.application_ids[1]}")
     manager.locator("[data-testid=profile]").wait_for()
     assert manager.locator("[data-testid=actions]").count() == 0
@@ -399,3 +414,168 @@ def test_hr_takes_a_candidate_from_shortlist_to_a_signed_offer_by_clicking(
     hr.goto(f"{stack.api_url}/console/#/attrition")
     hr.locator("[data-testid=attrition-chart] canvas").first.wait_for()
     shot(hr, "attrition")
+
+
+# -- performance, analytics and talent pools (the local stack's demo history, infra/local/demo.py) ----
+
+PAINTED = """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                     let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
+
+
+def test_hr_sees_validity_high_potentials_and_approves_by_clicking(signed_in: Any, stack: RunningStack) -> None:
+    # Given HR signed in: the performance and analytics pages are in the menu
+    page = signed_in("hr")
+    page.locator("[data-testid=requisitions]").wait_for()
+    assert {"performance", "analytics", "talent-pools"} <= set(nav(page))
+
+    # When HR opens analytics
+    page.goto(f"{stack.api_url}/console/#/analytics")
+    canvas = page.locator("[data-testid=validity-chart] canvas").first
+    canvas.wait_for()
+    # Then the validity chart is drawn, one row per interview dimension, with the high potentials listed
+    assert canvas.evaluate(PAINTED) > 1000
+    assert page.locator("[data-testid=validity] tbody tr").count() == len(demo.DIMENSIONS)
+    assert page.locator("[data-testid=validity] tr[data-id=logic]").inner_text().count("✓") == 1
+    page.locator("[data-testid=high-potential] tbody tr a").first.wait_for()
+    # And the table downloads as CSV with the Bearer token
+    with page.expect_download() as info:
+        page.click("[data-testid=validity-chart] ~ .toolbar [data-download=csv]")
+    assert info.value.suggested_filename == "validity.csv"
+    shot(page, "analytics-validity")
+
+    # When HR approves the re-weighting proposal for customer managers by clicking
+    page.click("[data-testid=analytics-tabs] a[data-tab='analytics/reweighting']")
+    page.locator("[data-testid=weights-chart] canvas").first.wait_for()
+    page.fill("[data-testid=approve-reason]", "上半年效度分析")
+    page.click("[data-testid=approve-weights]")
+    # Then it is approved
+    page.locator("[data-testid=approve-result].notice").wait_for()
+    shot(page, "analytics-reweighting")
+
+    # When HR accepts a proposed talent-pool member by clicking
+    page.click("[data-testid=analytics-tabs] a[data-tab=talent-pools]")
+    accept = page.locator("[data-testid=pool-members] button[data-decision=accept]").first
+    accept.wait_for()
+    employee_id = accept.get_attribute("data-employee")
+    accept.click()
+    # Then the member's status is "member"
+    page.locator(f"[data-testid=pool-members] tr[data-id='{employee_id}'] [data-status=member]").wait_for()
+    shot(page, "talent-pools")
+    # And the attrition trend is in the same section
+    page.click("[data-testid=analytics-tabs] a[data-tab=attrition]")
+    page.locator("[data-testid=attrition-chart] canvas").first.wait_for()
+
+
+def test_hr_reads_targets_with_their_explanation_and_overrides_one(signed_in: Any, stack: RunningStack) -> None:
+    # Given HR on the performance cycles
+    page = signed_in("hr")
+    page.locator("[data-testid=requisitions]").wait_for()
+    page.goto(f"{stack.api_url}/console/#/performance")
+    page.click(f"[data-testid=cycles] a[data-cycle={demo.OPEN_CYCLE}]")
+    # When HR opens an enrolled employee of the open quarter
+    page.locator("[data-testid=cycle-people] a[data-employee='demo-001']").wait_for()
+    shot(page, "performance-cycle")
+    page.click("[data-testid=cycle-people] a[data-employee='demo-001']")
+    # Then every target has its explanation
+    reasons = page.locator("[data-testid=targets] [data-testid=target-reason]")
+    reasons.first.wait_for()
+    assert all(text.strip() for text in reasons.all_inner_texts())
+    # When HR overrides the first target with a reason
+    kpi = page.locator("[data-testid=override]").first.get_attribute("data-kpi")
+    page.fill(f"[data-testid=override-target][data-kpi='{kpi}']", "123")
+    page.fill(f"[data-testid=override-reason][data-kpi='{kpi}']", "网点客群调整")
+    page.click(f"[data-testid=override][data-kpi='{kpi}']")
+    # Then the target and its explanation change
+    page.locator(f"[data-testid=target-value][data-kpi='{kpi}']", has_text="123").wait_for()
+    row = page.locator(f"[data-testid=targets] tr[data-id='{kpi}']")
+    assert "网点客群调整" in row.inner_text()
+
+    # And the scored half year shows results, scores and the history chart
+    page.goto(f"{stack.api_url}/console/#/performance/{demo.PAST_CYCLE}/demo-000")
+    page.locator("[data-testid=record][data-status=scored]").wait_for()
+    page.locator("[data-testid=history-chart] canvas").first.wait_for()
+    assert page.locator("[data-testid=save-results]").count() == 0  # the cycle is closed
+    shot(page, "performance-record")
+
+
+def test_a_manager_enters_results_and_probation_progress(signed_in: Any, stack: RunningStack) -> None:
+    # Given the retail manager on an enrolled hire's record in the open quarter
+    page = signed_in("manager")
+    page.locator("[data-testid=requisitions]").wait_for()
+    assert "analytics" not in nav(page) and "performance" in nav(page)
+    page.goto(f"{stack.api_url}/console/#/performance/{demo.OPEN_CYCLE}/demo-000")
+    inputs = page.locator("[data-testid=targets] input[data-testid=actual]")
+    inputs.first.wait_for()
+    assert page.locator("[data-testid=override]").count() == 0  # HR's action is absent
+    # When the manager enters every result and saves
+    for n in range(inputs.count()):
+        inputs.nth(n).fill("90")
+    page.click("[data-testid=save-results]")
+    # Then the record is scored, on the page and in the API
+    page.locator("[data-testid=record][data-status=scored] [data-testid=overall-score]").wait_for()
+    status, record = call(stack, "GET", f"/performance/cycles/{demo.OPEN_CYCLE}/employees/demo-000", stack.token("hr"))
+    assert status == 200 and record["status"] == "scored" and record["overall_score"] is not None
+    shot(page, "performance-results")
+
+    # Given the demo hire's probation running (HR confirmed it, with long waits)
+    durations = {"check_in": 3600, "mid_term": 3600, "end": 3600, "decision_timeout": 3600, "heartbeat": 3600}
+    path = f"/employees/{demo.PROBATION_EMPLOYEE}/probation"
+    status, started = call(stack, "POST", f"{path}/confirm", stack.token("hr"), {"durations": durations})
+    assert status == 201, started
+    # When the manager records progress on a goal by clicking
+    page.goto(f"{stack.api_url}/console/#/employees/{demo.PROBATION_EMPLOYEE}")
+    page.locator("[data-testid=progress-form]").wait_for()
+    goal = page.locator("[data-testid=progress-goal] option").first.get_attribute("value")
+    page.fill("[data-testid=progress-amount]", "2")
+    page.fill("[data-testid=progress-note]", "拜访两家企业客户")
+    page.click("[data-testid=record-progress]")
+    # Then the goal's bar moves and the API has the progress
+    page.locator("[data-testid=weighted-completion]:not([data-value='0'])").wait_for()
+    _, view = call(stack, "GET", path, stack.token("manager"))
+    assert next(g for g in view["goals"] if g["id"] == goal)["achieved"] == 2
+    shot(page, "probation-progress")
+
+
+def test_hr_assigns_an_interviewer_on_the_candidate_page(
+    signed_in: Any, event: HiringEvent, stack: RunningStack
+) -> None:
+    # Given an application of 零售金融部 no interviewer is assigned to
+    application_id = event.application_ids[3]
+    # When HR assigns interviewer.demo on the candidate page
+    page = signed_in("hr")
+    page.locator("[data-testid=requisitions]").wait_for()
+    page.goto(f"{stack.api_url}/console/#/applications/{application_id}")
+    page.fill("[data-testid=interviewers-input]", "interviewer.demo")
+    page.click("[data-testid=assign-interviewers]")
+    # Then the page lists them and the interviewer's own list has the application
+    page.locator("[data-testid=interviewers]", has_text="interviewer.demo").wait_for()
+    _, mine = call(stack, "GET", "/me/assignments", stack.token("interviewer"))
+    assert application_id in [i["application_id"] for i in mine["items"]]
+
+
+@pytest.mark.parametrize("role", ["interviewer", "it"])
+def test_interviewers_and_it_neither_see_nor_reach_these_pages(signed_in: Any, stack: RunningStack, role: str) -> None:
+    # When an interviewer or IT signs in
+    page = signed_in(role)
+    page.locator("#nav a").first.wait_for()
+    # Then no performance or analytics page is in the menu, and opening one is refused
+    assert not {"performance", "analytics", "talent-pools"} & set(nav(page))
+    for route in (
+        "analytics",
+        "analytics/reweighting",
+        "talent-pools",
+        "performance",
+        f"performance/{demo.OPEN_CYCLE}",
+    ):
+        page.goto(f"{stack.api_url}/console/#/{route}")
+        page.locator("[data-testid=forbidden]").wait_for()
+    # And the API refuses them too
+    token = stack.token(role)
+    for path in (
+        f"/analytics/validity?cycle_id={demo.PAST_CYCLE}",
+        f"/analytics/high-potential?cycle_id={demo.PAST_CYCLE}",
+        "/talent-pools",
+        "/performance/cycles",
+        f"/performance/cycles/{demo.OPEN_CYCLE}/employees/demo-000",
+    ):
+        assert call(stack, "GET", path, token)[0] == 403, path

@@ -44,6 +44,7 @@ class Outcome:
     lost: list[str] = field(default_factory=list)
     scored_count: int = -1
     held: int = 0  # applications holding a result afterwards
+    applied_after: float = 0.0  # seconds from the last answer until the stream had applied every result
 
     @property
     def ok(self) -> bool:
@@ -58,7 +59,8 @@ class Outcome:
             f"{statistics.median(lat) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms",
             "  answers: " + ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items())),
             f"  5xx: {self.server_errors}; accepted first results {len(self.accepted)}, lost {len(self.lost)}; "
-            f"applications holding a result {self.held}, requisition scored count {self.scored_count}",
+            f"applications holding a result {self.held}, requisition scored count {self.scored_count}; "
+            f"every result applied {self.applied_after:.1f} s after the last answer",
         ]
 
 
@@ -102,6 +104,7 @@ def hammer(
     max_seconds: float = 300.0,
     retry_share: float = 0.2,
     seed: int = 2023,
+    settle_seconds: float = 60.0,
 ) -> Outcome:
     """``senders`` threads, each posting ``deliveries`` first results (plus retries) for its own
     applications; then every accepted delivery is checked over the API."""
@@ -172,6 +175,16 @@ def hammer(
     for thread in threads:
         thread.join()
     outcome.seconds = time.perf_counter() - began
+    # the stream applies the results asynchronously: wait for the scored count (bounded)
+    answered = time.perf_counter()
+    while True:
+        status, req = call("GET", f"/requisitions/{req_id}", hr_token, None)
+        if status == 200 and int(req["scored_count"]) >= len(outcome.accepted):
+            break
+        if time.perf_counter() - answered > settle_seconds:
+            break
+        time.sleep(0.2)
+    outcome.applied_after = time.perf_counter() - answered
     # every accepted delivery, accounted for afterwards; and whatever was stored, counted once
     for app_id in apps:
         status, view = call("GET", f"/applications/{app_id}", hr_token, None)

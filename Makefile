@@ -68,8 +68,9 @@ e2e: venv deps console
 bench: venv
 	$(PY) -m tests.bench
 
-## One whole hiring event through the product's handlers, with a reconciliation report: make simulate N=10000
-N ?= 10000
+## One whole hiring event through the product's handlers, with a reconciliation report (a few minutes;
+## make simulate N=10000 is the recorded run, about 34 minutes)
+N ?= 2000
 simulate: venv
 	$(PY) -m tests.sim --applications $(N)
 

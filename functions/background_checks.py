@@ -24,10 +24,9 @@ from shared.models.background import (
 )
 from shared.security.policy import Action, authorize
 from shared.services.audit import record_read
-from shared.services.background_checks import BackgroundChecks, backoff_seconds, confidence_view, newest_first
+from shared.services.background_checks import BackgroundChecks, confidence_view, newest_first, retry_later
 from shared.settings import get_settings
 from shared.store import queue
-from shared.store.background import delay_message
 from shared.store.background_vendor import HttpBackgroundVendor
 from shared.store.repository import Repository
 
@@ -158,17 +157,11 @@ def _handle(record: SQSRecord) -> None:
         outcome = _service().submit(message, vendor())
     except VendorError as exc:
         receives = int(record.attributes.approximate_receive_count or 1)
-        delay = backoff_seconds(receives)
+        retry = retry_later(get_settings().background_check_queue_url, receives, record.receipt_handle)
         logger.warning(
             "vendor refused the order; retried later",
-            extra={
-                "check_id": message.check_id,
-                "receive_count": receives,
-                "retry_in_seconds": delay,
-                "error": str(exc),
-            },
+            extra={"check_id": message.check_id, **retry, "error": str(exc)},
         )
-        delay_message(get_settings().background_check_queue_url, record.receipt_handle, delay)
         raise
     logger.info("background check order", extra={"check_id": message.check_id, "outcome": outcome})
 

@@ -23,10 +23,9 @@ from shared.models.offer import (
 from shared.security.policy import Action, authorize
 from shared.security.vendor_keys import esign_secrets
 from shared.services.audit import record_read
-from shared.services.background_checks import backoff_seconds
+from shared.services.background_checks import retry_later
 from shared.services.offers import Offers, view
 from shared.settings import get_settings
-from shared.store.background import delay_message
 from shared.store.esign import EsignUnavailable, EsignVendor, HttpEsignVendor
 from shared.store.repository import Repository
 
@@ -138,17 +137,11 @@ def _handle(record: SQSRecord) -> None:
         # the vendor is down: the message comes back after an exponential backoff (30 s × 2^receives),
         # and after maxReceiveCount rests in the dead-letter queue until it is redriven
         receives = int(record.attributes.approximate_receive_count or 1)
-        delay = backoff_seconds(receives)
+        retry = retry_later(get_settings().esign_queue_url, receives, record.receipt_handle)
         logger.warning(
             "e-signature vendor refused the envelope; retried later",
-            extra={
-                "offer_id": message.offer_id,
-                "receive_count": receives,
-                "retry_in_seconds": delay,
-                "error": str(exc),
-            },
+            extra={"offer_id": message.offer_id, **retry, "error": str(exc)},
         )
-        delay_message(get_settings().esign_queue_url, record.receipt_handle, delay)
         raise
     logger.info("offer for signature", extra={"offer_id": message.offer_id, "outcome": outcome})
 

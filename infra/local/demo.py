@@ -153,23 +153,9 @@ def seed(today: date | None = None) -> dict[str, int]:
 
 
 def _new_record(cycle: Any, emp: Any, kpis: list[Any]) -> Any:
-    from shared.domain import performance as rules
-    from shared.models.performance import PerformanceRecord
+    from shared.services.performance import Performance
 
-    at = f"{cycle.start_date.isoformat()}T02:00:00Z"
-    return PerformanceRecord(
-        employee_id=emp.id,
-        cycle_id=cycle.id,
-        cycle_name=cycle.name,
-        period=cycle.period,
-        department=emp.department,
-        role_family=emp.role_family,
-        start_date=emp.start_date,
-        dimension_scores=emp.dimension_scores,
-        targets=rules.build_targets(kpis, emp.dimension_scores, cycle.target_rule),
-        created_at=at,
-        updated_at=at,
-    )
+    return Performance.new_record(cycle, emp, kpis, at=f"{cycle.start_date.isoformat()}T02:00:00Z")
 
 
 def _scored_record(

@@ -44,7 +44,7 @@ from chalice.app import (
 )
 from chalice.local import LambdaContext
 
-from infra.local.streams import StreamSource, Tail
+from infra.local.streams import MotoStreamTail, StreamSource
 
 log = logging.getLogger("infra.local.pump")
 
@@ -186,7 +186,7 @@ class EventPump:
         function_settings: Callable[[str], FunctionSettings] | None = None,
         retry_delay_seconds: int = 1,
         account_id: str = ACCOUNT_ID,
-        stream_tail: Callable[[DynamoDBEventConfig], Tail] | None = None,
+        stream_tail: Callable[[DynamoDBEventConfig], MotoStreamTail] | None = None,
         stream_filters: dict[str, dict[str, Any]] | None = None,
         stream_failure: Callable[[dict[str, Any], str], None] | None = None,
     ) -> None:

@@ -1,12 +1,13 @@
 """A DynamoDB stream read as Lambda's event source mapping reads it, for the local stack and tests.
 
-* ``StreamTail`` follows every shard of a table's stream from the oldest record (``TRIM_HORIZON``)
-  through the DynamoDB Streams API and returns new records in the shape a Lambda DynamoDB event
-  carries them. ``MotoStreamTail`` returns the same records from moto's in-memory stream when moto
-  runs in this process (the local stack, the tests): moto's ``GetRecords`` pushes every record of
+* ``MotoStreamTail`` follows a table's stream from its oldest record and returns new records in the
+  shape a Lambda DynamoDB event carries them, read from moto's in-memory stream (moto runs in this
+  process: the local stack, the tests). The Streams API would give the same records
+  (``tests/unit/test_streams.py`` compares them), but moto's ``GetRecords`` pushes every record of
   the table, whole images included, through its generic response serialiser — about 10 ms a
-  record, so reading the stream would cost more than the writes it follows. Lambda applies the
-  event filter before anything is sent; so does ``StreamSource`` here, on the raw records.
+  record, so reading the stream that way would cost more than the writes it follows. Lambda
+  applies the event filter before anything is sent; so does ``StreamSource`` here, on the raw
+  records.
 * ``matches`` applies an event source mapping's filter (the subset of the EventBridge pattern
   syntax Lambda filters use that our filters need: lists of values and ``{"prefix": ...}``), so
   the local consumer sees exactly the records the deployed one would.
@@ -63,47 +64,8 @@ def lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[
     }
 
 
-class StreamTail:
-    """New records of one table's stream, in order per shard."""
-
-    def __init__(self, streams: Any, stream_arn: str, region: str = "us-east-1") -> None:
-        self.streams = streams
-        self.stream_arn = stream_arn
-        self.region = region
-        self._iterators: dict[str, str | None] = {}
-
-    @classmethod
-    def of_table(cls, dynamodb: Any, streams: Any, table_name: str) -> StreamTail:
-        table = dynamodb.describe_table(TableName=table_name)["Table"]
-        arn = table.get("LatestStreamArn")
-        if not arn:
-            raise ValueError(f"table {table_name} has no stream")
-        return cls(streams, arn, dynamodb.meta.region_name)
-
-    def _discover(self) -> None:
-        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"].get("Shards", [])
-        for shard in shards:
-            shard_id = shard["ShardId"]
-            if shard_id not in self._iterators:
-                self._iterators[shard_id] = self.streams.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
-
-    def read(self, limit: int = MAX_RECORDS) -> list[dict[str, Any]]:
-        """Up to ``limit`` new records (Lambda event shape), oldest first per shard."""
-        self._discover()
-        out: list[dict[str, Any]] = []
-        for shard_id, iterator in list(self._iterators.items()):
-            if iterator is None or len(out) >= limit:
-                continue
-            response = self.streams.get_records(ShardIterator=iterator, Limit=min(MAX_RECORDS, limit - len(out)))
-            self._iterators[shard_id] = response.get("NextShardIterator")
-            out += [lambda_record(r, self.stream_arn, self.region) for r in response.get("Records", [])]
-        return out
-
-
 class MotoStreamTail:
-    """``StreamTail`` over moto's in-process stream of one table (same records, no serialisation)."""
+    """New records of one table's stream, in order, from moto's in-process stream."""
 
     def __init__(self, table_name: str, region: str = "us-east-1", account_id: str = "123456789012") -> None:
         from moto.dynamodb.models import dynamodb_backends
@@ -127,15 +89,12 @@ class MotoStreamTail:
         return out
 
 
-Tail = StreamTail | MotoStreamTail
-
-
 @dataclass
 class StreamSource:
-    """One ``on_dynamodb_record`` handler fed from a ``StreamTail``."""
+    """One ``on_dynamodb_record`` handler fed from a ``MotoStreamTail``."""
 
     name: str
-    tail: Tail
+    tail: MotoStreamTail
     invoke: Callable[[str, dict[str, Any]], Any]
     pattern: dict[str, Any] | None = None
     batch_size: int = 100

@@ -61,7 +61,7 @@ from shared.security.background_keys import background_vendor_secrets
 from shared.security.fields import reveal
 from shared.security.webhooks import verify
 from shared.services.intake import normalise_timestamp
-from shared.store.background import BackgroundStore, Received
+from shared.store.background import BackgroundStore, Received, delay_message
 from shared.store.repository import AuditEntry, Repository
 
 logger = Logger(child=True)
@@ -75,6 +75,14 @@ BACKOFF_MAX_SECONDS = 12 * 3600  # SQS's limit for a message's visibility timeou
 def backoff_seconds(receive_count: int) -> int:
     """How long a failed order stays invisible before its next try: 30 s × 2^(receive count)."""
     return int(min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, receive_count)))
+
+
+def retry_later(queue_url: str, receive_count: int, receipt_handle: str) -> dict[str, int]:
+    """A vendor refused the message: keep it invisible for its backoff, so SQS redelivers it later
+    (and after maxReceiveCount leaves it in the dead-letter queue). Returns what to log."""
+    delay = backoff_seconds(receive_count)
+    delay_message(queue_url, receipt_handle, delay)
+    return {"receive_count": receive_count, "retry_in_seconds": delay}
 
 
 def ordered_at() -> str:

@@ -78,7 +78,7 @@ class Performance:
         created, existing = [], []
         for e in employees:
             kpis = libraries.setdefault(e.role_family.value, indicators.library(e.role_family))
-            record = self._new_record(cycle, e, kpis)
+            record = self.new_record(cycle, e, kpis)
             audit = AuditEntry(
                 f"employee:{e.id}", actor, "performance.targets_set", {"cycle_id": cycle.id, "targets": len(kpis)}, ip
             )
@@ -90,8 +90,9 @@ class Performance:
         return EnrolOutcome(cycle_id=cycle.id, created=created, already_enrolled=existing)
 
     @staticmethod
-    def _new_record(cycle: Cycle, e: Employee, kpis: list[Any]) -> PerformanceRecord:
-        now = iso(utcnow())
+    def new_record(cycle: Cycle, e: Employee, kpis: list[Any], at: str | None = None) -> PerformanceRecord:
+        """An enrolled employee's record: targets from the cycle's rule over their KPIs."""
+        now = at or iso(utcnow())
         return PerformanceRecord(
             employee_id=e.id,
             cycle_id=cycle.id,

@@ -427,7 +427,7 @@ def test_vendor_outage_fails_the_message_which_is_retried_and_nothing_is_lost(
     api: Api, client: Client, stack: Stack, vendor: FakeVendor, req_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # (the backoff before the redelivery is left out here: test_faults_vendors.py covers it)
-    monkeypatch.setattr("functions.offers.delay_message", lambda *_: None)
+    monkeypatch.setattr("shared.services.background_checks.delay_message", lambda *_: None)
     app_id = at_background_check(api, req_id)
     offer = api.call("POST", f"/applications/{app_id}/offers", body=offer_body()).data
     api.call(

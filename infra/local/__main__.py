@@ -7,14 +7,19 @@ Starts the local stack, prints where everything is and a token per demo role, th
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
+import os
 import signal
 import sys
 import time
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 from infra.local.stack import DEFAULT_STATE_DIR, DEFAULT_TEMPLATE, LocalStack, Options
+
+STALL_DUMP_SECONDS = 15.0  # a stop that takes longer prints every thread's stack to stderr
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
@@ -69,7 +74,7 @@ def _interrupt(signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> NoReturn:
     options, verbose = parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
@@ -93,9 +98,16 @@ def main(argv: list[str] | None = None) -> int:
         # A second Ctrl-C during shutdown should not leave a traceback behind.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # Should stopping stall, every thread's stack goes to stderr so the log says where.
+        faulthandler.dump_traceback_later(STALL_DUMP_SECONDS, exit=False)
         stack.stop()
-    return 0
+    # Everything the stack owns is stopped and saved. Threads of moto's interpreter and of the HTTP
+    # servers are daemons that may still sit in a call; leave without waiting on interpreter teardown.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -43,6 +43,7 @@ STAGE = "dev"
 API_LISTEN_BACKLOG = 256  # pending connections the local API queues (socketserver's default is 5)
 REGION = "us-east-1"
 STATE_FILE = "state.json"
+SLOW_STOP_SECONDS = 3.0  # a part of the stack that takes longer than this to stop is logged at WARNING
 
 
 @dataclass
@@ -456,29 +457,31 @@ class LocalStack:
     # -- stop -----------------------------------------------------------------------------------
 
     def stop(self) -> None:
-        """Stop everything that was started, in reverse order. Safe after a partial start."""
-        if self._pump is not None:
-            self._pump.stop()
-        if self._admin is not None:
-            self._admin.stop()
-        if self._bgc_vendor is not None:
-            self._bgc_vendor.stop()
-        if self._esign is not None:
-            self._esign.stop()
-        if self._api is not None:
-            self._api.shutdown()
-            self._api.server.server_close()
-            if self._api_thread is not None:
-                self._api_thread.join(5)
-        if self.options.persist and self._session is not None and self.info.outputs:
-            from infra.local import persist
+        """Stop everything that was started, in reverse order. Safe after a partial start.
 
-            try:
-                persist.save(self.options.persist, self._session, STACK_NAME)
-            except Exception:
-                log.exception("could not save the local state to %s", self.options.persist)
+        Each part's stop time is logged; a part that takes longer than it should is named in the log
+        at WARNING, so a slow shutdown says where it spent its time.
+        """
+        phases: list[tuple[str, Any]] = []
+        if self._pump is not None:
+            phases.append(("pump", self._pump.stop))
+        if self._admin is not None:
+            phases.append(("admin", self._admin.stop))
+        if self._bgc_vendor is not None:
+            phases.append(("background-check vendor", self._bgc_vendor.stop))
+        if self._esign is not None:
+            phases.append(("e-sign vendor", self._esign.stop))
+        if self._api is not None:
+            phases.append(("api", self._stop_api))
+        if self.options.persist and self._session is not None and self.info.outputs:
+            phases.append(("persist", self._save_state))
         if self._moto is not None:
-            self._moto.stop()
+            phases.append(("moto", self._moto.stop))
+        for name, stop in phases:
+            started = time.monotonic()
+            stop()
+            took = time.monotonic() - started
+            log.log(logging.WARNING if took > SLOW_STOP_SECONDS else logging.INFO, "stopped %s in %.2fs", name, took)
         state = self.options.state_dir / STATE_FILE
         if self.info.pool is not None and state.is_file():
             try:
@@ -486,3 +489,19 @@ class LocalStack:
                     state.unlink()
             except (OSError, ValueError):
                 pass
+
+    def _stop_api(self) -> None:
+        assert self._api is not None
+        self._api.shutdown()
+        self._api.server.server_close()
+        if self._api_thread is not None:
+            self._api_thread.join(5)
+
+    def _save_state(self) -> None:
+        from infra.local import persist
+
+        assert self.options.persist is not None and self._session is not None
+        try:
+            persist.save(self.options.persist, self._session, STACK_NAME)
+        except Exception:
+            log.exception("could not save the local state to %s", self.options.persist)

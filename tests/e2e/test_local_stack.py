@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import signal
+import subprocess
 import time
 import urllib.request
 import uuid
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import STOP_TIMEOUT, RunningStack, call
+from tests.e2e.conftest import STOP_TIMEOUT, RunningStack, call, tail
 
 pytestmark = pytest.mark.e2e
 
@@ -224,5 +225,9 @@ def test_sigint_stops_the_stack_cleanly(stack: RunningStack) -> None:
     # When the stack gets Ctrl-C
     stack.process.send_signal(signal.SIGINT)
     # Then it exits 0 and removes its state file
-    assert stack.process.wait(timeout=STOP_TIMEOUT) == 0
+    try:
+        code = stack.process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"no exit within {STOP_TIMEOUT}s of SIGINT; stderr:\n{tail(stack.state_dir / 'stderr.log', 200)}")
+    assert code == 0, tail(stack.state_dir / "stderr.log")
     assert not (stack.state_dir / "state.json").exists()

@@ -17,12 +17,26 @@ slows down with every row stored. ``Query`` on a table's key now starts from tha
 (O(partition), as in DynamoDB); a query on an index still visits every item (moto keeps no index
 structure) but no longer sorts the whole table first — only the matches, as before. The results
 are the same (``tests/unit/test_motofix.py``).
+
+moto 5.2 serialises every DynamoDB answer by walking the operation's output shape member by member
+(``moto.core.serialize``), which costs about 20 ms for a page of 200 items and was 40 % of a whole
+simulated hiring event. The answers of the item operations (``GetItem``, ``Query``, ``Scan``,
+``TransactWriteItems``…) are already plain DynamoDB JSON after moto's own ``dynamo_to_dict``; they
+are now written with ``json.dumps`` — the same bytes to botocore (``tests/unit/test_motofix.py``
+compares every such operation with and without the patch). Errors and every other operation keep
+moto's serializer.
+
+moto checks the 400 KB item limit on every attribute it sets, re-measuring all the attributes set
+before (``LimitedSizeDict.__setitem__``), so building an item of n attributes costs O(n²) size
+walks. An item is now built first and measured once, against the same limit with the same error.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
+import json
 import logging
 import threading
 import types
@@ -34,6 +48,22 @@ _LOCK = threading.RLock()
 _ORIGINALS: dict[str, Any] = {}  # what apply() replaced, for revert()
 _QUERY = threading.local()  # the query this thread is running: (table, partition key | INDEX)
 INDEX = object()
+ITEM_SIZE_LIMIT = 405_000  # moto's measure of DynamoDB's 400 KB item limit (LimitedSizeDict)
+# operations whose answer is DynamoDB JSON already (items, keys, counts, capacity)
+ITEM_OPERATIONS = frozenset(
+    {
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
 
 
 def _copy_shim(table_class: type) -> types.SimpleNamespace:
@@ -121,14 +151,70 @@ def _patch_query(table_class: type) -> None:
     table_class.all_items = all_items  # type: ignore[attr-defined]
 
 
+def _blob(value: Any) -> str:
+    """Binary attribute values (``B``, ``BS``) travel base64-encoded in DynamoDB JSON."""
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not DynamoDB JSON")
+
+
+def _patch_results(result_class: type) -> None:
+    original = result_class.execute_result  # type: ignore[attr-defined]
+    _ORIGINALS["DynamoResult.execute_result"] = original
+    content_types: dict[type, str] = {}
+
+    def execute_result(self: Any, context: Any) -> Any:
+        result = self.result
+        if context.operation_model.name not in ITEM_OPERATIONS or not isinstance(result, dict):
+            return original(self, context)
+        try:
+            body = json.dumps(result, separators=(",", ":"), default=_blob)
+        except (TypeError, ValueError):  # something only moto's serializer knows how to write
+            return original(self, context)
+        serializer_class = context.serializer_class
+        if serializer_class not in content_types:
+            serializer = serializer_class(operation_model=context.operation_model)
+            content_types[serializer_class] = serializer._get_protocol_specific_content_type()
+        return 200, {"Content-Type": content_types[serializer_class]}, body
+
+    result_class.execute_result = execute_result  # type: ignore[attr-defined]
+
+
+def _patch_item_init(item_class: type, limited_dict: type[dict[str, Any]]) -> None:
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.utilities import bytesize
+
+    _ORIGINALS["Item.__init__"] = vars(item_class)["__init__"]
+
+    def __init__(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        self.hash_key = hash_key
+        self.range_key = range_key
+        built = limited_dict.__new__(limited_dict)
+        size = 0
+        for key, value in attrs.items():
+            typed = DynamoType(value)
+            size += bytesize(key) + typed.size()
+            dict.__setitem__(built, key, typed)
+        if size > ITEM_SIZE_LIMIT:
+            raise ItemSizeTooLarge
+        self.attrs = built
+
+    item_class.__init__ = __init__  # type: ignore[misc]
+
+
 def apply() -> None:
     """Patch moto's DynamoDB backend of this process (idempotent)."""
     if _ORIGINALS:
         return
     from moto.dynamodb import models
+    from moto.dynamodb.models.dynamo_type import Item, LimitedSizeDict
     from moto.dynamodb.models.table import Table
+    from moto.dynamodb.responses import DynamoResult
 
     _patch_query(Table)
+    _patch_results(DynamoResult)
+    _patch_item_init(Item, LimitedSizeDict)
 
     backend_class = models.DynamoDBBackend
     original = backend_class.transact_write_items
@@ -163,8 +249,12 @@ def revert() -> None:
     if not _ORIGINALS:
         return
     from moto.dynamodb import models
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
+    from moto.dynamodb.responses import DynamoResult
 
+    Item.__init__ = _ORIGINALS.pop("Item.__init__")  # type: ignore[method-assign]
+    DynamoResult.execute_result = _ORIGINALS.pop("DynamoResult.execute_result")  # type: ignore[method-assign]
     vars(models)["copy"] = _ORIGINALS.pop("copy")
     Table.query = _ORIGINALS.pop("Table.query")  # type: ignore[method-assign]
     Table.all_items = _ORIGINALS.pop("Table.all_items")  # type: ignore[method-assign]

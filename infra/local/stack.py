@@ -181,9 +181,10 @@ class LocalStack:
         # The recorder and other moto settings are read from the environment at import time.
         from moto.server import ThreadedMotoServer
 
-        from infra.local import gatewayfix, motofix, sfnfix
+        from infra.local import gatewayfix, motofix, sfnfix, sqsfix
 
         motofix.apply()
+        sqsfix.apply()  # a receipt handle names its message: deleting from a long queue is O(1) lookups
         sfnfix.apply()  # the template's state machine is created where moto's ASL interpreter runs it
         gatewayfix.apply()  # chalice local answers its refusals with the deployed gateway responses
         sfnfix.enable_execution()

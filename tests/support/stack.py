@@ -17,7 +17,7 @@ import jwt
 from moto import mock_aws
 from moto.utilities.utils import load_resource
 
-from infra.local import gatewayfix, motofix, sfnfix
+from infra.local import gatewayfix, motofix, sfnfix, sqsfix
 from infra.local.cognito import create_demo_pool, id_token
 from infra.local.vendors import seed_esign_secrets, seed_vendor_secrets
 from infra.outputs import deployable_template_body, env_from_outputs, stack_outputs
@@ -88,6 +88,7 @@ def moto_stack() -> Iterator[Stack]:
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
     motofix.apply()  # the same emulator fix as the local stack: O(items) transactions, atomic conditions
+    sqsfix.apply()  # and its SQS fix: a receipt handle names its message
     sfnfix.apply()  # the template's state machine runs in moto's ASL interpreter (the probation cycle)
     gatewayfix.apply()  # the gateway's own refusals carry the deployed gateway responses' error body
     try:
@@ -120,6 +121,7 @@ def moto_stack() -> Iterator[Stack]:
     finally:
         sfnfix.revert()
         gatewayfix.revert()
+        sqsfix.revert()
         motofix.revert()
         os.environ.clear()
         os.environ.update(saved)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
@@ -259,3 +259,125 @@ def test_a_key_query_visits_only_its_partition(ddb: Any, monkeypatch: pytest.Mon
     # Then one item is found, and only that one was looked at (moto alone lists all 300)
     assert [i["pk"]["S"] for i in out["Items"]] == ["P#7"]
     assert visited == [1]
+
+
+EVERY_TYPE = {
+    "s": {"S": "张伟"},
+    "n": {"N": "12.5"},
+    "b": {"B": b"\x00\xffbytes"},
+    "yes": {"BOOL": True},
+    "nothing": {"NULL": True},
+    "ss": {"SS": ["a", "b"]},
+    "ns": {"NS": ["1", "2.5"]},
+    "bs": {"BS": [b"x", b"y"]},
+    "l": {"L": [{"S": "x"}, {"N": "1"}, {"M": {"deep": {"L": [{"BOOL": False}]}}}]},
+    "m": {"M": {"k": {"S": "v"}, "empty": {"M": {}}}},
+}
+
+
+def _every_item_operation(client: Any) -> list[Any]:
+    """Each item operation with the answer shapes it has (present, absent, paged, counted, capacity,
+    return values, batches, transactions) and one refused write; each answer as botocore read it."""
+    _keyed_table(client)
+    key = {"pk": {"S": "P#1"}, "sk": {"S": "S#999"}}
+    answers: list[Any] = []
+
+    def keep(call: Callable[..., Any], **params: Any) -> None:
+        try:
+            answer = call(**params)
+        except ClientError as exc:
+            answer = {"error": exc.response["Error"], "item": exc.response.get("Item")}
+        answer.pop("ResponseMetadata", None)
+        answers.append(answer)
+
+    keep(client.put_item, TableName="k", Item={**key, **EVERY_TYPE}, ReturnValues="ALL_OLD")
+    keep(client.put_item, TableName="k", Item={**key, **EVERY_TYPE, "s": {"S": "new"}}, ReturnValues="ALL_OLD")
+    keep(client.get_item, TableName="k", Key=key, ReturnConsumedCapacity="TOTAL")
+    keep(client.get_item, TableName="k", Key={"pk": {"S": "absent"}, "sk": {"S": "S#1"}})
+    keep(
+        client.get_item, TableName="k", Key=key, ProjectionExpression="s, l[2].#m", ExpressionAttributeNames={"#m": "M"}
+    )
+    for values in ("ALL_NEW", "UPDATED_OLD", "NONE"):
+        keep(
+            client.update_item,
+            TableName="k",
+            Key=key,
+            UpdateExpression="SET n = n + :one ADD ss :more",
+            ExpressionAttributeValues={":one": {"N": "1"}, ":more": {"SS": ["c"]}},
+            ReturnValues=values,
+        )
+    keep(
+        client.put_item,
+        TableName="k",
+        Item=key,
+        ConditionExpression="attribute_not_exists(pk)",
+        ReturnValuesOnConditionCheckFailure="ALL_OLD",
+    )
+    for query in QUERIES:
+        keep(client.query, TableName="k", **query, ReturnConsumedCapacity="INDEXES")
+    keep(client.query, TableName="k", **QUERIES[0], Select="COUNT")
+    keep(client.scan, TableName="k", Limit=7)
+    keep(client.scan, TableName="k", FilterExpression="attribute_exists(b)")
+    keep(client.batch_get_item, RequestItems={"k": {"Keys": [key, {"pk": {"S": "absent"}, "sk": {"S": "S#1"}}]}})
+    keep(
+        client.batch_write_item, RequestItems={"k": [{"PutRequest": {"Item": {"pk": {"S": "B"}, "sk": {"S": "S#1"}}}}]}
+    )
+    keep(client.transact_get_items, TransactItems=[{"Get": {"TableName": "k", "Key": key}}])
+    keep(client.transact_write_items, TransactItems=[{"Put": {"TableName": "k", "Item": {**key, "s": {"S": "t"}}}}])
+    keep(client.delete_item, TableName="k", Key=key, ReturnValues="ALL_OLD")
+    return answers
+
+
+def test_item_operations_answer_what_moto_itself_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    # Given the same item operations on moto as it is and with the fix (fresh backends each)
+    with mock_aws():
+        plain = _every_item_operation(boto3.client("dynamodb", region_name=REGION))
+    motofix.apply()
+    try:
+        with mock_aws():
+            fixed = _every_item_operation(boto3.client("dynamodb", region_name=REGION))
+    finally:
+        motofix.revert()
+    # Then botocore reads the same answers, every type of value included
+    assert fixed == plain
+    assert plain[2]["Item"]["b"] == {"B": b"\x00\xffbytes"} and plain[2]["Item"]["l"] == EVERY_TYPE["l"]
+    assert plain[1]["Attributes"]["s"] == {"S": "张伟"} and "Item" not in plain[3]
+    assert any("LastEvaluatedKey" in a for a in plain) and any("error" in a for a in plain)
+
+
+def test_item_answers_skip_the_shape_walk(ddb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.core import serialize
+
+    walked: list[str] = []
+    original = serialize.BaseJSONSerializer.serialize
+
+    def counted(self: Any, result: Any) -> Any:
+        walked.append(self.operation_model.name)
+        return original(self, result)
+
+    monkeypatch.setattr(serialize.BaseJSONSerializer, "serialize", counted)
+    # When items are written and read, binary values included
+    ddb.put_item(TableName="t", Item={"pk": {"S": "a"}, "v": {"S": "x"}, "b": {"B": b"\x00"}})
+    assert value(ddb, "a") == "x"
+    ddb.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "a"}})
+    # Then moto's shape walk served none of them; a table description still goes through it
+    ddb.describe_table(TableName="t")
+    assert walked == ["DescribeTable"]
+
+
+def test_the_item_size_limit_still_holds(ddb: Any) -> None:
+    # Given items of many attributes, one just under moto's 400 KB limit and one over it
+    under = {f"a{i:03d}": {"S": "x" * 3_900} for i in range(100)}
+    over = under | {"last": {"S": "x" * 20_000}}
+    # When both are written
+    ddb.put_item(TableName="t", Item={"pk": {"S": "under"}, **under})
+    with pytest.raises(ClientError) as refused:
+        ddb.put_item(TableName="t", Item={"pk": {"S": "over"}, **over})
+    # Then the first is stored whole and the second refused with moto's message, nothing stored
+    stored = ddb.get_item(TableName="t", Key={"pk": {"S": "under"}})["Item"]
+    assert len(stored) == 101
+    assert refused.value.response["Error"]["Message"] == "Item size has exceeded the maximum allowed size"
+    assert "Item" not in ddb.get_item(TableName="t", Key={"pk": {"S": "over"}})

@@ -85,7 +85,11 @@ class Applications:
             **(data.model_dump() | protected(data)),
         )
 
-    def create(self, req: Requisition, data: ApplicationCreate, actor: str, source: str) -> CreateOutcome:
+    def create(
+        self, req: Requisition, data: ApplicationCreate, actor: str, source: str, parked_possible: bool = True
+    ) -> CreateOutcome:
+        """Create one application. ``parked_possible=False`` (the import knows the requisition has no
+        parked results) skips the look-up for results that arrived before the application."""
         app = self.build(req, data, source)
         audit = AuditEntry(
             subject=f"application:{app.id}",
@@ -95,7 +99,8 @@ class Applications:
         )
         outcome = self.repo.create_application(app, self.hasher(data.national_id), audit)
         # attach results the vendor sent before the application existed
-        if outcome.status == "created" and app.external_ref and Intake(self.repo).attach_parked(app):
+        attach = outcome.status == "created" and app.external_ref and parked_possible
+        if attach and Intake(self.repo).attach_parked(app):
             return CreateOutcome("created", app.id, self.repo.require_application(app.id))
         return outcome
 

@@ -25,6 +25,7 @@ from shared.models.common import iso, new_id, utcnow
 from shared.models.imports import ImportJob, ParseFile, RowChunk, RowResult
 from shared.models.requisition import Requisition
 from shared.services.applications import Applications
+from shared.services.intake import Intake
 from shared.settings import get_settings
 from shared.store import objects, queue
 from shared.store.objects import PresignedPost
@@ -129,11 +130,17 @@ class Imports:
         if job is None:
             raise NotFound(f"import {msg.import_id} does not exist")
         req = self.repo.require_requisition(job.requisition_id, max_age=INTAKE_CACHE_SECONDS)
-        results = [self._row(req, job, number, record) for number, record in msg.rows]
+        # One look for parked results per chunk instead of one per row: in a bulk import there are
+        # usually none. A result parked while the chunk runs is attached by the scheduled
+        # reconciliation (Intake.reconcile), as is one parked between a row's write and its look-up.
+        parked = Intake(self.repo).any_parked(req.id)
+        results = [self._row(req, job, number, record, parked) for number, record in msg.rows]
         self.repo.record_chunk(job.id, msg.chunk, results)
         return results
 
-    def _row(self, req: Requisition, job: ImportJob, number: int, record: dict[str, str]) -> RowResult:
+    def _row(
+        self, req: Requisition, job: ImportJob, number: int, record: dict[str, str], parked: bool = True
+    ) -> RowResult:
         extra = record.pop("__extra_cells__", None)
         if extra:
             return RowResult(row=number, outcome="rejected", reason=f"row has {extra} cells beyond the header")
@@ -142,7 +149,9 @@ class Imports:
             data = ApplicationCreate.model_validate(fields)
         except ValidationError as exc:
             return RowResult(row=number, outcome="rejected", reason=row_problem(exc))
-        outcome = self.applications.create(req, data, job.created_by, source=f"import:{job.id}#{number}")
+        outcome = self.applications.create(
+            req, data, job.created_by, source=f"import:{job.id}#{number}", parked_possible=parked
+        )
         if outcome.status == "ref_taken":
             return RowResult(
                 row=number,

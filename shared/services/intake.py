@@ -191,6 +191,10 @@ class Intake:
                 self.on_new_result(self.store, app.id, ScoreRecord.model_validate(item["record"]))
         return attached
 
+    def any_parked(self, requisition_id: str) -> bool:
+        """Whether the requisition holds any parked result (one Query reading at most one item)."""
+        return self.store.any_parked(requisition_id)
+
     def reconcile(self, limit: int = 100) -> dict[str, int]:
         """Scheduled: attach the oldest parked results whose application now exists."""
         counts = {"examined": 0, "attached": 0, "still_parked": 0, "videos_resent": 0}

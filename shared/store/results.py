@@ -269,6 +269,12 @@ class ResultStore(PartitionStore):
             if not token:
                 return found
 
+    def any_parked(self, requisition_id: str) -> bool:
+        """True unless the requisition certainly holds no parked result: an expired item that the
+        retention filter hides still leaves a next page, which counts as "maybe"."""
+        page = self.repo.query(f"PARKED#{requisition_id}", limit=1)
+        return bool(page.items or page.next_token)
+
     def oldest_parked(self, limit: int) -> Page:
         return self.repo.query("PARKED", index="gsi1", limit=limit)
 

@@ -245,3 +245,42 @@ def test_only_hr_imports(importer: Importer, req_id: str) -> None:
         importer.api.call("POST", "/imports", body={"requisition_id": "nope", "filename": "a.csv"}).status_code == 404
     )
     assert importer.api.call("GET", "/imports/nope").status_code == 404
+
+
+def test_parked_results_are_looked_up_once_per_chunk_and_still_attached(importer: Importer, req_id: str) -> None:
+    from shared.store import aws
+    from tests.integration.test_webhooks import deliver
+    from tests.support.webhooks import canonical
+
+    looked: list[str] = []
+
+    def parked_lookups(params: dict[str, Any], **_: Any) -> None:
+        key = params.get("ExpressionAttributeValues", {}).get(":pk", {}).get("S", "")
+        if key.startswith("PARKED#"):
+            looked.append(key)
+
+    refs = {"header": [*HEADER_ZH[:-1], "候选人编号"]}  # the last column: the vendor's reference
+    ddb = aws.client("dynamodb")
+    ddb.meta.events.register("before-parameter-build.dynamodb.Query", parked_lookups)
+    try:
+        # Given a requisition without parked results, an import of three rows with references
+        people = [person(i) for i in range(10)]
+        job = importer.start(req_id, "first.csv")
+        importer.upload(job, csv_bytes([[p[f] for f in FIELDS] + [f"R{i}"] for i, p in enumerate(people[:3])], **refs))
+        # Then one look for parked results served the whole chunk
+        assert importer.status(job["id"])["accepted"] == 3
+        assert len(looked) == 1
+        # When a result arrives for a reference nobody imported yet, and a file with it is imported
+        assert deliver(importer.api, canonical(req_id, external_ref="R7")).data["status"] == "parked"
+        looked.clear()
+        job = importer.start(req_id, "second.csv")
+        importer.upload(job, csv_bytes([[people[n][f] for f in FIELDS] + [f"R{n}"] for n in (7, 8)], **refs))
+    finally:
+        ddb.meta.events.unregister("before-parameter-build.dynamodb.Query", parked_lookups)
+    # Then the chunk looked once, then once per row, and the result is attached to its application
+    assert len(looked) == 3
+    importer.api.settle()
+    apps = [importer.api.call("GET", f"/applications/{r['application_id']}").data for r in importer.rows(job["id"])]
+    ai = {a["external_ref"]: a["ai"] for a in apps}
+    assert set(ai) == {"R7", "R8"}
+    assert ai["R7"] is not None and ai["R8"] is None

@@ -259,14 +259,16 @@ def test_parked_results_are_looked_up_once_per_chunk_and_still_attached(importer
         if key.startswith("PARKED#"):
             looked.append(key)
 
-    refs = {"header": [*HEADER_ZH[:-1], "候选人编号"]}  # the last column: the vendor's reference
+    refs = [*HEADER_ZH[:-1], "候选人编号"]  # the last column: the vendor's reference
     ddb = aws.client("dynamodb")
     ddb.meta.events.register("before-parameter-build.dynamodb.Query", parked_lookups)
     try:
         # Given a requisition without parked results, an import of three rows with references
         people = [person(i) for i in range(10)]
         job = importer.start(req_id, "first.csv")
-        importer.upload(job, csv_bytes([[p[f] for f in FIELDS] + [f"R{i}"] for i, p in enumerate(people[:3])], **refs))
+        importer.upload(
+            job, csv_bytes([[p[f] for f in FIELDS] + [f"R{i}"] for i, p in enumerate(people[:3])], header=refs)
+        )
         # Then one look for parked results served the whole chunk
         assert importer.status(job["id"])["accepted"] == 3
         assert len(looked) == 1
@@ -274,7 +276,7 @@ def test_parked_results_are_looked_up_once_per_chunk_and_still_attached(importer
         assert deliver(importer.api, canonical(req_id, external_ref="R7")).data["status"] == "parked"
         looked.clear()
         job = importer.start(req_id, "second.csv")
-        importer.upload(job, csv_bytes([[people[n][f] for f in FIELDS] + [f"R{n}"] for n in (7, 8)], **refs))
+        importer.upload(job, csv_bytes([[people[n][f] for f in FIELDS] + [f"R{n}"] for n in (7, 8)], header=refs))
     finally:
         ddb.meta.events.unregister("before-parameter-build.dynamodb.Query", parked_lookups)
     # Then the chunk looked once, then once per row, and the result is attached to its application

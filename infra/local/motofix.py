@@ -29,6 +29,10 @@ moto's serializer.
 moto checks the 400 KB item limit on every attribute it sets, re-measuring all the attributes set
 before (``LimitedSizeDict.__setitem__``), so building an item of n attributes costs O(n²) size
 walks. An item is now built first and measured once, against the same limit with the same error.
+
+moto parses an ``UpdateExpression`` twice per update (to check its placeholders, then to apply
+it), and the product sends a handful of distinct expressions millions of times: parsed trees are
+kept per expression string. moto only reads a parsed tree (its validator works on a deep copy).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ _LOCK = threading.RLock()
 _ORIGINALS: dict[str, Any] = {}  # what apply() replaced, for revert()
 _QUERY = threading.local()  # the query this thread is running: (table, partition key | INDEX)
 INDEX = object()
+PARSED_EXPRESSIONS = 512  # distinct update expressions kept parsed
 ITEM_SIZE_LIMIT = 405_000  # moto's measure of DynamoDB's 400 KB item limit (LimitedSizeDict)
 # operations whose answer is DynamoDB JSON already (items, keys, counts, capacity)
 ITEM_OPERATIONS = frozenset(
@@ -203,6 +208,21 @@ def _patch_item_init(item_class: type, limited_dict: type[dict[str, Any]]) -> No
     item_class.__init__ = __init__  # type: ignore[misc]
 
 
+def _patch_update_parser(parser_class: type) -> None:
+    original = vars(parser_class)["make"]
+    _ORIGINALS["UpdateExpressionParser.make"] = original
+    parse = original.__func__
+
+    @functools.lru_cache(maxsize=PARSED_EXPRESSIONS)
+    def parsed(expression: str) -> Any:
+        return parse(parser_class, expression)
+
+    def make(cls: type, expression: str) -> Any:
+        return parsed(expression) if cls is parser_class else parse(cls, expression)
+
+    parser_class.make = classmethod(make)  # type: ignore[attr-defined]
+
+
 def apply() -> None:
     """Patch moto's DynamoDB backend of this process (idempotent)."""
     if _ORIGINALS:
@@ -210,8 +230,10 @@ def apply() -> None:
     from moto.dynamodb import models
     from moto.dynamodb.models.dynamo_type import Item, LimitedSizeDict
     from moto.dynamodb.models.table import Table
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
     from moto.dynamodb.responses import DynamoResult
 
+    _patch_update_parser(UpdateExpressionParser)
     _patch_query(Table)
     _patch_results(DynamoResult)
     _patch_item_init(Item, LimitedSizeDict)
@@ -251,8 +273,10 @@ def revert() -> None:
     from moto.dynamodb import models
     from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
     from moto.dynamodb.responses import DynamoResult
 
+    UpdateExpressionParser.make = _ORIGINALS.pop("UpdateExpressionParser.make")
     Item.__init__ = _ORIGINALS.pop("Item.__init__")  # type: ignore[method-assign]
     DynamoResult.execute_result = _ORIGINALS.pop("DynamoResult.execute_result")  # type: ignore[method-assign]
     vars(models)["copy"] = _ORIGINALS.pop("copy")

@@ -34,7 +34,7 @@ UNBILLED = "reconciliation (the audit's own reads)"  # stage of the checks' own 
 # probation with compressed durations (seconds): the cycle reaches the final review at once; the
 # review waits long enough for the manager, who decides as soon as it waits
 PROBATION_DURATIONS = {"check_in": 0, "mid_term": 0, "end": 1, "decision_timeout": 600, "heartbeat": 600}
-PROBATION_BATCH = 50  # executions running at once in moto's interpreter
+PROBATION_BATCH = 100  # executions running at once in moto's interpreter
 PROBATION_WAIT_SECONDS = 120.0
 
 
@@ -86,6 +86,7 @@ class HiringEvent:
         self.rng = random.Random(seed)
         self.report = Report()
         self.hr = {"Content-Type": "application/json", **stack.auth("hr")}
+        self.progress = False  # a line on stderr as each step ends (long runs)
 
     # -- plumbing --------------------------------------------------------------------------------
     def call(self, method: str, path: str, body: Any = None, role: str = "hr", ok: tuple[int, ...] = (200, 201)) -> Any:
@@ -471,9 +472,11 @@ class HiringEvent:
                 self.call("POST", f"/employees/{employee_id}/probation/progress", progress, role="manager")
                 outcomes["confirmed, progress recorded"] += 1
 
-            def waiting(ids: list[str] = batch) -> bool:
-                views = [self.call("GET", f"/employees/{e}/probation") for e in ids]
-                return all(v["awaiting_decision"] for v in views)
+            unseen = set(batch)  # asked again only until each is seen waiting
+
+            def waiting(ids: set[str] = unseen) -> bool:
+                ids -= {e for e in list(ids) if self.call("GET", f"/employees/{e}/probation")["awaiting_decision"]}
+                return not ids
 
             self.until(waiting, "every final review of the batch waiting for the manager")
             for employee_id in batch:
@@ -484,8 +487,11 @@ class HiringEvent:
                 self.call("POST", f"/employees/{employee_id}/probation/decision", decision, role="manager")
                 self.expected_outcome[employee_id] = outcome
 
-            def completed(ids: list[str] = batch) -> bool:
-                return all(self.call("GET", f"/employees/{e}/probation")["status"] == "completed" for e in ids)
+            running = set(batch)
+
+            def completed(ids: set[str] = running) -> bool:
+                ids -= {e for e in list(ids) if self.call("GET", f"/employees/{e}/probation")["status"] == "completed"}
+                return not ids
 
             self.until(completed, "every probation of the batch completed")
         self.report.timed("probation: confirm, progress, decision, outcome", len(self.employees), began)
@@ -573,10 +579,14 @@ class HiringEvent:
         ]
         self.meter.hook()
         try:
+            began = time.perf_counter()
             for step in steps:
                 before = len(self.report.stages)
                 with self.meter.during(step.__name__):
                     step()
+                if self.progress:
+                    elapsed = time.perf_counter() - began
+                    print(f"[{elapsed:7.0f} s] {step.__name__} done", file=sys.stderr, flush=True)
                 self.meter.hook_ssm()
                 if len(self.report.stages) > before:
                     self.stage_items[step.__name__] = self.report.stages[-1].items
@@ -589,6 +599,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--applications", type=int, default=10_000, help="resumes imported (interviews: half)")
     parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--progress", action="store_true", help="a line on stderr as each step of the event ends")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
 
@@ -603,6 +614,7 @@ def main() -> int:
 
         with Client(app, project_dir=str(ROOT)) as client:
             event = HiringEvent(client, stack, args.applications, args.seed)
+            event.progress = args.progress
             report = event.run()
         print(
             f"hiring event: {args.applications:,} applications, {args.applications // 2:,} interviews, "

@@ -381,3 +381,33 @@ def test_the_item_size_limit_still_holds(ddb: Any) -> None:
     assert len(stored) == 101
     assert refused.value.response["Error"]["Message"] == "Item size has exceeded the maximum allowed size"
     assert "Item" not in ddb.get_item(TableName="t", Key={"pk": {"S": "over"}})
+
+
+def test_update_expressions_are_parsed_once_per_expression(ddb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.parsing.expressions import ExpressionTokenizer  # type: ignore[attr-defined]
+
+    tokenized: list[str] = []
+    make_list = ExpressionTokenizer.make_list
+
+    def counted(text: str) -> Any:
+        tokenized.append(text)
+        return make_list(text)
+
+    monkeypatch.setattr(ExpressionTokenizer, "make_list", counted)
+    ddb.put_item(TableName="t", Item={"pk": {"S": "a"}, "n": {"N": "0"}})
+    # When the same update expression is applied five times, then a syntax error is sent twice
+    for _ in range(5):
+        ddb.update_item(
+            TableName="t",
+            Key={"pk": {"S": "a"}},
+            UpdateExpression="SET n = n + :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+        )
+    for _ in range(2):
+        with pytest.raises(ClientError) as refused:
+            ddb.update_item(TableName="t", Key={"pk": {"S": "a"}}, UpdateExpression="SET n = = 1")
+        assert refused.value.response["Error"]["Code"] == "ValidationException"
+    # Then every update applied, the good expression was read once and the bad one each time it came
+    item = ddb.get_item(TableName="t", Key={"pk": {"S": "a"}})["Item"]
+    assert item["n"] == {"N": "5"}
+    assert tokenized.count("SET n = n + :one") == 1 and tokenized.count("SET n = = 1") == 2

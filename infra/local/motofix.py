@@ -48,7 +48,7 @@ from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger("infra.local.motofix")
-_LOCK = threading.RLock()
+LOCK = threading.RLock()  # held by every DynamoDB write (and a stream trim)
 _ORIGINALS: dict[str, Any] = {}  # what apply() replaced, for revert()
 _QUERY = threading.local()  # the query this thread is running: (table, partition key | INDEX)
 INDEX = object()
@@ -119,7 +119,7 @@ def _before(backend: Any, table_name: str, key: dict[str, Any]) -> tuple[str, di
 def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with _LOCK:
+        with LOCK:
             return method(self, *args, **kwargs)
 
     return wrapper
@@ -246,7 +246,7 @@ def apply() -> None:
     vars(models)["copy"] = _copy_shim(Table)
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        with _LOCK:
+        with LOCK:
             undo = [
                 entry for table_name, key in _keys(self, transact_items) if (entry := _before(self, table_name, key))
             ]

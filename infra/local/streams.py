@@ -65,9 +65,17 @@ def lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[
 
 
 class MotoStreamTail:
-    """New records of one table's stream, in order, from moto's in-process stream."""
+    """New records of one table's stream, in order, from moto's in-process stream.
 
-    def __init__(self, table_name: str, region: str = "us-east-1", account_id: str = "123456789012") -> None:
+    ``trim=True`` (for the stream's only reader) drops what it has read from moto's shard, as
+    DynamoDB trims a stream after 24 hours: moto keeps every record, whole images included, for
+    the life of the process — gigabytes in a 100,000-applicant event. The records left keep their
+    sequence numbers (the shard's starting number moves with the trim).
+    """
+
+    def __init__(
+        self, table_name: str, region: str = "us-east-1", account_id: str = "123456789012", trim: bool = False
+    ) -> None:
         from moto.dynamodb.models import dynamodb_backends
 
         self.table = dynamodb_backends[account_id][region].get_table(table_name)
@@ -75,6 +83,7 @@ class MotoStreamTail:
             raise ValueError(f"table {table_name} has no stream")
         self.stream_arn = f"{self.table.table_arn}/stream/{self.table.latest_stream_label}"
         self.region = region
+        self.trim = trim
         self._position = 0
 
     def read(self, limit: int = MAX_RECORDS) -> list[dict[str, Any]]:
@@ -82,6 +91,13 @@ class MotoStreamTail:
         assert shard is not None
         records = shard.items[self._position : self._position + limit]
         self._position += len(records)
+        if self.trim and records:
+            from infra.local import motofix
+
+            with motofix.LOCK:  # moto appends to the shard inside the writes this lock serialises
+                del shard.items[: self._position]
+                shard.starting_sequence_number += self._position
+                self._position = 0
         out = []
         for record in records:
             raw = record.to_json()

@@ -14,7 +14,7 @@ from tests.support.stack import REGION
 
 class Projector:
     def __init__(self, client: Any, table_name: str) -> None:
-        tail = MotoStreamTail(table_name, REGION)
+        tail = MotoStreamTail(table_name, REGION, trim=True)  # the stream's only reader here
         self.sources = [
             StreamSource(name, tail, lambda n, e: client.lambda_.invoke(n, e).payload, pattern=pattern)
             for name, pattern in STREAM_FILTERS.items()

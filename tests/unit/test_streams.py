@@ -167,3 +167,27 @@ def test_records_the_filter_drops_do_not_end_a_poll_early() -> None:
     # When the source polls once
     # Then the matching record is delivered
     assert source.poll() == 1 and delivered == [wanted]
+
+
+def test_a_trimming_tail_frees_what_it_read_and_keeps_sequence_numbers(table: Any) -> None:
+    from moto.dynamodb.models import dynamodb_backends
+
+    shard = dynamodb_backends["123456789012"][REGION].get_table("t").stream_shard
+    assert shard is not None
+    tail = MotoStreamTail("t", REGION, trim=True)
+    # Given two records read by the stream's only reader
+    put(table, "APP#1", "SCORE#2026#w1", score="90")
+    put(table, "APP#2", "SCORE#2026#w2", score="80")
+    first = [r["dynamodb"]["SequenceNumber"] for r in tail.read()]
+    # Then moto no longer holds them
+    assert len(first) == 2 and shard.items == []
+    # When more is written
+    put(table, "APP#3", "SCORE#2026#w3", score="70")
+    put(table, "APP#4", "SCORE#2026#w4", score="60")
+    # Then the tail and the Streams API return just the new records, numbered after the first two
+    by_api = read_through_the_api(table, "t")
+    fresh = tail.read()
+    assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in fresh] == ["APP#3", "APP#4"]
+    assert [r["dynamodb"]["SequenceNumber"] for r in fresh] == [r["dynamodb"]["SequenceNumber"] for r in by_api]
+    numbers = [int(n) for n in first + [r["dynamodb"]["SequenceNumber"] for r in fresh]]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 4

@@ -112,3 +112,73 @@ def test_a_delete_asks_no_message_about_its_handles(aws: None, monkeypatch: pyte
     # Then the queue is empty and no message was asked whether it had a handle (moto alone: 2 · 10 · 10)
     assert left == 0
     assert asked == []
+
+
+def _counts(sqs: Any) -> list[Any]:
+    """Visible, in-flight and delayed messages; the counts and what a receive returns, as read."""
+    url = sqs.create_queue(QueueName="c")["QueueUrl"]
+    sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(n), "MessageBody": f"m{n}"} for n in range(6)])
+    sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=900)
+    answers: list[Any] = []
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
+
+    def counts() -> None:
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        answers.append([attributes[n] for n in names])
+
+    counts()
+    taken = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=4, VisibilityTimeout=600)["Messages"]
+    answers.append(sorted(m["Body"] for m in taken))
+    counts()
+    rest = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=600)["Messages"]
+    answers.append(sorted(m["Body"] for m in rest))
+    counts()
+    return answers
+
+
+def test_counts_and_receives_answer_what_moto_itself_answers(aws: None) -> None:
+    with mock_aws():
+        plain = _counts(boto3.client("sqs", region_name=REGION))
+    sqsfix.apply()
+    try:
+        with mock_aws():
+            fixed = _counts(boto3.client("sqs", region_name=REGION))
+    finally:
+        sqsfix.revert()
+    assert fixed == plain
+    assert plain[0] == ["6", "0", "1"] and plain[2] == ["2", "4", "1"] and plain[4] == ["0", "6", "1"]
+    assert len(plain[1]) == 4 and len(plain[3]) == 2 and "later" not in plain[1] + plain[3]
+
+
+def test_sending_does_not_count_the_queue(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.sqs import models
+
+    clock_reads: list[int] = []
+    read = models.unix_time_millis
+
+    def counted(*args: Any) -> float:
+        clock_reads.append(1)
+        return float(read(*args))
+
+    sqsfix.apply()
+    try:
+        with mock_aws():
+            sqs = boto3.client("sqs", region_name=REGION)
+            url = sqs.create_queue(QueueName="q")["QueueUrl"]
+            entries = [{"Id": str(n), "MessageBody": "x"} for n in range(10)]
+            for _ in range(20):
+                sqs.send_message_batch(QueueUrl=url, Entries=entries)
+            # When ten more are sent to a queue of 200
+            monkeypatch.setattr(models, "unix_time_millis", counted)
+            sqs.send_message_batch(QueueUrl=url, Entries=entries)
+            monkeypatch.undo()
+            left = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    finally:
+        sqsfix.revert()
+    # Then each message read the clock once (its sent time), not once per message queued before it
+    assert len(clock_reads) == 10
+    assert left["Attributes"]["ApproximateNumberOfMessages"] == "210"

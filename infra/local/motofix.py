@@ -33,6 +33,12 @@ walks. An item is now built first and measured once, against the same limit with
 moto parses an ``UpdateExpression`` twice per update (to check its placeholders, then to apply
 it), and the product sends a handful of distinct expressions millions of times: parsed trees are
 kept per expression string. moto only reads a parsed tree (its validator works on a deep copy).
+
+Turning an item back into DynamoDB JSON (``Item.to_json``: every stream record, undo entry and
+answer) deep-copied each nested value before converting it, and the conversion of each nested
+value deep-copied again: O(size × depth). It now builds the new containers directly (the same
+result, compared on nested items). A table whose stream keeps only new images no longer converts
+the old image of every write for the stream record (moto built it and dropped it).
 """
 
 from __future__ import annotations
@@ -113,7 +119,7 @@ def _before(backend: Any, table_name: str, key: dict[str, Any]) -> tuple[str, di
     except Exception:
         log.debug("no undo entry for malformed key %s in %s", key, table_name)
         return None
-    return (table_name, key, copy.deepcopy(item.to_json()["Attributes"]) if item else None)
+    return (table_name, key, item.to_json()["Attributes"] if item else None)  # (to_json builds new containers)
 
 
 def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -208,6 +214,32 @@ def _patch_item_init(item_class: type, limited_dict: type[dict[str, Any]]) -> No
     item_class.__init__ = __init__  # type: ignore[misc]
 
 
+def _patch_to_json(dynamo_type: type, stream_record: type) -> None:
+    _ORIGINALS["DynamoType.to_regular_json"] = vars(dynamo_type)["to_regular_json"]
+    record_init = _ORIGINALS["StreamRecord.__init__"] = vars(stream_record)["__init__"]
+
+    def plain(value: Any) -> Any:
+        return to_regular_json(value) if isinstance(value, dynamo_type) else copy.deepcopy(value)
+
+    def to_regular_json(self: Any) -> dict[str, Any]:
+        value = self.value
+        if isinstance(value, dict):
+            value = {key: plain(nested) for key, nested in value.items()}
+        elif isinstance(value, list):
+            value = [plain(nested) for nested in value]
+        elif self.is_binary() and isinstance(value, str):
+            value = base64.b64decode(value)
+        return {self.type: value}
+
+    def init(self: Any, table: Any, stream_type: str, event_name: str, old: Any, new: Any, seq: int) -> None:
+        if stream_type == "NEW_IMAGE" and new is not None:
+            old = None  # not part of the record; the keys are the new image's (the same item)
+        record_init(self, table, stream_type, event_name, old, new, seq)
+
+    dynamo_type.to_regular_json = to_regular_json  # type: ignore[attr-defined]
+    stream_record.__init__ = init  # type: ignore[misc]
+
+
 def _patch_update_parser(parser_class: type) -> None:
     original = vars(parser_class)["make"]
     _ORIGINALS["UpdateExpressionParser.make"] = original
@@ -228,12 +260,13 @@ def apply() -> None:
     if _ORIGINALS:
         return
     from moto.dynamodb import models
-    from moto.dynamodb.models.dynamo_type import Item, LimitedSizeDict
-    from moto.dynamodb.models.table import Table
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+    from moto.dynamodb.models.table import StreamRecord, Table
     from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
     from moto.dynamodb.responses import DynamoResult
 
     _patch_update_parser(UpdateExpressionParser)
+    _patch_to_json(DynamoType, StreamRecord)
     _patch_query(Table)
     _patch_results(DynamoResult)
     _patch_item_init(Item, LimitedSizeDict)
@@ -271,12 +304,14 @@ def revert() -> None:
     if not _ORIGINALS:
         return
     from moto.dynamodb import models
-    from moto.dynamodb.models.dynamo_type import Item
-    from moto.dynamodb.models.table import Table
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+    from moto.dynamodb.models.table import StreamRecord, Table
     from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
     from moto.dynamodb.responses import DynamoResult
 
     UpdateExpressionParser.make = _ORIGINALS.pop("UpdateExpressionParser.make")
+    DynamoType.to_regular_json = _ORIGINALS.pop("DynamoType.to_regular_json")  # type: ignore[method-assign]
+    StreamRecord.__init__ = _ORIGINALS.pop("StreamRecord.__init__")  # type: ignore[method-assign]
     Item.__init__ = _ORIGINALS.pop("Item.__init__")  # type: ignore[method-assign]
     DynamoResult.execute_result = _ORIGINALS.pop("DynamoResult.execute_result")  # type: ignore[method-assign]
     vars(models)["copy"] = _ORIGINALS.pop("copy")

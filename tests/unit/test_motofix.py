@@ -411,3 +411,29 @@ def test_update_expressions_are_parsed_once_per_expression(ddb: Any, monkeypatch
     item = ddb.get_item(TableName="t", Key={"pk": {"S": "a"}})["Item"]
     assert item["n"] == {"N": "5"}
     assert tokenized.count("SET n = n + :one") == 1 and tokenized.count("SET n = = 1") == 2
+
+
+def test_items_convert_to_json_as_moto_converts_them() -> None:
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    nested = {
+        "deep": {"M": {"a": {"M": {"b": {"L": [{"S": "x"}, {"M": {"c": {"N": "1"}}}, {"SS": ["p", "q"]}]}}}}},
+        "l": {"L": [{"L": [{"BOOL": True}, {"NULL": True}]}, {"B": b"\x01"}]},
+        "b": {"B": b"\x00\xff"},
+        **EVERY_TYPE,
+    }
+    # Given the same items converted by moto as it is and with the fix
+    plain = Item(DynamoType({"S": "k"}), None, nested).to_json()
+    regular = Item(DynamoType({"S": "k"}), None, nested).to_regular_json()
+    motofix.apply()
+    try:
+        item = Item(DynamoType({"S": "k"}), None, nested)
+        fixed, fixed_regular = item.to_json(), item.to_regular_json()
+        # Then the results are equal
+        assert fixed == plain and fixed_regular == regular
+        # And a change to a result does not reach the stored item (no container is shared)
+        fixed["Attributes"]["deep"]["M"]["a"]["M"]["b"]["L"].append({"S": "changed"})
+        fixed["Attributes"]["ss"]["SS"].append("r")
+        assert item.to_json() == plain
+    finally:
+        motofix.revert()

@@ -162,6 +162,33 @@ def _patch_query(table_class: type) -> None:
     table_class.all_items = all_items  # type: ignore[attr-defined]
 
 
+def _binary_values(obj: dict[str, Any]) -> dict[str, Any]:
+    """``json.loads`` hook: an attribute value ``{"B": "<base64>"}`` / ``{"BS": [...]}`` decoded."""
+    if len(obj) == 1:
+        if isinstance(value := obj.get("B"), str):
+            return {"B": base64.b64decode(value)}
+        if isinstance(values := obj.get("BS"), list) and all(isinstance(v, str) for v in values):
+            return {"BS": [base64.b64decode(v) for v in values]}
+    return obj
+
+
+def _patch_requests(handler_class: type) -> None:
+    original = _ORIGINALS["DynamoHandler.parse_parameters"] = handler_class.parse_parameters  # type: ignore[attr-defined]
+
+    def parse_parameters(self: Any, request: Any) -> None:
+        if self._get_action() in ITEM_OPERATIONS and request.data:
+            try:
+                params = json.loads(request.data, object_hook=_binary_values)
+            except ValueError:
+                params = None
+            if isinstance(params, dict):
+                self.params = params
+                return
+        original(self, request)
+
+    handler_class.parse_parameters = parse_parameters  # type: ignore[attr-defined]
+
+
 def _blob(value: Any) -> str:
     """Binary attribute values (``B``, ``BS``) travel base64-encoded in DynamoDB JSON."""
     if isinstance(value, bytes | bytearray):
@@ -263,8 +290,9 @@ def apply() -> None:
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
     from moto.dynamodb.models.table import StreamRecord, Table
     from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
-    from moto.dynamodb.responses import DynamoResult
+    from moto.dynamodb.responses import DynamoHandler, DynamoResult
 
+    _patch_requests(DynamoHandler)
     _patch_update_parser(UpdateExpressionParser)
     _patch_to_json(DynamoType, StreamRecord)
     _patch_query(Table)
@@ -307,8 +335,11 @@ def revert() -> None:
     from moto.dynamodb.models.dynamo_type import DynamoType, Item
     from moto.dynamodb.models.table import StreamRecord, Table
     from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
-    from moto.dynamodb.responses import DynamoResult
+    from moto.dynamodb.responses import DynamoHandler, DynamoResult
 
+    _ORIGINALS.pop("DynamoHandler.parse_parameters")
+    if "parse_parameters" in vars(DynamoHandler):  # (moto defines it on the base class only)
+        delattr(DynamoHandler, "parse_parameters")
     UpdateExpressionParser.make = _ORIGINALS.pop("UpdateExpressionParser.make")
     DynamoType.to_regular_json = _ORIGINALS.pop("DynamoType.to_regular_json")  # type: ignore[method-assign]
     StreamRecord.__init__ = _ORIGINALS.pop("StreamRecord.__init__")  # type: ignore[method-assign]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -437,3 +438,48 @@ def test_items_convert_to_json_as_moto_converts_them() -> None:
         assert item.to_json() == plain
     finally:
         motofix.revert()
+
+
+def test_item_requests_are_read_as_moto_reads_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    from moto.core.responses import BaseResponse
+    from moto.dynamodb.responses import DynamoHandler
+
+    seen: list[tuple[str, bytes, Any]] = []
+    parse = BaseResponse.parse_parameters
+
+    def recording(self: Any, request: Any) -> None:
+        parse(self, request)
+        if isinstance(self, DynamoHandler) and self._get_action() in motofix.ITEM_OPERATIONS:
+            seen.append((self._get_action(), request.data, copy.deepcopy(self.params)))  # (moto keeps them)
+
+    # Given every item operation's request, read by moto's own parser
+    with mock_aws():
+        BaseResponse.parse_parameters = recording  # type: ignore[method-assign]
+        try:
+            _every_item_operation(boto3.client("dynamodb", region_name=REGION))
+        finally:
+            BaseResponse.parse_parameters = parse  # type: ignore[method-assign]
+    # When the same bodies are read the fixed way
+    motofix.apply()
+    try:
+        fast = vars(DynamoHandler)["parse_parameters"]
+
+        class Body:
+            def __init__(self, data: bytes) -> None:
+                self.data = data
+
+        handler = DynamoHandler()
+        read = []
+        for action, body, _ in seen:
+            handler._get_action = lambda action=action: action  # type: ignore[method-assign,misc]
+            fast(handler, Body(body))
+            read.append(handler.params)
+    finally:
+        motofix.revert()
+    # Then the parameters are the same, binary values included
+    assert {action for action, _, _ in seen} == motofix.ITEM_OPERATIONS
+    assert read == [params for _, _, params in seen]
+    assert any(params.get("Item", {}).get("bs") == EVERY_TYPE["bs"] for _, _, params in seen)

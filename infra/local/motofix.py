@@ -162,6 +162,18 @@ def _patch_query(table_class: type) -> None:
     table_class.all_items = all_items  # type: ignore[attr-defined]
 
 
+def _patch_method_names() -> None:
+    from moto.core import responses
+
+    original = _ORIGINALS["method_names_from_class"] = responses.method_names_from_class
+    names = functools.lru_cache(maxsize=256)(lambda clazz: tuple(original(clazz)))
+
+    def method_names_from_class(clazz: object) -> list[str]:
+        return list(names(clazz))
+
+    responses.method_names_from_class = method_names_from_class
+
+
 def _binary_values(obj: dict[str, Any]) -> dict[str, Any]:
     """``json.loads`` hook: an attribute value ``{"B": "<base64>"}`` / ``{"BS": [...]}`` decoded."""
     if len(obj) == 1:
@@ -293,6 +305,7 @@ def apply() -> None:
     from moto.dynamodb.responses import DynamoHandler, DynamoResult
 
     _patch_requests(DynamoHandler)
+    _patch_method_names()
     _patch_update_parser(UpdateExpressionParser)
     _patch_to_json(DynamoType, StreamRecord)
     _patch_query(Table)
@@ -331,12 +344,14 @@ def revert() -> None:
     """Undo ``apply`` (tests that share the process with other moto users)."""
     if not _ORIGINALS:
         return
+    from moto.core import responses
     from moto.dynamodb import models
     from moto.dynamodb.models.dynamo_type import DynamoType, Item
     from moto.dynamodb.models.table import StreamRecord, Table
     from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
     from moto.dynamodb.responses import DynamoHandler, DynamoResult
 
+    responses.method_names_from_class = _ORIGINALS.pop("method_names_from_class")
     _ORIGINALS.pop("DynamoHandler.parse_parameters")
     if "parse_parameters" in vars(DynamoHandler):  # (moto defines it on the base class only)
         delattr(DynamoHandler, "parse_parameters")

@@ -483,3 +483,24 @@ def test_item_requests_are_read_as_moto_reads_them(monkeypatch: pytest.MonkeyPat
     assert {action for action, _, _ in seen} == motofix.ITEM_OPERATIONS
     assert read == [params for _, _, params in seen]
     assert any(params.get("Item", {}).get("bs") == EVERY_TYPE["bs"] for _, _, params in seen)
+
+
+def test_the_action_lookup_lists_a_handler_class_once(ddb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import inspect
+
+    listed: list[object] = []
+    getmembers = inspect.getmembers
+
+    def counted(obj: object, predicate: Any = None) -> Any:
+        listed.append(obj)
+        return getmembers(obj, predicate)
+
+    monkeypatch.setattr(inspect, "getmembers", counted)
+    # When twenty requests reach the DynamoDB handler
+    for n in range(10):
+        ddb.put_item(TableName="t", Item={"pk": {"S": f"k{n}"}, "v": {"S": "x"}})
+        assert value(ddb, f"k{n}") == "x"
+    # Then its methods were listed at most once (moto alone lists them on every request)
+    from moto.dynamodb.responses import DynamoHandler
+
+    assert listed.count(DynamoHandler) <= 1

@@ -69,10 +69,10 @@ bench: venv
 	$(PY) -m tests.bench
 
 ## One whole hiring event through the product's handlers, with a reconciliation report (a few minutes;
-## make simulate N=10000 is the recorded run, about 34 minutes)
-N ?= 2000
+## 10,000 by default: about 5 minutes; make simulate N=100000 is the recorded 100,000-applicant run)
+N ?= 10000
 simulate: venv
-	$(PY) -m tests.sim --applications $(N)
+	$(PY) -m tests.sim --applications $(N) --progress
 
 ## schemathesis against the running local stack (started for the run if nothing answers on $(PORT)):
 ## every operation, positive and negative examples, as hr, manager, interviewer and it: make fuzz EXAMPLES=100

@@ -84,13 +84,13 @@ class Intake:
         self,
         repo: Repository | None = None,
         secrets: Callable[[], list[tuple[str, str]]] = vendor_secrets,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         on_new_result: Callable[[ResultStore, str, ScoreRecord], None] = request_video_copy,
     ) -> None:
         self.repo = repo or Repository()
         self.store = ResultStore(self.repo)
         self.secrets = secrets
-        self.clock = clock
+        self.clock = clock or time.time  # (read when the intake is made: the process's clock now)
         self.on_new_result = on_new_result
 
     def receive(self, headers: dict[str, str], body: bytes) -> Receipt:

@@ -3,6 +3,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
+
 from tests.sim.__main__ import HiringEvent
 
 
@@ -55,3 +57,23 @@ def test_the_event_counts_its_aws_calls_by_stage_and_prices_them(stack: Any, cli
     total = event.print_figures(out)
     assert total > 0 and "DynamoDB" in out.getvalue() and "as of" in out.getvalue()
     assert event.meter.units["bulk_import"]["dynamodb WRU"] >= event.stage_items["bulk_import"]
+
+
+def test_deliveries_planned_long_before_they_are_sent_are_still_signed_in_time(
+    stack: Any, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    # Given a small event whose vendor planned its deliveries
+    event = HiringEvent(client, stack, 60, seed=5)
+    for step in (event.requisition, event.people, event.bulk_import, event.plan_webhooks):
+        step()
+    # When the deliveries go out ten minutes later (a big event sends for longer than the ±5 minutes
+    # a signature is valid)
+    later = time.time() + 600
+    monkeypatch.setattr(time, "time", lambda: later)
+    event.send_webhooks()
+    # Then each was signed when it was sent: every answer is the expected one, bad keys refused
+    answers = event.report.counts["webhook deliveries"]
+    assert event.report.checks["webhooks: unexpected answers"] == (0, 0), answers
+    assert answers["first → stored"] >= 1 and answers["bad signature → 401"] >= 1

@@ -38,6 +38,16 @@ PROBATION_BATCH = 100  # executions running at once in moto's interpreter
 PROBATION_WAIT_SECONDS = 120.0
 
 
+@dataclass(frozen=True)
+class Planned:
+    """One delivery the vendor will send: its body, its webhook id, the key it signs with (None:
+    the vendor's current key)."""
+
+    raw: bytes
+    webhook_id: str
+    secret: str | None = None
+
+
 @dataclass
 class Stage:
     name: str
@@ -169,29 +179,46 @@ class HiringEvent:
         )
 
     def webhooks(self) -> None:
-        from infra.local.simulator import signed_request
+        self.plan_webhooks()
+        self.send_webhooks()
+
+    def plan_webhooks(self) -> None:
+        """What the vendor will send: each delivery's body, webhook id and signing key. Signatures
+        are made when a delivery is sent (``send_webhooks``), as a vendor signs each attempt:
+        Standard Webhooks allows ±5 minutes, and sending 55,000 deliveries takes longer than that."""
+        import secrets as random_ids
 
         base = datetime.now(UTC) - timedelta(days=10)
-        plan: list[tuple[str, dict[str, str], tuple[dict[str, str], bytes]]] = []
+        plan: list[tuple[str, dict[str, str], Planned]] = []
         self.expected_latest: dict[str, str] = {}
+
+        def planned(body: dict[str, Any], secret: str | None = None) -> Planned:
+            raw = json.dumps(body, ensure_ascii=False).encode()
+            return Planned(raw, f"msg_{random_ids.token_hex(16)}", secret)
+
         for i, p in enumerate(self.interviewed):
             newest = self.result(p, base + timedelta(seconds=i))
-            request = signed_request(newest)
-            plan.append(("first", p, request))
+            delivery = planned(newest)
+            plan.append(("first", p, delivery))
             self.expected_latest[p["external_ref"]] = newest["completed_at"]
             roll = self.rng.random()
-            if roll < 0.05:  # the vendor retries the same delivery
-                plan.append(("duplicate", p, request))
+            if roll < 0.05:  # the vendor retries the same delivery (same webhook id, signed again)
+                plan.append(("duplicate", p, delivery))
             elif roll < 0.10:  # an older result of the same person arrives after the newer one
-                plan.append(("older", p, signed_request(self.result(p, base - timedelta(days=1, seconds=i)))))
+                plan.append(("older", p, planned(self.result(p, base - timedelta(days=1, seconds=i)))))
         for _ in range(max(3, len(plan) // 500)):  # a few deliveries signed with a key we do not know
             p = self.rng.choice(self.interviewed)
-            plan.append(("bad signature", p, signed_request(self.result(p, base), secret="whsec_" + "A" * 32)))
+            plan.append(("bad signature", p, planned(self.result(p, base), secret="whsec_" + "A" * 32)))
         self.plan = plan
+
+    def send_webhooks(self) -> None:
+        from infra.local.simulator import signed_request
+
         outcomes: Counter[str] = Counter()
         began = time.perf_counter()
         late_refs = {p["external_ref"] for p in self.late}
-        for kind, p, (headers, raw) in plan:
+        for kind, p, delivery in self.plan:
+            headers, raw = signed_request(delivery.raw, webhook_id=delivery.webhook_id, secret=delivery.secret)
             r = self.client.http.post(WEBHOOK, headers=headers, body=raw)
             status = json.loads(r.body).get("status", "error") if r.status_code < 300 else str(r.status_code)
             expected = {
@@ -203,7 +230,7 @@ class HiringEvent:
             outcomes[f"{kind} → {status}"] += 1
             if status != expected:
                 outcomes[f"UNEXPECTED {kind} → {status}"] += 1
-        self.report.timed("AI interview webhooks (signed, through the API)", len(plan), began)
+        self.report.timed("AI interview webhooks (signed, through the API)", len(self.plan), began)
         self.report.counts["webhook deliveries"] = outcomes
         self.report.check("webhooks: unexpected answers", 0, sum(v for k, v in outcomes.items() if "UNEXPECTED" in k))
 

@@ -13,15 +13,14 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from infra.local import motofix
+from tests.support.emulator import offline, plain_and_fixed
 
 REGION = "us-east-1"
 
 
 @pytest.fixture
 def ddb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    offline(monkeypatch)
     motofix.apply()
     try:
         with mock_aws():
@@ -220,9 +219,7 @@ def _pages(client: Any, query: dict[str, Any]) -> list[list[str]]:
 
 def test_queries_return_what_moto_itself_returns(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given a table with partitions, a sort key and an index with ties on its sort key
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    offline(monkeypatch)
     with mock_aws():
         client = boto3.client("dynamodb", region_name=REGION)
         _keyed_table(client)
@@ -330,18 +327,14 @@ def _every_item_operation(client: Any) -> list[Any]:
 
 
 def test_item_operations_answer_what_moto_itself_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    offline(monkeypatch)
+
     # Given the same item operations on moto as it is and with the fix (fresh backends each)
-    with mock_aws():
-        plain = _every_item_operation(boto3.client("dynamodb", region_name=REGION))
-    motofix.apply()
-    try:
+    def scenario() -> list[Any]:
         with mock_aws():
-            fixed = _every_item_operation(boto3.client("dynamodb", region_name=REGION))
-    finally:
-        motofix.revert()
+            return _every_item_operation(boto3.client("dynamodb", region_name=REGION))
+
+    plain, fixed = plain_and_fixed(motofix, scenario)
     # Then botocore reads the same answers, every type of value included
     assert fixed == plain
     assert plain[2]["Item"]["b"] == {"B": b"\x00\xffbytes"} and plain[2]["Item"]["l"] == EVERY_TYPE["l"]
@@ -441,9 +434,7 @@ def test_items_convert_to_json_as_moto_converts_them() -> None:
 
 
 def test_item_requests_are_read_as_moto_reads_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    offline(monkeypatch)
     from moto.core.responses import BaseResponse
     from moto.dynamodb.responses import DynamoHandler
 

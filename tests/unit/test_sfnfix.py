@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -13,6 +12,7 @@ import pytest
 from moto import mock_aws
 
 from infra.local import sfnfix
+from tests.support.emulator import offline, plain_and_fixed
 
 REGION = "us-east-1"
 DEFINITION = {
@@ -31,11 +31,8 @@ DEFINITION = {
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    yield
+def aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    offline(monkeypatch)
 
 
 def _outputs(inputs: list[int]) -> list[Any]:
@@ -59,12 +56,7 @@ def _outputs(inputs: list[int]) -> list[Any]:
 
 def test_executions_end_as_they_do_on_moto_alone(aws: None) -> None:
     inputs = [1, 7, 3, 9]
-    plain = _outputs(inputs)
-    sfnfix.apply()
-    try:
-        fixed = _outputs(inputs)
-    finally:
-        sfnfix.revert()
+    plain, fixed = plain_and_fixed(sfnfix, lambda: _outputs(inputs))
     assert fixed == plain
     assert [o["size"] for _, o in plain] == ["small", "large", "small", "large"]
     assert all(status == "SUCCEEDED" for status, _ in plain)

@@ -3,7 +3,7 @@ answer is the one moto itself gives."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -11,16 +11,22 @@ import pytest
 from moto import mock_aws
 
 from infra.local import sqsfix
+from tests.support.emulator import offline, plain_and_fixed
 
 REGION = "us-east-1"
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    yield
+def aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    offline(monkeypatch)
+
+
+def on_moto(scenario: Callable[[Any], list[Any]]) -> Callable[[], list[Any]]:
+    def run() -> list[Any]:
+        with mock_aws():
+            return scenario(boto3.client("sqs", region_name=REGION))
+
+    return run
 
 
 def _deletes(sqs: Any) -> list[Any]:
@@ -66,14 +72,7 @@ def _deletes(sqs: Any) -> list[Any]:
 
 def test_deletes_answer_what_moto_itself_answers(aws: None) -> None:
     # Given the same receives and deletes on moto as it is and with the fix (fresh backends each)
-    with mock_aws():
-        plain = _deletes(boto3.client("sqs", region_name=REGION))
-    sqsfix.apply()
-    try:
-        with mock_aws():
-            fixed = _deletes(boto3.client("sqs", region_name=REGION))
-    finally:
-        sqsfix.revert()
+    plain, fixed = plain_and_fixed(sqsfix, on_moto(_deletes))
     # Then every answer and every message left is the same
     assert fixed == plain
     assert plain[0] == (["0", "1", "2"], [])  # an old handle, a new one, the first receive's
@@ -141,14 +140,7 @@ def _counts(sqs: Any) -> list[Any]:
 
 
 def test_counts_and_receives_answer_what_moto_itself_answers(aws: None) -> None:
-    with mock_aws():
-        plain = _counts(boto3.client("sqs", region_name=REGION))
-    sqsfix.apply()
-    try:
-        with mock_aws():
-            fixed = _counts(boto3.client("sqs", region_name=REGION))
-    finally:
-        sqsfix.revert()
+    plain, fixed = plain_and_fixed(sqsfix, on_moto(_counts))
     assert fixed == plain
     assert plain[0] == ["6", "0", "1"] and plain[2] == ["2", "4", "1"] and plain[4] == ["0", "6", "1"]
     assert len(plain[1]) == 4 and len(plain[3]) == 2 and "later" not in plain[1] + plain[3]

@@ -32,7 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -167,6 +167,21 @@ def _function_for_handler(generated: Mapping[str, Any], handler: str) -> str:
     if len(matches) != 1:
         raise PackagingError(f"expected one function with handler {handler} in chalice's output, got {matches}")
     return matches[0]
+
+
+def _override_event(
+    resources: dict[str, Any],
+    generated: Mapping[str, Any],
+    handler: str,
+    event_name: Callable[[Mapping[str, Any], str], str],
+    properties: dict[str, Any],
+) -> None:
+    """The template's additions to the event source Chalice generated for ``handler`` (merged deeply)."""
+    function_id = _function_for_handler(generated, handler)
+    event = event_name(generated["Resources"][function_id], function_id)
+    if function_id in resources:
+        raise PackagingError(f"infra/template.json already defines {function_id}")
+    resources[function_id] = {"Properties": {"Events": {event: {"Properties": properties}}}}
 
 
 def _sqs_event_name(function: Mapping[str, Any], function_id: str) -> str:
@@ -377,54 +392,37 @@ def merge_template(
             raise PackagingError(
                 f"{handler} consumes {queue!r}, which is not an AWS::SQS::Queue in infra/template.json"
             )
-        function_id = _function_for_handler(generated, handler)
-        event = _sqs_event_name(generated["Resources"][function_id], function_id)
-        if function_id in resources:
-            raise PackagingError(f"infra/template.json already defines {function_id}")
         # Chalice emits Queue as {"Fn::Sub": "arn:...:<queue>"} and the merge is a deep dict merge,
         # so a {"Fn::GetAtt": ...} here would end up next to the Fn::Sub in one object. Replacing
         # the Fn::Sub string with the queue's ARN keeps one intrinsic: same value as Fn::GetAtt.
-        resources[function_id] = {
-            "Properties": {
-                "Events": {
-                    event: {
-                        "Properties": {
-                            "Queue": {"Fn::Sub": f"${{{queue}.Arn}}"},
-                            "FunctionResponseTypes": [REPORT_BATCH_ITEM_FAILURES],
-                        }
-                    }
-                }
-            }
-        }
+        _override_event(
+            resources,
+            generated,
+            handler,
+            _sqs_event_name,
+            {"Queue": {"Fn::Sub": f"${{{queue}.Arn}}"}, "FunctionResponseTypes": [REPORT_BATCH_ITEM_FAILURES]},
+        )
 
     for handler, pattern in sorted((streams or {}).items()):
         if STREAM_DLQ not in resources or "StreamSpecification" not in resources[STREAM_TABLE]["Properties"]:
             raise PackagingError(
                 f"{handler} reads {STREAM_TABLE}'s stream: the template needs its stream and {STREAM_DLQ}"
             )
-        function_id = _function_for_handler(generated, handler)
-        event = _stream_event_name(generated["Resources"][function_id], function_id)
-        if function_id in resources:
-            raise PackagingError(f"infra/template.json already defines {function_id}")
-        resources[function_id] = {
-            "Properties": {
-                "Events": {
-                    event: {
-                        "Properties": {
-                            "Stream": {"Fn::GetAtt": [STREAM_TABLE, "StreamArn"]},
-                            "StartingPosition": "TRIM_HORIZON",
-                            "FilterCriteria": {"Filters": [{"Pattern": json.dumps(pattern, separators=(",", ":"))}]},
-                            "FunctionResponseTypes": [REPORT_BATCH_ITEM_FAILURES],
-                            "BisectBatchOnFunctionError": True,
-                            "MaximumRetryAttempts": STREAM_MAX_RETRIES,
-                            "DestinationConfig": {
-                                "OnFailure": {"Type": "SQS", "Destination": {"Fn::GetAtt": [STREAM_DLQ, "Arn"]}}
-                            },
-                        }
-                    }
-                }
-            }
-        }
+        _override_event(
+            resources,
+            generated,
+            handler,
+            _stream_event_name,
+            {
+                "Stream": {"Fn::GetAtt": [STREAM_TABLE, "StreamArn"]},
+                "StartingPosition": "TRIM_HORIZON",
+                "FilterCriteria": {"Filters": [{"Pattern": json.dumps(pattern, separators=(",", ":"))}]},
+                "FunctionResponseTypes": [REPORT_BATCH_ITEM_FAILURES],
+                "BisectBatchOnFunctionError": True,
+                "MaximumRetryAttempts": STREAM_MAX_RETRIES,
+                "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": {"Fn::GetAtt": [STREAM_DLQ, "Arn"]}}},
+            },
+        )
 
     # Functions invoked asynchronously (EventBridge rules, schedules): after two retries the event
     # goes to a dead-letter queue instead of being dropped.

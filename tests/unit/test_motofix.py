@@ -259,6 +259,91 @@ def test_a_key_query_visits_only_its_partition(ddb: Any, monkeypatch: pytest.Mon
     assert visited == [1]
 
 
+def _index_pages_with_writes(client: Any, descending: bool) -> list[list[str]]:
+    """Page through index G#1 five items at a time; between pages, move an item, add one, delete one."""
+    query = {
+        "IndexName": "gix",
+        "KeyConditionExpression": "gpk = :g",
+        "ExpressionAttributeValues": {":g": {"S": "G#1"}},
+        "ScanIndexForward": not descending,
+        "Limit": 5,
+    }
+    writes = [
+        lambda: client.update_item(  # item 101, first on the next page going up, moves to the end
+            TableName="k",
+            Key={"pk": {"S": "P#3"}, "sk": {"S": "S#000"}},
+            UpdateExpression="SET gsk = :s",
+            ExpressionAttributeValues={":s": {"S": "00" if descending else "99"}},
+        ),
+        lambda: client.put_item(
+            TableName="k",
+            Item={"pk": {"S": "P#new"}, "sk": {"S": "S#1"}, "n": {"S": "new"}, "gpk": {"S": "G#1"}, "gsk": {"S": "15"}},
+        ),
+        lambda: client.transact_write_items(
+            TransactItems=[{"Delete": {"TableName": "k", "Key": {"pk": {"S": "P#5"}, "sk": {"S": "S#084"}}}}]
+        ),
+    ]
+    pages, start = [], None
+    while True:
+        out = client.query(TableName="k", **query, **({"ExclusiveStartKey": start} if start else {}))
+        pages.append([i["n"]["S"] for i in out["Items"]])
+        start = out.get("LastEvaluatedKey")
+        if not start:
+            return pages
+        if writes:
+            writes.pop(0)()
+
+
+def test_paged_index_queries_see_writes_made_between_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    offline(monkeypatch)
+
+    # Given the keyed table, paged through its index while items move, arrive and leave between pages
+    def scenario() -> list[list[list[str]]]:
+        with mock_aws():
+            client = boto3.client("dynamodb", region_name=REGION)
+            _keyed_table(client)
+            return [_index_pages_with_writes(client, descending) for descending in (False, True)]
+
+    plain, fixed = plain_and_fixed(motofix, scenario)
+    # Then every page is what moto itself answers, the writes included
+    assert fixed == plain
+    assert any("new" in page for page in plain[0]) and len(plain[0]) == 4
+    assert all("5" not in page for page in plain[0][1:]) and plain[0][-1][-1] == "101"  # deleted; moved to the end
+
+
+def test_a_paged_index_query_sorts_its_matches_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given the keyed table (G#1 holds 20 items) with the fix
+    offline(monkeypatch)
+    from moto.dynamodb.models.table import Table
+
+    sorts: list[int] = []
+    moto_sort = Table.sorted_items
+
+    def counted(self: Any, *args: Any) -> list[Any]:
+        sorts.append(1)
+        return moto_sort(self, *args)
+
+    monkeypatch.setattr(Table, "sorted_items", counted)  # (what the fix finds as moto's sort)
+    motofix.apply()
+    try:
+        with mock_aws():
+            client = boto3.client("dynamodb", region_name=REGION)
+            _keyed_table(client)
+            query = {"IndexName": "gix", "KeyConditionExpression": "gpk = :g", "Limit": 4}
+            # When all its pages are read, with no write in between
+            pages = _pages(client, query | {"ExpressionAttributeValues": {":g": {"S": "G#1"}}})
+            sorted_for_read = len(sorts)
+            # and then read again after one write
+            client.put_item(TableName="k", Item={"pk": {"S": "P#x"}, "sk": {"S": "S#x"}, "n": {"S": "x"}})
+            again = _pages(client, query | {"ExpressionAttributeValues": {":g": {"S": "G#1"}}})
+    finally:
+        motofix.revert()
+    # Then the five pages cost one sort, and a write in between costs exactly one more
+    assert len(pages) == 5 and sum(map(len, pages)) == 20
+    assert sorted_for_read == 1
+    assert again == pages and len(sorts) == 2
+
+
 EVERY_TYPE = {
     "s": {"S": "张伟"},
     "n": {"N": "12.5"},

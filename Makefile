@@ -69,7 +69,7 @@ bench: venv
 	$(PY) -m tests.bench
 
 ## One whole hiring event through the product's handlers, with a reconciliation report (a few minutes;
-## 10,000 by default: about 5 minutes; make simulate N=100000 is the 100,000-applicant event: 59 minutes, 14 GB)
+## 10,000 by default: about 5 minutes; make simulate N=100000 is the 100,000-applicant event: 52-59 minutes, 14 GB)
 N ?= 10000
 simulate: venv
 	$(PY) -m tests.sim --applications $(N) --progress

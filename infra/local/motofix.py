@@ -17,7 +17,7 @@ slows down with every row stored. ``Query`` on a table's key now starts from tha
 (O(partition), as in DynamoDB); a query on an index still visits every item (moto keeps no index
 structure) but no longer sorts the whole table first — only the matches, as before. The results
 are the same (``tests/unit/test_motofix.py``). A paged index Query (the shortlist reads 15,000
-entries of one requisition in score order, about 60 pages) sorted every match again for each page:
+entries of one requisition in score order, 41 pages) sorted all 50,000 matches again for each page:
 two thirds of the shortlist stage at 100,000 applications. The order of the matches is now kept
 between pages while no write has begun or ended in between and the same items match.
 

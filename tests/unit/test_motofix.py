@@ -207,7 +207,8 @@ QUERIES: list[dict[str, Any]] = [
 ]
 
 
-def _pages(client: Any, query: dict[str, Any]) -> list[list[str]]:
+def _pages(client: Any, query: dict[str, Any], between: Callable[[], Any] = lambda: None) -> list[list[str]]:
+    """Every page of ``query`` (item numbers), calling ``between()`` before each page after the first."""
     pages, start = [], None
     while True:
         out = client.query(TableName="k", **query, **({"ExclusiveStartKey": start} if start else {}))
@@ -215,6 +216,7 @@ def _pages(client: Any, query: dict[str, Any]) -> list[list[str]]:
         start = out.get("LastEvaluatedKey")
         if not start:
             return pages
+        between()
 
 
 def test_queries_return_what_moto_itself_returns(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -283,15 +285,7 @@ def _index_pages_with_writes(client: Any, descending: bool) -> list[list[str]]:
             TransactItems=[{"Delete": {"TableName": "k", "Key": {"pk": {"S": "P#5"}, "sk": {"S": "S#084"}}}}]
         ),
     ]
-    pages, start = [], None
-    while True:
-        out = client.query(TableName="k", **query, **({"ExclusiveStartKey": start} if start else {}))
-        pages.append([i["n"]["S"] for i in out["Items"]])
-        start = out.get("LastEvaluatedKey")
-        if not start:
-            return pages
-        if writes:
-            writes.pop(0)()
+    return _pages(client, query, between=lambda: writes and writes.pop(0)())
 
 
 def test_paged_index_queries_see_writes_made_between_pages(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,8 +14,6 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from botocore.exceptions import ClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
 from chalice.app import Blueprint, Request
 from chalice.app import Response as ChaliceResponse
 from pydantic import BaseModel, ValidationError
@@ -36,6 +34,7 @@ from shared.models.application import Application
 from shared.security.policy import Action, authorize
 from shared.security.tokens import Principal, principal_from_context
 from shared.settings import get_settings
+from shared.store.failures import transient_fault
 from shared.store.repository import Repository
 
 logger = Logger()
@@ -93,36 +92,6 @@ def error_response(exc: DomainError) -> ChaliceResponse:
         headers["Retry-After"] = str(exc.retry_after)
     body = {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
     return ChaliceResponse(body=body, status_code=exc.status, headers=headers)
-
-
-TRANSIENT_CODES = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "Throttling",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "InternalFailure",
-    "ServiceUnavailable",
-    "SlowDown",
-}
-
-
-def transient_fault(exc: BaseException) -> ServiceUnavailable | None:
-    """An AWS fault that outlived the client's bounded retries (throttling, a 5xx, no connection),
-    anywhere in the exception's chain: the caller is told to retry later (503 + Retry-After)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, ClientError):
-            error = current.response.get("Error", {})
-            status = int(current.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-            if error.get("Code") in TRANSIENT_CODES or status >= 500:
-                return ServiceUnavailable("a service the product depends on is busy; retry shortly", retry_after=5)
-        if isinstance(current, BotoConnectionError):
-            return ServiceUnavailable("a service the product depends on is unreachable; retry shortly", retry_after=5)
-        current = current.__cause__ or current.__context__
-    return None
 
 
 def _internal_error() -> ChaliceResponse:

@@ -16,7 +16,8 @@ from shared.security.policy import Action, authorize
 from shared.security.tokens import Principal
 from shared.store.employees import EmployeeStore
 from shared.store.onboarding import OnboardingStore
-from shared.store.repository import AuditEntry, Page, Repository
+from shared.store.repository import AuditEntry, Repository
+from shared.store.table import Page
 
 MAX_COHORTS = 24
 DEFINITION = (

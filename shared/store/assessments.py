@@ -26,8 +26,10 @@ from botocore.exceptions import ClientError
 from shared.errors import Conflict
 from shared.models.application import Application
 from shared.models.assessment import AssessmentRequest
+from shared.store.failures import unavailable
 from shared.store.items import deserialize, serialize, value
-from shared.store.repository import AuditEntry, Page, PartitionStore, _stage_keys, unavailable
+from shared.store.repository import AuditEntry, PartitionStore, _stage_keys
+from shared.store.table import Page
 
 REQUEST_PREFIX = "ASSESS#"  # the contract with shared.domain.readiness
 GUARD_PREFIX = "OPENASSESS#"

@@ -13,8 +13,10 @@ from botocore.exceptions import ClientError
 
 from shared.models.application import Application
 from shared.store import aws
+from shared.store.failures import unavailable
 from shared.store.items import deserialize, serialize
-from shared.store.repository import Page, Repository, unavailable
+from shared.store.repository import Repository
+from shared.store.table import Page
 
 PREFIX = "INTERVIEWER#"
 

@@ -30,8 +30,9 @@ from shared.models.background import BackgroundCheck, BackgroundResultPayload, H
 from shared.models.common import iso, utcnow
 from shared.security.fields import seal
 from shared.store import aws, retention
+from shared.store.failures import unavailable
 from shared.store.items import serialize, value
-from shared.store.repository import AuditEntry, PartitionStore, _stage_keys, unavailable
+from shared.store.repository import AuditEntry, PartitionStore, _stage_keys
 
 PREFIX = "BGC#"
 OUTBOX = "PENDING#bgc"

@@ -10,7 +10,8 @@ from typing import Any
 from shared.errors import NotFound
 from shared.models.employee import Employee, employee_key
 from shared.store.items import serialize
-from shared.store.repository import AuditEntry, Page, PartitionStore
+from shared.store.repository import AuditEntry, PartitionStore
+from shared.store.table import Page
 
 
 def employee_item(employee: Employee) -> dict[str, Any]:

@@ -19,12 +19,12 @@ from shared.errors import Conflict
 from shared.models.application import Application
 from shared.settings import get_settings
 from shared.store import aws
+from shared.store.failures import unavailable
 from shared.store.items import serialize
-from shared.store.repository import AuditEntry, PartitionStore, unavailable
+from shared.store.repository import AuditEntry, PartitionStore
 
 ERASED_SK = "ERASED"
 S3_DELETE_BATCH = 1000  # DeleteObjects takes at most 1000 keys
-DDB_BATCH = 25
 
 
 class ErasureStore(PartitionStore):
@@ -46,8 +46,7 @@ class ErasureStore(PartitionStore):
         """Overwrite scrubbed items and delete the ones that go (idempotent: a retry writes the same)."""
         requests = [{"PutRequest": {"Item": serialize(item)}} for item in puts]
         requests += [{"DeleteRequest": {"Key": serialize(key)}} for key in deletes]
-        for start in range(0, len(requests), DDB_BATCH):
-            self.repo._batch_write(requests[start : start + DDB_BATCH])
+        self.repo.batch_write(requests)
 
     def delete_objects(self, prefixes: tuple[str, ...]) -> int:
         """Delete every version (and delete marker) of every object under the prefixes: with

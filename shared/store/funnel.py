@@ -16,8 +16,9 @@ from botocore.exceptions import ClientError
 
 from shared.domain.stages import Stage
 from shared.store import aws
+from shared.store.failures import unavailable
 from shared.store.items import value
-from shared.store.repository import Repository, unavailable
+from shared.store.repository import Repository
 
 
 def count_stage(repo: Repository, requisition_id: str, stage: Stage) -> int:

@@ -28,8 +28,9 @@ from shared.errors import Conflict, ServiceUnavailable
 from shared.models.common import iso, utcnow
 from shared.models.offer import Offer
 from shared.store import retention
+from shared.store.failures import unavailable
 from shared.store.items import serialize, value
-from shared.store.repository import AuditEntry, PartitionStore, unavailable
+from shared.store.repository import AuditEntry, PartitionStore
 
 OFFER_PREFIX = "OFFER#"
 OUTBOX_PK = "PENDING#offers"

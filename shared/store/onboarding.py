@@ -32,8 +32,10 @@ from shared.models.people import Departure
 from shared.models.tasks import Task, TaskStatus, Team
 from shared.models.training import TrainingPlan
 from shared.store.employees import employee_item
+from shared.store.failures import unavailable
 from shared.store.items import decode_token, deserialize, encode_token, serialize, value
-from shared.store.repository import INDEX_KEYS, AuditEntry, Page, PartitionStore, unavailable
+from shared.store.repository import AuditEntry, PartitionStore
+from shared.store.table import INDEX_KEYS, Page
 
 PENDING_TASKS = "TASKS#PENDING"
 PENDING_REASSESSMENTS = "REASSESS#PENDING"

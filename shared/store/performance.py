@@ -33,8 +33,9 @@ from shared.errors import Conflict
 from shared.models.common import Dimension, RoleFamily
 from shared.models.employee import Employee, employee_key
 from shared.models.performance import Cycle, Kpi, PerformanceRecord, PoolMember
+from shared.store.failures import unavailable
 from shared.store.items import deserialize, serialize, value
-from shared.store.repository import AuditEntry, PartitionStore, unavailable
+from shared.store.repository import AuditEntry, PartitionStore
 
 
 def kpi_key(kpi: Kpi) -> dict[str, str]:

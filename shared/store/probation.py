@@ -21,8 +21,10 @@ from botocore.exceptions import ClientError
 from shared.errors import Conflict
 from shared.models.common import iso, new_id, utcnow
 from shared.models.probation import Probation
+from shared.store.failures import unavailable
 from shared.store.items import serialize, value
-from shared.store.repository import AuditEntry, Page, PartitionStore, unavailable
+from shared.store.repository import AuditEntry, PartitionStore
+from shared.store.table import Page
 
 ACTIVE_INDEX = "gsi1"
 ACTIVE_PK = "PROBATION#ACTIVE"

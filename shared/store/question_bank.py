@@ -21,8 +21,9 @@ from botocore.exceptions import ClientError
 from shared.models.common import Dimension
 from shared.models.question_bank import BankFamily, Question
 from shared.store import aws
+from shared.store.failures import unavailable
 from shared.store.items import value
-from shared.store.repository import AuditEntry, Repository, unavailable
+from shared.store.repository import AuditEntry, Repository
 from shared.store.versioned import put_versioned
 
 

@@ -39,8 +39,10 @@ from shared.domain.stages import TERMINAL, Stage
 from shared.errors import ServiceUnavailable
 from shared.models.interview import AiResult, ScoreRecord
 from shared.store import retention
+from shared.store.failures import unavailable
 from shared.store.items import deserialize, serialize, value
-from shared.store.repository import Page, PartitionStore, score_counter_key, score_key, unavailable
+from shared.store.repository import PartitionStore, score_counter_key, score_key
+from shared.store.table import Page
 
 Outcome = Literal["stored", "duplicate", "parked"]
 Projection = Literal["applied", "current", "stale", "left_pool", "parked"]

@@ -16,8 +16,9 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from shared.models.videos import QuarantinedVideo, Video
+from shared.store.failures import unavailable
 from shared.store.items import serialize
-from shared.store.repository import AuditEntry, PartitionStore, unavailable
+from shared.store.repository import AuditEntry, PartitionStore
 
 VIDEO_PREFIX = "VIDEO#"
 QUARANTINE_PK = "QUARANTINE#videos"

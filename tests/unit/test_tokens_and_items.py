@@ -31,7 +31,7 @@ def test_page_tokens_round_trip_and_reject_forgeries() -> None:
 def test_a_transaction_cancelled_by_a_concurrent_one_is_a_503_not_a_500() -> None:
     from botocore.exceptions import ClientError
 
-    from shared.store.repository import unavailable
+    from shared.store.failures import unavailable
 
     conflict = ClientError(
         {

@@ -119,6 +119,6 @@ def assign_interviewers(application_id: str) -> Any:
     )
     # The interviewers' lookup items (their "assigned to me" list) change in the same transaction.
     title = repo.require_requisition(app.requisition_id).title
-    lookups = assignments.transaction_items(repo.table_name, app, app.interviewers, usernames, title, who.username, now)
+    lookups = assignments.transaction_items(repo, app, app.interviewers, usernames, title, who.username, now)
     repo.update_application(app, after, audit, lookups)
     return ok(InterviewersView(application_id=app.id, interviewers=usernames, version=after.version))

@@ -61,7 +61,8 @@ from shared.security.background_keys import background_vendor_secrets
 from shared.security.fields import reveal
 from shared.security.webhooks import verify
 from shared.services.intake import normalise_timestamp
-from shared.store.background import BackgroundStore, Received, delay_message
+from shared.store.background import BackgroundStore, Received
+from shared.store.queue import delay_message
 from shared.store.repository import AuditEntry, Repository
 
 logger = Logger(child=True)

@@ -1,9 +1,7 @@
-"""Second-interview evaluations: one per evaluator per application, in the application's partition.
+"""Second-interview evaluations: one per evaluator per application (``shared/store/evaluations.py``).
 
-An evaluation is stored at ``APP#<application>`` / ``EVAL#<username>``, so the talent archive reads
-it with the same single partition Query as every other section. The first submission is a put
-conditional on there being none; a replacement is conditional on the version the evaluator read.
-Either way the audit record is written in the same transaction.
+The first submission creates the evaluator's evaluation; a replacement must name the version the
+evaluator read. Ratings are checked against the requisition's dimensions and shown next to the AI's.
 """
 
 from __future__ import annotations
@@ -17,10 +15,8 @@ from shared.models.common import iso, utcnow
 from shared.models.evaluation import DimensionComparison, Evaluation, EvaluationSubmit, EvaluationView
 from shared.models.interview import AiResult
 from shared.models.requisition import Requisition
+from shared.store.evaluations import EvaluationStore
 from shared.store.repository import AuditEntry, Repository
-from shared.store.versioned import put_versioned
-
-SK_PREFIX = "EVAL#"
 
 
 def view(evaluation: Evaluation, ai: AiResult | None) -> EvaluationView:
@@ -41,7 +37,7 @@ def view(evaluation: Evaluation, ai: AiResult | None) -> EvaluationView:
 
 class Evaluations:
     def __init__(self, repo: Repository | None = None) -> None:
-        self.repo = repo or Repository()
+        self.store = EvaluationStore(repo or Repository())
 
     def submit(
         self,
@@ -64,8 +60,7 @@ class Evaluations:
                     for d in unknown
                 ],
             )
-        item = self.repo.get_item(f"APP#{app.id}", f"{SK_PREFIX}{evaluator}")
-        current = Evaluation.model_validate(item) if item else None
+        current = self.store.get(app.id, evaluator)
         if current is None and body.version is not None:
             raise Conflict(
                 f"you have no evaluation of application {app.id} to replace; send it without version",
@@ -102,13 +97,5 @@ class Evaluations:
             },
             source_ip=source_ip,
         )
-        item = {"pk": f"APP#{app.id}", "sk": f"{SK_PREFIX}{evaluator}", "type": "evaluation"}
-        item |= after.model_dump(mode="json")
-        put_versioned(
-            self.repo,
-            item,
-            None if current is None else current.version,
-            audit,
-            f"your evaluation of application {app.id} was changed meanwhile; reload and retry",
-        )
+        self.store.put(after, None if current is None else current.version, audit)
         return after, current is None

@@ -21,15 +21,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from shared.errors import Conflict
 from shared.models.application import Application
 from shared.models.assessment import AssessmentRequest
-from shared.store.failures import unavailable
-from shared.store.items import deserialize, serialize, value
-from shared.store.repository import AuditEntry, PartitionStore, _stage_keys
-from shared.store.table import Page
+from shared.store.failures import ConditionFailed
+from shared.store.repository import AuditEntry, application_item
+from shared.store.table import Page, Store
 
 REQUEST_PREFIX = "ASSESS#"  # the contract with shared.domain.readiness
 GUARD_PREFIX = "OPENASSESS#"
@@ -58,75 +55,52 @@ def request_item(req: AssessmentRequest, name_key: str) -> dict[str, Any]:
     }
 
 
-class AssessmentStore(PartitionStore):
+class AssessmentStore(Store):
     def get(self, application_id: str, request_id: str) -> tuple[AssessmentRequest, str] | None:
         """The request and its normalised name key."""
-        key = request_key(application_id, request_id)
-        item = self.repo.get_item(key["pk"], key["sk"])
+        item = self.table.get_item(**request_key(application_id, request_id))
         if item is None:
             return None
         return AssessmentRequest.model_validate(item), str(item.get("name_key", ""))
 
     def page(self, application_id: str, limit: int, token: str | None) -> Page:
-        return self.repo.query(f"APP#{application_id}", sk_prefix=REQUEST_PREFIX, limit=limit, token=token)
+        return self.table.query(f"APP#{application_id}", sk_prefix=REQUEST_PREFIX, limit=limit, token=token)
 
     def all_of(self, application_id: str) -> list[AssessmentRequest]:
-        out: list[AssessmentRequest] = []
-        token = None
-        while True:
-            page = self.page(application_id, 200, token)
-            out += [AssessmentRequest.model_validate(i) for i in page.items]
-            token = page.next_token
-            if not token:
-                return out
+        items = self.table.query_all(f"APP#{application_id}", sk_prefix=REQUEST_PREFIX, page_size=200)
+        return [AssessmentRequest.model_validate(i) for i in items]
 
     def create(self, req: AssessmentRequest, name_key: str, allowed_stages: tuple[str, ...], audit: AuditEntry) -> None:
         """The request, the open-name guard (conditional: no open request of that name) and the audit
         record, with a check that the application is still at one of ``allowed_stages``."""
         guard = {**guard_key(req.application_id, name_key), "type": "assessment_guard", "request_id": req.request_id}
-        stage_values = {f":s{i}": value(s) for i, s in enumerate(allowed_stages)}
-        items: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": serialize(guard),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                }
-            },
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": serialize(request_item(req, name_key)),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-            {
-                "ConditionCheck": {
-                    "TableName": self.table_name,
-                    "Key": serialize({"pk": f"APP#{req.application_id}", "sk": "META"}),
-                    "ConditionExpression": f"#stage IN ({', '.join(stage_values)})",
-                    "ExpressionAttributeNames": {"#stage": "stage"},
-                    "ExpressionAttributeValues": stage_values,
-                }
-            },
-            {"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}},
+        stages = {f":s{i}": s for i, s in enumerate(allowed_stages)}
+        items = [
+            self.table.new_op(guard, return_old=True),
+            self.table.new_op(request_item(req, name_key)),
+            self.table.check_op(
+                {"pk": f"APP#{req.application_id}", "sk": "META"},
+                f"#stage IN ({', '.join(stages)})",
+                names={"#stage": "stage"},
+                values=stages,
+            ),
+            self.table.audit_op(audit),
         ]
         try:
-            self._ddb.transact_write_items(TransactItems=items)
-        except ClientError as exc:
-            codes = [r.get("Code") for r in exc.response.get("CancellationReasons") or []]
-            if codes and codes[0] == "ConditionalCheckFailed":
-                other = deserialize((exc.response["CancellationReasons"][0].get("Item")) or {})
-                other_id = other.get("request_id", "another request")
+            self.table.transact(items)
+        except ConditionFailed as failed:
+            if failed.first:
+                other_id = failed.old(0).get("request_id", "another request")
                 raise Conflict(
                     f"a supplementary assessment '{req.assessment.name}' is already open for application "
                     f"{req.application_id} (request {other_id})",
                     [{"field": "assessment.name", "open_request_id": other_id}],
-                ) from exc
-            if len(codes) > 2 and codes[2] == "ConditionalCheckFailed":
-                raise Conflict(f"application {req.application_id} changed stage meanwhile; reload and retry") from exc
-            raise (unavailable(exc) or exc) from exc
+                ) from failed
+            if 2 in failed.failed:
+                raise Conflict(
+                    f"application {req.application_id} changed stage meanwhile; reload and retry"
+                ) from failed
+            raise
 
     def change(
         self,
@@ -142,41 +116,16 @@ class AssessmentStore(PartitionStore):
         """Write ``after`` if the request is still at ``before.version`` and, with ``app_after``, the
         application if it is still at ``app_before.version``; release the open-name guard when the
         request closes; audit — all in one transaction."""
-        items: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": serialize(request_item(after, name_key)),
-                    "ConditionExpression": "#v = :v",
-                    "ExpressionAttributeNames": {"#v": "version"},
-                    "ExpressionAttributeValues": {":v": value(before.version)},
-                }
-            }
-        ]
+        items = [self.table.versioned_op(request_item(after, name_key), before.version)]
         if app_before is not None and app_after is not None:
-            app_item = {"pk": f"APP#{app_after.id}", "sk": "META", "type": "application", **_stage_keys(app_after)}
-            app_item.update(app_after.model_dump(mode="json"))
-            items.append(
-                {
-                    "Put": {
-                        "TableName": self.table_name,
-                        "Item": serialize(app_item),
-                        "ConditionExpression": "#v = :v",
-                        "ExpressionAttributeNames": {"#v": "version"},
-                        "ExpressionAttributeValues": {":v": value(app_before.version)},
-                    }
-                }
-            )
+            items.append(self.table.versioned_op(application_item(app_after), app_before.version))
         if release_name:
             items.append(
-                {
-                    "Delete": {
-                        "TableName": self.table_name,
-                        "Key": serialize(guard_key(before.application_id, name_key)),
-                        "ConditionExpression": "attribute_not_exists(pk) OR request_id = :r",
-                        "ExpressionAttributeValues": {":r": value(before.request_id)},
-                    }
-                }
+                self.table.delete_op(
+                    guard_key(before.application_id, name_key),
+                    "attribute_not_exists(pk) OR request_id = :r",
+                    values={":r": before.request_id},
+                )
             )
         if notice is not None:  # the decision e-mail's queue message, durable with the decision itself
             outbox = {
@@ -186,32 +135,26 @@ class AssessmentStore(PartitionStore):
                 "body": notice,
                 "created_at": after.updated_at,
             }
-            items.append({"Put": {"TableName": self.table_name, "Item": serialize(outbox)}})
-        items.append({"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}})
+            items.append(self.table.put_op(outbox))
+        items.append(self.table.audit_op(audit))
         try:
-            self._ddb.transact_write_items(TransactItems=items)
-        except ClientError as exc:
-            codes = [r.get("Code") for r in exc.response.get("CancellationReasons") or []]
-            if "ConditionalCheckFailed" in codes:
-                what = "the request" if codes[0] == "ConditionalCheckFailed" else "the application"
-                raise Conflict(
-                    f"{what} was changed by someone else meanwhile (supplementary assessment {before.request_id}); "
-                    "reload and retry",
-                    [{"request_id": before.request_id, "status": before.status.value}],
-                ) from exc
-            raise (unavailable(exc) or exc) from exc
+            self.table.transact(items)
+        except ConditionFailed as failed:
+            what = "the request" if failed.first else "the application"
+            raise Conflict(
+                f"{what} was changed by someone else meanwhile (supplementary assessment {before.request_id}); "
+                "reload and retry",
+                [{"request_id": before.request_id, "status": before.status.value}],
+            ) from failed
 
     def outbox(self, limit: int) -> list[dict[str, Any]]:
-        return self.repo.query(OUTBOX_PK, limit=limit).items
+        return self.table.query(OUTBOX_PK, limit=limit).items
 
     def clear_outbox(self, application_id: str, request_id: str) -> None:
-        key = {"pk": OUTBOX_PK, "sk": f"{application_id}#{request_id}"}
-        self._ddb.delete_item(TableName=self.table_name, Key=serialize(key))
+        self.table.delete_item({"pk": OUTBOX_PK, "sk": f"{application_id}#{request_id}"})
 
     def notice_marker(self, application_id: str, request_id: str) -> dict[str, Any] | None:
-        key = notice_key(application_id, request_id)
-        return self.repo.get_item(key["pk"], key["sk"])
+        return self.table.get_item(**notice_key(application_id, request_id))
 
     def put_notice_marker(self, application_id: str, request_id: str, fields: dict[str, Any]) -> None:
-        item = {**notice_key(application_id, request_id), "type": "assessment_notice", **fields}
-        self._ddb.put_item(TableName=self.table_name, Item=serialize(item))
+        self.table.put_item({**notice_key(application_id, request_id), "type": "assessment_notice", **fields})

@@ -9,14 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from shared.models.application import Application
-from shared.store import aws
-from shared.store.failures import unavailable
-from shared.store.items import deserialize, serialize
-from shared.store.repository import Repository
-from shared.store.table import Page
+from shared.store.table import Page, Table
 
 PREFIX = "INTERVIEWER#"
 
@@ -26,7 +20,7 @@ def key(username: str, application_id: str) -> dict[str, str]:
 
 
 def transaction_items(
-    table: str, app: Application, before: list[str], after: list[str], title: str, by: str, at: str
+    table: Table, app: Application, before: list[str], after: list[str], title: str, by: str, at: str
 ) -> list[dict[str, Any]]:
     """Put a lookup item for each interviewer newly assigned, delete those of the ones removed."""
     items: list[dict[str, Any]] = []
@@ -43,38 +37,20 @@ def transaction_items(
             "assigned_by": by,
             "assigned_at": at,
         }
-        items.append({"Put": {"TableName": table, "Item": serialize(item)}})
+        items.append(table.put_op(item))
     for username in sorted(set(before) - set(after)):
-        items.append({"Delete": {"TableName": table, "Key": serialize(key(username, app.id))}})
+        items.append(table.delete_op(key(username, app.id)))
     return items
 
 
-def assigned_to(repo: Repository, username: str, limit: int, token: str | None) -> Page:
+def assigned_to(table: Table, username: str, limit: int, token: str | None) -> Page:
     """The applications assigned to ``username``, by application id (one Query on its partition)."""
-    return repo.query(f"{PREFIX}{username}", sk_prefix="APP#", limit=limit, token=token)
+    return table.query(f"{PREFIX}{username}", sk_prefix="APP#", limit=limit, token=token)
 
 
-def current_stages(repo: Repository, application_ids: list[str]) -> dict[str, str]:
+def current_stages(table: Table, application_ids: list[str]) -> dict[str, str]:
     """The stage of each application now: one BatchGetItem of their ``META`` items (≤ 100 ids, the
     page size), projecting only the id and stage."""
-    ddb = aws.client("dynamodb")
-    stages: dict[str, str] = {}
-    keys = [serialize({"pk": f"APP#{i}", "sk": "META"}) for i in dict.fromkeys(application_ids)]
-    for start in range(0, len(keys), 100):
-        request: dict[str, Any] = {
-            repo.table_name: {
-                "Keys": keys[start : start + 100],
-                "ProjectionExpression": "id, #s",
-                "ExpressionAttributeNames": {"#s": "stage"},
-            }
-        }
-        while request:
-            try:
-                out = ddb.batch_get_item(RequestItems=request)
-            except ClientError as exc:
-                raise (unavailable(exc) or exc) from exc
-            for raw in out.get("Responses", {}).get(repo.table_name, []):
-                item = deserialize(raw)
-                stages[str(item["id"])] = str(item["stage"])
-            request = out.get("UnprocessedKeys") or {}
-    return stages
+    keys = [{"pk": f"APP#{i}", "sk": "META"} for i in dict.fromkeys(application_ids)]
+    found = table.get_many(keys, projection="id, #s", names={"#s": "stage"})
+    return {str(item["id"]): str(item["stage"]) for item in found}

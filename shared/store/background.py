@@ -19,29 +19,21 @@ check with its audit record: ``ordered`` → ``submitted`` (the consumer), ``ord
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any, Literal
-
-from botocore.exceptions import ClientError
 
 from shared.errors import Conflict
 from shared.models.application import Application
 from shared.models.background import BackgroundCheck, BackgroundResultPayload, HistoryEntry, Outcome, as_item
 from shared.models.common import iso, utcnow
 from shared.security.fields import seal
-from shared.store import aws, retention
-from shared.store.failures import unavailable
-from shared.store.items import serialize, value
-from shared.store.repository import AuditEntry, PartitionStore, _stage_keys
+from shared.store import retention
+from shared.store.failures import ConditionFailed
+from shared.store.repository import AuditEntry, application_item
+from shared.store.table import Store
 
 PREFIX = "BGC#"
 OUTBOX = "PENDING#bgc"
 Received = Literal["completed", "failed", "duplicate", "ignored"]
-
-
-def _cancelled_first(exc: ClientError) -> bool:
-    reasons = exc.response.get("CancellationReasons") or []
-    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
 
 
 def sealed_result(result: BackgroundResultPayload) -> dict[str, Any]:
@@ -53,78 +45,52 @@ def sealed_result(result: BackgroundResultPayload) -> dict[str, Any]:
     return stored
 
 
-class BackgroundStore(PartitionStore):
-    def _audit(self, audit: AuditEntry) -> dict[str, Any]:
-        return {"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}}
-
-    def _key(self, check: BackgroundCheck) -> dict[str, Any]:
-        return serialize({"pk": f"APP#{check.application_id}", "sk": f"{PREFIX}{check.check_id}"})
-
+class BackgroundStore(Store):
     # -- reads -------------------------------------------------------------------------------------
     def checks(self, application_id: str) -> list[BackgroundCheck]:
-        page = self.repo.query(f"APP#{application_id}", sk_prefix=PREFIX, limit=200)
+        page = self.table.query(f"APP#{application_id}", sk_prefix=PREFIX, limit=200)
         return [BackgroundCheck.model_validate(i) for i in page.items]
 
     def get(self, application_id: str, check_id: str) -> BackgroundCheck | None:
-        item = self.repo.get_item(f"APP#{application_id}", f"{PREFIX}{check_id}")
+        item = self.table.get_item(f"APP#{application_id}", f"{PREFIX}{check_id}")
         return BackgroundCheck.model_validate(item) if item else None
 
     def application_for(self, check_id: str) -> str | None:
         """The application of a check, by the check id alone (the vendor's webhook knows only that)."""
-        item = self.repo.get_item(f"{PREFIX}{check_id}", "META")
+        item = self.table.get_item(f"{PREFIX}{check_id}", "META")
         return str(item["application_id"]) if item else None
 
     # -- order -------------------------------------------------------------------------------------
     def order(self, before: Application, after: Application, check: BackgroundCheck, audit: AuditEntry) -> None:
         """The check, its index and outbox entries, the application (conditional on the version read)
         and the audit record, in one transaction. ``Conflict`` if the application changed meanwhile."""
-        app_item = {"pk": f"APP#{after.id}", "sk": "META", "type": "application", **_stage_keys(after)}
-        app_item.update(after.model_dump(mode="json"))
         index = {"pk": f"{PREFIX}{check.check_id}", "sk": "META", "type": "background_check_index"}
         index |= {"application_id": check.application_id}
         outbox = {"pk": OUTBOX, "sk": f"{check.ordered_at}#{check.check_id}", "type": "pending_background_order"}
         outbox |= {"application_id": check.application_id, "check_id": check.check_id}
-        new = "attribute_not_exists(pk)"
+        items = [
+            self.table.versioned_op(application_item(after), before.version),
+            self.table.new_op(as_item(check)),
+            self.table.new_op(index),
+            self.table.put_op(outbox),
+            self.table.audit_op(audit),
+        ]
         try:
-            self._ddb.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table_name,
-                            "Item": serialize(app_item),
-                            "ConditionExpression": "#v = :v",
-                            "ExpressionAttributeNames": {"#v": "version"},
-                            "ExpressionAttributeValues": {":v": value(before.version)},
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self.table_name,
-                            "Item": serialize(as_item(check)),
-                            "ConditionExpression": new,
-                        }
-                    },
-                    {"Put": {"TableName": self.table_name, "Item": serialize(index), "ConditionExpression": new}},
-                    {"Put": {"TableName": self.table_name, "Item": serialize(outbox)}},
-                    self._audit(audit),
-                ]
-            )
-        except ClientError as exc:
-            if _cancelled_first(exc):
-                raise Conflict(
-                    f"application {after.id} was changed by someone else; reload and retry",
-                    [{"expected_version": before.version}],
-                ) from exc
-            raise (unavailable(exc) or exc) from exc
+            self.table.transact(items)
+        except ConditionFailed as failed:
+            if not failed.first:
+                raise
+            raise Conflict(
+                f"application {after.id} was changed by someone else; reload and retry",
+                [{"expected_version": before.version}],
+            ) from failed
 
     # -- outbox (orders not yet on the queue) ------------------------------------------------------
     def outbox(self, limit: int) -> list[dict[str, Any]]:
-        return self.repo.query(OUTBOX, limit=limit).items
+        return self.table.query(OUTBOX, limit=limit).items
 
     def clear_outbox(self, ordered_at: str, check_id: str) -> None:
-        self._ddb.delete_item(
-            TableName=self.table_name, Key=serialize({"pk": OUTBOX, "sk": f"{ordered_at}#{check_id}"})
-        )
+        self.table.delete_item({"pk": OUTBOX, "sk": f"{ordered_at}#{check_id}"})
 
     # -- state changes -----------------------------------------------------------------------------
     def _update(
@@ -142,16 +108,13 @@ class BackgroundStore(PartitionStore):
             names[f"#f{i}"] = field
             vals[f":f{i}"] = val
             assignments.append(f"#f{i} = :f{i}")
-        return {
-            "Update": {
-                "TableName": self.table_name,
-                "Key": self._key(check),
-                "UpdateExpression": "SET " + ", ".join(assignments) + " ADD version :one",
-                "ConditionExpression": condition,
-                "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": {k: value(v) for k, v in vals.items()},
-            }
-        }
+        return self.table.update_op(
+            {"pk": f"APP#{check.application_id}", "sk": f"{PREFIX}{check.check_id}"},
+            "SET " + ", ".join(assignments) + " ADD version :one",
+            condition,
+            names=names,
+            values=vals,
+        )
 
     def mark_submitted(self, check: BackgroundCheck, vendor_reference: str, audit: AuditEntry) -> bool:
         """``ordered`` → ``submitted`` with the vendor's reference; False if it is no longer ``ordered``
@@ -165,13 +128,7 @@ class BackgroundStore(PartitionStore):
             "#s = :ordered",
             {":ordered": "ordered"},
         )
-        try:
-            self._ddb.transact_write_items(TransactItems=[update, self._audit(audit)])
-        except ClientError as exc:
-            if _cancelled_first(exc):
-                return False
-            raise (unavailable(exc) or exc) from exc
-        return True
+        return self.table.put_new([update, self.table.audit_op(audit)])
 
     def _delivery(self, webhook_id: str, vendor_id: str, check_id: str, outcome: str) -> dict[str, Any]:
         item = {
@@ -184,13 +141,7 @@ class BackgroundStore(PartitionStore):
             "received_at": iso(utcnow()),
             "expires_at": retention.expires_at(retention.Kind.delivery_record),
         }
-        return {
-            "Put": {
-                "TableName": self.table_name,
-                "Item": serialize(item),
-                "ConditionExpression": "attribute_not_exists(pk)",
-            }
-        }
+        return self.table.new_op(item)
 
     def record_result(
         self,
@@ -224,29 +175,16 @@ class BackgroundStore(PartitionStore):
         update = self._update(
             check, sets, entry, "#s IN (:ordered, :submitted)", {":ordered": "ordered", ":submitted": "submitted"}
         )
+        delivery = self._delivery(webhook_id, vendor_id, check.check_id, status)
         try:
-            self._ddb.transact_write_items(
-                TransactItems=[
-                    self._delivery(webhook_id, vendor_id, check.check_id, status),
-                    update,
-                    self._audit(audit),
-                ]
-            )
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if _cancelled_first(exc):
+            self.table.transact([delivery, update, self.table.audit_op(audit)])
+        except ConditionFailed as failed:
+            if failed.first:
                 return "duplicate"
-            if len(reasons) > 1 and reasons[1].get("Code") == "ConditionalCheckFailed":
-                try:
-                    self._ddb.transact_write_items(
-                        TransactItems=[self._delivery(webhook_id, vendor_id, check.check_id, "ignored")]
-                    )
-                except ClientError as again:
-                    if _cancelled_first(again):
-                        return "duplicate"
-                    raise (unavailable(again) or again) from again
-                return "ignored"
-            raise (unavailable(exc) or exc) from exc
+            if 1 not in failed.failed:
+                raise
+            ignored = self._delivery(webhook_id, vendor_id, check.check_id, "ignored")
+            return "ignored" if self.table.put_new([ignored]) else "duplicate"
         return status
 
     def review(
@@ -262,21 +200,8 @@ class BackgroundStore(PartitionStore):
             condition += " AND version = :v"
             values[":v"] = expected
         update = self._update(check, {"outcome": outcome, "updated_at": now}, entry, condition, values)
-        try:
-            self._ddb.transact_write_items(TransactItems=[update, self._audit(audit)])
-        except ClientError as exc:
-            if _cancelled_first(exc):
-                raise Conflict(
-                    f"background check {check.check_id} changed meanwhile; reload and retry",
-                    [{"field": "version", "message": "changed by someone else; reload"}],
-                ) from exc
-            raise (unavailable(exc) or exc) from exc
-
-
-def delay_message(queue_url: str, receipt_handle: str, seconds: int) -> None:
-    """Keep a failed message invisible for ``seconds`` (its backoff) before SQS redelivers it. Best
-    effort: if this fails the message comes back after the queue's visibility timeout instead."""
-    with contextlib.suppress(ClientError):
-        aws.client("sqs").change_message_visibility(
-            QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
-        )
+        if not self.table.put_new([update, self.table.audit_op(audit)]):
+            raise Conflict(
+                f"background check {check.check_id} changed meanwhile; reload and retry",
+                [{"field": "version", "message": "changed by someone else; reload"}],
+            )

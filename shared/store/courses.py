@@ -12,12 +12,10 @@ The whole catalogue is one partition: a training plan reads it with one Query.
 
 from __future__ import annotations
 
-from typing import Any
-
 from shared.models.common import Dimension
 from shared.models.training import Course
-from shared.store.repository import AuditEntry, Repository
-from shared.store.versioned import put_versioned
+from shared.store.repository import AuditEntry
+from shared.store.table import Store
 
 PARTITION = "COURSES"
 
@@ -26,25 +24,15 @@ def key(dimension: Dimension, course_id: str) -> dict[str, str]:
     return {"pk": PARTITION, "sk": f"{dimension.value}#{course_id}"}
 
 
-class CourseStore:
-    def __init__(self, repo: Repository | None = None) -> None:
-        self.repo = repo or Repository()
-
+class CourseStore(Store):
     def stored(self, dimension: Dimension | None = None) -> list[Course]:
-        items: list[dict[str, Any]] = []
-        token = None
         prefix = f"{dimension.value}#" if dimension else None
-        while True:
-            page = self.repo.query(PARTITION, sk_prefix=prefix, limit=1000, token=token)
-            items += page.items
-            token = page.next_token
-            if not token:
-                return [Course.model_validate(i) for i in items]
+        return [Course.model_validate(i) for i in self.table.query_all(PARTITION, sk_prefix=prefix)]
 
     def get(self, dimension: Dimension, course_id: str) -> Course | None:
-        item = self.repo.get_item(**key(dimension, course_id))
+        item = self.table.get_item(**key(dimension, course_id))
         return Course.model_validate(item) if item else None
 
     def put(self, course: Course, expected: int | None, audit: AuditEntry) -> None:
         item = {**key(course.dimension, course.course_id), "type": "course", **course.model_dump(mode="json")}
-        put_versioned(self.repo, item, expected, audit, f"course {course.course_id} was changed by someone else")
+        self.table.write_versioned([(item, expected)], audit, f"course {course.course_id} was changed by someone else")

@@ -9,9 +9,8 @@ from typing import Any
 
 from shared.errors import NotFound
 from shared.models.employee import Employee, employee_key
-from shared.store.items import serialize
-from shared.store.repository import AuditEntry, PartitionStore
-from shared.store.table import Page
+from shared.store.repository import AuditEntry
+from shared.store.table import Page, Store
 
 
 def employee_item(employee: Employee) -> dict[str, Any]:
@@ -24,26 +23,16 @@ def employee_item(employee: Employee) -> dict[str, Any]:
     }
 
 
-class EmployeeStore(PartitionStore):
+class EmployeeStore(Store):
     def create(self, employee: Employee, audit: AuditEntry, extra: list[dict[str, Any]] | None = None) -> bool:
         """The employee (conditional: new) with its audit record and any first sections, in one
         transaction. False when the employee exists already (a redelivered onboarding message)."""
-        items = [
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": serialize(employee_item(employee)),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-            {"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}},
-            *(extra or []),
-        ]
-        return self.repo.put_new(items)
+        return self.table.put_new(
+            [self.table.new_op(employee_item(employee)), self.table.audit_op(audit), *(extra or [])]
+        )
 
     def get(self, employee_id: str) -> Employee | None:
-        key = employee_key(employee_id)
-        item = self.repo.get_item(key["pk"], key["sk"])
+        item = self.table.get_item(**employee_key(employee_id))
         return Employee.model_validate(item) if item else None
 
     def require(self, employee_id: str) -> Employee:
@@ -53,4 +42,4 @@ class EmployeeStore(PartitionStore):
         return employee
 
     def by_department(self, department: str, limit: int, token: str | None = None) -> Page:
-        return self.repo.query(f"DEPT#{department}#EMPLOYEES", index="gsi2", limit=limit, token=token)
+        return self.table.query(f"DEPT#{department}#EMPLOYEES", index="gsi2", limit=limit, token=token)

@@ -10,41 +10,18 @@ pages spread over 13 parallel queries.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
-from botocore.exceptions import ClientError
 
 from shared.domain.stages import Stage
-from shared.store import aws
-from shared.store.failures import unavailable
-from shared.store.items import value
-from shared.store.repository import Repository
+from shared.store.table import Table
 
 
-def count_stage(repo: Repository, requisition_id: str, stage: Stage) -> int:
+def count_stage(table: Table, requisition_id: str, stage: Stage) -> int:
     """How many applications of the requisition are in ``stage`` (every page of the COUNT Query)."""
-    ddb = aws.client("dynamodb")
-    kwargs: dict[str, Any] = {
-        "TableName": repo.table_name,
-        "IndexName": "gsi1",
-        "KeyConditionExpression": "gsi1pk = :pk",
-        "ExpressionAttributeValues": {":pk": value(f"REQ#{requisition_id}#STAGE#{stage.value}")},
-        "Select": "COUNT",
-    }
-    total = 0
-    while True:
-        try:
-            out = ddb.query(**kwargs)
-        except ClientError as exc:
-            raise (unavailable(exc) or exc) from exc
-        total += int(out.get("Count", 0))
-        if not out.get("LastEvaluatedKey"):
-            return total
-        kwargs["ExclusiveStartKey"] = out["LastEvaluatedKey"]
+    return table.count(f"REQ#{requisition_id}#STAGE#{stage.value}", index="gsi1")
 
 
-def stage_counts(repo: Repository, requisition_id: str) -> dict[Stage, int]:
+def stage_counts(table: Table, requisition_id: str) -> dict[Stage, int]:
     stages = list(Stage)
     with ThreadPoolExecutor(max_workers=len(stages)) as pool:
-        counts = pool.map(lambda s: count_stage(repo, requisition_id, s), stages)
+        counts = pool.map(lambda s: count_stage(table, requisition_id, s), stages)
         return dict(zip(stages, counts, strict=True))

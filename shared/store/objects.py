@@ -1,4 +1,5 @@
-"""S3: presigned uploads (SigV4, SSE-KMS required) and downloads, reading, streaming and moving objects."""
+"""S3: presigned uploads (SigV4, SSE-KMS required) and downloads, reading, streaming, moving, tagging
+and deleting objects."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from shared.settings import get_settings
 from shared.store import aws
 
 MAX_PRESIGN_SECONDS = 300
+DELETE_BATCH = 1000  # DeleteObjects takes at most 1000 keys
 # Streaming a download of unknown length: parts of 16 MiB, at most 4 in flight (bounded memory).
 _STREAM_TRANSFER = TransferConfig(multipart_chunksize=16 * 1_048_576, max_concurrency=4)
 
@@ -151,3 +153,46 @@ def get_document(key: str, max_bytes: int = 50 * 1_048_576) -> bytes | None:
         if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             return None
         raise
+
+
+def _versions(prefix: str) -> Any:
+    return (
+        aws.client("s3")
+        .get_paginator("list_object_versions")
+        .paginate(Bucket=get_settings().bucket_name, Prefix=prefix)
+    )
+
+
+def tag_current_versions(prefix: str, tag: dict[str, str]) -> int:
+    """Tag the current version of every object under ``prefix`` (for a lifecycle rule); the number
+    tagged. Idempotent: tagging again is a no-op."""
+    s3 = aws.client("s3")
+    bucket = get_settings().bucket_name
+    tagged = 0
+    for page in _versions(prefix):
+        for version in page.get("Versions", []):
+            if not version.get("IsLatest"):
+                continue
+            s3.put_object_tagging(
+                Bucket=bucket, Key=version["Key"], VersionId=version["VersionId"], Tagging={"TagSet": [tag]}
+            )
+            tagged += 1
+    return tagged
+
+
+def delete_all_versions(prefixes: tuple[str, ...]) -> int:
+    """Delete every version (and delete marker) of every object under the prefixes: with versioning
+    on, deleting only the current version would leave the file recoverable. The number of versions."""
+    s3 = aws.client("s3")
+    bucket = get_settings().bucket_name
+    deleted = 0
+    for prefix in prefixes:
+        for page in _versions(prefix):
+            keys = [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+            ]
+            for start in range(0, len(keys), DELETE_BATCH):
+                s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[start : start + DELETE_BATCH], "Quiet": True})
+            deleted += len(page.get("Versions", []))
+    return deleted

@@ -22,15 +22,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from botocore.exceptions import ClientError
-
 from shared.errors import Conflict, ServiceUnavailable
 from shared.models.common import iso, utcnow
 from shared.models.offer import Offer
 from shared.store import retention
-from shared.store.failures import unavailable
-from shared.store.items import serialize, value
-from shared.store.repository import AuditEntry, PartitionStore
+from shared.store.failures import ConditionFailed
+from shared.store.repository import AuditEntry
+from shared.store.table import Store
 
 OFFER_PREFIX = "OFFER#"
 OUTBOX_PK = "PENDING#offers"
@@ -43,31 +41,18 @@ def offer_item(offer: Offer) -> dict[str, Any]:
     )
 
 
-class OfferStore(PartitionStore):
+class OfferStore(Store):
     # -- building blocks of a transaction ---------------------------------------------------------
-    def put(self, item: dict[str, Any], condition: str | None = None, version: int | None = None) -> dict[str, Any]:
-        put: dict[str, Any] = {"TableName": self.table_name, "Item": serialize(item)}
-        if version is not None:
-            put["ConditionExpression"] = "#v = :v"
-            put["ExpressionAttributeNames"] = {"#v": "version"}
-            put["ExpressionAttributeValues"] = {":v": value(version)}
-        elif condition:
-            put["ConditionExpression"] = condition
-        return {"Put": put}
-
     def offer_put(self, after: Offer, expected: int | None) -> dict[str, Any]:
         """The offer, conditional on the stored version (``None``: on there being none)."""
-        if expected is None:
-            return self.put(offer_item(after), "attribute_not_exists(pk)")
-        return self.put(offer_item(after), version=expected)
+        return self.table.versioned_op(offer_item(after), expected)
 
     def lookup_put(self, offer: Offer) -> dict[str, Any]:
         item = {"pk": f"{OFFER_PREFIX}{offer.id}", "sk": "META", "type": "offer_lookup"}
-        item |= {"application_id": offer.application_id}
-        return self.put(item, "attribute_not_exists(pk)")
+        return self.table.new_op(item | {"application_id": offer.application_id})
 
     def audit_put(self, audit: AuditEntry) -> dict[str, Any]:
-        return self.put(audit.item())
+        return self.table.audit_op(audit)
 
     def outbox_put(self, queue: Queue, offer_id: str, body: str) -> dict[str, Any]:
         item = {
@@ -79,7 +64,7 @@ class OfferStore(PartitionStore):
             "body": body,
             "created_at": iso(utcnow()),
         }
-        return self.put(item)
+        return self.table.put_op(item)
 
     def delivery_put(self, webhook_id: str, offer_id: str, event: str) -> dict[str, Any]:
         item = {
@@ -91,64 +76,53 @@ class OfferStore(PartitionStore):
             "received_at": iso(utcnow()),
             "expires_at": retention.expires_at(retention.Kind.delivery_record),
         }
-        return self.put(item, "attribute_not_exists(pk)")
+        return self.table.new_op(item)
 
     def transact(self, items: list[dict[str, Any]], conflicts: dict[int, str]) -> None:
         """Write ``items`` at once. A failed condition on item ``i`` raises ``Conflict(conflicts[i])``."""
         try:
-            self._ddb.transact_write_items(TransactItems=items)
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            for i, reason in enumerate(reasons):
-                if reason.get("Code") == "ConditionalCheckFailed" and i in conflicts:
-                    detail = [{"field": "version", "message": "changed meanwhile; reload"}]
-                    raise Conflict(conflicts[i], detail) from exc
-            raise (unavailable(exc) or exc) from exc
+            self.table.transact(items)
+        except ConditionFailed as failed:
+            hit = next((i for i in sorted(failed.failed) if i in conflicts), None)
+            if hit is None:
+                raise
+            detail = [{"field": "version", "message": "changed meanwhile; reload"}]
+            raise Conflict(conflicts[hit], detail) from failed
 
     def transact_once(self, items: list[dict[str, Any]]) -> bool:
         """Write ``items`` unless the FIRST one's condition fails (a delivery seen before): False.
         Any other failed condition means something changed meanwhile: 503, the sender retries."""
         try:
-            self._ddb.transact_write_items(TransactItems=items)
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+            self.table.transact(items)
+        except ConditionFailed as failed:
+            if failed.first:
                 return False
-            if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
-                raise ServiceUnavailable("the offer changed while recording the event; retry", retry_after=2) from exc
-            raise (unavailable(exc) or exc) from exc
+            raise ServiceUnavailable("the offer changed while recording the event; retry", retry_after=2) from failed
         return True
 
     # -- reads ------------------------------------------------------------------------------------
     def partition(self, application_id: str) -> list[dict[str, Any]]:
         """Every item of the application's partition: ONE Query (paged only for huge partitions)."""
-        items: list[dict[str, Any]] = []
-        token = None
-        while True:
-            page = self.repo.query(f"APP#{application_id}", limit=1000, token=token)
-            items += page.items
-            token = page.next_token
-            if not token:
-                return items
+        return self.table.query_all(f"APP#{application_id}")
 
     def offers(self, application_id: str) -> list[Offer]:
-        page = self.repo.query(f"APP#{application_id}", sk_prefix=OFFER_PREFIX, limit=100)
+        page = self.table.query(f"APP#{application_id}", sk_prefix=OFFER_PREFIX, limit=100)
         return sorted((Offer.model_validate(i) for i in page.items), key=lambda o: o.created_at, reverse=True)
 
     def get(self, application_id: str, offer_id: str) -> Offer | None:
-        item = self.repo.get_item(f"APP#{application_id}", f"{OFFER_PREFIX}{offer_id}")
+        item = self.table.get_item(f"APP#{application_id}", f"{OFFER_PREFIX}{offer_id}")
         return Offer.model_validate(item) if item else None
 
     def application_of(self, offer_id: str) -> str | None:
-        item = self.repo.get_item(f"{OFFER_PREFIX}{offer_id}", "META")
+        item = self.table.get_item(f"{OFFER_PREFIX}{offer_id}", "META")
         return str(item["application_id"]) if item else None
 
     def delivered(self, webhook_id: str) -> bool:
-        return self.repo.get_item(f"WEBHOOK#{webhook_id}", "EVENT") is not None
+        return self.table.get_item(f"WEBHOOK#{webhook_id}", "EVENT") is not None
 
     # -- outbox -----------------------------------------------------------------------------------
     def outbox(self, limit: int) -> list[dict[str, Any]]:
-        return self.repo.query(OUTBOX_PK, limit=limit).items
+        return self.table.query(OUTBOX_PK, limit=limit).items
 
     def clear_outbox(self, queue: Queue, offer_id: str) -> None:
-        self._ddb.delete_item(TableName=self.table_name, Key=serialize({"pk": OUTBOX_PK, "sk": f"{queue}#{offer_id}"}))
+        self.table.delete_item({"pk": OUTBOX_PK, "sk": f"{queue}#{offer_id}"})

@@ -23,19 +23,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from shared.domain.onboarding import cohort_of
-from shared.errors import Conflict
 from shared.models.employee import Employee
 from shared.models.people import Departure
 from shared.models.tasks import Task, TaskStatus, Team
 from shared.models.training import TrainingPlan
 from shared.store.employees import employee_item
-from shared.store.failures import unavailable
-from shared.store.items import decode_token, deserialize, encode_token, serialize, value
-from shared.store.repository import AuditEntry, PartitionStore
-from shared.store.table import INDEX_KEYS, Page
+from shared.store.repository import AuditEntry
+from shared.store.table import Page, Store
 
 PENDING_TASKS = "TASKS#PENDING"
 PENDING_REASSESSMENTS = "REASSESS#PENDING"
@@ -82,64 +77,40 @@ def cohort_item(employee: Employee, departed_on: date | None = None) -> dict[str
     }
 
 
-class OnboardingStore(PartitionStore):
+class OnboardingStore(Store):
     def put_request(self, item: dict[str, Any]) -> dict[str, Any]:
         """A ``Put`` for a transaction (``EmployeeStore.create``'s first sections)."""
-        return {"Put": {"TableName": self.table_name, "Item": serialize(item)}}
+        return self.table.put_op(item)
 
-    # -- versioned writes --------------------------------------------------------------------------
     def _versioned(self, item: dict[str, Any], expected: int, audit: AuditEntry, what: str) -> None:
-        self._transact_versioned([(item, expected)], audit, what)
-
-    def _transact_versioned(
-        self,
-        items: list[tuple[dict[str, Any], int | None]],
-        audit: AuditEntry,
-        what: str,
-        extra: list[dict[str, Any]] | None = None,
-    ) -> None:
-        writes = []
-        for item, expected in items:
-            put: dict[str, Any] = {"TableName": self.table_name, "Item": serialize(item)}
-            if expected is None:
-                put["ConditionExpression"] = "attribute_not_exists(pk)"
-            else:
-                put["ConditionExpression"] = "#v = :v"
-                put["ExpressionAttributeNames"] = {"#v": "version"}
-                put["ExpressionAttributeValues"] = {":v": value(expected)}
-            writes.append({"Put": put})
-        writes += [*(extra or []), {"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}}]
-        try:
-            self._ddb.transact_write_items(TransactItems=writes)
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
-                raise Conflict(f"{what} was changed by someone else; reload and retry") from exc
-            raise (unavailable(exc) or exc) from exc
+        self.table.write_versioned(
+            [(item, expected)], audit, f"{what} was changed by someone else; reload and retry", details=()
+        )
 
     # -- tasks ---------------------------------------------------------------------------------------
     def get_task(self, employee_id: str, task_id: str) -> Task | None:
-        item = self.repo.get_item(f"EMP#{employee_id}", f"TASK#{task_id}")
+        item = self.table.get_item(f"EMP#{employee_id}", f"TASK#{task_id}")
         return Task.model_validate(item) if item else None
 
     def update_task(self, before: Task, after: Task, audit: AuditEntry) -> None:
         self._versioned(task_item(after), before.version, audit, f"task {before.id}")
 
     def tasks_of(self, employee_id: str) -> list[Task]:
-        page = self.repo.query(f"EMP#{employee_id}", sk_prefix="TASK#", limit=100)
+        page = self.table.query(f"EMP#{employee_id}", sk_prefix="TASK#", limit=100)
         return [Task.model_validate(i) for i in page.items]
 
     def board(self, team: Team, status: TaskStatus | None, limit: int, token: str | None) -> Page:
         if status is None:
-            return self.repo.query(f"TEAM#{team.value}#TASKS", index="gsi1", limit=limit, token=token)
-        return self.repo.query(f"TEAM#{team.value}#STATUS#{status.value}", index="gsi2", limit=limit, token=token)
+            return self.table.query(f"TEAM#{team.value}#TASKS", index="gsi1", limit=limit, token=token)
+        return self.table.query(f"TEAM#{team.value}#STATUS#{status.value}", index="gsi2", limit=limit, token=token)
 
     def pending_tasks_due_before(self, day: date) -> list[Task]:
-        return [Task.model_validate(i) for i in self._below("gsi3", PENDING_TASKS, day.isoformat())]
+        items = self.table.query_all(PENDING_TASKS, index="gsi3", sk_below=day.isoformat(), page_size=None)
+        return [Task.model_validate(i) for i in items]
 
     # -- training ------------------------------------------------------------------------------------
     def training(self, employee_id: str) -> TrainingPlan | None:
-        item = self.repo.get_item(f"EMP#{employee_id}", "TRAINING")
+        item = self.table.get_item(f"EMP#{employee_id}", "TRAINING")
         return TrainingPlan.model_validate(item) if item else None
 
     def update_training(self, before: TrainingPlan, after: TrainingPlan, audit: AuditEntry) -> None:
@@ -147,16 +118,17 @@ class OnboardingStore(PartitionStore):
 
     def reassessments_due(self, day: date) -> list[TrainingPlan]:
         """Plans whose reassessment is due on or before ``day`` and not yet reminded."""
-        items = self._below("gsi3", PENDING_REASSESSMENTS, f"{day.isoformat()}#\uffff")
+        below = f"{day.isoformat()}#\uffff"
+        items = self.table.query_all(PENDING_REASSESSMENTS, index="gsi3", sk_below=below, page_size=None)
         return [TrainingPlan.model_validate(i) for i in items]
 
     # -- mail markers --------------------------------------------------------------------------------
     def marker(self, employee_id: str, kind: str) -> dict[str, Any] | None:
-        return self.repo.get_item(f"EMP#{employee_id}", f"MAIL#{kind}")
+        return self.table.get_item(f"EMP#{employee_id}", f"MAIL#{kind}")
 
     def set_marker(self, employee_id: str, kind: str, fields: dict[str, Any]) -> None:
         item = {"pk": f"EMP#{employee_id}", "sk": f"MAIL#{kind}", "type": "mail_marker", **fields}
-        self._ddb.put_item(TableName=self.table_name, Item=serialize(item))
+        self.table.put_item(item)
 
     # -- departures and cohorts ----------------------------------------------------------------------
     def record_departure(self, before: Employee, after: Employee, departure: Departure, audit: AuditEntry) -> None:
@@ -168,54 +140,19 @@ class OnboardingStore(PartitionStore):
             "type": "departure",
             **departure.model_dump(mode="json"),
         }
-        self._transact_versioned(
+        self.table.write_versioned(
             [(employee_item(after), before.version), (departure_item, None)],
             audit,
-            f"employee {before.id}",
+            f"employee {before.id} was changed by someone else; reload and retry",
+            details=(),
             extra=[self.put_request(cohort_item(after, departure.date))],
         )
 
     def departure(self, employee_id: str) -> Departure | None:
-        item = self.repo.get_item(f"EMP#{employee_id}", "DEPARTURE")
+        item = self.table.get_item(f"EMP#{employee_id}", "DEPARTURE")
         return Departure.model_validate(item) if item else None
 
     def cohort(self, month: str, department: str | None) -> list[dict[str, Any]]:
         """Every cohort entry of a start-date month (of one department): one Query, paged past 1 MB."""
-        items: list[dict[str, Any]] = []
-        token = None
-        while True:
-            page = self.repo.query(
-                f"COHORT#{month}",
-                index="gsi1",
-                sk_prefix=f"{department}#" if department else None,
-                limit=1000,
-                token=token,
-            )
-            items += page.items
-            token = page.next_token
-            if not token:
-                return items
-
-    # -- helpers -----------------------------------------------------------------------------------
-    def _below(self, index: str, pk_value: str, sk_below: str) -> list[dict[str, Any]]:
-        """Every item of an index partition whose sort key is below ``sk_below`` (one Query, paged)."""
-        items: list[dict[str, Any]] = []
-        start: dict[str, Any] | None = None
-        while True:
-            kwargs: dict[str, Any] = {
-                "TableName": self.table_name,
-                "IndexName": index,
-                "KeyConditionExpression": "#pk = :pk AND #sk < :sk",
-                "ExpressionAttributeNames": {"#pk": f"{index}pk", "#sk": f"{index}sk"},
-                "ExpressionAttributeValues": {":pk": value(pk_value), ":sk": value(sk_below)},
-            }
-            if start:
-                kwargs["ExclusiveStartKey"] = start
-            try:
-                out = self._ddb.query(**kwargs)
-            except ClientError as exc:
-                raise (unavailable(exc) or exc) from exc
-            items += [deserialize(i) for i in out.get("Items", [])]
-            start = decode_token(encode_token(out.get("LastEvaluatedKey")), INDEX_KEYS[index])
-            if not start:
-                return items
+        prefix = f"{department}#" if department else None
+        return self.table.query_all(f"COHORT#{month}", index="gsi1", sk_prefix=prefix)

@@ -27,15 +27,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from shared.errors import Conflict
 from shared.models.common import Dimension, RoleFamily
 from shared.models.employee import Employee, employee_key
 from shared.models.performance import Cycle, Kpi, PerformanceRecord, PoolMember
-from shared.store.failures import unavailable
-from shared.store.items import deserialize, serialize, value
-from shared.store.repository import AuditEntry, PartitionStore
+from shared.store.repository import AuditEntry
+from shared.store.table import Store
 
 
 def kpi_key(kpi: Kpi) -> dict[str, str]:
@@ -77,50 +73,20 @@ def pool_item(member: PoolMember) -> dict[str, Any]:
     }
 
 
-class PerformanceStore(PartitionStore):
+class PerformanceStore(Store):
     # -- writes ------------------------------------------------------------------------------------
     def write(self, items: list[tuple[dict[str, Any], int | None]], audit: AuditEntry, what: str) -> None:
         """Each item conditional on its expected version (None: must be new), with the audit record,
         in one transaction; ``Conflict`` when any condition fails."""
-        writes = []
-        for item, expected in items:
-            put: dict[str, Any] = {"TableName": self.table_name, "Item": serialize(item)}
-            if expected is None:
-                put["ConditionExpression"] = "attribute_not_exists(pk)"
-            else:
-                put["ConditionExpression"] = "#v = :v"
-                put["ExpressionAttributeNames"] = {"#v": "version"}
-                put["ExpressionAttributeValues"] = {":v": value(expected)}
-            writes.append({"Put": put})
-        writes.append({"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}})
-        try:
-            self._ddb.transact_write_items(TransactItems=writes)
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
-                raise Conflict(
-                    f"{what} was changed by someone else; reload and retry",
-                    [{"field": "version", "message": "changed by someone else; reload"}],
-                ) from exc
-            raise (unavailable(exc) or exc) from exc
-
-    def _all(self, pk: str, *, index: str | None = None, sk_prefix: str | None = None) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        token = None
-        while True:
-            page = self.repo.query(pk, index=index, sk_prefix=sk_prefix, limit=1000, token=token)
-            items += page.items
-            token = page.next_token
-            if not token:
-                return items
+        self.table.write_versioned(items, audit, f"{what} was changed by someone else; reload and retry")
 
     # -- library -----------------------------------------------------------------------------------
     def kpis(self, family: RoleFamily, dimension: Dimension | None = None) -> list[Kpi]:
         prefix = f"{dimension.value}#" if dimension else None
-        return [Kpi.model_validate(i) for i in self._all(f"KPILIB#{family.value}", sk_prefix=prefix)]
+        return [Kpi.model_validate(i) for i in self.table.query_all(f"KPILIB#{family.value}", sk_prefix=prefix)]
 
     def kpi(self, family: RoleFamily, dimension: Dimension, kpi_id: str) -> Kpi | None:
-        item = self.repo.get_item(f"KPILIB#{family.value}", f"{dimension.value}#{kpi_id}")
+        item = self.table.get_item(f"KPILIB#{family.value}", f"{dimension.value}#{kpi_id}")
         return Kpi.model_validate(item) if item else None
 
     @staticmethod
@@ -129,39 +95,39 @@ class PerformanceStore(PartitionStore):
 
     # -- cycles ------------------------------------------------------------------------------------
     def cycle(self, cycle_id: str) -> Cycle | None:
-        item = self.repo.get_item(f"PERFCYCLE#{cycle_id}", "META")
+        item = self.table.get_item(f"PERFCYCLE#{cycle_id}", "META")
         return Cycle.model_validate(item) if item else None
 
     def cycles(self, limit: int, token: str | None) -> tuple[list[Cycle], str | None]:
-        page = self.repo.query("PERFCYCLES", index="gsi1", limit=limit, token=token, descending=True)
+        page = self.table.query("PERFCYCLES", index="gsi1", limit=limit, token=token, descending=True)
         return [Cycle.model_validate(i) for i in page.items], page.next_token
 
     # -- records -----------------------------------------------------------------------------------
     def record(self, employee_id: str, cycle: Cycle) -> PerformanceRecord | None:
-        item = self.repo.get_item(f"EMP#{employee_id}", record_sk(cycle))
+        item = self.table.get_item(f"EMP#{employee_id}", record_sk(cycle))
         return PerformanceRecord.model_validate(item) if item else None
 
     def history(self, employee_id: str) -> list[PerformanceRecord]:
-        items = self._all(f"EMP#{employee_id}", sk_prefix="PERF#")
+        items = self.table.query_all(f"EMP#{employee_id}", sk_prefix="PERF#")
         return [PerformanceRecord.model_validate(i) for i in items]
 
     def cycle_records(self, cycle_id: str, family: RoleFamily | None = None) -> list[dict[str, Any]]:
         """Every record of a cycle (of one family): one paged index Query."""
         prefix = f"{family.value}#" if family else None
-        return self._all(f"PERFCYCLE#{cycle_id}#RECORDS", index="gsi1", sk_prefix=prefix)
+        return self.table.query_all(f"PERFCYCLE#{cycle_id}#RECORDS", index="gsi1", sk_prefix=prefix)
 
     # -- pools -------------------------------------------------------------------------------------
     def member(self, pool: str, department: str, employee_id: str) -> PoolMember | None:
-        item = self.repo.get_item(f"POOL#{pool}", f"{department}#{employee_id}")
+        item = self.table.get_item(f"POOL#{pool}", f"{department}#{employee_id}")
         return PoolMember.model_validate(item) if item else None
 
     def members(self, pool: str, department: str | None) -> list[PoolMember]:
-        items = self._all(f"POOL#{pool}", sk_prefix=f"{department}#" if department else None)
+        items = self.table.query_all(f"POOL#{pool}", sk_prefix=f"{department}#" if department else None)
         return [PoolMember.model_validate(i) for i in items]
 
     # -- approved interview weights ----------------------------------------------------------------
     def approved_weights(self, family: RoleFamily) -> dict[str, Any] | None:
-        return self.repo.get_item(f"WEIGHTS#{family.value}", "CURRENT")
+        return self.table.get_item(f"WEIGHTS#{family.value}", "CURRENT")
 
     # -- analytics snapshots -----------------------------------------------------------------------
     def put_snapshot(self, cycle_id: str, payload: dict[str, Any], at: str) -> None:
@@ -172,32 +138,16 @@ class PerformanceStore(PartitionStore):
             "at": at,
             "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
         }
-        try:
-            self._ddb.put_item(TableName=self.table_name, Item=serialize(item))
-        except ClientError as exc:
-            raise (unavailable(exc) or exc) from exc
+        self.table.put_item(item)
 
     def snapshot(self, cycle_id: str) -> dict[str, Any] | None:
-        item = self.repo.get_item(f"ANALYTICS#{cycle_id}", "SNAPSHOT")
+        item = self.table.get_item(f"ANALYTICS#{cycle_id}", "SNAPSHOT")
         return {"at": item["at"], **json.loads(item["payload"])} if item else None
 
     # -- employees in bulk (nightly analytics) -----------------------------------------------------
     def employees(self, ids: list[str]) -> list[Employee]:
         """``EMP#<id>`` / ``META`` of many employees: BatchGetItem, 100 keys a call, retrying unprocessed keys."""
-        out: list[Employee] = []
-        for start in range(0, len(ids), 100):
-            keys = [serialize(employee_key(i)) for i in ids[start : start + 100]]
-            request: dict[str, Any] = {self.table_name: {"Keys": keys}}
-            for _ in range(10):
-                try:
-                    resp = self._ddb.batch_get_item(RequestItems=request)
-                except ClientError as exc:
-                    raise (unavailable(exc) or exc) from exc
-                out += [Employee.model_validate(deserialize(i)) for i in resp["Responses"].get(self.table_name, [])]
-                request = resp.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-        return out
+        return [Employee.model_validate(i) for i in self.table.get_many([employee_key(i) for i in ids])]
 
     def put_weights(self, item: dict[str, Any], expected: int | None, audit: AuditEntry) -> None:
         self.write([(item, expected)], audit, f"the approved weights of {item['role_family']}")

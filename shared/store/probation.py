@@ -16,15 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from shared.errors import Conflict
 from shared.models.common import iso, new_id, utcnow
 from shared.models.probation import Probation
-from shared.store.failures import unavailable
-from shared.store.items import serialize, value
-from shared.store.repository import AuditEntry, PartitionStore
-from shared.store.table import Page
+from shared.store.repository import AuditEntry
+from shared.store.table import Page, Store
 
 ACTIVE_INDEX = "gsi1"
 ACTIVE_PK = "PROBATION#ACTIVE"
@@ -42,10 +37,9 @@ def probation_item(prob: Probation) -> dict[str, Any]:
     return item
 
 
-class ProbationStore(PartitionStore):
+class ProbationStore(Store):
     def get(self, employee_id: str) -> Probation | None:
-        key = probation_key(employee_id)
-        item = self.repo.get_item(key["pk"], key["sk"])
+        item = self.table.get_item(**probation_key(employee_id))
         return Probation.model_validate(item) if item else None
 
     def put(
@@ -56,28 +50,12 @@ class ProbationStore(PartitionStore):
         extra: list[dict[str, Any]] | None = None,
     ) -> None:
         """Write ``prob`` if the stored one is still at ``expected`` (None: if there is none yet)."""
-        put: dict[str, Any] = {"TableName": self.table_name, "Item": serialize(probation_item(prob))}
-        if expected is None:
-            put["ConditionExpression"] = "attribute_not_exists(pk)"
-        else:
-            put["ConditionExpression"] = "#v = :v"
-            put["ExpressionAttributeNames"] = {"#v": "version"}
-            put["ExpressionAttributeValues"] = {":v": value(expected)}
-        items = [
-            {"Put": put},
-            {"Put": {"TableName": self.table_name, "Item": serialize(audit.item())}},
-            *[{"Put": {"TableName": self.table_name, "Item": serialize(i)}} for i in extra or []],
-        ]
-        try:
-            self._ddb.transact_write_items(TransactItems=items)
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                raise Conflict(
-                    f"the probation of {prob.employee_id} was changed meanwhile; reload and retry",
-                    [{"field": "version", "message": "changed by someone else; reload"}],
-                ) from exc
-            raise (unavailable(exc) or exc) from exc
+        self.table.write_versioned(
+            [(probation_item(prob), expected)],
+            audit,
+            f"the probation of {prob.employee_id} was changed meanwhile; reload and retry",
+            extra=[self.table.put_op(i) for i in extra or []],
+        )
 
     @staticmethod
     def progress_item(employee_id: str, entry: dict[str, Any]) -> dict[str, Any]:
@@ -89,14 +67,13 @@ class ProbationStore(PartitionStore):
         }
 
     def active(self, limit: int = 100, token: str | None = None) -> Page:
-        return self.repo.query(ACTIVE_PK, index=ACTIVE_INDEX, limit=limit, token=token)
+        return self.table.query(ACTIVE_PK, index=ACTIVE_INDEX, limit=limit, token=token)
 
     # -- mail markers ------------------------------------------------------------------------------
     def notice_sent(self, employee_id: str, notice: str) -> bool:
-        marker = self.repo.get_item(f"EMP#{employee_id}", f"NOTICE#{notice}")
+        marker = self.table.get_item(f"EMP#{employee_id}", f"NOTICE#{notice}")
         return bool(marker and marker.get("status") == "sent")
 
     def mark_notice(self, employee_id: str, notice: str, status: str) -> None:
         item = {"pk": f"EMP#{employee_id}", "sk": f"NOTICE#{notice}", "type": "probation_notice"}
-        item |= {"status": status, "at": iso(utcnow())}
-        self._ddb.put_item(TableName=self.table_name, Item=serialize(item))
+        self.table.put_item(item | {"status": status, "at": iso(utcnow())})

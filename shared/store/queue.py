@@ -1,9 +1,13 @@
-"""SQS: sending messages in batches, with retries of the entries SQS did not accept."""
+"""SQS: sending messages in batches, with retries of the entries SQS did not accept; delaying a
+message's next delivery."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
+
+from botocore.exceptions import ClientError
 
 from shared.errors import ServiceUnavailable
 from shared.store import aws
@@ -29,3 +33,12 @@ def send_all(queue_url: str, bodies: Sequence[str]) -> None:
             time.sleep(min(2.0, 0.05 * 2**attempt))
         if pending:
             raise ServiceUnavailable("the work queue did not accept every message", retry_after=5)
+
+
+def delay_message(queue_url: str, receipt_handle: str, seconds: int) -> None:
+    """Keep a failed message invisible for ``seconds`` (its backoff) before SQS redelivers it. Best
+    effort: if this fails the message comes back after the queue's visibility timeout instead."""
+    with contextlib.suppress(ClientError):
+        aws.client("sqs").change_message_visibility(
+            QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
+        )

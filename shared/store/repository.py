@@ -304,15 +304,3 @@ class Repository(Table):
 
     def list_import_rows(self, import_id: str, limit: int, token: str | None) -> Page:
         return self.query(f"IMPORT#{import_id}", sk_prefix="ROW#", limit=limit, token=token)
-
-
-class PartitionStore:
-    """Base of the stores that keep their items in the talent table beside the repository's."""
-
-    def __init__(self, repo: Repository | None = None) -> None:
-        self.repo = repo or Repository()
-        self.table_name = self.repo.table_name
-
-    @property
-    def _ddb(self) -> Any:
-        return self.repo._ddb

@@ -33,16 +33,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from botocore.exceptions import ClientError
-
 from shared.domain.stages import TERMINAL, Stage
 from shared.errors import ServiceUnavailable
 from shared.models.interview import AiResult, ScoreRecord
 from shared.store import retention
-from shared.store.failures import unavailable
-from shared.store.items import deserialize, serialize, value
-from shared.store.repository import PartitionStore, score_counter_key, score_key
-from shared.store.table import Page
+from shared.store.failures import ConditionFailed
+from shared.store.repository import score_counter_key, score_key
+from shared.store.table import NEW, Page, Store
 
 Outcome = Literal["stored", "duplicate", "parked"]
 Projection = Literal["applied", "current", "stale", "left_pool", "parked"]
@@ -83,15 +80,7 @@ def history_key(record: ScoreRecord) -> str:
     return f"SCORE#{record.completed_at}#{record.webhook_id}"
 
 
-class ResultStore(PartitionStore):
-    def _put(self, item: dict[str, Any], condition: str | None = None, old: bool = False) -> dict[str, Any]:
-        put: dict[str, Any] = {"TableName": self.table_name, "Item": serialize(item)}
-        if condition:
-            put["ConditionExpression"] = condition
-        if old:
-            put["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-        return {"Put": put}
-
+class ResultStore(Store):
     def _latest_update(self, application_id: str, requisition_id: str, latest: AiResult, mode: Mode) -> dict[str, Any]:
         """Set the application's latest result. ``promote``: its first result while it is ``screened``,
         which also moves it to ``ai_interviewed`` (the history entry written alongside records why);
@@ -106,74 +95,64 @@ class ResultStore(PartitionStore):
         extra: dict[str, Any] = {}
         if promote:
             extra = {
-                ":screened": value(Stage.screened.value),
-                ":next": value(Stage.ai_interviewed.value),
-                ":g1pk": value(f"REQ#{requisition_id}#STAGE#{Stage.ai_interviewed.value}"),
+                ":screened": Stage.screened.value,
+                ":next": Stage.ai_interviewed.value,
+                ":g1pk": f"REQ#{requisition_id}#STAGE#{Stage.ai_interviewed.value}",
             }
         elif mode == "newer":
-            extra = {":completed": value(latest.completed_at)}
-        return {
-            "Update": {
-                "TableName": self.table_name,
-                "Key": serialize({"pk": f"APP#{application_id}", "sk": "META"}),
-                "UpdateExpression": "SET ai = :ai, gsi3pk = :g3pk, gsi3sk = :g3sk, updated_at = :now"
-                + (", stage = :next, gsi1pk = :g1pk" if promote else "")
-                + " ADD version :one",
-                # a person no longer in the pool keeps results in the history only (out of the index)
-                "ConditionExpression": f"attribute_exists(pk) AND requisition_id = :req AND {recency} "
-                "AND NOT (stage IN (:hired, :rejected, :withdrawn))",
-                "ExpressionAttributeValues": {
-                    ":ai": value(latest.model_dump(mode="json")),
-                    ":g3pk": value(f"REQ#{requisition_id}#SCORED"),
-                    ":g3sk": value(score_key(latest.weighted_score, application_id)),
-                    ":now": value(latest.received_at),
-                    ":one": value(1),
-                    ":req": value(requisition_id),
-                    ":hired": value("hired"),
-                    ":rejected": value("rejected"),
-                    ":withdrawn": value("withdrawn"),
-                    **extra,
-                },
-                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-            }
-        }
+            extra = {":completed": latest.completed_at}
+        return self.table.update_op(
+            {"pk": f"APP#{application_id}", "sk": "META"},
+            "SET ai = :ai, gsi3pk = :g3pk, gsi3sk = :g3sk, updated_at = :now"
+            + (", stage = :next, gsi1pk = :g1pk" if promote else "")
+            + " ADD version :one",
+            # a person no longer in the pool keeps results in the history only (out of the index)
+            f"attribute_exists(pk) AND requisition_id = :req AND {recency} "
+            "AND NOT (stage IN (:hired, :rejected, :withdrawn))",
+            values={
+                ":ai": latest.model_dump(mode="json"),
+                ":g3pk": f"REQ#{requisition_id}#SCORED",
+                ":g3sk": score_key(latest.weighted_score, application_id),
+                ":now": latest.received_at,
+                ":one": 1,
+                ":req": requisition_id,
+                ":hired": "hired",
+                ":rejected": "rejected",
+                ":withdrawn": "withdrawn",
+                **extra,
+            },
+            return_old=True,
+        )
 
     def lookup_ref(self, requisition_id: str, external_ref: str) -> str | None:
-        item = self.repo.get_item(f"REQ#{requisition_id}#REF#{external_ref}", "UNIQ")
+        item = self.table.get_item(f"REQ#{requisition_id}#REF#{external_ref}", "UNIQ")
         return str(item["application_id"]) if item else None
 
     def _scored(self, requisition_id: str, application_id: str) -> dict[str, Any]:
-        return {
-            "Update": {
-                "TableName": self.table_name,
-                "Key": serialize(score_counter_key(requisition_id, application_id)),
-                "UpdateExpression": "ADD #c :one",
-                "ExpressionAttributeNames": {"#c": "count"},
-                "ExpressionAttributeValues": {":one": value(1)},
-            }
-        }
+        return self.table.update_op(
+            score_counter_key(requisition_id, application_id), "ADD #c :one", names={"#c": "count"}, values={":one": 1}
+        )
 
-    def _history(self, application_id: str, requisition_id: str, record: ScoreRecord) -> dict[str, Any]:
-        item = {
+    @staticmethod
+    def _history_item(application_id: str, requisition_id: str, record: ScoreRecord) -> dict[str, Any]:
+        return {
             "pk": f"APP#{application_id}",
             "sk": history_key(record),
             "type": "score",
             "requisition_id": requisition_id,
             **record.model_dump(mode="json"),
         }
-        return self._put(item, "attribute_not_exists(pk)")
 
     def record(self, delivery: Delivery) -> Outcome:
         """Store one delivery: one conditional ``PutItem`` (see the module docstring)."""
         if delivery.application_id is None:
             return self._park(delivery)
-        put = self._history(delivery.application_id, delivery.requisition_id, delivery.record)["Put"]
         try:
-            self._ddb.put_item(**put)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return "duplicate"
-            raise (unavailable(exc) or exc) from exc
+            self.table.put_item(
+                self._history_item(delivery.application_id, delivery.requisition_id, delivery.record), NEW
+            )
+        except ConditionFailed:
+            return "duplicate"
         return "stored"
 
     def project(self, application_id: str, requisition_id: str, record: ScoreRecord) -> Projection:
@@ -188,13 +167,12 @@ class ResultStore(PartitionStore):
             if mode != "newer":
                 items.append(self._scored(requisition_id, application_id))
             try:
-                self._ddb.transact_write_items(TransactItems=items)
+                self.table.transact(items)
                 return "applied"
-            except ClientError as exc:
-                reasons = exc.response.get("CancellationReasons") or []
-                if not reasons or reasons[0].get("Code") != "ConditionalCheckFailed":
-                    raise (unavailable(exc) or exc) from exc
-                current = deserialize(reasons[0].get("Item") or {})
+            except ConditionFailed as failed:
+                if not failed.first:
+                    raise
+                current = failed.old(0)
             if not current or current.get("requisition_id") != requisition_id:
                 return self._park_orphan(application_id, requisition_id, record)
             if (current.get("ai") or {}).get("webhook_id") == record.webhook_id:
@@ -209,12 +187,11 @@ class ResultStore(PartitionStore):
                 mode = "first"  # a first result for someone not (or no longer) at "screened"
             else:  # the application changed between the two attempts: the stream retries the batch
                 raise ServiceUnavailable("the application changed while applying the result; retry", retry_after=1)
-        self._ddb.update_item(
-            TableName=self.table_name,
-            Key=serialize({"pk": f"APP#{application_id}", "sk": history_key(record)}),
-            UpdateExpression="SET superseded = :t",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues={":t": value(True)},
+        self.table.update_item(
+            {"pk": f"APP#{application_id}", "sk": history_key(record)},
+            "SET superseded = :t",
+            "attribute_exists(pk)",
+            values={":t": True},
         )
         return "stale"
 
@@ -223,14 +200,10 @@ class ResultStore(PartitionStore):
         history to the parked results (one transaction), so the reconciliation can attach it."""
         delivery = Delivery(record.webhook_id, record.vendor_id, requisition_id, application_id, None, record)
         pk, sk = delivery.parked_key()
-        remove = {
-            "Delete": {
-                "TableName": self.table_name,
-                "Key": serialize({"pk": f"APP#{application_id}", "sk": history_key(record)}),
-                "ConditionExpression": "attribute_exists(pk)",
-            }
-        }
-        self.repo.put_new([remove, self._put(self._parked_item(delivery, pk, sk))])
+        remove = self.table.delete_op(
+            {"pk": f"APP#{application_id}", "sk": history_key(record)}, "attribute_exists(pk)"
+        )
+        self.table.put_new([remove, self.table.put_op(self._parked_item(delivery, pk, sk))])
         return "parked"
 
     def _parked_item(self, delivery: Delivery, pk: str, sk: str) -> dict[str, Any]:
@@ -252,60 +225,43 @@ class ResultStore(PartitionStore):
         record makes it exactly once (its key is the webhook id; it expires with the delivery records'
         retention)."""
         pk, sk = delivery.parked_key()
-        ok = self.repo.put_new(
-            [
-                self._put(delivery.item("parked"), "attribute_not_exists(pk)"),
-                self._put(self._parked_item(delivery, pk, sk)),
-            ]
-        )
-        return "parked" if ok else "duplicate"
+        parked = self.table.put_op(self._parked_item(delivery, pk, sk))
+        return "parked" if self.table.put_new([self.table.new_op(delivery.item("parked")), parked]) else "duplicate"
 
     # -- reconciliation ------------------------------------------------------------------------
     def parked_for(self, requisition_id: str, prefix: str) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        token = None
-        while True:
-            page = self.repo.query(f"PARKED#{requisition_id}", sk_prefix=prefix, limit=100, token=token)
-            found += page.items
-            token = page.next_token
-            if not token:
-                return found
+        return self.table.query_all(f"PARKED#{requisition_id}", sk_prefix=prefix, page_size=100)
 
     def any_parked(self, requisition_id: str) -> bool:
         """True unless the requisition certainly holds no parked result: an expired item that the
         retention filter hides still leaves a next page, which counts as "maybe"."""
-        page = self.repo.query(f"PARKED#{requisition_id}", limit=1)
+        page = self.table.query(f"PARKED#{requisition_id}", limit=1)
         return bool(page.items or page.next_token)
 
     def oldest_parked(self, limit: int) -> Page:
-        return self.repo.query("PARKED", index="gsi1", limit=limit)
+        return self.table.query("PARKED", index="gsi1", limit=limit)
 
     def attach(self, parked: dict[str, Any], application_id: str, requisition_id: str) -> Outcome:
         """Move one parked result into its application's history (one transaction: release the
         parked item, write the history entry); the stream applies it like any delivery."""
-        release = {
-            "Delete": {
-                "TableName": self.table_name,
-                "Key": serialize({"pk": parked["pk"], "sk": parked["sk"]}),
-                "ConditionExpression": "attribute_exists(pk)",
-            }
-        }
+        release = self.table.delete_op({"pk": parked["pk"], "sk": parked["sk"]}, "attribute_exists(pk)")
         record = ScoreRecord.model_validate(parked["record"])
-        history = self._history(application_id, requisition_id, record)
-        history["Put"].pop("ConditionExpression")  # a delivery of the same message may be there already
-        return "stored" if self.repo.put_new([release, history]) else "duplicate"
+        # unconditional: a delivery of the same message may be in the history already
+        history = self.table.put_op(self._history_item(application_id, requisition_id, record))
+        return "stored" if self.table.put_new([release, history]) else "duplicate"
 
     def history(self, application_id: str) -> list[ScoreRecord]:
-        page = self.repo.query(f"APP#{application_id}", sk_prefix="SCORE#", limit=200)
+        page = self.table.query(f"APP#{application_id}", sk_prefix="SCORE#", limit=200)
         return [ScoreRecord.model_validate(i) for i in page.items]
 
     # -- downstream requests the queue refused (sent again by the scheduled reconciliation) -----
     def put_pending_video(self, message: dict[str, Any]) -> None:
-        item = {"pk": "PENDING#videos", "sk": str(message["webhook_id"]), "type": "pending_video", **message}
-        self._ddb.put_item(TableName=self.table_name, Item=serialize(item))
+        self.table.put_item(
+            {"pk": "PENDING#videos", "sk": str(message["webhook_id"]), "type": "pending_video", **message}
+        )
 
     def pending_videos(self, limit: int) -> list[dict[str, Any]]:
-        return self.repo.query("PENDING#videos", limit=limit).items
+        return self.table.query("PENDING#videos", limit=limit).items
 
     def clear_pending_video(self, webhook_id: str) -> None:
-        self._ddb.delete_item(TableName=self.table_name, Key=serialize({"pk": "PENDING#videos", "sk": webhook_id}))
+        self.table.delete_item({"pk": "PENDING#videos", "sk": webhook_id})

@@ -614,7 +614,7 @@ class WebhookBench:
         store = self.stores[table]
         missing = total - self.results_in(table)
         if missing > 0:
-            holders = self.applications(max(1, missing // 10), repo=store.repo)
+            holders = self.applications(max(1, missing // 10), repo=store.table)
             for k in range(missing):
                 delivery = self.direct(holders[k % len(holders)])
                 assert store.record(delivery) == "stored"
@@ -627,7 +627,7 @@ class WebhookBench:
         filled = [self.fill(tables[0], small), self.fill(tables[1], large)]
         counts = [self.results_in(t) for t in tables]
         items = [self.ddb.describe_table(TableName=t)["Table"].get("ItemCount", 0) for t in tables]
-        signed = {t: self.signed(self.applications(batch, repo=self.stores[t].repo)) for t in tables}
+        signed = {t: self.signed(self.applications(batch, repo=self.stores[t].table)) for t in tables}
         samples: dict[str, list[float]] = {t: [] for t in tables}
         try:
             for start in range(0, batch, 20):

@@ -16,7 +16,6 @@ from shared.models.common import Dimension
 from shared.models.employee import Employee
 from shared.models.performance import Cycle, PerformanceRecord, TargetRule
 from shared.store.employees import EmployeeStore
-from shared.store.items import serialize
 from shared.store.onboarding import OnboardingStore, cohort_item
 from shared.store.performance import PerformanceStore, cycle_item, record_item
 from shared.store.repository import AuditEntry, Repository
@@ -208,7 +207,7 @@ def test_attrition_by_band_and_risk_with_explanations(api: Api) -> None:
         emp = employee(f"h{i:03d}", {Dimension.stress_tolerance: round(stress, 1), Dimension.logic: 75}, start)
         left = rnd.random() < (0.6 if stress < 62 else 0.05)
         entry = cohort_item(emp, start + timedelta(days=30) if left else None)
-        onboarding._ddb.put_item(TableName=onboarding.table_name, Item=serialize(entry))
+        onboarding.table.put_item(entry)
     month = f"{start:%Y-%m}"
     bands = api.call("GET", f"/analytics/attrition-bands?since={month}&until={month}")
     assert bands.status_code == 200 and sum(r["hires"] for r in bands.data["items"] if r["cohort"] == "all") == 200

@@ -26,7 +26,6 @@ from infra.local.redrive import move_messages, source_queue_of
 from shared.store import aws
 from shared.store.background_vendor import HttpBackgroundVendor
 from shared.store.esign import HttpEsignVendor
-from shared.store.items import serialize
 from shared.store.repository import Repository
 from tests.integration.conftest import Api
 from tests.integration.test_background_checks import ORDER, checks, evaluated_app
@@ -293,10 +292,7 @@ def test_a_poison_message_fails_alone_and_reaches_the_dead_letter_queue(
         processed = lambda: True  # noqa: E731 (checked below: not reported failed)
     else:
         if worker == "notification_worker":
-            repo = Repository()
-            repo._ddb.put_item(
-                TableName=repo.table_name, Item=serialize({"pk": "APP#x", "sk": "INVITE#p1", "status": "sent"})
-            )
+            Repository().put_item({"pk": "APP#x", "sk": "INVITE#p1", "status": "sent"})
         mate = benign(worker)
         processed = lambda: True  # noqa: E731
     sqs = boto3.client("sqs", region_name=REGION)

@@ -26,7 +26,6 @@ from shared.services.offers import Offers
 from shared.store import objects
 from shared.store import queue as queue_store
 from shared.store.esign import Envelope, EsignUnavailable
-from shared.store.items import serialize
 from shared.store.repository import Repository
 from tests.integration.conftest import Api
 from tests.integration.test_requisitions import make
@@ -40,8 +39,7 @@ TODAY = date.today()
 
 
 def put_item(item: dict[str, Any]) -> None:
-    repo = Repository()
-    repo._ddb.put_item(TableName=repo.table_name, Item=serialize(item))
+    Repository().put_item(item)
 
 
 def background_check(app_id: str, check_id: str = "bgc1", status: str = "completed", outcome: str = "clear") -> None:

@@ -28,7 +28,8 @@ from shared.models.imports import ResumeUploadView, UploadForm
 from shared.security.policy import Action, authorize
 from shared.services.applications import Applications
 from shared.services.resumes import Resumes
-from shared.store.repository import INTAKE_CACHE_SECONDS, Repository
+from shared.store.repository import Repository
+from shared.store.requisitions import INTAKE_CACHE_SECONDS
 
 bp = Blueprint(__name__)
 
@@ -80,7 +81,7 @@ def create_application(requisition_id: str) -> Any:
     authorize(who, Action.application_create)
     data = parse_body(request, ApplicationCreate)
     repo = Repository()
-    req = repo.require_requisition(requisition_id, max_age=INTAKE_CACHE_SECONDS)
+    req = repo.requisitions.require(requisition_id, max_age=INTAKE_CACHE_SECONDS)
 
     def create() -> dict[str, Any]:
         outcome = Applications(repo).create(req, data, who.username, source=f"api:{new_id()}")
@@ -94,7 +95,7 @@ def create_application(requisition_id: str) -> Any:
                 "this person already applied to the requisition",
                 [{"field": "national_id", "existing_application_id": outcome.application_id}],
             )
-        stored = outcome.application or repo.require_application(outcome.application_id)
+        stored = outcome.application or repo.applications.require(outcome.application_id)
         return view(stored).model_dump(mode="json")
 
     return ok(idempotent(request, who, f"applications.create.{requisition_id}", data, create), status=201)
@@ -114,16 +115,16 @@ def list_applications(requisition_id: str) -> Any:
     authorize(who, Action.application_read)
     query = parse_query(request, ApplicationQuery)
     repo = Repository()
-    req = repo.require_requisition(requisition_id)
+    req = repo.requisitions.require(requisition_id)
     authorize(who, Action.application_read, req.department)
     if query.order == "score":
         if query.stage:
             raise ValidationFailed(
                 "order=score lists every scored stage", [{"field": "order", "message": "cannot be combined with stage"}]
             )
-        page = repo.list_by_score(req.id, query.limit, query.next_token)
+        page = repo.applications.by_score(req.id, query.limit, query.next_token)
     else:
-        page = repo.list_applications(req.id, query.stage.value if query.stage else None, query.limit, query.next_token)
+        page = repo.applications.page(req.id, query.stage.value if query.stage else None, query.limit, query.next_token)
     return ok(Page[ApplicationSummary](items=[summary(i) for i in page.items], next_token=page.next_token))
 
 
@@ -168,7 +169,7 @@ def decide_screening(requisition_id: str) -> Any:
     authorize(who, Action.screening_decide)
     body = parse_body(request, ScreeningDecisions)
     repo = Repository()
-    req = repo.require_requisition(requisition_id)
+    req = repo.requisitions.require(requisition_id)
     results = Applications(repo).decide(req, body.decisions, who.username, who.primary_role)
     counts: dict[str, int] = {}
     for r in results:

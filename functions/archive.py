@@ -30,7 +30,7 @@ def get_radar(application_id: str) -> Any:
     query = parse_query(request, RadarQuery)
     if app.ai is None:
         raise NotFound(f"application {app.id} has no AI interview result yet")
-    req = repo.require_requisition(app.requisition_id)
+    req = repo.requisitions.require(app.requisition_id)
     chart = radar.build(req.dimension_weights, app.ai.dimension_scores, req.competency_bar)
     if query.format == "svg":
         title = f"{app.name} · {req.title} · AI面试能力雷达图"

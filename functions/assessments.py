@@ -34,7 +34,6 @@ from shared.models.assessment import (
 )
 from shared.security.policy import Action, Scope, authorize
 from shared.services import assessments as service
-from shared.services.readiness import partition
 from shared.settings import get_settings
 from shared.store import queue
 from shared.store.repository import Repository
@@ -170,7 +169,7 @@ def offer_readiness(application_id: str) -> Any:
     One Query on the application's partition."""
     who = principal(bp.current_request)
     authorize(who, Action.offer_readiness_read)
-    items = partition(Repository(), application_id)
+    items = Repository().applications.partition(application_id)
     meta = next((i for i in items if i.get("sk") == "META"), None)
     if meta is None:
         raise NotFound(f"application {application_id} does not exist")

@@ -27,7 +27,8 @@ from shared.services.assessments import view as assessment_view
 from shared.services.background_checks import section as background_section
 from shared.services.evaluations import view as evaluation_view
 from shared.store import assignments
-from shared.store.repository import AuditEntry, Repository
+from shared.store.audit import AuditEntry
+from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
 
@@ -106,7 +107,7 @@ def assign_interviewers(application_id: str) -> Any:
     authorize(who, Action.interviewers_assign)
     body = parse_body(request, InterviewerAssignment)
     repo = Repository()
-    app = repo.require_application(application_id)
+    app = repo.applications.require(application_id)
     usernames = sorted(set(body.usernames))
     now = iso(utcnow())
     after = app.model_copy(update={"interviewers": usernames, "updated_at": now, "version": app.version + 1})
@@ -118,7 +119,7 @@ def assign_interviewers(application_id: str) -> Any:
         source_ip=source_ip(request),
     )
     # The interviewers' lookup items (their "assigned to me" list) change in the same transaction.
-    title = repo.require_requisition(app.requisition_id).title
+    title = repo.requisitions.require(app.requisition_id).title
     lookups = assignments.transaction_items(repo, app, app.interviewers, usernames, title, who.username, now)
-    repo.update_application(app, after, audit, lookups)
+    repo.applications.update(app, after, audit, lookups)
     return ok(InterviewersView(application_id=app.id, interviewers=usernames, version=after.version))

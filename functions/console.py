@@ -12,16 +12,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import ClientError
 from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import api_route, logger, ok, parse_body, principal
+from functions.http import api_route, ok, parse_body, principal
 from shared.domain.stages import TERMINAL, TRANSITIONS, Stage
-from shared.errors import NotFound, ServiceUnavailable, Unauthenticated
+from shared.errors import NotFound
 from shared.models.console import Session, SessionCreate, StageModel, StageTransitionView
-from shared.settings import get_settings
-from shared.store import aws
+from shared.store import directory
 
 bp = Blueprint(__name__)
 
@@ -45,8 +43,6 @@ STATIC_HEADERS: dict[str, str | list[str]] = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
-BAD_CREDENTIALS = {"NotAuthorizedException", "UserNotFoundException", "PasswordResetRequiredException"}
-THROTTLED = {"TooManyRequestsException", "LimitExceededException"}
 
 
 def _read(name: str) -> str:
@@ -91,25 +87,8 @@ def create_session() -> Any:
     ``Authorization: Bearer``. 401 for a wrong name or password (never says which). The password is
     passed to Cognito only: never logged, never stored."""
     body = parse_body(bp.current_request, SessionCreate)
-    settings = get_settings()
-    try:
-        result = aws.client("cognito-idp").initiate_auth(
-            ClientId=settings.user_pool_client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": body.username, "PASSWORD": body.password.get_secret_value()},
-        )
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code")
-        if code in BAD_CREDENTIALS:
-            raise Unauthenticated("wrong user name or password") from None
-        if code in THROTTLED:
-            raise ServiceUnavailable("too many sign-in attempts; retry shortly", retry_after=5) from None
-        logger.warning("sign-in failed", extra={"cognito_error": code})
-        raise
-    auth = result.get("AuthenticationResult")
-    if not auth:
-        raise Unauthenticated(f"the account needs a step the console does not offer ({result.get('ChallengeName')})")
-    return ok(Session(id_token=auth["IdToken"], expires_in=int(auth.get("ExpiresIn", 3600))), status=201)
+    signed_in = directory.sign_in(body.username, body.password.get_secret_value())
+    return ok(Session(id_token=signed_in.id_token, expires_in=signed_in.expires_in), status=201)
 
 
 @api_route(bp, "/stages", methods=["GET"], response=StageModel)

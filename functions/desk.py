@@ -46,7 +46,7 @@ def salary_proposal(application_id: str) -> Any:
     who = principal(bp.current_request)
     repo = Repository()
     app = authorized_application(who, Action.offer_create, application_id, repo)
-    req = repo.require_requisition(app.requisition_id)
+    req = repo.requisitions.require(app.requisition_id)
     band = rules.annual_band(req.salary_band.min, req.salary_band.max, req.salary_band.period)
     score = app.ai.weighted_score if app.ai else None
     proposal = rules.propose_salary(band, score)

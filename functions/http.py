@@ -241,6 +241,6 @@ def authorized_application(who: Principal, action: Action, application_id: str, 
     """The application, if ``who`` may perform ``action`` on it: roles that may never do it are refused
     before anything is read; then the department / assignment of this application is checked."""
     authorize(who, action)
-    app = repo.require_application(application_id)
+    app = repo.applications.require(application_id)
     authorize(who, action, app.department, app.interviewers)
     return app

@@ -1,8 +1,8 @@
 """``Idempotency-Key`` for creating POSTs, through powertools idempotency (DynamoDB persistence).
 
 The key is scoped to the caller and the operation; the same key with a different body is a 409.
-The persistence layer is built on first use (no client at import time) with an explicit key
-prefix, so records do not depend on module paths.
+The persistence layer (``shared/store/idempotency.py``) is built on first use (no client at import
+time); the key prefix is explicit, so records do not depend on module paths.
 """
 
 from __future__ import annotations
@@ -12,11 +12,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
@@ -26,17 +22,9 @@ from pydantic import BaseModel
 
 from shared.errors import Conflict, ValidationFailed
 from shared.security.tokens import Principal
-from shared.settings import get_settings
-from shared.store import aws
+from shared.store.idempotency import persistence_layer
 
 KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
-
-
-@lru_cache(maxsize=1)
-def _persistence() -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(
-        table_name=get_settings().idempotency_table_name, boto3_client=aws.client("dynamodb")
-    )
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +37,7 @@ def _config() -> IdempotencyConfig:
 
 
 def reset() -> None:
-    _persistence.cache_clear()
+    persistence_layer.cache_clear()
     _config.cache_clear()
 
 
@@ -74,7 +62,7 @@ def idempotent(
     wrapped = idempotent_function(
         run,
         data_keyword_argument="record",
-        persistence_store=_persistence(),
+        persistence_store=persistence_layer(),
         config=config,
         key_prefix=f"talent.{operation}",
     )

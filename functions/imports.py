@@ -56,14 +56,14 @@ def create_import() -> Any:
     authorize(who, Action.import_create)
     body = parse_body(request, ImportCreate)
     imports = Imports.default()
-    req = imports.repo.require_requisition(body.requisition_id)
+    req = imports.repo.requisitions.require(body.requisition_id)
     job, post = imports.start(req, body.filename, who.username)
     upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
     return ok(import_view(job, upload), status=201)
 
 
 def _require_import(import_id: str) -> ImportJob:
-    job = Repository().get_import(import_id)
+    job = Repository().imports.get(import_id)
     if job is None:
         raise NotFound(f"import {import_id} does not exist")
     return job
@@ -85,7 +85,7 @@ def list_import_rows(import_id: str) -> Any:
     authorize(who, Action.import_read)
     query = parse_query(request, RowsQuery)
     job = _require_import(import_id)
-    page = Repository().list_import_rows(job.id, query.limit, query.next_token)
+    page = Repository().imports.rows(job.id, query.limit, query.next_token)
     return ok(Page[RowResult](items=[RowResult.model_validate(i) for i in page.items], next_token=page.next_token))
 
 

@@ -24,7 +24,7 @@ def funnel(requisition_id: str) -> Any:
     who = principal(bp.current_request)
     authorize(who, Action.application_read)
     repo = Repository()
-    req = repo.require_requisition(requisition_id)
+    req = repo.requisitions.require(requisition_id)
     authorize(who, Action.application_read, req.department)
     counts = stage_counts(repo, req.id)
     steps = [FunnelStep(step=step, count=n) for step, n in fold(counts)]
@@ -38,6 +38,6 @@ def audit_trail() -> Any:
     who = principal(request)
     authorize(who, Action.audit_read)
     query = parse_query(request, AuditQuery)
-    page = Repository().list_audit(query.subject, query.limit, query.next_token)
+    page = Repository().audit.page(query.subject, query.limit, query.next_token)
     items = [AuditRecord.model_validate(i) for i in page.items]
     return ok(AuditPage(items=items, next_token=page.next_token))

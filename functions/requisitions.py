@@ -14,7 +14,8 @@ from shared.models.common import Limit, Page, Request, iso, new_id, utcnow
 from shared.models.requisition import Requisition, RequisitionCreate, RequisitionView
 from shared.security.policy import Action, Scope, authorize
 from shared.services.weights import approved_weights
-from shared.store.repository import AuditEntry, Repository
+from shared.store.audit import AuditEntry
+from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
 
@@ -44,7 +45,7 @@ def create_requisition() -> Any:
             details={"title": req.title, "department": req.department},
             source_ip=source_ip(request),
         )
-        Repository().put_requisition(req, audit)
+        Repository().requisitions.create(req, audit)
         return RequisitionView.model_validate(req.model_dump()).model_dump(mode="json")
 
     return ok(idempotent(request, who, "requisitions.create", data, create), status=201)
@@ -56,9 +57,11 @@ def get_requisition(requisition_id: str) -> Any:
     who = principal(bp.current_request)
     authorize(who, Action.requisition_read)
     repo = Repository()
-    req = repo.require_requisition(requisition_id)
+    req = repo.requisitions.require(requisition_id)
     authorize(who, Action.requisition_read, req.department)
-    return ok(RequisitionView.model_validate(req.model_dump() | {"scored_count": repo.scored_count(req.id)}))
+    return ok(
+        RequisitionView.model_validate(req.model_dump() | {"scored_count": repo.requisitions.scored_count(req.id)})
+    )
 
 
 @api_route(bp, "/requisitions", methods=["GET"], query=RequisitionQuery, response=Page[RequisitionView])
@@ -73,6 +76,6 @@ def list_requisitions() -> Any:
         if who.department is None:
             raise Forbidden("your account has no department")
         department = who.department
-    page = Repository().list_requisitions(department, query.limit, query.next_token)
+    page = Repository().requisitions.page(department, query.limit, query.next_token)
     items = [RequisitionView.model_validate(i) for i in page.items]
     return ok(Page[RequisitionView](items=items, next_token=page.next_token))

@@ -42,7 +42,7 @@ def get_interview_kit(application_id: str) -> Any:
     archive = archives.load(repo, application_id, with_rank=False)
     app = archive.application
     authorize(who, Action.interview_kit_read, app.department, app.interviewers)
-    req = repo.require_requisition(app.requisition_id)
+    req = repo.requisitions.require(app.requisition_id)
     kit = interview_kit.build(archive, req, QuestionBank(repo))
     if query.format == "html":
         return ChaliceResponse(
@@ -74,13 +74,13 @@ def submit_evaluation(application_id: str) -> Any:
     who = principal(request)
     authorize(who, Action.evaluation_create)
     repo = Repository()
-    app = repo.require_application(application_id)
+    app = repo.applications.require(application_id)
     scope = authorize(who, Action.evaluation_create, app.department, app.interviewers)
     body = parse_body(request, EvaluationSubmit)  # after the object check: no validation hints to outsiders
     role: Literal["interviewer", "manager"] = "manager" if scope is Scope.department else "interviewer"
 
     def submit() -> dict[str, Any]:
-        req = repo.require_requisition(app.requisition_id)
+        req = repo.requisitions.require(app.requisition_id)
         stored, created = evaluations.Evaluations(repo).submit(app, req, who.username, role, body, source_ip(request))
         return {"created": created, "view": evaluations.view(stored, app.ai).model_dump(mode="json")}
 

@@ -73,7 +73,7 @@ def bulk_transition(requisition_id: str) -> Any:
     authorize(who, Action.stage_transition)
     body = parse_body(request, BulkTransition)
     selection = _selection()
-    req = selection.repo.require_requisition(requisition_id)
+    req = selection.repo.requisitions.require(requisition_id)
     results = selection.bulk(req, body.items, body.reason, who.username, who.primary_role)
     return ok(BulkResult(results=results, counts=count(results)))
 

@@ -42,7 +42,7 @@ def interview_results() -> Any:
     answer = WebhookReceipt(
         status=receipt.outcome, webhook_id=receipt.webhook_id, application_id=receipt.application_id
     )
-    return ok(answer, status=receipt.status_code)
+    return ok(answer, status=202 if receipt.outcome == "parked" else 200)
 
 
 # The talent table's stream. Chalice needs an ARN at import time; the deployment package points the

@@ -147,7 +147,7 @@ def seed(today: date | None = None) -> dict[str, int]:
             items.append(_high_potential_item(emp, past, hp))
     for emp in active[:OPEN_CYCLE_ENROLLED]:
         items.append(_record_item(_new_record(now, emp, libraries[emp.role_family]), now))
-    _batch_write(repo, items)
+    repo.put_all(items)
     log.info("demo history seeded: %d hires, %d results", ACTIVE + LEFT + 1, len(active))
     return {"employees": ACTIVE + LEFT + 1, "results": len(active)}
 
@@ -272,16 +272,6 @@ def _high_potential_item(emp: Any, cycle: Any, hp: dict[str, Any]) -> dict[str, 
         history=[event],
     )
     return pool_item(member)
-
-
-def _batch_write(repo: Any, items: list[dict[str, Any]]) -> None:
-    from shared.store.items import serialize
-
-    for start in range(0, len(items), 25):
-        requests = {repo.table_name: [{"PutRequest": {"Item": serialize(i)}} for i in items[start : start + 25]]}
-        while requests:
-            out = repo._ddb.batch_write_item(RequestItems=requests)
-            requests = out.get("UnprocessedItems") or {}
 
 
 def _scores(rnd: random.Random) -> dict[str, float]:

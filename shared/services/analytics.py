@@ -26,9 +26,10 @@ from shared.models.employee import Employee
 from shared.models.requisition import DEFAULT_WEIGHTS
 from shared.services.courses import Courses
 from shared.services.performance import Performance
+from shared.store.audit import AuditEntry
 from shared.store.onboarding import OnboardingStore
 from shared.store.performance import PerformanceStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 
 WINDOW_DAYS = 90
 MAX_COHORTS = 24

@@ -8,7 +8,7 @@ from typing import Any
 from shared.domain.identity import mask_email, mask_national_id, mask_phone
 from shared.domain.screening import KeywordSpec, Match, ScreeningOutcome, screen
 from shared.domain.stages import Stage, check_transition
-from shared.errors import DomainError
+from shared.errors import DomainError, Forbidden
 from shared.models.application import (
     Application,
     ApplicationCreate,
@@ -22,7 +22,9 @@ from shared.models.requisition import Keyword, Requisition
 from shared.security.fields import seal
 from shared.security.pii import identity_hash
 from shared.services.intake import Intake
-from shared.store.repository import AuditEntry, CreateOutcome, Repository
+from shared.store.applications import CreateOutcome
+from shared.store.audit import AuditEntry
+from shared.store.repository import Repository
 
 SCREENED_FIELDS = ("resume_text", "experience", "education")
 
@@ -97,11 +99,11 @@ class Applications:
             action="application.create",
             details={"requisition_id": req.id, "source": source, "stage": app.stage.value},
         )
-        outcome = self.repo.create_application(app, self.hasher(data.national_id), audit)
+        outcome = self.repo.applications.create(app, self.hasher(data.national_id), audit)
         # attach results the vendor sent before the application existed
         attach = outcome.status == "created" and app.external_ref and parked_possible
         if attach and Intake(self.repo).attach_parked(app):
-            return CreateOutcome("created", app.id, self.repo.require_application(app.id))
+            return CreateOutcome("created", app.id, self.repo.applications.require(app.id))
         return outcome
 
     def rescreen(self, app: Application, req: Requisition, resume_text: str, resume_file: str) -> Application:
@@ -137,7 +139,7 @@ class Applications:
             action="screening.rescreen",
             details={"resume_file": resume_file, "from": app.stage.value, "to": stage.value, "passed": result.passed},
         )
-        self.repo.update_application(app, after, audit)
+        self.repo.applications.update(app, after, audit)
         return after
 
     def record_resume_error(self, app: Application, resume_file: str, problem: str) -> None:
@@ -151,7 +153,7 @@ class Applications:
         audit = AuditEntry(
             subject=f"application:{app.id}", actor="system", action="resume.unreadable", details={"problem": problem}
         )
-        self.repo.update_application(app, after, audit)
+        self.repo.applications.update(app, after, audit)
 
     def decide(
         self, req: Requisition, decisions: list[ScreeningDecision], actor: str, role: str
@@ -160,7 +162,7 @@ class Applications:
         return [self._decide_one(req, d, actor, role) for d in decisions]
 
     def _decide_one(self, req: Requisition, decision: ScreeningDecision, actor: str, role: str) -> DecisionResult:
-        app = self.repo.get_application(decision.application_id)
+        app = self.repo.applications.get(decision.application_id)
         if app is None or app.requisition_id != req.id:
             return DecisionResult(
                 application_id=decision.application_id,
@@ -196,8 +198,8 @@ class Applications:
                     "to": target.value,
                 },
             )
-            self.repo.update_application(app, after, audit)
+            self.repo.applications.update(app, after, audit)
         except DomainError as exc:
-            outcome = "forbidden" if exc.status == 403 else "conflict"
+            outcome = "forbidden" if isinstance(exc, Forbidden) else "conflict"
             return DecisionResult(application_id=app.id, outcome=outcome, stage=app.stage, message=exc.message)
         return DecisionResult(application_id=app.id, outcome="applied", stage=target)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from shared.errors import NotFound
 from shared.models.application import Application
@@ -13,7 +12,7 @@ from shared.models.background import BackgroundCheck
 from shared.models.evaluation import Evaluation
 from shared.models.interview import ScoreRecord
 from shared.models.offer import Offer
-from shared.store.repository import Repository, score_key
+from shared.store.repository import Repository
 
 
 @dataclass
@@ -39,14 +38,7 @@ class Archive:
 
 
 def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archive:
-    items: list[dict[str, Any]] = []
-    token = None
-    while True:  # one page for any real archive; paging keeps a huge history correct
-        page = repo.query(f"APP#{application_id}", limit=1000, token=token)
-        items += page.items
-        token = page.next_token
-        if not token:
-            break
+    items = repo.applications.partition(application_id)
     meta = next((i for i in items if i["sk"] == "META"), None)
     if meta is None:
         raise NotFound(f"application {application_id} does not exist")
@@ -71,30 +63,6 @@ def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archi
     if with_rank and archive.application.ai is not None:
         archive.ranking = Ranking(
             weighted_score=archive.application.ai.weighted_score,
-            rank=rank(repo, archive.application) + 1,
+            rank=repo.applications.higher_scored(archive.application) + 1,
         )
     return archive
-
-
-def rank(repo: Repository, app: Application) -> int:
-    """How many applications of the requisition score higher (a COUNT query on the score index;
-    it reads O(rank) index keys, fine for the archive page, never used in bulk)."""
-    assert app.ai is not None
-    ddb = repo._ddb
-    kwargs: dict[str, Any] = {
-        "TableName": repo.table_name,
-        "IndexName": "gsi3",
-        "KeyConditionExpression": "gsi3pk = :pk AND gsi3sk > :mine",
-        "ExpressionAttributeValues": {
-            ":pk": {"S": f"REQ#{app.requisition_id}#SCORED"},
-            ":mine": {"S": score_key(app.ai.weighted_score, app.id)},
-        },
-        "Select": "COUNT",
-    }
-    higher = 0
-    while True:
-        out = ddb.query(**kwargs)
-        higher += out["Count"]
-        if "LastEvaluatedKey" not in out:
-            return higher
-        kwargs["ExclusiveStartKey"] = out["LastEvaluatedKey"]

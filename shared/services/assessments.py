@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import ClientError
 
 from shared.domain import assessments as rules
 from shared.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
@@ -33,7 +32,9 @@ from shared.security.policy import Scope
 from shared.security.tokens import Principal
 from shared.store import mail
 from shared.store.assessments import AssessmentStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.audit import AuditEntry
+from shared.store.queue import QueueRefused
+from shared.store.repository import Repository
 
 logger = Logger(child=True)
 OUTBOX_MIN_AGE_SECONDS = 60  # a younger outbox record is still being queued by the request that decided
@@ -107,7 +108,7 @@ class Assessments:
             )
         except Conflict as exc:
             if "changed stage" in exc.message:  # the stage moved between our read and the write: name it
-                rules.check_requestable(self.repo.require_application(app.id).stage)
+                rules.check_requestable(self.repo.applications.require(app.id).stage)
             raise
         return req
 
@@ -118,7 +119,7 @@ class Assessments:
         """HR approves (the application moves to ``supplementary_assessment`` in the same transaction)
         or declines (no stage change). Only a ``requested`` request can be decided."""
         before, name_key = self._require(application_id, request_id)
-        app = self.repo.require_application(application_id)
+        app = self.repo.applications.require(application_id)
         if before.status is not AssessmentStatus.requested:
             raise Conflict(
                 f"supplementary assessment {request_id} is already {before.status.value}",
@@ -157,7 +158,7 @@ class Assessments:
         if problems:
             raise ValidationFailed("the result is not valid", problems)
         before, name_key = self._require(application_id, request_id)
-        app = self.repo.require_application(application_id)
+        app = self.repo.applications.require(application_id)
         if before.status is not AssessmentStatus.approved:
             said = {
                 "requested": "awaits HR's decision",
@@ -225,7 +226,7 @@ class Assessments:
             return True
         try:
             self.send([body])
-        except (ServiceUnavailable, ClientError):
+        except (ServiceUnavailable, QueueRefused):
             logger.warning("queue refused a decision notice; the reconciliation will send it")
             return False
         self.store.clear_outbox(req.application_id, req.request_id)
@@ -243,7 +244,7 @@ class Assessments:
                 continue
             try:
                 self.send([str(item["body"])])
-            except (ServiceUnavailable, ClientError):
+            except (ServiceUnavailable, QueueRefused):
                 counts["failed"] += 1
                 continue
             application_id, _, request_id = str(item["sk"]).partition("#")
@@ -260,7 +261,7 @@ class Assessments:
         req, _ = self._require(msg.application_id, msg.request_id)
         if req.decision is None or not req.requester_email:
             return "nothing_to_send"
-        app = self.repo.require_application(msg.application_id)
+        app = self.repo.applications.require(msg.application_id)
         subject, text, body_html = decision_text(req, app)
         self.store.put_notice_marker(msg.application_id, msg.request_id, {"status": "sending", "at": iso(utcnow())})
         message_id = mail.send(req.requester_email, subject, text, body_html)

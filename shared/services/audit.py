@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from shared.security.tokens import Principal
-from shared.store.repository import AuditEntry, Repository
+from shared.store.audit import AuditEntry
+from shared.store.repository import Repository
 
 # what counts as sensitive, by data kind (docs/security.md): every read of these leaves a record
 SENSITIVE_READS = {
@@ -27,4 +28,4 @@ def record_read(
 ) -> None:
     """Write the audit record of one sensitive read before the data is handed out."""
     assert action in SENSITIVE_READS, action
-    repo.put_audit(AuditEntry(subject=subject, actor=who.username, action=action, details=details, source_ip=source_ip))
+    repo.audit.put(AuditEntry(subject=subject, actor=who.username, action=action, details=details, source_ip=source_ip))

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import ClientError
 
 from shared.domain import confidence
 from shared.domain.background import (
@@ -61,9 +60,10 @@ from shared.security.background_keys import background_vendor_secrets
 from shared.security.fields import reveal
 from shared.security.webhooks import verify
 from shared.services.intake import normalise_timestamp
+from shared.store.audit import AuditEntry
 from shared.store.background import BackgroundStore, Received
-from shared.store.queue import delay_message
-from shared.store.repository import AuditEntry, Repository
+from shared.store.queue import QueueRefused, delay_message
+from shared.store.repository import Repository
 
 logger = Logger(child=True)
 
@@ -192,7 +192,7 @@ class BackgroundChecks:
         message = OrderMessage(application_id=application_id, check_id=check_id)
         try:
             self.send([message.model_dump_json()])
-        except (ServiceUnavailable, ClientError):
+        except (ServiceUnavailable, QueueRefused):
             logger.warning("order not queued; the reconciliation will send it", extra={"check_id": check_id})
             return False
         self.store.clear_outbox(at, check_id)
@@ -232,7 +232,7 @@ class BackgroundChecks:
             return "unknown_check"
         if check.status != "ordered":
             return f"already_{check.status}"
-        app = self.repo.get_application(message.application_id)
+        app = self.repo.applications.get(message.application_id)
         if app is None:
             return "unknown_application"
         order = VendorOrder(

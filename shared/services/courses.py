@@ -12,8 +12,9 @@ from shared.domain import courses as rules
 from shared.errors import Conflict, NotFound
 from shared.models.common import Dimension, iso, new_id, utcnow
 from shared.models.training import Course, CourseCreate, CourseRetire, CourseUpdate
+from shared.store.audit import AuditEntry
 from shared.store.courses import CourseStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 
 MAX_STORED_PER_DIMENSION = 50
 

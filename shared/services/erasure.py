@@ -20,8 +20,9 @@ from shared.models.common import iso, utcnow
 from shared.models.privacy import ErasureReceipt
 from shared.security.fields import reveal
 from shared.security.pii import identity_hash
+from shared.store.audit import AuditEntry
 from shared.store.erasure import ERASED_SK, ErasureStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 
 KEPT = [
     "application id, requisition, department",
@@ -42,7 +43,7 @@ def erase(
     hasher: Callable[[str], str] = identity_hash,
 ) -> ErasureReceipt:
     store = ErasureStore(repo)
-    items = store.partition(application_id)
+    items = repo.applications.partition(application_id)
     meta = next((i for i in items if i["sk"] == "META"), None)
     if meta is None:
         raise NotFound(f"candidate {application_id} does not exist")

@@ -15,8 +15,9 @@ from shared.models.common import iso, utcnow
 from shared.models.evaluation import DimensionComparison, Evaluation, EvaluationSubmit, EvaluationView
 from shared.models.interview import AiResult
 from shared.models.requisition import Requisition
+from shared.store.audit import AuditEntry
 from shared.store.evaluations import EvaluationStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 
 
 def view(evaluation: Evaluation, ai: AiResult | None) -> EvaluationView:

@@ -17,7 +17,7 @@ def trail(repo: Repository, application_id: str) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     token = None
     while True:
-        page = repo.list_audit(f"application:{application_id}", AUDIT_PAGE, token)
+        page = repo.audit.page(f"application:{application_id}", AUDIT_PAGE, token)
         records += page.items
         token = page.next_token
         if not token:
@@ -27,7 +27,7 @@ def trail(repo: Repository, application_id: str) -> list[dict[str, Any]]:
 def explain(repo: Repository, application_id: str) -> Explanation:
     archive = load(repo, application_id)
     app = archive.application
-    req = repo.require_requisition(app.requisition_id)
+    req = repo.requisitions.require(app.requisition_id)
     screening = None
     if app.screening is not None:
         s = app.screening
@@ -53,7 +53,7 @@ def explain(repo: Repository, application_id: str) -> Explanation:
     automated = ended is not None and ended_by is None and (ended.get("details") or {}).get("from") != "offer"
     rank = archive.ranking.rank if archive.ranking else None
     weighted = app.ai.weighted_score if app.ai else None
-    scored = repo.scored_count(app.requisition_id)
+    scored = repo.requisitions.scored_count(app.requisition_id)
     zh, en = summary(screening, rows, weighted, rank, scored, decisions, ended_by, app.stage.value)
     return Explanation.model_validate(
         {

@@ -29,7 +29,8 @@ from shared.services.intake import Intake
 from shared.settings import get_settings
 from shared.store import objects, queue
 from shared.store.objects import PresignedPost
-from shared.store.repository import INTAKE_CACHE_SECONDS, Repository
+from shared.store.repository import Repository
+from shared.store.requisitions import INTAKE_CACHE_SECONDS
 
 CONTENT_TYPES = {
     ".csv": "text/csv",
@@ -91,7 +92,7 @@ class Imports:
             created_by=actor,
             created_at=iso(utcnow()),
         )
-        self.repo.put_import(job)
+        self.repo.imports.create(job)
         return job, objects.presign_upload(key, content_type_for(filename))
 
     def object_created(self, bucket: str, key: str, etag: str) -> bool:
@@ -99,7 +100,7 @@ class Imports:
         match = KEY_RE.match(key)
         if not match:
             return False
-        job = self.repo.get_import(match["id"])
+        job = self.repo.imports.get(match["id"])
         if job is None or job.object_key != key:
             return False
         self.send([ParseFile(import_id=job.id, bucket=bucket, key=key, etag=etag).model_dump_json()])
@@ -107,7 +108,7 @@ class Imports:
 
     def parse(self, msg: ParseFile) -> int:
         """Parse the file and queue its rows; returns the number of chunks queued (0 if ignored)."""
-        job = self.repo.get_import(msg.import_id)
+        job = self.repo.imports.get(msg.import_id)
         if job is None:
             raise NotFound(f"import {msg.import_id} does not exist")
         if job.etag_seen(msg.etag) is False:
@@ -116,26 +117,26 @@ class Imports:
             data = objects.read_object(msg.bucket, msg.key, get_settings().upload_max_bytes)
             sheet: Sheet = read_spreadsheet(job.filename, data)
         except SpreadsheetError as exc:
-            self.repo.fail_import(job.id, str(exc))
+            self.repo.imports.fail(job.id, str(exc))
             return 0
         chunks = list(chunk_rows(sheet.rows))
-        if not self.repo.claim_import_file(job.id, msg.etag, len(sheet.rows), len(chunks)):
+        if not self.repo.imports.claim_file(job.id, msg.etag, len(sheet.rows), len(chunks)):
             return 0
         bodies = [RowChunk(import_id=job.id, chunk=n, rows=rows).model_dump_json() for n, rows in enumerate(chunks)]
         self.send(bodies)
         return len(bodies)
 
     def process_chunk(self, msg: RowChunk) -> list[RowResult]:
-        job = self.repo.get_import(msg.import_id)
+        job = self.repo.imports.get(msg.import_id)
         if job is None:
             raise NotFound(f"import {msg.import_id} does not exist")
-        req = self.repo.require_requisition(job.requisition_id, max_age=INTAKE_CACHE_SECONDS)
+        req = self.repo.requisitions.require(job.requisition_id, max_age=INTAKE_CACHE_SECONDS)
         # One look for parked results per chunk instead of one per row: in a bulk import there are
         # usually none. A result parked while the chunk runs is attached by the scheduled
         # reconciliation (Intake.reconcile), as is one parked between a row's write and its look-up.
         parked = Intake(self.repo).any_parked(req.id)
         results = [self._row(req, job, number, record, parked) for number, record in msg.rows]
-        self.repo.record_chunk(job.id, msg.chunk, results)
+        self.repo.imports.record_chunk(job.id, msg.chunk, results)
         return results
 
     def _row(

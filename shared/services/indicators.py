@@ -13,8 +13,9 @@ from shared.domain import indicators as rules
 from shared.errors import Conflict, NotFound
 from shared.models.common import Dimension, RoleFamily, iso, new_id, utcnow
 from shared.models.performance import Kpi, KpiCreate, KpiUpdate
+from shared.store.audit import AuditEntry
 from shared.store.performance import PerformanceStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 
 MAX_STORED_PER_FAMILY = 200
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from shared.domain.vendors import adapter_for
@@ -30,19 +29,18 @@ from shared.security.vendor_keys import vendor_secrets
 from shared.security.webhooks import verify
 from shared.settings import get_settings
 from shared.store import queue
-from shared.store.items import deserialize
-from shared.store.repository import INTAKE_CACHE_SECONDS, Repository
+from shared.store.queue import QueueRefused
+from shared.store.repository import Repository
+from shared.store.requisitions import INTAKE_CACHE_SECONDS
 from shared.store.results import Delivery, Outcome, Projection, ResultStore
 
 MAX_WEBHOOK_BYTES = 1_048_576
 FUTURE_TOLERANCE_SECONDS = 300
-STATUS = {"stored": 200, "duplicate": 200, "parked": 202}
 SCORE_PREFIX = "SCORE#"
 
 
 @dataclass(frozen=True)
 class Receipt:
-    status_code: int
     outcome: Outcome
     webhook_id: str
     application_id: str | None
@@ -75,7 +73,7 @@ def request_video_copy(store: ResultStore, application_id: str, record: ScoreRec
     message = VideoCopy(application_id=application_id, video_url=record.video_url, webhook_id=record.webhook_id)
     try:
         queue.send_all(get_settings().import_queue_url, [message.model_dump_json()])
-    except (ServiceUnavailable, ClientError):
+    except (ServiceUnavailable, QueueRefused):
         store.put_pending_video(message.model_dump(mode="json"))
 
 
@@ -98,7 +96,7 @@ class Intake:
             raise PayloadTooLarge(f"the body is {len(body)} bytes; the limit is {MAX_WEBHOOK_BYTES}")
         vendor_id, webhook_id = verify(headers, body, self.secrets(), now=self.clock())
         result = self._parse(vendor_id, body)
-        req = self.repo.require_requisition(result.requisition_id, max_age=INTAKE_CACHE_SECONDS)
+        req = self.repo.requisitions.require(result.requisition_id, max_age=INTAKE_CACHE_SECONDS)
         record = self._record(req, result, webhook_id, body)
         app_id = result.application_id or (
             self.store.lookup_ref(req.id, result.external_ref) if result.external_ref else None
@@ -107,7 +105,7 @@ class Intake:
         outcome = self.store.record(delivery)
         if outcome == "stored" and app_id:
             self.on_new_result(self.store, app_id, record)
-        return Receipt(STATUS[outcome], outcome, webhook_id, app_id)
+        return Receipt(outcome, webhook_id, app_id)
 
     def _parse(self, vendor_id: str, body: bytes) -> CanonicalResult:
         payload = json_object(body)
@@ -172,9 +170,7 @@ class Intake:
         """Apply one stream record (``NEW_IMAGE``) of a new history entry; None for other records."""
         if not self.is_new_result(record):
             return None
-        item = deserialize(record["dynamodb"]["NewImage"])
-        score = ScoreRecord.model_validate(item)
-        return self.store.project(str(item["pk"]).removeprefix("APP#"), str(item["requisition_id"]), score)
+        return self.store.project(*self.store.stream_entry(record["dynamodb"]["NewImage"]))
 
     # -- parked results --------------------------------------------------------------------------
     def attach_parked(self, app: Application) -> int:
@@ -205,7 +201,7 @@ class Intake:
                 if item.get("external_ref")
                 else None
             )
-            app = self.repo.get_application(app_id) if app_id else None
+            app = self.repo.applications.get(app_id) if app_id else None
             if app is None:
                 counts["still_parked"] += 1
                 continue

@@ -27,7 +27,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import ClientError
 
 from shared.domain import offers as rules
 from shared.domain.readiness import offer_blockers
@@ -62,11 +61,13 @@ from shared.security.fields import reveal
 from shared.security.tokens import Principal
 from shared.security.webhooks import verify
 from shared.settings import get_settings
-from shared.store import objects, retention
+from shared.store import objects
 from shared.store import queue as queues
+from shared.store.audit import AuditEntry
 from shared.store.esign import Envelope, EsignVendor
 from shared.store.offers import OFFER_PREFIX, OfferStore, Queue
-from shared.store.repository import AuditEntry, Repository
+from shared.store.queue import QueueRefused
+from shared.store.repository import Repository
 
 logger = Logger(child=True)
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
@@ -124,7 +125,7 @@ class Offers:
 
     # -- creation ---------------------------------------------------------------------------------
     def create(self, application_id: str, who: Principal, body: OfferCreate, source_ip: str | None) -> Offer:
-        items = self.store.partition(application_id)
+        items = self.repo.applications.partition(application_id)
         meta = next((i for i in items if i["sk"] == "META"), None)
         if meta is None:
             raise NotFound(f"application {application_id} does not exist")
@@ -151,7 +152,7 @@ class Offers:
                 "declined or rejected",
                 [{"offer_id": o.id, "status": o.status.value} for o in standing],
             )
-        req = self.repo.require_requisition(app.requisition_id)
+        req = self.repo.requisitions.require(app.requisition_id)
         problems = rules.date_problems(body.start_date, body.expires_on, self.today())
         if problems:
             raise ValidationFailed("the offer's dates are not valid", problems)
@@ -226,7 +227,7 @@ class Offers:
         )
         self.store.transact(
             [
-                self.repo.application_put(app, app_after),
+                self.repo.applications.put_op(app, app_after),
                 self.store.offer_put(offer, None),
                 self.store.lookup_put(offer),
                 self.store.audit_put(audit),
@@ -368,7 +369,7 @@ class Offers:
                 "the envelope does not belong to this offer",
                 [{"field": "envelope_id", "message": "does not match the offer's envelope"}],
             )
-        app = self.repo.require_application(offer.application_id)
+        app = self.repo.applications.require(offer.application_id)
         now = iso(utcnow())
         changes: dict[str, Any] = {"status": target, "updated_at": now, "version": offer.version + 1}
         changes["signed_at" if target is OfferStatus.signed else "closed_at"] = occurred
@@ -379,7 +380,7 @@ class Offers:
         if next_stage is not None:
             check_transition(app.stage, next_stage, "system")
             app_after = app.model_copy(update={"stage": next_stage, "updated_at": now, "version": app.version + 1})
-            items.append(self.repo.application_put(app, app_after))
+            items.append(self.repo.applications.put_op(app, app_after))
         if target is OfferStatus.signed:
             onboarding = self._onboarding(offer, app, occurred).model_dump_json()
             items.append(self.store.outbox_put("onboarding", offer.id, onboarding))
@@ -393,7 +394,7 @@ class Offers:
         if not self.store.transact_once(items):
             return receipt("duplicate", offer.status)
         if next_stage is not None:
-            retention.after_stage_change(app.id, next_stage)
+            self.repo.applications.after_stage_change(app.id, next_stage)
         if onboarding is not None:
             self._flush("onboarding", offer.id, onboarding)
         return receipt("applied", target)
@@ -424,7 +425,7 @@ class Offers:
         it for ``reconcile`` (the change itself is already stored)."""
         try:
             self.send(queue, [body])
-        except (ServiceUnavailable, ClientError):
+        except (ServiceUnavailable, QueueRefused):
             logger.warning("queue refused a message; the reconciliation will send it", extra={"queue": queue})
             return False
         self.store.clear_outbox(queue, offer_id)

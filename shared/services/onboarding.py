@@ -30,9 +30,10 @@ from shared.models.onboarding import OnboardingRequest
 from shared.models.training import TrainingPlan
 from shared.services.courses import Courses
 from shared.store import directory, mail
+from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
 from shared.store.onboarding import OnboardingStore, cohort_item, task_item, training_item
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 
 MAX_TRANSACTION_ITEMS = 100
 Send = Callable[[str, str, str, str], str]  # to, subject, text, html -> message id
@@ -59,7 +60,7 @@ class Onboarding:
 
     # -- a signed offer ------------------------------------------------------------------------------
     def onboard(self, msg: OnboardingRequest) -> Outcome:
-        app = self.repo.get_application(msg.application_id)
+        app = self.repo.applications.get(msg.application_id)
         if app is None:
             raise NotFound(f"application {msg.application_id} does not exist")
         if app.requisition_id != msg.requisition_id:
@@ -67,7 +68,7 @@ class Onboarding:
                 "the message names another requisition than the application's",
                 [{"field": "requisition_id", "message": "does not match the application"}],
             )
-        req = self.repo.require_requisition(msg.requisition_id)
+        req = self.repo.requisitions.require(msg.requisition_id)
         now = iso(utcnow())
         scores = dict(app.ai.dimension_scores) if app.ai else {}
         employee = Employee(

@@ -14,9 +14,10 @@ from shared.models.tasks import Task, TaskPatch, TaskStatus, Team
 from shared.models.training import Assessment, AssessmentCreate, TrainingPlan
 from shared.security.policy import Action, authorize
 from shared.security.tokens import Principal
+from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
 from shared.store.onboarding import OnboardingStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 from shared.store.table import Page
 
 MAX_COHORTS = 24

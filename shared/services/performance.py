@@ -35,9 +35,10 @@ from shared.security.policy import Action, authorize
 from shared.security.tokens import Principal
 from shared.services.courses import Courses
 from shared.services.indicators import Indicators
+from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
 from shared.store.performance import PerformanceStore, cycle_item, pool_item, record_item
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 
 MAX_COURSES = 3
 

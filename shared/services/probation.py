@@ -39,9 +39,10 @@ from shared.models.probation import (
 )
 from shared.settings import get_settings
 from shared.store import mail, workflows
+from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
 from shared.store.probation import ProbationStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 
 DAY = 86_400
 DECISION_TIMEOUT = 7 * DAY  # the final review waits a week for the manager

@@ -15,8 +15,9 @@ from shared.domain import question_bank as rules
 from shared.errors import Conflict, NotFound
 from shared.models.common import Dimension, RoleFamily, iso, new_id, utcnow
 from shared.models.question_bank import BankFamily, Question, QuestionCreate, QuestionRetire, QuestionUpdate
+from shared.store.audit import AuditEntry
 from shared.store.question_bank import QuestionBankStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 
 MAX_STORED_PER_DIMENSION = 100
 """HR's additions and overrides per family and dimension: keeps a kit's bank Query bounded."""

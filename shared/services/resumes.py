@@ -33,7 +33,7 @@ class Resumes:
 
     def object_created(self, bucket: str, key: str) -> bool:
         match = KEY_RE.match(key)
-        if not match or self.repo.get_application(match["app"]) is None:
+        if not match or self.repo.applications.get(match["app"]) is None:
             return False
         self.send([ResumeUploaded(application_id=match["app"], bucket=bucket, key=key).model_dump_json()])
         return True
@@ -44,7 +44,7 @@ class Resumes:
             raise ValueError(f"not a resume key: {msg.key}")
         data = objects.read_object(msg.bucket, msg.key, MAX_RESUME_BYTES)
         for _ in range(ATTEMPTS):  # an HR decision may land meanwhile: re-read and apply again
-            app = self.repo.require_application(msg.application_id)
+            app = self.repo.applications.require(msg.application_id)
             if app.resume_file == msg.key:
                 return app  # this file was already applied (a redelivered message)
             try:
@@ -52,7 +52,7 @@ class Resumes:
             except DocumentError as exc:
                 self.applications.record_resume_error(app, msg.key, str(exc))
                 return app
-            req = self.repo.require_requisition(app.requisition_id)
+            req = self.repo.requisitions.require(app.requisition_id)
             try:
                 return self.applications.rescreen(app, req, text, msg.key)
             except Conflict:

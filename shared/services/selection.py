@@ -6,12 +6,11 @@ import html
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.domain.shortlist import below_bar, shortlist_size
 from shared.domain.stages import Stage, allowed_from, check_transition
-from shared.errors import Conflict, DomainError, NotFound, ServiceUnavailable
+from shared.errors import Conflict, DomainError, Forbidden, NotFound, ServiceUnavailable
 from shared.models.application import Application
 from shared.models.common import iso, new_id, utcnow
 from shared.models.interview import AiResult
@@ -26,9 +25,9 @@ from shared.models.selection import (
     TransitionResult,
 )
 from shared.security.fields import reveal
-from shared.store import mail, objects, retention
-from shared.store.items import serialize
-from shared.store.repository import AuditEntry, Repository
+from shared.store import mail, objects
+from shared.store.audit import AuditEntry
+from shared.store.repository import Repository
 
 WORKERS = 8
 SHORTLISTABLE = (Stage.screened, Stage.ai_interviewed)
@@ -65,7 +64,7 @@ class Selection:
     ) -> TransitionResult:
         """One conditional write (on the version read) with its audit record; never raises for the
         outcome of a person, so bulk moves can report every item."""
-        app = self.repo.get_application(application_id)
+        app = self.repo.applications.get(application_id)
         if app is None or (requisition_id and app.requisition_id != requisition_id):
             return TransitionResult(application_id=application_id, outcome="not_found", message="no such application")
         if expected_version is not None and expected_version != app.version:
@@ -85,19 +84,19 @@ class Selection:
                 action="stage.transition",
                 details={"from": app.stage.value, "to": to.value, "reason": reason, **(details or {})},
             )
-            self.repo.update_application(app, after, audit)
+            self.repo.applications.update(app, after, audit)
         except ServiceUnavailable:
-            raise  # DynamoDB refused the write after its retries: 503 + Retry-After, not a conflict
+            raise  # the archive refused the write after its retries: busy, not a conflict
         except DomainError as exc:
             return TransitionResult(
                 application_id=app.id,
-                outcome="forbidden" if exc.status == 403 else "conflict",
+                outcome="forbidden" if isinstance(exc, Forbidden) else "conflict",
                 stage=app.stage,
                 version=app.version,
                 message=exc.message,
                 allowed=allowed_from(app.stage),
             )
-        retention.after_stage_change(app.id, to)
+        self.repo.applications.after_stage_change(app.id, to)
         return TransitionResult(application_id=app.id, outcome="moved", stage=to, version=after.version)
 
     def bulk(
@@ -115,22 +114,12 @@ class Selection:
     def propose(self, requisition_id: str, actor: str) -> ShortlistProposal:
         """The top ceil(ratio × scored) by weighted score: one descending Query on the score index
         that reads exactly that many items (people who left the pool are not in the index)."""
-        req = self.repo.require_requisition(requisition_id)
-        scored = self.repo.scored_count(req.id)
+        req = self.repo.requisitions.require(requisition_id)
+        scored = self.repo.requisitions.scored_count(req.id)
         size = shortlist_size(req.shortlist_ratio, scored)
-        items: list[dict[str, Any]] = []
-        token = None
-        while len(items) < size:
-            page = self.repo.query(
-                f"REQ#{req.id}#SCORED", index="gsi3", limit=size - len(items), token=token, descending=True
-            )
-            items += page.items
-            token = page.next_token
-            if not token:
-                break
+        top = self.repo.applications.top_scored(req.id, size)
         entries = []
-        for rank, item in enumerate(items, start=1):
-            app = Application.model_validate(item)
+        for rank, app in enumerate(top, start=1):
             ai: AiResult = app.ai  # type: ignore[assignment]  # every item of the score index has one
             entries.append(
                 ShortlistEntry(
@@ -149,14 +138,14 @@ class Selection:
             ratio=req.shortlist_ratio,
             scored=scored,
             size=size,
-            items_read=len(items),
+            items_read=len(top),
             entries=entries,
             proposed_at=iso(utcnow()),
             proposed_by=actor,
         )
         # a proposal for a big event (15,000 of 50,000) is larger than a DynamoDB item may be: S3
         objects.put_document(proposal_key(req.id, proposal.proposal_id), proposal.model_dump_json().encode())
-        self.repo.put_audit(
+        self.repo.audit.put(
             AuditEntry(
                 subject=f"requisition:{req.id}",
                 actor=actor,
@@ -170,7 +159,7 @@ class Selection:
         """HR's decision: move the confirmed people to ``shortlisted`` and queue one invitation each.
         Confirming again re-queues invitations for everyone already shortlisted by this proposal;
         the invitation worker sends each e-mail once."""
-        req = self.repo.require_requisition(requisition_id)
+        req = self.repo.requisitions.require(requisition_id)
         stored = objects.get_document(proposal_key(req.id, body.proposal_id))
         if stored is None:
             raise NotFound(f"shortlist proposal {body.proposal_id} does not exist for requisition {req.id}")
@@ -220,26 +209,18 @@ class Selection:
         """E-mail one invitation. A marker in the application's partition makes it once per proposal:
         ``sending`` before SES is called, ``sent`` after; a redelivered message finds ``sent`` and
         stops (a crash between the two sends again: at least once, never silently lost)."""
-        marker_key = {"pk": f"APP#{msg.application_id}", "sk": f"INVITE#{msg.proposal_id}"}
-        marker = self.repo.get_item(**marker_key)
+        applications = self.repo.applications
+        marker = applications.invitation(msg.application_id, msg.proposal_id)
         if marker and marker.get("status") == "sent":
             return "already_sent"
-        app = self.repo.require_application(msg.application_id)
-        req = self.repo.require_requisition(app.requisition_id, max_age=60)
+        app = applications.require(msg.application_id)
+        req = self.repo.requisitions.require(app.requisition_id, max_age=60)
         subject, text, body_html = invitation_text(app, req, msg)
-        ddb = self.repo._ddb
-        ddb.put_item(
-            TableName=self.repo.table_name,
-            Item=serialize(marker_key | {"type": "invitation", "status": "sending", "at": iso(utcnow())}),
-        )
+        applications.mark_invitation(msg.application_id, msg.proposal_id, {"status": "sending", "at": iso(utcnow())})
         message_id = mail.send(reveal(app.email, "email"), subject, text, body_html)
-        ddb.put_item(
-            TableName=self.repo.table_name,
-            Item=serialize(
-                marker_key
-                | {"type": "invitation", "status": "sent", "at": iso(utcnow()), "ses_message_id": message_id}
-                | {"starts_at": msg.starts_at, "place": msg.place}
-            ),
+        sent = {"status": "sent", "at": iso(utcnow()), "ses_message_id": message_id}
+        applications.mark_invitation(
+            msg.application_id, msg.proposal_id, sent | {"starts_at": msg.starts_at, "place": msg.place}
         )
         return "sent"
 

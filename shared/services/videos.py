@@ -20,9 +20,10 @@ from shared.models.imports import VideoCopy
 from shared.models.videos import QuarantinedVideo, Video, VideoSource
 from shared.settings import get_settings
 from shared.store import downloads, objects
+from shared.store.audit import AuditEntry
 from shared.store.downloads import FetchRefused
 from shared.store.objects import ObjectInfo, PresignedPost
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 from shared.store.videos import VideoStore
 
 VIDEO_TYPES = {"mp4": "video/mp4", "webm": "video/webm"}
@@ -68,7 +69,7 @@ class Videos:
         video_id = new_id()
         key = f"videos/{app.id}/{video_id}.{ext}"
         post = objects.presign_upload(key, VIDEO_TYPES[ext], MAX_VIDEO_BYTES)
-        self.repo.put_audit(
+        self.repo.audit.put(
             AuditEntry(
                 subject=f"application:{app.id}",
                 actor=actor,
@@ -96,7 +97,7 @@ class Videos:
                 bucket, info, source, None, "the key is not videos/<application>/<id>.mp4|webm"
             )
         app_id, video_id, ext = match["app"], match["video"], match["ext"]
-        if self.repo.get_application(app_id) is None:
+        if self.repo.applications.get(app_id) is None:
             return self._quarantine_object(bucket, info, source, app_id, f"application {app_id} does not exist")
         if info.content_type.split(";", 1)[0].strip().lower() != VIDEO_TYPES[ext]:
             reason = f"content type {info.content_type or 'none'!r} does not match .{ext}"
@@ -159,7 +160,7 @@ class Videos:
         quarantine and the message is done; a transient failure (network, timeout, 5xx) raises
         ``downloads.FetchFailed`` so the queue retries it."""
         video_id = vendor_video_id(msg.webhook_id)
-        if self.repo.get_application(msg.application_id) is None:
+        if self.repo.applications.get(msg.application_id) is None:
             return self._quarantine_url(msg, video_id, f"application {msg.application_id} does not exist")
         if self.store.get(msg.application_id, video_id) is not None:
             return "exists"
@@ -217,7 +218,7 @@ class Videos:
         """A presigned GET of the video, after its audit record is written (no record, no URL)."""
         video = self.require(app, video_id)
         url, expires = objects.presign_download(video.key)
-        self.repo.put_audit(
+        self.repo.audit.put(
             AuditEntry(
                 subject=f"application:{app.id}",
                 actor=actor,

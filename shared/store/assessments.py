@@ -24,8 +24,9 @@ from typing import Any
 from shared.errors import Conflict
 from shared.models.application import Application
 from shared.models.assessment import AssessmentRequest
+from shared.store.applications import application_item
+from shared.store.audit import AuditEntry
 from shared.store.failures import ConditionFailed
-from shared.store.repository import AuditEntry, application_item
 from shared.store.table import Page, Store
 
 REQUEST_PREFIX = "ASSESS#"  # the contract with shared.domain.readiness

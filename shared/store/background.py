@@ -27,8 +27,9 @@ from shared.models.background import BackgroundCheck, BackgroundResultPayload, H
 from shared.models.common import iso, utcnow
 from shared.security.fields import seal
 from shared.store import retention
+from shared.store.applications import application_item
+from shared.store.audit import AuditEntry
 from shared.store.failures import ConditionFailed
-from shared.store.repository import AuditEntry, application_item
 from shared.store.table import Store
 
 PREFIX = "BGC#"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from shared.models.common import Dimension
 from shared.models.training import Course
-from shared.store.repository import AuditEntry
+from shared.store.audit import AuditEntry
 from shared.store.table import Store
 
 PARTITION = "COURSES"

@@ -9,7 +9,7 @@ from typing import Any
 
 from shared.errors import NotFound
 from shared.models.employee import Employee, employee_key
-from shared.store.repository import AuditEntry
+from shared.store.audit import AuditEntry
 from shared.store.table import Page, Store
 
 

@@ -16,19 +16,16 @@ from typing import Any
 from shared.errors import Conflict
 from shared.models.application import Application
 from shared.store import objects
+from shared.store.applications import application_item
+from shared.store.audit import AuditEntry
 from shared.store.failures import ConditionFailed
 from shared.store.items import serialize
-from shared.store.repository import AuditEntry, application_item
 from shared.store.table import Store
 
 ERASED_SK = "ERASED"
 
 
 class ErasureStore(Store):
-    def partition(self, application_id: str) -> list[dict[str, Any]]:
-        """Every item of the application's partition (paged Query; one page for any real archive)."""
-        return self.table.query_all(f"APP#{application_id}")
-
     def rewrite(self, puts: list[dict[str, Any]], deletes: list[dict[str, str]]) -> None:
         """Overwrite scrubbed items and delete the ones that go (idempotent: a retry writes the same)."""
         requests = [{"PutRequest": {"Item": serialize(item)}} for item in puts]

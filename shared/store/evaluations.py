@@ -14,7 +14,7 @@ is conditional on the version the evaluator read; either way with its audit reco
 from __future__ import annotations
 
 from shared.models.evaluation import Evaluation
-from shared.store.repository import AuditEntry
+from shared.store.audit import AuditEntry
 from shared.store.table import Store
 
 SK_PREFIX = "EVAL#"

@@ -26,8 +26,8 @@ from shared.errors import Conflict, ServiceUnavailable
 from shared.models.common import iso, utcnow
 from shared.models.offer import Offer
 from shared.store import retention
+from shared.store.audit import AuditEntry
 from shared.store.failures import ConditionFailed
-from shared.store.repository import AuditEntry
 from shared.store.table import Store
 
 OFFER_PREFIX = "OFFER#"
@@ -101,10 +101,6 @@ class OfferStore(Store):
         return True
 
     # -- reads ------------------------------------------------------------------------------------
-    def partition(self, application_id: str) -> list[dict[str, Any]]:
-        """Every item of the application's partition: ONE Query (paged only for huge partitions)."""
-        return self.table.query_all(f"APP#{application_id}")
-
     def offers(self, application_id: str) -> list[Offer]:
         page = self.table.query(f"APP#{application_id}", sk_prefix=OFFER_PREFIX, limit=100)
         return sorted((Offer.model_validate(i) for i in page.items), key=lambda o: o.created_at, reverse=True)

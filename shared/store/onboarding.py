@@ -28,8 +28,8 @@ from shared.models.employee import Employee
 from shared.models.people import Departure
 from shared.models.tasks import Task, TaskStatus, Team
 from shared.models.training import TrainingPlan
+from shared.store.audit import AuditEntry
 from shared.store.employees import employee_item
-from shared.store.repository import AuditEntry
 from shared.store.table import Page, Store
 
 PENDING_TASKS = "TASKS#PENDING"

@@ -30,7 +30,7 @@ from typing import Any
 from shared.models.common import Dimension, RoleFamily
 from shared.models.employee import Employee, employee_key
 from shared.models.performance import Cycle, Kpi, PerformanceRecord, PoolMember
-from shared.store.repository import AuditEntry
+from shared.store.audit import AuditEntry
 from shared.store.table import Store
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from shared.models.common import iso, new_id, utcnow
 from shared.models.probation import Probation
-from shared.store.repository import AuditEntry
+from shared.store.audit import AuditEntry
 from shared.store.table import Page, Store
 
 ACTIVE_INDEX = "gsi1"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from shared.models.common import Dimension
 from shared.models.question_bank import BankFamily, Question
-from shared.store.repository import AuditEntry
+from shared.store.audit import AuditEntry
 from shared.store.table import Store
 
 

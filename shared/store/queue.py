@@ -16,16 +16,26 @@ BATCH = 10
 ATTEMPTS = 5
 
 
+class QueueRefused(Exception):
+    """SQS refused the send after the client's retries (the AWS error is the cause)."""
+
+
 def send_all(queue_url: str, bodies: Sequence[str]) -> None:
-    """Send every body or raise ``ServiceUnavailable`` (the caller's message is then retried)."""
+    """Send every body, or raise ``ServiceUnavailable`` (entries SQS kept refusing) or ``QueueRefused``
+    (the call failed): the caller's message is then retried, or its outbox record kept."""
     sqs = aws.client("sqs")
     for start in range(0, len(bodies), BATCH):
         pending = {str(i): body for i, body in enumerate(bodies[start : start + BATCH])}
         for attempt in range(ATTEMPTS):
-            out = sqs.send_message_batch(
-                QueueUrl=queue_url,
-                Entries=[{"Id": i, "MessageBody": body} for i, body in pending.items()],
-            )
+            try:
+                out = sqs.send_message_batch(
+                    QueueUrl=queue_url,
+                    Entries=[{"Id": i, "MessageBody": body} for i, body in pending.items()],
+                )
+            except ClientError as exc:
+                raise QueueRefused(
+                    f"the queue refused the messages: {exc.response.get('Error', {}).get('Code')}"
+                ) from exc
             failed = {f["Id"] for f in out.get("Failed", [])}
             pending = {i: body for i, body in pending.items() if i in failed}
             if not pending:

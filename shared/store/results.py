@@ -37,8 +37,10 @@ from shared.domain.stages import TERMINAL, Stage
 from shared.errors import ServiceUnavailable
 from shared.models.interview import AiResult, ScoreRecord
 from shared.store import retention
+from shared.store.applications import score_key
 from shared.store.failures import ConditionFailed
-from shared.store.repository import score_counter_key, score_key
+from shared.store.items import deserialize
+from shared.store.requisitions import score_counter_key
 from shared.store.table import NEW, Page, Store
 
 Outcome = Literal["stored", "duplicate", "parked"]
@@ -142,6 +144,12 @@ class ResultStore(Store):
             "requisition_id": requisition_id,
             **record.model_dump(mode="json"),
         }
+
+    @staticmethod
+    def stream_entry(image: dict[str, Any]) -> tuple[str, str, ScoreRecord]:
+        """A new history entry from its stream record (``NEW_IMAGE``): application, requisition, record."""
+        item = deserialize(image)
+        return str(item["pk"]).removeprefix("APP#"), str(item["requisition_id"]), ScoreRecord.model_validate(item)
 
     def record(self, delivery: Delivery) -> Outcome:
         """Store one delivery: one conditional ``PutItem`` (see the module docstring)."""

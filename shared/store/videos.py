@@ -14,7 +14,7 @@ share one partition: they are rare (a bad key, an unknown application, a refused
 from __future__ import annotations
 
 from shared.models.videos import QuarantinedVideo, Video
-from shared.store.repository import AuditEntry
+from shared.store.audit import AuditEntry
 from shared.store.table import Store
 
 VIDEO_PREFIX = "VIDEO#"

@@ -228,7 +228,7 @@ class WebhookBench:
         )
         self.req_id: str = json.loads(created.body)["id"]
         self.repo = Repository()
-        self.req = self.repo.require_requisition(self.req_id)
+        self.req = self.repo.requisitions.require(self.req_id)
         self.builder = Applications(self.repo)
         self.store = ResultStore(self.repo)
         self.ddb = boto3.client("dynamodb", region_name=REGION)
@@ -243,7 +243,7 @@ class WebhookBench:
     def applications(self, count: int, ref: str | None = None, repo: Any = None) -> list[str]:
         """Written directly: creating applications is not what is measured here."""
         from shared.models.application import ApplicationCreate
-        from shared.store.repository import AuditEntry
+        from shared.store.audit import AuditEntry
         from tests.support.ids import person
 
         repo = repo or self.repo
@@ -253,7 +253,7 @@ class WebhookBench:
             data = ApplicationCreate.model_validate(person(i) | ({"external_ref": ref} if ref else {}))
             app = self.builder.build(self.req, data, source=f"bench:{i}")
             audit = AuditEntry(subject=f"application:{app.id}", actor="bench", action="bench", details={})
-            assert repo.create_application(app, f"bench-{i}", audit).status == "created"
+            assert repo.applications.create(app, f"bench-{i}", audit).status == "created"
             ids.append(app.id)
         return ids
 

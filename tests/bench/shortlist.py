@@ -17,8 +17,8 @@ def _seed(stack_env: dict[str, str], req: dict[str, Any], n: int) -> None:
     from shared.domain.stages import Stage
     from shared.models.application import Application
     from shared.models.interview import AiResult
+    from shared.store.applications import application_item
     from shared.store.items import serialize
-    from shared.store.repository import _stage_keys
     from tests.support.stack import REGION
 
     ddb = boto3.client("dynamodb", region_name=REGION)
@@ -49,8 +49,7 @@ def _seed(stack_env: dict[str, str], req: dict[str, Any], n: int) -> None:
                 weighted_score=round(score, 4),
             ),
         )
-        item = {"pk": f"APP#{app.id}", "sk": "META", "type": "application", **_stage_keys(app)}
-        batch.append({"PutRequest": {"Item": serialize(item | app.model_dump(mode="json"))}})
+        batch.append({"PutRequest": {"Item": serialize(application_item(app))}})
         if len(batch) == 25:
             ddb.batch_write_item(RequestItems={table: batch})
             batch = []

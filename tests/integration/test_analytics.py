@@ -15,10 +15,11 @@ from shared.domain.exports import XLSX
 from shared.models.common import Dimension
 from shared.models.employee import Employee
 from shared.models.performance import Cycle, PerformanceRecord, TargetRule
+from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
 from shared.store.onboarding import OnboardingStore, cohort_item
 from shared.store.performance import PerformanceStore, cycle_item, record_item
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 from tests.integration.conftest import Api
 
 N = 120

@@ -170,15 +170,16 @@ def test_concurrent_update_loses_with_conflict(api: Api, req_id: str) -> None:
     # Given an application read by two HR users at the same version
     from shared.domain.stages import Stage
     from shared.errors import Conflict
-    from shared.store.repository import AuditEntry, Repository
+    from shared.store.audit import AuditEntry
+    from shared.store.repository import Repository
 
     app_id = apply(api, req_id, person(7, resume="应届毕业生")).data["id"]
     repo = Repository()
-    first = repo.require_application(app_id)
-    second = repo.require_application(app_id)
+    first = repo.applications.require(app_id)
+    second = repo.applications.require(app_id)
     audit = AuditEntry(subject=f"application:{app_id}", actor="t", action="test", details={})
     # When both write, Then exactly one wins
-    repo.update_application(first, first.model_copy(update={"version": 2, "stage": Stage.rejected}), audit)
+    repo.applications.update(first, first.model_copy(update={"version": 2, "stage": Stage.rejected}), audit)
     with pytest.raises(Conflict):
-        repo.update_application(second, second.model_copy(update={"version": 2, "stage": Stage.screened}), audit)
-    assert repo.require_application(app_id).stage == "rejected"
+        repo.applications.update(second, second.model_copy(update={"version": 2, "stage": Stage.screened}), audit)
+    assert repo.applications.require(app_id).stage == "rejected"

@@ -118,7 +118,7 @@ def test_the_whole_flow_blocks_the_offer_until_the_result(api: Api, client: Clie
     assert ("assessment_pending", request_id) in [(b["code"], b["ref"]) for b in blockers]
     assert any("no recorded result" in b["message"] for b in blockers)
     # And the audit trail has the approval with the stage change
-    audit = Repository().list_audit(f"application:{app_id}", limit=10).items
+    audit = Repository().audit.page(f"application:{app_id}", limit=10).items
     approval = next(a for a in audit if a["action"] == "assessment.approve")
     assert approval["details"]["from"] == "second_interview" and approval["details"]["to"] == "supplementary_assessment"
 
@@ -394,7 +394,7 @@ def test_two_racing_decisions_exactly_one_wins(api: Api, app_id: str) -> None:
     assert stored["version"] == 2
     assert stage_of(api, app_id) == ("supplementary_assessment" if winner == "approve" else "second_interview")
     decisions = [
-        a for a in Repository().list_audit(f"application:{app_id}", limit=20).items if "assessment." in a["action"]
+        a for a in Repository().audit.page(f"application:{app_id}", limit=20).items if "assessment." in a["action"]
     ]
     assert [a["action"] for a in decisions].count("assessment.request") == 1
     assert len(decisions) == 2  # the request and exactly one decision

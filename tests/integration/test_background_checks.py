@@ -115,7 +115,7 @@ def test_order_consumer_webhook_and_archive_confidence(
     check_id = ordered.data["check_id"]
     assert ordered.data["status"] == "ordered" and ordered.data["outcome"] is None
     assert api.call("GET", f"/applications/{app_id}").data["stage"] == "background_check"
-    audit = Repository().list_audit(f"application:{app_id}").items
+    audit = Repository().audit.page(f"application:{app_id}").items
     assert any(a["action"] == "background_check.order" and a["details"]["to"] == "background_check" for a in audit)
     # And no outbox entry is left: the order message is on the queue
     assert Repository().query("PENDING#bgc").items == []
@@ -330,7 +330,7 @@ def test_discrepancy_lowers_confidence_and_hr_review_is_recorded(
     assert reviewed.status_code == 200 and reviewed.data["outcome"] == "clear"
     last = reviewed.data["history"][-1]
     assert last["action"] == "reviewed" and last["actor"] == "hr.demo" and last["reason"] == reason
-    audit = Repository().list_audit(f"application:{app_id}").items
+    audit = Repository().audit.page(f"application:{app_id}").items
     assert any(a["action"] == "background_check.review" and a["details"]["reason"] == reason for a in audit)
     assert offer_blockers(Repository().query(f"APP#{app_id}", limit=100).items) == []
     # And the facts (and so the confidence) stay as verified
@@ -402,7 +402,7 @@ def test_two_racing_orders_exactly_one_wins(api: Api, req_id: str) -> None:
     # Given two HR users who read the same evaluated application
     app_id = evaluated_app(api, req_id)["id"]
     repo = Repository()
-    app = repo.require_application(app_id)
+    app = repo.applications.require(app_id)
     service = BackgroundChecks(repo)
     order = BackgroundCheckOrder.model_validate(ORDER)
     # When both order

@@ -4,8 +4,9 @@ from datetime import date
 from typing import Any
 
 from shared.models.employee import Employee
+from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 
 
 def hire(employee_id: str, department: str = "零售金融部") -> Employee:

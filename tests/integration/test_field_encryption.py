@@ -136,7 +136,7 @@ def test_responses_are_masked_and_only_hr_reads_contact_details_in_clear(api: Ap
         "phone": applicant["phone"],
         "national_id": applicant["national_id"],
     }
-    trail = Repository().list_audit(f"application:{app_id}").items
+    trail = Repository().audit.page(f"application:{app_id}").items
     assert any(a["action"] == "contact.read" and a["actor"] == "hr.demo" for a in trail)
 
     # And no other role reads them (managers included)

@@ -285,7 +285,7 @@ def test_one_evaluation_per_evaluator_replaced_only_with_the_version_read(api: A
     ]
     assert [d["dimension"] for d in evaluations[0]["dimensions"]] == ["teamwork"]
     # And each write left an audit record on the application
-    actions = [a["action"] for a in Repository().list_audit(f"application:{app_id}").items]
+    actions = [a["action"] for a in Repository().audit.page(f"application:{app_id}").items]
     assert actions.count("evaluation.create") == 1 and actions.count("evaluation.replace") == 1
 
 

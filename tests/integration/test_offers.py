@@ -380,7 +380,7 @@ def test_stale_version_and_racing_approvals_exactly_one_wins(api: Api, stack: St
             return found
 
     manager = Principal(sub="m", username="manager.demo", roles=frozenset({"manager"}), department="零售金融部")
-    app = Repository().require_application(app_id)
+    app = Repository().applications.require(app_id)
     outcomes: list[str] = []
 
     def decide(decision: str) -> None:

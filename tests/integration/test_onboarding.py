@@ -357,9 +357,9 @@ def test_employee_record_and_listing(ob: Onboard, api: Api) -> None:
 def seed_hires(req_id: str, department: str, starts: list[date], prefix: str) -> list[str]:
     """Employees as onboarding stores them (the employee, its audit record and its cohort entry)."""
     from shared.models.employee import Employee
+    from shared.store.audit import AuditEntry
     from shared.store.employees import EmployeeStore
     from shared.store.onboarding import OnboardingStore, cohort_item
-    from shared.store.repository import AuditEntry
 
     store = EmployeeStore()
     ids = []

@@ -10,8 +10,9 @@ import pytest
 
 from shared.models.common import Dimension
 from shared.models.employee import Employee
+from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 from tests.integration.conftest import Api
 
 RETAIL = "零售金融部"

@@ -14,8 +14,9 @@ from shared.models.evaluation import Evaluation
 from shared.models.videos import Video
 from shared.security.fields import is_sealed, reveal
 from shared.settings import get_settings
+from shared.store.audit import AuditEntry
 from shared.store.items import deserialize, serialize
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 from shared.store.videos import VideoStore
 from tests.integration.conftest import Api
 from tests.integration.test_offers import at_background_check, offer_body
@@ -104,7 +105,7 @@ def test_erasure_removes_personal_data_and_keeps_anonymised_scores(api: Api, req
     app_id = at_background_check(api, req_id)
     assert deliver(api, canonical(req_id, application_id=app_id)).status_code == 200  # with a transcript
     before = api.call("GET", f"/candidates/{app_id}").data
-    stored = Repository().require_application(app_id)
+    stored = Repository().applications.require(app_id)
     offer = api.call("POST", f"/applications/{app_id}/offers", body=offer_body())
     assert offer.status_code == 201, offer.data
     seed_personal_files(app_id, stored.name)

@@ -16,8 +16,9 @@ from moto.ses.models import ses_backends
 from infra.local.cognito import RETAIL_BANKING, RISK_MANAGEMENT
 from infra.local.pump import scheduled_event
 from shared.models.employee import Employee
+from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 from tests.integration.conftest import Api
 from tests.support.events import drain
 from tests.support.stack import REGION

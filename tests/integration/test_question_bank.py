@@ -8,8 +8,9 @@ import pytest
 
 from shared.errors import Conflict
 from shared.services.question_bank import QuestionBank
+from shared.store.audit import AuditEntry
 from shared.store.question_bank import QuestionBankStore
-from shared.store.repository import AuditEntry, Repository
+from shared.store.repository import Repository
 from tests.integration.conftest import Api
 
 NEW = {
@@ -90,7 +91,7 @@ def test_hr_adds_edits_and_retires_a_question_with_versions_and_audit(api: Api) 
     assert api.call("PUT", f"/question-bank/{qid}", body=EDIT | {"version": 3}).status_code == 409
     assert api.call("DELETE", f"/question-bank/{qid}", body={"reason": "again", "version": 3}).status_code == 409
     # And each change left an audit record, newest first
-    audit = Repository().list_audit(f"question:{qid}").items
+    audit = Repository().audit.page(f"question:{qid}").items
     assert [a["action"] for a in audit] == ["question_bank.retire", "question_bank.edit", "question_bank.add"]
     assert audit[1]["details"]["before"]["text_en"] == NEW["text_en"] and audit[0]["actor"] == "hr.demo"
 

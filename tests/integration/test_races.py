@@ -13,6 +13,7 @@ import boto3
 import pytest
 from chalice.test import Client
 
+from shared.store.applications import ApplicationStore
 from shared.store.offers import OfferStore
 from shared.store.probation import ProbationStore
 from shared.store.repository import Repository
@@ -43,7 +44,7 @@ class Race:
 
 
 def audit_actions(subject: str) -> list[str]:
-    return [str(a["action"]) for a in Repository().list_audit(subject, limit=100).items]
+    return [str(a["action"]) for a in Repository().audit.page(subject, limit=100).items]
 
 
 def test_two_hr_users_moving_one_application_one_wins_the_other_is_409(
@@ -56,8 +57,8 @@ def test_two_hr_users_moving_one_application_one_wins_the_other_is_409(
     # And HR user B rejecting it between HR user A's read and A's write
     race = Race(
         monkeypatch,
-        Repository,
-        "update_application",
+        ApplicationStore,
+        "update",
         lambda: api.call("POST", url, body={"to": "rejected", "reason": "岗位匹配度不足"}),
     )
     # When HR user A shortlists it

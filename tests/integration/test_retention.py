@@ -110,7 +110,7 @@ def test_an_item_past_its_expiry_is_absent_for_every_read_although_still_stored(
     # Then it is absent everywhere, as if TTL had deleted it
     assert one.status_code == 404 and archive.status_code == 404
     assert [a["id"] for a in listed] == [other] and by_stage == []
-    assert Repository().get_application(app_id) is None
+    assert Repository().applications.get(app_id) is None
     assert Repository().query(f"APP#{app_id}").items == []
     # And it is still in the table
     assert raw(f"APP#{app_id}", "META") is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from moto.ses.models import ses_backends
 
 from shared.domain.stages import Stage
 from shared.services.selection import Selection
+from shared.store.applications import ApplicationStore
 from shared.store.repository import Repository
 from tests.integration.conftest import Api
 from tests.integration.test_requisitions import make
@@ -68,11 +70,16 @@ def test_two_racing_transitions_exactly_one_wins(api: Api, req_id: str) -> None:
     app_id = new_app(api, req_id)["id"]
     barrier = threading.Barrier(2)
 
-    class RacingRepository(Repository):
-        def get_application(self, application_id: str) -> Any:
-            found = super().get_application(application_id)
+    class RacingApplications(ApplicationStore):
+        def get(self, application_id: str) -> Any:
+            found = super().get(application_id)
             barrier.wait(timeout=10)  # both have read before either writes
             return found
+
+    class RacingRepository(Repository):
+        @cached_property
+        def applications(self) -> ApplicationStore:
+            return RacingApplications(self)
 
     results: list[Any] = []
 
@@ -87,7 +94,7 @@ def test_two_racing_transitions_exactly_one_wins(api: Api, req_id: str) -> None:
     # Then exactly one moved and the other got a conflict
     assert sorted(r.outcome for r in results) == ["conflict", "moved"]
     winner = next(r for r in results if r.outcome == "moved")
-    assert Repository().require_application(app_id).stage == winner.stage
+    assert Repository().applications.require(app_id).stage == winner.stage
 
 
 def test_bulk_transition_reports_every_item(api: Api, req_id: str) -> None:

@@ -176,7 +176,7 @@ def test_upload_form_pins_type_size_encryption_key_and_expiry(videos: Videos) ->
     webm_policy = json.loads(base64.b64decode(webm["upload"]["fields"]["policy"]))
     assert {"Content-Type": "video/webm"} in webm_policy["conditions"]
     # And who asked is audited
-    actions = [(a["action"], a["actor"]) for a in Repository().list_audit(f"application:{app['id']}").items]
+    actions = [(a["action"], a["actor"]) for a in Repository().audit.page(f"application:{app['id']}").items]
     assert ("video.upload_started", "hr.demo") in actions
 
 
@@ -231,7 +231,7 @@ def test_an_uploaded_video_is_linked_once(videos: Videos) -> None:
     # Then nothing new is linked or audited twice
     assert again["video"] == "duplicate"
     assert len(videos.list(app["id"]).data["items"]) == 1
-    links = [a for a in Repository().list_audit(f"application:{app['id']}").items if a["action"] == "video.link"]
+    links = [a for a in Repository().audit.page(f"application:{app['id']}").items if a["action"] == "video.link"]
     assert len(links) == 1 and links[0]["details"]["video_id"] == started["video_id"]
 
 
@@ -438,7 +438,7 @@ def test_who_may_list_and_read_videos_and_every_read_is_audited(videos: Videos) 
     assert urlsplit(link["url"]).path.endswith(started["upload"]["fields"]["key"])
     assert requests.get(link["url"], timeout=10).content == MP4
     # And every URL handed out is audited with who, which object and the source address
-    reads = [a for a in Repository().list_audit(f"application:{app['id']}").items if a["action"] == "video.read"]
+    reads = [a for a in Repository().audit.page(f"application:{app['id']}").items if a["action"] == "video.read"]
     assert [(r["actor"], r["details"]["video_id"]) for r in reads] == [
         ("interviewer.demo", started["video_id"]),
         ("manager.demo", started["video_id"]),
@@ -454,4 +454,4 @@ def test_an_unknown_video_is_404_and_not_audited(videos: Videos) -> None:
         response = videos.api.call("GET", f"/applications/{app['id']}/videos/{video_id}")
         assert response.status_code == 404 and "does not exist" in response.data["error"]["message"]
     assert videos.api.call("GET", f"/applications/nope/videos/{'0' * 32}").status_code == 404
-    assert not [a for a in Repository().list_audit(f"application:{app['id']}").items if a["action"] == "video.read"]
+    assert not [a for a in Repository().audit.page(f"application:{app['id']}").items if a["action"] == "video.read"]

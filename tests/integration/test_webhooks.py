@@ -116,24 +116,25 @@ def test_result_for_an_unknown_applicant_is_parked_then_attached(api: Api, req_i
 def test_reconciliation_attaches_what_raced_past_creation(api: Api, req_id: str) -> None:
     # Given a result parked for an application id that exists only later (written without attach)
     from shared.services.applications import Applications
-    from shared.store.repository import AuditEntry, Repository
+    from shared.store.audit import AuditEntry
+    from shared.store.repository import Repository
     from shared.store.results import ResultStore
 
     repo = Repository()
-    req = repo.require_requisition(req_id)
+    req = repo.requisitions.require(req_id)
     from shared.models.application import ApplicationCreate
 
     app = Applications(repo).build(req, ApplicationCreate.model_validate(person(6)), source="test")
     # (stored by the webhook; the stream finds no such application and parks it)
     assert deliver(api, canonical(req_id, application_id=app.id)).status_code == 200
     assert not ResultStore().history(app.id)
-    repo.create_application(app, "hash-6", AuditEntry(subject="x", actor="t", action="t", details={}))
+    repo.applications.create(app, "hash-6", AuditEntry(subject="x", actor="t", action="t", details={}))
     # When the scheduled reconciliation runs
     counts = api.client.lambda_.invoke("reconcile_parked_results", SCHEDULED).payload
     # Then the result is attached
     assert counts == {"examined": 1, "attached": 1, "still_parked": 0, "videos_resent": 0}
     api.settle()
-    assert repo.require_application(app.id).ai is not None
+    assert repo.applications.require(app.id).ai is not None
 
 
 def test_second_vendor_format_is_normalised(api: Api, req_id: str) -> None:

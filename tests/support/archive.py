@@ -7,7 +7,8 @@ from typing import Any
 
 from shared.models.common import Dimension
 from shared.models.interview import AiResult
-from shared.store.repository import AuditEntry, Repository
+from shared.store.audit import AuditEntry
+from shared.store.repository import Repository
 
 
 def ai_result(scores: Mapping[Dimension, float], overall: float = 80.0) -> AiResult:
@@ -26,6 +27,6 @@ def ai_result(scores: Mapping[Dimension, float], overall: float = 80.0) -> AiRes
 def update_application(application_id: str, **changes: Any) -> None:
     """Write fields of the stored application as the flow that owns them would (versioned, audited)."""
     repo = Repository()
-    before = repo.require_application(application_id)
+    before = repo.applications.require(application_id)
     after = before.model_copy(update={**changes, "version": before.version + 1})
-    repo.update_application(before, after, AuditEntry(f"application:{application_id}", "test", "test.update", {}))
+    repo.applications.update(before, after, AuditEntry(f"application:{application_id}", "test", "test.update", {}))

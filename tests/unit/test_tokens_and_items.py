@@ -53,7 +53,7 @@ def test_a_transaction_cancelled_by_a_concurrent_one_is_a_503_not_a_500() -> Non
 
 
 def test_score_counter_shards_spread_applications() -> None:
-    from shared.store.repository import SCORE_COUNTER_SHARDS, score_counter_key
+    from shared.store.requisitions import SCORE_COUNTER_SHARDS, score_counter_key
 
     shards = {score_counter_key("r", f"{i:032x}")["sk"] for i in range(500)}
     assert len(shards) == SCORE_COUNTER_SHARDS

@@ -1,6 +1,7 @@
 """The probation cycle: goals from the competency profile, confirmation (starts the state machine),
 progress, the manager's decision (answers the state machine's task token), the state machine's
-messages (reminders, escalations) and the daily digest of lagging probationers.
+messages (reminders, escalations) and the daily digest of lagging probationers. What a probation
+looks like is ``probation_view``, its mails ``probation_mail``, its clock ``probation_time``.
 
 The state machine (``infra/statemachines/probation.asl.json``) owns the timeline: it waits, moves the
 ``phase``, asks for the decision and writes the outcome. This module is what people and the
@@ -9,18 +10,15 @@ machine's messages do in between.
 
 from __future__ import annotations
 
-import calendar
 import contextlib
-import html
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.domain import probation as rules
-from shared.domain.radar import LABELS_ZH
 from shared.errors import Conflict, ValidationFailed
 from shared.models.common import iso, utcnow
 from shared.models.employee import Employee
@@ -31,12 +29,16 @@ from shared.models.probation import (
     DigestResult,
     Goal,
     GoalsUpdate,
-    GoalView,
     Probation,
     ProbationMessage,
     ProbationView,
     ProgressInput,
 )
+from shared.services import probation_mail as mail_text
+from shared.services.probation_mail import as_html
+from shared.services.probation_time import durations as cycle_durations
+from shared.services.probation_time import iso_ts, midnight
+from shared.services.probation_view import completion, elapsed, proposed_goals, view
 from shared.settings import get_settings
 from shared.store import mail, workflows
 from shared.store.audit import AuditEntry
@@ -44,42 +46,12 @@ from shared.store.employees import EmployeeStore
 from shared.store.probation import ProbationStore
 from shared.store.repository import Repository
 
-DAY = 86_400
-DECISION_TIMEOUT = 7 * DAY  # the final review waits a week for the manager
-HEARTBEAT = 3 * DAY  # and escalates after three days unless the manager opened it
 PROGRESS_ATTEMPTS = 3
 Mailer = Callable[[str, str, str, str], str]
 
 
 def execution_name(employee_id: str) -> str:
     return f"probation-{employee_id}"
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _midnight(day: date) -> float:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
-
-
-def _iso_ts(ts: float) -> str:
-    return iso(datetime.fromtimestamp(ts, tz=UTC))
-
-
-def _parse_ts(text: str | None) -> float | None:
-    if not text:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-
-
-def proposed_goals(employee: Employee) -> list[Goal]:
-    return [
-        Goal(**{k: v for k, v in vars(g).items()})
-        for g in rules.propose(employee.role_family, employee.dimension_scores, employee.competency_bar)
-    ]
 
 
 def goals_from_input(body: GoalsUpdate, current: list[Goal]) -> list[Goal]:
@@ -114,72 +86,6 @@ def goals_from_input(body: GoalsUpdate, current: list[Goal]) -> list[Goal]:
             )
         )
     return goals
-
-
-def _goal_like(g: Goal) -> rules.GoalLike:
-    return rules.GoalLike(
-        g.title_zh, g.title_en, g.label_zh, g.label_en, g.target, g.unit_zh, g.unit_en, g.measure, g.weight
-    )
-
-
-def completion(goals: list[Goal]) -> tuple[list[tuple[Goal, rules.Progress]], float]:
-    parts = [(g, rules.progress(_goal_like(g), g.achieved)) for g in goals]
-    return parts, rules.weighted_completion([(g.weight, p.completion_pct) for g, p in parts])
-
-
-def elapsed(prob: Probation, now: float) -> float | None:
-    started, ends = _parse_ts(prob.started_at), _parse_ts(prob.ends_at)
-    if started is None or ends is None:
-        return None
-    return rules.elapsed_share(started, ends, now)
-
-
-def view(employee: Employee, prob: Probation | None, now: float) -> ProbationView:
-    goals = prob.goals if prob else proposed_goals(employee)
-    parts, weighted = completion(goals)
-    elapsed_pct = elapsed(prob, now) if prob and prob.status == "running" else None
-    return ProbationView(
-        employee_id=employee.id,
-        name=employee.name,
-        department=employee.department,
-        role_family=employee.role_family.value,
-        status=prob.status if prob else "proposed",
-        phase=prob.phase if prob else None,
-        outcome=prob.outcome if prob else None,
-        cycle=prob.cycle if prob else 1,
-        start_date=employee.start_date,
-        end_date=prob.end_date if prob else None,
-        goals=[
-            GoalView(
-                id=g.id,
-                slot=g.slot,
-                dimension=g.dimension,
-                title_zh=g.title_zh,
-                title_en=g.title_en,
-                target=g.target,
-                unit_zh=g.unit_zh,
-                unit_en=g.unit_en,
-                measure=g.measure,
-                weight=g.weight,
-                achieved=p.achieved,
-                remaining=p.remaining,
-                completion_pct=p.completion_pct,
-                progress_zh=p.words_zh,
-                progress_en=p.words_en,
-            )
-            for g, p in parts
-        ],
-        summary_zh=rules.summary_zh([_goal_like(g) for g in goals]),
-        summary_en=rules.summary_en([_goal_like(g) for g in goals]),
-        weighted_completion=weighted,
-        elapsed_pct=elapsed_pct,
-        lagging=elapsed_pct is not None and rules.is_lagging(weighted, elapsed_pct),
-        execution_arn=prob.execution_arn if prob else None,
-        awaiting_decision=bool(prob and prob.phase == "awaiting_decision" and prob.task_token),
-        decision=prob.decision if prob else None,
-        history=prob.history if prob else [],
-        version=prob.version if prob else 0,
-    )
 
 
 class ProbationService:
@@ -237,27 +143,6 @@ class ProbationService:
         return after
 
     # -- confirm and start -----------------------------------------------------------------------
-    def durations(self, employee: Employee, body: ConfirmRequest, now: float) -> tuple[dict[str, int], float]:
-        """Seconds for each wait of the cycle and the end (epoch seconds)."""
-        if body.durations is not None:
-            d = body.durations.model_dump()
-            return d, now + d["check_in"] + d["mid_term"] + d["end"]
-        start = _midnight(employee.start_date)
-        end = _midnight(add_months(employee.start_date, body.months))
-        mid = start + (end - start) / 2
-        check = min(_midnight(add_months(employee.start_date, 1)), mid)
-        check_in = max(0.0, check - now)
-        mid_term = max(0.0, mid - max(now, check))
-        final = max(0.0, end - max(now, mid))
-        d = {
-            "check_in": int(check_in),
-            "mid_term": int(mid_term),
-            "end": int(final),
-            "decision_timeout": DECISION_TIMEOUT,
-            "heartbeat": HEARTBEAT,
-        }
-        return d, end
-
     def confirm(self, employee: Employee, body: ConfirmRequest, actor: str, ip: str | None) -> ConfirmResult:
         machine = get_settings().probation_state_machine_arn
         prob = self.store.get(employee.id)
@@ -265,16 +150,16 @@ class ProbationService:
         first = prob is None or prob.status == "draft"
         if first:
             now = self.clock()
-            durations, ends = self.durations(employee, body, now)
+            durations, ends = cycle_durations(employee.start_date, body, now)
             base = prob or self._new(employee, proposed_goals(employee))
             prob_after = base.model_copy(
                 update={
                     "status": "running",
                     "phase": "goals_confirmed",
-                    "phase_at": _iso_ts(now),
+                    "phase_at": iso_ts(now),
                     # the period runs from the first working day (compressed: from now)
-                    "started_at": _iso_ts(now if body.durations else _midnight(employee.start_date)),
-                    "ends_at": _iso_ts(ends),
+                    "started_at": iso_ts(now if body.durations else midnight(employee.start_date)),
+                    "ends_at": iso_ts(ends),
                     "end_date": datetime.fromtimestamp(ends, tz=UTC).date(),
                     "durations": durations,
                     "compressed": body.durations is not None,
@@ -387,11 +272,11 @@ class ProbationService:
             if prob.compressed and prob.durations:
                 wait = int(prob.durations["end"])  # a compressed cycle extends by its own end interval
             else:
-                wait = int(max(0.0, _midnight(body.new_end_date) - now))
+                wait = int(max(0.0, midnight(body.new_end_date) - now))
             output |= {
                 "new_end_date": body.new_end_date.isoformat(),
                 "wait_seconds": wait,
-                "ends_at": _iso_ts(now + wait) if prob.compressed else _iso_ts(_midnight(body.new_end_date)),
+                "ends_at": iso_ts(now + wait) if prob.compressed else iso_ts(midnight(body.new_end_date)),
             }
         token = prob.task_token
         # Claim the decision first (conditional on the version read): of two racing decisions one wins.
@@ -399,7 +284,7 @@ class ProbationService:
             update={
                 "phase": "decided",
                 "task_token": None,
-                "decision": output | {"at": _iso_ts(now)},
+                "decision": output | {"at": iso_ts(now)},
                 "updated_at": iso(utcnow()),
                 "version": prob.version + 1,
             }
@@ -458,85 +343,15 @@ class ProbationService:
         if self.store.notice_sent(employee.id, notice):
             return "already_sent"
         self.store.mark_notice(employee.id, notice, "sending")
-        for to, subject, text in self.mails(employee, prob, msg):
-            self.send_mail(to, subject, text, _html(text))
-        self.store.mark_notice(employee.id, notice, "sent")
-        return "sent"
-
-    def mails(self, employee: Employee, prob: Probation, msg: ProbationMessage) -> list[tuple[str, str, str]]:
         settings = get_settings()
         manager = settings.probation_manager_mail.format(department=employee.department)
-        hr = settings.probation_hr_mail
-        v = self.view(employee, prob)
-        who_zh, who_en = (
-            f"{employee.name}（{employee.title}，{employee.department}）",
-            f"{employee.name} ({employee.title})",
+        notices = mail_text.notices(
+            employee, prob, self.view(employee, prob), msg.kind, manager, settings.probation_hr_mail
         )
-        progress = [f"  - {g.title_zh}：{g.progress_zh} / {g.progress_en}" for g in v.goals]
-        status = [f"加权完成度 {v.weighted_completion}% / weighted completion {v.weighted_completion} %", *progress]
-        if msg.kind == "probation_check_in":
-            weak = sorted({g.dimension for g in prob.goals if g.slot == "development"} | _below_bar(employee))
-            weak_zh = "、".join(LABELS_ZH.get(d, d) for d in weak) or "无"
-            text = "\n".join(
-                [
-                    f"{who_zh}入职已满一个月，请安排试用期沟通（1个月回访）。",
-                    f"培训复评：请确认培训计划仍针对待提升能力：{weak_zh}。",
-                    *status,
-                    "",
-                    f"{who_en} has completed the first month: please hold the one-month check-in and "
-                    f"reassess the training plan for: {', '.join(weak) or 'none'}.",
-                ]
-            )
-            return [(manager, f"试用期1个月回访提醒：{employee.name} / One-month check-in", text)]
-        if msg.kind == "probation_mid_term":
-            text = "\n".join(
-                [f"{who_zh}试用期已过半，请进行中期评估。", *status, "", f"Mid-term review of {who_en} is due."]
-            )
-            return [(manager, f"试用期中期评估：{employee.name} / Mid-term review", text)]
-        if msg.kind == "probation_decision":
-            text = "\n".join(
-                [
-                    f"{who_zh}试用期即将结束，请作出转正决定：转正、延长试用期或不予转正。",
-                    f"请在系统中提交：POST /employees/{employee.id}/probation/decision",
-                    *status,
-                    "",
-                    f"The probation of {who_en} ends: please decide (confirm, extend or not confirm).",
-                ]
-            )
-            return [(manager, f"试用期转正评估：{employee.name} / Final review", text)]
-        if msg.kind == "probation_extended":
-            text = "\n".join(
-                [
-                    f"{who_zh}的试用期已延长至{prob.end_date}。",
-                    f"原因：{(prob.decision or {}).get('reason', '')}",
-                    "",
-                    f"The probation of {who_en} is extended to {prob.end_date}.",
-                ]
-            )
-            subject = f"试用期延长：{employee.name} / Probation extended"
-            return [(manager, subject, text), (hr, subject, text)]
-        if msg.kind == "probation_escalation":
-            text = "\n".join(
-                [
-                    f"部门经理未在期限内对{who_zh}作出转正决定，已升级至人力资源部处理。",
-                    *status,
-                    "",
-                    f"The manager did not decide on the probation of {who_en} in time; HR takes over.",
-                ]
-            )
-            subject = f"试用期决定超时升级：{employee.name} / Probation decision escalated"
-            return [(hr, subject, text), (manager, subject, text)]
-        outcome = {"confirmed": "转正", "not_confirmed": "不予转正", "escalated": "升级人力资源部"}
-        text = "\n".join(
-            [
-                f"{who_zh}的试用期结果：{outcome.get(prob.outcome or '', prob.outcome or '')}。",
-                *status,
-                "",
-                f"Probation outcome for {who_en}: {prob.outcome}.",
-            ]
-        )
-        subject = f"试用期结果：{employee.name} / Probation outcome"
-        return [(hr, subject, text), (manager, subject, text)]
+        for to, subject, text in notices:
+            self.send_mail(to, subject, text, as_html(text))
+        self.store.mark_notice(employee.id, notice, "sent")
+        return "sent"
 
     # -- the daily digest --------------------------------------------------------------------------
     def digest(self) -> DigestResult:
@@ -553,46 +368,21 @@ class ProbationService:
                 _, weighted = completion(prob.goals)
                 share = elapsed(prob, now)
                 if share is not None and rules.is_lagging(weighted, share):
-                    name = prob.name or prob.employee_id
-                    by_department[prob.department].append(
-                        f"  - {prob.employee_id} {name}: 完成度 {weighted}% / 时间进度 {share}% "
-                        f"(completion {weighted} %, time elapsed {share} %)"
-                    )
+                    by_department[prob.department].append(mail_text.lagging_line(prob, weighted, share))
             token = page.next_token
             if not token:
                 break
         settings = get_settings()
         for department, lines in sorted(by_department.items()):
-            text = "\n".join(
-                [f"{department}试用期进度落后员工（完成度低于时间进度）：", *lines, "", rules.LAGGING_RULE]
-            )
-            self.send_mail(
-                settings.probation_manager_mail.format(department=department),
-                f"试用期进度提醒：{len(lines)}人落后 / Probation digest",
-                text,
-                _html(text),
-            )
-        hr_mails = 0
+            subject, text = mail_text.manager_digest(department, lines)
+            to = settings.probation_manager_mail.format(department=department)
+            self.send_mail(to, subject, text, as_html(text))
         if active:
-            lines = [
-                f"  - {d}: 在试用 {n} 人，落后 {len(by_department.get(d, []))} 人 / active {n}, lagging "
-                f"{len(by_department.get(d, []))}"
-                for d, n in sorted(active.items())
-            ]
-            text = "\n".join(["试用期每日汇总 / Daily probation summary", *lines, "", rules.LAGGING_RULE])
-            self.send_mail(settings.probation_hr_mail, "试用期每日汇总 / Probation summary", text, _html(text))
-            hr_mails = 1
+            subject, text = mail_text.hr_summary(active, by_department)
+            self.send_mail(settings.probation_hr_mail, subject, text, as_html(text))
         return DigestResult(
             active=sum(active.values()),
             lagging=sum(len(v) for v in by_department.values()),
             manager_mails=len(by_department),
-            hr_mails=hr_mails,
+            hr_mails=1 if active else 0,
         )
-
-
-def _below_bar(employee: Employee) -> set[str]:
-    return {d for d, s in employee.dimension_scores.items() if s < employee.competency_bar.get(d, rules.DEFAULT_BAR)}
-
-
-def _html(text: str) -> str:
-    return '<pre style="font-family:sans-serif">' + html.escape(text) + "</pre>"

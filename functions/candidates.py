@@ -18,16 +18,15 @@ from shared.models.archive import (
     ScoreProvenance,
     ScoreProvenanceWithPayload,
 )
-from shared.models.common import Request, iso, utcnow
+from shared.models.common import Request
 from shared.models.offer import OfferSummary
 from shared.security.policy import Action, Scope, authorize
 from shared.security.tokens import Principal
+from shared.services.applications import Applications
 from shared.services.archive import Archive, load
 from shared.services.assessments import view as assessment_view
 from shared.services.background_checks import section as background_section
 from shared.services.evaluations import view as evaluation_view
-from shared.store import assignments
-from shared.store.audit import AuditEntry
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
@@ -106,20 +105,7 @@ def assign_interviewers(application_id: str) -> Any:
     who = principal(request)
     authorize(who, Action.interviewers_assign)
     body = parse_body(request, InterviewerAssignment)
-    repo = Repository()
-    app = repo.applications.require(application_id)
-    usernames = sorted(set(body.usernames))
-    now = iso(utcnow())
-    after = app.model_copy(update={"interviewers": usernames, "updated_at": now, "version": app.version + 1})
-    audit = AuditEntry(
-        subject=f"application:{app.id}",
-        actor=who.username,
-        action="interviewers.assign",
-        details={"from": app.interviewers, "to": usernames},
-        source_ip=source_ip(request),
+    after = Applications(Repository()).assign_interviewers(
+        application_id, body.usernames, who.username, source_ip(request)
     )
-    # The interviewers' lookup items (their "assigned to me" list) change in the same transaction.
-    title = repo.requisitions.require(app.requisition_id).title
-    lookups = assignments.transaction_items(repo, app, app.interviewers, usernames, title, who.username, now)
-    repo.applications.update(app, after, audit, lookups)
-    return ok(InterviewersView(application_id=app.id, interviewers=usernames, version=after.version))
+    return ok(InterviewersView(application_id=after.id, interviewers=after.interviewers, version=after.version))

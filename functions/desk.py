@@ -8,10 +8,9 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import api_route, authorized_application, ok, parse_query, principal
-from shared.domain import offers as rules
-from shared.models.desk import Assignment, AssignmentPage, AssignmentQuery, SalaryProposalView
+from shared.models.desk import AssignmentPage, AssignmentQuery, SalaryProposalView
 from shared.security.policy import Action, authorize
-from shared.store import assignments
+from shared.services.desk import Desk
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
@@ -27,16 +26,7 @@ def my_assignments() -> Any:
     who = principal(request)
     authorize(who, Action.assignment_list)
     query = parse_query(request, AssignmentQuery)
-    repo = Repository()
-    page = assignments.assigned_to(repo, who.username, query.limit, query.next_token)
-    stages = assignments.current_stages(repo, [str(i["application_id"]) for i in page.items])
-    items = [
-        Assignment.model_validate(
-            {k: i[k] for k in Assignment.model_fields if k in i} | {"stage": stages.get(str(i["application_id"]))}
-        )
-        for i in page.items
-    ]
-    return ok(AssignmentPage(username=who.username, items=items, next_token=page.next_token))
+    return ok(Desk().assignments(who.username, query.limit, query.next_token))
 
 
 @api_route(bp, "/applications/{application_id}/salary-proposal", methods=["GET"], response=SalaryProposalView)
@@ -46,19 +36,4 @@ def salary_proposal(application_id: str) -> Any:
     who = principal(bp.current_request)
     repo = Repository()
     app = authorized_application(who, Action.offer_create, application_id, repo)
-    req = repo.requisitions.require(app.requisition_id)
-    band = rules.annual_band(req.salary_band.min, req.salary_band.max, req.salary_band.period)
-    score = app.ai.weighted_score if app.ai else None
-    proposal = rules.propose_salary(band, score)
-    return ok(
-        SalaryProposalView(
-            application_id=app.id,
-            annual_salary=proposal.annual_salary,
-            currency=req.salary_band.currency,
-            basis=proposal.basis,
-            band_min=band[0],
-            band_max=band[1],
-            weighted_score=score,
-            approval_chain=[s.value for s in req.offer_approval_chain],
-        )
-    )
+    return ok(Desk(repo).salary_proposal(app))

@@ -22,6 +22,7 @@ from shared.models.requisition import Keyword, Requisition
 from shared.security.fields import seal
 from shared.security.pii import identity_hash
 from shared.services.intake import Intake
+from shared.store import assignments
 from shared.store.applications import CreateOutcome
 from shared.store.audit import AuditEntry
 from shared.store.repository import Repository
@@ -105,6 +106,20 @@ class Applications:
         if attach and Intake(self.repo).attach_parked(app):
             return CreateOutcome("created", app.id, self.repo.applications.require(app.id))
         return outcome
+
+    def assign_interviewers(self, application_id: str, usernames: list[str], actor: str, ip: str | None) -> Application:
+        """Set the interviewers of an application; their lookup items (each one's "assigned to me"
+        list) change in the same transaction."""
+        app = self.repo.applications.require(application_id)
+        assigned = sorted(set(usernames))
+        now = iso(utcnow())
+        after = app.model_copy(update={"interviewers": assigned, "updated_at": now, "version": app.version + 1})
+        details = {"from": app.interviewers, "to": assigned}
+        audit = AuditEntry(f"application:{app.id}", actor, "interviewers.assign", details, ip)
+        title = self.repo.requisitions.require(app.requisition_id).title
+        lookups = assignments.transaction_items(self.repo, app, app.interviewers, assigned, title, actor, now)
+        self.repo.applications.update(app, after, audit, lookups)
+        return after
 
     def rescreen(self, app: Application, req: Requisition, resume_text: str, resume_file: str) -> Application:
         """Screen again with the text of an uploaded resume file. Before any human decision the stage

@@ -42,7 +42,7 @@ from shared.errors import (
     validated,
 )
 from shared.models.application import Application
-from shared.models.common import iso, new_id, utcnow
+from shared.models.common import iso, utcnow
 from shared.models.offer import (
     CLOSED,
     ApprovalDecision,
@@ -57,9 +57,9 @@ from shared.models.offer import (
     OfferView,
 )
 from shared.models.onboarding import OnboardingRequest
-from shared.security.fields import reveal
 from shared.security.tokens import Principal
 from shared.security.webhooks import verify
+from shared.services.offer_terms import new_offer, salary_for
 from shared.settings import get_settings
 from shared.store import objects
 from shared.store import queue as queues
@@ -82,10 +82,6 @@ Sender = Callable[[Queue, list[str]], None]
 def send_to_queue(queue: Queue, bodies: list[str]) -> None:
     settings = get_settings()
     queues.send_all(settings.esign_queue_url if queue == "esign" else settings.onboarding_queue_url, bodies)
-
-
-def document_keys(application_id: str, offer_id: str) -> tuple[str, str]:
-    return f"offers/{application_id}/{offer_id}.html", f"offers/{application_id}/{offer_id}.pdf"
 
 
 def beijing_today() -> date:
@@ -156,55 +152,9 @@ class Offers:
         problems = rules.date_problems(body.start_date, body.expires_on, self.today())
         if problems:
             raise ValidationFailed("the offer's dates are not valid", problems)
-        band = rules.annual_band(req.salary_band.min, req.salary_band.max, req.salary_band.period)
-        if body.annual_salary is None:
-            salary = rules.propose_salary(band, app.ai.weighted_score if app.ai else None)
-        else:
-            given = rules.given_salary(band, body.annual_salary)
-            if given is None:
-                raise ValidationFailed(
-                    "the salary is outside the requisition's band",
-                    [
-                        {
-                            "field": "annual_salary",
-                            "message": f"must lie within {band[0]}–{band[1]} {req.salary_band.currency} a year",
-                        }
-                    ],
-                )
-            salary = given
-        now = iso(utcnow())
-        offer_id = new_id()
-        html_key, pdf_key = document_keys(app.id, offer_id)
-        offer = Offer(
-            id=offer_id,
-            application_id=app.id,
-            requisition_id=req.id,
-            department=app.department,
-            role_family=req.role_family,
-            title=req.title,
-            name=app.name,
-            email=reveal(app.email, "email"),  # the offer letter and the signing envelope go to it
-            grade=body.grade,
-            annual_salary=salary.annual_salary,
-            currency=req.salary_band.currency,
-            salary_source=salary.source,
-            salary_basis=salary.basis,
-            benefits=body.benefits if body.benefits is not None else list(rules.DEFAULT_BENEFITS),
-            start_date=body.start_date,
-            work_location=body.work_location,
-            documents_to_bring=(
-                body.documents_to_bring if body.documents_to_bring is not None else list(rules.DEFAULT_DOCUMENTS)
-            ),
-            expires_on=body.expires_on,
-            note=body.note,
-            status=OfferStatus.pending_approval,
-            approval_chain=list(req.offer_approval_chain),
-            html_key=html_key,
-            pdf_key=pdf_key,
-            created_by=who.username,
-            created_at=now,
-            updated_at=now,
-        )
+        salary = salary_for(req, app, body.annual_salary)
+        offer = new_offer(app, req, body, salary, who.username)
+        html_key, pdf_key, now = offer.html_key, offer.pdf_key, offer.created_at
         # Documents first: ids are fresh, so a failed transaction leaves only unreferenced objects.
         content = rules.letter(offer)
         objects.put_document(html_key, rules.render_html(content).encode(), "text/html; charset=utf-8")

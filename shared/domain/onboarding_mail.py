@@ -41,7 +41,8 @@ def _zh_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _render(subject: str, lines: Sequence[str]) -> Mail:
+def render(subject: str, lines: Sequence[str]) -> Mail:
+    """A mail of the product: the lines as plain text and as a page of paragraphs (a blank line: a rule)."""
     text = "\n".join(lines)
     body = (
         '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body>'
@@ -81,7 +82,7 @@ def welcome_pack(msg: OnboardingRequest) -> Mail:
     ]
     if msg.documents_to_bring:
         en.append("Please bring: " + "; ".join(msg.documents_to_bring))
-    return _render(f"欢迎加入中原银行 / Welcome to Zhongyuan Bank — {msg.title}", [*zh, "", *en])
+    return render(f"欢迎加入中原银行 / Welcome to Zhongyuan Bank — {msg.title}", [*zh, "", *en])
 
 
 def _plan_lines(dimensions: Sequence[PlanDimension]) -> tuple[list[str], list[str]]:
@@ -109,7 +110,7 @@ def training_plan(plan: TrainingPlan) -> Mail:
         *en_dims,
         f"Please reassess them after {due.isoformat()} and record the result.",
     ]
-    return _render(f"新员工培训计划 / Training plan: {plan.name}", lines)
+    return render(f"新员工培训计划 / Training plan: {plan.name}", lines)
 
 
 def reassessment_reminder(plan: TrainingPlan) -> Mail:
@@ -124,7 +125,7 @@ def reassessment_reminder(plan: TrainingPlan) -> Mail:
         "record the result:",
         *en_dims,
     ]
-    return _render(f"能力复评提醒 / Reassessment due: {plan.name}", lines)
+    return render(f"能力复评提醒 / Reassessment due: {plan.name}", lines)
 
 
 def overdue_summary(tasks: Sequence[Task], today: date) -> Mail:
@@ -140,4 +141,4 @@ def overdue_summary(tasks: Sequence[Task], today: date) -> Mail:
         f"As of {today.isoformat()}, these onboarding tasks are overdue before the hire's start date ({len(tasks)}):",
         "(due | team | task | hire, start date | status | id — see above)",
     ]
-    return _render(f"入职任务逾期提醒 / Overdue onboarding tasks: {len(tasks)}", lines)
+    return render(f"入职任务逾期提醒 / Overdue onboarding tasks: {len(tasks)}", lines)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from shared.errors import NotFound
 from shared.models.application import Application
 from shared.models.archive import QuestionView, Ranking, VideoRef
@@ -37,6 +39,17 @@ class Archive:
         return []
 
 
+# the sort-key prefix of each section of the partition: the archive's list it goes to, and its model
+SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
+    "SCORE#": ("history", ScoreRecord),
+    "VIDEO#": ("videos", VideoRef),
+    "EVAL#": ("evaluations", Evaluation),
+    "ASSESS#": ("assessments", AssessmentRequest),
+    "BGC#": ("background_checks", BackgroundCheck),
+    "OFFER#": ("offers", Offer),
+}
+
+
 def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archive:
     items = repo.applications.partition(application_id)
     meta = next((i for i in items if i["sk"] == "META"), None)
@@ -44,18 +57,9 @@ def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archi
         raise NotFound(f"application {application_id} does not exist")
     archive = Archive(Application.model_validate(meta))
     for item in items:
-        if item["sk"].startswith("SCORE#"):
-            archive.history.append(ScoreRecord.model_validate(item))
-        elif item["sk"].startswith("VIDEO#"):
-            archive.videos.append(VideoRef.model_validate(item))
-        elif item["sk"].startswith("EVAL#"):
-            archive.evaluations.append(Evaluation.model_validate(item))
-        elif item["sk"].startswith("ASSESS#"):
-            archive.assessments.append(AssessmentRequest.model_validate(item))
-        elif item["sk"].startswith("BGC#"):
-            archive.background_checks.append(BackgroundCheck.model_validate(item))
-        elif item["sk"].startswith("OFFER#"):
-            archive.offers.append(Offer.model_validate(item))
+        section = next((s for prefix, s in SECTIONS.items() if item["sk"].startswith(prefix)), None)
+        if section is not None:
+            getattr(archive, section[0]).append(section[1].model_validate(item))
     archive.history.sort(key=lambda r: r.completed_at, reverse=True)
     archive.evaluations.sort(key=lambda e: (e.created_at, e.evaluator))
     archive.assessments.sort(key=lambda a: (a.requested_at, a.request_id))

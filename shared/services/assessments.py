@@ -3,14 +3,13 @@ tells the requester of the decision."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from aws_lambda_powertools import Logger
 
 from shared.domain import assessments as rules
+from shared.domain.onboarding_mail import render as render_mail
 from shared.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from shared.models.application import Application
 from shared.models.assessment import (
@@ -30,6 +29,7 @@ from shared.models.assessment import (
 from shared.models.common import iso, new_id, utcnow
 from shared.security.policy import Scope
 from shared.security.tokens import Principal
+from shared.services import outbox
 from shared.store import mail
 from shared.store.assessments import AssessmentStore
 from shared.store.audit import AuditEntry
@@ -37,7 +37,6 @@ from shared.store.queue import QueueRefused
 from shared.store.repository import Repository
 
 logger = Logger(child=True)
-OUTBOX_MIN_AGE_SECONDS = 60  # a younger outbox record is still being queued by the request that decided
 
 
 def view(req: AssessmentRequest, scope: Scope) -> AssessmentView | ManagerAssessmentView | InterviewerAssessmentView:
@@ -232,25 +231,22 @@ class Assessments:
         self.store.clear_outbox(req.application_id, req.request_id)
         return True
 
-    def reconcile_notices(self, limit: int = 100, min_age_seconds: int = OUTBOX_MIN_AGE_SECONDS) -> dict[str, int]:
+    def reconcile_notices(
+        self, limit: int = 100, min_age_seconds: int = outbox.OUTBOX_MIN_AGE_SECONDS
+    ) -> dict[str, int]:
         """Scheduled: queue decision notices at least ``min_age_seconds`` old that are still in the
         outbox (younger ones are being queued by the request that decided). The worker sends each
         e-mail once (the ``sent`` marker), so a notice queued twice is still one e-mail."""
-        cutoff = iso(datetime.now(UTC) - timedelta(seconds=min_age_seconds))
-        counts = {"resent": 0, "failed": 0, "young": 0}
-        for item in self.store.outbox(limit):
-            if min_age_seconds and str(item.get("created_at", "")) > cutoff:
-                counts["young"] += 1
-                continue
-            try:
-                self.send([str(item["body"])])
-            except (ServiceUnavailable, QueueRefused):
-                counts["failed"] += 1
-                continue
-            application_id, _, request_id = str(item["sk"]).partition("#")
-            self.store.clear_outbox(application_id, request_id)
-            counts["resent"] += 1
-        return counts
+        return outbox.resend(lambda: self.store.outbox(limit), self._resend, min_age_seconds)
+
+    def _resend(self, item: dict[str, Any]) -> bool:
+        try:
+            self.send([str(item["body"])])
+        except (ServiceUnavailable, QueueRefused):
+            return False
+        application_id, _, request_id = str(item["sk"]).partition("#")
+        self.store.clear_outbox(application_id, request_id)
+        return True
 
     def send_notice(self, msg: AssessmentNotice) -> str:
         """E-mail the decision to the requester, once: a marker ``sending`` before SES, ``sent`` after
@@ -295,10 +291,4 @@ def decision_text(req: AssessmentRequest, app: Application) -> tuple[str, str, s
             else []
         ),
     ]
-    text = "\n".join(lines)
-    body_html = (
-        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body>'
-        + "".join(f"<p>{html.escape(line)}</p>" if line else "<hr>" for line in lines)
-        + "</body></html>"
-    )
-    return subject, text, body_html
+    return render_mail(subject, lines)

@@ -59,7 +59,7 @@ from shared.models.common import Dimension, iso, new_id, utcnow
 from shared.security.background_keys import background_vendor_secrets
 from shared.security.fields import reveal
 from shared.security.webhooks import verify
-from shared.services.intake import normalise_timestamp
+from shared.services.intake import completed_at
 from shared.store.audit import AuditEntry
 from shared.store.background import BackgroundStore, Received
 from shared.store.queue import QueueRefused, delay_message
@@ -293,10 +293,4 @@ class BackgroundChecks:
 
     def _parse(self, body: bytes) -> BackgroundResultPayload:
         result = validated(BackgroundResultPayload, json_object(body), "the background-check result")
-        try:
-            completed = normalise_timestamp(result.completed_at, self.clock())
-        except ValueError as exc:
-            raise ValidationFailed(
-                "completed_at is not valid", [{"field": "completed_at", "message": str(exc)}]
-            ) from exc
-        return result.model_copy(update={"completed_at": completed})
+        return result.model_copy(update={"completed_at": completed_at(result.completed_at, self.clock())})

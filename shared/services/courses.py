@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Literal
 
 from shared.domain import courses as rules
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 from shared.models.common import Dimension, iso, new_id, utcnow
 from shared.models.training import Course, CourseCreate, CourseRetire, CourseUpdate
+from shared.services.catalogue import current
 from shared.store.audit import AuditEntry
 from shared.store.courses import CourseStore
 from shared.store.repository import Repository
@@ -33,15 +34,8 @@ class Courses:
         return self._current(course_id)[0]
 
     def _current(self, course_id: str) -> tuple[Course, bool]:
-        dimension = rules.parse_id(course_id)
-        if dimension is not None:
-            stored = self.store.get(dimension, course_id)
-            if stored is not None:
-                return stored, True
-            seeded = rules.seed_course(course_id)
-            if seeded is not None:
-                return seeded, False
-        raise NotFound(f"course {course_id} does not exist")
+        where = rules.parse_id(course_id)
+        return current("course", course_id, where, lambda d: self.store.get(d, course_id), rules.seed_course)
 
     def add(self, body: CourseCreate, actor: str, source_ip: str | None) -> Course:
         if len([c for c in self.store.stored(body.dimension) if c.origin == "hr"]) >= MAX_STORED_PER_DIMENSION:

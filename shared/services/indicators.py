@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from typing import Literal
 
 from shared.domain import indicators as rules
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 from shared.models.common import Dimension, RoleFamily, iso, new_id, utcnow
 from shared.models.performance import Kpi, KpiCreate, KpiUpdate
+from shared.services.catalogue import current
 from shared.store.audit import AuditEntry
 from shared.store.performance import PerformanceStore
 from shared.store.repository import Repository
@@ -38,14 +39,7 @@ class Indicators:
 
     def _current(self, kpi_id: str) -> tuple[Kpi, bool]:
         where = rules.parse_id(kpi_id)
-        if where is not None:
-            stored = self.store.kpi(where[0], where[1], kpi_id)
-            if stored is not None:
-                return stored, True
-            seeded = rules.seed_kpi(kpi_id)
-            if seeded is not None:
-                return seeded, False
-        raise NotFound(f"KPI {kpi_id} does not exist")
+        return current("KPI", kpi_id, where, lambda w: self.store.kpi(w[0], w[1], kpi_id), rules.seed_kpi)
 
     def add(self, body: KpiCreate, actor: str, source_ip: str | None) -> Kpi:
         if len([k for k in self.store.kpis(body.role_family) if k.origin == "hr"]) >= MAX_STORED_PER_FAMILY:

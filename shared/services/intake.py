@@ -56,6 +56,14 @@ def normalise_timestamp(raw: str, now: float) -> str:
     return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def completed_at(raw: str, now: float) -> str:
+    """A vendor's ``completed_at``, normalised, or 400 naming the field."""
+    try:
+        return normalise_timestamp(raw, now)
+    except ValueError as exc:
+        raise ValidationFailed("completed_at is not valid", [{"field": "completed_at", "message": str(exc)}]) from exc
+
+
 def weighted_score(scores: dict[Any, float], weights: dict[Any, float]) -> float:
     """Σ weight × score over the dimensions the result has, divided by the sum of those weights."""
     present = [d for d in scores if weights.get(d, 0) > 0]
@@ -133,12 +141,7 @@ class Intake:
                 "the result has dimensions this requisition does not assess",
                 [{"field": "dimension_scores", "message": "unknown dimensions: " + ", ".join(unknown + unknown_q)}],
             )
-        try:
-            completed = normalise_timestamp(result.completed_at, self.clock())
-        except ValueError as exc:
-            raise ValidationFailed(
-                "completed_at is not valid", [{"field": "completed_at", "message": str(exc)}]
-            ) from exc
+        completed = completed_at(result.completed_at, self.clock())
         scores = {d: float(s) for d, s in result.dimension_scores.items()}
         return ScoreRecord(
             vendor_id=result.vendor_id,

@@ -22,7 +22,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,6 +59,7 @@ from shared.models.offer import (
 from shared.models.onboarding import OnboardingRequest
 from shared.security.tokens import Principal
 from shared.security.webhooks import verify
+from shared.services import outbox
 from shared.services.offer_terms import new_offer, salary_for
 from shared.settings import get_settings
 from shared.store import objects
@@ -74,7 +75,6 @@ LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 MAX_WEBHOOK_BYTES = 65_536
 OFFERABLE = (Stage.background_check, Stage.offer)
 EVENT_STATUS = {"signed": OfferStatus.signed, "declined": OfferStatus.declined, "expired": OfferStatus.expired}
-OUTBOX_MIN_AGE_SECONDS = 60
 
 Sender = Callable[[Queue, list[str]], None]
 
@@ -381,15 +381,11 @@ class Offers:
         self.store.clear_outbox(queue, offer_id)
         return True
 
-    def reconcile(self, limit: int = 100, min_age_seconds: int = OUTBOX_MIN_AGE_SECONDS) -> dict[str, int]:
+    def reconcile(self, limit: int = 100, min_age_seconds: int = outbox.OUTBOX_MIN_AGE_SECONDS) -> dict[str, int]:
         """Scheduled: send outbox records at least ``min_age_seconds`` old (younger ones are still
         being sent by the request that wrote them)."""
-        cutoff = iso(datetime.now(UTC) - timedelta(seconds=min_age_seconds))
-        counts = {"resent": 0, "failed": 0, "young": 0}
-        for item in self.store.outbox(limit):
-            if min_age_seconds and str(item.get("created_at", "")) > cutoff:
-                counts["young"] += 1
-                continue
-            sent = self._flush(item["queue"], item["offer_id"], item["body"])
-            counts["resent" if sent else "failed"] += 1
-        return counts
+        return outbox.resend(
+            lambda: self.store.outbox(limit),
+            lambda item: self._flush(item["queue"], item["offer_id"], item["body"]),
+            min_age_seconds,
+        )

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from shared.domain import question_bank as rules
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 from shared.models.common import Dimension, RoleFamily, iso, new_id, utcnow
 from shared.models.question_bank import BankFamily, Question, QuestionCreate, QuestionRetire, QuestionUpdate
+from shared.services.catalogue import current
 from shared.store.audit import AuditEntry
 from shared.store.question_bank import QuestionBankStore
 from shared.store.repository import Repository
@@ -57,14 +58,9 @@ class QuestionBank:
     def _current(self, question_id: str) -> tuple[Question, bool]:
         """The question and whether a stored item holds it (False: the untouched seed entry)."""
         where = rules.parse_id(question_id)
-        if where is not None:
-            stored = self.store.get(where[0], where[1], question_id)
-            if stored is not None:
-                return stored, True
-            seeded = rules.seed_question(question_id)
-            if seeded is not None:
-                return seeded, False
-        raise NotFound(f"question {question_id} does not exist")
+        return current(
+            "question", question_id, where, lambda w: self.store.get(w[0], w[1], question_id), rules.seed_question
+        )
 
     # -- changing ----------------------------------------------------------------------------
     def add(self, body: QuestionCreate, actor: str, source_ip: str | None) -> Question:

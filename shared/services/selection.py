@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from shared.domain.onboarding_mail import render as render_mail
 from shared.domain.shortlist import below_bar, shortlist_size
 from shared.domain.stages import Stage, allowed_from, check_transition
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, ServiceUnavailable
@@ -245,10 +245,4 @@ def invitation_text(app: Application, req: Requisition, msg: Invitation) -> tupl
         *([f"Note: {msg.note}"] if msg.note else []),
         "Please bring your ID card and your diploma. Reply to this e-mail to reschedule.",
     ]
-    text = "\n".join(lines)
-    body_html = (
-        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body>'
-        + "".join(f"<p>{html.escape(line)}</p>" if line else "<hr>" for line in lines)
-        + "</body></html>"
-    )
-    return subject, text, body_html
+    return render_mail(subject, lines)

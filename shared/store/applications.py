@@ -200,11 +200,13 @@ class ApplicationStore(Store):
         stamped = 0
         for item in self.table.query_all(f"APP#{application_id}", page_size=None, projection="pk, sk, expires_at"):
             try:
-                self.table.update_item(
-                    {"pk": item["pk"], "sk": item["sk"]},
-                    "SET expires_at = :e",
-                    "attribute_exists(pk) AND (attribute_not_exists(expires_at) OR expires_at > :e)",
-                    values={":e": expiry},
+                self.table.write(
+                    self.table.update_op(
+                        {"pk": item["pk"], "sk": item["sk"]},
+                        "SET expires_at = :e",
+                        "attribute_exists(pk) AND (attribute_not_exists(expires_at) OR expires_at > :e)",
+                        values={":e": expiry},
+                    )
                 )
                 stamped += 1
             except ConditionFailed:

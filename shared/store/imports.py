@@ -11,6 +11,8 @@ import row result      IMPORT#<id>                 ROW#<n>
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.models.common import iso, utcnow
 from shared.models.imports import ImportJob, RowResult
 from shared.store.failures import ConditionFailed
@@ -32,30 +34,30 @@ class ImportStore(Store):
     def claim_file(self, import_id: str, etag: str, total_rows: int, chunks: int) -> bool:
         """Record that this uploaded file (by ETag) feeds the import; False if another file already does.
         Claiming the same file again succeeds, so a retried parse re-sends its (idempotent) chunks."""
-        try:
-            self.table.update_item(
-                _meta(import_id),
-                "SET #s = :s, etag = :e, total_rows = :t, chunks = :c, parsed_at = :now",
-                "attribute_exists(pk) AND (attribute_not_exists(etag) OR etag = :e)",
-                names={"#s": "status"},
-                values={":s": "processing", ":e": etag, ":t": total_rows, ":c": chunks, ":now": iso(utcnow())},
-            )
-        except ConditionFailed:
-            return False
-        return True
+        return self._set_status(
+            import_id,
+            "SET #s = :s, etag = :e, total_rows = :t, chunks = :c, parsed_at = :now",
+            "attribute_exists(pk) AND (attribute_not_exists(etag) OR etag = :e)",
+            {":s": "processing", ":e": etag, ":t": total_rows, ":c": chunks, ":now": iso(utcnow())},
+        )
 
     def fail(self, import_id: str, reason: str) -> None:
         """Mark an import failed (a file that cannot be read) unless a readable file was already claimed."""
+        self._set_status(
+            import_id,
+            "SET #s = :s, failure = :r",
+            "attribute_exists(pk) AND attribute_not_exists(etag)",
+            {":s": "failed", ":r": reason},
+        )
+
+    def _set_status(self, import_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
+        """One conditional update of the import (``#s`` is its status); False when the condition fails."""
+        update = self.table.update_op(_meta(import_id), expression, condition, names={"#s": "status"}, values=values)
         try:
-            self.table.update_item(
-                _meta(import_id),
-                "SET #s = :s, failure = :r",
-                "attribute_exists(pk) AND attribute_not_exists(etag)",
-                names={"#s": "status"},
-                values={":s": "failed", ":r": reason},
-            )
+            self.table.write(update)
         except ConditionFailed:
-            return
+            return False
+        return True
 
     def record_chunk(self, import_id: str, chunk: int, results: list[RowResult]) -> bool:
         """Store per-row results, then count the chunk once (a redelivered chunk is not re-counted)."""

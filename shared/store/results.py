@@ -195,11 +195,13 @@ class ResultStore(Store):
                 mode = "first"  # a first result for someone not (or no longer) at "screened"
             else:  # the application changed between the two attempts: the stream retries the batch
                 raise ServiceUnavailable("the application changed while applying the result; retry", retry_after=1)
-        self.table.update_item(
-            {"pk": f"APP#{application_id}", "sk": history_key(record)},
-            "SET superseded = :t",
-            "attribute_exists(pk)",
-            values={":t": True},
+        self.table.write(
+            self.table.update_op(
+                {"pk": f"APP#{application_id}", "sk": history_key(record)},
+                "SET superseded = :t",
+                "attribute_exists(pk)",
+                values={":t": True},
+            )
         )
         return "stale"
 

@@ -8,8 +8,9 @@ Every store of the talent table is built on ``Table``:
 * writes — ``transact`` (one ``TransactWriteItems``), ``write_versioned`` (whole items conditional on
   the version read — or on being new — with the audit record, in one transaction: ``Conflict`` when
   someone else wrote first), ``put_new`` (a transaction whose first item must be new: False when it
-  is not, and nothing is written), ``put_item`` / ``update_item`` / ``delete_item`` (one item),
-  ``batch_write`` / ``put_all`` (25 a call, unprocessed items sent again with backoff);
+  is not, and nothing is written), ``write`` (one item's op on its own; ``put_item`` and
+  ``delete_item`` for short), ``batch_write`` / ``put_all`` (25 a call, unprocessed items sent again
+  with backoff);
 * transaction items — ``put_op``, ``new_op``, ``versioned_op``, ``update_op``, ``delete_op``,
   ``check_op``, ``audit_op``.
 
@@ -45,6 +46,7 @@ BATCH_GET = 100
 BATCH_WRITE = 25
 GET_ATTEMPTS = 10
 WRITE_ATTEMPTS = 8
+SINGLE = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
 
 
 class Record(Protocol):
@@ -297,23 +299,17 @@ class Table:
         except ConditionFailed as failed:
             raise Conflict(conflict, [dict(d) for d in details]) from failed
 
-    def put_item(self, item: dict[str, Any], condition: str | None = None) -> None:
-        """Write one item (``ConditionFailed`` when ``condition`` does not hold)."""
-        self._call("put_item", **self.put_op(item, condition)["Put"])
+    def write(self, op: dict[str, Any]) -> None:
+        """One ``Put`` / ``Update`` / ``Delete`` (an ``*_op``) on its own, outside a transaction
+        (``ConditionFailed`` when its condition does not hold)."""
+        ((kind, params),) = op.items()
+        self._call(SINGLE[kind], **params)
 
-    def update_item(
-        self,
-        key: Mapping[str, str],
-        expression: str,
-        condition: str | None = None,
-        *,
-        names: dict[str, str] | None = None,
-        values: dict[str, Any] | None = None,
-    ) -> None:
-        self._call("update_item", **self.update_op(key, expression, condition, names=names, values=values)["Update"])
+    def put_item(self, item: dict[str, Any], condition: str | None = None) -> None:
+        self.write(self.put_op(item, condition))
 
     def delete_item(self, key: Mapping[str, str]) -> None:
-        self._call("delete_item", **self.delete_op(key)["Delete"])
+        self.write(self.delete_op(key))
 
     def batch_write(self, requests: Sequence[dict[str, Any]]) -> None:
         """``PutRequest`` / ``DeleteRequest`` entries, 25 a call; what DynamoDB leaves unprocessed is

@@ -158,13 +158,6 @@ class ApplicationStore(Store):
         sk = score_key(app.ai.weighted_score, app.id)
         return self.table.count(f"REQ#{app.requisition_id}#SCORED", index="gsi3", sk_above=sk)
 
-    def current_stages(self, application_ids: list[str]) -> dict[str, str]:
-        """The stage of each application now: BatchGetItem of their ``META`` items, projecting only the
-        id and stage."""
-        keys = [{"pk": f"APP#{i}", "sk": "META"} for i in dict.fromkeys(application_ids)]
-        found = self.table.get_many(keys, projection="id, #s", names={"#s": "stage"})
-        return {str(i["id"]): str(i["stage"]) for i in found}
-
     # -- writes --------------------------------------------------------------------------------------
     def put_op(self, before: Application, after: Application) -> dict[str, Any]:
         """The transaction item that writes ``after`` if the stored application is still at

@@ -19,7 +19,6 @@ from shared.store.table import Store
 
 VIDEO_PREFIX = "VIDEO#"
 QUARANTINE_PK = "QUARANTINE#videos"
-KEYS = {"pk", "sk"}
 
 
 class VideoStore(Store):

@@ -5,7 +5,7 @@ model, development plans; every table also as CSV / XLSX, the charts as SVG; and
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Rate
 from chalice.app import Response as ChaliceResponse
@@ -27,10 +27,19 @@ from shared.models.performance import (
     WeightsApproval,
 )
 from shared.security.policy import Action, authorize
-from shared.services.analytics import Analytics
 from shared.services.performance import Performance
 
+if TYPE_CHECKING:
+    from shared.services.analytics import Analytics
+
 bp = Blueprint(__name__)
+
+
+def _analytics() -> Analytics:
+    """The analytics service, imported on first use: numpy loads on these paths only, not at ``import app``."""
+    from shared.services.analytics import Analytics
+
+    return Analytics()
 
 
 def _today() -> Any:
@@ -77,7 +86,7 @@ def validity() -> Any:
     ``format=svg``: validity per dimension (overall, or the named family) as a bar chart."""
     _hr()
     q = parse_query(bp.current_request, ValidityQuery)
-    items = Analytics().validity(q.cycle_id, q.role_family, q.min_n)
+    items = _analytics().validity(q.cycle_id, q.role_family, q.min_n)
     result = AnalyticsResult(kind="validity", parameters=q.model_dump(mode="json"), items=items)
     svg = None
     if q.format == "svg":
@@ -92,7 +101,7 @@ def conditional() -> Any:
     """P(performance ≥ p | dimension ≥ d) with its n (hr), e.g. "P(performance ≥ 90 | logic ≥ 80) = 75 %, n = 412"."""
     _hr()
     q = parse_query(bp.current_request, ConditionalQuery)
-    c = Analytics().conditional(q.cycle_id, q.role_family, q.dimension, q.dimension_threshold, q.performance_threshold)
+    c = _analytics().conditional(q.cycle_id, q.role_family, q.dimension, q.dimension_threshold, q.performance_threshold)
     result = AnalyticsResult(kind="conditional", parameters=q.model_dump(mode="json"), summary=c, items=[c])
     return respond(result, q.format)
 
@@ -102,7 +111,7 @@ def reweighting(role_family: str) -> Any:
     """The re-weighting proposal for a family (hr): validity weights and the expected gain in validity."""
     _hr()
     q = parse_query(bp.current_request, ReweightQuery)
-    proposal = Analytics().reweighting(q.cycle_id, _family(role_family))
+    proposal = _analytics().reweighting(q.cycle_id, _family(role_family))
     proposed = proposal["proposed_weights"] or {}
     items = [
         {
@@ -132,7 +141,7 @@ def approve(role_family: str) -> Any:
     who = principal(request)
     authorize(who, Action.weights_approve)
     body = parse_body(request, WeightsApproval)
-    approved = Analytics().approve_weights(
+    approved = _analytics().approve_weights(
         body.cycle_id, _family(role_family), body.reason, who.username, source_ip(request)
     )
     return ok(ApprovedWeights.model_validate(approved), status=201)
@@ -144,7 +153,7 @@ def high_potential() -> Any:
     proposes them for the management-trainee pool)."""
     _hr()
     q = parse_query(bp.current_request, CycleAnalyticsQuery)
-    items = Analytics().high_potential(q.cycle_id, q.role_family)
+    items = _analytics().high_potential(q.cycle_id, q.role_family)
     return respond(AnalyticsResult(kind="high-potential", parameters=q.model_dump(mode="json"), items=items), q.format)
 
 
@@ -153,7 +162,7 @@ def band_performance() -> Any:
     """Mean performance per interview score band (hr); ``format=svg`` draws it."""
     _hr()
     q = parse_query(bp.current_request, CycleAnalyticsQuery)
-    items = Analytics().band_performance(q.cycle_id, q.role_family)
+    items = _analytics().band_performance(q.cycle_id, q.role_family)
     result = AnalyticsResult(kind="band-performance", parameters=q.model_dump(mode="json"), items=items)
     svg = charts.band_chart(items, "面试分段与绩效 Interview band vs performance") if q.format == "svg" else None
     return respond(result, q.format, svg)
@@ -167,7 +176,7 @@ def attrition_bands() -> Any:
     _hr()
     q = parse_query(bp.current_request, CohortQuery)
     since, until = _months(q)
-    analytics = Analytics()
+    analytics = _analytics()
     items = analytics.attrition_bands(since, until, _today())
     params = {"since": since, "until": until, "window_days": 90, "format": q.format}
     result = AnalyticsResult(kind="attrition-bands", parameters=params, items=items)
@@ -184,7 +193,7 @@ def attrition_risk() -> Any:
     _hr()
     q = parse_query(bp.current_request, CohortQuery)
     since, until = _months(q)
-    out = Analytics().attrition_risk(since, until, _today())
+    out = _analytics().attrition_risk(since, until, _today())
     items = out.pop("items")
     params = {"since": since, "until": until, "format": q.format}
     return respond(AnalyticsResult(kind="attrition-risk", parameters=params, summary=out, items=items), q.format)
@@ -195,13 +204,13 @@ def development_plan(employee_id: str) -> Any:
     """A customised plan for the employee's weak dimensions (hr; manager of the department): per
     dimension why it is weak, training from the catalogue and a practical assignment."""
     employee = Performance().authorized(principal(bp.current_request), Action.performance_read, employee_id)
-    return ok(DevelopmentPlan.model_validate(Analytics().development_plan(employee)))
+    return ok(DevelopmentPlan.model_validate(_analytics().development_plan(employee)))
 
 
 @bp.schedule(Rate(1, unit=Rate.DAYS), name="analytics_nightly")
 def analytics_nightly(event: Any) -> dict[str, int]:
     """Nightly: snapshots of the latest cycles, high-potential proposals, attrition and its model."""
-    summary = Analytics().nightly(_today())
+    summary = _analytics().nightly(_today())
     logger.info("analytics nightly", extra=summary)
     return summary
 

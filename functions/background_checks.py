@@ -3,12 +3,11 @@ them; a queue consumer sends the orders to the vendor with backoff and a dead-le
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint, Rate, SQSEvent
 
+from functions.batch import sqs_batch
 from functions.http import api_route, authorized_application, logger, ok, parse_body, principal, source_ip
 from functions.idempotency import idempotent
 from shared.domain.background import BackgroundVendor, VendorError
@@ -29,6 +28,9 @@ from shared.settings import get_settings
 from shared.store import queue
 from shared.store.background_vendor import HttpBackgroundVendor
 from shared.store.repository import Repository
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 bp = Blueprint(__name__)
 
@@ -170,5 +172,4 @@ def _handle(record: SQSRecord) -> None:
 def background_check_worker(event: SQSEvent) -> dict[str, Any]:
     # A batch whose every order failed (the vendor is down) is reported per message too: each keeps
     # its own backoff instead of the whole batch coming back as a function error.
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return dict(process_partial_response(event=event.to_dict(), record_handler=_handle, processor=processor))
+    return sqs_batch(event, _handle, raise_on_entire_batch_failure=False)

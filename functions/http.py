@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from chalice.app import Blueprint, Request
 from chalice.app import Response as ChaliceResponse
@@ -38,7 +38,6 @@ from shared.store.failures import transient_fault
 from shared.store.repository import Repository
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics(namespace="TalentLifecycle")  # explicit: importing this module must not depend on the env
 
 M = TypeVar("M", bound=BaseModel)

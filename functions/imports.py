@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint, CloudWatchEvent, SQSEvent
-from pydantic import Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
+from functions.batch import sqs_batch
 from functions.http import api_route, logger, ok, parse_body, parse_query, principal
 from shared.errors import NotFound
 from shared.models.common import Limit, Page, Request
@@ -31,12 +30,18 @@ from shared.settings import get_settings
 from shared.store import queue
 from shared.store.repository import Repository
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 bp = Blueprint(__name__)
 
 # CloudFormation logical id of the intake work queue (see infra/template.json): import parsing,
 # import row chunks, uploaded resume files and vendor videos to copy.
 IMPORT_QUEUE = "ImportQueue"
-IntakeMessage = TypeAdapter(Annotated[ParseFile | RowChunk | ResumeUploaded | VideoCopy, Field(discriminator="kind")])
+IntakeMessage = TypeAdapter(
+    Annotated[ParseFile | RowChunk | ResumeUploaded | VideoCopy, Field(discriminator="kind")],
+    config=ConfigDict(defer_build=True),  # built on the first message: the API function never reads one
+)
 
 
 class RowsQuery(Request):
@@ -141,8 +146,4 @@ def _handle_record(record: SQSRecord) -> None:
 
 @bp.on_sqs_message(queue=IMPORT_QUEUE, batch_size=10, name="import_worker")
 def import_worker(event: SQSEvent) -> dict[str, Any]:
-    processor = BatchProcessor(event_type=EventType.SQS)
-    response: dict[str, Any] = dict(
-        process_partial_response(event=event.to_dict(), record_handler=_handle_record, processor=processor)
-    )
-    return response
+    return sqs_batch(event, _handle_record)

@@ -3,12 +3,11 @@ and vendor webhook), and the scheduled outbox reconciliation."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint, Rate, SQSEvent
 
+from functions.batch import sqs_batch
 from functions.http import api_route, authorized_application, logger, ok, parse_body, principal, source_ip
 from functions.idempotency import idempotent
 from shared.models.offer import (
@@ -28,6 +27,9 @@ from shared.services.offers import Offers, view
 from shared.settings import get_settings
 from shared.store.esign import EsignUnavailable, EsignVendor, HttpEsignVendor
 from shared.store.repository import Repository
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 bp = Blueprint(__name__)
 
@@ -148,8 +150,7 @@ def _handle(record: SQSRecord) -> None:
 
 @bp.on_sqs_message(queue=ESIGN_QUEUE, batch_size=5, name="esign_worker")
 def esign_worker(event: SQSEvent) -> dict[str, Any]:
-    processor = BatchProcessor(event_type=EventType.SQS)
-    return dict(process_partial_response(event=event.to_dict(), record_handler=_handle, processor=processor))
+    return sqs_batch(event, _handle)
 
 
 @bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_offer_outbox")

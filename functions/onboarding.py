@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint, Rate, SQSEvent
 from pydantic import ValidationError
 
+from functions.batch import sqs_batch
 from functions.http import api_route, logger, ok, parse_body, parse_query, principal, source_ip
 from shared.models.onboarding import OnboardingRequest
 from shared.models.tasks import ItTaskView, Task, TaskPage, TaskPatch, TaskQuery, TaskView
 from shared.security.policy import Action, authorize
 from shared.services.onboarding import Onboarding
 from shared.services.people import People
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 bp = Blueprint(__name__)
 
@@ -55,8 +57,7 @@ def _handle(record: SQSRecord) -> None:
 @bp.on_sqs_message(queue=ONBOARDING_QUEUE, batch_size=10, name="onboarding_worker")
 def onboarding_worker(event: SQSEvent) -> dict[str, Any]:
     """Partial batch responses: a failing message is reported alone and retried, then dead-lettered."""
-    processor = BatchProcessor(event_type=EventType.SQS)
-    return dict(process_partial_response(event=event.to_dict(), record_handler=_handle, processor=processor))
+    return sqs_batch(event, _handle)
 
 
 # -- the daily schedule ---------------------------------------------------------------------------------

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint, SQSEvent
 
+from functions.batch import sqs_batch
 from functions.http import api_route, logger, ok, parse_body, principal
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.models.assessment import AssessmentNotice
@@ -29,6 +28,9 @@ from shared.services.selection import Selection, count
 from shared.settings import get_settings
 from shared.store import queue
 from shared.store.repository import Repository
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 bp = Blueprint(__name__)
 
@@ -122,5 +124,4 @@ def _handle(record: SQSRecord) -> None:
 
 @bp.on_sqs_message(queue=NOTIFICATION_QUEUE, batch_size=10, name="notification_worker")
 def notification_worker(event: SQSEvent) -> dict[str, Any]:
-    processor = BatchProcessor(event_type=EventType.SQS)
-    return dict(process_partial_response(event=event.to_dict(), record_handler=_handle, processor=processor))
+    return sqs_batch(event, _handle)

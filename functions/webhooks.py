@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from chalice.app import Blueprint, DynamoDBEvent, Rate
 
+from functions.batch import stream_batch
 from functions.http import api_route, logger, ok
 from shared.domain.vendors import VendorPayload
 from shared.models.interview import WebhookReceipt
 from shared.services.intake import SCORE_PREFIX, Intake
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 bp = Blueprint(__name__)
 
@@ -70,11 +72,10 @@ def project_results(event: DynamoDBEvent) -> dict[str, Any]:
         if outcome:
             applied[outcome] = applied.get(outcome, 0) + 1
 
-    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-    response = process_partial_response(event=event.to_dict(), record_handler=handle, processor=processor)
+    response = stream_batch(event, handle)
     if applied:
         logger.info("interview results applied", extra=applied)
-    return dict(response)
+    return response
 
 
 @bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_parked_results")

@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from shared.domain.identity import mask_email, mask_national_id, mask_phone, national_id_problem, normalise_national_id
 from shared.domain.stages import Stage
-from shared.models.common import Request, Response
+from shared.models.common import Model, Request, Response
 from shared.models.interview import AiResult
 from shared.security.fields import Sealed
 
@@ -45,7 +45,7 @@ class ApplicationCreate(Request):
         return normalise_national_id(value)
 
 
-class KeywordMatchView(BaseModel):
+class KeywordMatchView(Model):
     term: str
     matched: bool
     via: str | None = None
@@ -54,7 +54,7 @@ class KeywordMatchView(BaseModel):
     snippet: str | None = None
 
 
-class ScreeningResult(BaseModel):
+class ScreeningResult(Model):
     passed: bool
     score: float
     proposal: Literal["advance", "reject"]
@@ -68,7 +68,7 @@ class ScreeningResult(BaseModel):
     decision_reason: str | None = None
 
 
-class Application(BaseModel):
+class Application(Model):
     """The stored application (the META item of the application's partition)."""
 
     model_config = ConfigDict(extra="ignore")

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
 
 from shared.domain.stages import Stage
 from shared.models.application import ApplicationView, ScreeningResult
 from shared.models.assessment import AssessmentView, InterviewerAssessmentView, ManagerAssessmentView
 from shared.models.background import BackgroundSection
-from shared.models.common import Dimension, Response
+from shared.models.common import Dimension, Model, Response
 from shared.models.evaluation import EvaluationView
 from shared.models.interview import AiResult
 from shared.models.offer import OfferSummary
 
 
-class ScoreProvenance(BaseModel):
+class ScoreProvenance(Model):
     """One delivered result: where it came from and whether a newer one replaced it."""
 
     vendor_id: str
@@ -34,14 +34,14 @@ class ScoreProvenanceWithPayload(ScoreProvenance):
     raw_payload: str
 
 
-class QuestionView(BaseModel):
+class QuestionView(Model):
     question_id: str
     dimension: Dimension
     score: float
     transcript_excerpt: str = ""
 
 
-class VideoRef(BaseModel):
+class VideoRef(Model):
     video_id: str
     content_type: str
     size: int
@@ -49,7 +49,7 @@ class VideoRef(BaseModel):
     uploaded_at: str
 
 
-class Ranking(BaseModel):
+class Ranking(Model):
     weighted_score: float
     rank: int
     """1 = the highest weighted score among the requisition's scored applications."""
@@ -123,6 +123,8 @@ class HrArchive(ApplicationView):
 
 class ArchiveView(RootModel[Annotated[HrArchive | ManagerArchive | AiReport, Field(discriminator="view")]]):
     """The talent archive: ``view`` says which role's shape it is."""
+
+    model_config = ConfigDict(defer_build=True)  # as every Model (shared.models.common)
 
 
 class InterviewersView(Response):

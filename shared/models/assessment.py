@@ -10,10 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
+from pydantic import ConfigDict, Field, RootModel, StringConstraints
 
 from shared.domain.stages import Stage
-from shared.models.common import Dimension, Limit, Request, Response
+from shared.models.common import Dimension, Limit, Model, Request, Response
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000)]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4_000)]
@@ -84,21 +84,21 @@ class AssessmentListQuery(Request):
 # -- stored ----------------------------------------------------------------------------------------
 
 
-class AssessmentInfo(BaseModel):
+class AssessmentInfo(Model):
     name: str
     kind: AssessmentKind | None = None
     description: str = ""
     duration_minutes: int | None = None
 
 
-class AssessmentDecision(BaseModel):
+class AssessmentDecision(Model):
     decision: Literal["approve", "decline"]
     reason: str
     decided_by: str
     decided_at: str
 
 
-class AssessmentResult(BaseModel):
+class AssessmentResult(Model):
     score: float | None = None
     passed: bool | None = None
     observations: dict[Dimension, str] = Field(default_factory=dict)
@@ -108,7 +108,7 @@ class AssessmentResult(BaseModel):
     recorded_at: str
 
 
-class AssessmentRequest(BaseModel):
+class AssessmentRequest(Model):
     """The stored request (``APP#<application>`` / ``ASSESS#<request_id>``)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -130,7 +130,7 @@ class AssessmentRequest(BaseModel):
     updated_at: str
 
 
-class AssessmentNotice(BaseModel):
+class AssessmentNotice(Model):
     """A NotificationQueue message: tell the requester of HR's decision (once per request)."""
 
     kind: Literal["assessment_decision"] = "assessment_decision"
@@ -206,6 +206,8 @@ class AssessmentListView(
     ]
 ):
     """The supplementary assessments of one application: ``view`` says which role's shape it is."""
+
+    model_config = ConfigDict(defer_build=True)  # as every Model (shared.models.common)
 
 
 class BlockerView(Response):

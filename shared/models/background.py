@@ -11,9 +11,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from shared.models.common import Dimension, Request, Response, RoleFamily
+from shared.models.common import Dimension, Model, Request, Response, RoleFamily
 from shared.security.fields import is_sealed, reveal
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -69,7 +69,7 @@ class BackgroundReview(Request):
 # -- the vendor's result (POST /webhooks/background-checks) ----------------------------------------
 
 
-class _Vendor(BaseModel):
+class _Vendor(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -125,7 +125,7 @@ class BackgroundResultPayload(_Vendor):
 # -- what is stored and sent -------------------------------------------------------------------------
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Model):
     at: str
     actor: str
     action: str  # ordered | submitted | completed | failed | reviewed
@@ -134,7 +134,7 @@ class HistoryEntry(BaseModel):
     reason: str | None = None
 
 
-class BackgroundCheck(BaseModel):
+class BackgroundCheck(Model):
     """The stored check (``APP#<application>`` / ``BGC#<check-id>``)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -171,14 +171,14 @@ class BackgroundCheck(BaseModel):
         return data
 
 
-class OrderMessage(BaseModel):
+class OrderMessage(Model):
     """One message on ``BackgroundCheckQueue``: which check to send to the vendor (no personal data)."""
 
     application_id: str
     check_id: str
 
 
-class VendorOrder(BaseModel):
+class VendorOrder(Model):
     """What the vendor adapter sends: our reference (the check id) and what is to be verified."""
 
     reference: str

@@ -14,13 +14,21 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 LongText = Annotated[str, StringConstraints(max_length=100_000)]
 
 
-class Request(BaseModel):
+class Model(BaseModel):
+    """Base of the product's models. The validator and serializer of a model are built on its first use,
+    not when its module is imported: the API function defines every model of every route, and a cold
+    start builds only those its first request touches."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Request(Model):
     """Base of every request body: unknown fields are an error, never silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class Response(BaseModel):
+class Response(Model):
     model_config = ConfigDict(extra="ignore")
 
 

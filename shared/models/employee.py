@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from shared.models.common import Dimension, RoleFamily
+from shared.models.common import Dimension, Model, RoleFamily
 
 
-class Employee(BaseModel):
+class Employee(Model):
     model_config = ConfigDict(extra="ignore")
 
     id: str = Field(description="the application id of the hire")

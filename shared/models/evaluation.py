@@ -6,9 +6,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Dimension, Request, Response
+from shared.models.common import Dimension, Model, Request, Response
 
 Rating = Annotated[int, Field(ge=0, le=100)]
 
@@ -32,7 +32,7 @@ class EvaluationSubmit(Request):
     version: int | None = Field(default=None, ge=1, description="to replace your evaluation: the version you read")
 
 
-class Evaluation(BaseModel):
+class Evaluation(Model):
     """The stored evaluation (``APP#<application>`` / ``EVAL#<evaluator>``)."""
 
     model_config = ConfigDict(extra="ignore")

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field
+from pydantic import ConfigDict, Field, StringConstraints, computed_field
 
-from shared.models.common import Request, Response
+from shared.models.common import Model, Request, Response
 
 FileName = Annotated[
     str,
@@ -17,7 +17,7 @@ class ImportCreate(Request):
     filename: FileName = Field(description="The spreadsheet's name; must end in .csv or .xlsx")
 
 
-class ImportJob(BaseModel):
+class ImportJob(Model):
     """A bulk import of applications from one uploaded spreadsheet."""
 
     model_config = ConfigDict(extra="ignore")
@@ -80,14 +80,14 @@ class ImportView(Response):
     upload: UploadForm | None = None
 
 
-class RowResult(BaseModel):
+class RowResult(Model):
     row: int = Field(description="1-based data row number (the header is row 0)")
     outcome: Literal["accepted", "rejected", "duplicate"]
     reason: str | None = None
     application_id: str | None = None
 
 
-class RowChunk(BaseModel):
+class RowChunk(Model):
     """An SQS message: a slice of parsed spreadsheet rows to turn into applications."""
 
     kind: Literal["rows"] = "rows"
@@ -96,7 +96,7 @@ class RowChunk(BaseModel):
     rows: list[tuple[int, dict[str, str]]]
 
 
-class ResumeUploaded(BaseModel):
+class ResumeUploaded(Model):
     """An SQS message: read an uploaded resume file and screen the application again."""
 
     kind: Literal["resume"] = "resume"
@@ -105,7 +105,7 @@ class ResumeUploaded(BaseModel):
     key: str
 
 
-class ParseFile(BaseModel):
+class ParseFile(Model):
     """An SQS message: parse the uploaded file of an import and fan its rows out into chunks."""
 
     kind: Literal["parse"] = "parse"
@@ -115,7 +115,7 @@ class ParseFile(BaseModel):
     etag: str
 
 
-class VideoCopy(BaseModel):
+class VideoCopy(Model):
     """An SQS message: copy an interview video the vendor offers by URL into ``videos/<application>/``.
 
     Sent by the webhook intake; ``webhook_id`` (the vendor's idempotency key) fixes the video id, so a

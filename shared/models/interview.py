@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AnyHttpUrl, ConfigDict, Field, StringConstraints, model_validator
 
-from shared.models.common import Dimension, Request
+from shared.models.common import Dimension, Model, Request
 
 Score = Annotated[float, Field(ge=0, le=100)]
 Ident = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -40,7 +40,7 @@ class CanonicalResult(Request):
         return self
 
 
-class AiResult(BaseModel):
+class AiResult(Model):
     """The AI interview result as stored on the application (the latest by ``completed_at``)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -64,7 +64,7 @@ class ScoreRecord(AiResult):
     superseded: bool = False
 
 
-class WebhookReceipt(BaseModel):
+class WebhookReceipt(Model):
     """200: ``stored`` (in the application's history; applied to the application moments later, an
     older result kept as superseded) or ``duplicate`` (this webhook-id was already stored; nothing
     changed). 202: ``parked`` (no application has this reference yet; attached when one appears)."""

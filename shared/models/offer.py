@@ -15,9 +15,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Request, Response, RoleFamily
+from shared.models.common import Model, Request, Response, RoleFamily
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -66,7 +66,7 @@ class ApprovalDecision(Request):
     version: int | None = Field(default=None, ge=1, description="the offer version you read (409 when stale)")
 
 
-class ApprovalRecord(BaseModel):
+class ApprovalRecord(Model):
     step: ApprovalStep
     decision: Literal["approve", "reject"]
     by: str
@@ -74,13 +74,13 @@ class ApprovalRecord(BaseModel):
     comment: str | None = None
 
 
-class SalaryProposal(BaseModel):
+class SalaryProposal(Model):
     annual_salary: int
     source: Literal["given", "proposed"]
     basis: str = Field(description="how the figure was reached, in words")
 
 
-class Offer(BaseModel):
+class Offer(Model):
     """The stored offer (``APP#<application>`` / ``OFFER#<offer>``)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -187,7 +187,7 @@ class OfferSummary(Response):
     closed_at: str | None
 
 
-class EsignRequest(BaseModel):
+class EsignRequest(Model):
     """The message on ``EsignQueue``: send this approved offer for signature."""
 
     model_config = ConfigDict(extra="forbid")
@@ -196,7 +196,7 @@ class EsignRequest(BaseModel):
     application_id: str
 
 
-class EsignEvent(BaseModel):
+class EsignEvent(Model):
     """What the e-signature vendor reports on ``POST /webhooks/esign``."""
 
     model_config = ConfigDict(extra="forbid")

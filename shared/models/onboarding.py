@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from shared.models.application import Email
-from shared.models.common import RoleFamily
+from shared.models.common import Model, RoleFamily
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
-class OnboardingRequest(BaseModel):
+class OnboardingRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     offer_id: Id

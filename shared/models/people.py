@@ -6,9 +6,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from shared.models.common import Dimension, Limit, Request, Response, RoleFamily
+from shared.models.common import Dimension, Limit, Model, Request, Response, RoleFamily
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
@@ -27,7 +27,7 @@ class DepartureCreate(Request):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000)]
 
 
-class Departure(BaseModel):
+class Departure(Model):
     date: date
     reason_code: DepartureReason
     reason: str

@@ -12,9 +12,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from shared.models.common import Dimension, Limit, Request, Response, RoleFamily
+from shared.models.common import Dimension, Limit, Model, Request, Response, RoleFamily
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
@@ -67,7 +67,7 @@ class KpiUpdate(KpiContent):
     version: Version
 
 
-class Kpi(BaseModel):
+class Kpi(Model):
     model_config = ConfigDict(extra="ignore")
 
     kpi_id: str
@@ -141,7 +141,7 @@ class CycleCreate(Request):
         return self
 
 
-class Cycle(BaseModel):
+class Cycle(Model):
     model_config = ConfigDict(extra="ignore")
 
     id: str
@@ -180,7 +180,7 @@ class EnrolRequest(Request):
 
 
 # -- a person's record in a cycle ------------------------------------------------------------------
-class Target(BaseModel):
+class Target(Model):
     model_config = ConfigDict(extra="ignore")
 
     kpi_id: str
@@ -200,7 +200,7 @@ class Target(BaseModel):
     score: float | None = Field(default=None, description="0–100; 80 = the target met exactly")
 
 
-class DevelopmentItem(BaseModel):
+class DevelopmentItem(Model):
     """A KPI below target: what the interview already flagged, the courses suggested, and the
     manager's confirmed development action."""
 
@@ -217,7 +217,7 @@ class DevelopmentItem(BaseModel):
     confirmed_at: str | None = None
 
 
-class PerformanceRecord(BaseModel):
+class PerformanceRecord(Model):
     """``EMP#<id>`` / ``PERF#<cycle id>``: the employee's targets, results and feedback in one cycle,
     with a snapshot of what analytics needs (interview scores, family, cohort, status)."""
 
@@ -284,7 +284,7 @@ class PerformanceHistory(Response):
 
 
 # -- talent pools ----------------------------------------------------------------------------------
-class PoolEvent(BaseModel):
+class PoolEvent(Model):
     at: str
     by: str
     event: Literal["proposed", "accepted", "declined", "removed"]
@@ -292,7 +292,7 @@ class PoolEvent(BaseModel):
     cycle_id: str | None = None
 
 
-class PoolMember(BaseModel):
+class PoolMember(Model):
     model_config = ConfigDict(extra="ignore")
 
     pool: str

@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from shared.models.common import Dimension, Request, Response
+from shared.models.common import Dimension, Model, Request, Response
 
 Measure = Literal["count", "score"]
 Status = Literal["draft", "running", "completed", "failed"]
@@ -28,7 +28,7 @@ MAX_PERIOD_SECONDS = 200 * DAY  # a probation is at most six months (plus an ext
 MAX_DECISION_SECONDS = 30 * DAY
 
 
-class Goal(BaseModel):
+class Goal(Model):
     """A goal: what, how much, its weight and which interview dimension it develops."""
 
     model_config = ConfigDict(extra="ignore")
@@ -122,7 +122,7 @@ class DecisionInput(Request):
         return self
 
 
-class Probation(BaseModel):
+class Probation(Model):
     """The stored probation item (``EMP#<id>`` / ``PROBATION``)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -211,7 +211,7 @@ class DigestResult(Response):
     hr_mails: int
 
 
-class ProbationMessage(BaseModel):
+class ProbationMessage(Model):
     """A NotificationQueue message sent by the probation state machine."""
 
     model_config = ConfigDict(extra="ignore")

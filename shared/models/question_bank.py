@@ -9,9 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Dimension, Request, Response
+from shared.models.common import Dimension, Model, Request, Response
 
 
 class BankFamily(StrEnum):
@@ -58,7 +58,7 @@ class QuestionRetire(Request):
     version: Version
 
 
-class Question(BaseModel):
+class Question(Model):
     """A question as the bank holds it (seed entry, or the stored item that overrides it)."""
 
     model_config = ConfigDict(extra="ignore")

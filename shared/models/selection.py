@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from shared.domain.stages import Stage
-from shared.models.common import Dimension, Request, Response
+from shared.models.common import Dimension, Model, Request, Response
 
 AppId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -89,7 +89,7 @@ class ShortlistConfirmation(Response):
     invitations_queued: int
 
 
-class Invitation(BaseModel):
+class Invitation(Model):
     """An SQS message: e-mail one second-interview invitation (once per application and proposal)."""
 
     kind: Literal["invitation"] = "invitation"

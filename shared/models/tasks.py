@@ -11,9 +11,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from shared.models.common import Limit, Request, Response, RoleFamily
+from shared.models.common import Limit, Model, Request, Response, RoleFamily
 
 
 class Team(StrEnum):
@@ -29,7 +29,7 @@ class TaskStatus(StrEnum):
     blocked = "blocked"
 
 
-class SystemAccess(BaseModel):
+class SystemAccess(Model):
     """One system permission IT grants, derived from role family × department."""
 
     code: str
@@ -38,7 +38,7 @@ class SystemAccess(BaseModel):
     access: Literal["read", "query", "write"]
 
 
-class Task(BaseModel):
+class Task(Model):
     """The stored task."""
 
     model_config = ConfigDict(extra="ignore")

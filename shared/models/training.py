@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Dimension, Request, Response
+from shared.models.common import Dimension, Model, Request, Response
 
 CourseTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 CourseText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1_000)]
@@ -43,7 +43,7 @@ class CourseRetire(Request):
     version: Version
 
 
-class Course(BaseModel):
+class Course(Model):
     """A course as the catalogue holds it (a seed entry, or the stored item that overrides it)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -81,7 +81,7 @@ class CourseList(Response):
     items: list[CourseView]
 
 
-class PlannedCourse(BaseModel):
+class PlannedCourse(Model):
     course_id: str
     title_zh: str
     title_en: str
@@ -89,7 +89,7 @@ class PlannedCourse(BaseModel):
     format: CourseFormat
 
 
-class Assessment(BaseModel):
+class Assessment(Model):
     dimension: Dimension
     score: float
     comment: str
@@ -97,7 +97,7 @@ class Assessment(BaseModel):
     assessed_at: str
 
 
-class PlanDimension(BaseModel):
+class PlanDimension(Model):
     dimension: Dimension
     score: float = Field(description="the AI interview score")
     bar: int = Field(description="the requisition's bar")
@@ -106,7 +106,7 @@ class PlanDimension(BaseModel):
     assessments: list[Assessment] = Field(default_factory=list)
 
 
-class TrainingPlan(BaseModel):
+class TrainingPlan(Model):
     """The stored plan (``EMP#<id>`` / ``TRAINING``)."""
 
     model_config = ConfigDict(extra="ignore")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Limit, Request, Response
+from shared.models.common import Limit, Model, Request, Response
 from shared.models.imports import UploadForm
 
 VideoFileName = Annotated[
@@ -25,7 +25,7 @@ class VideosQuery(Request):
     next_token: str | None = Field(default=None, max_length=2048)
 
 
-class Video(BaseModel):
+class Video(Model):
     """A video linked to an application (item ``APP#<application>`` / ``VIDEO#<video>``)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -41,7 +41,7 @@ class Video(BaseModel):
     webhook_id: str | None = None
 
 
-class QuarantinedVideo(BaseModel):
+class QuarantinedVideo(Model):
     """Why a video was not linked (item ``QUARANTINE#videos`` / ``<at>#<id>``)."""
 
     model_config = ConfigDict(extra="ignore")

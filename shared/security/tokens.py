@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from shared.errors import Unauthenticated
 from shared.settings import get_settings
+
+if TYPE_CHECKING:
+    import jwt
+
+# PyJWT (with cryptography's X.509 and RSA) is imported where a token is verified: only the
+# authorizer does that, so the API function and the consumers never load it.
 
 LEEWAY_SECONDS = 30
 ROLES = ("hr", "manager", "interviewer", "it")
@@ -38,15 +42,21 @@ class Principal:
 
 @lru_cache(maxsize=4)
 def _jwks_client(url: str) -> jwt.PyJWKClient:
+    import jwt
+
     return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
 
 
 @lru_cache(maxsize=4)
 def _inline_jwks(document: str) -> jwt.PyJWKSet:
+    import jwt
+
     return jwt.PyJWKSet.from_json(document)
 
 
 def _signing_key(token: str) -> jwt.PyJWK:
+    import jwt
+
     settings = get_settings()
     if not settings.cognito_jwks:
         return _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token)
@@ -64,6 +74,8 @@ def reset_jwks_cache() -> None:
 
 def verify_id_token(authorization: str) -> Principal:
     """Return the principal of a valid ``Bearer`` ID token or raise ``Unauthenticated`` saying why."""
+    import jwt
+
     settings = get_settings()
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -1,8 +1,11 @@
 """Build the AWS deployment: ``python -m infra.package [--out dist] [--stage dev]``.
 
 1. Copy ``functions/`` and ``shared/`` into the git-ignored ``vendor/`` (Chalice packages only
-   ``app.py``, ``chalicelib/`` and ``vendor/``; vendor contents land at the zip root).
-2. Run ``chalice package`` once without a merge template to learn the names Chalice emits
+   ``app.py``, ``chalicelib/`` and ``vendor/``; vendor contents land at the zip root), with the
+   runtime dependencies installed and compiled for the declared Lambda runtime (``infra/build.py``:
+   the function zip's part into ``vendor/``, numpy / reportlab / Pillow into the layer zip).
+2. Run ``chalice package`` (on a copy of the project without ``requirements.txt``, so that Chalice
+   builds no dependency itself) once without a merge template to learn the names Chalice emits
    (functions, their roles, SQS event sources).
 3. Generate the merge template from ``infra/template.json`` plus:
    * ``Globals.Function.Environment.Variables``: every stack Output as an environment variable
@@ -15,9 +18,12 @@
      ``FilterCriteria``, partial batch failures, bounded retries with bisection and
      ``StreamDeadLetterQueue`` as the on-failure destination;
    * a least-privilege IAM policy attached to every role Chalice emits for our functions;
-   * API Gateway responses for UNAUTHORIZED / ACCESS_DENIED in our error body format.
-4. Run ``chalice package --merge-template`` into ``--out``: ``sam.json`` and ``deployment.zip``,
-   then check that every override hit a resource Chalice generated.
+   * API Gateway responses for UNAUTHORIZED / ACCESS_DENIED in our error body format;
+   * the declared runtime and architecture on every function, and the libraries layer
+     (``infra/build.py``).
+4. Run ``chalice package --merge-template`` into ``--out``: ``sam.json`` and ``deployment.zip``
+   (to which the bytecode of our code and Chalice's is added), plus ``libraries-layer.zip``; then
+   check that every override hit a resource Chalice generated.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from infra import build
 from infra.outputs import env_expressions, inline_definitions, load_template
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -437,6 +444,12 @@ def merge_template(
                     },
                 }
 
+    # The declared runtime and architecture on every function, and the layer of large libraries (infra/build.py).
+    for function_id, properties in build.function_properties(_functions(generated)).items():
+        resources.setdefault(function_id, {}).setdefault("Properties", {}).update(properties)
+    resources.update(build.layer_resources())
+    merged["Globals"]["Function"].update(build.function_globals())
+
     resources["TalentDataAccessPolicy"] = data_access_policy(template, _role_ids(generated))
 
     if REST_API in generated["Resources"]:
@@ -473,15 +486,20 @@ def _exclusive(project_dir: Path) -> Iterator[None]:
 def package(out: Path, stage: str = "dev", project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
     out = out.resolve()
     with _exclusive(project_dir):
-        build_vendor(project_dir)
+        vendor = build_vendor(project_dir)
+        dependencies = build.install_dependencies(project_dir)  # wheels for the declared runtime, compiled
+        build.add_to_vendor(vendor, dependencies)
         template = inline_definitions(load_template())  # state machine ASL files inlined
-        with tempfile.TemporaryDirectory(prefix="chalice-names-") as scratch:
-            generated = run_chalice_package(Path(scratch) / "out", stage, project_dir=project_dir)
-        merge = merge_template(template, generated, sqs_consumers(project_dir), stream_consumers(project_dir))
-        out.mkdir(parents=True, exist_ok=True)
-        merge_path = out / "merge-template.json"
-        merge_path.write_text(json.dumps(merge, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        sam = run_chalice_package(out, stage, merge_template=merge_path, project_dir=project_dir)
+        with build.chalice_project(project_dir) as chalice_dir:  # Chalice sees no requirements.txt
+            with tempfile.TemporaryDirectory(prefix="chalice-names-") as scratch:
+                generated = run_chalice_package(Path(scratch) / "out", stage, project_dir=chalice_dir)
+            merge = merge_template(template, generated, sqs_consumers(project_dir), stream_consumers(project_dir))
+            out.mkdir(parents=True, exist_ok=True)
+            merge_path = out / "merge-template.json"
+            merge_path.write_text(json.dumps(merge, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            sam = run_chalice_package(out, stage, merge_template=merge_path, project_dir=chalice_dir)
+        build.finish_function_zip(out / "deployment.zip")  # bytecode for ours too, checked, reproducible
+        build.write_layer_zip(dependencies, out)
     check_merged(sam, merge)
     return sam
 
@@ -493,10 +511,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         package(args.out, args.stage)
-    except PackagingError as exc:
+    except (PackagingError, build.BuildError) as exc:
         print(f"packaging failed: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {args.out / 'sam.json'} and {args.out / 'deployment.zip'}")
+    print(f"wrote {args.out / 'sam.json'}, {args.out / 'deployment.zip'} and {args.out / build.LAYER_ZIP}")
+    for name in ("deployment.zip", build.LAYER_ZIP):
+        print(f"  {build.describe(args.out / name)}")
     return 0
 
 

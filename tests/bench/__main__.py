@@ -14,10 +14,8 @@ import logging
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
@@ -26,57 +24,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 ROOT = Path(__file__).resolve().parents[2]
-DEPS_ONLY = (
-    "import chalice, chalice.app, pydantic, jwt, boto3, botocore;"
-    "import aws_lambda_powertools;"
-    "from aws_lambda_powertools import Logger, Metrics, Tracer;"
-    "from aws_lambda_powertools.utilities import parameters;"
-    "from aws_lambda_powertools.utilities.batch import BatchProcessor;"
-    "from aws_lambda_powertools.utilities.idempotency import idempotent_function;"
-    "Logger(); Metrics(); Tracer()"
-)
-APP = "import app"
-
-
-def _import_seconds(statement: str, runs: int) -> float:
-    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    samples = []
-    for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            env={"PATH": "/usr/bin:/bin", "POWERTOOLS_TRACE_DISABLED": "true", "AWS_DEFAULT_REGION": "us-east-1"},
-        )
-        samples.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(samples)
-
-
-def bench_import(runs: int) -> None:
-    # interleave so that machine noise hits both alike
-    deps, app = [], []
-    for _ in range(runs):
-        deps.append(_import_seconds(DEPS_ONLY, 1))
-        app.append(_import_seconds(APP, 1))
-    d, a = statistics.median(deps), statistics.median(app)
-    print(
-        f"import: third-party deps alone {d * 1000:.0f} ms, app {a * 1000:.0f} ms, ratio {a / d:.2f}x "
-        f"(median of {runs}, goal <= 1.3x)"
-    )
-
-
-def bench_package() -> None:
-    zip_path = ROOT / "dist" / "deployment.zip"
-    if not zip_path.exists():
-        subprocess.run([sys.executable, "-m", "infra.package", "--out", "dist"], cwd=ROOT, check=True)
-    with zipfile.ZipFile(zip_path) as zf:
-        unzipped = sum(i.file_size for i in zf.infolist())
-        files = len(zf.infolist())
-    print(
-        f"package: {zip_path.stat().st_size / 2**20:.1f} MiB zipped, {unzipped / 2**20:.1f} MiB unzipped, {files} files"
-    )
 
 
 def _csv(people: list[dict[str, str]]) -> bytes:
@@ -669,10 +616,10 @@ def bench_webhooks(n_rate: int, batch: int, small: int, large: int, profile: boo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--import-runs", type=int, default=7)
+    parser.add_argument("--import-runs", type=int, default=15, help="fresh interpreters per side (cold start)")
     parser.add_argument("--api", type=int, default=500, help="applications posted through the handler")
     parser.add_argument("--rows", type=int, default=10_000, help="rows in the bulk import")
-    parser.add_argument("--skip-package", action="store_true")
+    parser.add_argument("--skip-package", action="store_true", help="skip building the package and its cold start")
     parser.add_argument("--webhooks", type=int, default=500, help="deliveries timed for the webhook rate")
     parser.add_argument("--webhook-batch", type=int, default=200, help="deliveries per median of the cost figure")
     parser.add_argument("--stored-small", type=int, default=1_000, help="results stored for the first cost figure")
@@ -689,9 +636,10 @@ def main() -> None:
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {sys.platform}")
     if not args.webhooks_only:
-        bench_import(args.import_runs)
         if not args.skip_package:
-            bench_package()
+            from tests.bench.coldstart import bench_cold_start
+
+            bench_cold_start(args.import_runs)
         bench_screening_and_import(args.api, args.rows)
     if not args.skip_webhooks:
         bench_webhooks(args.webhooks, args.webhook_batch, args.stored_small, args.stored_large, args.profile_webhooks)

@@ -1,17 +1,16 @@
 """The AWS package (``python -m infra.package``): the generated SAM template and the deployment zip.
 
-The package is built once per session (Chalice vendors the Lambda wheels; slow-ish), under the
-``package`` marker: ``pytest -m 'not package'`` skips these.
+The package is built once per session (the Lambda wheels come from a cache after the first build), under
+the ``package`` marker: ``pytest -m 'not package'`` skips these. The zip's own checks run with the
+declared runtime's interpreter (``infra.build.target_python``: pyenv's 3.13).
 """
 
 from __future__ import annotations
 
 import fcntl
-import importlib.util
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -21,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from infra import build
 from infra.outputs import env_expressions, load_template
 
 pytestmark = pytest.mark.package
@@ -29,8 +29,6 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 PUBLIC_PATHS = {"/health", "/openapi.json"}
 PUBLIC_PATHS |= {"/console", "/console/{asset}", "/auth/session"}  # the web console and its sign-in
 WEBHOOK_PREFIX = "/webhooks/"
-# What the Lambda Python runtime provides besides the standard library.
-LAMBDA_RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
 CMK_ARN = {"Fn::GetAtt": ["DataKey", "Arn"]}
 
 
@@ -337,72 +335,206 @@ def test_cfn_lint_finds_no_errors_in_the_generated_template(package: Package) ->
     assert result.returncode & 3 == 0, result.stdout + result.stderr
 
 
-def _lambda_runtime(target: Path) -> Path:
-    """A directory with only what the Lambda runtime adds to the standard library."""
-    target.mkdir()
-    for name in LAMBDA_RUNTIME_PACKAGES:
-        spec = importlib.util.find_spec(name)
-        assert spec and spec.origin, name
-        if spec.submodule_search_locations:
-            source = Path(next(iter(spec.submodule_search_locations)))
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(spec.origin, target / Path(spec.origin).name)
-    return target
+@pytest.fixture(scope="module")
+def unpacked(package: Package, tmp_path_factory: pytest.TempPathFactory) -> build.Unpacked:
+    """The function zip and the layer unpacked as Lambda lays them out, beside a stand-in for the
+    runtime's own packages (the SDK)."""
+    return build.unpack(package.out, tmp_path_factory.mktemp("lambda"))
 
 
-IMPORT_CHECK = r"""
-import importlib, importlib.util, json, sys
-code_dir, runtime_dir = sys.argv[1], sys.argv[2]
-sys.path[:0] = [code_dir, runtime_dir]
-leaked = [m for m in ("moto", "pytest", "cfnlint", "infra", "tests") if importlib.util.find_spec(m)]
-handlers = json.loads(sys.argv[3])
-for handler in handlers:
-    module, attribute = handler.rsplit(".", 1)
-    getattr(importlib.import_module(module), attribute)
-from app import app
-import chalice, pydantic, boto3, botocore
-print(json.dumps({
-    "leaked": leaked,
-    "routes": sorted([p, m] for p, entries in app.routes.items() for m in entries),
-    "chalice": chalice.__file__, "pydantic": pydantic.__file__, "boto3": boto3.__file__,
-    "botocore": botocore.__file__,
-}))
-"""
+@pytest.fixture(scope="module")
+def target_python() -> str:
+    """The declared runtime's interpreter (pyenv's 3.13 on every machine here)."""
+    return build.target_python()
 
 
-def test_deployment_zip_imports_in_a_lambda_like_runtime(package: Package, tmp_path: Path) -> None:
-    # Given the deployment zip unpacked into an empty folder, and only the Lambda runtime's packages
-    code = tmp_path / "task"
-    with zipfile.ZipFile(package.out / "deployment.zip") as archive:
-        names = archive.namelist()
-        archive.extractall(code)
-    runtime = _lambda_runtime(tmp_path / "runtime")
-    handlers = sorted({f["Properties"]["Handler"] for f in package.of_type("AWS::Serverless::Function").values()})
-
-    # When a fresh, isolated interpreter without site-packages (-I -S) imports every handler and the app
-    # (-I ignores PYTHONPATH, so the two folders are put on sys.path by the snippet itself)
+def _run_in_runtime(python: str, unpacked: build.Unpacked, snippet: str, *args: str) -> Any:
+    """``snippet`` in a fresh, isolated interpreter of the target version without site-packages
+    (-I -S; -I ignores PYTHONPATH, so the snippet puts the package's folders on sys.path itself);
+    its last output line is JSON."""
     result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", IMPORT_CHECK, str(code), str(runtime), json.dumps(handlers)],
-        cwd=code,
+        [python, "-I", "-S", "-c", snippet, json.dumps(unpacked.sys_path), *args],
+        cwd=unpacked.task,
         capture_output=True,
         text=True,
         check=False,
         env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"},
-        timeout=120,
+        timeout=300,
     )
-
-    # Then the import succeeds from the zip alone, with every route of the source app
     assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+HEAVY_LIBRARIES = ("numpy", "reportlab", "PIL", "openpyxl", "pypdf", "jwt", "aws_xray_sdk")
+IMPORT_CHECK = r"""
+import importlib, importlib.util, json, sys
+sys.path[:0] = json.loads(sys.argv[1])
+leaked = [m for m in ("moto", "pytest", "cfnlint", "infra", "tests") if importlib.util.find_spec(m)]
+handlers, heavy = json.loads(sys.argv[2]), json.loads(sys.argv[3])
+for handler in handlers:
+    module, attribute = handler.rsplit(".", 1)
+    getattr(importlib.import_module(module), attribute)
+from app import app
+loaded_heavy = sorted(m for m in heavy if m in sys.modules)
+import chalice, pydantic, pydantic_core, boto3, botocore
+print(json.dumps({
+    "version": list(sys.version_info[:2]), "leaked": leaked, "heavy": loaded_heavy,
+    "routes": sorted([p, m] for p, entries in app.routes.items() for m in entries),
+    "chalice": chalice.__file__, "pydantic": pydantic.__file__, "pydantic_core": pydantic_core.__file__,
+    "boto3": boto3.__file__, "botocore": botocore.__file__,
+}))
+"""
+
+
+def test_deployment_zip_imports_with_the_runtime_interpreter_and_nothing_heavy(
+    package: Package, unpacked: build.Unpacked, target_python: str
+) -> None:
+    # Given the unpacked function zip and layer, only the runtime's own packages beside them, and every handler
+    handlers = sorted({f["Properties"]["Handler"] for f in package.of_type("AWS::Serverless::Function").values()})
+
+    # When a fresh interpreter of the declared runtime's version imports every handler and the app
+    report = _run_in_runtime(target_python, unpacked, IMPORT_CHECK, json.dumps(handlers), json.dumps(HEAVY_LIBRARIES))
+
+    # Then the import succeeds from the package alone, with every route of the source app
+    assert report["version"] == list(build.PYTHON_VERSION)
     assert report["leaked"] == []
-    assert report["chalice"].startswith(str(code)) and report["pydantic"].startswith(str(code))
-    # boto3 ships in the zip with the botocore that aws-xray-sdk brings, so the two always match
-    assert report["boto3"].startswith(str(code)) and report["botocore"].startswith(str(code))
     assert {tuple(route) for route in report["routes"]} == _source_routes()
-    # and our packages sit at the zip root, without bytecode caches
+    # with the package's compiled dependencies (pydantic-core built for this version) ...
+    for name in ("chalice", "pydantic", "pydantic_core"):
+        assert report[name].startswith(str(unpacked.task)), (name, report[name])
+    # ... and the SDK of the runtime, which the zip does not carry
+    for name in ("boto3", "botocore"):
+        assert report[name].startswith(str(unpacked.runtime)), (name, report[name])
+    # and no handler module, the app included, loads a heavy library when it is imported
+    assert report["heavy"] == []
+
+
+PATHS_CHECK = r"""
+import json, sys
+sys.path[:0] = json.loads(sys.argv[1])
+from shared.domain.analytics import pearson
+from shared.domain.documents import extract_text
+from shared.domain.exports import to_xlsx
+from shared.domain.offers import Letter, render_pdf
+from shared.domain.spreadsheet import read_spreadsheet
+letter = Letter(
+    title=("录用通知书", "Offer of Employment"), greeting=("尊敬的 王小明：", "Dear Wang Xiaoming,"),
+    body=[("欢迎加入。", "Welcome.")], terms=[("岗位", "Position", "客户经理")], documents=[], benefits=[],
+    closing=("此致", "Regards"), note=None,
+)
+row = {"name": "王小明", "email": "wang@example.com", "phone": "13800000000", "national_id": "110101199003074258"}
+sheet = read_spreadsheet("rows.xlsx", to_xlsx([row], "rows"))
+import numpy, reportlab, PIL, openpyxl, pypdf
+print(json.dumps({
+    "pearson": pearson([1, 2, 3, 4], [2, 4, 6, 8]),
+    "pdf_text": extract_text(".pdf", render_pdf(letter)),
+    "xlsx_names": [r["name"] for _, r in sheet.rows],
+    "origins": {m.__name__: m.__file__ for m in (numpy, reportlab, PIL, openpyxl, pypdf)},
+}))
+"""
+
+
+def test_the_heavy_paths_run_with_the_layer(unpacked: build.Unpacked, target_python: str) -> None:
+    # Given the unpacked package and layer
+    # When the target interpreter runs the paths that need the large libraries: statistics (numpy),
+    # the offer letter as PDF (reportlab, Pillow) read back (pypdf), a spreadsheet written and read (openpyxl)
+    report = _run_in_runtime(target_python, unpacked, PATHS_CHECK)
+
+    # Then each works, numpy with its bundled OpenBLAS and the PDF with its Chinese text
+    assert report["pearson"] == pytest.approx(1.0)
+    assert "录用通知书" in report["pdf_text"] and "王小明" in report["pdf_text"]
+    assert report["xlsx_names"] == ["王小明"]
+    # and the layer's libraries come from the layer, the others from the zip
+    for name, origin in report["origins"].items():
+        expected = unpacked.layer if name in {"numpy", "reportlab", "PIL"} else unpacked.task
+        assert origin.startswith(str(expected)), (name, origin)
+
+
+def test_wheels_and_shared_objects_fit_the_runtime(unpacked: build.Unpacked) -> None:
+    # Given the function zip and the layer, unpacked
+    for root in (unpacked.task, unpacked.layer):
+        # When every *.dist-info/WHEEL and every shared object is inspected
+        report = build.inspect_tree(root)
+        # Then every wheel has a tag of the runtime (never a plain linux_x86_64) and every shared object
+        # needs no newer GLIBC / GLIBCXX / CXXABI than Amazon Linux 2023 and links only what is there
+        assert report.problems == [], "\n".join(report.problems)
+        assert report.wheels > 0 and report.shared_objects > 0, root
+        assert report.highest["GLIBC"] <= build.RUNTIME_SYMBOL_VERSIONS["GLIBC"]
+
+
+PYC_CHECK = r"""
+import importlib.util, json, os, sys
+problems, checked = [], 0
+for root in json.loads(sys.argv[1])[:2]:
+    for folder, _, files in os.walk(root):
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            source = os.path.join(folder, name)
+            relative = os.path.relpath(source, root)
+            pyc = importlib.util.cache_from_source(source)
+            if not os.path.exists(pyc):
+                problems.append(f"{relative}: no {os.path.basename(pyc)}")
+                continue
+            with open(pyc, "rb") as handle:
+                header = handle.read(16)
+            with open(source, "rb") as handle:
+                digest = importlib.util.source_hash(handle.read())
+            if header[:4] != importlib.util.MAGIC_NUMBER:
+                problems.append(f"{relative}: bytecode of another Python version")
+            elif int.from_bytes(header[4:8], "little") != 0b01 or header[8:16] != digest:
+                problems.append(f"{relative}: not an unchecked-hash pyc of this source")
+            checked += 1
+print(json.dumps({"problems": problems, "checked": checked}))
+"""
+
+
+def test_every_source_ships_with_bytecode_for_the_runtime(unpacked: build.Unpacked, target_python: str) -> None:
+    # Given the unpacked zip and layer (Lambda's code directory is read-only: nothing can be compiled there)
+    # When the target interpreter checks the pyc beside every source
+    report = _run_in_runtime(target_python, unpacked, PYC_CHECK)
+
+    # Then each exists in __pycache__ under the interpreter's own tag, as an unchecked-hash pyc of that source
+    assert report["problems"] == [], "\n".join(report["problems"][:20])
+    assert report["checked"] > 1000
+
+
+def test_functions_run_the_declared_runtime_with_the_layer(package: Package) -> None:
+    # Given the functions and the layer in the generated template
+    functions = package.of_type("AWS::Serverless::Function")
+    layers = package.of_type("AWS::Serverless::LayerVersion")
+
+    # Then every function runs the declared runtime on x86_64 (not the builder's Python) with the layer
+    assert functions
+    for name, function in functions.items():
+        assert function["Properties"]["Runtime"] == build.RUNTIME, name
+        assert function["Properties"]["Architectures"] == [build.ARCHITECTURE], name
+    assert package.sam["Globals"]["Function"]["Layers"] == [{"Ref": build.LAYER_RESOURCE}]
+    # and the layer's content is the layer zip written beside the template, for the same runtime
+    layer = layers[build.LAYER_RESOURCE]["Properties"]
+    assert (package.out / layer["ContentUri"]).is_file()
+    assert layer["CompatibleRuntimes"] == [build.RUNTIME]
+    assert layer["CompatibleArchitectures"] == [build.ARCHITECTURE]
+
+
+def test_the_zips_stay_small_and_carry_no_sdk(package: Package) -> None:
+    # Given the function zip and the layer zip
+    function_zip, layer_zip = package.out / "deployment.zip", package.out / build.LAYER_ZIP
+    with zipfile.ZipFile(function_zip) as archive:
+        names = archive.namelist()
+        function_unzipped = sum(i.file_size for i in archive.infolist())
+    with zipfile.ZipFile(layer_zip) as archive:
+        layer_unzipped = sum(i.file_size for i in archive.infolist())
+
+    # Then the function zip is within its 25 MB budget, and both stay below Lambda's limits (50 MB
+    # zipped for a direct upload, 250 MB unzipped for a function and its layers together)
+    assert function_zip.stat().st_size <= 25 * 10**6
+    assert layer_zip.stat().st_size <= 50 * 10**6
+    assert function_unzipped + layer_unzipped <= 250 * 10**6
+    # and the zip carries neither the SDK the runtime provides nor the layer's libraries
+    assert not build.shipped_projects(names) & (build.RUNTIME_PROVIDED | build.LAYER_PROJECTS)
+    # and our packages sit at the zip root
     assert {"app.py", "functions/__init__.py", "shared/__init__.py"} <= set(names)
-    assert not [n for n in names if "__pycache__" in n and n.startswith(("functions/", "shared/"))]
 
 
 def test_asynchronously_invoked_functions_send_failures_to_a_dead_letter_queue(package: Package) -> None:

@@ -64,7 +64,7 @@ integration: venv
 e2e: venv deps console
 	$(PY) -m pytest -q tests/e2e
 
-## Figures measured side by side in one run (see docs/benchmarks.md).
+## Figures measured side by side in one run (see docs/benchmarks.md); first the package's cold start.
 bench: venv
 	$(PY) -m tests.bench
 
@@ -84,7 +84,8 @@ fuzz: venv
 openapi: venv
 	$(PY) -m functions.openapi > docs/openapi.json
 
-## The AWS deployment package: dist/deployment.zip and dist/sam.json (merged with infra/template.json).
+## The AWS deployment package for the python3.13 Lambda runtime (infra/build.py; needs CPython 3.13, pyenv's):
+## dist/deployment.zip, dist/libraries-layer.zip and dist/sam.json (merged with infra/template.json).
 package: venv console
 	$(PY) -m infra.package --out dist
 

@@ -248,9 +248,6 @@ def _install(requirements: Requirements, function_dir: Path, layer_dir: Path, py
     function_dir.mkdir(parents=True)
     _pip(function_dir, requirements.function)
     installed = distributions(function_dir)
-    shipped_sdk = RUNTIME_PROVIDED & installed.keys()
-    if shipped_sdk:
-        raise BuildError(f"a runtime requirement pulls in {sorted(shipped_sdk)}, which the Lambda runtime provides")
     constraints = function_dir.parent / "function-constraints.txt"
     constraints.write_text("".join(f"{name}=={version}\n" for name, (version, _) in installed.items()), "utf-8")
     site = layer_dir / "python"
@@ -261,6 +258,9 @@ def _install(requirements: Requirements, function_dir: Path, layer_dir: Path, py
             if name in LAYER_PROJECTS:
                 raise BuildError(f"{name} is both a layer project and a dependency of the function zip")
             _remove_distribution(site, info)
+    shipped_sdk = RUNTIME_PROVIDED & (installed.keys() | distributions(site).keys())
+    if shipped_sdk:
+        raise BuildError(f"a runtime requirement pulls in {sorted(shipped_sdk)}, which the Lambda runtime provides")
     compile_tree(function_dir, TASK_ROOT, python)
     compile_tree(site, f"{LAYER_ROOT}/python", python)
 
@@ -286,7 +286,7 @@ def install_dependencies(project_dir: Path, python: str | None = None) -> Depend
     built = cache / f"lambda-deps-{_cache_key(requirements_file)}"
     if not (built / "complete").exists():
         python = python or target_python()
-        scratch = Path(tempfile.mkdtemp(prefix="lambda-deps-", dir=cache))
+        scratch = Path(tempfile.mkdtemp(prefix="partial-deps-", dir=cache))
         try:
             _install(split_requirements(requirements_file), scratch / "function", scratch / "layer", python)
             check_tree(scratch / "function")
@@ -322,7 +322,7 @@ def chalice_project(project_dir: Path) -> Iterator[Path]:
         staged = Path(scratch)
         shutil.copy2(project_dir / "app.py", staged / "app.py")
         shutil.copytree(project_dir / ".chalice", staged / ".chalice", ignore=shutil.ignore_patterns("deploy*"))
-        (staged / "vendor").symlink_to(project_dir / "vendor", target_is_directory=True)
+        (staged / "vendor").symlink_to(project_dir / "vendor", target_is_directory=True)  # may be built later
         yield staged
 
 

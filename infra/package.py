@@ -485,20 +485,20 @@ def _exclusive(project_dir: Path) -> Iterator[None]:
 
 def package(out: Path, stage: str = "dev", project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
     out = out.resolve()
-    with _exclusive(project_dir):
+    # Chalice runs on a copy of the project without requirements.txt: the dependencies come from infra/build.py.
+    with _exclusive(project_dir), build.chalice_project(project_dir) as chalice_dir:
         vendor = build_vendor(project_dir)
         dependencies = build.install_dependencies(project_dir)  # wheels for the declared runtime, compiled
         build.add_to_vendor(vendor, dependencies)
         template = inline_definitions(load_template())  # state machine ASL files inlined
-        with build.chalice_project(project_dir) as chalice_dir:  # Chalice sees no requirements.txt
-            with tempfile.TemporaryDirectory(prefix="chalice-names-") as scratch:
-                generated = run_chalice_package(Path(scratch) / "out", stage, project_dir=chalice_dir)
-            merge = merge_template(template, generated, sqs_consumers(project_dir), stream_consumers(project_dir))
-            out.mkdir(parents=True, exist_ok=True)
-            merge_path = out / "merge-template.json"
-            merge_path.write_text(json.dumps(merge, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            sam = run_chalice_package(out, stage, merge_template=merge_path, project_dir=chalice_dir)
-        build.finish_function_zip(out / "deployment.zip")  # bytecode for ours too, checked, reproducible
+        with tempfile.TemporaryDirectory(prefix="chalice-names-") as scratch:
+            generated = run_chalice_package(Path(scratch) / "out", stage, project_dir=chalice_dir)
+        merge = merge_template(template, generated, sqs_consumers(project_dir), stream_consumers(project_dir))
+        out.mkdir(parents=True, exist_ok=True)
+        merge_path = out / "merge-template.json"
+        merge_path.write_text(json.dumps(merge, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        sam = run_chalice_package(out, stage, merge_template=merge_path, project_dir=chalice_dir)
+        build.finish_function_zip(out / "deployment.zip")  # bytecode for our sources and Chalice's
         build.write_layer_zip(dependencies, out)
     check_merged(sam, merge)
     return sam

@@ -8,10 +8,10 @@ The target runtime is declared here (``RUNTIME``), never taken from the interpre
   timed on the build machines.
 * **Dependencies installed for that runtime only**: ``pip install --target --platform
   manylinux_2_34..2_17 / manylinux2014 (x86_64) --python-version 3.13 --implementation cp
-  --only-binary=:all:``. Chalice gets no requirements at all (its own packager downloads wheels for
-  glibc 2.17 and accepts wheels built on the host, ``linux_x86_64``, which is how a Pillow that
-  needed the host's libjpeg reached the zip): the installed tree goes into ``vendor/``, which Chalice
-  copies to the zip root as it is.
+  --only-binary=:all:``. Chalice gets no requirements at all (its own packager builds for the
+  interpreter running it and accepts wheels built on the host, ``linux_x86_64``, which is how a Pillow
+  that needed the host's libjpeg reached the zip): the installed tree goes into ``vendor/``, which
+  Chalice copies to the zip root as it is.
 * **The SDK is the runtime's.** boto3 / botocore are provided by the Lambda runtime and are not in
   ``requirements.txt`` (nothing in the package needs a botocore of its own since the X-Ray tracer
   left); the build refuses a package that would carry them.

@@ -21,6 +21,7 @@ from infra.local import gatewayfix, motofix, sfnfix, sqsfix
 from infra.local.cognito import create_demo_pool, id_token
 from infra.local.vendors import seed_esign_secrets, seed_vendor_secrets
 from infra.outputs import deployable_template_body, env_from_outputs, stack_outputs
+from tests.support import iam_record
 
 REGION = "us-east-1"
 
@@ -106,6 +107,7 @@ def moto_stack() -> Iterator[Stack]:
                 ],
             )
             env = env_from_outputs(stack_outputs(cfn.describe_stacks(StackName="talent")["Stacks"][0]))
+            iam_record.register_stack(cfn, "talent")
             env["COGNITO_JWKS"] = json.dumps(load_resource("cognitoidp/resources/jwks-public.json"))
             os.environ.update(env)
             boto3.client("ssm", region_name=REGION).put_parameter(

@@ -9,11 +9,13 @@ exactly the code it runs in AWS (only ``COGNITO_JWKS_URL`` points elsewhere).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
+from infra.cognito import create_pool, definition
+from infra.outputs import TEMPLATE_PATH, load_template
+
 POOL_NAME = "talent-local"
-CLIENT_NAME = "talent-console"
-GROUPS = ("hr", "manager", "interviewer", "it")
 # Local demo credentials only; they exist in nothing but the in-memory moto server.
 DEMO_PASSWORD = "Demo-pass-2024!"  # noqa: S105
 
@@ -63,24 +65,13 @@ class UserPool:
         }
 
 
-def create_demo_pool(cognito: Any, region: str, users: tuple[DemoUser, ...] = DEMO_USERS) -> UserPool:
-    """Create the pool, its app client, the role groups and the demo users (added to their group)."""
-    pool = cognito.create_user_pool(
-        PoolName=POOL_NAME,
-        Schema=[{"Name": "department", "AttributeDataType": "String", "Mutable": True}],
-        AutoVerifiedAttributes=["email"],
-    )["UserPool"]
-    pool_id = pool["Id"]
-    client = cognito.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName=CLIENT_NAME,
-        GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        # moto copies only readable attributes (plus custom ones) into the ID token.
-        ReadAttributes=["email", "email_verified", "custom:department"],
-    )["UserPoolClient"]
-    for group in GROUPS:
-        cognito.create_group(UserPoolId=pool_id, GroupName=group, Description=f"role {group}")
+def create_demo_pool(
+    cognito: Any, region: str, users: tuple[DemoUser, ...] = DEMO_USERS, template: Path = TEMPLATE_PATH
+) -> UserPool:
+    """Create the pool, its app client and the role groups as ``infra/template.json`` defines them
+    (``infra.cognito``: the same password policy, and an app client that cannot write
+    ``custom:department``), then the demo users, each added to their group."""
+    pool_id, client_id = create_pool(cognito, definition(load_template(template)), pool_name=POOL_NAME)
     for user in users:
         attributes = [
             {"Name": "email", "Value": user.email},
@@ -95,7 +86,7 @@ def create_demo_pool(cognito: Any, region: str, users: tuple[DemoUser, ...] = DE
             UserPoolId=pool_id, Username=user.username, Password=user.password, Permanent=True
         )
         cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=user.username, GroupName=user.group)
-    return UserPool(pool_id=pool_id, client_id=client["ClientId"], region=region, users=users)
+    return UserPool(pool_id=pool_id, client_id=client_id, region=region, users=users)
 
 
 def id_token(cognito: Any, pool_id: str, client_id: str, username: str, password: str) -> str:

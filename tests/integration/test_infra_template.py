@@ -172,16 +172,22 @@ def test_output_mapping_and_lambda_expressions_come_from_the_template(template: 
     assert expressions["KMS_KEY_ID"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
 
 
-def test_template_is_plain_cloudformation_without_cognito(template: dict[str, Any]) -> None:
+def test_template_is_plain_cloudformation_with_cognito_unless_a_pool_is_given(template: dict[str, Any]) -> None:
     # Given the template
     types = _resource_types(template)
+    cognito = {n: r for n, r in template["Resources"].items() if r["Type"].startswith("AWS::Cognito::")}
 
-    # Then it needs no SAM transform and creates no Cognito resources (the bank's pool is a parameter)
+    # Then it needs no SAM transform, and creates the user pool, its client and groups only when no
+    # existing pool is given (the local stack gives the pool it made from the same definition)
     assert "Transform" not in template
     assert not [t for t in types if t.startswith("AWS::Serverless::")]
-    assert not [t for t in types if t.startswith("AWS::Cognito::")]
     assert "Globals" not in template
-    assert {"UserPoolId", "UserPoolClientId"} <= set(template["Parameters"])
+    assert {"UserPool", "UserPoolClient", "HrGroup", "ManagerGroup", "InterviewerGroup", "ItGroup"} == set(cognito)
+    assert {r.get("Condition") for r in cognito.values()} == {"CreateUserPool"}
+    assert template["Conditions"]["CreateUserPool"] == {"Fn::Equals": [{"Ref": "UserPoolId"}, ""]}
+    assert template["Outputs"]["UserPoolId"]["Value"] == {
+        "Fn::If": ["CreateUserPool", {"Ref": "UserPool"}, {"Ref": "UserPoolId"}]
+    }
 
 
 def test_template_security_properties(template: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ import jwt
 from moto import mock_aws
 from moto.utilities.utils import load_resource
 
-from infra.local import gatewayfix, motofix, sfnfix, sqsfix
+from infra.local import cognitofix, gatewayfix, motofix, sfnfix, sqsfix
 from infra.local.cognito import create_demo_pool, id_token
 from infra.local.vendors import seed_esign_secrets, seed_vendor_secrets
 from infra.outputs import deployable_template_body, env_from_outputs, stack_outputs
@@ -92,6 +92,7 @@ def moto_stack() -> Iterator[Stack]:
     sqsfix.apply()  # and its SQS fix: a receipt handle names its message
     sfnfix.apply()  # the template's state machine runs in moto's ASL interpreter (the probation cycle)
     gatewayfix.apply()  # the gateway's own refusals carry the deployed gateway responses' error body
+    cognitofix.apply()  # a user writes only the attributes the app client lets them write
     try:
         with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             idp = boto3.client("cognito-idp", region_name=REGION)
@@ -121,6 +122,7 @@ def moto_stack() -> Iterator[Stack]:
             stack.tokens = {u.key: id_token(idp, pool, client, u.username, u.password) for u in demo.users}
             yield stack
     finally:
+        cognitofix.revert()
         sfnfix.revert()
         gatewayfix.revert()
         sqsfix.revert()

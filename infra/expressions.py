@@ -3,7 +3,8 @@ CloudFormation (through its own API, where moto's CloudFormation skips the type)
 is created from the template's own definition.
 
 Covers what those definitions use: ``Ref`` (parameters, pseudo-parameters, ``AWS::NoValue``, and
-resources whose values the caller passes), ``Fn::If`` with the template's ``Conditions``
+resources and ``Fn::GetAtt``
+attributes whose values the caller passes), ``Fn::If`` with the template's ``Conditions``
 (``Fn::Equals`` / ``Fn::Not`` / ``Fn::And`` / ``Fn::Or`` / ``Condition``), ``Fn::Sub`` and ``Fn::Join``.
 Anything else is refused, naming it.
 """
@@ -72,6 +73,9 @@ class Evaluator:
             if argument not in self.values:
                 raise ValueError(f"cannot evaluate Ref {argument} outside CloudFormation")
             return self.values[argument]
+        if name == "Fn::GetAtt":
+            logical, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
+            return self._ref(f"{logical}.{attribute}")
         if name == "Condition":
             return self.condition(argument)
         if name == "Fn::If":

@@ -229,7 +229,7 @@ def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[st
     buckets = [name for name, r in resources.items() if r["Type"] == "AWS::S3::Bucket"]
     queues = [name for name, r in resources.items() if r["Type"] == "AWS::SQS::Queue"]
     keys = [name for name, r in resources.items() if r["Type"] == "AWS::KMS::Key"]
-    params = [name for name, r in resources.items() if r["Type"] == "AWS::SSM::Parameter"]
+    secrets = [name for name, r in resources.items() if r["Type"] == "AWS::SecretsManager::Secret"]
     machines = [name for name, r in resources.items() if r["Type"] == "AWS::StepFunctions::StateMachine"]
 
     def arn(name: str) -> dict[str, Any]:
@@ -343,12 +343,12 @@ def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[st
             "Resource": [arn(k) for k in keys],
         },
         {
-            "Sid": "Parameters",
+            "Sid": "Secrets",
             "Effect": "Allow",
-            "Action": ["ssm:GetParameter", "ssm:GetParameters"],
+            "Action": ["secretsmanager:GetSecretValue"],
             "Resource": [
-                {"Fn::Sub": f"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter${{{p}}}"}
-                for p in params
+                {"Fn::Sub": f"arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{n}-*"}
+                for n in (resources[s]["Properties"]["Name"]["Fn::Sub"] for s in secrets)
             ],
         },
     ]

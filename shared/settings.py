@@ -23,8 +23,8 @@ class Settings(BaseModel):
     bucket_name: str = "talent-documents"
     import_queue_url: str = ""
     kms_key_id: str = ""
-    pii_hash_key_param: str = "/talent/pii-hash-key"
-    vendor_secrets_path: str = "/talent/vendors/"
+    pii_hash_key_secret: str = "talent/pii-hash-key"  # noqa: S105 (the secret's name)
+    vendor_secrets_path: str = "talent/vendors/"
     notification_queue_url: str = ""
     onboarding_queue_url: str = ""
     onboarding_dead_letter_queue_url: str = ""

@@ -242,13 +242,18 @@ class LocalStack:
         self.info.env = env
 
     def _seed_secrets(self, outputs: dict[str, str]) -> None:
-        name = outputs.get("PiiHashKeyParam")
-        if not name:
-            log.warning("the stack has no PiiHashKeyParam Output; no PII hash key seeded")
-            return
-        self._client("ssm").put_parameter(Name=name, Value=self._pii_hash_key(), Type="SecureString", Overwrite=True)
-        seed_vendor_secrets(self._client("ssm"), outputs["VendorSecretsPath"])
-        seed_esign_secrets(self._client("ssm"), outputs["VendorSecretsPath"])
+        """The template's secrets (moto's CloudFormation skips them), created from their definitions;
+        then the README's vendor secrets and, with ``--persist``, the kept PII hash key put in."""
+        from infra.outputs import load_template
+        from infra.secrets import create_secrets
+
+        secretsmanager = self._client("secretsmanager")
+        refs = {"DataKey.Arn": outputs["KmsKeyId"]}
+        create_secrets(secretsmanager, load_template(self.options.template), STACK_NAME, refs)
+        if self.options.persist:
+            secretsmanager.put_secret_value(SecretId=outputs["PiiHashKeySecret"], SecretString=self._pii_hash_key())
+        seed_vendor_secrets(secretsmanager, outputs["VendorSecretsPath"])
+        seed_esign_secrets(secretsmanager, outputs["VendorSecretsPath"])
         self._client("ses").verify_email_identity(EmailAddress=outputs["MailFrom"])
 
     def _start_esign_vendor(self, port: int) -> None:
@@ -266,9 +271,8 @@ class LocalStack:
         reset_settings()
 
     def _pii_hash_key(self) -> str:
-        """A random key; with ``--persist`` the same one every run (hashes in the tables stay valid)."""
-        if not self.options.persist:
-            return secrets.token_urlsafe(32)
+        """With ``--persist``, the same key every run (hashes in the tables stay valid)."""
+        assert self.options.persist is not None
         path = self.options.persist / "pii-hash-key"
         if path.is_file():
             return path.read_text(encoding="utf-8").strip()

@@ -1,6 +1,6 @@
 """The local stack's vendor webhook secrets (fixed, so the README and the simulator can use them).
 
-Never use these anywhere but on the local stack: in AWS the deployment writes real secrets.
+Never use these anywhere but on the local stack: in AWS the stack generates each vendor's secret.
 """
 
 from __future__ import annotations
@@ -28,12 +28,10 @@ LOCAL_BACKGROUND_VENDOR_SECRETS: dict[str, list[str]] = {"bgcheck": [_secret("lo
 assert set(LOCAL_BACKGROUND_VENDOR_SECRETS) == set(BACKGROUND_VENDORS)
 
 
-def seed_vendor_secrets(ssm: Any, path: str) -> dict[str, list[str]]:
-    """Write every vendor's secrets under ``path`` as SecureStrings (what a deployment does)."""
+def seed_vendor_secrets(secretsmanager: Any, path: str) -> dict[str, list[str]]:
+    """Put every vendor's local secrets into its secret under ``path`` (what a rotation does in AWS)."""
     for vendor_id, secrets in (LOCAL_VENDOR_SECRETS | LOCAL_BACKGROUND_VENDOR_SECRETS).items():
-        ssm.put_parameter(
-            Name=f"{path}{vendor_id}/webhook-secrets", Value=" ".join(secrets), Type="SecureString", Overwrite=True
-        )
+        secretsmanager.put_secret_value(SecretId=f"{path}{vendor_id}/webhook-secrets", SecretString=" ".join(secrets))
     return LOCAL_VENDOR_SECRETS
 
 
@@ -41,9 +39,7 @@ def seed_vendor_secrets(ssm: Any, path: str) -> dict[str, list[str]]:
 LOCAL_ESIGN_SECRETS: list[str] = [_secret("local-esign-2026")]
 
 
-def seed_esign_secrets(ssm: Any, path: str) -> list[str]:
-    """Write the e-signature vendor's secret under ``path`` (``<path>esign/webhook-secrets``)."""
-    ssm.put_parameter(
-        Name=f"{path}esign/webhook-secrets", Value=" ".join(LOCAL_ESIGN_SECRETS), Type="SecureString", Overwrite=True
-    )
+def seed_esign_secrets(secretsmanager: Any, path: str) -> list[str]:
+    """Put the e-signature vendor's local secret into ``<path>esign/webhook-secrets``."""
+    secretsmanager.put_secret_value(SecretId=f"{path}esign/webhook-secrets", SecretString=" ".join(LOCAL_ESIGN_SECRETS))
     return LOCAL_ESIGN_SECRETS

@@ -1,4 +1,4 @@
-"""Background-check vendors' webhook secrets: the same Parameter Store layout as the interview vendors
+"""Background-check vendors' webhook secrets: the same Secrets Manager layout as the interview vendors
 (``<VENDOR_SECRETS_PATH><vendor_id>/webhook-secrets``), but only these vendors' keys are accepted
 at ``POST /webhooks/background-checks`` (and theirs are not accepted for interview results)."""
 

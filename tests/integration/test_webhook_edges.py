@@ -12,12 +12,12 @@ from typing import Any
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities import parameters
 
 import functions.webhooks
 from infra.local.vendors import LOCAL_VENDOR_SECRETS
 from shared.security.webhooks import sign
 from shared.services.intake import Intake
+from shared.store.secrets import reset_secrets
 from tests.integration.conftest import Api
 from tests.integration.test_webhooks import WEBHOOK, new_app
 from tests.support.stack import REGION
@@ -71,12 +71,11 @@ def spec_headers(signature: str = SPEC_SIGNATURE) -> dict[str, str]:
 def test_the_standard_webhooks_test_vector_verifies_through_the_handler(api: Api, stack: Any, clock: Clock) -> None:
     # Given the spec's secret among the vendor's keys and the clock at the vector's timestamp
     assert sign(SPEC_SECRET, SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY) == SPEC_SIGNATURE
-    ssm = boto3.client("ssm", region_name=REGION)
     name = f"{stack.env['VENDOR_SECRETS_PATH']}aivendor/webhook-secrets"
-    ssm.put_parameter(
-        Name=name, Value=" ".join([*LOCAL_VENDOR_SECRETS["aivendor"], SPEC_SECRET]), Type="SecureString", Overwrite=True
+    boto3.client("secretsmanager", region_name=REGION).put_secret_value(
+        SecretId=name, SecretString=" ".join([*LOCAL_VENDOR_SECRETS["aivendor"], SPEC_SECRET])
     )
-    parameters.clear_caches()
+    reset_secrets()
     clock.now = SPEC_TIMESTAMP
     before = items(stack)
     # When the vector is delivered

@@ -614,7 +614,6 @@ class HiringEvent:
                 if self.progress:
                     elapsed = time.perf_counter() - began
                     print(f"[{elapsed:7.0f} s] {step.__name__} done", file=sys.stderr, flush=True)
-                self.meter.hook_ssm()
                 if len(self.report.stages) > before:
                     self.stage_items[step.__name__] = self.report.stages[-1].items
         finally:

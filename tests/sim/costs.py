@@ -78,7 +78,7 @@ def billable(meter: Meter, stages: list[str] | None = None) -> defaultdict[str, 
 
 def print_calls(meter: Meter, items: dict[str, int], n: int, hires: int, out: Any = sys.stdout) -> None:
     """Stage → AWS API calls by service, and per item of the stage."""
-    services = ["apigateway", "lambda", "dynamodb", "s3", "sqs", "states", "email", "ssm"]
+    services = ["apigateway", "lambda", "dynamodb", "s3", "sqs", "states", "email", "secretsmanager"]
     head = "".join(f"{s:>11}" for s in services)
     print("\nAWS API calls by stage (botocore before-call hooks; per item of the stage in brackets):", file=out)
     print(f"  {'stage':<22}{'items':>8}{head}{'all':>9}{'per item':>10}", file=out)

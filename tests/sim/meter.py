@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("dynamodb", "s3", "sqs", "stepfunctions", "ses")
+SERVICES = ("dynamodb", "s3", "sqs", "stepfunctions", "ses", "secretsmanager")
 UNBILLED = "reconciliation (the audit's own reads)"  # the same label as tests.sim.__main__.UNBILLED
 WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
 READS = {"GetItem", "Query", "Scan"}
@@ -74,15 +74,6 @@ class Meter:
 
         for service in SERVICES:
             self._register(aws.client(service))
-
-    def hook_ssm(self) -> None:
-        """powertools parameters create their SSM client on first use: hook it once it exists."""
-        from aws_lambda_powertools.utilities.parameters import base
-
-        provider = base.DEFAULT_PROVIDERS.get("ssm")
-        client = getattr(provider, "client", None)
-        if client is not None and client not in self.hooked:
-            self._register(client)
 
     def _register(self, client: Any) -> None:
         client.meta.events.register("before-call", self.before, unique_id=f"sim-meter-before-{id(self)}")

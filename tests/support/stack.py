@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,8 @@ from moto.utilities.utils import load_resource
 from infra.local import cognitofix, gatewayfix, motofix, sfnfix, sqsfix
 from infra.local.cognito import create_demo_pool, id_token
 from infra.local.vendors import seed_esign_secrets, seed_vendor_secrets
-from infra.outputs import deployable_template_body, env_from_outputs, stack_outputs
+from infra.outputs import deployable_template_body, env_from_outputs, load_template, stack_outputs
+from infra.secrets import create_secrets, secret_names
 from tests.support import iam_record
 
 REGION = "us-east-1"
@@ -63,9 +63,11 @@ def reset_caches() -> None:
     from shared.security.tokens import reset_jwks_cache
     from shared.settings import reset_settings
     from shared.store.aws import reset_clients
+    from shared.store.secrets import reset_secrets
 
     reset_settings()
     reset_clients()
+    reset_secrets()
     reset_jwks_cache()
     idempotency.reset()
     parameters.clear_caches()
@@ -108,14 +110,17 @@ def moto_stack() -> Iterator[Stack]:
                 ],
             )
             env = env_from_outputs(stack_outputs(cfn.describe_stacks(StackName="talent")["Stacks"][0]))
-            iam_record.register_stack(cfn, "talent")
             env["COGNITO_JWKS"] = json.dumps(load_resource("cognitoidp/resources/jwks-public.json"))
+            template = load_template()
+            sm = boto3.client("secretsmanager", region_name=REGION)
+            created = create_secrets(sm, template, "talent", {"DataKey.Arn": env["KMS_KEY_ID"]})
+            iam_record.register_stack(cfn, "talent", secret_names(template, "${AWS::StackName}"))
+            for logical, name in secret_names(template, "talent").items():
+                iam_record.add_physical(name, logical)
+                iam_record.add_physical(created[logical], logical)
             os.environ.update(env)
-            boto3.client("ssm", region_name=REGION).put_parameter(
-                Name=env["PII_HASH_KEY_PARAM"], Value=secrets.token_hex(32), Type="SecureString", Overwrite=True
-            )
-            seed_vendor_secrets(boto3.client("ssm", region_name=REGION), env["VENDOR_SECRETS_PATH"])
-            seed_esign_secrets(boto3.client("ssm", region_name=REGION), env["VENDOR_SECRETS_PATH"])
+            seed_vendor_secrets(sm, env["VENDOR_SECRETS_PATH"])
+            seed_esign_secrets(sm, env["VENDOR_SECRETS_PATH"])
             boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=env["MAIL_FROM"])
             reset_caches()
             stack = Stack(env=env, pool_id=pool, client_id=client)

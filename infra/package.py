@@ -17,7 +17,7 @@
      ``StreamArn``, the handler's filter (``functions.webhooks.STREAM_FILTERS``) as
      ``FilterCriteria``, partial batch failures, bounded retries with bisection and
      ``StreamDeadLetterQueue`` as the on-failure destination;
-   * a least-privilege IAM policy attached to every role Chalice emits for our functions;
+   * one IAM role and log group per function, least privilege (``infra/iam.py``);
    * API Gateway responses for UNAUTHORIZED / ACCESS_DENIED in our error body format;
    * the declared runtime and architecture on every function, and the libraries layer
      (``infra/build.py``).
@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from infra import build
+from infra import build, iam
 from infra.outputs import env_expressions, inline_definitions, load_template
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -210,161 +210,6 @@ STREAM_DLQ = "StreamDeadLetterQueue"
 STREAM_MAX_RETRIES = 10
 
 
-def _role_ids(generated: Mapping[str, Any]) -> list[str]:
-    roles: set[str] = set()
-    for logical_id, function in _functions(generated).items():
-        role = function["Properties"].get("Role")
-        if not (isinstance(role, dict) and "Fn::GetAtt" in role):
-            raise PackagingError(
-                f"{logical_id}: role {role!r} is not a role of this template; cannot grant it data access"
-            )
-        roles.add(role["Fn::GetAtt"][0])
-    return sorted(roles)
-
-
-def data_access_policy(template: Mapping[str, Any], roles: list[str]) -> dict[str, Any]:
-    """Least privilege on the template's data stores. No Scan: request paths are O(result)."""
-    resources = template["Resources"]
-    tables = [name for name, r in resources.items() if r["Type"] == "AWS::DynamoDB::Table"]
-    buckets = [name for name, r in resources.items() if r["Type"] == "AWS::S3::Bucket"]
-    queues = [name for name, r in resources.items() if r["Type"] == "AWS::SQS::Queue"]
-    keys = [name for name, r in resources.items() if r["Type"] == "AWS::KMS::Key"]
-    secrets = [name for name, r in resources.items() if r["Type"] == "AWS::SecretsManager::Secret"]
-    machines = [name for name, r in resources.items() if r["Type"] == "AWS::StepFunctions::StateMachine"]
-
-    def arn(name: str) -> dict[str, Any]:
-        return {"Fn::GetAtt": [name, "Arn"]}
-
-    statements: list[dict[str, Any]] = [
-        {
-            "Sid": "TalentTables",
-            "Effect": "Allow",
-            "Action": [
-                "dynamodb:GetItem",
-                "dynamodb:BatchGetItem",
-                "dynamodb:Query",
-                "dynamodb:PutItem",
-                "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem",
-                "dynamodb:BatchWriteItem",
-                "dynamodb:ConditionCheckItem",
-            ],
-            "Resource": [arn(t) for t in tables] + [{"Fn::Sub": f"${{{t}.Arn}}/index/*"} for t in tables],
-        },
-        {
-            # The projection of interview results reads the talent table's stream.
-            "Sid": "TalentTableStream",
-            "Effect": "Allow",
-            "Action": [
-                "dynamodb:DescribeStream",
-                "dynamodb:GetRecords",
-                "dynamodb:GetShardIterator",
-                "dynamodb:ListStreams",
-            ],
-            "Resource": [
-                {"Fn::GetAtt": [t, "StreamArn"]}
-                for t in tables
-                if "StreamSpecification" in resources[t].get("Properties", {})
-            ],
-        },
-        {
-            "Sid": "DocumentObjects",
-            "Effect": "Allow",
-            # Version actions and deletes: a quarantined video is copied by version, then that version removed.
-            "Action": [
-                "s3:GetObject",
-                "s3:GetObjectVersion",
-                "s3:PutObject",
-                "s3:DeleteObject",
-                "s3:DeleteObjectVersion",
-            ],
-            "Resource": [{"Fn::Sub": f"${{{b}.Arn}}/*"} for b in buckets],
-        },
-        {
-            # Without ListBucket a missing object reads as 403 instead of 404.
-            "Sid": "DocumentBucketList",
-            "Effect": "Allow",
-            "Action": ["s3:ListBucket"],
-            "Resource": [arn(b) for b in buckets],
-        },
-        {
-            "Sid": "WorkQueues",
-            "Effect": "Allow",
-            # ChangeMessageVisibility: consumers back off a failing message (background-check orders).
-            "Action": ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
-            "Resource": [arn(q) for q in queues],
-        },
-        *(
-            [
-                {
-                    # The probation cycle: started per hire, its final review answered through the API.
-                    "Sid": "ProbationCycle",
-                    "Effect": "Allow",
-                    "Action": [
-                        "states:StartExecution",
-                        "states:DescribeExecution",
-                        "states:SendTaskSuccess",
-                        "states:SendTaskHeartbeat",
-                    ],
-                    "Resource": [{"Ref": m} for m in machines]
-                    + [
-                        {
-                            "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:"
-                            f"${{{m}.Name}}:*"
-                        }
-                        for m in machines
-                    ],
-                }
-            ]
-            if machines
-            else []
-        ),
-        {
-            "Sid": "CandidateMail",
-            "Effect": "Allow",
-            "Action": ["ses:SendEmail"],
-            "Resource": [
-                {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailFrom}"}
-            ],
-        },
-        {
-            # Onboarding mails the department's managers and HR: their addresses come from the user pool.
-            "Sid": "PeopleDirectory",
-            "Effect": "Allow",
-            "Action": ["cognito-idp:ListUsersInGroup"],
-            "Resource": [
-                {"Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${UserPoolId}"}
-            ],
-        },
-        {
-            "Sid": "DataKey",
-            "Effect": "Allow",
-            "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-            "Resource": [arn(k) for k in keys],
-        },
-        {
-            "Sid": "Secrets",
-            "Effect": "Allow",
-            "Action": ["secretsmanager:GetSecretValue"],
-            "Resource": [
-                {"Fn::Sub": f"arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{n}-*"}
-                for n in (resources[s]["Properties"]["Name"]["Fn::Sub"] for s in secrets)
-            ],
-        },
-    ]
-    return {
-        "Type": "AWS::IAM::Policy",
-        "Properties": {
-            "PolicyName": "TalentDataAccess",
-            "Roles": [{"Ref": role} for role in roles],
-            "PolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [s for s in statements if s["Resource"]],
-            },
-        },
-    }
-
-
 def gateway_responses() -> dict[str, Any]:
     """``x-amazon-apigateway-gateway-responses`` for the API definition.
 
@@ -450,7 +295,12 @@ def merge_template(
     resources.update(build.layer_resources())
     merged["Globals"]["Function"].update(build.function_globals())
 
-    resources["TalentDataAccessPolicy"] = data_access_policy(template, _role_ids(generated))
+    # One role and log group per function (infra/iam.py), with the permissions of its event sources above.
+    functions = _functions(generated)
+    roles = iam.function_roles(template, functions, resources)
+    for function_id, properties in iam.function_overrides(functions).items():
+        resources.setdefault(function_id, {}).setdefault("Properties", {}).update(properties)
+    resources.update(roles)
 
     if REST_API in generated["Resources"]:
         resources[REST_API] = {

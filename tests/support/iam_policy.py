@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 P = "arn:${AWS::Partition}"
+# A call on a resource the registered stack does not have (a test's injected fault: a deleted queue)
+OUTSIDE = "outside-template:"
 RA = "${AWS::Region}:${AWS::AccountId}"
 
 # --------------------------------------------------------------------------- symbolic ARNs of template resources
@@ -183,15 +185,15 @@ class Names:
 
     def table(self, name: str) -> str:
         logical = self.logical(name)
-        return f"{P}:dynamodb:{RA}:table/" + (f"${{{logical}}}" if logical else name)
+        return f"{P}:dynamodb:{RA}:table/" + (f"${{{logical}}}" if logical else OUTSIDE + name)
 
     def bucket(self, name: str) -> str:
         logical = self.logical(name)
-        return f"{P}:s3:::" + (f"${{{logical}}}" if logical else name)
+        return f"{P}:s3:::" + (f"${{{logical}}}" if logical else OUTSIDE + name)
 
     def queue(self, url: str) -> str:
         logical = self.logical(url)
-        return f"{P}:sqs:{RA}:" + (f"${{{logical}.QueueName}}" if logical else url.rsplit("/", 1)[-1])
+        return f"{P}:sqs:{RA}:" + (f"${{{logical}.QueueName}}" if logical else OUTSIDE + url.rsplit("/", 1)[-1])
 
     def key(self, key_id: str) -> str:
         key = key_id.rsplit("/", 1)[-1]
@@ -401,6 +403,8 @@ def violations(template: Mapping[str, Any], recorded: Iterable[tuple[str, Need]]
     statements: dict[str, list[dict[str, Any]]] = {}
     missing: set[tuple[str, Need]] = set()
     for handler, need in recorded:
+        if OUTSIDE in need.resource:
+            continue  # not a resource of the template: nothing a role could grant (see outside())
         if handler not in functions:
             missing.add((handler, Need("lambda:function-in-template", handler, "no function has this handler")))
             continue
@@ -410,3 +414,8 @@ def violations(template: Mapping[str, Any], recorded: Iterable[tuple[str, Need]]
             if not allows(statements[handler], wanted, resources):
                 missing.add((handler, wanted))
     return sorted(missing)
+
+
+def outside(recorded: Iterable[tuple[str, Need]]) -> list[tuple[str, Need]]:
+    """Calls on resources the stack does not have (faults tests inject), which no role can grant."""
+    return sorted((h, n) for h, n in recorded if OUTSIDE in n.resource)

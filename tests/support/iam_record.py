@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.iam_policy import Names, Need, handlers, needs, violations
+from tests.support.iam_policy import Names, Need, handlers, needs, outside, violations
 
 RUNNING: contextvars.ContextVar[str | None] = contextvars.ContextVar("iam_record_running", default=None)
 API_HANDLER = "app.app"
@@ -235,6 +235,10 @@ def _check(config: pytest.Config) -> _Report:
         encoding="utf-8",
     )
     lines += [f"  {functions.get(h, h):<28} {n:>3} permissions" for h, n in sorted(per_function.items())]
+    injected = outside(recorded)
+    if injected:
+        lines.append(f"{len(injected)} calls on resources outside the template (faults tests inject), not checked:")
+        lines += [f"  {functions.get(h, h)}: {n.action} on {n.resource}" for h, n in injected]
     unexercised = sorted(set(functions) - set(per_function))
     if unexercised:
         lines.append("functions that made no AWS call: " + ", ".join(functions[h] for h in unexercised))

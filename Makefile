@@ -8,7 +8,8 @@ MOTO_PORT ?= 5000
 ROLE   ?= hr
 PYTEST_ARGS ?=
 
-.PHONY: venv run token test lint unit integration e2e bench simulate package openapi clean console deps screenshots fuzz
+.PHONY: venv run token test lint unit integration e2e bench simulate package openapi clean console deps screenshots fuzz \
+	iac-scan deploy destroy deploy-rehearsal
 
 $(STAMP): requirements.txt requirements-dev.txt Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,10 +51,41 @@ token: venv
 test: deps lint console
 	$(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
-lint: venv
+lint: venv iac-scan
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+
+## checkov in its own environment (it pins a boto3 of its own), over the translated packaged template;
+## every finding fixed or explained in infra/checkov-accepted.json.
+CHECKOV_STAMP := $(VENV)/checkov/.installed-$(shell sha1sum requirements-checkov.txt | cut -c1-12)
+$(CHECKOV_STAMP): requirements-checkov.txt | $(STAMP)
+	test -x $(VENV)/checkov/bin/python || $(PYTHON) -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	rm -f $(VENV)/checkov/.installed-*
+	touch $@
+
+## The packaged template, rebuilt when what it is made of changes (make package also builds the console).
+PACKAGE_SOURCES := $(shell git ls-files app.py functions shared infra .chalice requirements.txt 2>/dev/null)
+dist/sam.json: $(PACKAGE_SOURCES) | $(STAMP)
+	$(PY) -m infra.package --out dist
+
+iac-scan: $(CHECKOV_STAMP) dist/sam.json
+	$(PY) -m infra.scan --dist dist
+
+## The deployment rehearsed offline: the packaged template translated as make deploy does, created in moto.
+deploy-rehearsal: dist/sam.json
+	$(PY) -m infra.rehearsal --dist dist
+
+## Deploy or remove one stage's stack (infra/stages/$(STAGE).json; AWS credentials from the environment).
+STAGE ?=
+deploy: venv package
+	@test -n "$(STAGE)" || { echo "usage: make deploy STAGE=<name of a file in infra/stages/>"; exit 2; }
+	$(PY) -m infra.deploy deploy --stage $(STAGE) --dist dist
+
+destroy: venv
+	@test -n "$(STAGE)" || { echo "usage: make destroy STAGE=<name of a file in infra/stages/>"; exit 2; }
+	$(PY) -m infra.deploy destroy --stage $(STAGE)
 
 unit: venv
 	$(PY) -m pytest -q tests/unit

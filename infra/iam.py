@@ -352,7 +352,8 @@ def function_roles(
             "Type": "AWS::Logs::LogGroup",
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
-            "Properties": {"RetentionInDays": {"Ref": LOG_RETENTION_PARAMETER}},
+            # encrypted with the data key (its key policy lets CloudWatch Logs use it for log groups)
+            "Properties": {"RetentionInDays": {"Ref": LOG_RETENTION_PARAMETER}, "KmsKeyId": _arn(DATA_KEY)},
         }
         resources[f"{function_id}Role"] = {
             "Type": "AWS::IAM::Role",

@@ -132,6 +132,7 @@ def check_existing_pool(session: Any, stage: Stage) -> None:
 
 def deploy(session: Any, stage: Stage, dist: Path, log: Any = print) -> dict[str, str]:
     """Deploy ``dist`` (``sam.json`` + ``deployment.zip``) as the stage's stack; its Outputs."""
+    from infra.build import LAYER_ZIP
     from infra.translate import translate
 
     check_existing_pool(session, stage)
@@ -143,13 +144,21 @@ def deploy(session: Any, stage: Stage, dist: Path, log: Any = print) -> dict[str
     code = (dist / "deployment.zip").read_bytes()
     code_key = f"{stage.stack_name}/code-{hashlib.sha256(code).hexdigest()[:32]}.zip"
     s3.put_object(Bucket=bucket, Key=code_key, Body=code)
+    layer = (dist / LAYER_ZIP).read_bytes()
+    layer_key = f"{stage.stack_name}/layer-{hashlib.sha256(layer).hexdigest()[:32]}.zip"
+    s3.put_object(Bucket=bucket, Key=layer_key, Body=layer)
     sam = json.loads((dist / "sam.json").read_text(encoding="utf-8"))
-    template = translate(sam, f"s3://{bucket}/{code_key}", stage.region, account)
+    template = translate(
+        sam, f"s3://{bucket}/{code_key}", stage.region, account, layer_uri=f"s3://{bucket}/{layer_key}"
+    )
     body = json.dumps(template, ensure_ascii=False).encode()
     template_key = f"{stage.stack_name}/template-{hashlib.sha256(body).hexdigest()[:32]}.json"
     s3.put_object(Bucket=bucket, Key=template_key, Body=body)
     url = f"https://{bucket}.s3.{stage.region}.amazonaws.com/{template_key}"
-    log(f"uploaded code s3://{bucket}/{code_key} and the translated template ({len(template['Resources'])} resources)")
+    log(
+        f"uploaded code s3://{bucket}/{code_key}, the layer and the translated template "
+        f"({len(template['Resources'])} resources)"
+    )
     return _apply_change_set(session.client("cloudformation"), stage, url, log)
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra.build import LAYER_ZIP
 from infra.translate import translate
 
 REGION = "us-east-1"
@@ -51,6 +52,7 @@ class Rehearsal:
     mappings: list[dict[str, Any]] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
     permissions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # function -> its policy statements
+    layers: list[dict[str, Any]] = field(default_factory=list)  # published layers (listed without a physical id)
 
     @property
     def types(self) -> dict[str, str]:
@@ -100,8 +102,9 @@ def rehearse(sam: Mapping[str, Any], zip_path: Path, parameters: Mapping[str, st
     import boto3
     from moto import mock_aws
 
-    code_key = "deployment.zip"
-    template = translate(sam, f"s3://{DEPLOY_BUCKET}/{code_key}", REGION)
+    code_key, layer_key = "deployment.zip", LAYER_ZIP
+    layer = zip_path.parent / layer_key
+    template = translate(sam, f"s3://{DEPLOY_BUCKET}/{code_key}", REGION, layer_uri=f"s3://{DEPLOY_BUCKET}/{layer_key}")
     result = Rehearsal(template=template)
     supported = supported_types()
     result.skipped = {n: t for n, t in result.types.items() if t not in supported}
@@ -112,6 +115,8 @@ def rehearse(sam: Mapping[str, Any], zip_path: Path, parameters: Mapping[str, st
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=DEPLOY_BUCKET)
         s3.upload_file(str(zip_path), DEPLOY_BUCKET, code_key)
+        if layer.is_file():
+            s3.upload_file(str(layer), DEPLOY_BUCKET, layer_key)
         s3.put_object(Bucket=DEPLOY_BUCKET, Key="template.json", Body=json.dumps(moto_template).encode())
         cfn = boto3.client("cloudformation", region_name=REGION)
         cfn.create_stack(
@@ -131,7 +136,11 @@ def rehearse(sam: Mapping[str, Any], zip_path: Path, parameters: Mapping[str, st
         result.missing = {
             n: t
             for n, t in result.types.items()
-            if t in supported and n not in result.created and t not in API_TYPES and not _permitted(result, n)
+            if t in supported
+            and n not in result.created
+            and t not in API_TYPES
+            and not _permitted(result, n)
+            and not (t == "AWS::Lambda::LayerVersion" and result.layers)
         }
         result.seconds = time.perf_counter() - started
     return result
@@ -149,6 +158,7 @@ def _inspect(result: Rehearsal) -> None:
             except lam.exceptions.ResourceNotFoundException:
                 continue
             result.permissions[name] = policy["Statement"]
+    result.layers = lam.list_layers()["Layers"]
     for page in lam.get_paginator("list_event_source_mappings").paginate():
         result.mappings += page["EventSourceMappings"]
     events = boto3.client("events", region_name=REGION)

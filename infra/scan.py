@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", default="dist", type=Path, help="output of make package (default: dist)")
     args = parser.parse_args(argv)
     sam = json.loads((args.dist / "sam.json").read_text(encoding="utf-8"))
-    template = translate(sam, "s3://deploy-bucket/deployment.zip", "us-east-1")
+    template = translate(
+        sam, "s3://deploy-bucket/deployment.zip", "us-east-1", layer_uri="s3://deploy-bucket/layer.zip"
+    )
     found = findings(template)
     left, stale = unexplained(found, load_accepted())
     print(

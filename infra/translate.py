@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
+SERVERLESS_LAYER = "AWS::Serverless::LayerVersion"
 
 
 class _NoManagedPolicies:
@@ -26,13 +27,18 @@ class _NoManagedPolicies:
         raise RuntimeError("the template names an AWS managed policy; name actions in infra/iam.py instead")
 
 
-def with_code(sam: Mapping[str, Any], code_uri: str) -> dict[str, Any]:
-    """``sam`` with every function's ``CodeUri`` set to ``code_uri`` (``s3://bucket/key``), as
-    ``aws cloudformation package`` rewrites the local ``./deployment.zip``."""
+def with_code(sam: Mapping[str, Any], code_uri: str, layer_uri: str | None = None) -> dict[str, Any]:
+    """``sam`` with every function's ``CodeUri`` set to ``code_uri`` (``s3://bucket/key``) and every
+    layer's ``ContentUri`` to ``layer_uri``, as ``aws cloudformation package`` rewrites the local
+    ``./deployment.zip`` and ``./libraries-layer.zip``."""
     result: dict[str, Any] = copy.deepcopy(dict(sam))
-    for resource in result["Resources"].values():
+    for name, resource in result["Resources"].items():
         if resource.get("Type") == SERVERLESS_FUNCTION:
             resource["Properties"]["CodeUri"] = code_uri
+        elif resource.get("Type") == SERVERLESS_LAYER:
+            if layer_uri is None:
+                raise ValueError(f"{name}: the template has a layer; give its zip's s3:// URI")
+            resource["Properties"]["ContentUri"] = layer_uri
     return result
 
 
@@ -51,12 +57,17 @@ def _region(region: str) -> Iterator[None]:
 
 
 def translate(
-    sam: Mapping[str, Any], code_uri: str, region: str, account: str = "123456789012", partition: str = "aws"
+    sam: Mapping[str, Any],
+    code_uri: str,
+    region: str,
+    account: str = "123456789012",
+    partition: str = "aws",
+    layer_uri: str | None = None,
 ) -> dict[str, Any]:
-    """Plain CloudFormation for ``sam`` with its code at ``code_uri``."""
+    """Plain CloudFormation for ``sam`` with its code at ``code_uri`` (and its layer at ``layer_uri``)."""
     from samtranslator.translator.transform import transform
 
     pseudo = {"AWS::Region": region, "AWS::AccountId": account, "AWS::Partition": partition}
     with _region(region):
-        translated: dict[str, Any] = transform(with_code(sam, code_uri), pseudo, _NoManagedPolicies())
+        translated: dict[str, Any] = transform(with_code(sam, code_uri, layer_uri), pseudo, _NoManagedPolicies())
     return translated

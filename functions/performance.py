@@ -32,6 +32,7 @@ from shared.models.performance import (
     PoolMemberView,
     PoolQuery,
     PoolSummary,
+    RecordClose,
     ResultsCreate,
     TargetOverride,
 )
@@ -178,16 +179,36 @@ def override_target(cycle_id: str, employee_id: str, kpi_id: str) -> Any:
     response=PerformanceRecordView,
 )
 def record_results(cycle_id: str, employee_id: str) -> Any:
-    """Record results per KPI (hr; the department's manager): scored against the targets and overall.
+    """Record results per KPI (hr; the department's manager): scored against the targets, and overall
+    once every KPI has a result (until then the record is ``partial``: no overall score, never in
+    analytics or pools).
 
     Below target → a development item with the interview report of the dimension and courses;
-    at or above the talent threshold → a talent-pool proposal for HR."""
+    at or above the talent threshold → a talent-pool proposal for HR once the record is scored."""
     request = bp.current_request
     who = principal(request)
     perf = Performance()
     employee = perf.authorized(who, Action.performance_record, employee_id)
     body = parse_body(request, ResultsCreate)
     return ok(_record(perf.record_results(cycle_id, employee, body, who.username, source_ip(request))))
+
+
+@api_route(
+    bp,
+    "/performance/cycles/{cycle_id}/employees/{employee_id}/closure",
+    methods=["POST"],
+    body=RecordClose,
+    response=PerformanceRecordView,
+)
+def close_record(cycle_id: str, employee_id: str) -> Any:
+    """Close an incomplete record (hr) with a reason: the KPIs without a result are excluded and the
+    record is scored on the others (409 when it is complete already, has no result, or is stale)."""
+    request = bp.current_request
+    who = principal(request)
+    perf = Performance()
+    employee = perf.authorized(who, Action.record_close, employee_id)
+    body = parse_body(request, RecordClose)
+    return ok(_record(perf.close(cycle_id, employee, body, who.username, source_ip(request))))
 
 
 @api_route(

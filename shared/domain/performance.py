@@ -11,9 +11,10 @@ rounded half up to the KPI's decimals. The source's example with the seed librar
 carries the sentence that explains it.
 
 KPI scores are 0–100 with the target met exactly = 80 (``ScoringRule``); the cycle score is the
-weighted mean of the KPI scores (weights normalised to 1). A KPI under 80 is below target and
+weighted mean of the KPI scores (weights normalised to 1), given only when every KPI has a result
+(or HR closed the record, excluding the KPIs without one). A KPI under 80 is below target and
 opens a development item; a KPI at or above the cycle's talent threshold proposes the employee for
-the talent pool of the KPI's dimension.
+the talent pool of the KPI's dimension once the record is scored.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from shared.models.common import Dimension
-from shared.models.performance import Direction, Kpi, ScoringRule, Target, TargetRule
+from shared.models.performance import Direction, Kpi, RecordStatus, ScoringRule, Target, TargetRule
 
 MET = 80.0  # the score of a KPI whose target is met exactly
 
@@ -141,12 +142,55 @@ def score_kpi(rule: ScoringRule, direction: Direction, target: float, actual: fl
     return round(max(0.0, MET - 10 * math.ceil(-pct - 1e-9)), 2)
 
 
+def counted(targets: Iterable[Target]) -> list[Target]:
+    """The KPIs that count: all but those HR excluded when closing the record."""
+    return [t for t in targets if not t.excluded]
+
+
+def complete(targets: Iterable[Target]) -> bool:
+    """Every counted KPI has a result (and at least one counts)."""
+    kept = counted(targets)
+    return bool(kept) and all(t.score is not None for t in kept)
+
+
+def status(targets: Iterable[Target]) -> RecordStatus:
+    """``scored`` when complete, ``partial`` with some results, else ``targets_set``."""
+    listed = list(targets)
+    if complete(listed):
+        return "scored"
+    return "partial" if any(t.score is not None for t in counted(listed)) else "targets_set"
+
+
+def _weighted(pairs: list[tuple[float, float]]) -> float:
+    total = sum(w for w, _ in pairs) or 1.0
+    return round(sum(w * s for w, s in pairs) / total, 2)
+
+
 def overall(targets: Iterable[Target]) -> float | None:
-    scored = [t for t in targets if t.score is not None]
-    if not scored:
+    """The cycle score: the weighted mean of the KPI scores against the employee's own targets (weights
+    renormalised over the counted KPIs); None until every counted KPI has a result."""
+    listed = list(targets)
+    if not complete(listed):
         return None
-    total = sum(t.weight for t in scored) or 1.0
-    return round(sum(t.weight * (t.score or 0) for t in scored) / total, 2)
+    return _weighted([(t.weight, t.score or 0.0) for t in counted(listed)])
+
+
+def baseline_overall(targets: Iterable[Target]) -> float | None:
+    """The criterion analytics measures interviews against: the same results scored against each KPI's
+    role baseline target instead of the interview-adjusted one (the adjusted target already contains
+    the interview score, which would hide part of what the interview predicted)::
+
+        baseline score = Σ w_k · score_k(actual_k vs baseline_target_k) / Σ w_k   over the counted KPIs
+    """
+    listed = list(targets)
+    if not complete(listed):
+        return None
+    return _weighted(
+        [
+            (t.weight, score_kpi(t.scoring_rule, t.direction, t.baseline_target, t.actual or 0.0))
+            for t in counted(listed)
+        ]
+    )
 
 
 def below_target(t: Target) -> bool:

@@ -35,6 +35,9 @@ class Employee(Model):
         default_factory=dict, description="the latest AI interview scores per dimension"
     )
     competency_bar: dict[Dimension, int] = Field(default_factory=dict, description="the requisition's bar")
+    dimension_weights: dict[Dimension, float] = Field(
+        default_factory=dict, description="the requisition's interview weights: how this hire was scored"
+    )
     created_at: str
     version: int = 1
 

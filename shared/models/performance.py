@@ -198,6 +198,9 @@ class Target(Model):
     overridden_by: str | None = None
     actual: float | None = None
     score: float | None = Field(default=None, description="0–100; 80 = the target met exactly")
+    excluded: bool = Field(
+        default=False, description="HR closed the record without this KPI's result (see the record's closure)"
+    )
 
 
 class DevelopmentItem(Model):
@@ -217,9 +220,24 @@ class DevelopmentItem(Model):
     confirmed_at: str | None = None
 
 
+class Closure(Model):
+    """HR closed an incomplete record: the KPIs without a result are excluded, with the reason."""
+
+    by: str
+    at: str
+    reason: str
+    excluded: list[str] = Field(description="the KPIs left without a result")
+
+
+RecordStatus = Literal["targets_set", "partial", "scored"]
+"""``targets_set``: no result yet; ``partial``: results for some KPIs only (no overall score, never in
+analytics, pools or proposals); ``scored``: every KPI has a result, or HR closed the record."""
+
+
 class PerformanceRecord(Model):
     """``EMP#<id>`` / ``PERF#<cycle id>``: the employee's targets, results and feedback in one cycle,
-    with a snapshot of what analytics needs (interview scores, family, cohort, status)."""
+    with a snapshot of what analytics needs (interview scores, the weights hiring used, family, cohort,
+    status)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -230,10 +248,22 @@ class PerformanceRecord(Model):
     department: str
     role_family: RoleFamily
     start_date: date
+    requisition_id: str | None = None
     dimension_scores: dict[Dimension, float]
+    dimension_weights: dict[Dimension, float] = Field(
+        default_factory=dict,
+        description="the interview weights of the requisition the employee was hired through: the hiring score",
+    )
     targets: list[Target]
-    overall_score: float | None = None
-    status: Literal["targets_set", "scored"] = "targets_set"
+    overall_score: float | None = Field(
+        default=None, description="the cycle score against the employee's own targets; null until scored"
+    )
+    baseline_score: float | None = Field(
+        default=None,
+        description="the same results scored against the role baseline targets: the criterion analytics uses",
+    )
+    status: RecordStatus = "targets_set"
+    closure: Closure | None = None
     development: list[DevelopmentItem] = Field(default_factory=list)
     talent_proposals: list[str] = Field(default_factory=list)
     created_at: str
@@ -255,6 +285,14 @@ class TargetOverride(Request):
     """HR replaces one target; the reason is kept on the target and in the audit trail."""
 
     target: float = Field(ge=0, le=1_000_000)
+    reason: Reason
+    version: Version
+
+
+class RecordClose(Request):
+    """HR closes an incomplete record: the KPIs without a result are excluded and the record is scored
+    on the others. The reason is kept on the record and in the audit trail."""
+
     reason: Reason
     version: Version
 

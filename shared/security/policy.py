@@ -61,6 +61,7 @@ class Action(StrEnum):
     performance_read = "performance:read"  # targets, results, history of an employee
     performance_record = "performance:record"  # record results
     target_override = "target:override"
+    record_close = "performance:close"  # close an incomplete record, excluding the KPIs without a result
     development_confirm = "development:confirm"
     talent_pool_read = "talent_pool:read"
     talent_pool_decide = "talent_pool:decide"
@@ -128,6 +129,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.performance_read: {"hr": Scope.all, "manager": Scope.department},
     Action.performance_record: {"hr": Scope.all, "manager": Scope.department},
     Action.target_override: {"hr": Scope.all},
+    Action.record_close: {"hr": Scope.all},
     Action.development_confirm: {"hr": Scope.all, "manager": Scope.department},
     Action.talent_pool_read: {"hr": Scope.all, "manager": Scope.department},
     Action.talent_pool_decide: {"hr": Scope.all},

@@ -85,6 +85,7 @@ class Onboarding:
             start_date=msg.start_date,
             dimension_scores=scores,
             competency_bar=dict(req.competency_bar),
+            dimension_weights=dict(req.dimension_weights),
             created_at=now,
         )
         plan = TrainingPlan(

@@ -4,7 +4,8 @@
   employees: each gets a record with targets from the indicator library of their role family, moved
   by their interview scores (``shared/domain/performance.py``), every target with its reason.
 * HR may override one target with a reason. Managers (own department) and HR record results; the
-  record is scored per KPI and overall.
+  record is scored per KPI, and overall once every KPI has a result (until then it is ``partial``).
+  HR may close an incomplete record with a reason: the KPIs without a result are excluded.
 * Below target → a development item: the interview report for the KPI's dimension and courses of
   the catalogue for it; the manager confirms a development action. At or above the talent
   threshold → a proposal for the dimension's talent pool, which HR accepts or declines.
@@ -19,6 +20,7 @@ from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.models.common import Dimension, iso, new_id, utcnow
 from shared.models.employee import Employee
 from shared.models.performance import (
+    Closure,
     Cycle,
     CycleCreate,
     DevelopmentConfirm,
@@ -28,6 +30,7 @@ from shared.models.performance import (
     PoolDecision,
     PoolEvent,
     PoolMember,
+    RecordClose,
     ResultsCreate,
     TargetOverride,
 )
@@ -79,7 +82,7 @@ class Performance:
         created, existing = [], []
         for e in employees:
             kpis = libraries.setdefault(e.role_family.value, indicators.library(e.role_family))
-            record = self.new_record(cycle, e, kpis)
+            record = self.new_record(cycle, self.with_hiring_weights(e), kpis)
             audit = AuditEntry(
                 f"employee:{e.id}", actor, "performance.targets_set", {"cycle_id": cycle.id, "targets": len(kpis)}, ip
             )
@@ -102,11 +105,23 @@ class Performance:
             department=e.department,
             role_family=e.role_family,
             start_date=e.start_date,
+            requisition_id=e.requisition_id,
             dimension_scores=e.dimension_scores,
+            dimension_weights=e.dimension_weights,
             targets=rules.build_targets(kpis, e.dimension_scores, cycle.target_rule),
             created_at=now,
             updated_at=now,
         )
+
+    def with_hiring_weights(self, employee: Employee) -> Employee:
+        """The employee with the interview weights of the requisition they were hired through (hires
+        onboarded before the weights were kept on the employee get them from the requisition)."""
+        if employee.dimension_weights:
+            return employee
+        req = self.repo.requisitions.get(employee.requisition_id)
+        if req is None:
+            return employee
+        return employee.model_copy(update={"dimension_weights": dict(req.dimension_weights)})
 
     def authorized(self, who: Principal, action: Action, employee_id: str) -> Employee:
         authorize(who, action)
@@ -156,14 +171,67 @@ class Performance:
                 "results must name the record's KPIs, each once",
                 [{"field": "results", "message": f"unknown: {unknown}; repeated: {sorted(dupes)}"}],
             )
+        excluded = [r.kpi_id for r in body.results if by_id[r.kpi_id].excluded]
+        if excluded:
+            raise Conflict(
+                f"HR closed this record without {', '.join(excluded)}: excluded KPIs take no result",
+                [{"field": "results", "message": f"excluded: {excluded}"}],
+            )
         for r in body.results:
             t = by_id[r.kpi_id]
             t.actual = r.actual
             t.score = rules.score_kpi(t.scoring_rule, t.direction, t.target, r.actual)
-        after = self._rescored(before, targets)
-        after = self._feedback(after, employee, cycle)
+        after = self._feedback(self._rescored(before, targets), employee, cycle)
+        details = {
+            "cycle_id": cycle.id,
+            "status": after.status,
+            "overall_score": after.overall_score,
+            "below_target": [d.kpi_id for d in after.development],
+        }
+        return self._save(
+            before,
+            after,
+            employee,
+            cycle,
+            AuditEntry(f"employee:{employee.id}", actor, "performance.results", details, ip),
+        )
+
+    def close(
+        self, cycle_id: str, employee: Employee, body: RecordClose, actor: str, ip: str | None
+    ) -> PerformanceRecord:
+        """HR closes an incomplete record: the KPIs without a result are excluded and the record is
+        scored on those with one (409 when it is complete already or has no result at all)."""
+        cycle = self.cycle(cycle_id)
+        before = self._at_version(cycle, employee.id, body.version)
+        if before.status == "scored":
+            raise Conflict(f"the record of {employee.id} is scored already: nothing to close")
+        missing = [t.kpi_id for t in rules.counted(before.targets) if t.score is None]
+        if len(missing) == len(rules.counted(before.targets)):
+            raise Conflict(f"the record of {employee.id} has no result: there is nothing to score it on")
+        targets = [t.model_copy(update={"excluded": t.excluded or t.kpi_id in missing}) for t in before.targets]
+        closure = Closure(by=actor, at=iso(utcnow()), reason=body.reason, excluded=missing)
+        after = self._feedback(self._rescored(before, targets).model_copy(update={"closure": closure}), employee, cycle)
+        details = {
+            "cycle_id": cycle.id,
+            "excluded": missing,
+            "reason": body.reason,
+            "overall_score": after.overall_score,
+        }
+        return self._save(
+            before,
+            after,
+            employee,
+            cycle,
+            AuditEntry(f"employee:{employee.id}", actor, "performance.close", details, ip),
+        )
+
+    def _save(
+        self, before: PerformanceRecord, after: PerformanceRecord, employee: Employee, cycle: Cycle, audit: AuditEntry
+    ) -> PerformanceRecord:
+        """The record, conditional on the version read, with the new talent-pool proposals, in one transaction."""
         writes: list[tuple[dict[str, Any], int | None]] = [(record_item(after, cycle), before.version)]
         new_pools = [p for p in after.talent_proposals if p not in before.talent_proposals]
+        audit.details["talent_proposals"] = new_pools
         now = iso(utcnow())
         for pool in new_pools:
             current = self.store.member(pool, employee.department, employee.id)
@@ -183,18 +251,12 @@ class Performance:
                 version=(current.version + 1) if current else 1,
             )
             writes.append((pool_item(member), current.version if current else None))
-        details = {
-            "cycle_id": cycle.id,
-            "overall_score": after.overall_score,
-            "below_target": [d.kpi_id for d in after.development],
-            "talent_proposals": new_pools,
-        }
-        audit = AuditEntry(f"employee:{employee.id}", actor, "performance.results", details, ip)
         self.store.write(writes, audit, f"the record of {employee.id}")
         return after
 
     def _feedback(self, record: PerformanceRecord, employee: Employee, cycle: Cycle) -> PerformanceRecord:
-        """Development items for KPIs below target (kept when already confirmed) and talent proposals."""
+        """Development items for KPIs below target (kept when already confirmed) and, once the record is
+        scored, talent-pool proposals."""
         kept = {d.kpi_id: d for d in record.development if d.status == "confirmed"}
         development = []
         reports: dict[Dimension, dict[str, object]] = {}
@@ -220,7 +282,7 @@ class Performance:
                 )
             )
         pools = list(record.talent_proposals)
-        for t in record.targets:
+        for t in record.targets if record.status == "scored" else ():  # partial records propose no one
             pool = rules.pool_for(t, cycle.talent_threshold)
             if pool and pool not in pools:
                 pools.append(pool)
@@ -286,12 +348,12 @@ class Performance:
 
     @staticmethod
     def _rescored(before: PerformanceRecord, targets: list[Any]) -> PerformanceRecord:
-        score = rules.overall(targets)
         return before.model_copy(
             update={
                 "targets": targets,
-                "overall_score": score,
-                "status": "scored" if all(t.score is not None for t in targets) else "targets_set",
+                "overall_score": rules.overall(targets),
+                "baseline_score": rules.baseline_overall(targets),
+                "status": rules.status(targets),
                 "version": before.version + 1,
                 "updated_at": iso(utcnow()),
             }

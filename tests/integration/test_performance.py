@@ -248,6 +248,63 @@ def test_well_above_target_proposes_a_talent_pool_and_hr_decides(api: Api) -> No
     assert api.call("GET", "/talent-pools", role="it").status_code == 403
 
 
+def test_partial_results_leave_the_record_partial_with_no_score_and_no_pool(api: Api) -> None:
+    cycle_id, record = enrolled(api, customer_orientation=85, innovation=90)
+    # Given results for one KPI of the record only, far above target (it alone would score 100)
+    out = results(api, cycle_id, {INNOVATION: target(record, INNOVATION)["target"] * 1.5})
+    # Then the record is partial: the KPI is scored, the record is not, and no talent pool is proposed
+    assert out.status_code == 200, out.data
+    assert out.data["status"] == "partial" and out.data["overall_score"] is None
+    assert out.data["baseline_score"] is None and target(out.data, INNOVATION)["score"] == 100
+    assert out.data["talent_proposals"] == []
+    assert api.call("GET", "/talent-pools/innovation").data["items"] == []
+    # When the other results arrive, then the record is scored and the pool proposed
+    rest = {k: v for k, v in all_met(record).items() if k != INNOVATION}
+    done = results(api, cycle_id, rest).data
+    assert done["status"] == "scored" and done["overall_score"] is not None
+    assert done["talent_proposals"] == ["innovation"]
+
+
+def test_hr_closes_an_incomplete_record_with_the_missing_kpis_excluded(api: Api) -> None:
+    cycle_id, record = enrolled(api, customer_orientation=85)
+    path = f"/performance/cycles/{cycle_id}/employees/e1/closure"
+    # Given results for two KPIs, the others never delivered
+    partial = results(api, cycle_id, {SATISFACTION: 95, NEW_CLIENTS: target(record, NEW_CLIENTS)["target"]}).data
+    missing = sorted(t["kpi_id"] for t in record["targets"] if t["kpi_id"] not in (SATISFACTION, NEW_CLIENTS))
+    # When a manager tries to close it, then HR closes it without a reason, then with one
+    body = {"reason": "系统迁移，部分指标本期无数据", "version": partial["version"]}
+    assert api.call("POST", path, role="manager", body=body).status_code == 403
+    no_reason = api.call("POST", path, body={"version": partial["version"]})
+    assert no_reason.status_code == 400 and no_reason.data["error"]["details"][0]["field"] == "reason"
+    closed = api.call("POST", path, body=body)
+    # Then the record is scored on the two KPIs with results; the others are excluded, with the reason
+    assert closed.status_code == 200, closed.data
+    data = closed.data
+    assert data["status"] == "scored" and sorted(data["closure"]["excluded"]) == missing
+    assert data["closure"]["reason"] == body["reason"] and data["closure"]["by"] == "hr.demo"
+    kept = [t for t in data["targets"] if not t["excluded"]]
+    assert {t["kpi_id"] for t in kept} == {SATISFACTION, NEW_CLIENTS}
+    expected = sum(t["weight"] * t["score"] for t in kept) / sum(t["weight"] for t in kept)
+    assert data["overall_score"] == pytest.approx(expected, abs=0.01)
+    # And the closure is in the audit trail with the excluded KPIs and the reason
+    audit = api.call("GET", "/audit?subject=employee:e1").data["items"]
+    entry = next(a for a in audit if a["action"] == "performance.close")
+    assert entry["actor"] == "hr.demo" and entry["details"]["reason"] == body["reason"]
+    assert sorted(entry["details"]["excluded"]) == missing
+    # And an excluded KPI takes no result; closing twice, or at a stale version, conflicts
+    late = results(api, cycle_id, {missing[0]: 1.0})
+    assert late.status_code == 409
+    assert api.call("POST", path, body={**body, "version": data["version"]}).status_code == 409
+    assert api.call("POST", path, body=body).status_code == 409
+
+
+def test_a_record_without_any_result_cannot_be_closed(api: Api) -> None:
+    cycle_id, record = enrolled(api)
+    path = f"/performance/cycles/{cycle_id}/employees/e1/closure"
+    refused = api.call("POST", path, body={"reason": "离职前未录入", "version": record["version"]})
+    assert refused.status_code == 409 and "no result" in refused.data["error"]["message"]
+
+
 @pytest.mark.parametrize("role", [None])
 def test_unauthenticated_calls_are_refused(api: Api, role: str | None) -> None:
     assert api.call("GET", "/indicators?role_family=it_data", role=role).status_code == 401

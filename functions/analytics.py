@@ -80,49 +80,47 @@ def _months(query: CohortQuery) -> tuple[str, str]:
 
 @api_route(bp, "/analytics/validity", methods=["GET"], query=ValidityQuery, response=AnalyticsResult)
 def validity() -> Any:
-    """Validity of each interview dimension for one cycle's performance (hr): Pearson r and Spearman ρ
-    with n and Fisher-z 95 % intervals, overall, per role family and per hiring cohort.
+    """Validity of the hiring score and each interview dimension for one cycle's performance (hr):
+    Pearson r and Spearman ρ with n, Fisher-z 95 % intervals (Fieller's for ρ) and Holm-adjusted
+    p-values, overall, per role family and (exploratory) per hiring cohort; hires only, with an
+    optional Thorndike case II estimate for all applicants (``range_correction=true``).
 
     ``format=svg``: validity per dimension (overall, or the named family) as a bar chart."""
     _hr()
     q = parse_query(bp.current_request, ValidityQuery)
-    items = _analytics().validity(q.cycle_id, q.role_family, q.min_n)
-    result = AnalyticsResult(kind="validity", parameters=q.model_dump(mode="json"), items=items)
+    out = _analytics().validity(q.cycle_id, q.role_family, q.min_n, q.range_correction)
+    result = AnalyticsResult(kind="validity", parameters=q.model_dump(mode="json"), **out)
     svg = None
     if q.format == "svg":
         family = q.role_family.value if q.role_family else "all"
-        overall = [i for i in items if i["role_family"] == family and i["cohort"] == "all"]
+        overall = [i for i in out["items"] if i["role_family"] == family and i["cohort"] == "all"]
         svg = charts.validity_chart(overall, f"面试维度效度 Validity per dimension ({family})")
     return respond(result, q.format, svg)
 
 
 @api_route(bp, "/analytics/conditional", methods=["GET"], query=ConditionalQuery, response=AnalyticsResult)
 def conditional() -> Any:
-    """P(performance ≥ p | dimension ≥ d) with its n (hr), e.g. "P(performance ≥ 90 | logic ≥ 80) = 75 %, n = 412"."""
+    """P(performance ≥ p | dimension ≥ d) with n and Wilson 95 % intervals (hr), e.g.
+    "P(performance ≥ 90 | logic ≥ 80) = 30 % (95 % interval 22 %–38 %), n = 120"; below the minimum n
+    "not enough data (n = …, needed …)"."""
     _hr()
     q = parse_query(bp.current_request, ConditionalQuery)
-    c = _analytics().conditional(q.cycle_id, q.role_family, q.dimension, q.dimension_threshold, q.performance_threshold)
-    result = AnalyticsResult(kind="conditional", parameters=q.model_dump(mode="json"), summary=c, items=[c])
+    out = _analytics().conditional(
+        q.cycle_id, q.role_family, q.dimension, q.dimension_threshold, q.performance_threshold
+    )
+    result = AnalyticsResult(kind="conditional", parameters=q.model_dump(mode="json"), **out)
     return respond(result, q.format)
 
 
 @api_route(bp, "/analytics/reweighting/{role_family}", methods=["GET"], query=ReweightQuery, response=AnalyticsResult)
 def reweighting(role_family: str) -> Any:
-    """The re-weighting proposal for a family (hr): validity weights and the expected gain in validity."""
+    """The re-weighting proposal for a family (hr): Holm-guarded validity weights shrunk toward the
+    weights hiring used, within a bounded step; the out-of-sample gain with its interval, n, and
+    whether it may be approved (the minimum of rated hires)."""
     _hr()
     q = parse_query(bp.current_request, ReweightQuery)
-    proposal = _analytics().reweighting(q.cycle_id, _family(role_family))
-    proposed = proposal["proposed_weights"] or {}
-    items = [
-        {
-            "dimension": d,
-            "validity": proposal["validity"].get(d),
-            "current_weight": proposal["current_weights"].get(d),
-            "proposed_weight": proposed.get(d),
-        }
-        for d in proposal["validity"]
-    ]
-    result = AnalyticsResult(kind="reweighting", parameters=q.model_dump(mode="json"), summary=proposal, items=items)
+    out = _analytics().reweighting(q.cycle_id, _family(role_family))
+    result = AnalyticsResult(kind="reweighting", parameters=q.model_dump(mode="json"), **out)
     return respond(result, q.format)
 
 
@@ -135,8 +133,9 @@ def reweighting(role_family: str) -> Any:
     status=201,
 )
 def approve(role_family: str) -> Any:
-    """Approve the current proposal (hr): new requisitions of the family that name no weights get these
-    weights; requisitions created before keep theirs. 409 when there is no proposal."""
+    """Approve the current proposal (hr) with a reason: new requisitions of the family that name no
+    weights get these weights; requisitions created before keep theirs. 409 when there is no proposal
+    or fewer rated hires than the minimum; the approval keeps old and new weights, n and the gain."""
     request = bp.current_request
     who = principal(request)
     authorize(who, Action.weights_approve)
@@ -149,37 +148,39 @@ def approve(role_family: str) -> Any:
 
 @api_route(bp, "/analytics/high-potential", methods=["GET"], query=CycleAnalyticsQuery, response=AnalyticsResult)
 def high_potential() -> Any:
-    """High potentials of a cycle (hr): interview top 20 % ∩ performance top 10 % (the nightly run
-    proposes them for the management-trainee pool)."""
+    """High potentials of a cycle (hr): hiring score top 20 % ∩ performance top 10 % (the nightly run
+    proposes them for the management-trainee pool); none below the minimum population."""
     _hr()
     q = parse_query(bp.current_request, CycleAnalyticsQuery)
-    items = _analytics().high_potential(q.cycle_id, q.role_family)
-    return respond(AnalyticsResult(kind="high-potential", parameters=q.model_dump(mode="json"), items=items), q.format)
+    out = _analytics().high_potential(q.cycle_id, q.role_family)
+    return respond(AnalyticsResult(kind="high-potential", parameters=q.model_dump(mode="json"), **out), q.format)
 
 
 @api_route(bp, "/analytics/band-performance", methods=["GET"], query=CycleAnalyticsQuery, response=AnalyticsResult)
 def band_performance() -> Any:
-    """Mean performance per interview score band (hr); ``format=svg`` draws it."""
+    """Mean performance per hiring-score band with its 95 % interval (hr); a band under the minimum
+    size shows its n only; ``format=svg`` draws it."""
     _hr()
     q = parse_query(bp.current_request, CycleAnalyticsQuery)
-    items = _analytics().band_performance(q.cycle_id, q.role_family)
-    result = AnalyticsResult(kind="band-performance", parameters=q.model_dump(mode="json"), items=items)
-    svg = charts.band_chart(items, "面试分段与绩效 Interview band vs performance") if q.format == "svg" else None
+    out = _analytics().band_performance(q.cycle_id, q.role_family)
+    result = AnalyticsResult(kind="band-performance", parameters=q.model_dump(mode="json"), **out)
+    svg = charts.band_chart(out["items"], "面试分段与绩效 Interview band vs performance") if q.format == "svg" else None
     return respond(result, q.format, svg)
 
 
 @api_route(bp, "/analytics/attrition-bands", methods=["GET"], query=CohortQuery, response=AnalyticsResult)
 def attrition_bands() -> Any:
-    """3-month attrition by interview score band and hiring cohort (hr); hires whose 90 days have passed.
+    """3-month attrition by hiring-score band and hiring cohort (hr), with Wilson 95 % intervals; hires
+    whose 90 days have passed; a cell under the minimum size shows its counts only.
 
     ``format=svg``: the attrition trend per cohort."""
     _hr()
     q = parse_query(bp.current_request, CohortQuery)
     since, until = _months(q)
     analytics = _analytics()
-    items = analytics.attrition_bands(since, until, _today())
+    out = analytics.attrition_bands(since, until, _today())
     params = {"since": since, "until": until, "window_days": 90, "format": q.format}
-    result = AnalyticsResult(kind="attrition-bands", parameters=params, items=items)
+    result = AnalyticsResult(kind="attrition-bands", parameters=params, **out)
     svg = None
     if q.format == "svg":
         svg = charts.trend_chart(analytics.attrition_trend(since, until, _today()), "流失趋势 Attrition trend")
@@ -188,15 +189,15 @@ def attrition_bands() -> Any:
 
 @api_route(bp, "/analytics/attrition-risk", methods=["GET"], query=CohortQuery, response=AnalyticsResult)
 def attrition_risk() -> Any:
-    """Attrition risk of current employees from the cohorts' hires (hr): the model's held-out AUC,
-    Brier score and calibration in ``summary``; per person the risk and the factors pushing it."""
+    """Attrition risk of current employees from the cohorts' hires (hr): the model's held-out AUC with
+    DeLong's interval, Brier score and calibration in ``summary``; per person the risk and the factors
+    pushing it, only from enough mature hires and when the AUC interval is above the floor."""
     _hr()
     q = parse_query(bp.current_request, CohortQuery)
     since, until = _months(q)
     out = _analytics().attrition_risk(since, until, _today())
-    items = out.pop("items")
     params = {"since": since, "until": until, "format": q.format}
-    return respond(AnalyticsResult(kind="attrition-risk", parameters=params, summary=out, items=items), q.format)
+    return respond(AnalyticsResult(kind="attrition-risk", parameters=params, **out), q.format)
 
 
 @api_route(bp, "/employees/{employee_id}/development-plan", methods=["GET"], response=DevelopmentPlan)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Settings(BaseModel):
@@ -62,6 +62,21 @@ class Settings(BaseModel):
     delivery_record_retention_days: int = 90
     parked_result_retention_days: int = 30
     audit_retention_days: int = 1825
+    # Analytics guards (docs/analytics.md gives the reason for each default): re-weighting needs this
+    # many rated hires before HR may approve it, moves each weight at most ``step`` per approval, keeps
+    # each at or above ``floor`` and shrinks toward the weights hiring used by n / (n + shrinkage_n).
+    analytics_min_rated_hires: int = Field(default=100, ge=10)
+    analytics_weight_step: float = Field(default=0.10, gt=0, le=1)
+    analytics_weight_floor: float = Field(default=0.05, ge=0, le=0.125)
+    analytics_shrinkage_n: int = Field(default=100, ge=0)
+    analytics_cv_folds: int = Field(default=5, ge=2, le=20)
+    # Below these sizes a result says "not enough data (n = …, needed …)" instead of a finding.
+    analytics_min_conditional_n: int = Field(default=30, ge=1)
+    analytics_min_high_potential_n: int = Field(default=50, ge=1)
+    analytics_min_band_n: int = Field(default=20, ge=1)
+    analytics_min_risk_hires: int = Field(default=200, ge=30)
+    # Per-person attrition risk only when the lower end of the model's held-out AUC interval is above this.
+    analytics_risk_auc_floor: float = Field(default=0.60, ge=0.5, le=1)
 
     @property
     def issuer(self) -> str:

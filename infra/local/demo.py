@@ -4,13 +4,19 @@ analytics pages are not empty on a fresh ``make run``.
 Never imported by ``functions/`` or ``shared/``: the AWS package has no demo data. Built with
 the product's own rules and item shapes (the same items the API writes), in the current table:
 
-* 40 active hires of the last year (零售金融部 customer managers — manager.demo's department — and
-  风险管理部 risk managers) with interview scores, plus 14 hires of the older cohorts who left
-  within three months (the attrition trend falls towards the recent months);
-* a closed half-year cycle ``demo-h1`` with targets and results for the 40 (performance follows the
-  logic and customer-orientation scores, so validity, re-weighting and high potentials have
-  something to show; KPIs far above target propose talent-pool members for HR);
-* the open quarter ``demo-q`` with targets for twelve 零售金融部 hires, results not yet entered;
+* 200 active hires of the last year (130 零售金融部 customer managers — manager.demo's department —
+  and 70 风险管理部 risk managers) with interview scores and the weights of the requisition they were
+  hired through, plus 14 hires of the older cohorts who left within three months (the attrition
+  trend falls towards the recent months);
+* a closed half-year cycle ``demo-h1`` with targets and results for the 200 (performance follows the
+  logic and customer-orientation scores). The cohort is sized for the analytics minimums
+  (docs/analytics.md): validity, conditional statements, high potentials and most score bands have
+  findings, and the customer managers' re-weighting (130 rated hires ≥ 100) can be approved; the
+  risk managers' (70) shows "not enough data" for approval, and so does the attrition-risk model
+  (14 leavers among far fewer than 200 mature hires). KPIs far above target propose talent-pool
+  members for HR;
+* the open quarter ``demo-q`` with targets for twelve 零售金融部 hires, results not yet entered,
+  except two partial records (three KPIs each: shown as partial, left out of analytics);
 * ``demo-probation`` (零售金融部, started three weeks ago) whose probation goals are still proposed.
 
 Idempotent: nothing is written when ``demo-h1`` exists (a ``--persist`` restart). Ids are fixed and
@@ -28,10 +34,12 @@ from infra.local.cognito import RETAIL_BANKING, RISK_MANAGEMENT
 
 log = logging.getLogger("infra.local.demo")
 
-ACTIVE = 40
-RETAIL = 28  # the first 28 are 零售金融部 customer managers, the rest 风险管理部 risk managers
+ACTIVE = 200
+RETAIL = 130  # the first 130 are 零售金融部 customer managers, the rest 风险管理部 risk managers
 LEFT = 14
 OPEN_CYCLE_ENROLLED = 12
+PARTIAL = ("demo-010", "demo-011")  # open-quarter records with some results only
+PARTIAL_RESULTS = 3
 PAST_CYCLE = "demo-h1"
 OPEN_CYCLE = "demo-q"
 PROBATION_EMPLOYEE = "demo-probation"
@@ -69,6 +77,27 @@ DIMENSIONS = [
     "stress_tolerance",
     "data_analysis",
 ]
+# The interview weights of the two demo requisitions (what their shortlists ranked by).
+RETAIL_WEIGHTS = {
+    "logic": 0.2,
+    "customer_orientation": 0.3,
+    "expression": 0.1,
+    "risk_awareness": 0.05,
+    "innovation": 0.1,
+    "teamwork": 0.1,
+    "stress_tolerance": 0.1,
+    "data_analysis": 0.05,
+}
+RISK_WEIGHTS = {
+    "logic": 0.2,
+    "customer_orientation": 0.05,
+    "expression": 0.05,
+    "risk_awareness": 0.3,
+    "innovation": 0.05,
+    "teamwork": 0.1,
+    "stress_tolerance": 0.1,
+    "data_analysis": 0.15,
+}
 
 
 def name_of(n: int) -> str:
@@ -82,7 +111,7 @@ def seed(today: date | None = None) -> dict[str, int]:
     proposals) and written with BatchWriteItem: a few dozen calls, so the stack starts quickly."""
     from shared.domain import analytics as stats
     from shared.models.performance import Cycle, Period, TargetRule
-    from shared.services.analytics import row_of
+    from shared.services.analytics import minimums, row_of
     from shared.services.indicators import Indicators
     from shared.store.performance import PerformanceStore, cycle_item
     from shared.store.repository import Repository
@@ -141,15 +170,32 @@ def seed(today: date | None = None) -> dict[str, int]:
         rows.append(row_of(_record_item(scored, past)))
     # What the nightly run proposes for the management-trainee pool: the high potentials.
     by_id = {e.id: e for e in active}
-    for hp in stats.high_potential([r for r in rows if r is not None]):
+    high_potentials, _ = stats.high_potential([r for r in rows if r is not None], minimums().high_potential)
+    for hp in high_potentials:
         emp = by_id[hp["employee_id"]]
         if not any(i.get("pk") == "POOL#management_trainee" and i.get("employee_id") == emp.id for i in items):
             items.append(_high_potential_item(emp, past, hp))
     for emp in active[:OPEN_CYCLE_ENROLLED]:
-        items.append(_record_item(_new_record(now, emp, libraries[emp.role_family]), now))
+        record = _new_record(now, emp, libraries[emp.role_family])
+        if emp.id in PARTIAL:
+            record = _partial(rnd, record)
+        items.append(_record_item(record, now))
     repo.put_all(items)
     log.info("demo history seeded: %d hires, %d results", ACTIVE + LEFT + 1, len(active))
     return {"employees": ACTIVE + LEFT + 1, "results": len(active)}
+
+
+def _partial(rnd: random.Random, record: Any) -> Any:
+    """The record with results for its first few KPIs only: partial, no overall score."""
+    from shared.domain import performance as rules
+
+    targets = list(record.targets)
+    for i, t in enumerate(targets[:PARTIAL_RESULTS]):
+        actual = _actual(t, 80 + rnd.gauss(0, 5))
+        targets[i] = t.model_copy(
+            update={"actual": actual, "score": rules.score_kpi(t.scoring_rule, t.direction, t.target, actual)}
+        )
+    return record.model_copy(update={"targets": targets, "status": rules.status(targets), "version": 2})
 
 
 def _new_record(cycle: Any, emp: Any, kpis: list[Any]) -> Any:
@@ -214,6 +260,7 @@ def _scored_record(
         update={
             "targets": targets,
             "overall_score": rules.overall(targets),
+            "baseline_score": rules.baseline_overall(targets),
             "status": "scored",
             "development": development,
             "talent_proposals": pools,
@@ -258,8 +305,8 @@ def _high_potential_item(emp: Any, cycle: Any, hp: dict[str, Any]) -> dict[str, 
     from shared.store.performance import pool_item
 
     reason = (
-        f"high potential in cycle {cycle.id}: interview {hp['interview_composite']:g} (top 20 %), "
-        f"performance {hp['performance']:g} (top 10 %)"
+        f"high potential in cycle {cycle.id}: hiring score {hp['hiring_score']:g} (top 20 %), "
+        f"performance {hp['performance']:g} (top 10 %) of {hp['population']} rated hires"
     )
     event = PoolEvent(at=f"{cycle.end_date.isoformat()}T20:00:00Z", by="system", event="proposed", reason=reason)
     member = PoolMember(
@@ -303,6 +350,7 @@ def _hire(items: list[dict[str, Any]], rnd: random.Random, n: int, today: date, 
         status="departed" if left else "active",
         dimension_scores=_scores(rnd),
         competency_bar={"logic": 70, "customer_orientation": 75} if retail else {"logic": 70, "risk_awareness": 75},
+        dimension_weights=RETAIL_WEIGHTS if retail else RISK_WEIGHTS,
         created_at=f"{start.isoformat()}T00:00:00Z",
     )
     departed_on = start + timedelta(days=20 + n % 60) if left else None
@@ -330,6 +378,7 @@ def _hire_on_probation(items: list[dict[str, Any]], today: date) -> None:
         status="active",
         dimension_scores={"data_analysis": 88, "expression": 66, "customer_orientation": 80, "logic": 76},
         competency_bar={"expression": 75, "customer_orientation": 75},
+        dimension_weights=RETAIL_WEIGHTS,
         created_at=f"{(today - timedelta(days=30)).isoformat()}T00:00:00Z",
     )
     items += [employee_item(emp), cohort_item(emp)]

@@ -1,26 +1,32 @@
-"""The closed loop's statistics: how well each interview dimension predicted later performance.
+"""The closed loop's statistics: how well interviews predicted later performance (docs/analytics.md).
 
-Pure computation (numpy, no I/O) over plain rows::
+Pure computation (numpy, no I/O) over plain rows, one per rated hire in a performance cycle::
 
     {"employee_id", "role_family", "department", "cohort" (YYYY-MM of the start date),
-     "scores": {dimension: interview score}, "performance": cycle score 0–100}
+     "scores": {dimension: interview score}, "weights": {dimension: the requisition's weight},
+     "hiring_score": the requisition's weighted interview score, "performance": the criterion}
 
-* **Validity**: Pearson's r and Spearman's ρ (Pearson of average ranks, ties shared) between each
-  dimension's interview score and the performance score, with n and a 95 % confidence interval by
-  Fisher's z transform (z = atanh r, SE = 1 / √(n − 3), r = tanh(z ± 1.96·SE)); for ρ the same
-  transform is the usual approximation. A coefficient is *significant* when its interval excludes 0.
-  Computed overall, per role family and per (role family, hiring cohort).
-* **Conditional statements**: P(performance ≥ p | dimension ≥ d) with its n, e.g.
-  "P(performance ≥ 90 | logic ≥ 80) = 75 %, n = 412"; both thresholds are parameters.
-* **Re-weighting** (a standard validity-weighting scheme): weights proportional to the *positive,
-  significant* Pearson validities, normalised to sum to 1 (dimensions whose interval includes 0 or
-  whose r ≤ 0 get 0). Expected gain: the Pearson r of the composite interview score with
-  performance under the proposed weights minus that under the current weights, on the same rows
-  (in-sample, so an optimistic estimate; the nightly run recomputes it as data accrue).
-* **High potential**: interview composite (mean of the dimension scores) in the top 20 % AND
-  performance in the top 10 % of the same population (ties at the cut included).
-* **Attrition by score band**: share of hires gone within the window, by interview-composite band
-  and hiring cohort.
+The two definitions every result uses:
+
+* **hiring score** (the predictor) = Σ wᵢ·sᵢ / Σ wᵢ over the dimensions the hire has a score for, with
+  the weights of the requisition the hire was selected through: the score the shortlist ranked by.
+* **performance** (the criterion) = the cycle's KPI results scored against each KPI's role
+  *baseline* target (``shared/domain/performance.baseline_overall``), not against the
+  interview-adjusted target.
+
+Results:
+
+* **Validity**: Pearson's r and Spearman's ρ of each predictor (the hiring score and each dimension)
+  with performance, n, Fisher-z 95 % intervals (SE √(1/(n−3)) for r, Fieller's √(1.06/(n−3)) for ρ),
+  the p-value of r and its Holm adjustment. The family of tests is every overall and per-role-family
+  row of the result; the per-(family, hiring month) rows are a second family, marked exploratory.
+  *Significant* = Holm-adjusted p < 0.05. Hires only: range restriction applies (see the service).
+* **Conditional statements**: P(performance ≥ p | dimension ≥ d) with its Wilson interval and the
+  base rate with its own; withheld below a minimum n.
+* **High potential**: hiring score in the top 20 % AND performance in the top 10 % of the same
+  population (ties at a cut included); none below a minimum population.
+* **Bands**: mean performance per hiring-score band (normal interval), attrition per band (Wilson
+  interval); a band below the minimum size shows its n and no figure.
 """
 
 from __future__ import annotations
@@ -32,8 +38,9 @@ from typing import Any
 
 import numpy as np
 
-Z95 = 1.959963984540054
-MIN_N = 4  # Fisher's interval needs n > 3
+from shared.domain import statistics as st
+
+HIRING_SCORE = "hiring_score"
 BANDS: tuple[tuple[str, float, float], ...] = (
     ("<60", 0, 60),
     ("60-70", 60, 70),
@@ -41,6 +48,19 @@ BANDS: tuple[tuple[str, float, float], ...] = (
     ("80-90", 80, 90),
     ("≥90", 90, 101),
 )
+RANGE_RESTRICTION = (
+    "hired people only: interview scores were restricted by selection, so these coefficients understate "
+    "the validity among all applicants"
+)
+
+
+def not_enough(n: int, needed: int) -> dict[str, Any]:
+    """The answer in place of a finding: "not enough data (n = 12, needed 50)"."""
+    return {"n": n, "needed": needed, "message": f"not enough data (n = {n}, needed {needed})"}
+
+
+def _r(v: float | None, digits: int = 4) -> float | None:
+    return None if v is None or math.isnan(v) else round(v, digits)
 
 
 def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
@@ -53,30 +73,8 @@ def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) ->
     return float((da * db).sum() / denom) if denom > 0 else math.nan
 
 
-def rankdata(values: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Average ranks (1-based), ties sharing the mean of their ranks."""
-    a = np.asarray(values, dtype=float)
-    order = np.argsort(a, kind="mergesort")
-    sorted_a = a[order]
-    ranks = np.empty(len(a), dtype=float)
-    boundaries = np.flatnonzero(np.diff(sorted_a)) + 1
-    starts = np.concatenate(([0], boundaries))
-    ends = np.concatenate((boundaries, [len(a)]))
-    avg = (starts + ends + 1) / 2.0  # mean of ranks start+1 .. end
-    ranks[order] = np.repeat(avg, ends - starts)
-    return ranks
-
-
 def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
-    return pearson(rankdata(x), rankdata(y))
-
-
-def fisher_ci(r: float, n: int, z: float = Z95) -> tuple[float, float] | None:
-    if n < MIN_N or math.isnan(r):
-        return None
-    r = max(-0.999999, min(0.999999, r))
-    centre, se = math.atanh(r), 1 / math.sqrt(n - 3)
-    return math.tanh(centre - z * se), math.tanh(centre + z * se)
+    return pearson(st.rankdata(x), st.rankdata(y))
 
 
 @dataclass(frozen=True)
@@ -91,23 +89,24 @@ class Correlation:
     spearman: float | None
     spearman_low: float | None
     spearman_high: float | None
+    p_value: float | None
+    p_adjusted: float | None
     significant: bool
+    exploratory: bool
+    pearson_corrected: float | None = None
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _r(v: float) -> float | None:
-    return None if math.isnan(v) else round(v, 4)
-
-
-def correlate(dimension: str, family: str, cohort: str, x: np.ndarray, y: np.ndarray) -> Correlation:
+def correlate(predictor: str, family: str, cohort: str, x: np.ndarray, y: np.ndarray) -> Correlation:
     n = len(x)
-    p = pearson(x, y) if n >= 2 else math.nan
+    p = pearson(x, y)
     s = spearman(x, y) if n >= 2 else math.nan
-    pci, sci = fisher_ci(p, n), fisher_ci(s, n)
+    pci = st.correlation_interval(p, n)
+    sci = st.correlation_interval(s, n, st.SPEARMAN_VARIANCE)
     return Correlation(
-        dimension=dimension,
+        dimension=predictor,
         role_family=family,
         cohort=cohort,
         n=n,
@@ -117,36 +116,77 @@ def correlate(dimension: str, family: str, cohort: str, x: np.ndarray, y: np.nda
         spearman=_r(s),
         spearman_low=_r(sci[0]) if sci else None,
         spearman_high=_r(sci[1]) if sci else None,
-        significant=bool(pci and (pci[0] > 0 or pci[1] < 0)),
+        p_value=st.correlation_p(p, n),
+        p_adjusted=None,
+        significant=False,
+        exploratory=cohort != "all",
     )
 
 
-def _pairs(rows: Iterable[Mapping[str, Any]], dimension: str) -> tuple[np.ndarray, np.ndarray]:
+def predictor_value(row: Mapping[str, Any], predictor: str) -> float | None:
+    value = row.get(HIRING_SCORE) if predictor == HIRING_SCORE else row["scores"].get(predictor)
+    return None if value is None else float(value)
+
+
+def pairs(rows: Iterable[Mapping[str, Any]], predictor: str) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
     for row in rows:
-        score = row["scores"].get(dimension)
-        if score is not None and row.get("performance") is not None:
-            xs.append(score)
+        x = predictor_value(row, predictor)
+        if x is not None and row.get("performance") is not None:
+            xs.append(x)
             ys.append(row["performance"])
     return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
 
 
+def with_holm(rows: list[Correlation]) -> list[Correlation]:
+    """The rows with Holm-adjusted p-values over the whole list (one family) and the flag they give."""
+    adjusted = st.holm([c.p_value for c in rows])
+    out = []
+    for c, p in zip(rows, adjusted, strict=True):
+        significant = p is not None and p < st.ALPHA
+        out.append(Correlation(**{**asdict(c), "p_adjusted": _r(p, 6), "significant": significant}))
+    return out
+
+
+@dataclass(frozen=True)
+class Validity:
+    rows: list[Correlation]
+    small_groups: int  # (group, predictor) pairs left out for having fewer than min_n pairs
+
+
 def validity(
-    rows: Sequence[Mapping[str, Any]], dimensions: Iterable[str], by_cohort: bool = True, min_n: int = MIN_N
-) -> list[Correlation]:
-    """Per dimension: overall (family ``all``, cohort ``all``), per family, per (family, cohort)."""
+    rows: Sequence[Mapping[str, Any]],
+    dimensions: Iterable[str],
+    by_cohort: bool = True,
+    min_n: int = 10,
+    applicant_sd: Mapping[str, float] | None = None,
+) -> Validity:
+    """Per predictor (the hiring score, then each dimension): overall (family ``all``), per family and,
+    exploratory, per (family, hiring month). ``applicant_sd``: the predictors' SD among all
+    applicants, for the optional Thorndike case II correction of the overall and per-family rows."""
+    predictors = [HIRING_SCORE, *dimensions]
     groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {("all", "all"): list(rows)}
     for row in rows:
         groups.setdefault((row["role_family"], "all"), []).append(row)
         if by_cohort:
             groups.setdefault((row["role_family"], row["cohort"]), []).append(row)
-    out = []
+    confirmatory: list[Correlation] = []
+    exploratory: list[Correlation] = []
+    small = 0
     for (family, cohort), members in sorted(groups.items(), key=lambda kv: (kv[0][0] != "all", kv[0])):
-        for dim in dimensions:
-            x, y = _pairs(members, dim)
-            if len(x) >= min_n:
-                out.append(correlate(dim, family, cohort, x, y))
-    return out
+        for predictor in predictors:
+            x, y = pairs(members, predictor)
+            if len(x) < max(min_n, st.MIN_CORRELATION_N):
+                small += 1
+                continue
+            c = correlate(predictor, family, cohort, x, y)
+            if cohort == "all" and applicant_sd and predictor in applicant_sd and c.pearson is not None:
+                hired_sd = float(x.std(ddof=1))
+                if hired_sd > 0:
+                    u = applicant_sd[predictor] / hired_sd
+                    c = Correlation(**{**asdict(c), "pearson_corrected": _r(st.thorndike_ii(c.pearson, u))})
+            (confirmatory if cohort == "all" else exploratory).append(c)
+    return Validity(with_holm(confirmatory) + with_holm(exploratory), small)
 
 
 @dataclass(frozen=True)
@@ -157,75 +197,55 @@ class Conditional:
     n: int
     hits: int
     probability: float | None
+    probability_low: float | None
+    probability_high: float | None
+    base_n: int
     base_rate: float | None
+    base_rate_low: float | None
+    base_rate_high: float | None
+    minimum_n: int
+    enough_data: bool
     statement: str
 
 
 def conditional(
-    rows: Sequence[Mapping[str, Any]], dimension: str, dimension_threshold: float, performance_threshold: float
+    rows: Sequence[Mapping[str, Any]],
+    dimension: str,
+    dimension_threshold: float,
+    performance_threshold: float,
+    min_n: int,
 ) -> Conditional:
-    x, y = _pairs(rows, dimension)
+    """P(performance ≥ p | dimension ≥ d) with Wilson intervals; withheld when fewer than ``min_n`` reach d."""
+    x, y = pairs(rows, dimension)
     given = x >= dimension_threshold
     n = int(given.sum())
     hits = int((y[given] >= performance_threshold).sum())
-    p = hits / n if n else None
-    base = float((y >= performance_threshold).mean()) if len(y) else None
-    shown = f"{p * 100:.0f} %" if p is not None else "undefined"
+    base_hits = int((y >= performance_threshold).sum())
+    enough = n >= min_n
+    p_ci = st.wilson(hits, n) if enough else None
+    b_ci = st.wilson(base_hits, len(y))
+    head = f"P(performance ≥ {performance_threshold:g} | {dimension} ≥ {dimension_threshold:g})"
+    if enough and p_ci:
+        statement = f"{head} = {hits / n:.0%} (95 % interval {p_ci[0]:.0%}–{p_ci[1]:.0%}), n = {n}"
+    else:
+        statement = f"{head}: {not_enough(n, min_n)['message']}"
     return Conditional(
         dimension=dimension,
         dimension_threshold=dimension_threshold,
         performance_threshold=performance_threshold,
         n=n,
         hits=hits,
-        probability=round(p, 4) if p is not None else None,
-        base_rate=round(base, 4) if base is not None else None,
-        statement=(
-            f"P(performance ≥ {performance_threshold:g} | {dimension} ≥ {dimension_threshold:g}) = {shown}, n = {n}"
-        ),
+        probability=round(hits / n, 4) if enough else None,
+        probability_low=_r(p_ci[0]) if p_ci else None,
+        probability_high=_r(p_ci[1]) if p_ci else None,
+        base_n=len(y),
+        base_rate=round(base_hits / len(y), 4) if len(y) else None,
+        base_rate_low=_r(b_ci[0]) if b_ci else None,
+        base_rate_high=_r(b_ci[1]) if b_ci else None,
+        minimum_n=min_n,
+        enough_data=enough,
+        statement=statement,
     )
-
-
-def composite(scores: Mapping[str, float], weights: Mapping[str, float]) -> float | None:
-    used = [(w, scores[d]) for d, w in weights.items() if d in scores and w > 0]
-    total = sum(w for w, _ in used)
-    return sum(w * s for w, s in used) / total if total > 0 else None
-
-
-def composite_validity(rows: Sequence[Mapping[str, Any]], weights: Mapping[str, float]) -> tuple[float | None, int]:
-    xs, ys = [], []
-    for row in rows:
-        c = composite(row["scores"], weights)
-        if c is not None and row.get("performance") is not None:
-            xs.append(c)
-            ys.append(row["performance"])
-    r = pearson(xs, ys) if len(xs) >= 2 else math.nan
-    return _r(r), len(xs)
-
-
-def reweight(
-    rows: Sequence[Mapping[str, Any]], dimensions: Sequence[str], current: Mapping[str, float]
-) -> dict[str, Any]:
-    """Validity weights (see the module doc) and the expected gain over ``current``."""
-    per_dim = {c.dimension: c for c in validity(rows, dimensions, by_cohort=False) if c.role_family == "all"}
-    positive = {d: c.pearson for d, c in per_dim.items() if c.pearson is not None and c.pearson > 0 and c.significant}
-    total = sum(positive.values())
-    proposed = {d: round(positive.get(d, 0.0) / total, 4) if total else 0.0 for d in dimensions}
-    if total:  # rounding residue onto the largest weight, so the weights sum to exactly 1
-        top = max(proposed, key=lambda d: proposed[d])
-        proposed[top] = round(proposed[top] + 1 - sum(proposed.values()), 4)
-    r_now, n = composite_validity(rows, current)
-    r_new, _ = composite_validity(rows, proposed) if total else (None, 0)
-    gain = round(r_new - r_now, 4) if r_new is not None and r_now is not None else None
-    return {
-        "method": "validity weighting: w_i ∝ r_i for dimensions with a positive, significant Pearson r; normalised",
-        "n": n,
-        "validity": {d: per_dim[d].pearson if d in per_dim else None for d in dimensions},
-        "current_weights": dict(current),
-        "proposed_weights": proposed if total else None,
-        "current_validity": r_now,
-        "expected_validity": r_new,
-        "expected_gain": gain,
-    }
 
 
 def top_share(values: np.ndarray, share: float) -> float:
@@ -234,13 +254,22 @@ def top_share(values: np.ndarray, share: float) -> float:
     return float(np.sort(values)[::-1][k - 1])
 
 
+def rated(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The rows with both a hiring score and a performance criterion."""
+    return [r for r in rows if r.get(HIRING_SCORE) is not None and r.get("performance") is not None]
+
+
 def high_potential(
-    rows: Sequence[Mapping[str, Any]], interview_share: float = 0.20, performance_share: float = 0.10
-) -> list[dict[str, Any]]:
-    usable = [r for r in rows if r["scores"] and r.get("performance") is not None]
-    if not usable:
-        return []
-    interview = np.asarray([sum(r["scores"].values()) / len(r["scores"]) for r in usable])
+    rows: Sequence[Mapping[str, Any]],
+    min_n: int,
+    interview_share: float = 0.20,
+    performance_share: float = 0.10,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """(the high potentials, None) or ([], "not enough data") when the population is under ``min_n``."""
+    usable = rated(rows)
+    if len(usable) < min_n:
+        return [], not_enough(len(usable), min_n)
+    interview = np.asarray([r[HIRING_SCORE] for r in usable], dtype=float)
     performance = np.asarray([r["performance"] for r in usable], dtype=float)
     i_cut, p_cut = top_share(interview, interview_share), top_share(performance, performance_share)
     out = []
@@ -251,13 +280,14 @@ def high_potential(
                     "employee_id": row["employee_id"],
                     "role_family": row["role_family"],
                     "department": row["department"],
-                    "interview_composite": round(float(i), 2),
+                    "hiring_score": round(float(i), 2),
                     "performance": round(float(p), 2),
                     "interview_cut": round(i_cut, 2),
                     "performance_cut": round(p_cut, 2),
+                    "population": len(usable),
                 }
             )
-    return out
+    return out, None
 
 
 def band_of(score: float) -> str:
@@ -267,38 +297,57 @@ def band_of(score: float) -> str:
     return BANDS[-1][0]
 
 
-def attrition_by_band(hires: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """``hires``: {"cohort", "scores", "left_within_window": bool}; rows per (cohort, band) and per band."""
-    cells: dict[tuple[str, str], list[bool]] = {}
-    for h in hires:
-        if not h["scores"]:
-            continue
-        band = band_of(sum(h["scores"].values()) / len(h["scores"]))
-        cells.setdefault((h["cohort"], band), []).append(bool(h["left_within_window"]))
-        cells.setdefault(("all", band), []).append(bool(h["left_within_window"]))
-    order = {b[0]: i for i, b in enumerate(BANDS)}
+def band_performance(rows: Sequence[Mapping[str, Any]], min_n: int) -> list[dict[str, Any]]:
+    """Mean performance per hiring-score band with its 95 % interval; below ``min_n`` only the n."""
+    cells: dict[str, list[float]] = {}
+    for r in rated(rows):
+        cells.setdefault(band_of(float(r[HIRING_SCORE])), []).append(float(r["performance"]))
     out = []
-    for (cohort, band), gone in sorted(cells.items(), key=lambda kv: (kv[0][0] != "all", kv[0][0], order[kv[0][1]])):
+    for name, _, _ in BANDS:
+        values = cells.get(name)
+        if not values:
+            continue
+        enough = len(values) >= min_n
+        mean = st.mean_interval(values) if enough else None
         out.append(
             {
-                "cohort": cohort,
-                "band": band,
-                "hires": len(gone),
-                "left": sum(gone),
-                "rate": round(sum(gone) / len(gone), 4),
+                "band": name,
+                "n": len(values),
+                "mean_performance": round(mean[0], 2) if mean else None,
+                "mean_low": round(mean[1], 2) if mean else None,
+                "mean_high": round(mean[2], 2) if mean else None,
+                "note": None if enough else not_enough(len(values), min_n)["message"],
             }
         )
     return out
 
 
-def band_performance(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Mean performance per interview-composite band (the "score band vs performance" chart)."""
-    cells: dict[str, list[float]] = {}
-    for r in rows:
-        if r["scores"] and r.get("performance") is not None:
-            cells.setdefault(band_of(sum(r["scores"].values()) / len(r["scores"])), []).append(r["performance"])
-    return [
-        {"band": name, "n": len(cells[name]), "mean_performance": round(sum(cells[name]) / len(cells[name]), 2)}
-        for name, _, _ in BANDS
-        if name in cells
-    ]
+def attrition_by_band(hires: Sequence[Mapping[str, Any]], min_n: int) -> list[dict[str, Any]]:
+    """``hires``: {"cohort", "hiring_score", "left_within_window": bool}; rows per (cohort, band) and per
+    band (cohort ``all``), each rate with its Wilson interval, withheld below ``min_n`` hires."""
+    cells: dict[tuple[str, str], list[bool]] = {}
+    for h in hires:
+        if h.get(HIRING_SCORE) is None:
+            continue
+        band = band_of(float(h[HIRING_SCORE]))
+        cells.setdefault((h["cohort"], band), []).append(bool(h["left_within_window"]))
+        cells.setdefault(("all", band), []).append(bool(h["left_within_window"]))
+    order = {b[0]: i for i, b in enumerate(BANDS)}
+    out = []
+    for (cohort, band), gone in sorted(cells.items(), key=lambda kv: (kv[0][0] != "all", kv[0][0], order[kv[0][1]])):
+        n, left = len(gone), sum(gone)
+        enough = n >= min_n
+        ci = st.wilson(left, n) if enough else None
+        out.append(
+            {
+                "cohort": cohort,
+                "band": band,
+                "hires": n,
+                "left": left,
+                "rate": round(left / n, 4) if enough else None,
+                "rate_low": _r(ci[0]) if ci else None,
+                "rate_high": _r(ci[1]) if ci else None,
+                "note": None if enough else not_enough(n, min_n)["message"],
+            }
+        )
+    return out

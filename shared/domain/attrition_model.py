@@ -10,8 +10,9 @@ same model (see docs/benchmarks.md for the measured package).
 * Features are standardised (mean 0, SD 1 on the training set; a missing score takes the mean), so
   a coefficient is the change in log-odds per standard deviation.
 * Validation on held-out hires (a deterministic split by a hash of the employee id): AUC (the
-  Mann–Whitney probability that a leaver scores above a stayer), Brier score and a calibration
-  table (mean predicted vs observed rate per fifth of predicted risk).
+  Mann–Whitney probability that a leaver scores above a stayer) with DeLong's 95 % interval, Brier
+  score and a calibration table (mean predicted vs observed rate per fifth of predicted risk). The
+  service gives per-person risks only when the interval's lower end clears a floor.
 * Explanation per person: each feature's contribution to the log-odds (coefficient × standardised
   value), the largest first; positive contributions push the risk up.
 """
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from shared.domain.statistics import auc_interval, rankdata
 
 RIDGE = 1.0
 MAX_ITER = 50
@@ -62,8 +65,6 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = RIDGE) -> np.ndarr
 
 
 def auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
-    from shared.domain.analytics import rankdata
-
     pos, neg = int(labels.sum()), int(len(labels) - labels.sum())
     if pos == 0 or neg == 0:
         return None
@@ -141,10 +142,14 @@ def train(hires: Sequence[Mapping[str, Any]], dimensions: Sequence[str]) -> Risk
     y_test = np.array([1.0 if h["left_within_window"] else 0.0 for h in test_rows])
     pred = model.predict([features(h, dimensions) for h in test_rows])
     brier = float(((pred - y_test) ** 2).mean()) if len(test_rows) else math.nan
+    interval = auc_interval(pred, y_test)
     model.metrics = {
         "train_n": len(train_rows),
         "holdout_n": len(test_rows),
+        "holdout_leavers": int(y_test.sum()),
         "holdout_auc": None if (a := auc(pred, y_test)) is None else round(a, 4),
+        "holdout_auc_low": round(interval[1], 4) if interval else None,
+        "holdout_auc_high": round(interval[2], 4) if interval else None,
         "holdout_brier": None if math.isnan(brier) else round(brier, 4),
         "holdout_base_rate": round(float(y_test.mean()), 4) if len(test_rows) else None,
         "calibration": calibration(pred, y_test) if len(test_rows) else [],

@@ -13,7 +13,7 @@ WIDTH, HEIGHT = 720, 420
 LEFT, RIGHT, TOP, BOTTOM = 70, 30, 60, 90
 BLUE, RED, GREY = "#2563eb", "#dc2626", "#9ca3af"
 TREND_NOTE = "3个月流失率 3-month attrition by hiring cohort"
-BAND_NOTE = "面试综合分段 vs 绩效均分 interview band vs mean performance"
+BAND_NOTE = "面试综合分段 vs 绩效均分（竖线：95% 区间）hiring-score band vs mean performance (95 % interval)"
 
 
 def _frame(title: str) -> list[str]:
@@ -72,7 +72,7 @@ def validity_chart(rows: Sequence[dict[str, object]], title: str) -> str:
             lo, hi = _y(float(r["pearson_low"]), -1, 1), _y(float(r["pearson_high"]), -1, 1)  # type: ignore[arg-type]
             cx = x + w / 2
             out.append(f'<line class="ci" x1="{cx:.1f}" y1="{lo:.1f}" x2="{cx:.1f}" y2="{hi:.1f}" stroke="#111827"/>')
-        label = f"{LABELS_ZH.get(str(r['dimension']), '')} {r['dimension']}"
+        label = f"{({**LABELS_ZH, 'hiring_score': '面试综合分'}).get(str(r['dimension']), '')} {r['dimension']}"
         lx, ly = x + w / 2, HEIGHT - BOTTOM + 14
         out.append(
             f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" text-anchor="end" '
@@ -80,8 +80,8 @@ def validity_chart(rows: Sequence[dict[str, object]], title: str) -> str:
         )
     out.append(f'<line x1="{LEFT}" y1="{zero:.1f}" x2="{WIDTH - RIGHT}" y2="{zero:.1f}" stroke="#111827"/>')
     out.append(
-        f'<text x="{LEFT}" y="{HEIGHT - 12}" font-size="11">蓝色：95% 置信区间不含 0 (significant); '
-        "灰色：不显著 (not significant); 竖线：95% CI</text>"
+        f'<text x="{LEFT}" y="{HEIGHT - 12}" font-size="11">蓝色：Holm 校正后显著 (significant after Holm); '
+        "灰色：不显著 (not significant); 竖线：95% CI; 仅已录用人员 hires only</text>"
     )
     out.append("</svg>")
     return "\n".join(out)
@@ -116,8 +116,10 @@ def trend_chart(points: Sequence[tuple[str, float, int]], title: str) -> str:
 
 
 def band_chart(rows: Sequence[dict[str, object]], title: str) -> str:
-    """``rows``: {"band", "n", "mean_performance"} on 0–100."""
+    """``rows``: {"band", "n", "mean_performance", "mean_low", "mean_high"} on 0–100; bands without a
+    mean (too few people) are left out."""
     out = _frame(title)
+    rows = [r for r in rows if r.get("mean_performance") is not None]
     if not rows:
         return _empty(out)
     _axis(out, 0, 100, [0, 20, 40, 60, 80, 100], "{:.0f}")
@@ -132,6 +134,10 @@ def band_chart(rows: Sequence[dict[str, object]], title: str) -> str:
             f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{base - y:.1f}" fill="{BLUE}">'
             f"<title>{escape(tip)}</title></rect>"
         )
+        if r.get("mean_low") is not None and r.get("mean_high") is not None:
+            lo, hi = _y(float(r["mean_low"]), 0, 100), _y(float(r["mean_high"]), 0, 100)  # type: ignore[arg-type]
+            cx = x + w / 2
+            out.append(f'<line class="ci" x1="{cx:.1f}" y1="{lo:.1f}" x2="{cx:.1f}" y2="{hi:.1f}" stroke="#111827"/>')
         out.append(
             f'<text x="{x + w / 2:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="12">'
             f"{escape(str(r['band']))}</text>"

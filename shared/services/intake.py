@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from shared.domain.shortlist import weighted_score
 from shared.domain.vendors import adapter_for
 from shared.errors import PayloadTooLarge, ServiceUnavailable, ValidationFailed, json_object, validation_details
 from shared.models.application import Application
@@ -62,15 +63,6 @@ def completed_at(raw: str, now: float) -> str:
         return normalise_timestamp(raw, now)
     except ValueError as exc:
         raise ValidationFailed("completed_at is not valid", [{"field": "completed_at", "message": str(exc)}]) from exc
-
-
-def weighted_score(scores: dict[Any, float], weights: dict[Any, float]) -> float:
-    """Σ weight × score over the dimensions the result has, divided by the sum of those weights."""
-    present = [d for d in scores if weights.get(d, 0) > 0]
-    total = sum(weights[d] for d in present)
-    if not total:
-        return 0.0
-    return round(sum(weights[d] * scores[d] for d in present) / total, 4)
 
 
 def request_video_copy(store: ResultStore, application_id: str, record: ScoreRecord) -> None:

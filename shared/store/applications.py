@@ -138,6 +138,14 @@ class ApplicationStore(Store):
         """The scored applications still in the pool, highest weighted score first (gsi3)."""
         return self.table.query(f"REQ#{requisition_id}#SCORED", index="gsi3", limit=limit, token=token, descending=True)
 
+    def interview_scores(self, requisition_id: str) -> list[dict[str, Any]]:
+        """The AI interview scores (dimension scores, weighted score) of every application of the
+        requisition that has them: one paged Query on gsi2, projected to the two fields."""
+        items = self.table.query_all(
+            f"REQ#{requisition_id}#APPS", index="gsi2", projection="ai.dimension_scores, ai.weighted_score"
+        )
+        return [i["ai"] for i in items if i.get("ai")]
+
     def top_scored(self, requisition_id: str, size: int) -> list[Application]:
         """The ``size`` highest weighted scores still in the pool: descending pages of the score index
         that read exactly that many items."""

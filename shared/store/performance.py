@@ -25,6 +25,7 @@ transaction: of two racing writers exactly one wins, the other gets ``Conflict``
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from shared.models.common import Dimension, RoleFamily
@@ -111,10 +112,25 @@ class PerformanceStore(Store):
         items = self.table.query_all(f"EMP#{employee_id}", sk_prefix="PERF#")
         return [PerformanceRecord.model_validate(i) for i in items]
 
-    def cycle_records(self, cycle_id: str, family: RoleFamily | None = None) -> list[dict[str, Any]]:
-        """Every record of a cycle (of one family): one paged index Query."""
+    def cycle_records(
+        self, cycle_id: str, family: RoleFamily | None = None, fields: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every record of a cycle (of one family): one paged index Query; ``fields`` projects each
+        record to those attributes (what nightly analytics reads: not the targets)."""
         prefix = f"{family.value}#" if family else None
-        return self.table.query_all(f"PERFCYCLE#{cycle_id}#RECORDS", index="gsi1", sk_prefix=prefix)
+        names = {f"#f{i}": f for i, f in enumerate(fields or ())}
+        return self.table.query_all(
+            f"PERFCYCLE#{cycle_id}#RECORDS",
+            index="gsi1",
+            sk_prefix=prefix,
+            projection=", ".join(names) if names else None,
+            names=names or None,
+        )
+
+    def records(self, employee_ids: Sequence[str], cycle: Cycle) -> list[PerformanceRecord]:
+        """Whole records of one cycle for many employees (BatchGetItem)."""
+        keys = [{"pk": f"EMP#{e}", "sk": record_sk(cycle)} for e in employee_ids]
+        return [PerformanceRecord.model_validate(i) for i in self.table.get_many(keys)]
 
     # -- pools -------------------------------------------------------------------------------------
     def member(self, pool: str, department: str, employee_id: str) -> PoolMember | None:

@@ -173,14 +173,17 @@ class Table:
         sk_below: str | None = None,
         page_size: int | None = 1000,
         projection: str | None = None,
+        names: dict[str, str] | None = None,
     ) -> list[dict[str, Any]]:
         """Every item of a partition (with a sort-key prefix, or below a bound): one Query, paged only
-        past ``page_size`` items or 1 MB."""
+        past ``page_size`` items or 1 MB; ``projection`` may use ``#name`` placeholders from ``names``."""
         kwargs = self._query(pk_value, index, sk_prefix=sk_prefix, sk_below=sk_below)
         if page_size:
             kwargs["Limit"] = page_size
         if projection:
             kwargs["ProjectionExpression"] = projection
+        if names:
+            kwargs["ExpressionAttributeNames"] = {**kwargs["ExpressionAttributeNames"], **names}
         return [deserialize(i) for page in self._pages(kwargs) for i in page.get("Items", [])]
 
     def count(

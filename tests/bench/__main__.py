@@ -238,9 +238,9 @@ class WebhookBench:
 
     def direct(self, app_id: str) -> Any:
         """A delivery as the store receives it from the intake (no HTTP, signature or validation)."""
+        from shared.domain.shortlist import weighted_score
         from shared.models.common import iso, utcnow
         from shared.models.interview import ScoreRecord
-        from shared.services.intake import weighted_score
         from shared.store.results import Delivery
 
         scores = {d: float(self.rng.randint(45, 98)) for d in self.req.dimension_weights}

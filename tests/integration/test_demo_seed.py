@@ -23,10 +23,27 @@ def test_the_demo_history_feeds_the_performance_and_analytics_pages(api: Api) ->
     validity = api.call("GET", f"/analytics/validity?cycle_id={demo.PAST_CYCLE}").data["items"]
     overall = {i["dimension"]: i for i in validity if i["role_family"] == "all" and i["cohort"] == "all"}
     assert overall["logic"]["n"] == demo.ACTIVE and overall["logic"]["significant"]
-    # And there are high potentials, a re-weighting proposal and talent-pool proposals for HR
+    # And the cohort is large enough for the minimums: high potentials, a conditional statement with its
+    # interval, and a customer-manager re-weighting HR may approve (130 rated hires ≥ 100)
     assert api.call("GET", f"/analytics/high-potential?cycle_id={demo.PAST_CYCLE}").data["items"]
+    conditional = api.call("GET", f"/analytics/conditional?cycle_id={demo.PAST_CYCLE}&dimension=logic").data
+    assert conditional["summary"]["enough_data"] and conditional["summary"]["probability_low"] is not None
     proposal = api.call("GET", f"/analytics/reweighting/customer_manager?cycle_id={demo.PAST_CYCLE}").data
-    assert proposal["summary"]["proposed_weights"]
+    assert proposal["summary"]["proposed_weights"] and proposal["summary"]["approvable"]
+    assert proposal["summary"]["n"] == demo.RETAIL
+    # While the risk managers' (70) and the attrition-risk model say "not enough data"
+    risk_family = api.call("GET", f"/analytics/reweighting/risk_manager?cycle_id={demo.PAST_CYCLE}").data["summary"]
+    assert not risk_family["approvable"] and any("not enough data" in b for b in risk_family["blocked_because"])
+    risk = api.call("GET", "/analytics/attrition-risk?since=2026-01&until=2027-05").data
+    assert risk["items"] == [] and risk["summary"]["reason"].startswith("not enough data")
+    # And the open quarter's partial records are visible as partial and left out of its analytics
+    partial = api.call("GET", f"/performance/cycles/{demo.OPEN_CYCLE}/employees/{demo.PARTIAL[0]}").data
+    assert partial["status"] == "partial" and partial["overall_score"] is None
+    population = api.call("GET", f"/analytics/validity?cycle_id={demo.OPEN_CYCLE}").data["population"]
+    assert population["n"] == 0 and {r["reason"]: r["count"] for r in population["left_out"]} == {
+        "partial": len(demo.PARTIAL),
+        "no_results": demo.OPEN_CYCLE_ENROLLED - len(demo.PARTIAL),
+    }
     pools = api.call("GET", "/talent-pools").data["items"]
     assert sum(p["proposed"] for p in pools) > 0
     # And the attrition trend has hires and departures

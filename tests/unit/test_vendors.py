@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from shared.domain.shortlist import weighted_score
 from shared.domain.vendors import adapter_for, five_to_hundred
 from shared.models.common import Dimension
-from shared.services.intake import normalise_timestamp, weighted_score
+from shared.services.intake import normalise_timestamp
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "webhooks"
 

@@ -199,6 +199,7 @@ export async function attritionPage(main, { query: params, user }) {
       { key: 'hires', label: t('attr.hires'), num: true, render: (r) => num(r.hires, 0) },
       { key: 'departures', label: t('attr.departures'), num: true, render: (r) => num(r.departures, 0) },
       { key: 'rate_percent', label: t('attr.rate'), num: true, sort: (r) => r.rate_percent, render: (r) => num(r.rate_percent) },
+      { key: 'interval', label: t('attr.interval'), num: true, render: (r) => `${num(r.rate_low_percent)} – ${num(r.rate_high_percent)}` },
       { key: 'complete', label: t('attr.complete'), render: (r) => (r.complete ? '✓' : '…') },
     ], report.rows, { testid: 'attrition' })));
   chart(el, {

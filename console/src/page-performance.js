@@ -132,19 +132,24 @@ function recordCard(record, cycle, { hr, mayRecord, reload }) {
     { key: 'baseline_target', label: t('perf.baseline'), num: true, render: (x) => `${num(x.baseline_target, 2)} ${x.unit}` },
     { key: 'target', label: t('prob.target'), num: true, render: (x) => h('strong', { 'data-testid': 'target-value', 'data-kpi': x.kpi_id }, `${num(x.target, 2)} ${x.unit}`) },
     { key: 'reason', label: t('perf.reason'), render: (x) => [h('span', { class: x.overridden_by ? 'tag weak' : null }, x.overridden_by ? t('perf.overridden', { by: x.overridden_by }) : null), h('span', { class: 'muted', 'data-testid': 'target-reason' }, x.reason)] },
-    { key: 'actual', label: t('perf.actual'), num: true, render: (x) => (mayRecord ? (() => {
+    { key: 'actual', label: t('perf.actual'), num: true, render: (x) => (mayRecord && !x.excluded ? (() => {
       const input = h('input', { type: 'number', step: 'any', min: 0, size: 7, value: x.actual ?? '', 'data-testid': 'actual', 'data-kpi': x.kpi_id });
       actuals.set(x.kpi_id, input);
       return input;
     })() : num(x.actual, 2)) },
-    { key: 'score', label: t('perf.score'), num: true, render: (x) => h('span', { 'data-testid': 'kpi-score', 'data-kpi': x.kpi_id, class: x.score === null || x.score === undefined ? null : x.score < 80 ? 'gap-neg' : 'gap-pos' }, num(x.score)) },
+    { key: 'score', label: t('perf.score'), num: true, render: (x) => (x.excluded ? h('span', { class: 'tag', 'data-testid': 'excluded', 'data-kpi': x.kpi_id }, t('perf.excluded'))
+      : h('span', { 'data-testid': 'kpi-score', 'data-kpi': x.kpi_id, class: x.score === null || x.score === undefined ? null : x.score < 80 ? 'gap-neg' : 'gap-pos' }, num(x.score))) },
   ];
   if (hr && cycle.status === 'open') columns.push({ key: 'override', label: t('perf.override'), render: (x) => overrideForm(x, record, base, reload, result) });
+  const entered = record.targets.filter((x) => x.score !== null && x.score !== undefined).length;
   return h('div', { class: 'card', 'data-testid': 'record', 'data-status': record.status },
-    h('h2', {}, t('perf.targets'), ' ', h('span', { class: 'tag' }, t(`perf.record.${record.status}`)),
+    h('h2', {}, t('perf.targets'), ' ', h('span', { class: record.status === 'partial' ? 'tag weak' : 'tag', 'data-testid': 'record-status' }, t(`perf.record.${record.status}`)),
       record.overall_score !== null && record.overall_score !== undefined ? h('span', { class: 'tag strength', 'data-testid': 'overall-score' }, `${t('perf.overall')} ${num(record.overall_score)}`) : null),
     h('p', { class: 'muted' }, t('perf.scoring_note')),
+    record.status === 'partial' ? h('p', { class: 'notice', 'data-testid': 'partial-note' }, t('perf.results_entered', { k: num(entered, 0), n: num(record.targets.length, 0) })) : null,
+    record.closure ? h('p', { class: 'notice', 'data-testid': 'closure' }, t('perf.closed', { by: record.closure.by, n: num(record.closure.excluded.length, 0), reason: record.closure.reason })) : null,
     table(columns, record.targets.map((x) => ({ ...x, id: x.kpi_id })), { testid: 'targets' }),
+    hr && record.status === 'partial' ? closeForm(record, base, reload, result) : null,
     mayRecord ? h('div', { class: 'toolbar' }, h('button', { 'data-testid': 'save-results', onclick: async () => {
       const results = [...actuals].filter(([, input]) => input.value !== '').map(([kpi, input]) => ({ kpi_id: kpi, actual: Number(input.value) }));
       if (!results.length) { result.className = 'error'; result.textContent = t('perf.no_results'); return; }
@@ -153,6 +158,15 @@ function recordCard(record, cycle, { hr, mayRecord, reload }) {
     record.development.length ? [h('h3', {}, t('perf.development')), record.development.map((d) => developmentItem(d, record, base, mayRecord, reload, result))] : null,
     record.talent_proposals.length ? h('p', {}, `${t('perf.pools')}: `, record.talent_proposals.map((p) => h('a', { class: 'tag strength', href: `#/talent-pools?pool=${p}` }, p))) : null,
     result);
+}
+
+// HR closes a partial record: the KPIs without a result are excluded, with the reason (audited).
+function closeForm(record, base, reload, result) {
+  const reason = h('input', { size: 36, placeholder: t('perf.close_reason'), 'data-testid': 'close-reason' });
+  return h('div', { class: 'toolbar', 'data-testid': 'close-record' }, reason, h('button', { class: 'secondary', 'data-testid': 'close', onclick: async () => {
+    try { await post(`${base}/closure`, { reason: reason.value, version: record.version }); await reload(); }
+    catch (err) { fail(result)(err); }
+  } }, t('perf.close')));
 }
 
 function overrideForm(x, record, base, reload, result) {

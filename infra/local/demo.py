@@ -101,7 +101,8 @@ RISK_WEIGHTS = {
 
 
 def name_of(n: int) -> str:
-    return SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7) % len(GIVEN)]
+    """A name, different for each of the first 400 ``n``."""
+    return SURNAMES[n % len(SURNAMES)] + GIVEN[(n // len(SURNAMES) + n * 7) % len(GIVEN)]
 
 
 def seed(today: date | None = None) -> dict[str, int]:
@@ -224,7 +225,7 @@ def _scored_record(
     for t in record.targets:
         # Each KPI also follows the interview score of its own dimension: strengths score higher.
         own = float(emp.dimension_scores.get(t.dimension, 74))
-        actual = _actual(t, max(30.0, min(110.0, level + 0.8 * (own - 74) + rnd.gauss(0, 3))))
+        actual = _actual(t, max(30.0, min(110.0, level + 0.3 * (own - 74) + rnd.gauss(0, 4))))
         targets.append(
             t.model_copy(
                 update={"actual": actual, "score": rules.score_kpi(t.scoring_rule, t.direction, t.target, actual)}
@@ -331,8 +332,10 @@ def _hire(items: list[dict[str, Any]], rnd: random.Random, n: int, today: date, 
     from shared.store.employees import employee_item
     from shared.store.onboarding import cohort_item
 
-    # Leavers come from the older cohorts: the attrition trend falls towards the recent months.
-    months_ago = 15 - (n - ACTIVE) // 2 if left else 4 + n % 12
+    # Leavers come from the older cohorts: the attrition trend falls towards the recent months. The hires
+    # enrolled in the open quarter are the earliest of the year, so the cycle page (a department's first
+    # employees by start date) lists them.
+    months_ago = 15 - (n - ACTIVE) // 2 if left else 15 if n < OPEN_CYCLE_ENROLLED else 4 + n % 12
     start = (today.replace(day=1) - timedelta(days=30 * months_ago)).replace(day=1 + n % 20)
     retail = n < RETAIL or (left and n % 2 == 0)
     emp = Employee(
@@ -387,15 +390,17 @@ def _hire_on_probation(items: list[dict[str, Any]], today: date) -> None:
 def _performance(rnd: random.Random, emp: Any) -> float:
     """The cycle score this hire should reach: follows logic and customer orientation, plus noise."""
     get = {str(k): v for k, v in emp.dimension_scores.items()}
-    level = 80 + 0.6 * (get["logic"] - 74) + 0.4 * (get["customer_orientation"] - 74) + rnd.gauss(0, 4)
+    level = 80 + 0.6 * (get["logic"] - 74) + 0.4 * (get["customer_orientation"] - 74) + rnd.gauss(0, 6)
     return max(40.0, min(100.0, level))
 
 
 def _actual(target: Any, level: float) -> float:
-    """The KPI result that scores about ``level`` under the target's scoring rule."""
+    """The KPI result that scores about ``level`` against the role baseline target (what the person
+    achieves does not depend on the target HR set them) under the target's scoring rule."""
     if target.scoring_rule == "stepped":
         achievement = 1 + (level - 80) / 500 if level >= 80 else 1 - (80 - level) / 1000
     else:
         achievement = level / 80
-    value = target.target * achievement if target.direction == "higher" else target.target / achievement
+    base = target.baseline_target
+    value = base * achievement if target.direction == "higher" else base / achievement
     return round(max(0.0, value), 2)

@@ -96,6 +96,8 @@ class AttritionRow(Response):
     departures: int = Field(description="hires gone within the window after their start date")
     rate: float = Field(description="departures / hires, 0–1 (4 decimals)")
     rate_percent: float
+    rate_low_percent: float | None = Field(default=None, description="the rate's Wilson 95 % interval, low end")
+    rate_high_percent: float | None = Field(default=None, description="the rate's Wilson 95 % interval, high end")
     complete: bool = Field(description="the window has passed for every hire of the row")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from shared.domain.onboarding import Hire, attrition, month_shift, months, parse_task_id, visible_teams
+from shared.domain.statistics import wilson
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.models.common import iso, utcnow
 from shared.models.employee import Employee
@@ -216,6 +217,7 @@ def _hire(item: dict[str, object]) -> Hire:
 
 def _row(cohort: str, hires: list[Hire], window_days: int, today: date, requisition_id: str | None) -> AttritionRow:
     rate = attrition(hires, window_days, today)
+    interval = wilson(rate.departures, rate.hires)
     first = hires[0] if hires and requisition_id else None
     return AttritionRow(
         cohort=cohort,
@@ -226,6 +228,8 @@ def _row(cohort: str, hires: list[Hire], window_days: int, today: date, requisit
         departures=rate.departures,
         rate=rate.rate,
         rate_percent=round(rate.rate * 100, 2),
+        rate_low_percent=round(interval[0] * 100, 2) if interval else None,
+        rate_high_percent=round(interval[1] * 100, 2) if interval else None,
         complete=rate.complete,
     )
 

@@ -432,25 +432,59 @@ def test_hr_sees_validity_high_potentials_and_approves_by_clicking(signed_in: An
     page.goto(f"{stack.api_url}/console/#/analytics")
     canvas = page.locator("[data-testid=validity-chart] canvas").first
     canvas.wait_for()
-    # Then the validity chart is drawn, one row per interview dimension, with the high potentials listed
+    # Then the validity chart is drawn, one row for the hiring score and one per interview dimension, with
+    # the high potentials listed
     assert canvas.evaluate(PAINTED) > 1000
-    assert page.locator("[data-testid=validity] tbody tr").count() == len(demo.DIMENSIONS)
+    assert page.locator("[data-testid=validity] tbody tr").count() == len(demo.DIMENSIONS) + 1
     assert page.locator("[data-testid=validity] tr[data-id=logic]").inner_text().count("✓") == 1
     page.locator("[data-testid=high-potential] tbody tr a").first.wait_for()
+    # And each panel says in one Chinese sentence what its number means and how sure it is, on how many
+    # people, with the jargon in a tooltip
+    sentence = page.locator("[data-testid=validity-sentence]").inner_text()
+    assert "相关系数 r = " in sentence and "95% 区间" in sentence and f"n = {demo.ACTIVE}" in sentence
+    conditional = page.locator("[data-testid=conditional-sentence][data-enough=yes]")
+    conditional.wait_for()
+    assert (
+        conditional.inner_text().startswith("逻辑思维得分 ≥ 80 的员工中，约 ")
+        and "95% 区间" in conditional.inner_text()
+    )
+    assert "面试综合分前 20%" in page.locator("[data-testid=hp-sentence]").inner_text()
+    assert "95% 区间" in page.locator("[data-testid=bands-sentence]").inner_text()
+    assert "数据不足" in page.locator("[data-testid=risk-sentence]").inner_text()  # the demo's few leavers
+    assert "Holm" in (page.locator("[data-testid=validity-panel] [data-testid=info]").get_attribute("title") or "")
+    assert (
+        f"基于全部 {demo.ACTIVE} 人"
+        in page.locator("[data-testid=validity-panel] [data-testid=population]").inner_text()
+    )
     # And the table downloads as CSV with the Bearer token
     with page.expect_download() as info:
         page.click("[data-testid=validity-chart] ~ .toolbar [data-download=csv]")
     assert info.value.suggested_filename == "validity.csv"
     shot(page, "analytics-validity")
+    # And a threshold too few people reach is answered "not enough data" instead of a percentage
+    page.fill("[data-testid=conditional-d]", "97")
+    page.click("[data-testid=conditional-go]")
+    page.locator("[data-testid=conditional-sentence][data-enough=no]", has_text="数据不足").wait_for()
 
-    # When HR approves the re-weighting proposal for customer managers by clicking
+    # When HR opens the re-weighting proposal for customer managers
     page.click("[data-testid=analytics-tabs] a[data-tab='analytics/reweighting']")
     page.locator("[data-testid=weights-chart] canvas").first.wait_for()
+    # Then it shows old and new weights, n, the out-of-sample gain with its interval and the guards
+    assert "交叉验证，95% 区间" in page.locator("[data-testid=gain-sentence]").inner_text()
+    assert f"当前 {demo.RETAIL}" in page.locator("[data-testid=guards]").inner_text()
+    assert page.locator("[data-testid=reweighting] tbody tr").count() == len(demo.DIMENSIONS)
+    # And approval needs a reason: the button waits for one
+    assert page.locator("[data-testid=approve-weights]").is_disabled()
     page.fill("[data-testid=approve-reason]", "上半年效度分析")
     page.click("[data-testid=approve-weights]")
     # Then it is approved
     page.locator("[data-testid=approve-result].notice").wait_for()
     shot(page, "analytics-reweighting")
+    # And the risk managers' proposal (fewer rated hires than the minimum) cannot be approved
+    page.select_option("[data-testid=analytics-family]", "risk_manager")
+    blocked = page.locator("[data-testid=approval-blocked]")
+    blocked.wait_for()
+    assert "数据不足" in blocked.inner_text() and page.locator("[data-testid=approve-weights]").count() == 0
 
     # When HR accepts a proposed talent-pool member by clicking
     page.click("[data-testid=analytics-tabs] a[data-tab=talent-pools]")
@@ -489,6 +523,18 @@ def test_hr_reads_targets_with_their_explanation_and_overrides_one(signed_in: An
     page.locator(f"[data-testid=target-value][data-kpi='{kpi}']", has_text="123").wait_for()
     row = page.locator(f"[data-testid=targets] tr[data-id='{kpi}']")
     assert "网点客群调整" in row.inner_text()
+
+    # And a record with some results only is shown as partial, without an overall score
+    page.goto(f"{stack.api_url}/console/#/performance/{demo.OPEN_CYCLE}/{demo.PARTIAL[0]}")
+    page.locator("[data-testid=record][data-status=partial] [data-testid=partial-note]").wait_for()
+    assert page.locator("[data-testid=overall-score]").count() == 0
+    # When HR closes it with a reason
+    page.fill("[data-testid=close-reason]", "系统迁移，其余指标本期无数据")
+    page.click("[data-testid=close]")
+    # Then it is scored on the KPIs with results, the others excluded, with the reason shown
+    page.locator("[data-testid=record][data-status=scored] [data-testid=overall-score]").wait_for()
+    assert "系统迁移" in page.locator("[data-testid=closure]").inner_text()
+    assert page.locator("[data-testid=targets] [data-testid=excluded]").count() > 0
 
     # And the scored half year shows results, scores and the history chart
     page.goto(f"{stack.api_url}/console/#/performance/{demo.PAST_CYCLE}/demo-000")

@@ -403,6 +403,7 @@ def test_attrition_per_cohort_and_requisition(api: Api) -> None:
     rows = {(r["cohort"], r["requisition_id"]): r for r in report["rows"]}
     january = rows[("2025-01", "req-retail")]
     assert (january["hires"], january["departures"], january["rate"], january["rate_percent"]) == (25, 2, 0.08, 8.0)
+    assert (january["rate_low_percent"], january["rate_high_percent"]) == (2.22, 24.97)  # Wilson 95 % of 2 / 25
     assert january["complete"] and january["department"] == "零售金融部" and january["title"] == "对公客户经理"
     assert rows[("2025-02", "req-risk")]["rate_percent"] == 25.0
     assert [c["cohort"] for c in report["cohorts"]] == ["2025-01", "2025-02"]

@@ -72,26 +72,34 @@ def seed(n: int = N, partial: int = 0, unrated: int = 0, requisition_id: str = "
         else:
             status, overall, baseline = ("partial" if i < n + partial else "targets_set"), None, None
             targets = [target(100.0 if i < n + partial else None), target(None)]
-        record = PerformanceRecord(
-            employee_id=emp.id,
-            cycle_id="c1",
-            cycle_name=CYCLE.name,
-            period=CYCLE.period,
-            department=emp.department,
-            role_family=emp.role_family,
-            start_date=emp.start_date,
-            requisition_id=emp.requisition_id,
-            dimension_scores=emp.dimension_scores,
-            dimension_weights=HIRING_WEIGHTS,
-            targets=targets,
-            overall_score=overall,
-            baseline_score=baseline,
-            status=status,
-            created_at="2027-04-01T00:00:00Z",
-            updated_at="2027-04-01T00:00:00Z",
+        store.write(
+            [(record_item(cycle_record(emp, status, targets, overall, baseline), CYCLE), None)], AUDIT, "record"
         )
-        store.write([(record_item(record, CYCLE), None)], AUDIT, "record")
     return CYCLE.id
+
+
+def cycle_record(
+    emp: Employee, status: str, targets: list[Target], overall: float | None, baseline: float | None
+) -> PerformanceRecord:
+    """The employee's record in ``CYCLE``, hired with ``HIRING_WEIGHTS``."""
+    return PerformanceRecord(
+        employee_id=emp.id,
+        cycle_id=CYCLE.id,
+        cycle_name=CYCLE.name,
+        period=CYCLE.period,
+        department=emp.department,
+        role_family=emp.role_family,
+        start_date=emp.start_date,
+        requisition_id=emp.requisition_id,
+        dimension_scores=emp.dimension_scores,
+        dimension_weights=HIRING_WEIGHTS,
+        targets=targets,
+        overall_score=overall,
+        baseline_score=baseline,
+        status=status,
+        created_at="2027-04-01T00:00:00Z",
+        updated_at="2027-04-01T00:00:00Z",
+    )
 
 
 def target(score: float | None) -> Target:
@@ -238,22 +246,8 @@ def test_records_written_before_the_hiring_weights_and_baseline_score_were_kept(
     scores = {Dimension.logic: 80.0, Dimension.teamwork: 60.0}
     met = target(80.0).model_copy(update={"target": 2.5, "actual": 2.5, "weight": 1.0})  # baseline target 2
     for employee_id, status, targets in (("old1", "scored", [met]), ("old2", "targets_set", [met, target(None)])):
-        emp = employee(employee_id, scores, requisition_id=req).model_copy(update={"dimension_weights": {}})
-        record = PerformanceRecord(
-            employee_id=emp.id,
-            cycle_id=CYCLE.id,
-            cycle_name=CYCLE.name,
-            period=CYCLE.period,
-            department=emp.department,
-            role_family=emp.role_family,
-            start_date=emp.start_date,
-            dimension_scores=scores,
-            targets=targets,
-            overall_score=80.0,
-            status=status,
-            created_at="2027-04-01T00:00:00Z",
-            updated_at="2027-04-01T00:00:00Z",
-        )
+        emp = employee(employee_id, scores, requisition_id=req)
+        record = cycle_record(emp, status, targets, 80.0, None)
         item = {k: v for k, v in record_item(record, CYCLE).items() if k not in ("requisition_id", "dimension_weights")}
         store.table.put_item(item)
     # When analytics reads the cycle

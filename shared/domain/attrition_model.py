@@ -11,7 +11,8 @@ same model (see docs/benchmarks.md for the measured package).
   a coefficient is the change in log-odds per standard deviation.
 * Validation on held-out hires (a deterministic split by a hash of the employee id): AUC (the
   Mann–Whitney probability that a leaver scores above a stayer) with DeLong's 95 % interval, Brier
-  score and a calibration table (mean predicted vs observed rate per fifth of predicted risk). The
+  score and a calibration table (mean predicted vs observed rate, with its Wilson interval, per fifth
+  of predicted risk). The
   service gives per-person risks only when the interval's lower end clears a floor.
 * Explanation per person: each feature's contribution to the log-odds (coefficient × standardised
   value), the largest first; positive contributions push the risk up.
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from shared.domain.statistics import auc_interval, rankdata
+from shared.domain.statistics import auc_interval, rankdata, wilson
 
 RIDGE = 1.0
 MAX_ITER = 50
@@ -73,15 +74,19 @@ def auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
 
 
 def calibration(pred: np.ndarray, labels: np.ndarray, bins: int = 5) -> list[dict[str, float]]:
+    """Mean predicted vs observed rate (with its Wilson interval) per fifth of predicted risk."""
     order = np.argsort(pred, kind="mergesort")
     out = []
     for chunk in np.array_split(order, bins):
         if len(chunk):
+            low, high = wilson(int(labels[chunk].sum()), len(chunk)) or (0.0, 1.0)
             out.append(
                 {
                     "n": len(chunk),
                     "mean_predicted": round(float(pred[chunk].mean()), 4),
                     "observed_rate": round(float(labels[chunk].mean()), 4),
+                    "observed_low": round(low, 4),
+                    "observed_high": round(high, 4),
                 }
             )
     return out

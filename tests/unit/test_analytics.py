@@ -390,6 +390,7 @@ def test_the_risk_model_validates_on_held_out_data_with_an_auc_interval() -> Non
     assert m["holdout_auc_low"] < m["holdout_auc"] < m["holdout_auc_high"] and m["holdout_auc_low"] > 0.6
     calib = m["calibration"]
     assert calib[0]["observed_rate"] < calib[-1]["observed_rate"]
+    assert all(b["observed_low"] <= b["observed_rate"] <= b["observed_high"] for b in calib)
     assert all(abs(b["mean_predicted"] - b["observed_rate"]) < 0.12 for b in calib)
     person = attrition_model.features(
         {"scores": {"stress_tolerance": 50, "logic": 72}, "bar": {}}, ["stress_tolerance", "logic"]

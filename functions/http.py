@@ -22,7 +22,10 @@ from functions.auth import cognito_id_token
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
 from shared.domain.json_input import parse_json_object
 from shared.errors import (
+    Conflict,
     DomainError,
+    Forbidden,
+    NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
     Unauthenticated,
@@ -85,12 +88,31 @@ def ok(body: BaseModel | dict[str, Any] | list[Any], status: int = 200, headers:
     return ChaliceResponse(body=payload, status_code=status, headers={**JSON_HEADERS, **(headers or {})})
 
 
+# The HTTP status of each domain error: the one table that knows status codes (services and the
+# domain raise typed errors). An error type not named here answers as its nearest base class.
+STATUS: dict[type[DomainError], int] = {
+    DomainError: 400,
+    ValidationFailed: 400,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
+    ServiceUnavailable: 503,
+}
+
+
+def status_of(exc: DomainError) -> int:
+    return next(STATUS[kind] for kind in type(exc).__mro__ if kind in STATUS)
+
+
 def error_response(exc: DomainError) -> ChaliceResponse:
     headers: dict[str, str | list[str]] = dict(JSON_HEADERS)
     if isinstance(exc, ServiceUnavailable):
         headers["Retry-After"] = str(exc.retry_after)
     body = {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
-    return ChaliceResponse(body=body, status_code=exc.status, headers=headers)
+    return ChaliceResponse(body=body, status_code=status_of(exc), headers=headers)
 
 
 def _internal_error() -> ChaliceResponse:

@@ -5,12 +5,12 @@ model, development plans; every table also as CSV / XLSX, the charts as SVG; and
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Blueprint, Rate
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import api_route, logger, ok, parse_body, parse_query, principal, source_ip
+from functions.http import Call, api_route, logger, ok
 from shared.domain import charts
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
 from shared.domain.onboarding import cohort_of, month_shift
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from shared.services.analytics import Analytics
 
 bp = Blueprint(__name__)
+Q = TypeVar("Q")
 
 
 def _analytics() -> Analytics:
@@ -67,10 +68,10 @@ def respond(result: AnalyticsResult, fmt: str, svg: str | None = None) -> Any:
     return ok(result)
 
 
-def _hr() -> Any:
-    who = principal(bp.current_request)
-    authorize(who, Action.analytics_read)
-    return who
+def _hr_query(call: Call[None, Q]) -> Q:
+    """The query of an analytics read, once the caller is known to be HR."""
+    authorize(call.who, Action.analytics_read)
+    return call.query
 
 
 def _months(query: CohortQuery) -> tuple[str, str]:
@@ -79,13 +80,12 @@ def _months(query: CohortQuery) -> tuple[str, str]:
 
 
 @api_route(bp, "/analytics/validity", methods=["GET"], query=ValidityQuery, response=AnalyticsResult)
-def validity() -> Any:
+def validity(call: Call[None, ValidityQuery]) -> Any:
     """Validity of each interview dimension for one cycle's performance (hr): Pearson r and Spearman ρ
     with n and Fisher-z 95 % intervals, overall, per role family and per hiring cohort.
 
     ``format=svg``: validity per dimension (overall, or the named family) as a bar chart."""
-    _hr()
-    q = parse_query(bp.current_request, ValidityQuery)
+    q = _hr_query(call)
     items = _analytics().validity(q.cycle_id, q.role_family, q.min_n)
     result = AnalyticsResult(kind="validity", parameters=q.model_dump(mode="json"), items=items)
     svg = None
@@ -97,20 +97,18 @@ def validity() -> Any:
 
 
 @api_route(bp, "/analytics/conditional", methods=["GET"], query=ConditionalQuery, response=AnalyticsResult)
-def conditional() -> Any:
+def conditional(call: Call[None, ConditionalQuery]) -> Any:
     """P(performance ≥ p | dimension ≥ d) with its n (hr), e.g. "P(performance ≥ 90 | logic ≥ 80) = 75 %, n = 412"."""
-    _hr()
-    q = parse_query(bp.current_request, ConditionalQuery)
+    q = _hr_query(call)
     c = _analytics().conditional(q.cycle_id, q.role_family, q.dimension, q.dimension_threshold, q.performance_threshold)
     result = AnalyticsResult(kind="conditional", parameters=q.model_dump(mode="json"), summary=c, items=[c])
     return respond(result, q.format)
 
 
 @api_route(bp, "/analytics/reweighting/{role_family}", methods=["GET"], query=ReweightQuery, response=AnalyticsResult)
-def reweighting(role_family: str) -> Any:
+def reweighting(call: Call[None, ReweightQuery], role_family: str) -> Any:
     """The re-weighting proposal for a family (hr): validity weights and the expected gain in validity."""
-    _hr()
-    q = parse_query(bp.current_request, ReweightQuery)
+    q = _hr_query(call)
     proposal = _analytics().reweighting(q.cycle_id, _family(role_family))
     proposed = proposal["proposed_weights"] or {}
     items = [
@@ -134,34 +132,31 @@ def reweighting(role_family: str) -> Any:
     response=ApprovedWeights,
     status=201,
 )
-def approve(role_family: str) -> Any:
+def approve(call: Call[WeightsApproval, None], role_family: str) -> Any:
     """Approve the current proposal (hr): new requisitions of the family that name no weights get these
     weights; requisitions created before keep theirs. 409 when there is no proposal."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.weights_approve)
-    body = parse_body(request, WeightsApproval)
+    body = call.body
     approved = _analytics().approve_weights(
-        body.cycle_id, _family(role_family), body.reason, who.username, source_ip(request)
+        body.cycle_id, _family(role_family), body.reason, who.username, call.source_ip
     )
     return ok(ApprovedWeights.model_validate(approved), status=201)
 
 
 @api_route(bp, "/analytics/high-potential", methods=["GET"], query=CycleAnalyticsQuery, response=AnalyticsResult)
-def high_potential() -> Any:
+def high_potential(call: Call[None, CycleAnalyticsQuery]) -> Any:
     """High potentials of a cycle (hr): interview top 20 % ∩ performance top 10 % (the nightly run
     proposes them for the management-trainee pool)."""
-    _hr()
-    q = parse_query(bp.current_request, CycleAnalyticsQuery)
+    q = _hr_query(call)
     items = _analytics().high_potential(q.cycle_id, q.role_family)
     return respond(AnalyticsResult(kind="high-potential", parameters=q.model_dump(mode="json"), items=items), q.format)
 
 
 @api_route(bp, "/analytics/band-performance", methods=["GET"], query=CycleAnalyticsQuery, response=AnalyticsResult)
-def band_performance() -> Any:
+def band_performance(call: Call[None, CycleAnalyticsQuery]) -> Any:
     """Mean performance per interview score band (hr); ``format=svg`` draws it."""
-    _hr()
-    q = parse_query(bp.current_request, CycleAnalyticsQuery)
+    q = _hr_query(call)
     items = _analytics().band_performance(q.cycle_id, q.role_family)
     result = AnalyticsResult(kind="band-performance", parameters=q.model_dump(mode="json"), items=items)
     svg = charts.band_chart(items, "面试分段与绩效 Interview band vs performance") if q.format == "svg" else None
@@ -169,12 +164,11 @@ def band_performance() -> Any:
 
 
 @api_route(bp, "/analytics/attrition-bands", methods=["GET"], query=CohortQuery, response=AnalyticsResult)
-def attrition_bands() -> Any:
+def attrition_bands(call: Call[None, CohortQuery]) -> Any:
     """3-month attrition by interview score band and hiring cohort (hr); hires whose 90 days have passed.
 
     ``format=svg``: the attrition trend per cohort."""
-    _hr()
-    q = parse_query(bp.current_request, CohortQuery)
+    q = _hr_query(call)
     since, until = _months(q)
     analytics = _analytics()
     items = analytics.attrition_bands(since, until, _today())
@@ -187,11 +181,10 @@ def attrition_bands() -> Any:
 
 
 @api_route(bp, "/analytics/attrition-risk", methods=["GET"], query=CohortQuery, response=AnalyticsResult)
-def attrition_risk() -> Any:
+def attrition_risk(call: Call[None, CohortQuery]) -> Any:
     """Attrition risk of current employees from the cohorts' hires (hr): the model's held-out AUC,
     Brier score and calibration in ``summary``; per person the risk and the factors pushing it."""
-    _hr()
-    q = parse_query(bp.current_request, CohortQuery)
+    q = _hr_query(call)
     since, until = _months(q)
     out = _analytics().attrition_risk(since, until, _today())
     items = out.pop("items")
@@ -200,10 +193,10 @@ def attrition_risk() -> Any:
 
 
 @api_route(bp, "/employees/{employee_id}/development-plan", methods=["GET"], response=DevelopmentPlan)
-def development_plan(employee_id: str) -> Any:
+def development_plan(call: Call, employee_id: str) -> Any:
     """A customised plan for the employee's weak dimensions (hr; manager of the department): per
     dimension why it is weak, training from the catalogue and a practical assignment."""
-    employee = Performance().authorized(principal(bp.current_request), Action.performance_read, employee_id)
+    employee = Performance().authorized(call.who, Action.performance_read, employee_id)
     return ok(DevelopmentPlan.model_validate(_analytics().development_plan(employee)))
 
 

@@ -8,7 +8,7 @@ from chalice.app import Blueprint
 from pydantic import Field
 
 from functions.candidates import read_archive
-from functions.http import api_route, authorized_application, ok, parse_body, parse_query, principal
+from functions.http import Call, api_route, ok
 from functions.idempotency import idempotent
 from shared.domain.stages import Stage
 from shared.errors import Conflict, ValidationFailed
@@ -26,6 +26,7 @@ from shared.models.archive import ArchiveView
 from shared.models.common import Limit, Page, Request, new_id
 from shared.models.imports import ResumeUploadView, UploadForm
 from shared.security.policy import Action, authorize
+from shared.services.access import authorized_application
 from shared.services.applications import Applications
 from shared.services.resumes import Resumes
 from shared.store.repository import Repository
@@ -74,12 +75,11 @@ def summary(item: dict[str, Any]) -> ApplicationSummary:
     response=ApplicationView,
     status=201,
 )
-def create_application(requisition_id: str) -> Any:
+def create_application(call: Call[ApplicationCreate, None], requisition_id: str) -> Any:
     """Add one applicant (hr); screened at once. 409 if the person already applied."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.application_create)
-    data = parse_body(request, ApplicationCreate)
+    data = call.body
     repo = Repository()
     req = repo.requisitions.require(requisition_id, max_age=INTAKE_CACHE_SECONDS)
 
@@ -98,7 +98,7 @@ def create_application(requisition_id: str) -> Any:
         stored = outcome.application or repo.applications.require(outcome.application_id)
         return view(stored).model_dump(mode="json")
 
-    return ok(idempotent(request, who, f"applications.create.{requisition_id}", data, create), status=201)
+    return ok(idempotent(call, f"applications.create.{requisition_id}", data, create), status=201)
 
 
 @api_route(
@@ -108,12 +108,11 @@ def create_application(requisition_id: str) -> Any:
     query=ApplicationQuery,
     response=Page[ApplicationSummary],
 )
-def list_applications(requisition_id: str) -> Any:
+def list_applications(call: Call[None, ApplicationQuery], requisition_id: str) -> Any:
     """A requisition's applications, optionally by stage (hr; managers of its department)."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.application_read)
-    query = parse_query(request, ApplicationQuery)
+    query = call.query
     repo = Repository()
     req = repo.requisitions.require(requisition_id)
     authorize(who, Action.application_read, req.department)
@@ -129,9 +128,9 @@ def list_applications(requisition_id: str) -> Any:
 
 
 @api_route(bp, "/applications/{application_id}", methods=["GET"], response=ArchiveView)
-def get_application(application_id: str) -> Any:
+def get_application(call: Call, application_id: str) -> Any:
     """The same role-shaped talent archive as GET /candidates/{id}."""
-    return read_archive(principal(bp.current_request), application_id)
+    return read_archive(call.who, application_id)
 
 
 @api_route(
@@ -142,14 +141,13 @@ def get_application(application_id: str) -> Any:
     response=ResumeUploadView,
     status=201,
 )
-def upload_resume(application_id: str) -> Any:
+def upload_resume(call: Call[ResumeUpload, None], application_id: str) -> Any:
     """A presigned upload for the applicant's resume file (.txt, .pdf, .docx); once uploaded, its text
     is extracted and the application is screened again."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     repo = Repository()
     app = authorized_application(who, Action.resume_upload, application_id, repo)
-    body = parse_body(request, ResumeUpload)
+    body = call.body
     post = Resumes(repo, lambda bodies: None).start(app, body.filename)
     upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
     return ok(ResumeUploadView(application_id=app.id, upload=upload), status=201)
@@ -162,12 +160,11 @@ def upload_resume(application_id: str) -> Any:
     body=ScreeningDecisions,
     response=DecisionsView,
 )
-def decide_screening(requisition_id: str) -> Any:
+def decide_screening(call: Call[ScreeningDecisions, None], requisition_id: str) -> Any:
     """HR's screening decisions in bulk (≤ 1,000), each applied on its own with its result."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.screening_decide)
-    body = parse_body(request, ScreeningDecisions)
+    body = call.body
     repo = Repository()
     req = repo.requisitions.require(requisition_id)
     results = Applications(repo).decide(req, body.decisions, who.username, who.primary_role)

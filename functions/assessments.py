@@ -11,7 +11,7 @@ from typing import Any
 
 from chalice.app import Blueprint, Rate
 
-from functions.http import api_route, authorized_application, logger, ok, parse_body, parse_query, principal, source_ip
+from functions.http import Call, api_route, logger, ok
 from functions.idempotency import idempotent
 from shared.domain.readiness import offer_blockers
 from shared.errors import NotFound
@@ -34,6 +34,7 @@ from shared.models.assessment import (
 )
 from shared.security.policy import Action, Scope, authorize
 from shared.services import assessments as service
+from shared.services.access import authorized_application
 from shared.settings import get_settings
 from shared.store import queue
 from shared.store.repository import Repository
@@ -69,36 +70,34 @@ def _scope_view(req: AssessmentRequest, scope: Scope) -> dict[str, Any]:
 
 
 @api_route(bp, BASE, methods=["POST"], body=AssessmentRequestCreate, response=ManagerAssessmentView, status=201)
-def request_assessment(application_id: str) -> Any:
+def request_assessment(call: Call[AssessmentRequestCreate, None], application_id: str) -> Any:
     """Ask HR for a supplementary assessment of an application (managers of its department; HR).
 
     Only while the application is at ``second_interview`` or ``evaluated`` (409 names the stage);
     at most one open (requested or approved) request per assessment name (409). ``Idempotency-Key``
     makes a retry return the same answer."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     repo = Repository()
     app = authorized_application(who, Action.assessment_request, application_id, repo)
-    body = parse_body(request, AssessmentRequestCreate)
+    body = call.body
     scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
 
     def create() -> dict[str, Any]:
-        stored = _assessments(repo).request(app, who, body, source_ip(request))
+        stored = _assessments(repo).request(app, who, body, call.source_ip)
         return _scope_view(stored, scope)
 
-    return ok(idempotent(request, who, f"assessments.request.{app.id}", body, create), status=201)
+    return ok(idempotent(call, f"assessments.request.{app.id}", body, create), status=201)
 
 
 @api_route(bp, BASE, methods=["GET"], query=AssessmentListQuery, response=AssessmentListView)
-def list_assessments(application_id: str) -> Any:
+def list_assessments(call: Call[None, AssessmentListQuery], application_id: str) -> Any:
     """The supplementary assessments of an application, oldest first, shaped by role: HR everything;
     managers of its department the request, HR's decision with its reason, and the result; assigned
     interviewers what was asked for and its status."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     repo = Repository()
     app = authorized_application(who, Action.assessment_read, application_id, repo)
-    query = parse_query(request, AssessmentListQuery)
+    query = call.query
     scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
     requests, next_token = service.Assessments(repo).page(app.id, query.limit, query.next_token)
     common = {"application_id": app.id, "stage": app.stage, "next_token": next_token}
@@ -110,9 +109,9 @@ def list_assessments(application_id: str) -> Any:
 
 
 @api_route(bp, BASE + "/{request_id}", methods=["GET"], response=AssessmentView)
-def get_assessment(application_id: str, request_id: str) -> Any:
+def get_assessment(call: Call, application_id: str, request_id: str) -> Any:
     """One supplementary assessment, shaped by role like the list."""
-    who = principal(bp.current_request)
+    who = call.who
     repo = Repository()
     app = authorized_application(who, Action.assessment_read, application_id, repo)
     scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
@@ -126,48 +125,46 @@ def _outcome(app: Application, req: AssessmentRequest) -> AssessmentOutcome:
 @api_route(
     bp, BASE + "/{request_id}/decision", methods=["POST"], body=AssessmentDecisionSubmit, response=AssessmentOutcome
 )
-def decide_assessment(application_id: str, request_id: str) -> Any:
+def decide_assessment(call: Call[AssessmentDecisionSubmit, None], application_id: str, request_id: str) -> Any:
     """Approve or decline a requested assessment (hr), with a reason either way.
 
     Approving moves the application to ``supplementary_assessment`` in the same transaction as the
     request's change and its audit record (conditional on both versions: of two racing decisions
     exactly one wins, the other is 409); declining changes no stage. The requesting manager is told
     by e-mail."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.assessment_decide)
-    body = parse_body(request, AssessmentDecisionSubmit)
+    body = call.body
     repo = Repository()
     assessments = _assessments(repo)
-    decided, app = assessments.decide(application_id, request_id, who.username, body, source_ip(request))
+    decided, app = assessments.decide(application_id, request_id, who.username, body, call.source_ip)
     _notify(assessments, decided)
     return ok(_outcome(app, decided))
 
 
 @api_route(bp, BASE + "/{request_id}/result", methods=["POST"], body=AssessmentResultSubmit, response=AssessmentOutcome)
-def record_assessment_result(application_id: str, request_id: str) -> Any:
+def record_assessment_result(call: Call[AssessmentResultSubmit, None], application_id: str, request_id: str) -> Any:
     """Record the result of an approved assessment (hr): a score 0–100 and/or pass/fail, optional
     observations per dimension, comments and the assessor.
 
     The request becomes ``completed``; when no other approved assessment is open the application
     returns to ``evaluated`` in the same transaction."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.assessment_result)
-    body = parse_body(request, AssessmentResultSubmit)
+    body = call.body
     recorded, app = _assessments(Repository()).record_result(
-        application_id, request_id, who.username, body, source_ip(request)
+        application_id, request_id, who.username, body, call.source_ip
     )
     return ok(_outcome(app, recorded))
 
 
 @api_route(bp, "/applications/{application_id}/offer-readiness", methods=["GET"], response=OfferReadiness)
-def offer_readiness(application_id: str) -> Any:
+def offer_readiness(call: Call, application_id: str) -> Any:
     """Whether an offer may be made (hr; managers of the application's department): the blockers —
     pending supplementary assessments, a missing, open or not-clear background check — and ``ready``.
 
     One Query on the application's partition."""
-    who = principal(bp.current_request)
+    who = call.who
     authorize(who, Action.offer_readiness_read)
     items = Repository().applications.partition(application_id)
     meta = next((i for i in items if i.get("sk") == "META"), None)

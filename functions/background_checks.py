@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, Rate, SQSEvent
 
 from functions.batch import sqs_batch
-from functions.http import api_route, authorized_application, logger, ok, parse_body, principal, source_ip
+from functions.http import Call, api_route, logger, ok
 from functions.idempotency import idempotent
 from shared.domain.background import BackgroundVendor, VendorError
 from shared.models.background import (
@@ -22,6 +22,7 @@ from shared.models.background import (
     view,
 )
 from shared.security.policy import Action, authorize
+from shared.services.access import authorized_application
 from shared.services.audit import record_read
 from shared.services.background_checks import BackgroundChecks, confidence_view, newest_first, retry_later
 from shared.settings import get_settings
@@ -55,32 +56,31 @@ def vendor() -> BackgroundVendor:
     response=BackgroundCheckView,
     status=201,
 )
-def order_background_check(application_id: str) -> Any:
+def order_background_check(call: Call[BackgroundCheckOrder, None], application_id: str) -> Any:
     """Order a background check (hr): education, employment and/or credit, with the consent reference.
 
     At ``evaluated`` the application moves to ``background_check`` in the same transaction as the
     check and its audit record; at ``background_check`` a new check may be ordered after a failed or
     ``consider`` one; otherwise 409 naming the stage. The order reaches the vendor through a queue
     (status ``ordered`` → ``submitted``). ``Idempotency-Key`` makes a retry return the same check."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.background_check_order)
-    body = parse_body(request, BackgroundCheckOrder)
+    body = call.body
     service = _service()
     app = authorized_application(who, Action.background_check_order, application_id, service.repo)
 
     def create() -> dict[str, Any]:
-        check = service.order(app, body, who.username, who.primary_role, source_ip(request))
+        check = service.order(app, body, who.username, who.primary_role, call.source_ip)
         return view(check).model_dump(mode="json")
 
-    return ok(idempotent(request, who, f"background_checks.order.{app.id}", body, create), status=201)
+    return ok(idempotent(call, f"background_checks.order.{app.id}", body, create), status=201)
 
 
 @api_route(bp, "/applications/{application_id}/background-checks", methods=["GET"], response=BackgroundCheckList)
-def list_background_checks(application_id: str) -> Any:
+def list_background_checks(call: Call, application_id: str) -> Any:
     """The application's background checks, newest first, with the confidence in each AI score
     (hr; managers of the application's department — read only)."""
-    who = principal(bp.current_request)
+    who = call.who
     service = _service()
     app = authorized_application(who, Action.background_check_read, application_id, service.repo)
     checks = service.store.checks(app.id)
@@ -90,7 +90,7 @@ def list_background_checks(application_id: str) -> Any:
         f"application:{app.id}",
         "background_check.read",
         {"check_ids": [c.check_id for c in checks]},
-        source_ip(bp.current_request),
+        call.source_ip,
     )
     return ok(
         BackgroundCheckList(
@@ -109,17 +109,16 @@ def list_background_checks(application_id: str) -> Any:
     body=BackgroundReview,
     response=BackgroundCheckView,
 )
-def review_background_check(application_id: str, check_id: str) -> Any:
+def review_background_check(call: Call[BackgroundReview, None], application_id: str, check_id: str) -> Any:
     """Set the outcome of a completed check after reviewing it (hr; a reason is required), e.g.
     ``clear`` once a discrepancy is explained. Recorded in the check's history and the audit trail;
     409 unless the check is completed (and, with ``version``, unchanged)."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.background_check_review)
-    body = parse_body(request, BackgroundReview)
+    body = call.body
     service = _service()
     app = authorized_application(who, Action.background_check_review, application_id, service.repo)
-    check = service.review(app, check_id, body, who.username, source_ip(request))
+    check = service.review(app, check_id, body, who.username, call.source_ip)
     return ok(view(check))
 
 
@@ -131,16 +130,13 @@ def review_background_check(application_id: str, check_id: str) -> Any:
     body=BackgroundResultPayload,
     response=BackgroundWebhookReceipt,
 )
-def background_check_results() -> Any:
+def background_check_results(call: Call[BackgroundResultPayload, None]) -> Any:
     """A background-check result from the vendor, signed with Standard Webhooks.
 
     200 ``completed`` / ``failed`` (stored), ``duplicate`` (same ``webhook-id``: nothing changes) or
     ``ignored`` (the check already has a result: it stands). 401 bad signature, 400 naming the field,
     404 for a check we never ordered, 413 above 5 MB — and then nothing is stored."""
-    request = bp.current_request
-    raw = request.raw_body or b""
-    body = raw.encode() if isinstance(raw, str) else raw
-    receipt = _service().receive(dict(request.headers), body)
+    receipt = _service().receive(call.headers, call.raw_body)
     logger.info("background check result", extra={"webhook_id": receipt.webhook_id, "outcome": receipt.status})
     return ok(BackgroundWebhookReceipt(status=receipt.status, webhook_id=receipt.webhook_id, check_id=receipt.check_id))
 

@@ -8,7 +8,7 @@ from chalice.app import Blueprint, CloudWatchEvent, SQSEvent
 from pydantic import ConfigDict, Field, TypeAdapter
 
 from functions.batch import sqs_batch
-from functions.http import api_route, logger, ok, parse_body, parse_query, principal
+from functions.http import Call, api_route, logger, ok
 from shared.errors import NotFound
 from shared.models.common import Limit, Page, Request
 from shared.models.imports import (
@@ -54,12 +54,11 @@ def import_view(job: ImportJob, upload: UploadForm | None = None) -> ImportView:
 
 
 @api_route(bp, "/imports", methods=["POST"], body=ImportCreate, response=ImportView, status=201)
-def create_import() -> Any:
+def create_import(call: Call[ImportCreate, None]) -> Any:
     """Start a bulk import (hr): returns the presigned upload for the .csv or .xlsx file."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.import_create)
-    body = parse_body(request, ImportCreate)
+    body = call.body
     imports = Imports.default()
     req = imports.repo.requisitions.require(body.requisition_id)
     job, post = imports.start(req, body.filename, who.username)
@@ -75,20 +74,19 @@ def _require_import(import_id: str) -> ImportJob:
 
 
 @api_route(bp, "/imports/{import_id}", methods=["GET"], response=ImportView)
-def get_import(import_id: str) -> Any:
+def get_import(call: Call, import_id: str) -> Any:
     """An import's state and counts (hr)."""
-    who = principal(bp.current_request)
+    who = call.who
     authorize(who, Action.import_read)
     return ok(import_view(_require_import(import_id)))
 
 
 @api_route(bp, "/imports/{import_id}/rows", methods=["GET"], query=RowsQuery, response=Page[RowResult])
-def list_import_rows(import_id: str) -> Any:
+def list_import_rows(call: Call[None, RowsQuery], import_id: str) -> Any:
     """Per-row results of an import: accepted, rejected (with the reason) or duplicate (hr)."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.import_read)
-    query = parse_query(request, RowsQuery)
+    query = call.query
     job = _require_import(import_id)
     page = Repository().imports.rows(job.id, query.limit, query.next_token)
     return ok(Page[RowResult](items=[RowResult.model_validate(i) for i in page.items], next_token=page.next_token))

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, ok, parse_query, principal
+from functions.http import Call, api_route, ok
 from shared.models.console import AuditPage, AuditQuery, Funnel
 from shared.security.policy import Action, authorize
 from shared.services.insights import Insights
@@ -15,11 +15,11 @@ bp = Blueprint(__name__)
 
 
 @api_route(bp, "/requisitions/{requisition_id}/funnel", methods=["GET"], response=Funnel)
-def funnel(requisition_id: str) -> Any:
+def funnel(call: Call, requisition_id: str) -> Any:
     """The hiring funnel with counts per stage (hr; managers of its department).
 
     One COUNT Query per stage on the stage index: no Scan, no application items returned."""
-    who = principal(bp.current_request)
+    who = call.who
     authorize(who, Action.application_read)
     insights = Insights()
     req = insights.repo.requisitions.require(requisition_id)
@@ -28,10 +28,9 @@ def funnel(requisition_id: str) -> Any:
 
 
 @api_route(bp, "/audit", methods=["GET"], query=AuditQuery, response=AuditPage)
-def audit_trail() -> Any:
+def audit_trail(call: Call[None, AuditQuery]) -> Any:
     """The audit trail of one subject, newest first (hr), e.g. ``subject=application:<id>``."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.audit_read)
-    query = parse_query(request, AuditQuery)
+    query = call.query
     return ok(Insights().audit_trail(query.subject, query.limit, query.next_token))

@@ -9,7 +9,7 @@ from chalice.app import Blueprint, Rate, SQSEvent
 from pydantic import ValidationError
 
 from functions.batch import sqs_batch
-from functions.http import api_route, logger, ok, parse_body, parse_query, principal, source_ip
+from functions.http import Call, api_route, logger, ok
 from shared.models.onboarding import OnboardingRequest
 from shared.models.tasks import ItTaskView, Task, TaskPage, TaskPatch, TaskQuery, TaskView
 from shared.security.policy import Action, authorize
@@ -79,33 +79,31 @@ def onboarding_daily(event: Any) -> dict[str, int]:
 
 # -- the task boards ------------------------------------------------------------------------------------
 @api_route(bp, "/onboarding/tasks", methods=["GET"], query=TaskQuery, response=TaskPage)
-def list_tasks() -> Any:
+def list_tasks(call: Call[None, TaskQuery]) -> Any:
     """One team's onboarding tasks by due date, optionally of one status (hr: every team; it: team it).
 
     IT sees only what provisioning needs: name, department, title and role, start date, systems."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.onboarding_task_read)  # roles that may never read boards: 403 before parsing
-    query = parse_query(request, TaskQuery)
+    query = call.query
     page = People().board(who, query.team, query.status, query.limit, query.next_token)
     items = [task_view(Task.model_validate(i), who.roles).model_dump(mode="json") for i in page.items]
     return ok({"team": query.team.value, "status": query.status, "items": items, "next_token": page.next_token})
 
 
 @api_route(bp, "/onboarding/tasks/{task_id}", methods=["GET"], response=TaskView)
-def get_task(task_id: str) -> Any:
+def get_task(call: Call, task_id: str) -> Any:
     """One task with its version (hr: every team; it: team it)."""
-    who = principal(bp.current_request)
+    who = call.who
     return ok(task_view(People().task(who, task_id, Action.onboarding_task_read), who.roles))
 
 
 @api_route(bp, "/onboarding/tasks/{task_id}", methods=["PATCH"], body=TaskPatch, response=TaskView)
-def patch_task(task_id: str) -> Any:
+def patch_task(call: Call[TaskPatch, None], task_id: str) -> Any:
     """Change a task's status, notes or assignee (hr: every team; it: team it), conditional on the
     version read: of two racing changes one wins, the other gets 409."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.onboarding_task_update)  # roles that may never change tasks: 403 before parsing
-    body = parse_body(request, TaskPatch)
-    task = People().patch_task(who, task_id, body, source_ip(request))
+    body = call.body
+    task = People().patch_task(who, task_id, body, call.source_ip)
     return ok(task_view(task, who.roles))

@@ -8,7 +8,7 @@ from typing import Any
 from chalice import Cron
 from chalice.app import Blueprint
 
-from functions.http import api_route, logger, ok, parse_body, principal, source_ip
+from functions.http import Call, api_route, logger, ok
 from functions.idempotency import idempotent
 from shared.models.employee import Employee
 from shared.models.probation import (
@@ -35,13 +35,13 @@ def _employee(who: Principal, action: Action, employee_id: str, service: Probati
 
 
 @api_route(bp, "/employees/{employee_id}/probation", methods=["GET"], response=ProbationView)
-def get_probation(employee_id: str) -> Any:
+def get_probation(call: Call, employee_id: str) -> Any:
     """A hire's probation: before confirmation the goals proposed from the interview competency
     profile; then each goal's progress in words and numbers (客户拜访完成3次，还差2次), the
     weighted completion, the phase of the cycle and its outcome (hr; managers of the department).
 
     A manager opening a final review that waits for their decision restarts its escalation clock."""
-    who = principal(bp.current_request)
+    who = call.who
     service = ProbationService()
     employee = _employee(who, Action.probation_read, employee_id, service)
     prob = service.store.get(employee.id)
@@ -51,15 +51,14 @@ def get_probation(employee_id: str) -> Any:
 
 
 @api_route(bp, "/employees/{employee_id}/probation/goals", methods=["PUT"], body=GoalsUpdate, response=ProbationView)
-def put_goals(employee_id: str) -> Any:
+def put_goals(call: Call[GoalsUpdate, None], employee_id: str) -> Any:
     """Adjust the goals before confirmation (hr; managers of the department): the complete list,
     each goal with its dimension; the weights must sum to 100 (400 otherwise). 409 once confirmed."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     service = ProbationService()
     employee = _employee(who, Action.probation_manage, employee_id, service)
-    body = parse_body(request, GoalsUpdate)
-    prob = service.update_goals(employee, body, who.username, source_ip(request))
+    body = call.body
+    prob = service.update_goals(employee, body, who.username, call.source_ip)
     return ok(service.view(employee, prob))
 
 
@@ -72,21 +71,20 @@ def put_goals(employee_id: str) -> Any:
     status=201,
     extra_statuses=(200,),
 )
-def confirm(employee_id: str) -> Any:
+def confirm(call: Call[ConfirmRequest, None], employee_id: str) -> Any:
     """Confirm the goals and start the probation cycle (hr; managers of the department): the state
     machine execution ``probation-<employee id>``. Repeating it is harmless: 200 with the same
     execution. ``durations`` (seconds) compress the cycle for tests and the local stack.
     ``Idempotency-Key`` makes a retry return the same answer."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     service = ProbationService()
     employee = _employee(who, Action.probation_manage, employee_id, service)
-    body = parse_body(request, ConfirmRequest)
+    body = call.body
 
     def run() -> dict[str, Any]:
-        return service.confirm(employee, body, who.username, source_ip(request)).model_dump(mode="json")
+        return service.confirm(employee, body, who.username, call.source_ip).model_dump(mode="json")
 
-    result = idempotent(request, who, f"probation.confirm.{employee.id}", body, run)
+    result = idempotent(call, f"probation.confirm.{employee.id}", body, run)
     logger.info("probation confirmed", extra={"employee_id": employee.id, "started": result["started"]})
     return ok(result, status=201 if result["started"] else 200)
 
@@ -94,32 +92,30 @@ def confirm(employee_id: str) -> Any:
 @api_route(
     bp, "/employees/{employee_id}/probation/progress", methods=["POST"], body=ProgressInput, response=ProbationView
 )
-def record_progress(employee_id: str) -> Any:
+def record_progress(call: Call[ProgressInput, None], employee_id: str) -> Any:
     """Record an achievement toward a goal (hr; managers of the department): ``amount`` adds to a
     count goal (client visits), or is the latest value of a score goal (client satisfaction).
     409 unless the probation runs."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     service = ProbationService()
     employee = _employee(who, Action.probation_manage, employee_id, service)
-    body = parse_body(request, ProgressInput)
-    prob = service.record_progress(employee, body, who.username, source_ip(request))
+    body = call.body
+    prob = service.record_progress(employee, body, who.username, call.source_ip)
     return ok(service.view(employee, prob))
 
 
 @api_route(
     bp, "/employees/{employee_id}/probation/decision", methods=["POST"], body=DecisionInput, response=ProbationView
 )
-def decide(employee_id: str) -> Any:
+def decide(call: Call[DecisionInput, None], employee_id: str) -> Any:
     """The final review's decision (the department's manager): ``confirm``; ``extend`` with
     ``new_end_date`` and ``reason`` (another review cycle); ``not_confirm`` with ``reason``.
     409 unless the final review waits for a decision (e.g. it timed out and went to HR)."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     service = ProbationService()
     employee = _employee(who, Action.probation_decide, employee_id, service)
-    body = parse_body(request, DecisionInput)
-    prob = service.decide(employee, body, who.username, source_ip(request))
+    body = call.body
+    prob = service.decide(employee, body, who.username, call.source_ip)
     return ok(service.view(employee, prob))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from chalice.app import Blueprint
 from pydantic import Field
 
-from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
+from functions.http import Call, api_route, ok
 from functions.idempotency import idempotent
 from shared.errors import Forbidden
 from shared.models.common import Limit, Page, Request, iso, new_id, utcnow
@@ -27,12 +27,11 @@ class RequisitionQuery(Request):
 
 
 @api_route(bp, "/requisitions", methods=["POST"], body=RequisitionCreate, response=RequisitionView, status=201)
-def create_requisition() -> Any:
+def create_requisition(call: Call[RequisitionCreate, None]) -> Any:
     """Create a requisition (hr); ``Idempotency-Key`` makes a retry return the same one."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.requisition_create)
-    data = parse_body(request, RequisitionCreate)
+    data = call.body
     if "dimension_weights" not in data.model_fields_set:  # HR-approved re-weighting of the family, if any
         data = data.model_copy(update={"dimension_weights": approved_weights(data.role_family, data.dimension_weights)})
 
@@ -43,18 +42,18 @@ def create_requisition() -> Any:
             actor=who.username,
             action="requisition.create",
             details={"title": req.title, "department": req.department},
-            source_ip=source_ip(request),
+            source_ip=call.source_ip,
         )
         Repository().requisitions.create(req, audit)
         return RequisitionView.model_validate(req.model_dump()).model_dump(mode="json")
 
-    return ok(idempotent(request, who, "requisitions.create", data, create), status=201)
+    return ok(idempotent(call, "requisitions.create", data, create), status=201)
 
 
 @api_route(bp, "/requisitions/{requisition_id}", methods=["GET"], response=RequisitionView)
-def get_requisition(requisition_id: str) -> Any:
+def get_requisition(call: Call, requisition_id: str) -> Any:
     """One requisition (hr; managers of its department)."""
-    who = principal(bp.current_request)
+    who = call.who
     authorize(who, Action.requisition_read)
     repo = Repository()
     req = repo.requisitions.require(requisition_id)
@@ -65,11 +64,10 @@ def get_requisition(requisition_id: str) -> Any:
 
 
 @api_route(bp, "/requisitions", methods=["GET"], query=RequisitionQuery, response=Page[RequisitionView])
-def list_requisitions() -> Any:
+def list_requisitions(call: Call[None, RequisitionQuery]) -> Any:
     """Requisitions, newest first (managers: their own department only)."""
-    request = bp.current_request
-    who = principal(request)
-    query = parse_query(request, RequisitionQuery)
+    who = call.who
+    query = call.query
     scope = authorize(who, Action.requisition_read, query.department)
     department = query.department
     if scope is Scope.department:

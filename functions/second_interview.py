@@ -7,7 +7,7 @@ from typing import Any, Literal
 from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
+from functions.http import Call, api_route, ok
 from functions.idempotency import idempotent
 from shared.domain.interview_kit import render_html
 from shared.models.evaluation import EvaluationSubmit, EvaluationView
@@ -28,16 +28,15 @@ bp = Blueprint(__name__)
     query=InterviewKitQuery,
     response=InterviewKit,
 )
-def get_interview_kit(application_id: str) -> Any:
+def get_interview_kit(call: Call[None, InterviewKitQuery], application_id: str) -> Any:
     """The second-interview kit: the AI report against the bar with its provenance, and probing
     questions for each weak dimension with the AI transcript excerpts.
 
     HR; managers of the application's department; assigned interviewers. ``?format=html`` answers a
     printable page (``text/html``, Chinese). 404 while the application has no AI interview result."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.interview_kit_read)
-    query = parse_query(request, InterviewKitQuery)
+    query = call.query
     repo = Repository()
     archive = archives.load(repo, application_id, with_rank=False)
     app = archive.application
@@ -62,7 +61,7 @@ def get_interview_kit(application_id: str) -> Any:
     status=201,
     extra_statuses=(200,),
 )
-def submit_evaluation(application_id: str) -> Any:
+def submit_evaluation(call: Call[EvaluationSubmit, None], application_id: str) -> Any:
     """Record your second-interview evaluation: 0–100 per requisition dimension, a comment and a
     recommendation (assigned interviewers; managers of the application's department).
 
@@ -70,19 +69,18 @@ def submit_evaluation(application_id: str) -> Any:
     replaces it (200) only with the ``version`` you read, otherwise 409. Answers with each rating
     next to the AI score and the gap (human − AI). ``Idempotency-Key`` makes a retry return the
     same answer."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.evaluation_create)
     repo = Repository()
     app = repo.applications.require(application_id)
     scope = authorize(who, Action.evaluation_create, app.department, app.interviewers)
-    body = parse_body(request, EvaluationSubmit)  # after the object check: no validation hints to outsiders
+    body = call.body  # after the object check: no validation hints to outsiders
     role: Literal["interviewer", "manager"] = "manager" if scope is Scope.department else "interviewer"
 
     def submit() -> dict[str, Any]:
         req = repo.requisitions.require(app.requisition_id)
-        stored, created = evaluations.Evaluations(repo).submit(app, req, who.username, role, body, source_ip(request))
+        stored, created = evaluations.Evaluations(repo).submit(app, req, who.username, role, body, call.source_ip)
         return {"created": created, "view": evaluations.view(stored, app.ai).model_dump(mode="json")}
 
-    result = idempotent(request, who, f"evaluations.submit.{app.id}", body, submit)
+    result = idempotent(call, f"evaluations.submit.{app.id}", body, submit)
     return ok(result["view"], status=201 if result["created"] else 200)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, SQSEvent
 
 from functions.batch import sqs_batch
-from functions.http import api_route, logger, ok, parse_body, principal
+from functions.http import Call, api_route, logger, ok
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.models.assessment import AssessmentNotice
 from shared.models.selection import (
@@ -45,15 +45,14 @@ def _selection() -> Selection:
 @api_route(
     bp, "/applications/{application_id}/transitions", methods=["POST"], body=Transition, response=TransitionResult
 )
-def transition(application_id: str) -> Any:
+def transition(call: Call[Transition, None], application_id: str) -> Any:
     """Move one application to another stage (hr). 409 names the current stage and the allowed ones.
 
     The move is a conditional write on the version read, with its audit record in the same
     transaction: of two conflicting moves exactly one succeeds."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.stage_transition)
-    body = parse_body(request, Transition)
+    body = call.body
     result = _selection().transition(
         application_id, body.to, body.reason, who.username, who.primary_role, body.expected_version
     )
@@ -68,12 +67,11 @@ def transition(application_id: str) -> Any:
 
 
 @api_route(bp, "/requisitions/{requisition_id}/transitions", methods=["POST"], body=BulkTransition, response=BulkResult)
-def bulk_transition(requisition_id: str) -> Any:
+def bulk_transition(call: Call[BulkTransition, None], requisition_id: str) -> Any:
     """Move many applications of a requisition at once (hr, ≤ 5,000); every item reports its result."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.stage_transition)
-    body = parse_body(request, BulkTransition)
+    body = call.body
     selection = _selection()
     req = selection.repo.requisitions.require(requisition_id)
     results = selection.bulk(req, body.items, body.reason, who.username, who.primary_role)
@@ -81,12 +79,12 @@ def bulk_transition(requisition_id: str) -> Any:
 
 
 @api_route(bp, "/requisitions/{requisition_id}/shortlist", methods=["POST"], response=ShortlistProposal, status=201)
-def propose_shortlist(requisition_id: str) -> Any:
+def propose_shortlist(call: Call, requisition_id: str) -> Any:
     """Propose the top ceil(ratio × scored) applications by weighted score (hr). Nothing moves yet.
 
     Ties break on the application id (deterministic). Applications under a hard competency bar are
     flagged in ``below_bar``, never dropped: HR decides."""
-    who = principal(bp.current_request)
+    who = call.who
     authorize(who, Action.shortlist_manage)
     return ok(_selection().propose(requisition_id, who.username), status=201)
 
@@ -98,13 +96,12 @@ def propose_shortlist(requisition_id: str) -> Any:
     body=ShortlistConfirm,
     response=ShortlistConfirmation,
 )
-def confirm_shortlist(requisition_id: str) -> Any:
+def confirm_shortlist(call: Call[ShortlistConfirm, None], requisition_id: str) -> Any:
     """Confirm a proposal as it is or with edits (hr): the people move to ``shortlisted`` and each
     gets one e-mail invitation with the date and place. People outside it stay in the pool."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.shortlist_manage)
-    body = parse_body(request, ShortlistConfirm)
+    body = call.body
     return ok(_selection().confirm(requisition_id, body, who.username, who.primary_role))
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, DynamoDBEvent, Rate
 
 from functions.batch import stream_batch
-from functions.http import api_route, logger, ok
+from functions.http import Call, api_route, logger, ok
 from shared.domain.vendors import VendorPayload
 from shared.models.interview import WebhookReceipt
 from shared.services.intake import SCORE_PREFIX, Intake
@@ -27,16 +27,13 @@ bp = Blueprint(__name__)
     response=WebhookReceipt,
     extra_statuses=(202,),
 )
-def interview_results() -> Any:
+def interview_results(call: Call[VendorPayload, None]) -> Any:
     """An AI interview result from a vendor, signed with Standard Webhooks.
 
     200 stored / duplicate; 202 parked for an applicant not imported yet; 401 for a missing or bad
     signature, 400/413 for a bad payload — and then nothing is stored. A stored result reaches the
     application (latest result, shortlist index, stage) through ``project_results``."""
-    request = bp.current_request
-    raw = request.raw_body or b""
-    body = raw.encode() if isinstance(raw, str) else raw
-    receipt = Intake().receive(dict(request.headers), body)
+    receipt = Intake().receive(call.headers, call.raw_body)
     logger.info(
         "interview result",
         extra={"webhook_id": receipt.webhook_id, "outcome": receipt.outcome, "application_id": receipt.application_id},

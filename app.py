@@ -30,6 +30,16 @@ from functions import (
     videos,
     webhooks,
 )
+from functions.consumers import (
+    background_check_queue,
+    esign_queue,
+    import_queue,
+    notification_queue,
+    object_events,
+    onboarding_queue,
+    schedules,
+    table_stream,
+)
 from functions.http import http_middleware
 from shared.domain.exports import XLSX
 
@@ -64,5 +74,15 @@ BLUEPRINTS = (
     desk,
     privacy,
 )
-for module in BLUEPRINTS:
+CONSUMERS = (
+    notification_queue,
+    import_queue,
+    onboarding_queue,
+    esign_queue,
+    background_check_queue,
+    table_stream,
+    object_events,
+    schedules,
+)
+for module in (*BLUEPRINTS, *CONSUMERS):
     app.register_blueprint(module.bp)

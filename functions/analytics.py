@@ -1,16 +1,17 @@
 """The closed analytics loop (hr): validity of interview dimensions, conditional statements,
 re-weighting proposals and their approval, high potentials, attrition by score band and its risk
-model, development plans; every table also as CSV / XLSX, the charts as SVG; and the nightly run."""
+model, development plans; every table also as CSV / XLSX, the charts as SVG. (The nightly run is in
+``functions.consumers.schedules``.)"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from chalice.app import Blueprint, Rate
+from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import Call, api_route, logger, ok
+from functions.http import Call, api_route, ok
 from shared.domain import charts
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
 from shared.domain.onboarding import cohort_of, month_shift
@@ -198,14 +199,6 @@ def development_plan(call: Call, employee_id: str) -> Any:
     dimension why it is weak, training from the catalogue and a practical assignment."""
     employee = Performance().authorized(call.who, Action.performance_read, employee_id)
     return ok(DevelopmentPlan.model_validate(_analytics().development_plan(employee)))
-
-
-@bp.schedule(Rate(1, unit=Rate.DAYS), name="analytics_nightly")
-def analytics_nightly(event: Any) -> dict[str, int]:
-    """Nightly: snapshots of the latest cycles, high-potential proposals, attrition and its model."""
-    summary = _analytics().nightly(_today())
-    logger.info("analytics nightly", extra=summary)
-    return summary
 
 
 def _family(value: str) -> RoleFamily:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint, Rate
+from chalice.app import Blueprint
 
 from functions.http import Call, api_route, logger, ok
 from functions.idempotency import idempotent
@@ -34,19 +34,13 @@ from shared.models.assessment import (
 )
 from shared.security.policy import Action, Scope, authorize
 from shared.services import assessments as service
+from shared.services import wired
 from shared.services.access import authorized_application
-from shared.settings import get_settings
-from shared.store import queue
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
 
 BASE = "/applications/{application_id}/assessment-requests"
-
-
-def _assessments(repo: Repository) -> service.Assessments:
-    url = get_settings().notification_queue_url
-    return service.Assessments(repo, lambda bodies: queue.send_all(url, bodies))
 
 
 def _notify(assessments: service.Assessments, req: AssessmentRequest) -> None:
@@ -55,14 +49,6 @@ def _notify(assessments: service.Assessments, req: AssessmentRequest) -> None:
     ``reconcile_assessment_notices`` (the e-mail is delayed, never lost) and the answer stays 200."""
     if not assessments.flush_notice(req):
         logger.warning("assessment decision notice left in the outbox", extra={"request_id": req.request_id})
-
-
-@bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_assessment_notices")
-def reconcile_assessment_notices(event: Any) -> dict[str, int]:
-    """Queue decision notices the notification queue refused right after the decision."""
-    counts = _assessments(Repository()).reconcile_notices()
-    logger.info("assessment notice outbox reconciled", extra=counts)
-    return counts
 
 
 def _scope_view(req: AssessmentRequest, scope: Scope) -> dict[str, Any]:
@@ -77,13 +63,12 @@ def request_assessment(call: Call[AssessmentRequestCreate, None], application_id
     at most one open (requested or approved) request per assessment name (409). ``Idempotency-Key``
     makes a retry return the same answer."""
     who = call.who
-    repo = Repository()
-    app = authorized_application(who, Action.assessment_request, application_id, repo)
+    app = authorized_application(who, Action.assessment_request, application_id)
     body = call.body
     scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
 
     def create() -> dict[str, Any]:
-        stored = _assessments(repo).request(app, who, body, call.source_ip)
+        stored = wired.assessments().request(app, who, body, call.source_ip)
         return _scope_view(stored, scope)
 
     return ok(idempotent(call, f"assessments.request.{app.id}", body, create), status=201)
@@ -95,11 +80,10 @@ def list_assessments(call: Call[None, AssessmentListQuery], application_id: str)
     managers of its department the request, HR's decision with its reason, and the result; assigned
     interviewers what was asked for and its status."""
     who = call.who
-    repo = Repository()
-    app = authorized_application(who, Action.assessment_read, application_id, repo)
+    app = authorized_application(who, Action.assessment_read, application_id)
     query = call.query
     scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
-    requests, next_token = service.Assessments(repo).page(app.id, query.limit, query.next_token)
+    requests, next_token = service.Assessments().page(app.id, query.limit, query.next_token)
     common = {"application_id": app.id, "stage": app.stage, "next_token": next_token}
     if scope is Scope.assigned:
         return ok(InterviewerAssessmentList(items=[service.view(r, scope) for r in requests], **common))
@@ -112,10 +96,9 @@ def list_assessments(call: Call[None, AssessmentListQuery], application_id: str)
 def get_assessment(call: Call, application_id: str, request_id: str) -> Any:
     """One supplementary assessment, shaped by role like the list."""
     who = call.who
-    repo = Repository()
-    app = authorized_application(who, Action.assessment_read, application_id, repo)
+    app = authorized_application(who, Action.assessment_read, application_id)
     scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
-    return ok(_scope_view(service.Assessments(repo).get(app.id, request_id), scope))
+    return ok(_scope_view(service.Assessments().get(app.id, request_id), scope))
 
 
 def _outcome(app: Application, req: AssessmentRequest) -> AssessmentOutcome:
@@ -135,8 +118,7 @@ def decide_assessment(call: Call[AssessmentDecisionSubmit, None], application_id
     who = call.who
     authorize(who, Action.assessment_decide)
     body = call.body
-    repo = Repository()
-    assessments = _assessments(repo)
+    assessments = wired.assessments()
     decided, app = assessments.decide(application_id, request_id, who.username, body, call.source_ip)
     _notify(assessments, decided)
     return ok(_outcome(app, decided))
@@ -152,9 +134,7 @@ def record_assessment_result(call: Call[AssessmentResultSubmit, None], applicati
     who = call.who
     authorize(who, Action.assessment_result)
     body = call.body
-    recorded, app = _assessments(Repository()).record_result(
-        application_id, request_id, who.username, body, call.source_ip
-    )
+    recorded, app = wired.assessments().record_result(application_id, request_id, who.username, body, call.source_ip)
     return ok(_outcome(app, recorded))
 
 

@@ -1,16 +1,15 @@
 """Background checks: HR orders them, the vendor's signed webhook brings the results, HR may review
-them; a queue consumer sends the orders to the vendor with backoff and a dead-letter queue."""
+them. The queue's consumer (``functions.consumers``) sends the orders to the vendor with backoff and a
+dead-letter queue."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chalice.app import Blueprint, Rate, SQSEvent
+from chalice.app import Blueprint
 
-from functions.batch import sqs_batch
 from functions.http import Call, api_route, logger, ok
 from functions.idempotency import idempotent
-from shared.domain.background import BackgroundVendor, VendorError
 from shared.models.background import (
     BackgroundCheckList,
     BackgroundCheckOrder,
@@ -18,34 +17,15 @@ from shared.models.background import (
     BackgroundResultPayload,
     BackgroundReview,
     BackgroundWebhookReceipt,
-    OrderMessage,
     view,
 )
 from shared.security.policy import Action, authorize
+from shared.services import wired
 from shared.services.access import authorized_application
 from shared.services.audit import record_read
-from shared.services.background_checks import BackgroundChecks, confidence_view, newest_first, retry_later
-from shared.settings import get_settings
-from shared.store import queue
-from shared.store.background_vendor import HttpBackgroundVendor
-from shared.store.repository import Repository
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from shared.services.background_checks import confidence_view, newest_first
 
 bp = Blueprint(__name__)
-
-BACKGROUND_CHECK_QUEUE = "BackgroundCheckQueue"  # CloudFormation logical id (infra/template.json)
-
-
-def _service() -> BackgroundChecks:
-    url = get_settings().background_check_queue_url
-    return BackgroundChecks(Repository(), lambda bodies: queue.send_all(url, bodies))
-
-
-def vendor() -> BackgroundVendor:
-    """The vendor adapter the consumer uses (tests replace this with a fake of the interface)."""
-    return HttpBackgroundVendor.from_settings()
 
 
 @api_route(
@@ -66,7 +46,7 @@ def order_background_check(call: Call[BackgroundCheckOrder, None], application_i
     who = call.who
     authorize(who, Action.background_check_order)
     body = call.body
-    service = _service()
+    service = wired.background_checks()
     app = authorized_application(who, Action.background_check_order, application_id, service.repo)
 
     def create() -> dict[str, Any]:
@@ -81,7 +61,7 @@ def list_background_checks(call: Call, application_id: str) -> Any:
     """The application's background checks, newest first, with the confidence in each AI score
     (hr; managers of the application's department — read only)."""
     who = call.who
-    service = _service()
+    service = wired.background_checks()
     app = authorized_application(who, Action.background_check_read, application_id, service.repo)
     checks = service.store.checks(app.id)
     record_read(
@@ -116,7 +96,7 @@ def review_background_check(call: Call[BackgroundReview, None], application_id: 
     who = call.who
     authorize(who, Action.background_check_review)
     body = call.body
-    service = _service()
+    service = wired.background_checks()
     app = authorized_application(who, Action.background_check_review, application_id, service.repo)
     check = service.review(app, check_id, body, who.username, call.source_ip)
     return ok(view(check))
@@ -136,36 +116,6 @@ def background_check_results(call: Call[BackgroundResultPayload, None]) -> Any:
     200 ``completed`` / ``failed`` (stored), ``duplicate`` (same ``webhook-id``: nothing changes) or
     ``ignored`` (the check already has a result: it stands). 401 bad signature, 400 naming the field,
     404 for a check we never ordered, 413 above 5 MB — and then nothing is stored."""
-    receipt = _service().receive(call.headers, call.raw_body)
+    receipt = wired.background_checks().receive(call.headers, call.raw_body)
     logger.info("background check result", extra={"webhook_id": receipt.webhook_id, "outcome": receipt.status})
     return ok(BackgroundWebhookReceipt(status=receipt.status, webhook_id=receipt.webhook_id, check_id=receipt.check_id))
-
-
-@bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_background_orders")
-def reconcile_background_orders(event: Any) -> dict[str, int]:
-    """Queue the orders whose message never reached the queue (a safety net: nothing is lost)."""
-    counts = _service().reconcile()
-    logger.info("background orders reconciled", extra=counts)
-    return counts
-
-
-def _handle(record: SQSRecord) -> None:
-    message = OrderMessage.model_validate_json(record.body)
-    try:
-        outcome = _service().submit(message, vendor())
-    except VendorError as exc:
-        receives = int(record.attributes.approximate_receive_count or 1)
-        retry = retry_later(get_settings().background_check_queue_url, receives, record.receipt_handle)
-        logger.warning(
-            "vendor refused the order; retried later",
-            extra={"check_id": message.check_id, **retry, "error": str(exc)},
-        )
-        raise
-    logger.info("background check order", extra={"check_id": message.check_id, "outcome": outcome})
-
-
-@bp.on_sqs_message(queue=BACKGROUND_CHECK_QUEUE, batch_size=5, name="background_check_worker")
-def background_check_worker(event: SQSEvent) -> dict[str, Any]:
-    # A batch whose every order failed (the vendor is down) is reported per message too: each keeps
-    # its own backoff instead of the whole batch coming back as a function error.
-    return sqs_batch(event, _handle, raise_on_entire_batch_failure=False)

@@ -1,20 +1,18 @@
-"""Offers: create (hr), read (hr; the department's managers), approve, e-signature (queue consumer
-and vendor webhook), and the scheduled outbox reconciliation."""
+"""Offers: create (hr), read (hr; the department's managers), approve, and the e-signature vendor's
+webhook. The e-signature queue's consumer and the outbox reconciliation are in ``functions.consumers``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chalice.app import Blueprint, Rate, SQSEvent
+from chalice.app import Blueprint
 
-from functions.batch import sqs_batch
 from functions.http import Call, api_route, logger, ok
 from functions.idempotency import idempotent
 from shared.models.offer import (
     ApprovalDecision,
     EsignEvent,
     EsignReceipt,
-    EsignRequest,
     OfferCreate,
     OfferList,
     OfferView,
@@ -23,24 +21,10 @@ from shared.security.policy import Action, authorize
 from shared.security.vendor_keys import esign_secrets
 from shared.services.access import authorized_application
 from shared.services.audit import record_read
-from shared.services.background_checks import retry_later
 from shared.services.offers import Offers, view
-from shared.settings import get_settings
-from shared.store.esign import EsignUnavailable, EsignVendor, HttpEsignVendor
 from shared.store.repository import Repository
 
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
 bp = Blueprint(__name__)
-
-ESIGN_QUEUE = "EsignQueue"  # CloudFormation logical id (infra/template.json)
-
-
-def esign_vendor() -> EsignVendor:
-    """The configured vendor adapter (tests replace this function with a fake of the interface)."""
-    settings = get_settings()
-    return HttpEsignVendor(settings.esign_vendor_url, timeout=settings.esign_timeout_seconds)
 
 
 @api_route(
@@ -125,33 +109,3 @@ def esign_webhook(call: Call[EsignEvent, None]) -> Any:
     receipt = Offers().receive(call.headers, call.raw_body, esign_secrets)
     logger.info("esign event", extra={"webhook_id": receipt.webhook_id, "status": receipt.status})
     return ok(receipt)
-
-
-def _handle(record: SQSRecord) -> None:
-    message = EsignRequest.model_validate_json(record.body)
-    try:
-        outcome = Offers().send_for_signature(message, esign_vendor())
-    except EsignUnavailable as exc:
-        # the vendor is down: the message comes back after an exponential backoff (30 s × 2^receives),
-        # and after maxReceiveCount rests in the dead-letter queue until it is redriven
-        receives = int(record.attributes.approximate_receive_count or 1)
-        retry = retry_later(get_settings().esign_queue_url, receives, record.receipt_handle)
-        logger.warning(
-            "e-signature vendor refused the envelope; retried later",
-            extra={"offer_id": message.offer_id, **retry, "error": str(exc)},
-        )
-        raise
-    logger.info("offer for signature", extra={"offer_id": message.offer_id, "outcome": outcome})
-
-
-@bp.on_sqs_message(queue=ESIGN_QUEUE, batch_size=5, name="esign_worker")
-def esign_worker(event: SQSEvent) -> dict[str, Any]:
-    return sqs_batch(event, _handle)
-
-
-@bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_offer_outbox")
-def reconcile_offer_outbox(event: Any) -> dict[str, int]:
-    """Send queue messages (e-signature, onboarding) a queue refused right after their change."""
-    counts = Offers().reconcile()
-    logger.info("offer outbox reconciled", extra=counts)
-    return counts

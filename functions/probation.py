@@ -1,11 +1,11 @@
 """Probation: goals from the competency profile, confirmation (starts the cycle's state machine),
-progress, the manager's final decision and the daily digest of lagging probationers."""
+progress and the manager's final decision. The daily digest of lagging probationers and the state
+machine's messages are handled in ``functions.consumers``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalice import Cron
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, logger, ok
@@ -117,11 +117,3 @@ def decide(call: Call[DecisionInput, None], employee_id: str) -> Any:
     body = call.body
     prob = service.decide(employee, body, who.username, call.source_ip)
     return ok(service.view(employee, prob))
-
-
-@bp.schedule(Cron(0, 1, "*", "*", "?", "*"), name="probation_digest")
-def probation_digest(event: Any) -> dict[str, int]:
-    """Daily (09:00 Beijing): each manager gets the lagging probationers of their department, HR a summary."""
-    result = ProbationService().digest()
-    logger.info("probation digest", extra=result.model_dump())
-    return result.model_dump()

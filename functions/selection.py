@@ -1,20 +1,17 @@
-"""Selection: stage transitions (single, bulk), the shortlist and second-interview invitations."""
+"""Selection: stage transitions (single, bulk), the shortlist and second-interview invitations (mailed
+by the notification queue's consumer, ``functions.consumers``)."""
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chalice.app import Blueprint, SQSEvent
+from chalice.app import Blueprint
 
-from functions.batch import sqs_batch
-from functions.http import Call, api_route, logger, ok
+from functions.http import Call, api_route, ok
 from shared.errors import Conflict, Forbidden, NotFound
-from shared.models.assessment import AssessmentNotice
 from shared.models.selection import (
     BulkResult,
     BulkTransition,
-    Invitation,
     ShortlistConfirm,
     ShortlistConfirmation,
     ShortlistProposal,
@@ -22,24 +19,10 @@ from shared.models.selection import (
     TransitionResult,
 )
 from shared.security.policy import Action, authorize
-from shared.services.assessments import Assessments
-from shared.services.probation_messages import handle_probation_message, is_probation_message
-from shared.services.selection import Selection, count
-from shared.settings import get_settings
-from shared.store import queue
-from shared.store.repository import Repository
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from shared.services import wired
+from shared.services.selection import count
 
 bp = Blueprint(__name__)
-
-NOTIFICATION_QUEUE = "NotificationQueue"  # CloudFormation logical id (infra/template.json)
-
-
-def _selection() -> Selection:
-    url = get_settings().notification_queue_url
-    return Selection(Repository(), lambda bodies: queue.send_all(url, bodies))
 
 
 @api_route(
@@ -53,7 +36,7 @@ def transition(call: Call[Transition, None], application_id: str) -> Any:
     who = call.who
     authorize(who, Action.stage_transition)
     body = call.body
-    result = _selection().transition(
+    result = wired.selection().transition(
         application_id, body.to, body.reason, who.username, who.primary_role, body.expected_version
     )
     if result.outcome == "not_found":
@@ -72,7 +55,7 @@ def bulk_transition(call: Call[BulkTransition, None], requisition_id: str) -> An
     who = call.who
     authorize(who, Action.stage_transition)
     body = call.body
-    selection = _selection()
+    selection = wired.selection()
     req = selection.repo.requisitions.require(requisition_id)
     results = selection.bulk(req, body.items, body.reason, who.username, who.primary_role)
     return ok(BulkResult(results=results, counts=count(results)))
@@ -86,7 +69,7 @@ def propose_shortlist(call: Call, requisition_id: str) -> Any:
     flagged in ``below_bar``, never dropped: HR decides."""
     who = call.who
     authorize(who, Action.shortlist_manage)
-    return ok(_selection().propose(requisition_id, who.username), status=201)
+    return ok(wired.selection().propose(requisition_id, who.username), status=201)
 
 
 @api_route(
@@ -102,23 +85,4 @@ def confirm_shortlist(call: Call[ShortlistConfirm, None], requisition_id: str) -
     who = call.who
     authorize(who, Action.shortlist_manage)
     body = call.body
-    return ok(_selection().confirm(requisition_id, body, who.username, who.primary_role))
-
-
-def _handle(record: SQSRecord) -> None:
-    if json.loads(record.body).get("kind") == "assessment_decision":  # HR's decision on an assessment request
-        notice = AssessmentNotice.model_validate_json(record.body)
-        sent = Assessments(Repository()).send_notice(notice)
-        logger.info("assessment notice", extra={"request_id": notice.request_id, "outcome": sent})
-        return
-    if is_probation_message(record.body):  # the probation state machine's messages share this queue
-        handle_probation_message(record.body)
-        return
-    message = Invitation.model_validate_json(record.body)
-    outcome = _selection().send_invitation(message)
-    logger.info("invitation", extra={"application_id": message.application_id, "outcome": outcome})
-
-
-@bp.on_sqs_message(queue=NOTIFICATION_QUEUE, batch_size=10, name="notification_worker")
-def notification_worker(event: SQSEvent) -> dict[str, Any]:
-    return sqs_batch(event, _handle)
+    return ok(wired.selection().confirm(requisition_id, body, who.username, who.primary_role))

@@ -342,7 +342,7 @@ class LocalStack:
     def _start_pump(self, app: Any, config: Any) -> None:
         from chalice.app import DynamoDBEventConfig, SQSEventConfig
 
-        from functions.webhooks import STREAM_FILTERS
+        from functions.consumers.table_stream import STREAM_FILTERS
         from infra.local.pump import EventPump, FunctionSettings
         from infra.local.streams import MotoStreamTail, sqs_on_failure
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from shared.domain.event_filters import matches
 from shared.domain.vendors import adapter_for
 from shared.errors import PayloadTooLarge, ServiceUnavailable, ValidationFailed, json_object, validation_details
 from shared.models.application import Application
@@ -37,6 +38,13 @@ from shared.store.results import Delivery, Outcome, Projection, ResultStore
 MAX_WEBHOOK_BYTES = 1_048_576
 FUTURE_TOLERANCE_SECONDS = 300
 SCORE_PREFIX = "SCORE#"
+# The stream records the projection applies: history entries written for the first time. It is the
+# event source mapping's filter in AWS (functions/consumers/table_stream.py), the local pump's and the
+# tests' too.
+NEW_RESULTS: dict[str, Any] = {
+    "eventName": ["INSERT"],
+    "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "APP#"}]}, "sk": {"S": [{"prefix": SCORE_PREFIX}]}}},
+}
 
 
 @dataclass(frozen=True)
@@ -161,13 +169,8 @@ class Intake:
     @staticmethod
     def is_new_result(record: dict[str, Any]) -> bool:
         """A stream record the projection cares about: a history entry written for the first time
-        (the same test is the event source mapping's filter in AWS)."""
-        keys = record.get("dynamodb", {}).get("Keys", {})
-        return (
-            record.get("eventName") == "INSERT"
-            and keys.get("pk", {}).get("S", "").startswith("APP#")
-            and keys.get("sk", {}).get("S", "").startswith(SCORE_PREFIX)
-        )
+        (``NEW_RESULTS``, also the event source mapping's filter)."""
+        return matches(NEW_RESULTS, record)
 
     def apply(self, record: dict[str, Any]) -> Projection | None:
         """Apply one stream record (``NEW_IMAGE``) of a new history entry; None for other records."""

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from chalice.test import Client
 
-import functions.background_checks as bgc_functions
+import functions.consumers.background_check_queue as bgc_functions
 from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, LOCAL_VENDOR_SECRETS
 from shared.domain.background import VendorError
 from shared.domain.readiness import offer_blockers

@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from chalice.test import Client
 from moto.ses.models import ses_backends
 
-import functions.background_checks as bgc_functions
+import functions.consumers.background_check_queue as bgc_functions
 from infra.local.redrive import move_messages, source_queue_of
 from shared.store import aws
 from shared.store.background_vendor import HttpBackgroundVendor
@@ -66,7 +66,9 @@ class Vendors:
 def vendors(server: VendorServer, monkeypatch: pytest.MonkeyPatch) -> Vendors:
     v = Vendors(server)
     monkeypatch.setattr(bgc_functions, "vendor", lambda: HttpBackgroundVendor(v.url, timeout=0.3))
-    monkeypatch.setattr("functions.offers.esign_vendor", lambda: HttpEsignVendor(v.url + "/envelopes", timeout=0.3))
+    monkeypatch.setattr(
+        "functions.consumers.esign_queue.esign_vendor", lambda: HttpEsignVendor(v.url + "/envelopes", timeout=0.3)
+    )
     return v
 
 

@@ -118,7 +118,7 @@ class FakeVendor:
 @pytest.fixture
 def vendor(monkeypatch: pytest.MonkeyPatch) -> FakeVendor:
     fake = FakeVendor()
-    monkeypatch.setattr("functions.offers.esign_vendor", lambda: fake)
+    monkeypatch.setattr("functions.consumers.esign_queue.esign_vendor", lambda: fake)
     return fake
 
 

@@ -177,7 +177,7 @@ def test_sqs_consumers_report_batch_item_failures_from_the_template_queues(packa
 
 def test_stream_consumers_read_the_table_stream_filtered_with_a_dead_letter_destination(package: Package) -> None:
     # Given every DynamoDB stream event source in the generated template
-    from functions.webhooks import STREAM_FILTERS
+    from functions.consumers.table_stream import STREAM_FILTERS
 
     events = [
         (name, e["Properties"])

@@ -13,7 +13,7 @@ from shared.errors import NotFound
 from shared.models.radar import RadarAxisView, RadarQuery, RadarView
 from shared.security.policy import Action
 from shared.services.access import authorized_application
-from shared.store.repository import Repository
+from shared.services.requisitions import Requisitions
 
 bp = Blueprint(__name__)
 
@@ -24,13 +24,11 @@ def get_radar(call: Call[None, RadarQuery], application_id: str) -> Any:
 
     ``?format=svg`` answers the same radar drawn as ``image/svg+xml`` (labels in Chinese with the English
     key). 404 while the application has no AI interview result."""
-    who = call.who
-    repo = Repository()
-    app = authorized_application(who, Action.archive_read, application_id, repo)
+    app = authorized_application(call.who, Action.archive_read, application_id)
     query = call.query
     if app.ai is None:
         raise NotFound(f"application {app.id} has no AI interview result yet")
-    req = repo.requisitions.require(app.requisition_id)
+    req = Requisitions().require(app.requisition_id)
     chart = radar.build(req.dimension_weights, app.ai.dimension_scores, req.competency_bar)
     if query.format == "svg":
         title = f"{app.name} · {req.title} · AI面试能力雷达图"

@@ -47,7 +47,7 @@ def order_background_check(call: Call[BackgroundCheckOrder, None], application_i
     authorize(who, Action.background_check_order)
     body = call.body
     service = wired.background_checks()
-    app = authorized_application(who, Action.background_check_order, application_id, service.repo)
+    app = authorized_application(who, Action.background_check_order, application_id)
 
     def create() -> dict[str, Any]:
         check = service.order(app, body, who.username, who.primary_role, call.source_ip)
@@ -62,7 +62,7 @@ def list_background_checks(call: Call, application_id: str) -> Any:
     (hr; managers of the application's department — read only)."""
     who = call.who
     service = wired.background_checks()
-    app = authorized_application(who, Action.background_check_read, application_id, service.repo)
+    app = authorized_application(who, Action.background_check_read, application_id)
     checks = service.store.checks(app.id)
     record_read(
         service.repo,
@@ -97,7 +97,7 @@ def review_background_check(call: Call[BackgroundReview, None], application_id: 
     authorize(who, Action.background_check_review)
     body = call.body
     service = wired.background_checks()
-    app = authorized_application(who, Action.background_check_review, application_id, service.repo)
+    app = authorized_application(who, Action.background_check_review, application_id)
     check = service.review(app, check_id, body, who.username, call.source_ip)
     return ok(view(check))
 

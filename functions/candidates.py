@@ -101,8 +101,9 @@ def get_candidate(call: Call, candidate_id: str) -> Any:
 )
 def assign_interviewers(call: Call[InterviewerAssignment, None], application_id: str) -> Any:
     """Set the interviewers assigned to an application (hr); they may then read its AI report."""
-    who = call.who
-    authorize(who, Action.interviewers_assign)
+    authorize(call.who, Action.interviewers_assign)
     body = call.body
-    after = Applications(Repository()).assign_interviewers(application_id, body.usernames, who.username, call.source_ip)
+    after = Applications(Repository()).assign_interviewers(
+        application_id, body.usernames, call.who.username, call.source_ip
+    )
     return ok(InterviewersView(application_id=after.id, interviewers=after.interviewers, version=after.version))

@@ -12,7 +12,6 @@ from shared.models.desk import AssignmentPage, AssignmentQuery, SalaryProposalVi
 from shared.security.policy import Action, authorize
 from shared.services.access import authorized_application
 from shared.services.desk import Desk
-from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
 
@@ -23,17 +22,14 @@ def my_assignments(call: Call[None, AssignmentQuery]) -> Any:
 
     One Query on the interviewer's lookup partition (written when HR assigns interviewers) and one
     BatchGetItem for the current stages."""
-    who = call.who
-    authorize(who, Action.assignment_list)
+    authorize(call.who, Action.assignment_list)
     query = call.query
-    return ok(Desk().assignments(who.username, query.limit, query.next_token))
+    return ok(Desk().assignments(call.who.username, query.limit, query.next_token))
 
 
 @api_route(bp, "/applications/{application_id}/salary-proposal", methods=["GET"], response=SalaryProposalView)
 def salary_proposal(call: Call, application_id: str) -> Any:
     """The salary an offer would propose now (hr): the requisition's band and the weighted AI score,
     by the same rule as ``POST /applications/{id}/offers`` without ``annual_salary``."""
-    who = call.who
-    repo = Repository()
-    app = authorized_application(who, Action.offer_create, application_id, repo)
-    return ok(Desk(repo).salary_proposal(app))
+    app = authorized_application(call.who, Action.offer_create, application_id)
+    return ok(Desk().salary_proposal(app))

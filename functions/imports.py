@@ -9,7 +9,6 @@ from chalice.app import Blueprint
 from pydantic import Field
 
 from functions.http import Call, api_route, ok
-from shared.errors import NotFound
 from shared.models.common import Limit, Page, Request
 from shared.models.imports import (
     ImportCreate,
@@ -20,7 +19,7 @@ from shared.models.imports import (
 )
 from shared.security.policy import Action, authorize
 from shared.services.imports import Imports
-from shared.store.repository import Repository
+from shared.services.requisitions import Requisitions
 
 bp = Blueprint(__name__)
 
@@ -37,37 +36,25 @@ def import_view(job: ImportJob, upload: UploadForm | None = None) -> ImportView:
 @api_route(bp, "/imports", methods=["POST"], body=ImportCreate, response=ImportView, status=201)
 def create_import(call: Call[ImportCreate, None]) -> Any:
     """Start a bulk import (hr): returns the presigned upload for the .csv or .xlsx file."""
-    who = call.who
-    authorize(who, Action.import_create)
+    authorize(call.who, Action.import_create)
     body = call.body
-    imports = Imports.default()
-    req = imports.repo.requisitions.require(body.requisition_id)
-    job, post = imports.start(req, body.filename, who.username)
+    req = Requisitions().require(body.requisition_id)
+    job, post = Imports.default().start(req, body.filename, call.who.username)
     upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
     return ok(import_view(job, upload), status=201)
-
-
-def _require_import(import_id: str) -> ImportJob:
-    job = Repository().imports.get(import_id)
-    if job is None:
-        raise NotFound(f"import {import_id} does not exist")
-    return job
 
 
 @api_route(bp, "/imports/{import_id}", methods=["GET"], response=ImportView)
 def get_import(call: Call, import_id: str) -> Any:
     """An import's state and counts (hr)."""
-    who = call.who
-    authorize(who, Action.import_read)
-    return ok(import_view(_require_import(import_id)))
+    authorize(call.who, Action.import_read)
+    return ok(import_view(Imports.default().require(import_id)))
 
 
 @api_route(bp, "/imports/{import_id}/rows", methods=["GET"], query=RowsQuery, response=Page[RowResult])
 def list_import_rows(call: Call[None, RowsQuery], import_id: str) -> Any:
     """Per-row results of an import: accepted, rejected (with the reason) or duplicate (hr)."""
-    who = call.who
-    authorize(who, Action.import_read)
+    authorize(call.who, Action.import_read)
     query = call.query
-    job = _require_import(import_id)
-    page = Repository().imports.rows(job.id, query.limit, query.next_token)
-    return ok(Page[RowResult](items=[RowResult.model_validate(i) for i in page.items], next_token=page.next_token))
+    imports = Imports.default()
+    return ok(imports.rows(imports.require(import_id), query.limit, query.next_token))

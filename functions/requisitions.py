@@ -10,12 +10,10 @@ from pydantic import Field
 from functions.http import Call, api_route, ok
 from functions.idempotency import idempotent
 from shared.errors import Forbidden
-from shared.models.common import Limit, Page, Request, iso, new_id, utcnow
-from shared.models.requisition import Requisition, RequisitionCreate, RequisitionView
+from shared.models.common import Limit, Page, Request
+from shared.models.requisition import RequisitionCreate, RequisitionView
 from shared.security.policy import Action, Scope, authorize
-from shared.services.weights import approved_weights
-from shared.store.audit import AuditEntry
-from shared.store.repository import Repository
+from shared.services.requisitions import Requisitions
 
 bp = Blueprint(__name__)
 
@@ -29,22 +27,11 @@ class RequisitionQuery(Request):
 @api_route(bp, "/requisitions", methods=["POST"], body=RequisitionCreate, response=RequisitionView, status=201)
 def create_requisition(call: Call[RequisitionCreate, None]) -> Any:
     """Create a requisition (hr); ``Idempotency-Key`` makes a retry return the same one."""
-    who = call.who
-    authorize(who, Action.requisition_create)
-    data = call.body
-    if "dimension_weights" not in data.model_fields_set:  # HR-approved re-weighting of the family, if any
-        data = data.model_copy(update={"dimension_weights": approved_weights(data.role_family, data.dimension_weights)})
+    authorize(call.who, Action.requisition_create)
+    data = Requisitions.with_approved_weights(call.body)
 
     def create() -> dict[str, Any]:
-        req = Requisition(id=new_id(), created_at=iso(utcnow()), created_by=who.username, **data.model_dump())
-        audit = AuditEntry(
-            subject=f"requisition:{req.id}",
-            actor=who.username,
-            action="requisition.create",
-            details={"title": req.title, "department": req.department},
-            source_ip=call.source_ip,
-        )
-        Repository().requisitions.create(req, audit)
+        req = Requisitions().create(data, call.who.username, call.source_ip)
         return RequisitionView.model_validate(req.model_dump()).model_dump(mode="json")
 
     return ok(idempotent(call, "requisitions.create", data, create), status=201)
@@ -53,14 +40,11 @@ def create_requisition(call: Call[RequisitionCreate, None]) -> Any:
 @api_route(bp, "/requisitions/{requisition_id}", methods=["GET"], response=RequisitionView)
 def get_requisition(call: Call, requisition_id: str) -> Any:
     """One requisition (hr; managers of its department)."""
-    who = call.who
-    authorize(who, Action.requisition_read)
-    repo = Repository()
-    req = repo.requisitions.require(requisition_id)
-    authorize(who, Action.requisition_read, req.department)
-    return ok(
-        RequisitionView.model_validate(req.model_dump() | {"scored_count": repo.requisitions.scored_count(req.id)})
-    )
+    authorize(call.who, Action.requisition_read)
+    requisitions = Requisitions()
+    req = requisitions.require(requisition_id)
+    authorize(call.who, Action.requisition_read, req.department)
+    return ok(requisitions.view(req))
 
 
 @api_route(bp, "/requisitions", methods=["GET"], query=RequisitionQuery, response=Page[RequisitionView])
@@ -74,6 +58,4 @@ def list_requisitions(call: Call[None, RequisitionQuery]) -> Any:
         if who.department is None:
             raise Forbidden("your account has no department")
         department = who.department
-    page = Repository().requisitions.page(department, query.limit, query.next_token)
-    items = [RequisitionView.model_validate(i) for i in page.items]
-    return ok(Page[RequisitionView](items=items, next_token=page.next_token))
+    return ok(Requisitions().page(department, query.limit, query.next_token))

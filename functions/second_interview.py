@@ -15,7 +15,9 @@ from shared.models.interview_kit import InterviewKit, InterviewKitQuery
 from shared.security.policy import Action, Scope, authorize
 from shared.services import archive as archives
 from shared.services import evaluations, interview_kit
+from shared.services.access import authorized_application
 from shared.services.question_bank import QuestionBank
+from shared.services.requisitions import Requisitions
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
@@ -37,12 +39,11 @@ def get_interview_kit(call: Call[None, InterviewKitQuery], application_id: str) 
     who = call.who
     authorize(who, Action.interview_kit_read)
     query = call.query
-    repo = Repository()
-    archive = archives.load(repo, application_id, with_rank=False)
+    archive = archives.load(Repository(), application_id, with_rank=False)
     app = archive.application
     authorize(who, Action.interview_kit_read, app.department, app.interviewers)
-    req = repo.requisitions.require(app.requisition_id)
-    kit = interview_kit.build(archive, req, QuestionBank(repo))
+    req = Requisitions().require(app.requisition_id)
+    kit = interview_kit.build(archive, req, QuestionBank())
     if query.format == "html":
         return ChaliceResponse(
             body=render_html(kit),
@@ -70,16 +71,14 @@ def submit_evaluation(call: Call[EvaluationSubmit, None], application_id: str) -
     next to the AI score and the gap (human − AI). ``Idempotency-Key`` makes a retry return the
     same answer."""
     who = call.who
-    authorize(who, Action.evaluation_create)
-    repo = Repository()
-    app = repo.applications.require(application_id)
+    app = authorized_application(who, Action.evaluation_create, application_id)
     scope = authorize(who, Action.evaluation_create, app.department, app.interviewers)
     body = call.body  # after the object check: no validation hints to outsiders
     role: Literal["interviewer", "manager"] = "manager" if scope is Scope.department else "interviewer"
 
     def submit() -> dict[str, Any]:
-        req = repo.requisitions.require(app.requisition_id)
-        stored, created = evaluations.Evaluations(repo).submit(app, req, who.username, role, body, call.source_ip)
+        req = Requisitions().require(app.requisition_id)
+        stored, created = evaluations.Evaluations().submit(app, req, who.username, role, body, call.source_ip)
         return {"created": created, "view": evaluations.view(stored, app.ai).model_dump(mode="json")}
 
     result = idempotent(call, f"evaluations.submit.{app.id}", body, submit)

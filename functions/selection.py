@@ -20,6 +20,7 @@ from shared.models.selection import (
 )
 from shared.security.policy import Action, authorize
 from shared.services import wired
+from shared.services.requisitions import Requisitions
 from shared.services.selection import count
 
 bp = Blueprint(__name__)
@@ -55,9 +56,8 @@ def bulk_transition(call: Call[BulkTransition, None], requisition_id: str) -> An
     who = call.who
     authorize(who, Action.stage_transition)
     body = call.body
-    selection = wired.selection()
-    req = selection.repo.requisitions.require(requisition_id)
-    results = selection.bulk(req, body.items, body.reason, who.username, who.primary_role)
+    req = Requisitions().require(requisition_id)
+    results = wired.selection().bulk(req, body.items, body.reason, who.username, who.primary_role)
     return ok(BulkResult(results=results, counts=count(results)))
 
 

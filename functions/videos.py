@@ -13,7 +13,6 @@ from shared.models.videos import VideoLink, VideosQuery, VideoUpload, VideoUploa
 from shared.security.policy import Action
 from shared.services.access import authorized_application
 from shared.services.videos import Videos
-from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -31,10 +30,9 @@ def upload_video(call: Call[VideoUpload, None], application_id: str) -> Any:
     """A presigned upload for an interview video (.mp4 or .webm, ≤ 500 MiB); it is linked to the
     application when S3 reports the object."""
     who = call.who
-    repo = Repository()
-    app = authorized_application(who, Action.video_upload, application_id, repo)
+    app = authorized_application(who, Action.video_upload, application_id)
     body = call.body
-    video_id, post = Videos(repo).start(app, body.filename, who.username, call.source_ip)
+    video_id, post = Videos.default().start(app, body.filename, who.username, call.source_ip)
     upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
     return ok(VideoUploadView(video_id=video_id, application_id=app.id, upload=upload), status=201)
 
@@ -43,10 +41,9 @@ def upload_video(call: Call[VideoUpload, None], application_id: str) -> Any:
 def list_videos(call: Call[None, VideosQuery], application_id: str) -> Any:
     """The videos linked to the application: HR, the department's manager, assigned interviewers."""
     who = call.who
-    repo = Repository()
-    app = authorized_application(who, Action.video_read, application_id, repo)
+    app = authorized_application(who, Action.video_read, application_id)
     query = call.query
-    videos, token = Videos(repo).list_videos(app, query.limit, query.next_token)
+    videos, token = Videos.default().list_videos(app, query.limit, query.next_token)
     items = [VideoView.model_validate(v.model_dump()) for v in videos]
     return ok(Page[VideoView](items=items, next_token=token))
 
@@ -57,7 +54,6 @@ def read_video(call: Call, application_id: str, video_id: str) -> Any:
 
     Every URL handed out is audited: who, when, which object, from which address."""
     who = call.who
-    repo = Repository()
-    app = authorized_application(who, Action.video_read, application_id, repo)
-    url, expires = Videos(repo).download(app, video_id, who.username, call.source_ip)
+    app = authorized_application(who, Action.video_read, application_id)
+    url, expires = Videos.default().download(app, video_id, who.username, call.source_ip)
     return ok(VideoLink(url=url, expires_in=expires), headers=NO_STORE)

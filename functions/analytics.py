@@ -136,11 +136,10 @@ def reweighting(call: Call[None, ReweightQuery], role_family: str) -> Any:
 def approve(call: Call[WeightsApproval, None], role_family: str) -> Any:
     """Approve the current proposal (hr): new requisitions of the family that name no weights get these
     weights; requisitions created before keep theirs. 409 when there is no proposal."""
-    who = call.who
-    authorize(who, Action.weights_approve)
+    authorize(call.who, Action.weights_approve)
     body = call.body
     approved = _analytics().approve_weights(
-        body.cycle_id, _family(role_family), body.reason, who.username, call.source_ip
+        body.cycle_id, _family(role_family), body.reason, call.who.username, call.source_ip
     )
     return ok(ApprovedWeights.model_validate(approved), status=201)
 

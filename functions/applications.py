@@ -10,7 +10,7 @@ from pydantic import Field
 
 from functions.candidates import read_archive
 from functions.http import Call, api_route, ok
-from functions.idempotency import idempotent
+from functions.idempotency import created
 from shared.domain.stages import Stage
 from shared.errors import ValidationFailed
 from shared.models.application import (
@@ -81,10 +81,10 @@ def create_application(call: Call[ApplicationCreate, None], requisition_id: str)
     requisitions = Requisitions()
     req = requisitions.require(requisition_id, for_intake=True)
 
-    def create() -> dict[str, Any]:
-        return view(requisitions.apply(req, data, call.who.username)).model_dump(mode="json")
+    def make() -> ApplicationView:
+        return view(requisitions.apply(req, data, call.who.username))
 
-    return ok(idempotent(call, f"applications.create.{requisition_id}", data, create), status=201)
+    return created(call, f"applications.create.{requisition_id}", data, make)
 
 
 @api_route(
@@ -143,10 +143,9 @@ def upload_resume(call: Call[ResumeUpload, None], application_id: str) -> Any:
 )
 def decide_screening(call: Call[ScreeningDecisions, None], requisition_id: str) -> Any:
     """HR's screening decisions in bulk (≤ 1,000), each applied on its own with its result."""
-    who = call.who
-    authorize(who, Action.screening_decide)
+    authorize(call.who, Action.screening_decide)
     body = call.body
     requisitions = Requisitions()
     req = requisitions.require(requisition_id)
-    results = requisitions.decide_screening(req, body.decisions, who.username, who.primary_role)
+    results = requisitions.decide_screening(req, body.decisions, call.who.username, call.who.primary_role)
     return ok(DecisionsView(results=results, counts=dict(Counter(r.outcome for r in results))))

@@ -12,7 +12,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, logger, ok
-from functions.idempotency import idempotent
+from functions.idempotency import created
 from shared.domain.readiness import offer_blockers
 from shared.errors import NotFound
 from shared.models.application import Application
@@ -62,16 +62,14 @@ def request_assessment(call: Call[AssessmentRequestCreate, None], application_id
     Only while the application is at ``second_interview`` or ``evaluated`` (409 names the stage);
     at most one open (requested or approved) request per assessment name (409). ``Idempotency-Key``
     makes a retry return the same answer."""
-    who = call.who
-    app = authorized_application(who, Action.assessment_request, application_id)
+    app = authorized_application(call.who, Action.assessment_request, application_id)
     body = call.body
-    scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
+    scope = authorize(call.who, Action.assessment_read, app.department, app.interviewers)
 
-    def create() -> dict[str, Any]:
-        stored = wired.assessments().request(app, who, body, call.source_ip)
-        return _scope_view(stored, scope)
+    def make() -> dict[str, Any]:
+        return _scope_view(wired.assessments().request(app, call.who, body, call.source_ip), scope)
 
-    return ok(idempotent(call, f"assessments.request.{app.id}", body, create), status=201)
+    return created(call, f"assessments.request.{app.id}", body, make)
 
 
 @api_route(bp, BASE, methods=["GET"], query=AssessmentListQuery, response=AssessmentListView)
@@ -79,10 +77,9 @@ def list_assessments(call: Call[None, AssessmentListQuery], application_id: str)
     """The supplementary assessments of an application, oldest first, shaped by role: HR everything;
     managers of its department the request, HR's decision with its reason, and the result; assigned
     interviewers what was asked for and its status."""
-    who = call.who
-    app = authorized_application(who, Action.assessment_read, application_id)
+    app = authorized_application(call.who, Action.assessment_read, application_id)
     query = call.query
-    scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
+    scope = authorize(call.who, Action.assessment_read, app.department, app.interviewers)
     requests, next_token = service.Assessments().page(app.id, query.limit, query.next_token)
     common = {"application_id": app.id, "stage": app.stage, "next_token": next_token}
     if scope is Scope.assigned:
@@ -95,9 +92,8 @@ def list_assessments(call: Call[None, AssessmentListQuery], application_id: str)
 @api_route(bp, BASE + "/{request_id}", methods=["GET"], response=AssessmentView)
 def get_assessment(call: Call, application_id: str, request_id: str) -> Any:
     """One supplementary assessment, shaped by role like the list."""
-    who = call.who
-    app = authorized_application(who, Action.assessment_read, application_id)
-    scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
+    app = authorized_application(call.who, Action.assessment_read, application_id)
+    scope = authorize(call.who, Action.assessment_read, app.department, app.interviewers)
     return ok(_scope_view(service.Assessments().get(app.id, request_id), scope))
 
 
@@ -115,11 +111,10 @@ def decide_assessment(call: Call[AssessmentDecisionSubmit, None], application_id
     request's change and its audit record (conditional on both versions: of two racing decisions
     exactly one wins, the other is 409); declining changes no stage. The requesting manager is told
     by e-mail."""
-    who = call.who
-    authorize(who, Action.assessment_decide)
+    authorize(call.who, Action.assessment_decide)
     body = call.body
     assessments = wired.assessments()
-    decided, app = assessments.decide(application_id, request_id, who.username, body, call.source_ip)
+    decided, app = assessments.decide(application_id, request_id, call.who.username, body, call.source_ip)
     _notify(assessments, decided)
     return ok(_outcome(app, decided))
 
@@ -131,10 +126,10 @@ def record_assessment_result(call: Call[AssessmentResultSubmit, None], applicati
 
     The request becomes ``completed``; when no other approved assessment is open the application
     returns to ``evaluated`` in the same transaction."""
-    who = call.who
-    authorize(who, Action.assessment_result)
-    body = call.body
-    recorded, app = wired.assessments().record_result(application_id, request_id, who.username, body, call.source_ip)
+    authorize(call.who, Action.assessment_result)
+    recorded, app = wired.assessments().record_result(
+        application_id, request_id, call.who.username, call.body, call.source_ip
+    )
     return ok(_outcome(app, recorded))
 
 
@@ -144,13 +139,12 @@ def offer_readiness(call: Call, application_id: str) -> Any:
     pending supplementary assessments, a missing, open or not-clear background check — and ``ready``.
 
     One Query on the application's partition."""
-    who = call.who
-    authorize(who, Action.offer_readiness_read)
+    authorize(call.who, Action.offer_readiness_read)
     items = Repository().applications.partition(application_id)
     meta = next((i for i in items if i.get("sk") == "META"), None)
     if meta is None:
         raise NotFound(f"application {application_id} does not exist")
     app = Application.model_validate(meta)
-    authorize(who, Action.offer_readiness_read, app.department, app.interviewers)
+    authorize(call.who, Action.offer_readiness_read, app.department, app.interviewers)
     blockers = [BlockerView(code=b.code, message=b.message, ref=b.ref) for b in offer_blockers(items)]
     return ok(OfferReadiness(application_id=app.id, stage=app.stage, ready=not blockers, blockers=blockers))

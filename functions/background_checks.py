@@ -9,7 +9,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, logger, ok
-from functions.idempotency import idempotent
+from functions.idempotency import created
 from shared.models.background import (
     BackgroundCheckList,
     BackgroundCheckOrder,
@@ -49,24 +49,22 @@ def order_background_check(call: Call[BackgroundCheckOrder, None], application_i
     service = wired.background_checks()
     app = authorized_application(who, Action.background_check_order, application_id)
 
-    def create() -> dict[str, Any]:
-        check = service.order(app, body, who.username, who.primary_role, call.source_ip)
-        return view(check).model_dump(mode="json")
+    def make() -> BackgroundCheckView:
+        return view(service.order(app, body, who.username, who.primary_role, call.source_ip))
 
-    return ok(idempotent(call, f"background_checks.order.{app.id}", body, create), status=201)
+    return created(call, f"background_checks.order.{app.id}", body, make)
 
 
 @api_route(bp, "/applications/{application_id}/background-checks", methods=["GET"], response=BackgroundCheckList)
 def list_background_checks(call: Call, application_id: str) -> Any:
     """The application's background checks, newest first, with the confidence in each AI score
     (hr; managers of the application's department — read only)."""
-    who = call.who
     service = wired.background_checks()
-    app = authorized_application(who, Action.background_check_read, application_id)
+    app = authorized_application(call.who, Action.background_check_read, application_id)
     checks = service.store.checks(app.id)
     record_read(
         service.repo,
-        who,
+        call.who,
         f"application:{app.id}",
         "background_check.read",
         {"check_ids": [c.check_id for c in checks]},
@@ -93,12 +91,11 @@ def review_background_check(call: Call[BackgroundReview, None], application_id: 
     """Set the outcome of a completed check after reviewing it (hr; a reason is required), e.g.
     ``clear`` once a discrepancy is explained. Recorded in the check's history and the audit trail;
     409 unless the check is completed (and, with ``version``, unchanged)."""
-    who = call.who
-    authorize(who, Action.background_check_review)
+    authorize(call.who, Action.background_check_review)
     body = call.body
     service = wired.background_checks()
-    app = authorized_application(who, Action.background_check_review, application_id)
-    check = service.review(app, check_id, body, who.username, call.source_ip)
+    app = authorized_application(call.who, Action.background_check_review, application_id)
+    check = service.review(app, check_id, body, call.who.username, call.source_ip)
     return ok(view(check))
 
 

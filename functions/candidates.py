@@ -102,8 +102,7 @@ def get_candidate(call: Call, candidate_id: str) -> Any:
 def assign_interviewers(call: Call[InterviewerAssignment, None], application_id: str) -> Any:
     """Set the interviewers assigned to an application (hr); they may then read its AI report."""
     authorize(call.who, Action.interviewers_assign)
-    body = call.body
     after = Applications(Repository()).assign_interviewers(
-        application_id, body.usernames, call.who.username, call.source_ip
+        application_id, call.body.usernames, call.who.username, call.source_ip
     )
     return ok(InterviewersView(application_id=after.id, interviewers=after.interviewers, version=after.version))

@@ -7,7 +7,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, ok
-from functions.idempotency import idempotent
+from functions.idempotency import created
 from shared.models.training import CourseCreate, CourseList, CourseQuery, CourseRetire, CourseUpdate, CourseView
 from shared.security.policy import Action, authorize
 from shared.services.courses import Courses
@@ -38,29 +38,20 @@ def get_course(call: Call, course_id: str) -> Any:
 @api_route(bp, "/courses", methods=["POST"], body=CourseCreate, response=CourseView, status=201)
 def add_course(call: Call[CourseCreate, None]) -> Any:
     """Add a course for one dimension (hr); version 1, audited. ``Idempotency-Key`` accepted."""
-    who = call.who
-    authorize(who, Action.course_write)
+    authorize(call.who, Action.course_write)
     body = call.body
-
-    def create() -> dict[str, Any]:
-        return _view(Courses().add(body, who.username, call.source_ip)).model_dump(mode="json")
-
-    return ok(idempotent(call, "courses.add", body, create), status=201)
+    return created(call, "courses.add", body, lambda: _view(Courses().add(body, call.who.username, call.source_ip)))
 
 
 @api_route(bp, "/courses/{course_id}", methods=["PUT"], body=CourseUpdate, response=CourseView)
 def edit_course(call: Call[CourseUpdate, None], course_id: str) -> Any:
     """Replace a course's content (hr), conditional on the version read (409 when stale or retired)."""
-    who = call.who
-    authorize(who, Action.course_write)
-    body = call.body
-    return ok(_view(Courses().edit(course_id, body, who.username, call.source_ip)))
+    authorize(call.who, Action.course_write)
+    return ok(_view(Courses().edit(course_id, call.body, call.who.username, call.source_ip)))
 
 
 @api_route(bp, "/courses/{course_id}", methods=["DELETE"], body=CourseRetire, response=CourseView)
 def retire_course(call: Call[CourseRetire, None], course_id: str) -> Any:
     """Retire a course (hr) with a reason: kept, marked retired, never planned again."""
-    who = call.who
-    authorize(who, Action.course_write)
-    body = call.body
-    return ok(_view(Courses().retire(course_id, body, who.username, call.source_ip)))
+    authorize(call.who, Action.course_write)
+    return ok(_view(Courses().retire(course_id, call.body, call.who.username, call.source_ip)))

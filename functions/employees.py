@@ -36,9 +36,8 @@ def employee_view(people: People, employee: Employee) -> EmployeeView:
 @api_route(bp, "/employees", methods=["GET"], query=EmployeeQuery, response=EmployeeList)
 def list_employees(call: Call[None, EmployeeQuery]) -> Any:
     """A department's hires by start date (hr: any department, which must be named; manager: own)."""
-    who = call.who
     query = call.query
-    department, page = People().list(who, query.department, query.limit, query.next_token)
+    department, page = People().list(call.who, query.department, query.limit, query.next_token)
     items = [EmployeeSummary.model_validate(i) for i in page.items]
     return ok(EmployeeList(department=department, items=items, next_token=page.next_token))
 
@@ -54,10 +53,9 @@ def get_employee(call: Call, employee_id: str) -> Any:
 @api_route(bp, "/employees/{employee_id}/tasks", methods=["GET"], response=EmployeeTasks)
 def employee_tasks(call: Call, employee_id: str) -> Any:
     """Every onboarding task of one hire (hr; manager of the department)."""
-    who = call.who
     people = People()
-    employee = people.authorized_employee(who, Action.employee_read, employee_id)
-    items = [task_view(t, who.roles) for t in people.store.tasks_of(employee.id)]
+    employee = people.authorized_employee(call.who, Action.employee_read, employee_id)
+    items = [task_view(t, call.who.roles) for t in people.store.tasks_of(employee.id)]
     return ok({"employee_id": employee.id, "items": [i.model_dump(mode="json") for i in items]})
 
 
@@ -79,11 +77,9 @@ def get_training(call: Call, employee_id: str) -> Any:
 )
 def add_assessment(call: Call[AssessmentCreate, None], employee_id: str) -> Any:
     """Record the reassessment of a planned dimension (hr; manager of the department)."""
-    who = call.who
     people = People()
-    employee = people.authorized_employee(who, Action.training_assess, employee_id)
-    body = call.body
-    plan = people.assess(employee, body, who, call.source_ip)
+    employee = people.authorized_employee(call.who, Action.training_assess, employee_id)
+    plan = people.assess(employee, call.body, call.who, call.source_ip)
     return ok(TrainingPlanView.model_validate(plan.model_dump()), status=201)
 
 
@@ -92,11 +88,9 @@ def add_assessment(call: Call[AssessmentCreate, None], employee_id: str) -> Any:
 )
 def record_departure(call: Call[DepartureCreate, None], employee_id: str) -> Any:
     """Record that a hire left (hr): date on or after the start date, reason code and text; once."""
-    who = call.who
     people = People()
-    employee = people.authorized_employee(who, Action.departure_record, employee_id)
-    body = call.body
-    return ok(people.depart(employee, body, who, call.source_ip), status=201)
+    employee = people.authorized_employee(call.who, Action.departure_record, employee_id)
+    return ok(people.depart(employee, call.body, call.who, call.source_ip), status=201)
 
 
 @api_route(bp, "/analytics/attrition", methods=["GET"], query=AttritionQuery, response=AttritionReport)
@@ -104,9 +98,8 @@ def attrition(call: Call[None, AttritionQuery]) -> Any:
     """Attrition per hiring cohort (start-date month) and requisition (hr; manager: own department).
 
     Departures within ``window`` days after the start date over hires; one index Query per cohort."""
-    who = call.who
     query = call.query
     report = People().attrition(
-        who, window_days(query.window), query.since, query.until, query.department, datetime.now(UTC).date()
+        call.who, window_days(query.window), query.since, query.until, query.department, datetime.now(UTC).date()
     )
     return ok(report)

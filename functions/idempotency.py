@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from pydantic import BaseModel
 
-from functions.http import Call
+from functions.http import Call, ok
 from shared.errors import Conflict, ValidationFailed
 from shared.store.idempotency import persistence_layer
 
@@ -76,3 +76,15 @@ def idempotent(
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict("a request with this Idempotency-Key is still in progress; retry shortly") from exc
     return result
+
+
+def created(
+    call: Call[Any, Any], operation: str, body: BaseModel, make: Callable[[], BaseModel | dict[str, Any]]
+) -> Any:
+    """201 with what ``make()`` created; a repeated ``Idempotency-Key`` answers the first result again."""
+
+    def create() -> dict[str, Any]:
+        made = make()
+        return made.model_dump(mode="json") if isinstance(made, BaseModel) else made
+
+    return ok(idempotent(call, operation, body, create), status=201)

@@ -39,12 +39,11 @@ def create_offer(call: Call[OfferCreate, None], application_id: str) -> Any:
     salary must lie within the requisition's band (400 naming ``annual_salary``); without one it is
     proposed from the band and the weighted AI score (``salary_basis`` says how). The letter is
     rendered to HTML and PDF; the application moves to ``offer``; approval starts."""
-    who = call.who
-    authorize(who, Action.offer_create)
+    authorize(call.who, Action.offer_create)
     body = call.body
 
     def create() -> dict[str, Any]:
-        offer = Offers().create(application_id, who, body, call.source_ip)
+        offer = Offers().create(application_id, call.who, body, call.source_ip)
         return view(offer, with_documents=False).model_dump(mode="json")
 
     created = idempotent(call, f"offers.create.{application_id}", body, create)
@@ -55,24 +54,22 @@ def create_offer(call: Call[OfferCreate, None], application_id: str) -> Any:
 @api_route(bp, "/applications/{application_id}/offers", methods=["GET"], response=OfferList)
 def list_offers(call: Call, application_id: str) -> Any:
     """The application's offers, newest first, each with presigned links (≤ 300 s) to its letter."""
-    who = call.who
     repo = Repository()
-    authorized_application(who, Action.offer_read, application_id, repo)
+    authorized_application(call.who, Action.offer_read, application_id, repo)
     offers = Offers(repo).store.offers(application_id)
     details = {"offer_ids": [o.id for o in offers]}
-    record_read(repo, who, f"application:{application_id}", "offer.read", details, call.source_ip)
+    record_read(repo, call.who, f"application:{application_id}", "offer.read", details, call.source_ip)
     return ok(OfferList(items=[view(o) for o in offers]))
 
 
 @api_route(bp, "/applications/{application_id}/offers/{offer_id}", methods=["GET"], response=OfferView)
 def get_offer(call: Call, application_id: str, offer_id: str) -> Any:
     """One offer with its approvals and presigned links (≤ 300 s) to the HTML and PDF letter."""
-    who = call.who
     repo = Repository()
-    authorized_application(who, Action.offer_read, application_id, repo)
+    authorized_application(call.who, Action.offer_read, application_id, repo)
     offer = Offers(repo).require(application_id, offer_id)
     details = {"offer_ids": [offer.id]}
-    record_read(repo, who, f"application:{application_id}", "offer.read", details, call.source_ip)
+    record_read(repo, call.who, f"application:{application_id}", "offer.read", details, call.source_ip)
     return ok(view(offer))
 
 
@@ -89,11 +86,9 @@ def decide_offer(call: Call[ApprovalDecision, None], application_id: str, offer_
     ``department_manager``: a manager of the application's department (another department's
     manager 403; HR 403). ``hr_director``: HR, but not the person who made the offer. The last
     approval queues the offer for e-signature; a rejection closes it (HR may make a new one)."""
-    who = call.who
     repo = Repository()
-    app = authorized_application(who, Action.offer_approve, application_id, repo)
-    body = call.body
-    offer = Offers(repo).decide(app, offer_id, who, body, call.source_ip)
+    app = authorized_application(call.who, Action.offer_approve, application_id, repo)
+    offer = Offers(repo).decide(app, offer_id, call.who, call.body, call.source_ip)
     return ok(view(offer))
 
 

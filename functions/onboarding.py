@@ -28,27 +28,23 @@ def list_tasks(call: Call[None, TaskQuery]) -> Any:
     """One team's onboarding tasks by due date, optionally of one status (hr: every team; it: team it).
 
     IT sees only what provisioning needs: name, department, title and role, start date, systems."""
-    who = call.who
-    authorize(who, Action.onboarding_task_read)  # roles that may never read boards: 403 before parsing
+    authorize(call.who, Action.onboarding_task_read)  # roles that may never read boards: 403 before parsing
     query = call.query
-    page = People().board(who, query.team, query.status, query.limit, query.next_token)
-    items = [task_view(Task.model_validate(i), who.roles).model_dump(mode="json") for i in page.items]
+    page = People().board(call.who, query.team, query.status, query.limit, query.next_token)
+    items = [task_view(Task.model_validate(i), call.who.roles).model_dump(mode="json") for i in page.items]
     return ok({"team": query.team.value, "status": query.status, "items": items, "next_token": page.next_token})
 
 
 @api_route(bp, "/onboarding/tasks/{task_id}", methods=["GET"], response=TaskView)
 def get_task(call: Call, task_id: str) -> Any:
     """One task with its version (hr: every team; it: team it)."""
-    who = call.who
-    return ok(task_view(People().task(who, task_id, Action.onboarding_task_read), who.roles))
+    return ok(task_view(People().task(call.who, task_id, Action.onboarding_task_read), call.who.roles))
 
 
 @api_route(bp, "/onboarding/tasks/{task_id}", methods=["PATCH"], body=TaskPatch, response=TaskView)
 def patch_task(call: Call[TaskPatch, None], task_id: str) -> Any:
     """Change a task's status, notes or assignee (hr: every team; it: team it), conditional on the
     version read: of two racing changes one wins, the other gets 409."""
-    who = call.who
-    authorize(who, Action.onboarding_task_update)  # roles that may never change tasks: 403 before parsing
-    body = call.body
-    task = People().patch_task(who, task_id, body, call.source_ip)
-    return ok(task_view(task, who.roles))
+    authorize(call.who, Action.onboarding_task_update)  # roles that may never change tasks: 403 before parsing
+    task = People().patch_task(call.who, task_id, call.body, call.source_ip)
+    return ok(task_view(task, call.who.roles))

@@ -8,7 +8,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, ok
-from functions.idempotency import idempotent
+from functions.idempotency import created
 from shared.domain.performance import POOLS
 from shared.errors import NotFound
 from shared.models.performance import (
@@ -73,14 +73,11 @@ def get_indicator(call: Call, kpi_id: str) -> Any:
 @api_route(bp, "/indicators", methods=["POST"], body=KpiCreate, response=KpiView, status=201)
 def add_indicator(call: Call[KpiCreate, None]) -> Any:
     """Add a KPI for a role family and dimension (hr); version 1, audited. ``Idempotency-Key`` accepted."""
-    who = call.who
-    authorize(who, Action.indicator_write)
+    authorize(call.who, Action.indicator_write)
     body = call.body
-
-    def create() -> dict[str, Any]:
-        return _kpi(Indicators().add(body, who.username, call.source_ip)).model_dump(mode="json")
-
-    return ok(idempotent(call, "indicators.add", body, create), status=201)
+    return created(
+        call, "indicators.add", body, lambda: _kpi(Indicators().add(body, call.who.username, call.source_ip))
+    )
 
 
 @api_route(bp, "/indicators/{kpi_id}", methods=["PUT"], body=KpiUpdate, response=KpiView)
@@ -88,25 +85,21 @@ def edit_indicator(call: Call[KpiUpdate, None], kpi_id: str) -> Any:
     """Replace a KPI's content or retire it (hr), conditional on the version read (409 when stale).
 
     Records already enrolled in a cycle keep the targets they were given."""
-    who = call.who
-    authorize(who, Action.indicator_write)
-    body = call.body
-    return ok(_kpi(Indicators().edit(kpi_id, body, who.username, call.source_ip)))
+    authorize(call.who, Action.indicator_write)
+    return ok(_kpi(Indicators().edit(kpi_id, call.body, call.who.username, call.source_ip)))
 
 
 # -- cycles and targets -----------------------------------------------------------------------------
 @api_route(bp, "/performance/cycles", methods=["POST"], body=CycleCreate, response=CycleView, status=201)
 def open_cycle(call: Call[CycleCreate, None]) -> Any:
     """Open a performance cycle (hr): quarter, half or year, with its target rule and talent threshold."""
-    who = call.who
-    authorize(who, Action.cycle_manage)
+    authorize(call.who, Action.cycle_manage)
     body = call.body
 
-    def create() -> dict[str, Any]:
-        cycle = Performance().open_cycle(body, who.username, call.source_ip)
-        return CycleView.model_validate(cycle.model_dump()).model_dump(mode="json")
+    def make() -> CycleView:
+        return CycleView.model_validate(Performance().open_cycle(body, call.who.username, call.source_ip).model_dump())
 
-    return ok(idempotent(call, "performance.open_cycle", body, create), status=201)
+    return created(call, "performance.open_cycle", body, make)
 
 
 @api_route(bp, "/performance/cycles", methods=["GET"], query=CycleQuery, response=CycleList)
@@ -131,10 +124,8 @@ def enrol(call: Call[EnrolRequest, None], cycle_id: str) -> Any:
 
     Targets start from the role baseline of each KPI of the employee's family and move with the
     interview score of the KPI's dimension; every target carries its reason."""
-    who = call.who
-    authorize(who, Action.cycle_manage)
-    body = call.body
-    return ok(Performance().enrol(cycle_id, body.employee_ids, who.username, call.source_ip))
+    authorize(call.who, Action.cycle_manage)
+    return ok(Performance().enrol(cycle_id, call.body.employee_ids, call.who.username, call.source_ip))
 
 
 @api_route(
@@ -156,11 +147,9 @@ def get_record(call: Call, cycle_id: str, employee_id: str) -> Any:
 )
 def override_target(call: Call[TargetOverride, None], cycle_id: str, employee_id: str, kpi_id: str) -> Any:
     """Override one target (hr) with a reason, conditional on the record's version (409 when stale)."""
-    who = call.who
     perf = Performance()
-    perf.authorized(who, Action.target_override, employee_id)
-    body = call.body
-    return ok(_record(perf.override(cycle_id, employee_id, kpi_id, body, who.username, call.source_ip)))
+    perf.authorized(call.who, Action.target_override, employee_id)
+    return ok(_record(perf.override(cycle_id, employee_id, kpi_id, call.body, call.who.username, call.source_ip)))
 
 
 @api_route(
@@ -175,11 +164,9 @@ def record_results(call: Call[ResultsCreate, None], cycle_id: str, employee_id: 
 
     Below target → a development item with the interview report of the dimension and courses;
     at or above the talent threshold → a talent-pool proposal for HR."""
-    who = call.who
     perf = Performance()
-    employee = perf.authorized(who, Action.performance_record, employee_id)
-    body = call.body
-    return ok(_record(perf.record_results(cycle_id, employee, body, who.username, call.source_ip)))
+    employee = perf.authorized(call.who, Action.performance_record, employee_id)
+    return ok(_record(perf.record_results(cycle_id, employee, call.body, call.who.username, call.source_ip)))
 
 
 @api_route(
@@ -191,11 +178,11 @@ def record_results(call: Call[ResultsCreate, None], cycle_id: str, employee_id: 
 )
 def confirm_development(call: Call[DevelopmentConfirm, None], cycle_id: str, employee_id: str, kpi_id: str) -> Any:
     """Confirm the development action for a KPI below target (the department's manager; hr)."""
-    who = call.who
     perf = Performance()
-    perf.authorized(who, Action.development_confirm, employee_id)
-    body = call.body
-    return ok(_record(perf.confirm_development(cycle_id, employee_id, kpi_id, body, who.username, call.source_ip)))
+    perf.authorized(call.who, Action.development_confirm, employee_id)
+    return ok(
+        _record(perf.confirm_development(cycle_id, employee_id, kpi_id, call.body, call.who.username, call.source_ip))
+    )
 
 
 @api_route(bp, "/employees/{employee_id}/performance", methods=["GET"], response=PerformanceHistory)
@@ -220,8 +207,7 @@ def _pool_department(who: Any, asked: str | None) -> str | None:
 @api_route(bp, "/talent-pools", methods=["GET"], response=PoolList)
 def list_pools(call: Call) -> Any:
     """The talent pools with their proposed and member counts (hr; manager: own department's)."""
-    who = call.who
-    department = _pool_department(who, None)
+    department = _pool_department(call.who, None)
     store = Performance().store
     items = []
     for pool in POOLS.values():
@@ -241,9 +227,8 @@ def list_pools(call: Call) -> Any:
 @api_route(bp, "/talent-pools/{name}", methods=["GET"], query=PoolQuery, response=PoolMembers)
 def get_pool(call: Call[None, PoolQuery], name: str) -> Any:
     """A pool's memberships with their history (hr; manager: own department's members only)."""
-    who = call.who
     query = call.query
-    department = _pool_department(who, query.department)  # the role first: never "exists?" to outsiders
+    department = _pool_department(call.who, query.department)  # the role first: never "exists?" to outsiders
     if name not in POOLS:
         raise NotFound(f"talent pool {name} does not exist")
     members = Performance().store.members(name, department)
@@ -256,8 +241,6 @@ def get_pool(call: Call[None, PoolQuery], name: str) -> Any:
 )
 def decide_member(call: Call[PoolDecision, None], name: str, employee_id: str) -> Any:
     """HR's decision: accept or decline a proposal, or remove a member, with a reason (409 when stale)."""
-    who = call.who
-    authorize(who, Action.talent_pool_decide)
-    body = call.body
-    member = Performance().decide(name, employee_id, body, who.username, call.source_ip)
+    authorize(call.who, Action.talent_pool_decide)
+    member = Performance().decide(name, employee_id, call.body, call.who.username, call.source_ip)
     return ok(PoolMemberView.model_validate(member.model_dump()))

@@ -38,10 +38,8 @@ def erase_candidate(call: Call[ErasureRequest, None], candidate_id: str) -> Any:
     AI dimension scores, weighted score, screening score, stage reached, requisition and dates stay
     for the validity statistics. A second call answers 200 ``already_erased``. An employee (offer
     signed or hired) is 409: employment records have their own retention."""
-    who = call.who
-    authorize(who, Action.candidate_erase)
-    body = call.body
-    return ok(erase(Repository(), candidate_id, who.username, body.reason, call.source_ip))
+    authorize(call.who, Action.candidate_erase)
+    return ok(erase(Repository(), candidate_id, call.who.username, call.body.reason, call.source_ip))
 
 
 @api_route(bp, "/applications/{application_id}/explanation", methods=["GET"], response=Explanation)
@@ -51,8 +49,7 @@ def explain_application(call: Call, application_id: str) -> Any:
     Screening matches and the proposal, each AI dimension score against the requisition's bar, the
     weighted score and rank, the human decisions recorded (from the audit trail) and who ended the
     application, if anyone: no automated step rejects a person."""
-    who = call.who
-    authorize(who, Action.explanation_read)
+    authorize(call.who, Action.explanation_read)
     return ok(explain(Repository(), application_id))
 
 
@@ -63,10 +60,9 @@ def contact_details(call: Call, application_id: str) -> Any:
     These fields are stored sealed (field-level encryption); this is the one route that decrypts them
     for a person. Every other response carries the masks (``email_masked``, ``phone_masked``,
     ``national_id_masked``). An erased candidate answers empty strings."""
-    who = call.who
     repo = Repository()
-    app = authorized_application(who, Action.contact_read, application_id, repo)
-    record_read(repo, who, f"application:{app.id}", "contact.read", {"fields": CONTACT_FIELDS}, call.source_ip)
+    app = authorized_application(call.who, Action.contact_read, application_id, repo)
+    record_read(repo, call.who, f"application:{app.id}", "contact.read", {"fields": CONTACT_FIELDS}, call.source_ip)
     return ok(
         ContactDetails(
             application_id=app.id,

@@ -7,7 +7,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, ok
-from functions.idempotency import idempotent
+from functions.idempotency import created
 from shared.models.question_bank import (
     BankQuestionView,
     QuestionBankList,
@@ -28,8 +28,7 @@ def list_questions(call: Call[None, QuestionBankQuery]) -> Any:
 
     The seed bank with HR's additions, edits and retirements applied; ``status`` selects active
     (default), retired or all questions. A bounded catalogue, returned whole."""
-    who = call.who
-    authorize(who, Action.question_bank_read)
+    authorize(call.who, Action.question_bank_read)
     query = call.query
     items = QuestionBank().questions(query.role_family, query.dimension, query.status)
     return ok(
@@ -45,8 +44,7 @@ def list_questions(call: Call[None, QuestionBankQuery]) -> Any:
 @api_route(bp, "/question-bank/{question_id}", methods=["GET"], response=BankQuestionView)
 def get_question(call: Call, question_id: str) -> Any:
     """One question of the bank, with its current version (send it back to edit or retire)."""
-    who = call.who
-    authorize(who, Action.question_bank_read)
+    authorize(call.who, Action.question_bank_read)
     return ok(BankQuestionView.model_validate(QuestionBank().get(question_id).model_dump()))
 
 
@@ -55,25 +53,21 @@ def add_question(call: Call[QuestionCreate, None]) -> Any:
     """Add a question to a family's bank for one dimension (hr); version 1, audited.
 
     ``Idempotency-Key`` makes a retry return the same question."""
-    who = call.who
-    authorize(who, Action.question_bank_write)
+    authorize(call.who, Action.question_bank_write)
     body = call.body
 
-    def create() -> dict[str, Any]:
-        question = QuestionBank().add(body, who.username, call.source_ip)
-        return BankQuestionView.model_validate(question.model_dump()).model_dump(mode="json")
+    def make() -> BankQuestionView:
+        return BankQuestionView.model_validate(QuestionBank().add(body, call.who.username, call.source_ip).model_dump())
 
-    return ok(idempotent(call, "question_bank.add", body, create), status=201)
+    return created(call, "question_bank.add", body, make)
 
 
 @api_route(bp, "/question-bank/{question_id}", methods=["PUT"], body=QuestionUpdate, response=BankQuestionView)
 def edit_question(call: Call[QuestionUpdate, None], question_id: str) -> Any:
     """Replace a question's text (hr), conditional on the version read: 409 when it is stale or the
     question is retired. Family and dimension cannot change (retire it and add a new one)."""
-    who = call.who
-    authorize(who, Action.question_bank_write)
-    body = call.body
-    question = QuestionBank().edit(question_id, body, who.username, call.source_ip)
+    authorize(call.who, Action.question_bank_write)
+    question = QuestionBank().edit(question_id, call.body, call.who.username, call.source_ip)
     return ok(BankQuestionView.model_validate(question.model_dump()))
 
 
@@ -81,8 +75,6 @@ def edit_question(call: Call[QuestionUpdate, None], question_id: str) -> Any:
 def retire_question(call: Call[QuestionRetire, None], question_id: str) -> Any:
     """Retire a question (hr) with a reason, conditional on the version read (409 when stale). It is
     kept in the bank, marked retired, and no longer chosen for interview kits."""
-    who = call.who
-    authorize(who, Action.question_bank_write)
-    body = call.body
-    question = QuestionBank().retire(question_id, body, who.username, call.source_ip)
+    authorize(call.who, Action.question_bank_write)
+    question = QuestionBank().retire(question_id, call.body, call.who.username, call.source_ip)
     return ok(BankQuestionView.model_validate(question.model_dump()))

@@ -8,7 +8,7 @@ from chalice.app import Blueprint
 from pydantic import Field
 
 from functions.http import Call, api_route, ok
-from functions.idempotency import idempotent
+from functions.idempotency import created
 from shared.errors import Forbidden
 from shared.models.common import Limit, Page, Request
 from shared.models.requisition import RequisitionCreate, RequisitionView
@@ -30,11 +30,12 @@ def create_requisition(call: Call[RequisitionCreate, None]) -> Any:
     authorize(call.who, Action.requisition_create)
     data = Requisitions.with_approved_weights(call.body)
 
-    def create() -> dict[str, Any]:
-        req = Requisitions().create(data, call.who.username, call.source_ip)
-        return RequisitionView.model_validate(req.model_dump()).model_dump(mode="json")
+    def make() -> RequisitionView:
+        return RequisitionView.model_validate(
+            Requisitions().create(data, call.who.username, call.source_ip).model_dump()
+        )
 
-    return ok(idempotent(call, "requisitions.create", data, create), status=201)
+    return created(call, "requisitions.create", data, make)
 
 
 @api_route(bp, "/requisitions/{requisition_id}", methods=["GET"], response=RequisitionView)
@@ -50,12 +51,11 @@ def get_requisition(call: Call, requisition_id: str) -> Any:
 @api_route(bp, "/requisitions", methods=["GET"], query=RequisitionQuery, response=Page[RequisitionView])
 def list_requisitions(call: Call[None, RequisitionQuery]) -> Any:
     """Requisitions, newest first (managers: their own department only)."""
-    who = call.who
     query = call.query
-    scope = authorize(who, Action.requisition_read, query.department)
+    scope = authorize(call.who, Action.requisition_read, query.department)
     department = query.department
     if scope is Scope.department:
-        if who.department is None:
+        if call.who.department is None:
             raise Forbidden("your account has no department")
-        department = who.department
+        department = call.who.department
     return ok(Requisitions().page(department, query.limit, query.next_token))

@@ -36,12 +36,11 @@ def get_interview_kit(call: Call[None, InterviewKitQuery], application_id: str) 
 
     HR; managers of the application's department; assigned interviewers. ``?format=html`` answers a
     printable page (``text/html``, Chinese). 404 while the application has no AI interview result."""
-    who = call.who
-    authorize(who, Action.interview_kit_read)
+    authorize(call.who, Action.interview_kit_read)
     query = call.query
     archive = archives.load(Repository(), application_id, with_rank=False)
     app = archive.application
-    authorize(who, Action.interview_kit_read, app.department, app.interviewers)
+    authorize(call.who, Action.interview_kit_read, app.department, app.interviewers)
     req = Requisitions().require(app.requisition_id)
     kit = interview_kit.build(archive, req, QuestionBank())
     if query.format == "html":
@@ -70,15 +69,14 @@ def submit_evaluation(call: Call[EvaluationSubmit, None], application_id: str) -
     replaces it (200) only with the ``version`` you read, otherwise 409. Answers with each rating
     next to the AI score and the gap (human − AI). ``Idempotency-Key`` makes a retry return the
     same answer."""
-    who = call.who
-    app = authorized_application(who, Action.evaluation_create, application_id)
-    scope = authorize(who, Action.evaluation_create, app.department, app.interviewers)
+    app = authorized_application(call.who, Action.evaluation_create, application_id)
+    scope = authorize(call.who, Action.evaluation_create, app.department, app.interviewers)
     body = call.body  # after the object check: no validation hints to outsiders
     role: Literal["interviewer", "manager"] = "manager" if scope is Scope.department else "interviewer"
 
     def submit() -> dict[str, Any]:
         req = Requisitions().require(app.requisition_id)
-        stored, created = evaluations.Evaluations().submit(app, req, who.username, role, body, call.source_ip)
+        stored, created = evaluations.Evaluations().submit(app, req, call.who.username, role, body, call.source_ip)
         return {"created": created, "view": evaluations.view(stored, app.ai).model_dump(mode="json")}
 
     result = idempotent(call, f"evaluations.submit.{app.id}", body, submit)

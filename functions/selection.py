@@ -34,11 +34,10 @@ def transition(call: Call[Transition, None], application_id: str) -> Any:
 
     The move is a conditional write on the version read, with its audit record in the same
     transaction: of two conflicting moves exactly one succeeds."""
-    who = call.who
-    authorize(who, Action.stage_transition)
+    authorize(call.who, Action.stage_transition)
     body = call.body
     result = wired.selection().transition(
-        application_id, body.to, body.reason, who.username, who.primary_role, body.expected_version
+        application_id, body.to, body.reason, call.who.username, call.who.primary_role, body.expected_version
     )
     if result.outcome == "not_found":
         raise NotFound(f"application {application_id} does not exist")
@@ -53,11 +52,10 @@ def transition(call: Call[Transition, None], application_id: str) -> Any:
 @api_route(bp, "/requisitions/{requisition_id}/transitions", methods=["POST"], body=BulkTransition, response=BulkResult)
 def bulk_transition(call: Call[BulkTransition, None], requisition_id: str) -> Any:
     """Move many applications of a requisition at once (hr, ≤ 5,000); every item reports its result."""
-    who = call.who
-    authorize(who, Action.stage_transition)
+    authorize(call.who, Action.stage_transition)
     body = call.body
     req = Requisitions().require(requisition_id)
-    results = wired.selection().bulk(req, body.items, body.reason, who.username, who.primary_role)
+    results = wired.selection().bulk(req, body.items, body.reason, call.who.username, call.who.primary_role)
     return ok(BulkResult(results=results, counts=count(results)))
 
 
@@ -67,9 +65,8 @@ def propose_shortlist(call: Call, requisition_id: str) -> Any:
 
     Ties break on the application id (deterministic). Applications under a hard competency bar are
     flagged in ``below_bar``, never dropped: HR decides."""
-    who = call.who
-    authorize(who, Action.shortlist_manage)
-    return ok(wired.selection().propose(requisition_id, who.username), status=201)
+    authorize(call.who, Action.shortlist_manage)
+    return ok(wired.selection().propose(requisition_id, call.who.username), status=201)
 
 
 @api_route(
@@ -82,7 +79,5 @@ def propose_shortlist(call: Call, requisition_id: str) -> Any:
 def confirm_shortlist(call: Call[ShortlistConfirm, None], requisition_id: str) -> Any:
     """Confirm a proposal as it is or with edits (hr): the people move to ``shortlisted`` and each
     gets one e-mail invitation with the date and place. People outside it stay in the pool."""
-    who = call.who
-    authorize(who, Action.shortlist_manage)
-    body = call.body
-    return ok(wired.selection().confirm(requisition_id, body, who.username, who.primary_role))
+    authorize(call.who, Action.shortlist_manage)
+    return ok(wired.selection().confirm(requisition_id, call.body, call.who.username, call.who.primary_role))

@@ -29,10 +29,8 @@ NO_STORE = {"Cache-Control": "no-store"}
 def upload_video(call: Call[VideoUpload, None], application_id: str) -> Any:
     """A presigned upload for an interview video (.mp4 or .webm, ≤ 500 MiB); it is linked to the
     application when S3 reports the object."""
-    who = call.who
-    app = authorized_application(who, Action.video_upload, application_id)
-    body = call.body
-    video_id, post = Videos.default().start(app, body.filename, who.username, call.source_ip)
+    app = authorized_application(call.who, Action.video_upload, application_id)
+    video_id, post = Videos.default().start(app, call.body.filename, call.who.username, call.source_ip)
     upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
     return ok(VideoUploadView(video_id=video_id, application_id=app.id, upload=upload), status=201)
 
@@ -40,8 +38,7 @@ def upload_video(call: Call[VideoUpload, None], application_id: str) -> Any:
 @api_route(bp, "/applications/{application_id}/videos", methods=["GET"], query=VideosQuery, response=Page[VideoView])
 def list_videos(call: Call[None, VideosQuery], application_id: str) -> Any:
     """The videos linked to the application: HR, the department's manager, assigned interviewers."""
-    who = call.who
-    app = authorized_application(who, Action.video_read, application_id)
+    app = authorized_application(call.who, Action.video_read, application_id)
     query = call.query
     videos, token = Videos.default().list_videos(app, query.limit, query.next_token)
     items = [VideoView.model_validate(v.model_dump()) for v in videos]
@@ -53,7 +50,6 @@ def read_video(call: Call, application_id: str, video_id: str) -> Any:
     """A short-lived presigned GET (≤ 300 s) of one video.
 
     Every URL handed out is audited: who, when, which object, from which address."""
-    who = call.who
-    app = authorized_application(who, Action.video_read, application_id)
-    url, expires = Videos.default().download(app, video_id, who.username, call.source_ip)
+    app = authorized_application(call.who, Action.video_read, application_id)
+    url, expires = Videos.default().download(app, video_id, call.who.username, call.source_ip)
     return ok(VideoLink(url=url, expires_in=expires), headers=NO_STORE)

@@ -28,6 +28,7 @@ from functions import (
     selection,
     system,
     videos,
+    vocabulary,
     webhooks,
 )
 from functions.http import http_middleware
@@ -57,6 +58,7 @@ BLUEPRINTS = (
     background_checks,
     offers,
     console,
+    vocabulary,
     insights,
     probation,
     performance,

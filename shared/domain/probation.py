@@ -23,24 +23,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from shared.domain.radar import LABELS_ZH
 from shared.models.common import Dimension, RoleFamily
+from shared.vocabulary import DIMENSION_ORDER, DIMENSIONS
 
 DEFAULT_BAR = 60.0
 Measure = Literal["count", "score"]
 Slot = Literal["strength", "development", "baseline"]
-
-LABELS_EN: dict[str, str] = {
-    Dimension.logic: "logical thinking",
-    Dimension.expression: "communication",
-    Dimension.customer_orientation: "customer orientation",
-    Dimension.risk_awareness: "risk awareness",
-    Dimension.innovation: "innovation",
-    Dimension.teamwork: "teamwork",
-    Dimension.stress_tolerance: "stress tolerance",
-    Dimension.data_analysis: "data analysis",
-}
-_ORDER = {d.value: i for i, d in enumerate(Dimension)}
 
 
 @dataclass(frozen=True)
@@ -68,7 +56,7 @@ class RoleTemplate:
 
 
 def _generic_strength(dim: Dimension) -> GoalSpec:
-    zh, en = LABELS_ZH[dim], LABELS_EN[dim]
+    zh, en = DIMENSIONS[dim].zh, DIMENSIONS[dim].en_text
     return GoalSpec(
         f"完成{{target}}项发挥{zh}优势的重点任务",
         f"{{target}} key task drawing on {en}",
@@ -81,7 +69,7 @@ def _generic_strength(dim: Dimension) -> GoalSpec:
 
 
 def _generic_development(dim: Dimension) -> GoalSpec:
-    zh, en = LABELS_ZH[dim], LABELS_EN[dim]
+    zh, en = DIMENSIONS[dim].zh, DIMENSIONS[dim].en_text
     return GoalSpec(
         f"完成{{target}}次{zh}专项练习",
         f"{{target}} {en} practice exercises",
@@ -276,7 +264,7 @@ def _goal(goal_id: str, slot: Slot, dim: Dimension, spec: GoalSpec, weight: int)
 
 def margins(scores: Mapping[Any, float], bar: Mapping[Any, float]) -> dict[Dimension, float]:
     """score − bar for every scored dimension (``DEFAULT_BAR`` where the requisition sets none)."""
-    return {Dimension(d): float(s) - float(bar.get(d, DEFAULT_BAR)) for d, s in scores.items() if d in _ORDER}
+    return {Dimension(d): float(s) - float(bar.get(d, DEFAULT_BAR)) for d, s in scores.items() if d in DIMENSION_ORDER}
 
 
 def strongest_and_weakest(
@@ -289,7 +277,7 @@ def strongest_and_weakest(
     rank = {d: i for i, d in enumerate(template.preference)}
 
     def order(d: Dimension) -> tuple[int, int]:
-        return (rank.get(d, len(rank)), _ORDER[d.value])
+        return (rank.get(d, len(rank)), DIMENSION_ORDER[d])
 
     m = margins(scores, bar)
     fallback = list(template.preference) + [d for d in Dimension if d not in template.preference]

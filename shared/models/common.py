@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Annotated, Generic, Literal, TypeVar
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# The vocabulary's enums most models use, importable from here as well (defined in shared/vocabulary.py).
+from shared.vocabulary import Dimension as Dimension
+from shared.vocabulary import RoleFamily as RoleFamily
 
 T = TypeVar("T")
 
@@ -30,24 +33,6 @@ class Request(Model):
 
 class Response(Model):
     model_config = ConfigDict(extra="ignore")
-
-
-class RoleFamily(StrEnum):
-    customer_manager = "customer_manager"  # 客户经理
-    risk_manager = "risk_manager"  # 风险经理
-    teller_operations = "teller_operations"  # 柜员 / 运营
-    it_data = "it_data"  # 信息科技 / 数据
-
-
-class Dimension(StrEnum):
-    logic = "logic"
-    expression = "expression"
-    customer_orientation = "customer_orientation"
-    risk_awareness = "risk_awareness"
-    innovation = "innovation"
-    teamwork = "teamwork"
-    stress_tolerance = "stress_tolerance"
-    data_analysis = "data_analysis"
 
 
 class Page(Response, Generic[T]):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.errors import Unauthenticated
 from shared.settings import get_settings
+from shared.vocabulary import Role
 
 if TYPE_CHECKING:
     import jwt
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 # authorizer does that, so the API function and the consumers never load it.
 
 LEEWAY_SECONDS = 30
-ROLES = ("hr", "manager", "interviewer", "it")
+ROLES = tuple(r.value for r in Role)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, RootModel
 
-from shared.domain.stages import Stage
 from shared.models.application import ApplicationView, ScreeningResult
 from shared.models.assessment import AssessmentView, InterviewerAssessmentView, ManagerAssessmentView
 from shared.models.background import BackgroundSection
@@ -14,6 +13,7 @@ from shared.models.common import Dimension, Model, Response
 from shared.models.evaluation import EvaluationView
 from shared.models.interview import AiResult
 from shared.models.offer import OfferSummary
+from shared.vocabulary import Stage
 
 
 class ScoreProvenance(Model):

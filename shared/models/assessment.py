@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, RootModel, StringConstraints
 
-from shared.domain.stages import Stage
 from shared.models.common import Dimension, Limit, Model, Request, Response
+from shared.vocabulary import Stage
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000)]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4_000)]

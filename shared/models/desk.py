@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.domain.stages import Stage
 from shared.models.common import Limit, Request, Response
+from shared.vocabulary import Stage
 
 
 class AssignmentQuery(Request):

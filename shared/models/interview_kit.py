@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from shared.domain.stages import Stage
 from shared.models.common import Dimension, Request, Response, RoleFamily
 from shared.models.question_bank import BankFamily
 from shared.models.radar import RadarAxisView
+from shared.vocabulary import Stage
 
 
 class InterviewKitQuery(Request):

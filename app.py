@@ -33,7 +33,9 @@ from functions import (
 )
 from functions.http import http_middleware
 from shared.domain.exports import XLSX
+from shared.settings import check_at_cold_start
 
+check_at_cold_start()  # in AWS Lambda a missing setting fails the function's start, naming it
 app = Chalice(app_name="talent-lifecycle")
 app.register_middleware(http_middleware, "http")
 app.api.binary_types.append(XLSX)  # analytics exports

@@ -38,13 +38,9 @@ class Settings(BaseModel):
     vendor_secrets_path: str
     notification_queue_url: str
     onboarding_queue_url: str
-    onboarding_dead_letter_queue_url: str
     background_check_queue_url: str
-    background_check_dead_letter_queue_url: str
     background_vendor_url: str
     esign_queue_url: str
-    esign_dead_letter_queue_url: str
-    stream_dead_letter_queue_url: str
     esign_vendor_url: str
     mail_from: str
     user_pool_id: str

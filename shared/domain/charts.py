@@ -13,7 +13,6 @@ from shared.vocabulary import DIMENSIONS
 WIDTH, HEIGHT = 720, 420
 LEFT, RIGHT, TOP, BOTTOM = 70, 30, 60, 90
 BLUE, RED, GREY = "#2563eb", "#dc2626", "#9ca3af"
-TREND_NOTE = "3个月流失率 3-month attrition by hiring cohort"
 BAND_NOTE = "面试综合分段 vs 绩效均分 interview band vs mean performance"
 
 

@@ -29,7 +29,6 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 PUBLIC_PATHS = {"/health", "/openapi.json"}
 PUBLIC_PATHS |= {"/console", "/console/{asset}", "/auth/session", "/vocabulary"}  # the console, sign-in, labels
 WEBHOOK_PREFIX = "/webhooks/"
-CMK_ARN = {"Fn::GetAtt": ["DataKey", "Arn"]}
 
 
 @dataclass(frozen=True)

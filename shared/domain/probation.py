@@ -7,228 +7,28 @@ Pure rules, no I/O. A role family's template has three slots:
 * **baseline** — the role's standing goal (for a risk manager: role training, aimed at the weak
   dimension like the onboarding training plan).
 
-Each slot has a weight; the weights of a template sum to 100. A dimension without a bar is compared
-with ``DEFAULT_BAR``. The source document's two examples are reproduced exactly:
-
-* customer manager, strong in data analysis, weak in communication (``expression``):
-  3 client data reports (40 %) + 5 client visits (30 %) + client satisfaction ≥ 80 (30 %);
-* risk manager, strong in risk awareness, weak in innovation:
-  identify 2 business risk points (50 %) + 1 process-improvement proposal (20 %) + complete role
-  training (30 %).
+Each slot has a weight; the weights of a template sum to 100 (the templates, with the source
+document's two examples: ``shared/domain/probation_templates.py``). A dimension without a bar is
+compared with ``DEFAULT_BAR``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from shared.domain.probation_templates import GoalSpec, Measure, RoleTemplate, Slot, template_for
 from shared.models.common import Dimension, RoleFamily
-from shared.vocabulary import DIMENSION_ORDER, DIMENSIONS
+from shared.vocabulary import DIMENSION_ORDER
 
 DEFAULT_BAR = 60.0
-Measure = Literal["count", "score"]
-Slot = Literal["strength", "development", "baseline"]
 
 
 @dataclass(frozen=True)
-class GoalSpec:
-    """A goal of a template; ``{target}`` in the titles is replaced with the target."""
+class GoalLike:
+    """What progress needs of a goal (a stored goal or a proposal)."""
 
-    title_zh: str
-    title_en: str
-    label_zh: str  # what is counted, for the progress words: 客户拜访完成3次，还差2次
-    label_en: str
-    target: float
-    unit_zh: str
-    unit_en: str
-    measure: Measure = "count"  # count: achievements add up; score: the latest value counts
-
-
-@dataclass(frozen=True)
-class RoleTemplate:
-    weights: Mapping[Slot, int]
-    strength: Mapping[Dimension, GoalSpec]
-    development: Mapping[Dimension, GoalSpec]
-    baseline: GoalSpec
-    baseline_dimension: Dimension | None  # None: the development (weakest) dimension
-    preference: tuple[Dimension, ...] = ()  # ties and missing scores: the role's core dimensions first
-
-
-def _generic_strength(dim: Dimension) -> GoalSpec:
-    zh, en = DIMENSIONS[dim].zh, DIMENSIONS[dim].en_text
-    return GoalSpec(
-        f"完成{{target}}项发挥{zh}优势的重点任务",
-        f"{{target}} key task drawing on {en}",
-        f"{zh}重点任务",
-        f"key tasks drawing on {en}",
-        1,
-        "项",
-        "tasks",
-    )
-
-
-def _generic_development(dim: Dimension) -> GoalSpec:
-    zh, en = DIMENSIONS[dim].zh, DIMENSIONS[dim].en_text
-    return GoalSpec(
-        f"完成{{target}}次{zh}专项练习",
-        f"{{target}} {en} practice exercises",
-        f"{zh}专项练习",
-        f"{en} practice exercises",
-        2,
-        "次",
-        "exercises",
-    )
-
-
-ROLE_TRAINING = GoalSpec("完成岗位培训", "complete role training", "岗位培训", "role training", 1, "项", "courses")
-
-TEMPLATES: dict[RoleFamily, RoleTemplate] = {
-    RoleFamily.customer_manager: RoleTemplate(
-        weights={"strength": 40, "development": 30, "baseline": 30},
-        strength={
-            Dimension.data_analysis: GoalSpec(
-                "完成{target}个客户数据报告",
-                "{target} client data reports",
-                "客户数据报告",
-                "client data reports",
-                3,
-                "个",
-                "reports",
-            ),
-            Dimension.customer_orientation: GoalSpec(
-                "新开发客户{target}户", "{target} new clients", "新客户开发", "new clients", 10, "户", "clients"
-            ),
-            Dimension.logic: GoalSpec(
-                "完成{target}份客户综合金融方案",
-                "{target} client financial plans",
-                "客户综合金融方案",
-                "client financial plans",
-                2,
-                "份",
-                "plans",
-            ),
-        },
-        development={
-            Dimension.expression: GoalSpec(
-                "参与{target}次客户拜访", "{target} client visits", "客户拜访", "client visits", 5, "次", "visits"
-            ),
-            Dimension.customer_orientation: GoalSpec(
-                "跟进处理{target}件客户诉求",
-                "{target} client requests followed up",
-                "客户诉求处理",
-                "client requests followed up",
-                5,
-                "件",
-                "requests",
-            ),
-            Dimension.data_analysis: GoalSpec(
-                "完成{target}个客户数据分析练习",
-                "{target} client data analysis exercises",
-                "客户数据分析练习",
-                "client data analysis exercises",
-                2,
-                "个",
-                "exercises",
-            ),
-        },
-        baseline=GoalSpec(
-            "客户满意度评分达{target}分",
-            "client satisfaction ≥ {target}",
-            "客户满意度评分",
-            "client satisfaction",
-            80,
-            "分",
-            "points",
-            "score",
-        ),
-        baseline_dimension=Dimension.customer_orientation,
-        preference=(Dimension.customer_orientation, Dimension.data_analysis, Dimension.expression),
-    ),
-    RoleFamily.risk_manager: RoleTemplate(
-        weights={"strength": 50, "development": 20, "baseline": 30},
-        strength={
-            Dimension.risk_awareness: GoalSpec(
-                "识别{target}个业务风险点",
-                "identify {target} business risk points",
-                "业务风险点识别",
-                "business risk points identified",
-                2,
-                "个",
-                "risk points",
-            ),
-            Dimension.data_analysis: GoalSpec(
-                "完成{target}份风险数据分析报告",
-                "{target} risk data analysis reports",
-                "风险数据分析报告",
-                "risk data analysis reports",
-                2,
-                "份",
-                "reports",
-            ),
-            Dimension.logic: GoalSpec(
-                "完成{target}份风险案例分析",
-                "{target} risk case analyses",
-                "风险案例分析",
-                "risk case analyses",
-                2,
-                "份",
-                "analyses",
-            ),
-        },
-        development={
-            Dimension.innovation: GoalSpec(
-                "提出{target}个流程优化建议",
-                "{target} process-improvement proposal",
-                "流程优化建议",
-                "process-improvement proposals",
-                1,
-                "个",
-                "proposals",
-            ),
-            Dimension.expression: GoalSpec(
-                "开展{target}次风险提示宣讲",
-                "{target} risk briefings given",
-                "风险提示宣讲",
-                "risk briefings",
-                1,
-                "次",
-                "briefings",
-            ),
-            Dimension.risk_awareness: GoalSpec(
-                "完成{target}个风险案例复盘",
-                "{target} risk case reviews",
-                "风险案例复盘",
-                "risk case reviews",
-                2,
-                "个",
-                "reviews",
-            ),
-        },
-        baseline=ROLE_TRAINING,
-        baseline_dimension=None,
-        preference=(Dimension.risk_awareness, Dimension.logic, Dimension.data_analysis),
-    ),
-}
-
-GENERIC = RoleTemplate(
-    weights={"strength": 40, "development": 30, "baseline": 30},
-    strength={},
-    development={},
-    baseline=ROLE_TRAINING,
-    baseline_dimension=None,
-)
-
-
-def template_for(role_family: RoleFamily | str) -> RoleTemplate:
-    return TEMPLATES.get(RoleFamily(role_family), GENERIC)
-
-
-@dataclass(frozen=True)
-class ProposedGoal:
-    id: str
-    slot: Slot
-    dimension: str
     title_zh: str
     title_en: str
     label_zh: str
@@ -238,6 +38,13 @@ class ProposedGoal:
     unit_en: str
     measure: Measure
     weight: int
+
+
+@dataclass(frozen=True)
+class ProposedGoal(GoalLike):
+    id: str
+    slot: Slot
+    dimension: str
 
 
 def _number(value: float) -> str:
@@ -293,8 +100,8 @@ def propose(role_family: RoleFamily | str, scores: Mapping[Any, float], bar: Map
     """The proposed goals of a hire: strength, development, baseline; weights sum to 100."""
     template = template_for(role_family)
     strongest, weakest = strongest_and_weakest(scores, bar, template)
-    strength = template.strength.get(strongest) or _generic_strength(strongest)
-    development = template.development.get(weakest) or _generic_development(weakest)
+    strength = template.strength_goal(strongest)
+    development = template.development_goal(weakest)
     baseline_dim = template.baseline_dimension or weakest
     w = template.weights
     return [
@@ -307,26 +114,11 @@ def propose(role_family: RoleFamily | str, scores: Mapping[Any, float], bar: Map
 # --------------------------------------------------------------------------- summaries and progress
 
 
-@dataclass(frozen=True)
-class GoalLike:
-    """What progress needs of a goal (a stored goal or a proposal)."""
-
-    title_zh: str
-    title_en: str
-    label_zh: str
-    label_en: str
-    target: float
-    unit_zh: str
-    unit_en: str
-    measure: Measure
-    weight: int
-
-
-def summary_zh(goals: Sequence[GoalLike | ProposedGoal]) -> str:
+def summary_zh(goals: Sequence[GoalLike]) -> str:
     return " + ".join(f"{g.title_zh}（占比{g.weight}%）" for g in goals)
 
 
-def summary_en(goals: Sequence[GoalLike | ProposedGoal]) -> str:
+def summary_en(goals: Sequence[GoalLike]) -> str:
     return " + ".join(f"{g.title_en} ({g.weight} %)" for g in goals)
 
 
@@ -339,7 +131,7 @@ class Progress:
     words_en: str
 
 
-def progress(goal: GoalLike | ProposedGoal, achieved: float) -> Progress:
+def progress(goal: GoalLike, achieved: float) -> Progress:
     """``achieved`` is the sum of counted achievements, or the latest score for a ``score`` goal."""
     target = float(goal.target)
     remaining = max(0.0, target - achieved)

@@ -53,6 +53,8 @@ def new_id() -> str:
 
 
 Limit = Annotated[int, Field(ge=1, le=200)]
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Version = Annotated[int, Field(ge=1, description="the version you read; a stale one is answered 409")]
 
 
 class Health(Response):

@@ -10,13 +10,12 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Dimension, Model, Request, Response
+from shared.models.common import Dimension, Model, Request, Response, Version
 from shared.vocabulary import BankFamily as BankFamily
 
 QuestionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=500)]
 AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=1_000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
-Version = Annotated[int, Field(ge=1, description="the version you read; a stale one is answered 409")]
 
 
 class QuestionContent(Request):

@@ -15,7 +15,7 @@ compared with ``DEFAULT_BAR``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from shared.domain.probation_templates import GoalSpec, Measure, RoleTemplate, Slot, template_for
@@ -53,20 +53,8 @@ def _number(value: float) -> str:
 
 def _goal(goal_id: str, slot: Slot, dim: Dimension, spec: GoalSpec, weight: int) -> ProposedGoal:
     target = _number(spec.target)
-    return ProposedGoal(
-        id=goal_id,
-        slot=slot,
-        dimension=dim.value,
-        title_zh=spec.title_zh.format(target=target),
-        title_en=spec.title_en.format(target=target),
-        label_zh=spec.label_zh,
-        label_en=spec.label_en,
-        target=spec.target,
-        unit_zh=spec.unit_zh,
-        unit_en=spec.unit_en,
-        measure=spec.measure,
-        weight=weight,
-    )
+    titles = {"title_zh": spec.title_zh.format(target=target), "title_en": spec.title_en.format(target=target)}
+    return ProposedGoal(**(asdict(spec) | titles), weight=weight, id=goal_id, slot=slot, dimension=dim.value)
 
 
 def margins(scores: Mapping[Any, float], bar: Mapping[Any, float]) -> dict[Dimension, float]:
@@ -131,25 +119,24 @@ class Progress:
     words_en: str
 
 
+# (measure, target reached) -> the progress in words: 客户拜访完成3次，还差2次 / client visits: 3 of 5 done, 2 to go
+PROGRESS_WORDS: dict[tuple[Measure, bool], tuple[str, str]] = {
+    ("score", True): ("{label}当前{a}{unit}，已达成（目标{t}{unit}）", "{label}: {a} now, target {t} reached"),
+    ("score", False): ("{label}当前{a}{unit}，还差{r}{unit}", "{label}: {a} now, target {t}, {r} to go"),
+    ("count", True): ("{label}完成{a}{unit}，已达成", "{label}: {a} of {t} done, target reached"),
+    ("count", False): ("{label}完成{a}{unit}，还差{r}{unit}", "{label}: {a} of {t} done, {r} to go"),
+}
+
+
 def progress(goal: GoalLike, achieved: float) -> Progress:
     """``achieved`` is the sum of counted achievements, or the latest score for a ``score`` goal."""
     target = float(goal.target)
     remaining = max(0.0, target - achieved)
     ratio = 1.0 if target <= 0 else min(1.0, max(0.0, achieved / target))
-    a, r, t = _number(achieved), _number(remaining), _number(target)
-    if goal.measure == "score":
-        if remaining == 0:
-            zh = f"{goal.label_zh}当前{a}{goal.unit_zh}，已达成（目标{t}{goal.unit_zh}）"
-            en = f"{goal.label_en}: {a} now, target {t} reached"
-        else:
-            zh = f"{goal.label_zh}当前{a}{goal.unit_zh}，还差{r}{goal.unit_zh}"
-            en = f"{goal.label_en}: {a} now, target {t}, {r} to go"
-    elif remaining == 0:
-        zh = f"{goal.label_zh}完成{a}{goal.unit_zh}，已达成"
-        en = f"{goal.label_en}: {a} of {t} done, target reached"
-    else:
-        zh = f"{goal.label_zh}完成{a}{goal.unit_zh}，还差{r}{goal.unit_zh}"
-        en = f"{goal.label_en}: {a} of {t} done, {r} to go"
+    words_zh, words_en = PROGRESS_WORDS[(goal.measure, remaining == 0)]
+    values = {"a": _number(achieved), "r": _number(remaining), "t": _number(target), "unit": goal.unit_zh}
+    zh = words_zh.format(label=goal.label_zh, **values)
+    en = words_en.format(label=goal.label_en, **values)
     return Progress(achieved, remaining, round(ratio * 100, 1), zh, en)
 
 

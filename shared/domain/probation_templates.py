@@ -50,37 +50,33 @@ class RoleTemplate:
 
     def strength_goal(self, dim: Dimension) -> GoalSpec:
         """The goal for the strongest dimension: the template's own, or a generic one."""
-        return self.strength.get(dim) or _generic_strength(dim)
+        return self.strength.get(dim) or _generic(dim, GENERIC_STRENGTH, 1, "项", "tasks")
 
     def development_goal(self, dim: Dimension) -> GoalSpec:
         """The goal for the weakest dimension: the template's own, or a generic one."""
-        return self.development.get(dim) or _generic_development(dim)
+        return self.development.get(dim) or _generic(dim, GENERIC_DEVELOPMENT, 2, "次", "exercises")
 
 
-def _generic_strength(dim: Dimension) -> GoalSpec:
-    zh, en = DIMENSIONS[dim].zh, DIMENSIONS[dim].en_text
-    return GoalSpec(
-        f"完成{{target}}项发挥{zh}优势的重点任务",
-        f"{{target}} key task drawing on {en}",
-        f"{zh}重点任务",
-        f"key tasks drawing on {en}",
-        1,
-        "项",
-        "tasks",
+# The generic goals' titles and labels (Chinese, English), worded with the dimension's label.
+GENERIC_STRENGTH = (
+    "完成{{target}}项发挥{zh}优势的重点任务",
+    "{{target}} key task drawing on {en}",
+    "{zh}重点任务",
+    "key tasks drawing on {en}",
+)
+GENERIC_DEVELOPMENT = (
+    "完成{{target}}次{zh}专项练习",
+    "{{target}} {en} practice exercises",
+    "{zh}专项练习",
+    "{en} practice exercises",
+)
+
+
+def _generic(dim: Dimension, words: tuple[str, str, str, str], target: float, unit_zh: str, unit_en: str) -> GoalSpec:
+    title_zh, title_en, label_zh, label_en = (
+        w.format(zh=DIMENSIONS[dim].zh, en=DIMENSIONS[dim].en_text) for w in words
     )
-
-
-def _generic_development(dim: Dimension) -> GoalSpec:
-    zh, en = DIMENSIONS[dim].zh, DIMENSIONS[dim].en_text
-    return GoalSpec(
-        f"完成{{target}}次{zh}专项练习",
-        f"{{target}} {en} practice exercises",
-        f"{zh}专项练习",
-        f"{en} practice exercises",
-        2,
-        "次",
-        "exercises",
-    )
+    return GoalSpec(title_zh, title_en, label_zh, label_en, target, unit_zh, unit_en)
 
 
 ROLE_TRAINING = GoalSpec("完成岗位培训", "complete role training", "岗位培训", "role training", 1, "项", "courses")

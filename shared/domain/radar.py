@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from shared.models.common import Dimension
+from shared.models.radar import RadarAxisView
 from shared.vocabulary import DIMENSION_ORDER, dimension_zh
 
 TOP_N = 3
@@ -32,15 +33,8 @@ RULE = (
 )
 
 
-@dataclass(frozen=True)
-class Axis:
-    dimension: str
-    label: str
-    weight: float
-    score: float | None
-    bar: float | None
-    strength: bool
-    weak: bool
+# An axis is what the API shows of it (dimension, label, weight, score, bar and the two flags).
+Axis = RadarAxisView
 
 
 @dataclass(frozen=True)
@@ -75,7 +69,17 @@ def build(
         else:
             strength, weak = score >= limit, score < limit
         name = Dimension(d).value
-        axes.append(Axis(name, dimension_zh(name), float(weights[d]), score, limit, strength, weak))
+        axes.append(
+            Axis(
+                dimension=name,
+                label=dimension_zh(name),
+                weight=float(weights[d]),
+                score=score,
+                bar=limit,
+                strength=strength,
+                weak=weak,
+            )
+        )
     return Radar(tuple(axes))
 
 

@@ -15,6 +15,7 @@ T = TypeVar("T")
 # Trimmed, non-empty text of bounded length.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=100_000)]
+Limit = Annotated[int, Field(ge=1, le=200)]
 
 
 class Model(BaseModel):
@@ -35,6 +36,13 @@ class Response(Model):
     model_config = ConfigDict(extra="ignore")
 
 
+class PageQuery(Request):
+    """A page of a list: at most ``limit`` items, after the ``next_token`` of the page before."""
+
+    limit: Limit = 50
+    next_token: str | None = Field(default=None, max_length=2048)
+
+
 class Page(Response, Generic[T]):
     items: list[T]
     next_token: str | None = None
@@ -52,7 +60,6 @@ def new_id() -> str:
     return uuid4().hex
 
 
-Limit = Annotated[int, Field(ge=1, le=200)]
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 Version = Annotated[int, Field(ge=1, description="the version you read; a stale one is answered 409")]
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, StringConstraints
 
-from shared.models.common import Limit, Request, Response
+from shared.models.common import PageQuery, Request, Response
 from shared.vocabulary import Stage
 
 
@@ -64,10 +64,8 @@ class Funnel(Response):
     rule: str
 
 
-class AuditQuery(Request):
+class AuditQuery(PageQuery):
     subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
-    limit: Limit = 50
-    next_token: str | None = Field(default=None, max_length=2048)
 
 
 class AuditRecord(Response):

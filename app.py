@@ -28,6 +28,7 @@ from functions import (
     selection,
     system,
     videos,
+    vocabulary,
     webhooks,
 )
 from functions.consumers import (
@@ -42,7 +43,9 @@ from functions.consumers import (
 )
 from functions.http import http_middleware
 from shared.domain.exports import XLSX
+from shared.settings import check_at_cold_start
 
+check_at_cold_start()  # in AWS Lambda a missing setting fails the function's start, naming it
 app = Chalice(app_name="talent-lifecycle")
 app.register_middleware(http_middleware, "http")
 app.api.binary_types.append(XLSX)  # analytics exports
@@ -67,6 +70,7 @@ BLUEPRINTS = (
     background_checks,
     offers,
     console,
+    vocabulary,
     insights,
     probation,
     performance,

@@ -15,18 +15,18 @@ from functions.http import Call, api_route, ok
 from shared.domain import charts
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
 from shared.domain.onboarding import cohort_of, month_shift
-from shared.models.common import RoleFamily
-from shared.models.performance import (
+from shared.models.analytics import (
     AnalyticsResult,
     ApprovedWeights,
     CohortQuery,
     ConditionalQuery,
     CycleAnalyticsQuery,
-    DevelopmentPlan,
     ReweightQuery,
     ValidityQuery,
     WeightsApproval,
 )
+from shared.models.common import RoleFamily
+from shared.models.performance import DevelopmentPlan
 from shared.security.policy import Action, authorize
 from shared.services.performance import Performance
 

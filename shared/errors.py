@@ -65,13 +65,6 @@ def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
     return details
 
 
-def json_object(body: bytes) -> dict[str, Any]:
-    """A raw body (e.g. a webhook's, verified on its bytes first) as a JSON object, or 400 saying why."""
-    from shared.domain.json_input import parse_json_object  # the domain module raises these errors
-
-    return parse_json_object(body)
-
-
 def validated(model: type[M], payload: Any, what: str) -> M:
     """``model`` from ``payload``, or 400 "<what> is not valid" naming every bad field."""
     try:

@@ -14,12 +14,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from shared.models.common import Dimension, Limit, Model, Request, Response, RoleFamily
+from shared.models.common import Dimension, Limit, Model, Request, Response, RoleFamily, Version
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
-Version = Annotated[int, Field(ge=1, description="the version you read; a stale one is answered 409")]
 
 
 Direction = Literal["higher", "lower"]
@@ -337,68 +336,6 @@ class PoolDecision(Request):
     decision: Literal["accept", "decline", "remove"]
     reason: Reason
     version: Version
-
-
-# -- analytics -------------------------------------------------------------------------------------
-ExportFormat = Literal["json", "csv", "xlsx"]
-ChartFormat = Literal["json", "csv", "xlsx", "svg"]
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-
-
-class CycleAnalyticsQuery(Request):
-    cycle_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    role_family: RoleFamily | None = None
-    format: ChartFormat = Field(default="json", description="json, csv, xlsx, or svg where a chart exists")
-
-
-class ValidityQuery(CycleAnalyticsQuery):
-    min_n: int = Field(default=10, ge=4, le=100_000, description="groups with fewer pairs are left out")
-
-
-class ConditionalQuery(CycleAnalyticsQuery):
-    dimension: Dimension
-    dimension_threshold: float = Field(default=80, ge=0, le=100)
-    performance_threshold: float = Field(default=90, ge=0, le=100)
-
-
-class ReweightQuery(Request):
-    cycle_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    format: ExportFormat = "json"
-
-
-class WeightsApproval(Request):
-    """HR approves the current proposal for a family: it applies to requisitions created from now on
-    that do not name their own weights; existing requisitions keep theirs."""
-
-    cycle_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    reason: Reason
-
-
-class CohortQuery(Request):
-    since: Month | None = None
-    until: Month | None = None
-    format: ChartFormat = "json"
-
-
-class AnalyticsResult(Response):
-    """One analytics result: its parameters, a table (``items``, the rows CSV / XLSX export), and
-    any figures that belong to the result as a whole (``summary``)."""
-
-    kind: str
-    parameters: dict[str, Any]
-    summary: dict[str, Any] = Field(default_factory=dict)
-    items: list[dict[str, Any]]
-
-
-class ApprovedWeights(Response):
-    role_family: RoleFamily
-    weights: dict[str, float]
-    cycle_id: str
-    expected_gain: float | None = None
-    reason: str
-    approved_by: str
-    approved_at: str
-    version: int
 
 
 class DevelopmentPlan(Response):

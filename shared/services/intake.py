@@ -19,14 +19,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.domain.event_filters import matches
-from shared.domain.vendors import adapter_for
-from shared.errors import PayloadTooLarge, ServiceUnavailable, ValidationFailed, json_object, validation_details
+from shared.domain.json_input import parse_json_object
+from shared.domain.vendors import VENDOR_FORMATS, adapter_for
+from shared.errors import PayloadTooLarge, ServiceUnavailable, ValidationFailed, validation_details
 from shared.models.application import Application
 from shared.models.common import iso, utcnow
 from shared.models.imports import VideoCopy
 from shared.models.interview import CanonicalResult, ScoreRecord
 from shared.models.requisition import Requisition
-from shared.security.vendor_keys import vendor_secrets
+from shared.security.vendor_keys import secrets_of
 from shared.security.webhooks import verify
 from shared.settings import get_settings
 from shared.store import queue
@@ -93,6 +94,11 @@ def request_video_copy(store: ResultStore, application_id: str, record: ScoreRec
         store.put_pending_video(message.model_dump(mode="json"))
 
 
+def vendor_secrets() -> list[tuple[str, str]]:
+    """The AI interview vendors' webhook secrets (``POST /webhooks/interview-results``)."""
+    return secrets_of(VENDOR_FORMATS)
+
+
 class Intake:
     def __init__(
         self,
@@ -124,7 +130,7 @@ class Intake:
         return Receipt(outcome, webhook_id, app_id)
 
     def _parse(self, vendor_id: str, body: bytes) -> CanonicalResult:
-        payload = json_object(body)
+        payload = parse_json_object(body)
         try:
             result = adapter_for(vendor_id)(vendor_id, payload)
         except ValidationError as exc:

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from shared.domain.identity import mask_phone
+from shared.models.identity import mask_phone
 from shared.security.fields import DATA_KEY_MAX_USES, FieldCipher, UnreadableField, is_sealed
 from shared.settings import get_settings
 from shared.store import aws

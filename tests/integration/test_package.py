@@ -27,9 +27,8 @@ pytestmark = pytest.mark.package
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PUBLIC_PATHS = {"/health", "/openapi.json"}
-PUBLIC_PATHS |= {"/console", "/console/{asset}", "/auth/session"}  # the web console and its sign-in
+PUBLIC_PATHS |= {"/console", "/console/{asset}", "/auth/session", "/vocabulary"}  # the console, sign-in, labels
 WEBHOOK_PREFIX = "/webhooks/"
-CMK_ARN = {"Fn::GetAtt": ["DataKey", "Arn"]}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from shared.store.repository import Repository
 from tests.integration.conftest import Api
 
 RETAIL = "零售金融部"
-RISK = "风险管理部"
 SATISFACTION = "customer_manager.customer_orientation.client_satisfaction"
 NEW_CLIENTS = "customer_manager.customer_orientation.new_clients"
 INNOVATION = "customer_manager.innovation.new_scenarios"

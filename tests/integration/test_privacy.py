@@ -230,8 +230,8 @@ def test_explanation_says_what_the_automated_assessment_said_and_who_decided(api
     by_dim = {d["dimension"]: d for d in got["dimensions"]}
     assert by_dim["expression"] == {
         "dimension": "expression",
-        "label_zh": "表达能力",
-        "label_en": "communication",
+        "label_zh": "语言表达",
+        "label_en": "Expression",
         "score": 60,
         "bar": 75,
         "meets_bar": False,
@@ -242,8 +242,8 @@ def test_explanation_says_what_the_automated_assessment_said_and_who_decided(api
     # And it says in both languages that no automated step rejected the candidate
     assert got["automated_rejection"] is False and got["ended_by"] is None
     assert got["human_decisions"] == []
-    assert "表达能力 60，低于要求 75" in " ".join(got["summary_zh"])
-    assert "communication 60 (below the bar 75)" in " ".join(got["summary_en"])
+    assert "语言表达 60，低于要求 75" in " ".join(got["summary_zh"])
+    assert "Expression 60 (below the bar 75)" in " ".join(got["summary_en"])
     assert got["summary_en"][-1] == "No automated step rejected this candidate."
     assert "不会自动淘汰" in " ".join(got["summary_zh"])
 

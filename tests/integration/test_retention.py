@@ -63,7 +63,7 @@ def short_retention(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("UNSUCCESSFUL_APPLICANT_RETENTION_DAYS", "10")
     reset_settings()
     yield
-    monkeypatch.delenv("UNSUCCESSFUL_APPLICANT_RETENTION_DAYS")
+    monkeypatch.undo()  # the stack's value again
     reset_settings()
 
 

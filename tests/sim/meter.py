@@ -225,9 +225,6 @@ class _Http:
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self.request("delete", path, **kwargs)
 
-    def patch(self, path: str, **kwargs: Any) -> Any:
-        return self.request("patch", path, **kwargs)
-
 
 class _Lambda:
     def __init__(self, lambda_: Any, meter: Meter) -> None:

@@ -181,14 +181,10 @@ class LocalStack:
         # The recorder and other moto settings are read from the environment at import time.
         from moto.server import ThreadedMotoServer
 
-        from infra.local import cognitofix, gatewayfix, motofix, sfnfix, sqsfix
+        from infra.local import emulator
 
-        motofix.apply()
-        sqsfix.apply()  # a receipt handle names its message: deleting from a long queue is O(1) lookups
-        sfnfix.apply()  # the template's state machine is created where moto's ASL interpreter runs it
-        gatewayfix.apply()  # chalice local answers its refusals with the deployed gateway responses
-        cognitofix.apply()  # a user cannot write an attribute the app client does not let them write
-        sfnfix.enable_execution()
+        emulator.apply_all()  # the project's fixes of moto and chalice local (infra/local/emulator)
+        emulator.enable_execution()  # the template's state machine runs in moto's ASL interpreter
         # moto's interpreter calls SQS / DynamoDB back through http://localhost:$MOTO_PORT
         os.environ["MOTO_PORT"] = str(self.options.moto_port)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request otherwise

@@ -1,11 +1,11 @@
 """Refusals the gateway makes before any function runs carry design.md §5's error body, locally (the
-patched chalice local, ``infra/local/gatewayfix.py``) and deployed (``x-amazon-apigateway-gateway-responses``)."""
+patched chalice local, ``infra/local/emulator/gateway.py``) and deployed (``x-amazon-apigateway-gateway-responses``)."""
 
 from __future__ import annotations
 
 import json
 
-from infra.local.gatewayfix import gateway_refusal
+from infra.local.emulator.gateway import gateway_refusal
 from infra.package import GATEWAY_RESPONSES, gateway_responses
 from tests.integration.conftest import Api
 

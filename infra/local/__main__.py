@@ -17,7 +17,8 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-from infra.local.stack import DEFAULT_STATE_DIR, DEFAULT_TEMPLATE, LocalStack, Options
+from infra.local.stack import DEFAULT_TEMPLATE, LocalStack, Options
+from infra.local.state import DEFAULT_STATE_DIR
 
 STALL_DUMP_SECONDS = 15.0  # a stop that takes longer prints every thread's stack to stderr
 

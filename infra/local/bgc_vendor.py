@@ -30,8 +30,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from infra.local.loopback import LoopbackServer
-from infra.local.simulator import signature_headers
-from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS
+from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, signature_headers
 
 log = logging.getLogger("infra.local.bgc_vendor")
 

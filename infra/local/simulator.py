@@ -43,9 +43,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Literal, TextIO
 
-from infra.local.vendors import LOCAL_VENDOR_SECRETS
+from infra.local.state import DEFAULT_STATE_DIR
+from infra.local.vendors import LOCAL_VENDOR_SECRETS, signature_headers
 from shared.domain.vendors import MIANSHI_CODES
-from shared.security.webhooks import sign
 
 DEFAULT_API = "http://127.0.0.1:8000"
 WEBHOOK_PATH = "/webhooks/interview-results"
@@ -155,16 +155,6 @@ def mianshi_payload(
     if replay_url:
         data["media"] = {"replayUrl": replay_url}
     return {"event": "interview.completed", "vendor": "mianshi", "data": data}
-
-
-def signature_headers(raw: bytes, webhook_id: str, timestamp: int, secret: str) -> dict[str, str]:
-    """The Standard Webhooks headers of one message."""
-    return {
-        "Content-Type": "application/json",
-        "webhook-id": webhook_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret, webhook_id, timestamp, raw),
-    }
 
 
 def signed_request(
@@ -544,8 +534,6 @@ def _refs(text: str) -> tuple[str, ...]:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    from infra.local.stack import DEFAULT_STATE_DIR
-
     parser = argparse.ArgumentParser(
         prog="python -m infra.local.simulator",
         description="Send signed AI interview results to the running local stack, as the vendors would.",

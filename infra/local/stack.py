@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from infra.local import cognito
 from infra.local.cognito import UserPool
+from infra.local.state import DEFAULT_STATE_DIR, PROJECT_DIR, REGION, STATE_FILE, aws_environment, write_state
 from infra.local.vendors import (
     LOCAL_BACKGROUND_VENDOR_SECRETS,
     LOCAL_ESIGN_SECRETS,
@@ -35,14 +36,10 @@ from infra.local.vendors import (
 
 log = logging.getLogger("infra.local")
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_STATE_DIR = PROJECT_DIR / ".local-stack"
 DEFAULT_TEMPLATE = PROJECT_DIR / "infra" / "template.json"
 STACK_NAME = "talent-local"
 STAGE = "dev"
 API_LISTEN_BACKLOG = 256  # pending connections the local API queues (socketserver's default is 5)
-REGION = "us-east-1"
-STATE_FILE = "state.json"
 SLOW_STOP_SECONDS = 3.0  # a part of the stack that takes longer than this to stop is logged at WARNING
 
 
@@ -60,17 +57,6 @@ class Options:
     retry_delay_seconds: int = 1
     bgc_vendor_port: int | None = None  # the simulated background-check vendor; default: port + 2
     demo_data: bool = True  # a small demo history for the console (infra/local/demo.py)
-
-
-def aws_environment(host: str, moto_port: int) -> dict[str, str]:
-    return {
-        "AWS_ENDPOINT_URL": f"http://{host}:{moto_port}",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-    }
 
 
 def ensure_port_free(host: str, port: int, what: str) -> None:
@@ -396,11 +382,7 @@ class LocalStack:
             **pool.to_state(),
             "outputs": self.info.outputs,
         }
-        self.options.state_dir.mkdir(parents=True, exist_ok=True)
-        path = self.options.state_dir / STATE_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        write_state(self.options.state_dir, state)
 
     # -- banner ---------------------------------------------------------------------------------
 

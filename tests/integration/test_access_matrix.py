@@ -22,8 +22,7 @@ from pydantic import BaseModel
 
 from app import app as chalice_app
 from functions.http import ROUTE_DOCS
-from infra.local.simulator import signature_headers
-from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, LOCAL_ESIGN_SECRETS
+from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, LOCAL_ESIGN_SECRETS, signature_headers
 from infra.package import GATEWAY_RESPONSES
 from shared.security.policy import POLICY, Action, Scope
 from shared.security.routes import ROUTE_ACCESS, Gate

@@ -14,8 +14,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from chalice.test import Client
 from pypdf import PdfReader
 
-from infra.local.simulator import signature_headers
-from infra.local.vendors import LOCAL_ESIGN_SECRETS
+from infra.local.vendors import LOCAL_ESIGN_SECRETS, signature_headers
 from shared.domain.stages import Stage
 from shared.errors import ServiceUnavailable
 from shared.models.common import Dimension

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from infra.local.loopback import LoopbackServer
+from infra.local.loopback import LoopbackServer, no_such_path, send_json
 from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, signature_headers
 
 log = logging.getLogger("infra.local.bgc_vendor")
@@ -206,18 +206,13 @@ class SimulatedBackgroundVendor:
                 log.debug(format, *args)
 
             def _answer(self, status: int, body: dict[str, Any]) -> None:
-                raw = json.dumps(body, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
+                send_json(self, status, body)
 
             def do_GET(self) -> None:
                 if self.path == "/status":
                     self._answer(200, vendor.status())
                 else:
-                    self._answer(404, {"error": "not found"})
+                    no_such_path(self)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -228,7 +223,7 @@ class SimulatedBackgroundVendor:
                     self._answer(200, vendor.status())
                     return
                 if self.path != "/orders":
-                    self._answer(404, {"error": "not found"})
+                    no_such_path(self)
                     return
                 try:
                     order = json.loads(raw)

@@ -19,6 +19,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -56,7 +57,19 @@ class Options:
     sqs_pollers: int = 2
     retry_delay_seconds: int = 1
     bgc_vendor_port: int | None = None  # the simulated background-check vendor; default: port + 2
+    esign_vendor_port: int | None = None  # the simulated e-signature vendor; default: port + 3
     demo_data: bool = True  # a small demo history for the console (infra/local/demo.py)
+
+    def ports(self) -> dict[str, int]:
+        """Every port the stack listens on, by what listens: as given, or the default the README names
+        (moto 5000; the API's port, then admin + 1, background-check vendor + 2, e-sign vendor + 3)."""
+        return {
+            "moto": self.moto_port,
+            "API": self.port,
+            "admin": self.admin_port if self.admin_port is not None else self.port + 1,
+            "background-check vendor": self.bgc_vendor_port if self.bgc_vendor_port is not None else self.port + 2,
+            "e-sign vendor": self.esign_vendor_port if self.esign_vendor_port is not None else self.port + 3,
+        }
 
 
 def ensure_port_free(host: str, port: int, what: str) -> None:
@@ -99,13 +112,14 @@ class LocalStack:
 
     def start(self) -> StackInfo:
         opts = self.options
-        admin_port = opts.admin_port if opts.admin_port is not None else opts.port + 1
+        ports = opts.ports()
         started = time.monotonic()
-        checked = [("moto", opts.moto_port), ("API", opts.port), ("admin", admin_port)]
-        if opts.bgc_vendor_port is not None:
-            checked.append(("background-check vendor", opts.bgc_vendor_port))
-        for what, port in checked:
-            ensure_port_free(opts.host, port, what)
+        # a vendor stand-in on its default port moves to any free one if that is taken (its URL is in
+        # the settings); every other port, and a vendor's port given by its flag, must be free
+        given = {"background-check vendor": opts.bgc_vendor_port, "e-sign vendor": opts.esign_vendor_port}
+        for what, port in ports.items():
+            if given.get(what, port) is not None:
+                ensure_port_free(opts.host, port, what)
         if not opts.template.is_file():
             raise SystemExit(f"template {opts.template} does not exist")
 
@@ -126,7 +140,7 @@ class LocalStack:
         self._mark("cloudformation", started)
         self._configure_environment(pool, outputs)
         self._seed_secrets(outputs)
-        self._start_esign_vendor(admin_port + 2)  # API port + 3 (the background vendor: + 2)
+        self._start_esign_vendor()
         self._enable_bucket_events()
         if opts.persist:
             from infra.local import persist
@@ -144,7 +158,7 @@ class LocalStack:
         self._start_pump(app, config)
         from infra.local.admin import AdminServer
 
-        self._admin = AdminServer(self._pump, opts.host, admin_port)
+        self._admin = AdminServer(self._pump, opts.host, ports["admin"])
         self._admin.start()
         self.info.admin_url = self._admin.url
 
@@ -238,15 +252,26 @@ class LocalStack:
         seed_esign_secrets(secretsmanager, outputs["VendorSecretsPath"])
         self._client("ses").verify_email_identity(EmailAddress=outputs["MailFrom"])
 
-    def _start_esign_vendor(self, port: int) -> None:
+    def _vendor(self, start: Callable[[int], Any], what: str, given: int | None) -> Any:
+        """A simulated vendor on its port (``--<vendor>-port`` or the default); on any free port if the
+        default is taken (the stack's settings name its URL)."""
+        port = self.options.ports()[what]
+        try:
+            return start(port)
+        except OSError:
+            if given is not None:
+                raise
+            return start(0)
+
+    def _start_esign_vendor(self) -> None:
         """The simulated e-signature vendor: it signs each offer a moment after receiving it."""
         from infra.local.esign_vendor import EsignVendorSimulator
 
-        api = f"http://{self.options.host}:{self.options.port}"
-        try:
-            self._esign = EsignVendorSimulator(api, self.options.host, port)
-        except OSError:  # taken: any free port will do, ESIGN_VENDOR_URL names it
-            self._esign = EsignVendorSimulator(api, self.options.host, 0)
+        opts = self.options
+        api = f"http://{opts.host}:{opts.port}"
+        self._esign = self._vendor(
+            lambda port: EsignVendorSimulator(api, opts.host, port), "e-sign vendor", opts.esign_vendor_port
+        )
         os.environ["ESIGN_VENDOR_URL"] = self.info.env["ESIGN_VENDOR_URL"] = self._esign.start()
         from shared.settings import reset_settings
 
@@ -306,19 +331,17 @@ class LocalStack:
         self.info.api_url = f"http://{self.options.host}:{self.options.port}"
 
     def _start_bgc_vendor(self) -> None:
-        """The simulated background-check vendor, on ``--bgc-vendor-port`` or else port + 2 (any free
-        port if that one is taken). It sends its results to the API's URL, served a moment later."""
+        """The simulated background-check vendor. It sends its results to the API's URL, served a
+        moment later."""
         from infra.local.bgc_vendor import SimulatedBackgroundVendor
 
         opts = self.options
         api_url = f"http://{opts.host}:{opts.port}"
-        port = opts.bgc_vendor_port if opts.bgc_vendor_port is not None else opts.port + 2
-        try:
-            vendor = SimulatedBackgroundVendor(api_url, host=opts.host, port=port)
-        except OSError:
-            if opts.bgc_vendor_port is not None:
-                raise
-            vendor = SimulatedBackgroundVendor(api_url, host=opts.host, port=0)
+        vendor = self._vendor(
+            lambda port: SimulatedBackgroundVendor(api_url, host=opts.host, port=port),
+            "background-check vendor",
+            opts.bgc_vendor_port,
+        )
         self._bgc_vendor = vendor.start()
 
     def _start_pump(self, app: Any, config: Any) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from infra.local import demo
-from tests.integration.conftest import Api
+from tests.support.api import Api
 
 TODAY = date(2027, 5, 14)
 

@@ -7,7 +7,7 @@ import json
 
 from infra.local.emulator.gateway import gateway_refusal
 from infra.package import GATEWAY_RESPONSES, gateway_responses
-from tests.integration.conftest import Api
+from tests.support.api import Api
 
 
 def test_no_token_is_401_with_the_error_body(api: Api) -> None:

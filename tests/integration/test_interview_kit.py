@@ -11,10 +11,9 @@ import pytest
 
 from shared.store import aws
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import deliver, new_app
+from tests.support.api import Api
 from tests.support.archive import update_application
+from tests.support.hiring import deliver, make, new_app
 from tests.support.webhooks import canonical
 
 TITLE = '对公客户经理 <script>alert("kit")</script> & 校招'

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from infra.local import emulator
-from tests.support.imports import ROOT, cycles, graph
+from tests.support.import_graph import ROOT, cycles, graph
 
 
 def pinned(name: str) -> str:

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from tests.support.running import request_json
+
 ROOT = Path(__file__).resolve().parents[2]
 WEBHOOK = "/webhooks/interview-results"
 CONNECT_ATTEMPTS = 3  # a delivery that got no answer at all is sent again, as vendors do
@@ -69,18 +71,7 @@ Call = Callable[[str, str, str | None, Any], tuple[int, Any]]
 
 def http_call(api_url: str) -> Call:
     def call(method: str, path: str, token: str | None = None, body: Any = None) -> tuple[int, Any]:
-        headers = {"Accept": "application/json", "Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-        request = urllib.request.Request(api_url + path, data=data, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                raw = response.read()
-                return response.status, json.loads(raw) if raw else None
-        except urllib.error.HTTPError as err:
-            raw = err.read()
-            return err.code, json.loads(raw) if raw else None
+        return request_json(api_url + path, method, token, body, timeout=60)
 
     return call
 

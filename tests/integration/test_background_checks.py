@@ -158,7 +158,7 @@ def test_vendor_outage_backs_off_then_dead_letters_and_loses_nothing(
     assert [json.loads(m["Body"])["check_id"] for m in dead] == [check_id]
     assert len(vendor.calls) == 5
     assert checks(api, app_id).data["items"][0]["status"] == "ordered"
-    # When the vendor is back and the dead-letter queue is redriven (docs/architecture.md)
+    # When the vendor is back and the dead-letter queue is redriven (docs/features.md)
     vendor.down = False
     for m in dead:
         sqs.send_message(QueueUrl=queue_url(stack), MessageBody=m["Body"])

@@ -39,6 +39,15 @@ from tests.support.stack import REGION, Stack
 from tests.support.webhooks import canonical
 
 
+def submitted(api: Api, client: Client, stack: Stack, req_id: str) -> tuple[str, str]:
+    """(application id, check id): an evaluated application whose check HR ordered and the consumer
+    sent to the vendor."""
+    app_id = evaluated_app(api, req_id)["id"]
+    check_id = order(api, app_id)
+    consume(client, stack)
+    return app_id, check_id
+
+
 @pytest.fixture
 def vendor(monkeypatch: pytest.MonkeyPatch) -> FakeVendor:
     return fake_vendor(monkeypatch)
@@ -112,9 +121,7 @@ def test_a_redelivered_order_is_not_submitted_twice(
     api: Api, client: Client, stack: Stack, req_id: str, vendor: FakeVendor
 ) -> None:
     # Given an order the consumer already submitted
-    app_id = evaluated_app(api, req_id)["id"]
-    check_id = order(api, app_id)
-    consume(client, stack)
+    app_id, check_id = submitted(api, client, stack, req_id)
     # When the same order message is delivered again (at-least-once delivery)
     queue.send_all(queue_url(stack), [json.dumps({"application_id": app_id, "check_id": check_id})])
     consume(client, stack)
@@ -204,9 +211,7 @@ def test_an_order_the_queue_refused_is_sent_by_the_reconciliation(
 def test_duplicate_webhook_changes_nothing_and_bad_deliveries_store_nothing(
     api: Api, client: Client, stack: Stack, req_id: str, vendor: FakeVendor
 ) -> None:
-    app_id = evaluated_app(api, req_id)["id"]
-    check_id = order(api, app_id)
-    consume(client, stack)
+    app_id, check_id = submitted(api, client, stack, req_id)
     before = checks(api, app_id).data["items"][0]
     # When the payload is bad, the signature wrong, the check unknown or the body too large
     bad = send_result(api, result(check_id, employment=[{"employer": "x", "role": "y", "verified": True}]))
@@ -241,9 +246,7 @@ def test_duplicate_webhook_changes_nothing_and_bad_deliveries_store_nothing(
 def test_discrepancy_lowers_confidence_and_hr_review_is_recorded(
     api: Api, client: Client, stack: Stack, req_id: str, vendor: FakeVendor
 ) -> None:
-    app_id = evaluated_app(api, req_id)["id"]
-    check_id = order(api, app_id)
-    consume(client, stack)
+    app_id, check_id = submitted(api, client, stack, req_id)
     # When the vendor reports an education discrepancy
     education = {"school": "郑州大学", "degree": "大专", "verified": True, "discrepancy": "申报本科，核实为大专"}
     send_result(api, result(check_id, education=education, employment=RESULT["employment"][:1]))

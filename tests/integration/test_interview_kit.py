@@ -247,20 +247,9 @@ def test_evaluations_show_in_the_archive_with_the_gap_to_the_ai_scores(api: Api,
 def test_one_evaluation_per_evaluator_replaced_only_with_the_version_read(api: Api, weak: dict[str, Any]) -> None:
     app_id = weak["id"]
     # Given the manager's evaluation, sent twice with the same Idempotency-Key (a retry)
-    key = {"Idempotency-Key": "eval-1"}
-    first = api.call(
-        "POST",
-        f"/applications/{app_id}/evaluations",
-        role="manager",
-        body=RATINGS | {"recommendation": "hire"},
-        headers=key,
-    )
-    retry = api.call(
-        "POST",
-        f"/applications/{app_id}/evaluations",
-        role="manager",
-        body=RATINGS | {"recommendation": "hire"},
-        headers=key,
+    path, body, key = f"/applications/{app_id}/evaluations", RATINGS | {"recommendation": "hire"}, "eval-1"
+    first, retry = (
+        api.call("POST", path, role="manager", body=body, headers={"Idempotency-Key": key}) for _ in range(2)
     )
     assert first.status_code == retry.status_code == 201 and retry.data == first.data
     # When they send another one without a version

@@ -224,22 +224,23 @@ class Command:
     options: tuple[str, ...]  # --flags (python -m) or VARIABLE names (make)
 
 
-def make_commands() -> list[Command]:
+def _commands(command: re.Pattern[str], option: str) -> list[Command]:
     return [
-        Command(s.where, m.group(1), tuple(re.findall(r"([A-Z][A-Z0-9_]*)=", m.group(2))))
+        Command(s.where, m.group(1), tuple(re.findall(option, m.group(2))))
         for path in documents()
         for s in snippets(path)
-        for m in MAKE.finditer(s.text)
+        for m in command.finditer(s.text)
     ]
+
+
+def make_commands() -> list[Command]:
+    """``make TARGET [VARIABLE=value …]``: the target and the variables' names."""
+    return _commands(MAKE, r"([A-Z][A-Z0-9_]*)=")
 
 
 def python_commands() -> list[Command]:
-    return [
-        Command(s.where, m.group(1), tuple(re.findall(r"(?<!\S)(--[a-z][\w-]*)", m.group(2))))
-        for path in documents()
-        for s in snippets(path)
-        for m in PYTHON_M.finditer(s.text)
-    ]
+    """``python -m MODULE [--option …]``: the module and its options."""
+    return _commands(PYTHON_M, r"(?<!\S)(--[a-z][\w-]*)")
 
 
 def makefile_targets() -> set[str]:

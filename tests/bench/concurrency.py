@@ -1,6 +1,6 @@
 """Concurrent vendor senders against the RUNNING local stack: ``python -m tests.bench.concurrency
 [--senders 50] [--deliveries 10] [--max-seconds 300]`` (starts ``python -m infra.local`` on free
-loopback ports, as ``tests/e2e/conftest.py`` does, and stops it afterwards).
+loopback ports, with ``tests/support/running.py``, as the end-to-end tests do, and stops it afterwards).
 
 Bounded: loopback only, at most ``senders × deliveries × (1 + retry share)`` requests, and every
 sender stops at ``max-seconds``. Each sender owns its applications and posts their signed first

@@ -48,10 +48,15 @@ def _claimed_education(claim: str) -> tuple[str, str]:
     return school, degree
 
 
-def result_for(order: dict[str, Any], vendor_reference: str, now: datetime | None = None) -> dict[str, Any]:
-    """A plausible result for an order (``shared.models.background.BackgroundResultPayload``)."""
+def result_for(
+    order: dict[str, Any], vendor_reference: str, now: datetime | None = None, kind: int | None = None
+) -> dict[str, Any]:
+    """A plausible result for an order (``shared.models.background.BackgroundResultPayload``). ``kind``
+    (0–9) picks the facts; by default the check id's hash does: 0–7 clear (6, 7 with an employment
+    record that cannot be verified), 8 an education discrepancy, 9 an adverse credit record."""
     reference = str(order["reference"])
-    kind = int(hashlib.sha256(reference.encode()).hexdigest(), 16) % 10
+    if kind is None:
+        kind = int(hashlib.sha256(reference.encode()).hexdigest(), 16) % 10
     school, degree = _claimed_education(str(order.get("claimed_education", "")))
     checks = set(order.get("checks") or ["education", "employment", "credit"])
     completed = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -93,6 +93,9 @@ class HiringEvent:
         self.client, self.stack, self.n = self.meter.wrap(client), stack, n
         self.stage_items: dict[str, int] = {}
         self.rng = random.Random(seed)
+        # the simulated background vendor's findings, from the seed too (the vendor's own default
+        # follows the check ids, which are new on every run)
+        self.vendor_rng = random.Random(f"background-vendor-{seed}")
         self.report = Report()
         self.hr = {"Content-Type": "application/json", **stack.auth("hr")}
         self.progress = False  # a line on stderr as each step ends (long runs)
@@ -390,7 +393,8 @@ class HiringEvent:
         secret = next(iter(LOCAL_BACKGROUND_VENDOR_SECRETS.values()))[0]
         for order_sent in self.bgc_orders:
             vendor_ref = self.bgc.orders[order_sent["reference"]]
-            status, body = self.signed_post("/webhooks/background-checks", result_for(order_sent, vendor_ref), secret)
+            found = result_for(order_sent, vendor_ref, kind=self.vendor_rng.randrange(10))
+            status, body = self.signed_post("/webhooks/background-checks", found, secret)
             outcomes[f"{status} {body.get('status', '')}".strip()] += 1
         self.report.timed("background checks: order, vendor, signed result", len(self.evaluated), began)
         self.report.counts["background checks"] = outcomes

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from chalice.test import Client
 
 from tests.support.api import Api
 from tests.support.hiring import make
+from tests.support.package import Package, built_package
 from tests.support.stack import Stack, moto_stack
 
 
@@ -34,3 +36,12 @@ def api(client: Client, stack: Stack) -> Api:
 def req_id(api: Api) -> str:
     """A requisition created by HR from the sample (``events/requisition-customer-manager.json``)."""
     return str(make(api).data["id"])
+
+
+@pytest.fixture(scope="session")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
+    """The AWS package, built once per test session; with pytest-xdist the workers share one build."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # this session's directory, shared by its workers
+    return built_package(base)

@@ -8,7 +8,7 @@ _: Any = None
 
 _.external_attr, _.compress_type  # infra/build.py: zip entries' attributes, read by zipfile
 _.invoked_function_arn, _.log_group_name, _.log_stream_name  # infra/local/pump.py: the Lambda context
-_.approximate_number_of_messages  # infra/local/sqsfix.py: moto's queue counters
+_.approximate_number_of_messages  # infra/local/emulator/sqs.py: moto's queue counters
 _.approximate_number_of_messages_delayed
 _.approximate_number_of_messages_not_visible
 _.starting_sequence_number  # infra/local/streams.py: moto's shard

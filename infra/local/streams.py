@@ -76,9 +76,9 @@ class MotoStreamTail:
         records = shard.items[self._position : self._position + limit]
         self._position += len(records)
         if self.trim and records:
-            from infra.local import motofix
+            from infra.local.emulator import dynamodb
 
-            with motofix.LOCK:  # moto appends to the shard inside the writes this lock serialises
+            with dynamodb.LOCK:  # moto appends to the shard inside the writes this lock serialises
                 del shard.items[: self._position]
                 shard.starting_sequence_number += self._position
                 self._position = 0

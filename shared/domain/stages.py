@@ -1,6 +1,6 @@
 """The application stage model: the allowed transitions between the stages and who may trigger each.
 
-One table, used by every handler (docs/architecture.md shows it as a diagram). ``system`` is the
+One table, used by every handler (docs/features.md shows it as a diagram). ``system`` is the
 service itself (screening on intake, the e-signature callback).
 
     applied ─▶ screened ─▶ ai_interviewed ─▶ shortlisted ─▶ second_interview ─▶ evaluated

@@ -8,7 +8,7 @@ Nothing is lost between our table and the vendor:
   scheduled ``reconcile`` re-sends every outbox entry older than a grace period;
 * the consumer submits to the vendor and fails the message on a vendor error: SQS redelivers it
   with exponential backoff and, after ``maxReceiveCount``, keeps it in the dead-letter queue
-  (redrive it when the vendor is back; see docs/architecture.md);
+  (redrive it when the vendor is back; see docs/features.md);
 * the vendor is asked with our check id as its idempotency key, and the check moves
   ``ordered`` → ``submitted`` conditionally, so a redelivered order is not submitted twice.
 """

@@ -20,7 +20,8 @@ from shared.store.employees import EmployeeStore
 from shared.store.onboarding import OnboardingStore, cohort_item
 from shared.store.performance import PerformanceStore, cycle_item, record_item
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
+from tests.support.api import Api
+from tests.support.employees import employee as new_employee
 
 N = 120
 AUDIT = AuditEntry("employee:x", "system", "test.seed", {})
@@ -65,17 +66,11 @@ def seed(n: int = N) -> str:
 
 
 def employee(employee_id: str, scores: dict[Dimension, float], start: date = date(2026, 9, 1)) -> Employee:
-    emp = Employee(
-        id=employee_id,
+    emp = new_employee(
+        employee_id,
         offer_id=f"o-{employee_id}",
-        application_id=employee_id,
-        requisition_id="req-1",
         name="李娜",
         email="li.na@example.com",
-        department="零售金融部",
-        role_family="customer_manager",
-        title="客户经理",
-        grade="P5",
         start_date=start,
         status="active",
         dimension_scores=scores,

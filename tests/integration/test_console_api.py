@@ -12,15 +12,8 @@ from infra.local.cognito import DEMO_PASSWORD
 from shared.domain.funnel import STEPS, fold
 from shared.domain.stages import Stage
 from shared.models.common import Dimension, RoleFamily
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_selection import INTERVIEW, scored_apps
-from tests.integration.test_webhooks import new_app
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
+from tests.support.api import Api
+from tests.support.hiring import INTERVIEW, new_app, scored_apps
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import boto3
-import pytest
 
 from shared.domain.stages import Stage
 from shared.models.common import iso, utcnow
@@ -18,21 +17,13 @@ from shared.store.audit import AuditEntry
 from shared.store.items import deserialize, serialize
 from shared.store.repository import Repository
 from shared.store.videos import VideoStore
-from tests.integration.conftest import Api
-from tests.integration.test_offers import at_background_check, offer_body
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import deliver
+from tests.support.api import Api
 from tests.support.archive import update_application
+from tests.support.bodies import ERASURE_REASON as REASON
+from tests.support.hiring import at_background_check, deliver, offer_body
 from tests.support.ids import person
 from tests.support.stack import REGION
 from tests.support.webhooks import canonical
-
-REASON = {"reason": "the candidate asked for erasure (PIPL art. 47), ticket 2026-118"}
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
 
 
 def whole_table() -> str:

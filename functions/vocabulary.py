@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, ok
+from functions.http import Call, api_route, ok
 from shared import vocabulary as terms
 from shared.models.console import TermView, Vocabulary
 
@@ -19,7 +19,7 @@ def _views(table: Mapping[str, terms.Term]) -> list[TermView]:
 
 
 @api_route(bp, "/vocabulary", methods=["GET"], public=True, response=Vocabulary)
-def vocabulary() -> Any:
+def vocabulary(call: Call) -> Any:
     """Interview dimensions, stages, roles, question-bank families and recommendations, each in its
     canonical order with its Chinese and English label: the console shows these labels, the mails and
     documents use the same ones. Public, like the console's own files: no personal data."""

@@ -4,6 +4,7 @@ table of HTTP statuses for domain errors."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from functions.http import STATUS, Call, api_route, error_response, status_of
 from shared.errors import Conflict, DomainError, ServiceUnavailable, UnsupportedMediaType, ValidationFailed
 from shared.models.common import Request as RequestModel
 from shared.security.tokens import Principal
+from tests.support.settings import use_complete_settings
 
 
 class Greeting(RequestModel):
@@ -40,6 +42,12 @@ def request(body: Any = None, content_type: str = "application/json", query: dic
 
 
 HR = Principal(sub="s1", username="hr.demo", roles=frozenset({"hr"}))
+
+
+@pytest.fixture(autouse=True)
+def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Reading a body checks its size against the settings."""
+    yield from use_complete_settings(monkeypatch)
 
 
 def test_the_body_is_validated_when_first_read_and_kept() -> None:

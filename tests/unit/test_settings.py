@@ -22,12 +22,9 @@ from shared.settings import (
     reset_settings,
 )
 
+from tests.support.settings import complete_environment
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def complete_environment() -> dict[str, str]:
-    """A value for every required setting (what the stack's Outputs give)."""
-    return {env_name(name): "42" if name.endswith("_days") else f"value-of-{name}" for name in required_settings()}
 
 
 @pytest.fixture

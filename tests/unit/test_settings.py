@@ -21,7 +21,6 @@ from shared.settings import (
     required_settings,
     reset_settings,
 )
-
 from tests.support.settings import complete_environment
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -55,6 +55,8 @@ lint: venv iac-scan
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/vulture
 
 ## checkov in its own environment (it pins a boto3 of its own), over the translated packaged template;
 ## every finding fixed or explained in infra/checkov-accepted.json.

@@ -28,11 +28,24 @@ from functions import (
     selection,
     system,
     videos,
+    vocabulary,
     webhooks,
+)
+from functions.consumers import (
+    background_check_queue,
+    esign_queue,
+    import_queue,
+    notification_queue,
+    object_events,
+    onboarding_queue,
+    schedules,
+    table_stream,
 )
 from functions.http import http_middleware
 from shared.domain.exports import XLSX
+from shared.settings import check_at_cold_start
 
+check_at_cold_start()  # in AWS Lambda a missing setting fails the function's start, naming it
 app = Chalice(app_name="talent-lifecycle")
 app.register_middleware(http_middleware, "http")
 app.api.binary_types.append(XLSX)  # analytics exports
@@ -57,6 +70,7 @@ BLUEPRINTS = (
     background_checks,
     offers,
     console,
+    vocabulary,
     insights,
     probation,
     performance,
@@ -64,5 +78,15 @@ BLUEPRINTS = (
     desk,
     privacy,
 )
-for module in BLUEPRINTS:
+CONSUMERS = (
+    notification_queue,
+    import_queue,
+    onboarding_queue,
+    esign_queue,
+    background_check_queue,
+    table_stream,
+    object_events,
+    schedules,
+)
+for module in (*BLUEPRINTS, *CONSUMERS):
     app.register_blueprint(module.bp)

@@ -1,31 +1,32 @@
 """The closed analytics loop (hr): validity of interview dimensions, conditional statements,
 re-weighting proposals and their approval, high potentials, attrition by score band and its risk
-model, development plans; every table also as CSV / XLSX, the charts as SVG; and the nightly run."""
+model, development plans; every table also as CSV / XLSX, the charts as SVG. (The nightly run is in
+``functions.consumers.schedules``.)"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from chalice.app import Blueprint, Rate
+from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import api_route, logger, ok, parse_body, parse_query, principal, source_ip
+from functions.http import Call, api_route, ok
 from shared.domain import charts
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
 from shared.domain.onboarding import cohort_of, month_shift
-from shared.models.common import RoleFamily
-from shared.models.performance import (
+from shared.models.analytics import (
     AnalyticsResult,
     ApprovedWeights,
     CohortQuery,
     ConditionalQuery,
     CycleAnalyticsQuery,
-    DevelopmentPlan,
     ReweightQuery,
     ValidityQuery,
     WeightsApproval,
 )
+from shared.models.common import RoleFamily
+from shared.models.performance import DevelopmentPlan
 from shared.security.policy import Action, authorize
 from shared.services.performance import Performance
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from shared.services.analytics import Analytics
 
 bp = Blueprint(__name__)
+Q = TypeVar("Q")
 
 
 def _analytics() -> Analytics:
@@ -67,10 +69,10 @@ def respond(result: AnalyticsResult, fmt: str, svg: str | None = None) -> Any:
     return ok(result)
 
 
-def _hr() -> Any:
-    who = principal(bp.current_request)
-    authorize(who, Action.analytics_read)
-    return who
+def _hr_query(call: Call[None, Q]) -> Q:
+    """The query of an analytics read, once the caller is known to be HR."""
+    authorize(call.who, Action.analytics_read)
+    return call.query
 
 
 def _months(query: CohortQuery) -> tuple[str, str]:
@@ -79,15 +81,14 @@ def _months(query: CohortQuery) -> tuple[str, str]:
 
 
 @api_route(bp, "/analytics/validity", methods=["GET"], query=ValidityQuery, response=AnalyticsResult)
-def validity() -> Any:
+def validity(call: Call[None, ValidityQuery]) -> Any:
     """Validity of the hiring score and each interview dimension for one cycle's performance (hr):
     Pearson r and Spearman ρ with n, Fisher-z 95 % intervals (Fieller's for ρ) and Holm-adjusted
     p-values, overall, per role family and (exploratory) per hiring cohort; hires only, with an
     optional Thorndike case II estimate for all applicants (``range_correction=true``).
 
     ``format=svg``: validity per dimension (overall, or the named family) as a bar chart."""
-    _hr()
-    q = parse_query(bp.current_request, ValidityQuery)
+    q = _hr_query(call)
     out = _analytics().validity(q.cycle_id, q.role_family, q.min_n, q.range_correction)
     result = AnalyticsResult(kind="validity", parameters=q.model_dump(mode="json"), **out)
     svg = None
@@ -99,12 +100,11 @@ def validity() -> Any:
 
 
 @api_route(bp, "/analytics/conditional", methods=["GET"], query=ConditionalQuery, response=AnalyticsResult)
-def conditional() -> Any:
+def conditional(call: Call[None, ConditionalQuery]) -> Any:
     """P(performance ≥ p | dimension ≥ d) with n and Wilson 95 % intervals (hr), e.g.
     "P(performance ≥ 90 | logic ≥ 80) = 30 % (95 % interval 22 %–38 %), n = 120"; below the minimum n
     "not enough data (n = …, needed …)"."""
-    _hr()
-    q = parse_query(bp.current_request, ConditionalQuery)
+    q = _hr_query(call)
     out = _analytics().conditional(
         q.cycle_id, q.role_family, q.dimension, q.dimension_threshold, q.performance_threshold
     )
@@ -113,12 +113,11 @@ def conditional() -> Any:
 
 
 @api_route(bp, "/analytics/reweighting/{role_family}", methods=["GET"], query=ReweightQuery, response=AnalyticsResult)
-def reweighting(role_family: str) -> Any:
+def reweighting(call: Call[None, ReweightQuery], role_family: str) -> Any:
     """The re-weighting proposal for a family (hr): Holm-guarded validity weights shrunk toward the
     weights hiring used, within a bounded step; the out-of-sample gain with its interval, n, and
     whether it may be approved (the minimum of rated hires)."""
-    _hr()
-    q = parse_query(bp.current_request, ReweightQuery)
+    q = _hr_query(call)
     out = _analytics().reweighting(q.cycle_id, _family(role_family))
     result = AnalyticsResult(kind="reweighting", parameters=q.model_dump(mode="json"), **out)
     return respond(result, q.format)
@@ -132,36 +131,32 @@ def reweighting(role_family: str) -> Any:
     response=ApprovedWeights,
     status=201,
 )
-def approve(role_family: str) -> Any:
+def approve(call: Call[WeightsApproval, None], role_family: str) -> Any:
     """Approve the current proposal (hr) with a reason: new requisitions of the family that name no
     weights get these weights; requisitions created before keep theirs. 409 when there is no proposal
     or fewer rated hires than the minimum; the approval keeps old and new weights, n and the gain."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.weights_approve)
-    body = parse_body(request, WeightsApproval)
+    authorize(call.who, Action.weights_approve)
+    body = call.body
     approved = _analytics().approve_weights(
-        body.cycle_id, _family(role_family), body.reason, who.username, source_ip(request)
+        body.cycle_id, _family(role_family), body.reason, call.who.username, call.source_ip
     )
     return ok(ApprovedWeights.model_validate(approved), status=201)
 
 
 @api_route(bp, "/analytics/high-potential", methods=["GET"], query=CycleAnalyticsQuery, response=AnalyticsResult)
-def high_potential() -> Any:
+def high_potential(call: Call[None, CycleAnalyticsQuery]) -> Any:
     """High potentials of a cycle (hr): hiring score top 20 % ∩ performance top 10 % (the nightly run
     proposes them for the management-trainee pool); none below the minimum population."""
-    _hr()
-    q = parse_query(bp.current_request, CycleAnalyticsQuery)
+    q = _hr_query(call)
     out = _analytics().high_potential(q.cycle_id, q.role_family)
     return respond(AnalyticsResult(kind="high-potential", parameters=q.model_dump(mode="json"), **out), q.format)
 
 
 @api_route(bp, "/analytics/band-performance", methods=["GET"], query=CycleAnalyticsQuery, response=AnalyticsResult)
-def band_performance() -> Any:
+def band_performance(call: Call[None, CycleAnalyticsQuery]) -> Any:
     """Mean performance per hiring-score band with its 95 % interval (hr); a band under the minimum
     size shows its n only; ``format=svg`` draws it."""
-    _hr()
-    q = parse_query(bp.current_request, CycleAnalyticsQuery)
+    q = _hr_query(call)
     out = _analytics().band_performance(q.cycle_id, q.role_family)
     result = AnalyticsResult(kind="band-performance", parameters=q.model_dump(mode="json"), **out)
     svg = charts.band_chart(out["items"], "面试分段与绩效 Interview band vs performance") if q.format == "svg" else None
@@ -169,13 +164,12 @@ def band_performance() -> Any:
 
 
 @api_route(bp, "/analytics/attrition-bands", methods=["GET"], query=CohortQuery, response=AnalyticsResult)
-def attrition_bands() -> Any:
+def attrition_bands(call: Call[None, CohortQuery]) -> Any:
     """3-month attrition by hiring-score band and hiring cohort (hr), with Wilson 95 % intervals; hires
     whose 90 days have passed; a cell under the minimum size shows its counts only.
 
     ``format=svg``: the attrition trend per cohort."""
-    _hr()
-    q = parse_query(bp.current_request, CohortQuery)
+    q = _hr_query(call)
     since, until = _months(q)
     analytics = _analytics()
     out = analytics.attrition_bands(since, until, _today())
@@ -188,12 +182,11 @@ def attrition_bands() -> Any:
 
 
 @api_route(bp, "/analytics/attrition-risk", methods=["GET"], query=CohortQuery, response=AnalyticsResult)
-def attrition_risk() -> Any:
+def attrition_risk(call: Call[None, CohortQuery]) -> Any:
     """Attrition risk of current employees from the cohorts' hires (hr): the model's held-out AUC with
     DeLong's interval, Brier score and calibration in ``summary``; per person the risk and the factors
     pushing it, only from enough mature hires and when the AUC interval is above the floor."""
-    _hr()
-    q = parse_query(bp.current_request, CohortQuery)
+    q = _hr_query(call)
     since, until = _months(q)
     out = _analytics().attrition_risk(since, until, _today())
     params = {"since": since, "until": until, "format": q.format}
@@ -201,19 +194,11 @@ def attrition_risk() -> Any:
 
 
 @api_route(bp, "/employees/{employee_id}/development-plan", methods=["GET"], response=DevelopmentPlan)
-def development_plan(employee_id: str) -> Any:
+def development_plan(call: Call, employee_id: str) -> Any:
     """A customised plan for the employee's weak dimensions (hr; manager of the department): per
     dimension why it is weak, training from the catalogue and a practical assignment."""
-    employee = Performance().authorized(principal(bp.current_request), Action.performance_read, employee_id)
+    employee = Performance().authorized(call.who, Action.performance_read, employee_id)
     return ok(DevelopmentPlan.model_validate(_analytics().development_plan(employee)))
-
-
-@bp.schedule(Rate(1, unit=Rate.DAYS), name="analytics_nightly")
-def analytics_nightly(event: Any) -> dict[str, int]:
-    """Nightly: snapshots of the latest cycles, high-potential proposals, attrition and its model."""
-    summary = _analytics().nightly(_today())
-    logger.info("analytics nightly", extra=summary)
-    return summary
 
 
 def _family(value: str) -> RoleFamily:

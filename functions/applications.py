@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Literal
 
 from chalice.app import Blueprint
 from pydantic import Field
 
 from functions.candidates import read_archive
-from functions.http import api_route, authorized_application, ok, parse_body, parse_query, principal
-from functions.idempotency import idempotent
+from functions.http import Call, api_route, ok
+from functions.idempotency import created
 from shared.domain.stages import Stage
-from shared.errors import Conflict, ValidationFailed
+from shared.errors import ValidationFailed
 from shared.models.application import (
     PERSONAL_FIELDS,
     Application,
@@ -23,13 +24,12 @@ from shared.models.application import (
     ScreeningDecisions,
 )
 from shared.models.archive import ArchiveView
-from shared.models.common import Limit, Page, Request, new_id
+from shared.models.common import Limit, Page, Request
 from shared.models.imports import ResumeUploadView, UploadForm
 from shared.security.policy import Action, authorize
-from shared.services.applications import Applications
-from shared.services.resumes import Resumes
-from shared.store.repository import Repository
-from shared.store.requisitions import INTAKE_CACHE_SECONDS
+from shared.services import wired
+from shared.services.access import authorized_application
+from shared.services.requisitions import Requisitions
 
 bp = Blueprint(__name__)
 
@@ -74,31 +74,17 @@ def summary(item: dict[str, Any]) -> ApplicationSummary:
     response=ApplicationView,
     status=201,
 )
-def create_application(requisition_id: str) -> Any:
+def create_application(call: Call[ApplicationCreate, None], requisition_id: str) -> Any:
     """Add one applicant (hr); screened at once. 409 if the person already applied."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.application_create)
-    data = parse_body(request, ApplicationCreate)
-    repo = Repository()
-    req = repo.requisitions.require(requisition_id, max_age=INTAKE_CACHE_SECONDS)
+    authorize(call.who, Action.application_create)
+    data = call.body
+    requisitions = Requisitions()
+    req = requisitions.require(requisition_id, for_intake=True)
 
-    def create() -> dict[str, Any]:
-        outcome = Applications(repo).create(req, data, who.username, source=f"api:{new_id()}")
-        if outcome.status == "ref_taken":
-            raise Conflict(
-                "another application of this requisition already has this external_ref",
-                [{"field": "external_ref", "existing_application_id": outcome.application_id}],
-            )
-        if outcome.status == "duplicate":
-            raise Conflict(
-                "this person already applied to the requisition",
-                [{"field": "national_id", "existing_application_id": outcome.application_id}],
-            )
-        stored = outcome.application or repo.applications.require(outcome.application_id)
-        return view(stored).model_dump(mode="json")
+    def make() -> ApplicationView:
+        return view(requisitions.apply(req, data, call.who.username))
 
-    return ok(idempotent(request, who, f"applications.create.{requisition_id}", data, create), status=201)
+    return created(call, f"applications.create.{requisition_id}", data, make)
 
 
 @api_route(
@@ -108,30 +94,27 @@ def create_application(requisition_id: str) -> Any:
     query=ApplicationQuery,
     response=Page[ApplicationSummary],
 )
-def list_applications(requisition_id: str) -> Any:
+def list_applications(call: Call[None, ApplicationQuery], requisition_id: str) -> Any:
     """A requisition's applications, optionally by stage (hr; managers of its department)."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.application_read)
-    query = parse_query(request, ApplicationQuery)
-    repo = Repository()
-    req = repo.requisitions.require(requisition_id)
-    authorize(who, Action.application_read, req.department)
-    if query.order == "score":
-        if query.stage:
-            raise ValidationFailed(
-                "order=score lists every scored stage", [{"field": "order", "message": "cannot be combined with stage"}]
-            )
-        page = repo.applications.by_score(req.id, query.limit, query.next_token)
-    else:
-        page = repo.applications.page(req.id, query.stage.value if query.stage else None, query.limit, query.next_token)
+    authorize(call.who, Action.application_read)
+    query = call.query
+    requisitions = Requisitions()
+    req = requisitions.require(requisition_id)
+    authorize(call.who, Action.application_read, req.department)
+    by_score = query.order == "score"
+    if by_score and query.stage:
+        raise ValidationFailed(
+            "order=score lists every scored stage", [{"field": "order", "message": "cannot be combined with stage"}]
+        )
+    stage = query.stage.value if query.stage else None
+    page = requisitions.applications(req, stage, by_score, query.limit, query.next_token)
     return ok(Page[ApplicationSummary](items=[summary(i) for i in page.items], next_token=page.next_token))
 
 
 @api_route(bp, "/applications/{application_id}", methods=["GET"], response=ArchiveView)
-def get_application(application_id: str) -> Any:
+def get_application(call: Call, application_id: str) -> Any:
     """The same role-shaped talent archive as GET /candidates/{id}."""
-    return read_archive(principal(bp.current_request), application_id)
+    return read_archive(call.who, application_id)
 
 
 @api_route(
@@ -142,15 +125,11 @@ def get_application(application_id: str) -> Any:
     response=ResumeUploadView,
     status=201,
 )
-def upload_resume(application_id: str) -> Any:
+def upload_resume(call: Call[ResumeUpload, None], application_id: str) -> Any:
     """A presigned upload for the applicant's resume file (.txt, .pdf, .docx); once uploaded, its text
     is extracted and the application is screened again."""
-    request = bp.current_request
-    who = principal(request)
-    repo = Repository()
-    app = authorized_application(who, Action.resume_upload, application_id, repo)
-    body = parse_body(request, ResumeUpload)
-    post = Resumes(repo, lambda bodies: None).start(app, body.filename)
+    app = authorized_application(call.who, Action.resume_upload, application_id)
+    post = wired.resumes().start(app, call.body.filename)
     upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
     return ok(ResumeUploadView(application_id=app.id, upload=upload), status=201)
 
@@ -162,16 +141,11 @@ def upload_resume(application_id: str) -> Any:
     body=ScreeningDecisions,
     response=DecisionsView,
 )
-def decide_screening(requisition_id: str) -> Any:
+def decide_screening(call: Call[ScreeningDecisions, None], requisition_id: str) -> Any:
     """HR's screening decisions in bulk (≤ 1,000), each applied on its own with its result."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.screening_decide)
-    body = parse_body(request, ScreeningDecisions)
-    repo = Repository()
-    req = repo.requisitions.require(requisition_id)
-    results = Applications(repo).decide(req, body.decisions, who.username, who.primary_role)
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[r.outcome] = counts.get(r.outcome, 0) + 1
-    return ok(DecisionsView(results=results, counts=counts))
+    authorize(call.who, Action.screening_decide)
+    body = call.body
+    requisitions = Requisitions()
+    req = requisitions.require(requisition_id)
+    results = requisitions.decide_screening(req, body.decisions, call.who.username, call.who.primary_role)
+    return ok(DecisionsView(results=results, counts=dict(Counter(r.outcome for r in results))))

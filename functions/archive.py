@@ -7,30 +7,28 @@ from typing import Any
 from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import api_route, authorized_application, ok, parse_query, principal
+from functions.http import Call, api_route, ok
 from shared.domain import radar
 from shared.errors import NotFound
 from shared.models.radar import RadarAxisView, RadarQuery, RadarView
 from shared.security.policy import Action
-from shared.store.repository import Repository
+from shared.services.access import authorized_application
+from shared.services.requisitions import Requisitions
 
 bp = Blueprint(__name__)
 
 
 @api_route(bp, "/applications/{application_id}/radar", methods=["GET"], query=RadarQuery, response=RadarView)
-def get_radar(application_id: str) -> Any:
+def get_radar(call: Call[None, RadarQuery], application_id: str) -> Any:
     """AI interview scores per requisition dimension against the bar, with strengths and weak dimensions.
 
     ``?format=svg`` answers the same radar drawn as ``image/svg+xml`` (labels in Chinese with the English
     key). 404 while the application has no AI interview result."""
-    request = bp.current_request
-    who = principal(request)
-    repo = Repository()
-    app = authorized_application(who, Action.archive_read, application_id, repo)
-    query = parse_query(request, RadarQuery)
+    app = authorized_application(call.who, Action.archive_read, application_id)
+    query = call.query
     if app.ai is None:
         raise NotFound(f"application {app.id} has no AI interview result yet")
-    req = repo.requisitions.require(app.requisition_id)
+    req = Requisitions().require(app.requisition_id)
     chart = radar.build(req.dimension_weights, app.ai.dimension_scores, req.competency_bar)
     if query.format == "svg":
         title = f"{app.name} · {req.title} · AI面试能力雷达图"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint, Rate
+from chalice.app import Blueprint
 
-from functions.http import api_route, authorized_application, logger, ok, parse_body, parse_query, principal, source_ip
-from functions.idempotency import idempotent
+from functions.http import Call, api_route, logger, ok
+from functions.idempotency import created
 from shared.domain.readiness import offer_blockers
 from shared.errors import NotFound
 from shared.models.application import Application
@@ -34,18 +34,13 @@ from shared.models.assessment import (
 )
 from shared.security.policy import Action, Scope, authorize
 from shared.services import assessments as service
-from shared.settings import get_settings
-from shared.store import queue
+from shared.services import wired
+from shared.services.access import authorized_application
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
 
 BASE = "/applications/{application_id}/assessment-requests"
-
-
-def _assessments(repo: Repository) -> service.Assessments:
-    url = get_settings().notification_queue_url
-    return service.Assessments(repo, lambda bodies: queue.send_all(url, bodies))
 
 
 def _notify(assessments: service.Assessments, req: AssessmentRequest) -> None:
@@ -56,51 +51,36 @@ def _notify(assessments: service.Assessments, req: AssessmentRequest) -> None:
         logger.warning("assessment decision notice left in the outbox", extra={"request_id": req.request_id})
 
 
-@bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_assessment_notices")
-def reconcile_assessment_notices(event: Any) -> dict[str, int]:
-    """Queue decision notices the notification queue refused right after the decision."""
-    counts = _assessments(Repository()).reconcile_notices()
-    logger.info("assessment notice outbox reconciled", extra=counts)
-    return counts
-
-
 def _scope_view(req: AssessmentRequest, scope: Scope) -> dict[str, Any]:
     return service.view(req, scope).model_dump(mode="json")
 
 
 @api_route(bp, BASE, methods=["POST"], body=AssessmentRequestCreate, response=ManagerAssessmentView, status=201)
-def request_assessment(application_id: str) -> Any:
+def request_assessment(call: Call[AssessmentRequestCreate, None], application_id: str) -> Any:
     """Ask HR for a supplementary assessment of an application (managers of its department; HR).
 
     Only while the application is at ``second_interview`` or ``evaluated`` (409 names the stage);
     at most one open (requested or approved) request per assessment name (409). ``Idempotency-Key``
     makes a retry return the same answer."""
-    request = bp.current_request
-    who = principal(request)
-    repo = Repository()
-    app = authorized_application(who, Action.assessment_request, application_id, repo)
-    body = parse_body(request, AssessmentRequestCreate)
-    scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
+    app = authorized_application(call.who, Action.assessment_request, application_id)
+    body = call.body
+    scope = authorize(call.who, Action.assessment_read, app.department, app.interviewers)
 
-    def create() -> dict[str, Any]:
-        stored = _assessments(repo).request(app, who, body, source_ip(request))
-        return _scope_view(stored, scope)
+    def make() -> dict[str, Any]:
+        return _scope_view(wired.assessments().request(app, call.who, body, call.source_ip), scope)
 
-    return ok(idempotent(request, who, f"assessments.request.{app.id}", body, create), status=201)
+    return created(call, f"assessments.request.{app.id}", body, make)
 
 
 @api_route(bp, BASE, methods=["GET"], query=AssessmentListQuery, response=AssessmentListView)
-def list_assessments(application_id: str) -> Any:
+def list_assessments(call: Call[None, AssessmentListQuery], application_id: str) -> Any:
     """The supplementary assessments of an application, oldest first, shaped by role: HR everything;
     managers of its department the request, HR's decision with its reason, and the result; assigned
     interviewers what was asked for and its status."""
-    request = bp.current_request
-    who = principal(request)
-    repo = Repository()
-    app = authorized_application(who, Action.assessment_read, application_id, repo)
-    query = parse_query(request, AssessmentListQuery)
-    scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
-    requests, next_token = service.Assessments(repo).page(app.id, query.limit, query.next_token)
+    app = authorized_application(call.who, Action.assessment_read, application_id)
+    query = call.query
+    scope = authorize(call.who, Action.assessment_read, app.department, app.interviewers)
+    requests, next_token = service.Assessments().page(app.id, query.limit, query.next_token)
     common = {"application_id": app.id, "stage": app.stage, "next_token": next_token}
     if scope is Scope.assigned:
         return ok(InterviewerAssessmentList(items=[service.view(r, scope) for r in requests], **common))
@@ -110,13 +90,11 @@ def list_assessments(application_id: str) -> Any:
 
 
 @api_route(bp, BASE + "/{request_id}", methods=["GET"], response=AssessmentView)
-def get_assessment(application_id: str, request_id: str) -> Any:
+def get_assessment(call: Call, application_id: str, request_id: str) -> Any:
     """One supplementary assessment, shaped by role like the list."""
-    who = principal(bp.current_request)
-    repo = Repository()
-    app = authorized_application(who, Action.assessment_read, application_id, repo)
-    scope = authorize(who, Action.assessment_read, app.department, app.interviewers)
-    return ok(_scope_view(service.Assessments(repo).get(app.id, request_id), scope))
+    app = authorized_application(call.who, Action.assessment_read, application_id)
+    scope = authorize(call.who, Action.assessment_read, app.department, app.interviewers)
+    return ok(_scope_view(service.Assessments().get(app.id, request_id), scope))
 
 
 def _outcome(app: Application, req: AssessmentRequest) -> AssessmentOutcome:
@@ -126,54 +104,47 @@ def _outcome(app: Application, req: AssessmentRequest) -> AssessmentOutcome:
 @api_route(
     bp, BASE + "/{request_id}/decision", methods=["POST"], body=AssessmentDecisionSubmit, response=AssessmentOutcome
 )
-def decide_assessment(application_id: str, request_id: str) -> Any:
+def decide_assessment(call: Call[AssessmentDecisionSubmit, None], application_id: str, request_id: str) -> Any:
     """Approve or decline a requested assessment (hr), with a reason either way.
 
     Approving moves the application to ``supplementary_assessment`` in the same transaction as the
     request's change and its audit record (conditional on both versions: of two racing decisions
     exactly one wins, the other is 409); declining changes no stage. The requesting manager is told
     by e-mail."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.assessment_decide)
-    body = parse_body(request, AssessmentDecisionSubmit)
-    repo = Repository()
-    assessments = _assessments(repo)
-    decided, app = assessments.decide(application_id, request_id, who.username, body, source_ip(request))
+    authorize(call.who, Action.assessment_decide)
+    body = call.body
+    assessments = wired.assessments()
+    decided, app = assessments.decide(application_id, request_id, call.who.username, body, call.source_ip)
     _notify(assessments, decided)
     return ok(_outcome(app, decided))
 
 
 @api_route(bp, BASE + "/{request_id}/result", methods=["POST"], body=AssessmentResultSubmit, response=AssessmentOutcome)
-def record_assessment_result(application_id: str, request_id: str) -> Any:
+def record_assessment_result(call: Call[AssessmentResultSubmit, None], application_id: str, request_id: str) -> Any:
     """Record the result of an approved assessment (hr): a score 0–100 and/or pass/fail, optional
     observations per dimension, comments and the assessor.
 
     The request becomes ``completed``; when no other approved assessment is open the application
     returns to ``evaluated`` in the same transaction."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.assessment_result)
-    body = parse_body(request, AssessmentResultSubmit)
-    recorded, app = _assessments(Repository()).record_result(
-        application_id, request_id, who.username, body, source_ip(request)
+    authorize(call.who, Action.assessment_result)
+    recorded, app = wired.assessments().record_result(
+        application_id, request_id, call.who.username, call.body, call.source_ip
     )
     return ok(_outcome(app, recorded))
 
 
 @api_route(bp, "/applications/{application_id}/offer-readiness", methods=["GET"], response=OfferReadiness)
-def offer_readiness(application_id: str) -> Any:
+def offer_readiness(call: Call, application_id: str) -> Any:
     """Whether an offer may be made (hr; managers of the application's department): the blockers —
     pending supplementary assessments, a missing, open or not-clear background check — and ``ready``.
 
     One Query on the application's partition."""
-    who = principal(bp.current_request)
-    authorize(who, Action.offer_readiness_read)
+    authorize(call.who, Action.offer_readiness_read)
     items = Repository().applications.partition(application_id)
     meta = next((i for i in items if i.get("sk") == "META"), None)
     if meta is None:
         raise NotFound(f"application {application_id} does not exist")
     app = Application.model_validate(meta)
-    authorize(who, Action.offer_readiness_read, app.department, app.interviewers)
+    authorize(call.who, Action.offer_readiness_read, app.department, app.interviewers)
     blockers = [BlockerView(code=b.code, message=b.message, ref=b.ref) for b in offer_blockers(items)]
     return ok(OfferReadiness(application_id=app.id, stage=app.stage, ready=not blockers, blockers=blockers))

@@ -1,16 +1,15 @@
 """Background checks: HR orders them, the vendor's signed webhook brings the results, HR may review
-them; a queue consumer sends the orders to the vendor with backoff and a dead-letter queue."""
+them. The queue's consumer (``functions.consumers``) sends the orders to the vendor with backoff and a
+dead-letter queue."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chalice.app import Blueprint, Rate, SQSEvent
+from chalice.app import Blueprint
 
-from functions.batch import sqs_batch
-from functions.http import api_route, authorized_application, logger, ok, parse_body, principal, source_ip
-from functions.idempotency import idempotent
-from shared.domain.background import BackgroundVendor, VendorError
+from functions.http import Call, api_route, logger, ok
+from functions.idempotency import created
 from shared.models.background import (
     BackgroundCheckList,
     BackgroundCheckOrder,
@@ -18,33 +17,15 @@ from shared.models.background import (
     BackgroundResultPayload,
     BackgroundReview,
     BackgroundWebhookReceipt,
-    OrderMessage,
     view,
 )
 from shared.security.policy import Action, authorize
+from shared.services import wired
+from shared.services.access import authorized_application
 from shared.services.audit import record_read
-from shared.services.background_checks import BackgroundChecks, confidence_view, newest_first, retry_later
-from shared.settings import get_settings
-from shared.store import queue
-from shared.store.background_vendor import HttpBackgroundVendor
-from shared.store.repository import Repository
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from shared.services.background_checks import confidence_view, newest_first
 
 bp = Blueprint(__name__)
-
-BACKGROUND_CHECK_QUEUE = "BackgroundCheckQueue"  # CloudFormation logical id (infra/template.json)
-
-
-def _service() -> BackgroundChecks:
-    url = get_settings().background_check_queue_url
-    return BackgroundChecks(Repository(), lambda bodies: queue.send_all(url, bodies))
-
-
-def vendor() -> BackgroundVendor:
-    """The vendor adapter the consumer uses (tests replace this with a fake of the interface)."""
-    return HttpBackgroundVendor.from_settings()
 
 
 @api_route(
@@ -55,42 +36,39 @@ def vendor() -> BackgroundVendor:
     response=BackgroundCheckView,
     status=201,
 )
-def order_background_check(application_id: str) -> Any:
+def order_background_check(call: Call[BackgroundCheckOrder, None], application_id: str) -> Any:
     """Order a background check (hr): education, employment and/or credit, with the consent reference.
 
     At ``evaluated`` the application moves to ``background_check`` in the same transaction as the
     check and its audit record; at ``background_check`` a new check may be ordered after a failed or
     ``consider`` one; otherwise 409 naming the stage. The order reaches the vendor through a queue
     (status ``ordered`` → ``submitted``). ``Idempotency-Key`` makes a retry return the same check."""
-    request = bp.current_request
-    who = principal(request)
+    who = call.who
     authorize(who, Action.background_check_order)
-    body = parse_body(request, BackgroundCheckOrder)
-    service = _service()
-    app = authorized_application(who, Action.background_check_order, application_id, service.repo)
+    body = call.body
+    service = wired.background_checks()
+    app = authorized_application(who, Action.background_check_order, application_id)
 
-    def create() -> dict[str, Any]:
-        check = service.order(app, body, who.username, who.primary_role, source_ip(request))
-        return view(check).model_dump(mode="json")
+    def make() -> BackgroundCheckView:
+        return view(service.order(app, body, who.username, who.primary_role, call.source_ip))
 
-    return ok(idempotent(request, who, f"background_checks.order.{app.id}", body, create), status=201)
+    return created(call, f"background_checks.order.{app.id}", body, make)
 
 
 @api_route(bp, "/applications/{application_id}/background-checks", methods=["GET"], response=BackgroundCheckList)
-def list_background_checks(application_id: str) -> Any:
+def list_background_checks(call: Call, application_id: str) -> Any:
     """The application's background checks, newest first, with the confidence in each AI score
     (hr; managers of the application's department — read only)."""
-    who = principal(bp.current_request)
-    service = _service()
-    app = authorized_application(who, Action.background_check_read, application_id, service.repo)
+    service = wired.background_checks()
+    app = authorized_application(call.who, Action.background_check_read, application_id)
     checks = service.store.checks(app.id)
     record_read(
         service.repo,
-        who,
+        call.who,
         f"application:{app.id}",
         "background_check.read",
         {"check_ids": [c.check_id for c in checks]},
-        source_ip(bp.current_request),
+        call.source_ip,
     )
     return ok(
         BackgroundCheckList(
@@ -109,17 +87,15 @@ def list_background_checks(application_id: str) -> Any:
     body=BackgroundReview,
     response=BackgroundCheckView,
 )
-def review_background_check(application_id: str, check_id: str) -> Any:
+def review_background_check(call: Call[BackgroundReview, None], application_id: str, check_id: str) -> Any:
     """Set the outcome of a completed check after reviewing it (hr; a reason is required), e.g.
     ``clear`` once a discrepancy is explained. Recorded in the check's history and the audit trail;
     409 unless the check is completed (and, with ``version``, unchanged)."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.background_check_review)
-    body = parse_body(request, BackgroundReview)
-    service = _service()
-    app = authorized_application(who, Action.background_check_review, application_id, service.repo)
-    check = service.review(app, check_id, body, who.username, source_ip(request))
+    authorize(call.who, Action.background_check_review)
+    body = call.body
+    service = wired.background_checks()
+    app = authorized_application(call.who, Action.background_check_review, application_id)
+    check = service.review(app, check_id, body, call.who.username, call.source_ip)
     return ok(view(check))
 
 
@@ -131,45 +107,12 @@ def review_background_check(application_id: str, check_id: str) -> Any:
     body=BackgroundResultPayload,
     response=BackgroundWebhookReceipt,
 )
-def background_check_results() -> Any:
+def background_check_results(call: Call[BackgroundResultPayload, None]) -> Any:
     """A background-check result from the vendor, signed with Standard Webhooks.
 
     200 ``completed`` / ``failed`` (stored), ``duplicate`` (same ``webhook-id``: nothing changes) or
     ``ignored`` (the check already has a result: it stands). 401 bad signature, 400 naming the field,
     404 for a check we never ordered, 413 above 5 MB — and then nothing is stored."""
-    request = bp.current_request
-    raw = request.raw_body or b""
-    body = raw.encode() if isinstance(raw, str) else raw
-    receipt = _service().receive(dict(request.headers), body)
+    receipt = wired.background_checks().receive(call.headers, call.raw_body)
     logger.info("background check result", extra={"webhook_id": receipt.webhook_id, "outcome": receipt.status})
     return ok(BackgroundWebhookReceipt(status=receipt.status, webhook_id=receipt.webhook_id, check_id=receipt.check_id))
-
-
-@bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_background_orders")
-def reconcile_background_orders(event: Any) -> dict[str, int]:
-    """Queue the orders whose message never reached the queue (a safety net: nothing is lost)."""
-    counts = _service().reconcile()
-    logger.info("background orders reconciled", extra=counts)
-    return counts
-
-
-def _handle(record: SQSRecord) -> None:
-    message = OrderMessage.model_validate_json(record.body)
-    try:
-        outcome = _service().submit(message, vendor())
-    except VendorError as exc:
-        receives = int(record.attributes.approximate_receive_count or 1)
-        retry = retry_later(get_settings().background_check_queue_url, receives, record.receipt_handle)
-        logger.warning(
-            "vendor refused the order; retried later",
-            extra={"check_id": message.check_id, **retry, "error": str(exc)},
-        )
-        raise
-    logger.info("background check order", extra={"check_id": message.check_id, "outcome": outcome})
-
-
-@bp.on_sqs_message(queue=BACKGROUND_CHECK_QUEUE, batch_size=5, name="background_check_worker")
-def background_check_worker(event: SQSEvent) -> dict[str, Any]:
-    # A batch whose every order failed (the vendor is down) is reported per message too: each keeps
-    # its own backoff instead of the whole batch coming back as a function error.
-    return sqs_batch(event, _handle, raise_on_entire_batch_failure=False)

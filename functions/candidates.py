@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from chalice.app import Blueprint
 from pydantic import BaseModel, Field, StringConstraints
 
-from functions.http import api_route, ok, parse_body, principal, source_ip
+from functions.http import Call, api_route, ok
 from shared.models.application import PERSONAL_FIELDS
 from shared.models.archive import (
     AiReport,
@@ -86,10 +86,10 @@ def read_archive(who: Principal, application_id: str) -> Any:
 
 
 @api_route(bp, "/candidates/{candidate_id}", methods=["GET"], response=ArchiveView)
-def get_candidate(candidate_id: str) -> Any:
+def get_candidate(call: Call, candidate_id: str) -> Any:
     """The talent archive of one application: applicant, screening, AI scores with provenance and
     history, weighted score and rank, videos — shaped by the caller's role."""
-    return read_archive(principal(bp.current_request), candidate_id)
+    return read_archive(call.who, candidate_id)
 
 
 @api_route(
@@ -99,13 +99,10 @@ def get_candidate(candidate_id: str) -> Any:
     body=InterviewerAssignment,
     response=InterviewersView,
 )
-def assign_interviewers(application_id: str) -> Any:
+def assign_interviewers(call: Call[InterviewerAssignment, None], application_id: str) -> Any:
     """Set the interviewers assigned to an application (hr); they may then read its AI report."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.interviewers_assign)
-    body = parse_body(request, InterviewerAssignment)
+    authorize(call.who, Action.interviewers_assign)
     after = Applications(Repository()).assign_interviewers(
-        application_id, body.usernames, who.username, source_ip(request)
+        application_id, call.body.usernames, call.who.username, call.source_ip
     )
     return ok(InterviewersView(application_id=after.id, interviewers=after.interviewers, version=after.version))

@@ -15,7 +15,7 @@ from typing import Any
 from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import api_route, ok, parse_body, principal
+from functions.http import Call, api_route, ok
 from shared.domain.stages import TERMINAL, TRANSITIONS, Stage
 from shared.errors import NotFound
 from shared.models.console import Session, SessionCreate, StageModel, StageTransitionView
@@ -64,7 +64,7 @@ def _prefix() -> str:
 
 
 @api_route(bp, "/console", methods=["GET"], public=True, media_type="text/html")
-def console_index() -> Any:
+def console_index(call: Call) -> Any:
     """The console's page (Chinese first, English switch); its scripts and styles load from this API."""
     html = _read("index.html").replace("__BASE__", f"{_prefix()}/console/")
     headers: dict[str, str | list[str]] = {**STATIC_HEADERS, "Content-Type": "text/html; charset=utf-8"}
@@ -72,7 +72,7 @@ def console_index() -> Any:
 
 
 @api_route(bp, "/console/{asset}", methods=["GET"], public=True, media_type="text/javascript")
-def console_asset(asset: str) -> Any:
+def console_asset(call: Call, asset: str) -> Any:
     """One of the console's files (scripts, styles, the chart library)."""
     match = ASSET.match(asset)
     if not match:
@@ -82,20 +82,19 @@ def console_asset(asset: str) -> Any:
 
 
 @api_route(bp, "/auth/session", methods=["POST"], public=True, body=SessionCreate, response=Session, status=201)
-def create_session() -> Any:
+def create_session(call: Call[SessionCreate, None]) -> Any:
     """Sign in with the Cognito user name and password (USER_PASSWORD_AUTH): the ID token to send as
     ``Authorization: Bearer``. 401 for a wrong name or password (never says which). The password is
     passed to Cognito only: never logged, never stored."""
-    body = parse_body(bp.current_request, SessionCreate)
+    body = call.body
     signed_in = directory.sign_in(body.username, body.password.get_secret_value())
     return ok(Session(id_token=signed_in.id_token, expires_in=signed_in.expires_in), status=201)
 
 
 @api_route(bp, "/stages", methods=["GET"], response=StageModel)
-def stage_model() -> Any:
+def stage_model(call: Call) -> Any:
     """The stage model: every stage and each allowed transition with the roles that may trigger it
     (the console shows only the buttons the signed-in role may use; the API still checks)."""
-    principal(bp.current_request)
     transitions = [
         StageTransitionView(from_stage=frm, to_stage=to, roles=sorted(roles))
         for (frm, to), roles in TRANSITIONS.items()

@@ -6,8 +6,8 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
-from functions.idempotency import idempotent
+from functions.http import Call, api_route, ok
+from functions.idempotency import created
 from shared.models.training import CourseCreate, CourseList, CourseQuery, CourseRetire, CourseUpdate, CourseView
 from shared.security.policy import Action, authorize
 from shared.services.courses import Courses
@@ -20,51 +20,38 @@ def _view(course: Any) -> CourseView:
 
 
 @api_route(bp, "/courses", methods=["GET"], query=CourseQuery, response=CourseList)
-def list_courses() -> Any:
+def list_courses(call: Call[None, CourseQuery]) -> Any:
     """The catalogue (optionally one dimension): the seed with HR's changes applied (hr; manager)."""
-    request = bp.current_request
-    authorize(principal(request), Action.course_read)
-    query = parse_query(request, CourseQuery)
+    authorize(call.who, Action.course_read)
+    query = call.query
     items = [_view(c) for c in Courses().catalogue(query.dimension, query.status)]
     return ok(CourseList(dimension=query.dimension, status=query.status, items=items))
 
 
 @api_route(bp, "/courses/{course_id}", methods=["GET"], response=CourseView)
-def get_course(course_id: str) -> Any:
+def get_course(call: Call, course_id: str) -> Any:
     """One course with its version (hr; manager)."""
-    authorize(principal(bp.current_request), Action.course_read)
+    authorize(call.who, Action.course_read)
     return ok(_view(Courses().get(course_id)))
 
 
 @api_route(bp, "/courses", methods=["POST"], body=CourseCreate, response=CourseView, status=201)
-def add_course() -> Any:
+def add_course(call: Call[CourseCreate, None]) -> Any:
     """Add a course for one dimension (hr); version 1, audited. ``Idempotency-Key`` accepted."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.course_write)
-    body = parse_body(request, CourseCreate)
-
-    def create() -> dict[str, Any]:
-        return _view(Courses().add(body, who.username, source_ip(request))).model_dump(mode="json")
-
-    return ok(idempotent(request, who, "courses.add", body, create), status=201)
+    authorize(call.who, Action.course_write)
+    body = call.body
+    return created(call, "courses.add", body, lambda: _view(Courses().add(body, call.who.username, call.source_ip)))
 
 
 @api_route(bp, "/courses/{course_id}", methods=["PUT"], body=CourseUpdate, response=CourseView)
-def edit_course(course_id: str) -> Any:
+def edit_course(call: Call[CourseUpdate, None], course_id: str) -> Any:
     """Replace a course's content (hr), conditional on the version read (409 when stale or retired)."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.course_write)
-    body = parse_body(request, CourseUpdate)
-    return ok(_view(Courses().edit(course_id, body, who.username, source_ip(request))))
+    authorize(call.who, Action.course_write)
+    return ok(_view(Courses().edit(course_id, call.body, call.who.username, call.source_ip)))
 
 
 @api_route(bp, "/courses/{course_id}", methods=["DELETE"], body=CourseRetire, response=CourseView)
-def retire_course(course_id: str) -> Any:
+def retire_course(call: Call[CourseRetire, None], course_id: str) -> Any:
     """Retire a course (hr) with a reason: kept, marked retired, never planned again."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.course_write)
-    body = parse_body(request, CourseRetire)
-    return ok(_view(Courses().retire(course_id, body, who.username, source_ip(request))))
+    authorize(call.who, Action.course_write)
+    return ok(_view(Courses().retire(course_id, call.body, call.who.username, call.source_ip)))

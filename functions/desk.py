@@ -7,33 +7,29 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, authorized_application, ok, parse_query, principal
+from functions.http import Call, api_route, ok
 from shared.models.desk import AssignmentPage, AssignmentQuery, SalaryProposalView
 from shared.security.policy import Action, authorize
+from shared.services.access import authorized_application
 from shared.services.desk import Desk
-from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
 
 
 @api_route(bp, "/me/assignments", methods=["GET"], query=AssignmentQuery, response=AssignmentPage)
-def my_assignments() -> Any:
+def my_assignments(call: Call[None, AssignmentQuery]) -> Any:
     """The applications assigned to the signed-in interviewer, with their stage now (interviewer).
 
     One Query on the interviewer's lookup partition (written when HR assigns interviewers) and one
     BatchGetItem for the current stages."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.assignment_list)
-    query = parse_query(request, AssignmentQuery)
-    return ok(Desk().assignments(who.username, query.limit, query.next_token))
+    authorize(call.who, Action.assignment_list)
+    query = call.query
+    return ok(Desk().assignments(call.who.username, query.limit, query.next_token))
 
 
 @api_route(bp, "/applications/{application_id}/salary-proposal", methods=["GET"], response=SalaryProposalView)
-def salary_proposal(application_id: str) -> Any:
+def salary_proposal(call: Call, application_id: str) -> Any:
     """The salary an offer would propose now (hr): the requisition's band and the weighted AI score,
     by the same rule as ``POST /applications/{id}/offers`` without ``annual_salary``."""
-    who = principal(bp.current_request)
-    repo = Repository()
-    app = authorized_application(who, Action.offer_create, application_id, repo)
-    return ok(Desk(repo).salary_proposal(app))
+    app = authorized_application(call.who, Action.offer_create, application_id)
+    return ok(Desk().salary_proposal(app))

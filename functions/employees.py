@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
+from functions.http import Call, api_route, ok
 from functions.onboarding import task_view
 from shared.models.employee import Employee
 from shared.models.people import (
@@ -34,39 +34,36 @@ def employee_view(people: People, employee: Employee) -> EmployeeView:
 
 
 @api_route(bp, "/employees", methods=["GET"], query=EmployeeQuery, response=EmployeeList)
-def list_employees() -> Any:
+def list_employees(call: Call[None, EmployeeQuery]) -> Any:
     """A department's hires by start date (hr: any department, which must be named; manager: own)."""
-    request = bp.current_request
-    who = principal(request)
-    query = parse_query(request, EmployeeQuery)
-    department, page = People().list(who, query.department, query.limit, query.next_token)
+    query = call.query
+    department, page = People().list(call.who, query.department, query.limit, query.next_token)
     items = [EmployeeSummary.model_validate(i) for i in page.items]
     return ok(EmployeeList(department=department, items=items, next_token=page.next_token))
 
 
 @api_route(bp, "/employees/{employee_id}", methods=["GET"], response=EmployeeView)
-def get_employee(employee_id: str) -> Any:
+def get_employee(call: Call, employee_id: str) -> Any:
     """A hire (hr; manager of the department); with the departure once recorded."""
     people = People()
-    employee = people.authorized_employee(principal(bp.current_request), Action.employee_read, employee_id)
+    employee = people.authorized_employee(call.who, Action.employee_read, employee_id)
     return ok(employee_view(people, employee))
 
 
 @api_route(bp, "/employees/{employee_id}/tasks", methods=["GET"], response=EmployeeTasks)
-def employee_tasks(employee_id: str) -> Any:
+def employee_tasks(call: Call, employee_id: str) -> Any:
     """Every onboarding task of one hire (hr; manager of the department)."""
-    who = principal(bp.current_request)
     people = People()
-    employee = people.authorized_employee(who, Action.employee_read, employee_id)
-    items = [task_view(t, who.roles) for t in people.store.tasks_of(employee.id)]
+    employee = people.authorized_employee(call.who, Action.employee_read, employee_id)
+    items = [task_view(t, call.who.roles) for t in people.store.tasks_of(employee.id)]
     return ok({"employee_id": employee.id, "items": [i.model_dump(mode="json") for i in items]})
 
 
 @api_route(bp, "/employees/{employee_id}/training", methods=["GET"], response=TrainingPlanView)
-def get_training(employee_id: str) -> Any:
+def get_training(call: Call, employee_id: str) -> Any:
     """The hire's training plan: courses per dimension below the bar, reassessments (hr; manager)."""
     people = People()
-    employee = people.authorized_employee(principal(bp.current_request), Action.training_read, employee_id)
+    employee = people.authorized_employee(call.who, Action.training_read, employee_id)
     return ok(TrainingPlanView.model_validate(people.training(employee).model_dump()))
 
 
@@ -78,39 +75,31 @@ def get_training(employee_id: str) -> Any:
     response=TrainingPlanView,
     status=201,
 )
-def add_assessment(employee_id: str) -> Any:
+def add_assessment(call: Call[AssessmentCreate, None], employee_id: str) -> Any:
     """Record the reassessment of a planned dimension (hr; manager of the department)."""
-    request = bp.current_request
-    who = principal(request)
     people = People()
-    employee = people.authorized_employee(who, Action.training_assess, employee_id)
-    body = parse_body(request, AssessmentCreate)
-    plan = people.assess(employee, body, who, source_ip(request))
+    employee = people.authorized_employee(call.who, Action.training_assess, employee_id)
+    plan = people.assess(employee, call.body, call.who, call.source_ip)
     return ok(TrainingPlanView.model_validate(plan.model_dump()), status=201)
 
 
 @api_route(
     bp, "/employees/{employee_id}/departure", methods=["POST"], body=DepartureCreate, response=Departure, status=201
 )
-def record_departure(employee_id: str) -> Any:
+def record_departure(call: Call[DepartureCreate, None], employee_id: str) -> Any:
     """Record that a hire left (hr): date on or after the start date, reason code and text; once."""
-    request = bp.current_request
-    who = principal(request)
     people = People()
-    employee = people.authorized_employee(who, Action.departure_record, employee_id)
-    body = parse_body(request, DepartureCreate)
-    return ok(people.depart(employee, body, who, source_ip(request)), status=201)
+    employee = people.authorized_employee(call.who, Action.departure_record, employee_id)
+    return ok(people.depart(employee, call.body, call.who, call.source_ip), status=201)
 
 
 @api_route(bp, "/analytics/attrition", methods=["GET"], query=AttritionQuery, response=AttritionReport)
-def attrition() -> Any:
+def attrition(call: Call[None, AttritionQuery]) -> Any:
     """Attrition per hiring cohort (start-date month) and requisition (hr; manager: own department).
 
     Departures within ``window`` days after the start date over hires; one index Query per cohort."""
-    request = bp.current_request
-    who = principal(request)
-    query = parse_query(request, AttritionQuery)
+    query = call.query
     report = People().attrition(
-        who, window_days(query.window), query.since, query.until, query.department, datetime.now(UTC).date()
+        call.who, window_days(query.window), query.since, query.until, query.department, datetime.now(UTC).date()
     )
     return ok(report)

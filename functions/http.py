@@ -1,4 +1,5 @@
-"""The HTTP edge: body/query parsing with pydantic, the principal, error mapping, observability.
+"""The HTTP edge: the request plumbing of every route (``api_route`` hands its handler a ``Call``:
+the principal, the declared body and query validated with pydantic), error mapping, observability.
 
 Every domain exception becomes ``{"error": {"code", "message", "details"}}`` here and only here.
 """
@@ -8,9 +9,12 @@ from __future__ import annotations
 import functools
 import inspect
 import time
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from functools import cached_property
+from types import NoneType
+from typing import Any, Generic, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -22,7 +26,10 @@ from functions.auth import cognito_id_token
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
 from shared.domain.json_input import parse_json_object
 from shared.errors import (
+    Conflict,
     DomainError,
+    Forbidden,
+    NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
     Unauthenticated,
@@ -30,12 +37,9 @@ from shared.errors import (
     ValidationFailed,
     validation_details,
 )
-from shared.models.application import Application
-from shared.security.policy import Action, authorize
 from shared.security.tokens import Principal, principal_from_context
 from shared.settings import get_settings
 from shared.store.failures import transient_fault
-from shared.store.repository import Repository
 
 logger = Logger()
 metrics = Metrics(namespace="TalentLifecycle")  # explicit: importing this module must not depend on the env
@@ -44,14 +48,17 @@ M = TypeVar("M", bound=BaseModel)
 JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}
 
 
+def raw_body(request: Request) -> bytes:
+    raw = request.raw_body or b""
+    return raw.encode() if isinstance(raw, str) else raw
+
+
 def parse_body(request: Request, model: type[M]) -> M:
     """Validate a JSON body against ``model``: 415 for other media, 413 when too large, 400 naming the field."""
     content_type = (request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise UnsupportedMediaType("the body must be application/json")
-    raw = request.raw_body or b""
-    if isinstance(raw, str):
-        raw = raw.encode()
+    raw = raw_body(request)
     limit = get_settings().max_body_bytes
     if len(raw) > limit:
         raise PayloadTooLarge(f"the body is {len(raw)} bytes; the limit is {limit}")
@@ -76,8 +83,64 @@ def principal(request: Request) -> Principal:
     return principal_from_context(context)
 
 
-def source_ip(request: Request) -> str | None:
-    return ((request.context or {}).get("identity") or {}).get("sourceIp")
+B = TypeVar("B")
+Q = TypeVar("Q")
+
+
+class Call(Generic[B, Q]):
+    """One request to a route, as ``api_route`` hands it to the route's handler.
+
+    ``who`` is the signed-in principal, resolved before the handler runs on every non-public route
+    (401 without one). ``body`` and ``query`` are the models the route declares (``body=``,
+    ``query=``), validated on first read — 415 for another media type, 413 above the size limit, 400
+    naming every bad field — and kept: nothing is parsed twice. The handler chooses *when* it reads
+    them: a route refuses by role, or by the department or assignment of its object, before it reads
+    ``body``, so a caller who may not act learns nothing from validation messages. The annotation
+    ``Call[BodyModel, QueryModel]`` (``None`` for what the route does not declare) types them; it must
+    name the declared models (checked when the route is registered)."""
+
+    def __init__(
+        self,
+        request: Request,
+        who: Principal | None = None,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+    ) -> None:
+        self.request = request
+        self._who = who
+        self._body = body
+        self._query = query
+
+    @property
+    def who(self) -> Principal:
+        if self._who is None:  # a public route: nobody is signed in
+            raise Unauthenticated("a bearer token is required")
+        return self._who
+
+    @cached_property
+    def body(self) -> B:
+        if self._body is None:
+            raise TypeError("the route declares no body")
+        return cast(B, parse_body(self.request, self._body))
+
+    @cached_property
+    def query(self) -> Q:
+        if self._query is None:
+            raise TypeError("the route declares no query")
+        return cast(Q, parse_query(self.request, self._query))
+
+    @property
+    def raw_body(self) -> bytes:
+        """The body's bytes as sent (webhooks verify their signature on these before parsing)."""
+        return raw_body(self.request)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return dict(self.request.headers or {})
+
+    @property
+    def source_ip(self) -> str | None:
+        return ((self.request.context or {}).get("identity") or {}).get("sourceIp")
 
 
 def ok(body: BaseModel | dict[str, Any] | list[Any], status: int = 200, headers: dict[str, str] | None = None) -> Any:
@@ -85,12 +148,31 @@ def ok(body: BaseModel | dict[str, Any] | list[Any], status: int = 200, headers:
     return ChaliceResponse(body=payload, status_code=status, headers={**JSON_HEADERS, **(headers or {})})
 
 
+# The HTTP status of each domain error: the one table that knows status codes (services and the
+# domain raise typed errors). An error type not named here answers as its nearest base class.
+STATUS: dict[type[DomainError], int] = {
+    DomainError: 400,
+    ValidationFailed: 400,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
+    ServiceUnavailable: 503,
+}
+
+
+def status_of(exc: DomainError) -> int:
+    return next(STATUS[kind] for kind in type(exc).__mro__ if kind in STATUS)
+
+
 def error_response(exc: DomainError) -> ChaliceResponse:
     headers: dict[str, str | list[str]] = dict(JSON_HEADERS)
     if isinstance(exc, ServiceUnavailable):
         headers["Retry-After"] = str(exc.retry_after)
     body = {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
-    return ChaliceResponse(body=body, status_code=exc.status, headers=headers)
+    return ChaliceResponse(body=body, status_code=status_of(exc), headers=headers)
 
 
 def _internal_error() -> ChaliceResponse:
@@ -137,11 +219,14 @@ def api_route(
     media_type: str = "application/json",
     extra_statuses: tuple[int, ...] = (),
 ) -> Callable[[V], V]:
-    """Register a view on ``bp``: behind the Cognito authorizer unless ``public``, with domain errors
-    mapped to their HTTP response (Chalice handles view exceptions before any middleware sees them).
-    ``body``, ``query``, ``response`` and ``status`` describe the route in the OpenAPI document."""
+    """Register ``fn(call, **path_parameters)`` as a view on ``bp``: behind the Cognito authorizer
+    unless ``public``; ``call`` (a ``Call``) carries the principal and the declared ``body`` and
+    ``query``; domain errors become their HTTP response (Chalice handles view exceptions before any
+    middleware sees them). ``body``, ``query``, ``response`` and ``status`` also describe the route
+    in the OpenAPI document."""
 
     def register(fn: V) -> V:
+        _check_call_annotation(fn, body, query)
         doc = inspect.getdoc(fn) or ""
         summary, _, description = doc.partition("\n\n")
         for method in methods:
@@ -164,8 +249,10 @@ def api_route(
         @functools.wraps(fn)
         def view(**kwargs: Any) -> Any:
             try:
-                result = fn(**kwargs)
-                return as_download(bp.current_request, path, result) if listing else result
+                request = bp.current_request
+                call: Call[Any, Any] = Call(request, None if public else principal(request), body, query)
+                result = fn(call, **kwargs)
+                return as_download(request, path, result) if listing else result
             except DomainError as exc:
                 return error_response(exc)
             except Exception as exc:  # a fault never leaks a stack trace
@@ -180,6 +267,21 @@ def api_route(
         return fn
 
     return register
+
+
+def _check_call_annotation(fn: Callable[..., Any], body: type[BaseModel] | None, query: type[BaseModel] | None) -> None:
+    """The handler's first parameter is ``call: Call[<body>, <query>]`` naming the declared models
+    (a bare ``Call`` for a route that declares neither), so its types cannot drift from the route."""
+    first = next(iter(inspect.signature(fn).parameters), None)
+    hint = typing.get_type_hints(fn).get(first or "")
+    declared = (body or NoneType, query or NoneType)
+    if typing.get_origin(hint) is Call:
+        if typing.get_args(hint) == declared:
+            return
+    elif hint is Call and declared == (NoneType, NoneType):
+        return
+    names = ", ".join("None" if m is NoneType else m.__name__ for m in declared)
+    raise TypeError(f"{fn.__module__}.{fn.__qualname__}: the first parameter must be `call: Call[{names}]`")
 
 
 DOWNLOADS = {"text/csv": "csv", XLSX: "xlsx"}
@@ -234,12 +336,3 @@ def http_middleware(event: Request, get_response: Callable[[Request], Any]) -> A
     metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
     metrics.flush_metrics()
     return response
-
-
-def authorized_application(who: Principal, action: Action, application_id: str, repo: Repository) -> Application:
-    """The application, if ``who`` may perform ``action`` on it: roles that may never do it are refused
-    before anything is read; then the department / assignment of this application is checked."""
-    authorize(who, action)
-    app = repo.applications.require(application_id)
-    authorize(who, action, app.department, app.interviewers)
-    return app

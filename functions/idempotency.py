@@ -17,11 +17,10 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
-from chalice.app import Request
 from pydantic import BaseModel
 
+from functions.http import Call, ok
 from shared.errors import Conflict, ValidationFailed
-from shared.security.tokens import Principal
 from shared.store.idempotency import persistence_layer
 
 KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -42,8 +41,11 @@ def reset() -> None:
 
 
 def idempotent(
-    request: Request, who: Principal, operation: str, body: BaseModel, create: Callable[[], dict[str, Any]]
+    call: Call[Any, Any], operation: str, body: BaseModel, create: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
+    """``create()``, or its stored answer when the caller repeats an ``Idempotency-Key`` with the same
+    ``body`` (the request as the route will act on it)."""
+    request = call.request
     key = request.headers.get("idempotency-key")
     if key is None:
         return create()
@@ -66,7 +68,7 @@ def idempotent(
         config=config,
         key_prefix=f"talent.{operation}",
     )
-    record = {"key": key, "principal": who.sub, "operation": operation, "body": body.model_dump(mode="json")}
+    record = {"key": key, "principal": call.who.sub, "operation": operation, "body": body.model_dump(mode="json")}
     try:
         result: dict[str, Any] = wrapped(record=record)
     except IdempotencyValidationError as exc:
@@ -74,3 +76,15 @@ def idempotent(
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict("a request with this Idempotency-Key is still in progress; retry shortly") from exc
     return result
+
+
+def created(
+    call: Call[Any, Any], operation: str, body: BaseModel, make: Callable[[], BaseModel | dict[str, Any]]
+) -> Any:
+    """201 with what ``make()`` created; a repeated ``Idempotency-Key`` answers the first result again."""
+
+    def create() -> dict[str, Any]:
+        made = make()
+        return made.model_dump(mode="json") if isinstance(made, BaseModel) else made
+
+    return ok(idempotent(call, operation, body, create), status=201)

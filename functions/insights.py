@@ -6,32 +6,29 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, ok, parse_query, principal
+from functions.http import Call, api_route, ok
 from shared.models.console import AuditPage, AuditQuery, Funnel
 from shared.security.policy import Action, authorize
 from shared.services.insights import Insights
+from shared.services.requisitions import Requisitions
 
 bp = Blueprint(__name__)
 
 
 @api_route(bp, "/requisitions/{requisition_id}/funnel", methods=["GET"], response=Funnel)
-def funnel(requisition_id: str) -> Any:
+def funnel(call: Call, requisition_id: str) -> Any:
     """The hiring funnel with counts per stage (hr; managers of its department).
 
     One COUNT Query per stage on the stage index: no Scan, no application items returned."""
-    who = principal(bp.current_request)
-    authorize(who, Action.application_read)
-    insights = Insights()
-    req = insights.repo.requisitions.require(requisition_id)
-    authorize(who, Action.application_read, req.department)
-    return ok(insights.funnel(req))
+    authorize(call.who, Action.application_read)
+    req = Requisitions().require(requisition_id)
+    authorize(call.who, Action.application_read, req.department)
+    return ok(Insights().funnel(req))
 
 
 @api_route(bp, "/audit", methods=["GET"], query=AuditQuery, response=AuditPage)
-def audit_trail() -> Any:
+def audit_trail(call: Call[None, AuditQuery]) -> Any:
     """The audit trail of one subject, newest first (hr), e.g. ``subject=application:<id>``."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.audit_read)
-    query = parse_query(request, AuditQuery)
+    authorize(call.who, Action.audit_read)
+    query = call.query
     return ok(Insights().audit_trail(query.subject, query.limit, query.next_token))

@@ -1,51 +1,36 @@
-"""Offers: create (hr), read (hr; the department's managers), approve, e-signature (queue consumer
-and vendor webhook), and the scheduled outbox reconciliation."""
+"""Offers: create (hr), read (hr; the department's managers), approve, and the e-signature vendor's
+webhook. The e-signature queue's consumer and the outbox reconciliation are in ``functions.consumers``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chalice.app import Blueprint, Rate, SQSEvent
+from chalice.app import Blueprint
 
-from functions.batch import sqs_batch
-from functions.http import api_route, authorized_application, logger, ok, parse_body, principal, source_ip
+from functions.http import Call, api_route, logger, ok
 from functions.idempotency import idempotent
 from shared.models.offer import (
     ApprovalDecision,
     EsignEvent,
     EsignReceipt,
-    EsignRequest,
     OfferCreate,
     OfferList,
     OfferView,
 )
 from shared.security.policy import Action, authorize
 from shared.security.vendor_keys import esign_secrets
+from shared.services.access import authorized_application
 from shared.services.audit import record_read
-from shared.services.background_checks import retry_later
 from shared.services.offers import Offers, view
-from shared.settings import get_settings
-from shared.store.esign import EsignUnavailable, EsignVendor, HttpEsignVendor
 from shared.store.repository import Repository
 
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
 bp = Blueprint(__name__)
-
-ESIGN_QUEUE = "EsignQueue"  # CloudFormation logical id (infra/template.json)
-
-
-def esign_vendor() -> EsignVendor:
-    """The configured vendor adapter (tests replace this function with a fake of the interface)."""
-    settings = get_settings()
-    return HttpEsignVendor(settings.esign_vendor_url, timeout=settings.esign_timeout_seconds)
 
 
 @api_route(
     bp, "/applications/{application_id}/offers", methods=["POST"], body=OfferCreate, response=OfferView, status=201
 )
-def create_offer(application_id: str) -> Any:
+def create_offer(call: Call[OfferCreate, None], application_id: str) -> Any:
     """Make a personalised offer (hr; ``Idempotency-Key`` accepted).
 
     409 with every reason (``details``: code, message, ref) until the latest background check is
@@ -54,41 +39,37 @@ def create_offer(application_id: str) -> Any:
     salary must lie within the requisition's band (400 naming ``annual_salary``); without one it is
     proposed from the band and the weighted AI score (``salary_basis`` says how). The letter is
     rendered to HTML and PDF; the application moves to ``offer``; approval starts."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.offer_create)
-    body = parse_body(request, OfferCreate)
+    authorize(call.who, Action.offer_create)
+    body = call.body
 
     def create() -> dict[str, Any]:
-        offer = Offers().create(application_id, who, body, source_ip(request))
+        offer = Offers().create(application_id, call.who, body, call.source_ip)
         return view(offer, with_documents=False).model_dump(mode="json")
 
-    created = idempotent(request, who, f"offers.create.{application_id}", body, create)
+    created = idempotent(call, f"offers.create.{application_id}", body, create)
     offer = Offers().require(application_id, created["id"])
     return ok(view(offer), status=201)
 
 
 @api_route(bp, "/applications/{application_id}/offers", methods=["GET"], response=OfferList)
-def list_offers(application_id: str) -> Any:
+def list_offers(call: Call, application_id: str) -> Any:
     """The application's offers, newest first, each with presigned links (≤ 300 s) to its letter."""
-    who = principal(bp.current_request)
     repo = Repository()
-    authorized_application(who, Action.offer_read, application_id, repo)
+    authorized_application(call.who, Action.offer_read, application_id, repo)
     offers = Offers(repo).store.offers(application_id)
     details = {"offer_ids": [o.id for o in offers]}
-    record_read(repo, who, f"application:{application_id}", "offer.read", details, source_ip(bp.current_request))
+    record_read(repo, call.who, f"application:{application_id}", "offer.read", details, call.source_ip)
     return ok(OfferList(items=[view(o) for o in offers]))
 
 
 @api_route(bp, "/applications/{application_id}/offers/{offer_id}", methods=["GET"], response=OfferView)
-def get_offer(application_id: str, offer_id: str) -> Any:
+def get_offer(call: Call, application_id: str, offer_id: str) -> Any:
     """One offer with its approvals and presigned links (≤ 300 s) to the HTML and PDF letter."""
-    who = principal(bp.current_request)
     repo = Repository()
-    authorized_application(who, Action.offer_read, application_id, repo)
+    authorized_application(call.who, Action.offer_read, application_id, repo)
     offer = Offers(repo).require(application_id, offer_id)
     details = {"offer_ids": [offer.id]}
-    record_read(repo, who, f"application:{application_id}", "offer.read", details, source_ip(bp.current_request))
+    record_read(repo, call.who, f"application:{application_id}", "offer.read", details, call.source_ip)
     return ok(view(offer))
 
 
@@ -99,23 +80,20 @@ def get_offer(application_id: str, offer_id: str) -> Any:
     body=ApprovalDecision,
     response=OfferView,
 )
-def decide_offer(application_id: str, offer_id: str) -> Any:
+def decide_offer(call: Call[ApprovalDecision, None], application_id: str, offer_id: str) -> Any:
     """Approve or reject the offer's waiting approval step.
 
     ``department_manager``: a manager of the application's department (another department's
     manager 403; HR 403). ``hr_director``: HR, but not the person who made the offer. The last
     approval queues the offer for e-signature; a rejection closes it (HR may make a new one)."""
-    request = bp.current_request
-    who = principal(request)
     repo = Repository()
-    app = authorized_application(who, Action.offer_approve, application_id, repo)
-    body = parse_body(request, ApprovalDecision)
-    offer = Offers(repo).decide(app, offer_id, who, body, source_ip(request))
+    app = authorized_application(call.who, Action.offer_approve, application_id, repo)
+    offer = Offers(repo).decide(app, offer_id, call.who, call.body, call.source_ip)
     return ok(view(offer))
 
 
 @api_route(bp, "/webhooks/esign", methods=["POST"], public=True, body=EsignEvent, response=EsignReceipt)
-def esign_webhook() -> Any:
+def esign_webhook(call: Call[EsignEvent, None]) -> Any:
     """The e-signature vendor's report (Standard Webhooks signature): ``signed``, ``declined`` or
     ``expired``, with ``offer_id``, ``envelope_id`` and ``occurred_at``.
 
@@ -123,39 +101,6 @@ def esign_webhook() -> Any:
     401 bad signature; 400 naming the field; 404 unknown offer; 503 + Retry-After when the offer is
     still being sent. ``signed`` moves the application to ``offer_signed`` and queues exactly one
     onboarding message; ``declined`` rejects the application; ``expired`` leaves it at ``offer``."""
-    request = bp.current_request
-    raw = request.raw_body or b""
-    body = raw.encode() if isinstance(raw, str) else raw
-    receipt = Offers().receive(dict(request.headers), body, esign_secrets)
+    receipt = Offers().receive(call.headers, call.raw_body, esign_secrets)
     logger.info("esign event", extra={"webhook_id": receipt.webhook_id, "status": receipt.status})
     return ok(receipt)
-
-
-def _handle(record: SQSRecord) -> None:
-    message = EsignRequest.model_validate_json(record.body)
-    try:
-        outcome = Offers().send_for_signature(message, esign_vendor())
-    except EsignUnavailable as exc:
-        # the vendor is down: the message comes back after an exponential backoff (30 s × 2^receives),
-        # and after maxReceiveCount rests in the dead-letter queue until it is redriven
-        receives = int(record.attributes.approximate_receive_count or 1)
-        retry = retry_later(get_settings().esign_queue_url, receives, record.receipt_handle)
-        logger.warning(
-            "e-signature vendor refused the envelope; retried later",
-            extra={"offer_id": message.offer_id, **retry, "error": str(exc)},
-        )
-        raise
-    logger.info("offer for signature", extra={"offer_id": message.offer_id, "outcome": outcome})
-
-
-@bp.on_sqs_message(queue=ESIGN_QUEUE, batch_size=5, name="esign_worker")
-def esign_worker(event: SQSEvent) -> dict[str, Any]:
-    return sqs_batch(event, _handle)
-
-
-@bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_offer_outbox")
-def reconcile_offer_outbox(event: Any) -> dict[str, int]:
-    """Send queue messages (e-signature, onboarding) a queue refused right after their change."""
-    counts = Offers().reconcile()
-    logger.info("offer outbox reconciled", extra=counts)
-    return counts

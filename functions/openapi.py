@@ -16,7 +16,7 @@ from chalice.app import Blueprint
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from functions.http import ROUTE_DOCS, RouteDoc, api_route
+from functions.http import ROUTE_DOCS, Call, RouteDoc, api_route
 from shared.domain.exports import XLSX
 
 bp = Blueprint(__name__)
@@ -170,7 +170,7 @@ def document() -> str:
 
 
 @api_route(bp, "/openapi.json", methods=["GET"], public=True)
-def openapi() -> Any:
+def openapi(call: Call) -> Any:
     """This API's OpenAPI 3.1 document."""
     from chalice.app import Response
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
-from functions.idempotency import idempotent
+from functions.http import Call, api_route, ok
+from functions.idempotency import created
 from shared.domain.performance import POOLS
 from shared.errors import NotFound
 from shared.models.performance import (
@@ -53,104 +53,89 @@ def _record(record: Any) -> PerformanceRecordView:
 
 # -- the indicator library ---------------------------------------------------------------------------
 @api_route(bp, "/indicators", methods=["GET"], query=KpiQuery, response=KpiList)
-def list_indicators() -> Any:
+def list_indicators(call: Call[None, KpiQuery]) -> Any:
     """The competency indicator library of one role family (optionally one dimension) (hr; manager).
 
     Seed content with HR's additions and edits applied: each interview dimension → KPIs, each with a
     unit, direction, role baseline target, points per interview point and scoring rule."""
-    request = bp.current_request
-    authorize(principal(request), Action.indicator_read)
-    query = parse_query(request, KpiQuery)
+    authorize(call.who, Action.indicator_read)
+    query = call.query
     items = [_kpi(k) for k in Indicators().library(query.role_family, query.dimension, query.status)]
     return ok(KpiList(role_family=query.role_family, dimension=query.dimension, status=query.status, items=items))
 
 
 @api_route(bp, "/indicators/{kpi_id}", methods=["GET"], response=KpiView)
-def get_indicator(kpi_id: str) -> Any:
+def get_indicator(call: Call, kpi_id: str) -> Any:
     """One KPI of the library with its version (hr; manager)."""
-    authorize(principal(bp.current_request), Action.indicator_read)
+    authorize(call.who, Action.indicator_read)
     return ok(_kpi(Indicators().get(kpi_id)))
 
 
 @api_route(bp, "/indicators", methods=["POST"], body=KpiCreate, response=KpiView, status=201)
-def add_indicator() -> Any:
+def add_indicator(call: Call[KpiCreate, None]) -> Any:
     """Add a KPI for a role family and dimension (hr); version 1, audited. ``Idempotency-Key`` accepted."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.indicator_write)
-    body = parse_body(request, KpiCreate)
-
-    def create() -> dict[str, Any]:
-        return _kpi(Indicators().add(body, who.username, source_ip(request))).model_dump(mode="json")
-
-    return ok(idempotent(request, who, "indicators.add", body, create), status=201)
+    authorize(call.who, Action.indicator_write)
+    body = call.body
+    return created(
+        call, "indicators.add", body, lambda: _kpi(Indicators().add(body, call.who.username, call.source_ip))
+    )
 
 
 @api_route(bp, "/indicators/{kpi_id}", methods=["PUT"], body=KpiUpdate, response=KpiView)
-def edit_indicator(kpi_id: str) -> Any:
+def edit_indicator(call: Call[KpiUpdate, None], kpi_id: str) -> Any:
     """Replace a KPI's content or retire it (hr), conditional on the version read (409 when stale).
 
     Records already enrolled in a cycle keep the targets they were given."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.indicator_write)
-    body = parse_body(request, KpiUpdate)
-    return ok(_kpi(Indicators().edit(kpi_id, body, who.username, source_ip(request))))
+    authorize(call.who, Action.indicator_write)
+    return ok(_kpi(Indicators().edit(kpi_id, call.body, call.who.username, call.source_ip)))
 
 
 # -- cycles and targets -----------------------------------------------------------------------------
 @api_route(bp, "/performance/cycles", methods=["POST"], body=CycleCreate, response=CycleView, status=201)
-def open_cycle() -> Any:
+def open_cycle(call: Call[CycleCreate, None]) -> Any:
     """Open a performance cycle (hr): quarter, half or year, with its target rule and talent threshold."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.cycle_manage)
-    body = parse_body(request, CycleCreate)
+    authorize(call.who, Action.cycle_manage)
+    body = call.body
 
-    def create() -> dict[str, Any]:
-        cycle = Performance().open_cycle(body, who.username, source_ip(request))
-        return CycleView.model_validate(cycle.model_dump()).model_dump(mode="json")
+    def make() -> CycleView:
+        return CycleView.model_validate(Performance().open_cycle(body, call.who.username, call.source_ip).model_dump())
 
-    return ok(idempotent(request, who, "performance.open_cycle", body, create), status=201)
+    return created(call, "performance.open_cycle", body, make)
 
 
 @api_route(bp, "/performance/cycles", methods=["GET"], query=CycleQuery, response=CycleList)
-def list_cycles() -> Any:
+def list_cycles(call: Call[None, CycleQuery]) -> Any:
     """Performance cycles, latest start first (hr; manager)."""
-    request = bp.current_request
-    authorize(principal(request), Action.performance_read)
-    query = parse_query(request, CycleQuery)
+    authorize(call.who, Action.performance_read)
+    query = call.query
     cycles, token = Performance().store.cycles(query.limit, query.next_token)
     return ok(CycleList(items=[CycleView.model_validate(c.model_dump()) for c in cycles], next_token=token))
 
 
 @api_route(bp, "/performance/cycles/{cycle_id}", methods=["GET"], response=CycleView)
-def get_cycle(cycle_id: str) -> Any:
+def get_cycle(call: Call, cycle_id: str) -> Any:
     """One performance cycle (hr; manager)."""
-    authorize(principal(bp.current_request), Action.performance_read)
+    authorize(call.who, Action.performance_read)
     return ok(CycleView.model_validate(Performance().cycle(cycle_id).model_dump()))
 
 
 @api_route(bp, "/performance/cycles/{cycle_id}/enrolments", methods=["POST"], body=EnrolRequest, response=EnrolOutcome)
-def enrol(cycle_id: str) -> Any:
+def enrol(call: Call[EnrolRequest, None], cycle_id: str) -> Any:
     """Set the cycle's targets for up to 100 employees (hr); an employee already enrolled is kept as is.
 
     Targets start from the role baseline of each KPI of the employee's family and move with the
     interview score of the KPI's dimension; every target carries its reason."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.cycle_manage)
-    body = parse_body(request, EnrolRequest)
-    return ok(Performance().enrol(cycle_id, body.employee_ids, who.username, source_ip(request)))
+    authorize(call.who, Action.cycle_manage)
+    return ok(Performance().enrol(cycle_id, call.body.employee_ids, call.who.username, call.source_ip))
 
 
 @api_route(
     bp, "/performance/cycles/{cycle_id}/employees/{employee_id}", methods=["GET"], response=PerformanceRecordView
 )
-def get_record(cycle_id: str, employee_id: str) -> Any:
+def get_record(call: Call, cycle_id: str, employee_id: str) -> Any:
     """An employee's targets, results, development items and talent proposals in one cycle (hr; manager)."""
     perf = Performance()
-    perf.authorized(principal(bp.current_request), Action.performance_read, employee_id)
+    perf.authorized(call.who, Action.performance_read, employee_id)
     return ok(_record(perf.record(perf.cycle(cycle_id), employee_id)))
 
 
@@ -161,14 +146,11 @@ def get_record(cycle_id: str, employee_id: str) -> Any:
     body=TargetOverride,
     response=PerformanceRecordView,
 )
-def override_target(cycle_id: str, employee_id: str, kpi_id: str) -> Any:
+def override_target(call: Call[TargetOverride, None], cycle_id: str, employee_id: str, kpi_id: str) -> Any:
     """Override one target (hr) with a reason, conditional on the record's version (409 when stale)."""
-    request = bp.current_request
-    who = principal(request)
     perf = Performance()
-    perf.authorized(who, Action.target_override, employee_id)
-    body = parse_body(request, TargetOverride)
-    return ok(_record(perf.override(cycle_id, employee_id, kpi_id, body, who.username, source_ip(request))))
+    perf.authorized(call.who, Action.target_override, employee_id)
+    return ok(_record(perf.override(cycle_id, employee_id, kpi_id, call.body, call.who.username, call.source_ip)))
 
 
 @api_route(
@@ -178,19 +160,16 @@ def override_target(cycle_id: str, employee_id: str, kpi_id: str) -> Any:
     body=ResultsCreate,
     response=PerformanceRecordView,
 )
-def record_results(cycle_id: str, employee_id: str) -> Any:
+def record_results(call: Call[ResultsCreate, None], cycle_id: str, employee_id: str) -> Any:
     """Record results per KPI (hr; the department's manager): scored against the targets, and overall
     once every KPI has a result (until then the record is ``partial``: no overall score, never in
     analytics or pools).
 
     Below target → a development item with the interview report of the dimension and courses;
     at or above the talent threshold → a talent-pool proposal for HR once the record is scored."""
-    request = bp.current_request
-    who = principal(request)
     perf = Performance()
-    employee = perf.authorized(who, Action.performance_record, employee_id)
-    body = parse_body(request, ResultsCreate)
-    return ok(_record(perf.record_results(cycle_id, employee, body, who.username, source_ip(request))))
+    employee = perf.authorized(call.who, Action.performance_record, employee_id)
+    return ok(_record(perf.record_results(cycle_id, employee, call.body, call.who.username, call.source_ip)))
 
 
 @api_route(
@@ -200,15 +179,12 @@ def record_results(cycle_id: str, employee_id: str) -> Any:
     body=RecordClose,
     response=PerformanceRecordView,
 )
-def close_record(cycle_id: str, employee_id: str) -> Any:
+def close_record(call: Call[RecordClose, None], cycle_id: str, employee_id: str) -> Any:
     """Close an incomplete record (hr) with a reason: the KPIs without a result are excluded and the
     record is scored on the others (409 when it is complete already, has no result, or is stale)."""
-    request = bp.current_request
-    who = principal(request)
     perf = Performance()
-    employee = perf.authorized(who, Action.record_close, employee_id)
-    body = parse_body(request, RecordClose)
-    return ok(_record(perf.close(cycle_id, employee, body, who.username, source_ip(request))))
+    employee = perf.authorized(call.who, Action.record_close, employee_id)
+    return ok(_record(perf.close(cycle_id, employee, call.body, call.who.username, call.source_ip)))
 
 
 @api_route(
@@ -218,21 +194,20 @@ def close_record(cycle_id: str, employee_id: str) -> Any:
     body=DevelopmentConfirm,
     response=PerformanceRecordView,
 )
-def confirm_development(cycle_id: str, employee_id: str, kpi_id: str) -> Any:
+def confirm_development(call: Call[DevelopmentConfirm, None], cycle_id: str, employee_id: str, kpi_id: str) -> Any:
     """Confirm the development action for a KPI below target (the department's manager; hr)."""
-    request = bp.current_request
-    who = principal(request)
     perf = Performance()
-    perf.authorized(who, Action.development_confirm, employee_id)
-    body = parse_body(request, DevelopmentConfirm)
-    return ok(_record(perf.confirm_development(cycle_id, employee_id, kpi_id, body, who.username, source_ip(request))))
+    perf.authorized(call.who, Action.development_confirm, employee_id)
+    return ok(
+        _record(perf.confirm_development(cycle_id, employee_id, kpi_id, call.body, call.who.username, call.source_ip))
+    )
 
 
 @api_route(bp, "/employees/{employee_id}/performance", methods=["GET"], response=PerformanceHistory)
-def history(employee_id: str) -> Any:
+def history(call: Call, employee_id: str) -> Any:
     """Every cycle record of one employee, oldest first (hr; manager of the department)."""
     perf = Performance()
-    perf.authorized(principal(bp.current_request), Action.performance_read, employee_id)
+    perf.authorized(call.who, Action.performance_read, employee_id)
     items = [_record(r) for r in perf.store.history(employee_id)]
     return ok(PerformanceHistory(employee_id=employee_id, items=items))
 
@@ -248,10 +223,9 @@ def _pool_department(who: Any, asked: str | None) -> str | None:
 
 
 @api_route(bp, "/talent-pools", methods=["GET"], response=PoolList)
-def list_pools() -> Any:
+def list_pools(call: Call) -> Any:
     """The talent pools with their proposed and member counts (hr; manager: own department's)."""
-    who = principal(bp.current_request)
-    department = _pool_department(who, None)
+    department = _pool_department(call.who, None)
     store = Performance().store
     items = []
     for pool in POOLS.values():
@@ -269,12 +243,10 @@ def list_pools() -> Any:
 
 
 @api_route(bp, "/talent-pools/{name}", methods=["GET"], query=PoolQuery, response=PoolMembers)
-def get_pool(name: str) -> Any:
+def get_pool(call: Call[None, PoolQuery], name: str) -> Any:
     """A pool's memberships with their history (hr; manager: own department's members only)."""
-    request = bp.current_request
-    who = principal(request)
-    query = parse_query(request, PoolQuery)
-    department = _pool_department(who, query.department)  # the role first: never "exists?" to outsiders
+    query = call.query
+    department = _pool_department(call.who, query.department)  # the role first: never "exists?" to outsiders
     if name not in POOLS:
         raise NotFound(f"talent pool {name} does not exist")
     members = Performance().store.members(name, department)
@@ -285,11 +257,8 @@ def get_pool(name: str) -> Any:
 @api_route(
     bp, "/talent-pools/{name}/members/{employee_id}", methods=["POST"], body=PoolDecision, response=PoolMemberView
 )
-def decide_member(name: str, employee_id: str) -> Any:
+def decide_member(call: Call[PoolDecision, None], name: str, employee_id: str) -> Any:
     """HR's decision: accept or decline a proposal, or remove a member, with a reason (409 when stale)."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.talent_pool_decide)
-    body = parse_body(request, PoolDecision)
-    member = Performance().decide(name, employee_id, body, who.username, source_ip(request))
+    authorize(call.who, Action.talent_pool_decide)
+    member = Performance().decide(name, employee_id, call.body, call.who.username, call.source_ip)
     return ok(PoolMemberView.model_validate(member.model_dump()))

@@ -7,10 +7,11 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, authorized_application, ok, parse_body, principal, source_ip
+from functions.http import Call, api_route, ok
 from shared.models.privacy import ContactDetails, ErasureReceipt, ErasureRequest, Explanation
 from shared.security.fields import reveal
 from shared.security.policy import Action, authorize
+from shared.services.access import authorized_application
 from shared.services.audit import record_read
 from shared.services.erasure import erase
 from shared.services.explanation import explain
@@ -28,7 +29,7 @@ CONTACT_FIELDS = ["email", "phone", "national_id"]  # sealed fields of the appli
     response=ErasureReceipt,
     extra_statuses=(409,),
 )
-def erase_candidate(candidate_id: str) -> Any:
+def erase_candidate(call: Call[ErasureRequest, None], candidate_id: str) -> Any:
     """Erase the candidate's personal data, keep the anonymised scores (hr, with a reason; audited).
 
     Removes name, e-mail, phone, national ID, resume text and file, interview videos, transcripts,
@@ -37,37 +38,31 @@ def erase_candidate(candidate_id: str) -> Any:
     AI dimension scores, weighted score, screening score, stage reached, requisition and dates stay
     for the validity statistics. A second call answers 200 ``already_erased``. An employee (offer
     signed or hired) is 409: employment records have their own retention."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.candidate_erase)
-    body = parse_body(request, ErasureRequest)
-    return ok(erase(Repository(), candidate_id, who.username, body.reason, source_ip(request)))
+    authorize(call.who, Action.candidate_erase)
+    return ok(erase(Repository(), candidate_id, call.who.username, call.body.reason, call.source_ip))
 
 
 @api_route(bp, "/applications/{application_id}/explanation", methods=["GET"], response=Explanation)
-def explain_application(application_id: str) -> Any:
+def explain_application(call: Call, application_id: str) -> Any:
     """A plain-language explanation (zh and en) of what the automated assessment said (hr).
 
     Screening matches and the proposal, each AI dimension score against the requisition's bar, the
     weighted score and rank, the human decisions recorded (from the audit trail) and who ended the
     application, if anyone: no automated step rejects a person."""
-    who = principal(bp.current_request)
-    authorize(who, Action.explanation_read)
+    authorize(call.who, Action.explanation_read)
     return ok(explain(Repository(), application_id))
 
 
 @api_route(bp, "/applications/{application_id}/contact", methods=["GET"], response=ContactDetails)
-def contact_details(application_id: str) -> Any:
+def contact_details(call: Call, application_id: str) -> Any:
     """The candidate's e-mail, phone and national ID in clear (hr; every read is audited as ``contact.read``).
 
     These fields are stored sealed (field-level encryption); this is the one route that decrypts them
     for a person. Every other response carries the masks (``email_masked``, ``phone_masked``,
     ``national_id_masked``). An erased candidate answers empty strings."""
-    request = bp.current_request
-    who = principal(request)
     repo = Repository()
-    app = authorized_application(who, Action.contact_read, application_id, repo)
-    record_read(repo, who, f"application:{app.id}", "contact.read", {"fields": CONTACT_FIELDS}, source_ip(request))
+    app = authorized_application(call.who, Action.contact_read, application_id, repo)
+    record_read(repo, call.who, f"application:{app.id}", "contact.read", {"fields": CONTACT_FIELDS}, call.source_ip)
     return ok(
         ContactDetails(
             application_id=app.id,

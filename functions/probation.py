@@ -1,14 +1,15 @@
 """Probation: goals from the competency profile, confirmation (starts the cycle's state machine),
-progress, the manager's final decision and the daily digest of lagging probationers."""
+progress and the manager's final decision. The daily digest of lagging probationers and the state
+machine's messages are handled in ``functions.consumers``."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from chalice import Cron
 from chalice.app import Blueprint
 
-from functions.http import api_route, logger, ok, parse_body, principal, source_ip
+from functions.http import Call, api_route, logger, ok
 from functions.idempotency import idempotent
 from shared.models.employee import Employee
 from shared.models.probation import (
@@ -16,6 +17,7 @@ from shared.models.probation import (
     ConfirmResult,
     DecisionInput,
     GoalsUpdate,
+    Probation,
     ProbationView,
     ProgressInput,
 )
@@ -24,6 +26,7 @@ from shared.security.tokens import Principal
 from shared.services.probation import ProbationService
 
 bp = Blueprint(__name__)
+B = TypeVar("B")
 
 
 def _employee(who: Principal, action: Action, employee_id: str, service: ProbationService) -> Employee:
@@ -34,33 +37,39 @@ def _employee(who: Principal, action: Action, employee_id: str, service: Probati
     return employee
 
 
+def _change(
+    call: Call[B, None],
+    employee_id: str,
+    action: Action,
+    change: Callable[[ProbationService, Employee, B, str, str | None], Probation],
+) -> Any:
+    """The probation as ``change`` leaves it; the role and the department are checked before the
+    body is read."""
+    service = ProbationService()
+    employee = _employee(call.who, action, employee_id, service)
+    return ok(service.view(employee, change(service, employee, call.body, call.who.username, call.source_ip)))
+
+
 @api_route(bp, "/employees/{employee_id}/probation", methods=["GET"], response=ProbationView)
-def get_probation(employee_id: str) -> Any:
+def get_probation(call: Call, employee_id: str) -> Any:
     """A hire's probation: before confirmation the goals proposed from the interview competency
     profile; then each goal's progress in words and numbers (客户拜访完成3次，还差2次), the
     weighted completion, the phase of the cycle and its outcome (hr; managers of the department).
 
     A manager opening a final review that waits for their decision restarts its escalation clock."""
-    who = principal(bp.current_request)
     service = ProbationService()
-    employee = _employee(who, Action.probation_read, employee_id, service)
+    employee = _employee(call.who, Action.probation_read, employee_id, service)
     prob = service.store.get(employee.id)
-    if "manager" in who.roles:
+    if "manager" in call.who.roles:
         service.heartbeat(prob)
     return ok(service.view(employee, prob), headers={"Cache-Control": "no-store"})
 
 
 @api_route(bp, "/employees/{employee_id}/probation/goals", methods=["PUT"], body=GoalsUpdate, response=ProbationView)
-def put_goals(employee_id: str) -> Any:
+def put_goals(call: Call[GoalsUpdate, None], employee_id: str) -> Any:
     """Adjust the goals before confirmation (hr; managers of the department): the complete list,
     each goal with its dimension; the weights must sum to 100 (400 otherwise). 409 once confirmed."""
-    request = bp.current_request
-    who = principal(request)
-    service = ProbationService()
-    employee = _employee(who, Action.probation_manage, employee_id, service)
-    body = parse_body(request, GoalsUpdate)
-    prob = service.update_goals(employee, body, who.username, source_ip(request))
-    return ok(service.view(employee, prob))
+    return _change(call, employee_id, Action.probation_manage, ProbationService.update_goals)
 
 
 @api_route(
@@ -72,21 +81,19 @@ def put_goals(employee_id: str) -> Any:
     status=201,
     extra_statuses=(200,),
 )
-def confirm(employee_id: str) -> Any:
+def confirm(call: Call[ConfirmRequest, None], employee_id: str) -> Any:
     """Confirm the goals and start the probation cycle (hr; managers of the department): the state
     machine execution ``probation-<employee id>``. Repeating it is harmless: 200 with the same
     execution. ``durations`` (seconds) compress the cycle for tests and the local stack.
     ``Idempotency-Key`` makes a retry return the same answer."""
-    request = bp.current_request
-    who = principal(request)
     service = ProbationService()
-    employee = _employee(who, Action.probation_manage, employee_id, service)
-    body = parse_body(request, ConfirmRequest)
+    employee = _employee(call.who, Action.probation_manage, employee_id, service)
+    body = call.body
 
     def run() -> dict[str, Any]:
-        return service.confirm(employee, body, who.username, source_ip(request)).model_dump(mode="json")
+        return service.confirm(employee, body, call.who.username, call.source_ip).model_dump(mode="json")
 
-    result = idempotent(request, who, f"probation.confirm.{employee.id}", body, run)
+    result = idempotent(call, f"probation.confirm.{employee.id}", body, run)
     logger.info("probation confirmed", extra={"employee_id": employee.id, "started": result["started"]})
     return ok(result, status=201 if result["started"] else 200)
 
@@ -94,38 +101,18 @@ def confirm(employee_id: str) -> Any:
 @api_route(
     bp, "/employees/{employee_id}/probation/progress", methods=["POST"], body=ProgressInput, response=ProbationView
 )
-def record_progress(employee_id: str) -> Any:
+def record_progress(call: Call[ProgressInput, None], employee_id: str) -> Any:
     """Record an achievement toward a goal (hr; managers of the department): ``amount`` adds to a
     count goal (client visits), or is the latest value of a score goal (client satisfaction).
     409 unless the probation runs."""
-    request = bp.current_request
-    who = principal(request)
-    service = ProbationService()
-    employee = _employee(who, Action.probation_manage, employee_id, service)
-    body = parse_body(request, ProgressInput)
-    prob = service.record_progress(employee, body, who.username, source_ip(request))
-    return ok(service.view(employee, prob))
+    return _change(call, employee_id, Action.probation_manage, ProbationService.record_progress)
 
 
 @api_route(
     bp, "/employees/{employee_id}/probation/decision", methods=["POST"], body=DecisionInput, response=ProbationView
 )
-def decide(employee_id: str) -> Any:
+def decide(call: Call[DecisionInput, None], employee_id: str) -> Any:
     """The final review's decision (the department's manager): ``confirm``; ``extend`` with
     ``new_end_date`` and ``reason`` (another review cycle); ``not_confirm`` with ``reason``.
     409 unless the final review waits for a decision (e.g. it timed out and went to HR)."""
-    request = bp.current_request
-    who = principal(request)
-    service = ProbationService()
-    employee = _employee(who, Action.probation_decide, employee_id, service)
-    body = parse_body(request, DecisionInput)
-    prob = service.decide(employee, body, who.username, source_ip(request))
-    return ok(service.view(employee, prob))
-
-
-@bp.schedule(Cron(0, 1, "*", "*", "?", "*"), name="probation_digest")
-def probation_digest(event: Any) -> dict[str, int]:
-    """Daily (09:00 Beijing): each manager gets the lagging probationers of their department, HR a summary."""
-    result = ProbationService().digest()
-    logger.info("probation digest", extra=result.model_dump())
-    return result.model_dump()
+    return _change(call, employee_id, Action.probation_decide, ProbationService.decide)

@@ -6,8 +6,8 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
-from functions.idempotency import idempotent
+from functions.http import Call, api_route, ok
+from functions.idempotency import created
 from shared.models.question_bank import (
     BankQuestionView,
     QuestionBankList,
@@ -23,15 +23,13 @@ bp = Blueprint(__name__)
 
 
 @api_route(bp, "/question-bank", methods=["GET"], query=QuestionBankQuery, response=QuestionBankList)
-def list_questions() -> Any:
+def list_questions(call: Call[None, QuestionBankQuery]) -> Any:
     """The probing questions of one role family (optionally one dimension), in bank order.
 
     The seed bank with HR's additions, edits and retirements applied; ``status`` selects active
     (default), retired or all questions. A bounded catalogue, returned whole."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.question_bank_read)
-    query = parse_query(request, QuestionBankQuery)
+    authorize(call.who, Action.question_bank_read)
+    query = call.query
     items = QuestionBank().questions(query.role_family, query.dimension, query.status)
     return ok(
         QuestionBankList(
@@ -44,49 +42,39 @@ def list_questions() -> Any:
 
 
 @api_route(bp, "/question-bank/{question_id}", methods=["GET"], response=BankQuestionView)
-def get_question(question_id: str) -> Any:
+def get_question(call: Call, question_id: str) -> Any:
     """One question of the bank, with its current version (send it back to edit or retire)."""
-    who = principal(bp.current_request)
-    authorize(who, Action.question_bank_read)
+    authorize(call.who, Action.question_bank_read)
     return ok(BankQuestionView.model_validate(QuestionBank().get(question_id).model_dump()))
 
 
 @api_route(bp, "/question-bank", methods=["POST"], body=QuestionCreate, response=BankQuestionView, status=201)
-def add_question() -> Any:
+def add_question(call: Call[QuestionCreate, None]) -> Any:
     """Add a question to a family's bank for one dimension (hr); version 1, audited.
 
     ``Idempotency-Key`` makes a retry return the same question."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.question_bank_write)
-    body = parse_body(request, QuestionCreate)
+    authorize(call.who, Action.question_bank_write)
+    body = call.body
 
-    def create() -> dict[str, Any]:
-        question = QuestionBank().add(body, who.username, source_ip(request))
-        return BankQuestionView.model_validate(question.model_dump()).model_dump(mode="json")
+    def make() -> BankQuestionView:
+        return BankQuestionView.model_validate(QuestionBank().add(body, call.who.username, call.source_ip).model_dump())
 
-    return ok(idempotent(request, who, "question_bank.add", body, create), status=201)
+    return created(call, "question_bank.add", body, make)
 
 
 @api_route(bp, "/question-bank/{question_id}", methods=["PUT"], body=QuestionUpdate, response=BankQuestionView)
-def edit_question(question_id: str) -> Any:
+def edit_question(call: Call[QuestionUpdate, None], question_id: str) -> Any:
     """Replace a question's text (hr), conditional on the version read: 409 when it is stale or the
     question is retired. Family and dimension cannot change (retire it and add a new one)."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.question_bank_write)
-    body = parse_body(request, QuestionUpdate)
-    question = QuestionBank().edit(question_id, body, who.username, source_ip(request))
+    authorize(call.who, Action.question_bank_write)
+    question = QuestionBank().edit(question_id, call.body, call.who.username, call.source_ip)
     return ok(BankQuestionView.model_validate(question.model_dump()))
 
 
 @api_route(bp, "/question-bank/{question_id}", methods=["DELETE"], body=QuestionRetire, response=BankQuestionView)
-def retire_question(question_id: str) -> Any:
+def retire_question(call: Call[QuestionRetire, None], question_id: str) -> Any:
     """Retire a question (hr) with a reason, conditional on the version read (409 when stale). It is
     kept in the bank, marked retired, and no longer chosen for interview kits."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.question_bank_write)
-    body = parse_body(request, QuestionRetire)
-    question = QuestionBank().retire(question_id, body, who.username, source_ip(request))
+    authorize(call.who, Action.question_bank_write)
+    question = QuestionBank().retire(question_id, call.body, call.who.username, call.source_ip)
     return ok(BankQuestionView.model_validate(question.model_dump()))

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import api_route, ok, parse_body, parse_query, principal, source_ip
+from functions.http import Call, api_route, ok
 from functions.idempotency import idempotent
 from shared.domain.interview_kit import render_html
 from shared.models.evaluation import EvaluationSubmit, EvaluationView
@@ -15,7 +15,9 @@ from shared.models.interview_kit import InterviewKit, InterviewKitQuery
 from shared.security.policy import Action, Scope, authorize
 from shared.services import archive as archives
 from shared.services import evaluations, interview_kit
+from shared.services.access import authorized_application
 from shared.services.question_bank import QuestionBank
+from shared.services.requisitions import Requisitions
 from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
@@ -28,22 +30,19 @@ bp = Blueprint(__name__)
     query=InterviewKitQuery,
     response=InterviewKit,
 )
-def get_interview_kit(application_id: str) -> Any:
+def get_interview_kit(call: Call[None, InterviewKitQuery], application_id: str) -> Any:
     """The second-interview kit: the AI report against the bar with its provenance, and probing
     questions for each weak dimension with the AI transcript excerpts.
 
     HR; managers of the application's department; assigned interviewers. ``?format=html`` answers a
     printable page (``text/html``, Chinese). 404 while the application has no AI interview result."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.interview_kit_read)
-    query = parse_query(request, InterviewKitQuery)
-    repo = Repository()
-    archive = archives.load(repo, application_id, with_rank=False)
+    authorize(call.who, Action.interview_kit_read)
+    query = call.query
+    archive = archives.load(Repository(), application_id, with_rank=False)
     app = archive.application
-    authorize(who, Action.interview_kit_read, app.department, app.interviewers)
-    req = repo.requisitions.require(app.requisition_id)
-    kit = interview_kit.build(archive, req, QuestionBank(repo))
+    authorize(call.who, Action.interview_kit_read, app.department, app.interviewers)
+    req = Requisitions().require(app.requisition_id)
+    kit = interview_kit.build(archive, req, QuestionBank())
     if query.format == "html":
         return ChaliceResponse(
             body=render_html(kit),
@@ -62,7 +61,7 @@ def get_interview_kit(application_id: str) -> Any:
     status=201,
     extra_statuses=(200,),
 )
-def submit_evaluation(application_id: str) -> Any:
+def submit_evaluation(call: Call[EvaluationSubmit, None], application_id: str) -> Any:
     """Record your second-interview evaluation: 0–100 per requisition dimension, a comment and a
     recommendation (assigned interviewers; managers of the application's department).
 
@@ -70,19 +69,15 @@ def submit_evaluation(application_id: str) -> Any:
     replaces it (200) only with the ``version`` you read, otherwise 409. Answers with each rating
     next to the AI score and the gap (human − AI). ``Idempotency-Key`` makes a retry return the
     same answer."""
-    request = bp.current_request
-    who = principal(request)
-    authorize(who, Action.evaluation_create)
-    repo = Repository()
-    app = repo.applications.require(application_id)
-    scope = authorize(who, Action.evaluation_create, app.department, app.interviewers)
-    body = parse_body(request, EvaluationSubmit)  # after the object check: no validation hints to outsiders
+    app = authorized_application(call.who, Action.evaluation_create, application_id)
+    scope = authorize(call.who, Action.evaluation_create, app.department, app.interviewers)
+    body = call.body  # after the object check: no validation hints to outsiders
     role: Literal["interviewer", "manager"] = "manager" if scope is Scope.department else "interviewer"
 
     def submit() -> dict[str, Any]:
-        req = repo.requisitions.require(app.requisition_id)
-        stored, created = evaluations.Evaluations(repo).submit(app, req, who.username, role, body, source_ip(request))
+        req = Requisitions().require(app.requisition_id)
+        stored, created = evaluations.Evaluations().submit(app, req, call.who.username, role, body, call.source_ip)
         return {"created": created, "view": evaluations.view(stored, app.ai).model_dump(mode="json")}
 
-    result = idempotent(request, who, f"evaluations.submit.{app.id}", body, submit)
+    result = idempotent(call, f"evaluations.submit.{app.id}", body, submit)
     return ok(result["view"], status=201 if result["created"] else 200)

@@ -6,13 +6,13 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route
+from functions.http import Call, api_route
 from shared.models.common import Health
 
 bp = Blueprint(__name__)
 
 
 @api_route(bp, "/health", methods=["GET"], public=True, response=Health)
-def health() -> Any:
+def health(call: Call) -> Any:
     """Liveness."""
     return {"status": "ok"}

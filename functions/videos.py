@@ -6,13 +6,13 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from functions.http import api_route, authorized_application, ok, parse_body, parse_query, principal, source_ip
+from functions.http import Call, api_route, ok
 from shared.models.common import Page
 from shared.models.imports import UploadForm
 from shared.models.videos import VideoLink, VideosQuery, VideoUpload, VideoUploadView, VideoView
 from shared.security.policy import Action
+from shared.services.access import authorized_application
 from shared.services.videos import Videos
-from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -26,40 +26,30 @@ NO_STORE = {"Cache-Control": "no-store"}
     response=VideoUploadView,
     status=201,
 )
-def upload_video(application_id: str) -> Any:
+def upload_video(call: Call[VideoUpload, None], application_id: str) -> Any:
     """A presigned upload for an interview video (.mp4 or .webm, ≤ 500 MiB); it is linked to the
     application when S3 reports the object."""
-    request = bp.current_request
-    who = principal(request)
-    repo = Repository()
-    app = authorized_application(who, Action.video_upload, application_id, repo)
-    body = parse_body(request, VideoUpload)
-    video_id, post = Videos(repo).start(app, body.filename, who.username, source_ip(request))
+    app = authorized_application(call.who, Action.video_upload, application_id)
+    video_id, post = Videos.default().start(app, call.body.filename, call.who.username, call.source_ip)
     upload = UploadForm(url=post.url, fields=post.fields, expires_in=post.expires_in, max_bytes=post.max_bytes)
     return ok(VideoUploadView(video_id=video_id, application_id=app.id, upload=upload), status=201)
 
 
 @api_route(bp, "/applications/{application_id}/videos", methods=["GET"], query=VideosQuery, response=Page[VideoView])
-def list_videos(application_id: str) -> Any:
+def list_videos(call: Call[None, VideosQuery], application_id: str) -> Any:
     """The videos linked to the application: HR, the department's manager, assigned interviewers."""
-    request = bp.current_request
-    who = principal(request)
-    repo = Repository()
-    app = authorized_application(who, Action.video_read, application_id, repo)
-    query = parse_query(request, VideosQuery)
-    videos, token = Videos(repo).list_videos(app, query.limit, query.next_token)
+    app = authorized_application(call.who, Action.video_read, application_id)
+    query = call.query
+    videos, token = Videos.default().list_videos(app, query.limit, query.next_token)
     items = [VideoView.model_validate(v.model_dump()) for v in videos]
     return ok(Page[VideoView](items=items, next_token=token))
 
 
 @api_route(bp, "/applications/{application_id}/videos/{video_id}", methods=["GET"], response=VideoLink)
-def read_video(application_id: str, video_id: str) -> Any:
+def read_video(call: Call, application_id: str, video_id: str) -> Any:
     """A short-lived presigned GET (≤ 300 s) of one video.
 
     Every URL handed out is audited: who, when, which object, from which address."""
-    request = bp.current_request
-    who = principal(request)
-    repo = Repository()
-    app = authorized_application(who, Action.video_read, application_id, repo)
-    url, expires = Videos(repo).download(app, video_id, who.username, source_ip(request))
+    app = authorized_application(call.who, Action.video_read, application_id)
+    url, expires = Videos.default().download(app, video_id, call.who.username, call.source_ip)
     return ok(VideoLink(url=url, expires_in=expires), headers=NO_STORE)

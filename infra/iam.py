@@ -25,7 +25,6 @@ LOG_RETENTION_PARAMETER = "LogRetentionDays"
 TABLE, IDEMPOTENCY, BUCKET = "TalentTable", "IdempotencyTable", "DocumentBucket"
 DATA_KEY, FIELD_KEY = "DataKey", "FieldKey"
 MACHINE = "ProbationStateMachine"
-EXECUTIONS = f"${{{MACHINE}.Name}}:*"
 SECRET_TYPE = "AWS::SecretsManager::Secret"  # noqa: S105 (a resource type)
 
 Statement = dict[str, Any]

@@ -14,7 +14,7 @@
      (``app.event_sources[].queue`` is the queue's logical id) and
      ``FunctionResponseTypes: [ReportBatchItemFailures]`` (Chalice cannot set it itself);
    * for each ``on_dynamodb_record`` consumer: the event's ``Stream`` pointed at the talent table's
-     ``StreamArn``, the handler's filter (``functions.webhooks.STREAM_FILTERS``) as
+     ``StreamArn``, the handler's filter (``functions.consumers.table_stream.STREAM_FILTERS``) as
      ``FilterCriteria``, partial batch failures, bounded retries with bisection and
      ``StreamDeadLetterQueue`` as the on-failure destination;
    * one IAM role and log group per function, least privilege (``infra/iam.py``);
@@ -146,7 +146,7 @@ def stream_consumers(project_dir: Path = PROJECT_DIR) -> dict[str, dict[str, Any
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
     app = importlib.import_module("app").app
-    filters: dict[str, dict[str, Any]] = importlib.import_module("functions.webhooks").STREAM_FILTERS
+    filters: dict[str, dict[str, Any]] = importlib.import_module("functions.consumers.table_stream").STREAM_FILTERS
     return {
         source.handler_string: filters[source.name]
         for source in app.event_sources

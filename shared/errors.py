@@ -1,5 +1,6 @@
-"""Typed domain exceptions. They are mapped to HTTP status and error body in exactly one place:
-``functions.http.error_response``."""
+"""Typed domain exceptions: each has a stable ``code``, a message and details, and no HTTP status.
+The HTTP edge maps them to a status and the error body in exactly one place
+(``functions.http.STATUS`` and ``error_response``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class DomainError(Exception):
-    status = 400
     code = "bad_request"
 
     def __init__(self, message: str, details: list[dict[str, Any]] | None = None) -> None:
@@ -21,42 +21,34 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError):
-    status = 400
     code = "validation_error"
 
 
 class Unauthenticated(DomainError):
-    status = 401
     code = "unauthenticated"
 
 
 class Forbidden(DomainError):
-    status = 403
     code = "forbidden"
 
 
 class NotFound(DomainError):
-    status = 404
     code = "not_found"
 
 
 class Conflict(DomainError):
-    status = 409
     code = "conflict"
 
 
 class PayloadTooLarge(DomainError):
-    status = 413
     code = "payload_too_large"
 
 
 class UnsupportedMediaType(DomainError):
-    status = 415
     code = "unsupported_media_type"
 
 
 class ServiceUnavailable(DomainError):
-    status = 503
     code = "service_unavailable"
 
     def __init__(self, message: str, retry_after: int = 1) -> None:
@@ -71,13 +63,6 @@ def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
         field = ".".join(str(p) for p in err["loc"]) or "body"
         details.append({"field": field, "message": err["msg"].removeprefix("Value error, "), "type": err["type"]})
     return details
-
-
-def json_object(body: bytes) -> dict[str, Any]:
-    """A raw body (e.g. a webhook's, verified on its bytes first) as a JSON object, or 400 saying why."""
-    from shared.domain.json_input import parse_json_object  # the domain module raises these errors
-
-    return parse_json_object(body)
 
 
 def validated(model: type[M], payload: Any, what: str) -> M:

@@ -2,8 +2,15 @@
 
 The names of the environment variables are the single source of truth for physical resource
 names: in AWS they are set from the CloudFormation template's Outputs (see infra/package.py),
-on the local stack from the same Outputs of the same template (see infra/local/stack.py).
-An Output called ``TableName`` becomes the variable ``TABLE_NAME``.
+on the local stack and in the tests from the same Outputs of the same template (see
+infra/local/stack.py and tests/support/stack.py). An Output called ``TableName`` becomes the
+variable ``TABLE_NAME``.
+
+Every setting an Output provides is **required**: it has no default here, so a missing variable is
+an error that names it (``MissingSettings``) rather than an empty name that fails later, deep
+inside a request. In AWS the app reads its settings when a function starts (``check_at_cold_start``
+in app.py): a function without one of them fails its cold start with the variable's name. The other
+settings are tunables with defaults.
 """
 
 from __future__ import annotations
@@ -14,32 +21,45 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class MissingSettings(RuntimeError):
+    """Required settings absent from the environment (their variable names, in the message)."""
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+    # -- from the template's Outputs: required -------------------------------------------------
+    table_name: str
+    idempotency_table_name: str
+    bucket_name: str
+    import_queue_url: str
+    kms_key_id: str
+    pii_hash_key_secret: str
+    vendor_secrets_path: str
+    notification_queue_url: str
+    onboarding_queue_url: str
+    background_check_queue_url: str
+    background_vendor_url: str
+    esign_queue_url: str
+    esign_vendor_url: str
+    mail_from: str
+    user_pool_id: str
+    user_pool_client_id: str
+    # The probation cycle (Step Functions).
+    probation_state_machine_arn: str
+    # Field-level encryption of personal data (shared/security/fields.py): the KMS key of its data keys.
+    field_key_arn: str
+    # Retention per data kind, in days (template parameters; DynamoDB TTL on ``expires_at`` plus
+    # filtering on read, see shared/store/retention.py).
+    unsuccessful_applicant_retention_days: int
+    delivery_record_retention_days: int
+    parked_result_retention_days: int
+    audit_retention_days: int
+
+    # -- tunables -------------------------------------------------------------------------------
     region: str = "us-east-1"
-    table_name: str = "talent"
-    idempotency_table_name: str = "talent-idempotency"
-    bucket_name: str = "talent-documents"
-    import_queue_url: str = ""
-    kms_key_id: str = ""
-    pii_hash_key_secret: str = "talent/pii-hash-key"  # noqa: S105 (the secret's name)
-    vendor_secrets_path: str = "talent/vendors/"
-    notification_queue_url: str = ""
-    onboarding_queue_url: str = ""
-    onboarding_dead_letter_queue_url: str = ""
-    background_check_queue_url: str = ""
-    background_check_dead_letter_queue_url: str = ""
-    background_vendor_url: str = ""
     background_vendor_timeout_seconds: float = 10.0
-    esign_queue_url: str = ""
-    esign_dead_letter_queue_url: str = ""
-    stream_dead_letter_queue_url: str = ""
-    esign_vendor_url: str = ""
     esign_timeout_seconds: float = 10.0
-    mail_from: str = "recruiting@zybank.example"
-    user_pool_id: str = ""
-    user_pool_client_id: str = ""
     cognito_issuer: str = ""
     cognito_jwks_url: str = ""
     # Inline JWKS JSON, for functions in a VPC without a route to Cognito (keys rotate rarely).
@@ -49,19 +69,10 @@ class Settings(BaseModel):
     presign_expiry_seconds: int = 300
     # Vendor video URLs are fetched only from public addresses unless this is set (tests, local stack).
     video_fetch_allow_private: bool = False
-    # The probation cycle (Step Functions) and whom its reminders, digests and escalations go to.
-    probation_state_machine_arn: str = ""
+    # Whom the probation cycle's reminders, digests and escalations go to.
     probation_hr_mail: str = "hr@zybank.example"
     # ``{department}`` is replaced by the department's name (a directory lookup can replace this).
     probation_manager_mail: str = "manager+{department}@zybank.example"
-    # Field-level encryption of personal data (shared/security/fields.py): the KMS key of its data keys.
-    field_key_arn: str = ""
-    # Retention per data kind, in days (template parameters; DynamoDB TTL on ``expires_at`` plus
-    # filtering on read, see shared/store/retention.py).
-    unsuccessful_applicant_retention_days: int = 365
-    delivery_record_retention_days: int = 90
-    parked_result_retention_days: int = 30
-    audit_retention_days: int = 1825
     # Analytics guards (docs/analytics.md gives the reason for each default): re-weighting needs this
     # many rated hires before HR may approve it, moves each weight at most ``step`` per approval, keeps
     # each at or above ``floor`` and shrinks toward the weights hiring used by n / (n + shrinkage_n).
@@ -89,20 +100,37 @@ class Settings(BaseModel):
         return self.cognito_jwks_url or f"{self.issuer}/.well-known/jwks.json"
 
 
-def _env_name(field: str) -> str:
+def env_name(field: str) -> str:
     return field.upper()
+
+
+def required_settings() -> list[str]:
+    """The settings without a default: each comes from an Output of the template."""
+    return [name for name, field in Settings.model_fields.items() if field.is_required()]
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     values: dict[str, str] = {}
     for field in Settings.model_fields:
-        raw = os.environ.get(_env_name(field))
+        raw = os.environ.get(env_name(field))
         if raw is not None:
             values[field] = raw
     if "region" not in values:
         values["region"] = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    missing = [env_name(name) for name in required_settings() if name not in values]
+    if missing:
+        raise MissingSettings(
+            "missing settings (environment variables set from the stack's Outputs): " + ", ".join(missing)
+        )
     return Settings.model_validate(values)
+
+
+def check_at_cold_start() -> None:
+    """In AWS Lambda, read the settings now: a function without one fails its cold start, naming it.
+    Elsewhere (tests, tools that import the app to package or document it) nothing happens."""
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        get_settings()
 
 
 def reset_settings() -> None:

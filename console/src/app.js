@@ -1,7 +1,7 @@
 // The console: sign-in, the role-aware route table and navigation.
 import { post } from './api.js';
 import { h, mount } from './dom.js';
-import { lang, setLang, t } from './i18n.js';
+import { lang, loadTexts, role, setLang, t } from './i18n.js';
 import { auditPage } from './page-audit.js';
 import { questionBankPage } from './page-bank.js';
 import { candidatePage, kitPage } from './page-candidate.js';
@@ -61,7 +61,7 @@ function chrome(user) {
   document.getElementById('lang').textContent = t('app.switch');
   const signout = document.getElementById('signout');
   signout.hidden = !user;
-  document.getElementById('who').textContent = user ? `${user.username} · ${user.roles.join(', ')}${user.department ? ` · ${user.department}` : ''}` : '';
+  document.getElementById('who').textContent = user ? `${user.username} · ${user.roles.map(role).join(', ')}${user.department ? ` · ${user.department}` : ''}` : '';
   const active = (location.hash.replace(/^#\/?/, '').split('/')[0] || '');
   mount(document.getElementById('nav'), user ? ROUTES.filter((r) => r.nav && hasRole(user, r.roles)).map((r) =>
     h('a', { href: `#/${r.path}`, class: active === r.path.split('/')[0] ? 'active' : null, 'data-nav': r.path }, t(r.nav))) : []);
@@ -125,4 +125,4 @@ export async function render() {
 document.getElementById('lang').addEventListener('click', () => { setLang(lang() === 'en' ? 'zh-CN' : 'en'); render(); });
 document.getElementById('signout').addEventListener('click', () => { clear(); location.hash = '#/'; render(); });
 window.addEventListener('hashchange', render);
-render();
+loadTexts().finally(render);

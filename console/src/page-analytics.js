@@ -7,10 +7,9 @@
 import { download, get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
-import { dimension, family, num, t } from './i18n.js';
+import { dimension, family, num, t, terms } from './i18n.js';
 import { hasRole } from './session.js';
 
-const FAMILIES = ['customer_manager', 'risk_manager', 'teller_operations', 'it_data', 'general'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const r2 = (x) => (x === null || x === undefined ? '–' : num(Math.round(x * 100) / 100 || 0, 2)); // never "-0"
 
@@ -44,7 +43,7 @@ function selectors(items, cycle, fam, onchange) {
   const cycleSel = h('select', { 'data-testid': 'analytics-cycle', onchange: () => onchange(cycleSel.value, famSel?.value) },
     items.map((c) => h('option', { value: c.id, selected: c.id === cycle.id }, c.name)));
   const famSel = fam === undefined ? null : h('select', { 'data-testid': 'analytics-family', onchange: () => onchange(cycleSel.value, famSel.value) },
-    h('option', { value: '' }, t('an.all_families')), FAMILIES.map((f) => h('option', { value: f, selected: f === fam }, family(f))));
+    h('option', { value: '' }, t('an.all_families')), terms('families').map((f) => h('option', { value: f, selected: f === fam }, family(f))));
   return h('div', { class: 'toolbar' }, h('label', {}, t('perf.cycle'), ' ', cycleSel), famSel ? h('label', {}, t('req.role_family'), ' ', famSel) : null);
 }
 

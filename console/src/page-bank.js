@@ -1,14 +1,11 @@
 // The second-interview question bank, one family at a time (HR).
 import { get, query } from './api.js';
 import { h, mount, table } from './dom.js';
-import { dimension, family, t } from './i18n.js';
-
-const FAMILIES = ['customer_manager', 'risk_manager', 'teller_operations', 'it_data', 'general'];
-const DIMENSIONS = ['logic', 'expression', 'customer_orientation', 'risk_awareness', 'innovation', 'teamwork', 'stress_tolerance', 'data_analysis'];
+import { dimension, family, t, terms } from './i18n.js';
 
 export async function questionBankPage(main, { query: params }) {
-  const fam = h('select', { 'data-testid': 'family', onchange: () => load() }, FAMILIES.map((f) => h('option', { value: f }, family(f))));
-  const dim = h('select', { onchange: () => load() }, h('option', { value: '' }, t('bank.all')), DIMENSIONS.map((d) => h('option', { value: d }, dimension(d))));
+  const fam = h('select', { 'data-testid': 'family', onchange: () => load() }, terms('families').map((f) => h('option', { value: f }, family(f))));
+  const dim = h('select', { onchange: () => load() }, h('option', { value: '' }, t('bank.all')), terms('dimensions').map((d) => h('option', { value: d }, dimension(d))));
   fam.value = params.get('family') || 'customer_manager';
   const list = h('div');
   mount(main, h('h1', {}, t('nav.question_bank')), h('div', { class: 'toolbar' }, fam, dim), h('div', { class: 'card' }, list));

@@ -3,10 +3,9 @@
 // shown only to the roles that may use it (the API still refuses the others).
 import { ApiError, call, get, post } from './api.js';
 import { h, mount, table } from './dom.js';
-import { date, dimension, lang, num, t } from './i18n.js';
+import { date, dimension, lang, num, recommendation, t, terms } from './i18n.js';
 import { hasRole } from './session.js';
 
-const RECOMMENDATIONS = ['strong_hire', 'hire', 'no_hire', 'strong_no_hire'];
 const CHECKS = ['education', 'employment', 'credit'];
 
 function isoDay(offsetDays) {
@@ -198,17 +197,17 @@ export function evaluationForm(el, archive, radar, user, reload) {
   const previous = Object.fromEntries((mine?.dimensions || []).map((d) => [d.dimension, d.human]));
   const inputs = radar.dimensions.map((d) => [d.dimension, h('input', { type: 'number', min: 0, max: 100, step: 1, size: 4, value: previous[d.dimension] ?? '', 'data-dimension': d.dimension })]);
   const comment = h('textarea', { rows: 3, cols: 60, 'data-testid': 'evaluation-comment' }, mine?.comment || '');
-  const recommendation = h('select', { 'data-testid': 'evaluation-recommendation' }, RECOMMENDATIONS.map((r) => h('option', { value: r, selected: mine?.recommendation === r }, t(`rec.${r}`))));
+  const verdict = h('select', { 'data-testid': 'evaluation-recommendation' }, terms('recommendations').map((r) => h('option', { value: r, selected: mine?.recommendation === r }, recommendation(r))));
   const result = h('p', { 'data-testid': 'evaluation-result' });
   mount(el, h('h2', {}, mine ? t('eval.edit') : t('eval.title')),
     h('form', { 'data-testid': 'evaluation-form', onsubmit: (e) => e.preventDefault() },
       h('table', {}, h('tbody', {}, inputs.map(([d, input]) => h('tr', {}, h('td', {}, dimension(d)), h('td', {}, input),
         h('td', { class: 'muted' }, `${t('cand.bar')} ${num(radar.dimensions.find((x) => x.dimension === d).bar)}`))))),
       h('p', {}, h('label', {}, t('cand.comment'), h('br'), comment)),
-      h('div', { class: 'toolbar' }, h('label', {}, t('cand.recommendation'), ' ', recommendation),
+      h('div', { class: 'toolbar' }, h('label', {}, t('cand.recommendation'), ' ', verdict),
         action(t('eval.submit'), async () => {
           const ratings = Object.fromEntries(inputs.filter(([, i]) => i.value !== '').map(([d, i]) => [d, Number(i.value)]));
-          await post(`/applications/${archive.application_id}/evaluations`, { ratings, comment: comment.value, recommendation: recommendation.value, version: mine?.version });
+          await post(`/applications/${archive.application_id}/evaluations`, { ratings, comment: comment.value, recommendation: verdict.value, version: mine?.version });
           result.textContent = t('eval.saved');
           await reload();
         }, { 'data-testid': 'evaluation-submit' })),

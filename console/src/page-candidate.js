@@ -2,7 +2,7 @@
 import { ApiError, get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
-import { date, dimension, num, stage, t } from './i18n.js';
+import { date, dimension, num, recommendation, stage, t } from './i18n.js';
 import { hasRole } from './session.js';
 import { assessmentsPanel, backgroundPanel, evaluationForm, offersPanel } from './page-candidate-panels.js';
 import { interviewersPanel } from './page-candidate-assign.js';
@@ -54,7 +54,7 @@ function profile(archive) {
 function evaluations(list) {
   if (!list.length) return h('p', { class: 'muted' }, t('cand.no_evaluations'));
   return list.map((e) => h('div', { class: 'evaluation', 'data-testid': 'evaluation' },
-    h('p', {}, h('strong', {}, e.evaluator), ` · ${t(`rec.${e.recommendation}`)} · ${date(e.updated_at)}`),
+    h('p', {}, h('strong', {}, e.evaluator), ` · ${recommendation(e.recommendation)} · ${date(e.updated_at)}`),
     e.comment ? h('p', { class: 'muted' }, e.comment) : null,
     table([
       { key: 'dimension', label: t('cand.dimension'), render: (d) => dimension(d.dimension) },
@@ -81,7 +81,7 @@ function actions(el, archive, allowed, reload) {
     allowed.map((to) => h('button', { class: to === 'rejected' || to === 'withdrawn' ? 'secondary' : null, 'data-to': to, onclick: async (ev) => {
       ev.target.disabled = true;
       try {
-        await post(`/applications/${archive.application_id}/transitions`, { to, reason: reason.value || t(`stage.${to}`), expected_version: archive.version });
+        await post(`/applications/${archive.application_id}/transitions`, { to, reason: reason.value || stage(to), expected_version: archive.version });
         message.textContent = t('cand.moved', { stage: stage(to) });
         await reload();
       } catch (err) { message.textContent = err.message; message.className = 'error'; ev.target.disabled = false; }

@@ -2,11 +2,8 @@
 import { get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
-import { date, family, num, stage, t } from './i18n.js';
+import { date, family, num, stage, t, terms } from './i18n.js';
 import { hasRole } from './session.js';
-
-const STAGES = ['applied', 'screened', 'ai_interviewed', 'shortlisted', 'second_interview', 'supplementary_assessment',
-  'evaluated', 'background_check', 'offer', 'offer_signed', 'hired', 'rejected', 'withdrawn'];
 
 export async function requisitionsPage(main) {
   const page = await get('/requisitions?limit=100');
@@ -54,7 +51,7 @@ export async function requisitionPage(main, { id, user, notice }) {
 async function applicantList(el, req) {
   const state = { stage: '', order: 'created', tokens: [null] };
   const stageSelect = h('select', { 'data-testid': 'stage-filter', onchange: () => { state.stage = stageSelect.value; state.tokens = [null]; load(); } },
-    h('option', { value: '' }, t('app.all_stages')), STAGES.map((s) => h('option', { value: s }, stage(s))));
+    h('option', { value: '' }, t('app.all_stages')), terms('stages').map((s) => h('option', { value: s }, stage(s))));
   const orderSelect = h('select', { 'data-testid': 'order', onchange: () => { state.order = orderSelect.value; state.tokens = [null]; load(); } },
     h('option', { value: 'created' }, t('order.created')), h('option', { value: 'score' }, t('order.score')));
   const list = h('div');

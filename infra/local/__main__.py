@@ -1,4 +1,4 @@
-"""``python -m infra.local [--port 8000] [--moto-port 5000] [--persist DIR] [--clock-seconds N]``
+"""``python -m infra.local [--port 8000] [--moto-port 5000] [--persist DIR] ...`` (``--help`` lists every option)
 
 Starts the local stack, prints where everything is and a token per demo role, then
 ``READY http://127.0.0.1:<port>``. Ctrl-C (SIGINT) or SIGTERM stops everything and exits 0.
@@ -17,7 +17,8 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-from infra.local.stack import DEFAULT_STATE_DIR, DEFAULT_TEMPLATE, LocalStack, Options
+from infra.local.stack import DEFAULT_TEMPLATE, LocalStack, Options
+from infra.local.state import DEFAULT_STATE_DIR
 
 STALL_DUMP_SECONDS = 15.0  # a stop that takes longer prints every thread's stack to stderr
 
@@ -45,6 +46,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
         "--bgc-vendor-port", type=int, default=None, help="simulated background-check vendor port (default: port + 2)"
     )
     parser.add_argument(
+        "--esign-vendor-port", type=int, default=None, help="simulated e-signature vendor port (default: port + 3)"
+    )
+    parser.add_argument(
         "--no-demo-data", action="store_true", help="start without the demo hires, cycles and analytics history"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging of the local stack")
@@ -65,6 +69,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
         sqs_pollers=args.sqs_pollers,
         retry_delay_seconds=max(0, args.retry_delay),
         bgc_vendor_port=args.bgc_vendor_port,
+        esign_vendor_port=args.esign_vendor_port,
         demo_data=not args.no_demo_data,
     )
     return options, bool(args.verbose)

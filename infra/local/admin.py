@@ -9,12 +9,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from infra.local.loopback import LoopbackServer, no_such_path, send_json
 from infra.local.pump import EventPump
 
 log = logging.getLogger("infra.local.admin")
@@ -47,12 +46,7 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("admin %s", format % args)
 
     def _reply(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body, default=str, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, body)
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0].rstrip("/")
@@ -63,7 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/mail":
             self._reply(200, {"messages": sent_mail()})
         else:
-            self._reply(404, {"error": {"code": "not_found", "message": f"no such path {path}"}})
+            no_such_path(self)
 
     def do_POST(self) -> None:
         path = self.path.split("?", 1)[0].rstrip("/")
@@ -72,7 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         prefix = "/schedules/"
         if not path.startswith(prefix):
-            self._reply(404, {"error": {"code": "not_found", "message": f"no such path {path}"}})
+            no_such_path(self)
             return
         name = path[len(prefix) :]
         if name not in self.pump.schedules:
@@ -91,19 +85,14 @@ class _Handler(BaseHTTPRequestHandler):
 class AdminServer:
     def __init__(self, pump: EventPump, host: str, port: int) -> None:
         handler = type("AdminHandler", (_Handler,), {"pump": pump})
-        self.server = ThreadingHTTPServer((host, port), handler)
-        self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, name="admin", daemon=True)
+        self._loopback = LoopbackServer(host, port, handler, "admin", daemon_threads=True)
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._loopback.base_url
 
     def start(self) -> None:
-        self._thread.start()
+        self._loopback.serve()
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(5)
+        self._loopback.stop()

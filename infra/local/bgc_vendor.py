@@ -29,9 +29,8 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from infra.local.loopback import LoopbackServer
-from infra.local.simulator import signature_headers
-from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS
+from infra.local.loopback import LoopbackServer, no_such_path, send_json
+from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, signature_headers
 
 log = logging.getLogger("infra.local.bgc_vendor")
 
@@ -49,10 +48,15 @@ def _claimed_education(claim: str) -> tuple[str, str]:
     return school, degree
 
 
-def result_for(order: dict[str, Any], vendor_reference: str, now: datetime | None = None) -> dict[str, Any]:
-    """A plausible result for an order (``shared.models.background.BackgroundResultPayload``)."""
+def result_for(
+    order: dict[str, Any], vendor_reference: str, now: datetime | None = None, kind: int | None = None
+) -> dict[str, Any]:
+    """A plausible result for an order (``shared.models.background.BackgroundResultPayload``). ``kind``
+    (0–9) picks the facts; by default the check id's hash does: 0–7 clear (6, 7 with an employment
+    record that cannot be verified), 8 an education discrepancy, 9 an adverse credit record."""
     reference = str(order["reference"])
-    kind = int(hashlib.sha256(reference.encode()).hexdigest(), 16) % 10
+    if kind is None:
+        kind = int(hashlib.sha256(reference.encode()).hexdigest(), 16) % 10
     school, degree = _claimed_education(str(order.get("claimed_education", "")))
     checks = set(order.get("checks") or ["education", "employment", "credit"])
     completed = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -207,18 +211,13 @@ class SimulatedBackgroundVendor:
                 log.debug(format, *args)
 
             def _answer(self, status: int, body: dict[str, Any]) -> None:
-                raw = json.dumps(body, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
+                send_json(self, status, body)
 
             def do_GET(self) -> None:
                 if self.path == "/status":
                     self._answer(200, vendor.status())
                 else:
-                    self._answer(404, {"error": "not found"})
+                    no_such_path(self)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -229,7 +228,7 @@ class SimulatedBackgroundVendor:
                     self._answer(200, vendor.status())
                     return
                 if self.path != "/orders":
-                    self._answer(404, {"error": "not found"})
+                    no_such_path(self)
                     return
                 try:
                     order = json.loads(raw)

@@ -4,10 +4,11 @@ analytics pages are not empty on a fresh ``make run``.
 Never imported by ``functions/`` or ``shared/``: the AWS package has no demo data. Built with
 the product's own rules and item shapes (the same items the API writes), in the current table:
 
-* 200 active hires of the last year (130 零售金融部 customer managers — manager.demo's department —
+* 215 hires: 200 active hires of the last year (130 零售金融部 customer managers — manager.demo's department —
   and 70 风险管理部 risk managers) with interview scores and the weights of the requisition they were
   hired through, plus 14 hires of the older cohorts who left within three months (the attrition
-  trend falls towards the recent months);
+  trend falls towards the recent months) each with the departure HR recorded, and one hire on probation;
+* the two requisitions they were hired for, ``demo-req-retail`` and ``demo-req-risk``;
 * a closed half-year cycle ``demo-h1`` with targets and results for the 200 (performance follows the
   logic and customer-orientation scores). The cohort is sized for the analytics minimums
   (docs/analytics.md): validity, conditional statements, high potentials and most score bands have
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -43,6 +45,8 @@ PARTIAL_RESULTS = 3
 PAST_CYCLE = "demo-h1"
 OPEN_CYCLE = "demo-q"
 PROBATION_EMPLOYEE = "demo-probation"
+RETAIL_REQUISITION = "demo-req-retail"
+RISK_REQUISITION = "demo-req-risk"
 ACTOR = "hr.demo"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = [
@@ -125,8 +129,7 @@ def seed(today: date | None = None) -> dict[str, int]:
     rnd = random.Random(2024)
     items: list[dict[str, Any]] = []
     active = [_hire(items, rnd, n, today, left=False) for n in range(ACTIVE)]
-    for n in range(LEFT):
-        _hire(items, rnd, ACTIVE + n, today, left=True)
+    leavers = [_hire(items, rnd, ACTIVE + n, today, left=True) for n in range(LEFT)]
     _hire_on_probation(items, today)
 
     past_start = date(today.year - 1, 7, 1) if today.month <= 6 else date(today.year, 1, 1)
@@ -182,6 +185,9 @@ def seed(today: date | None = None) -> dict[str, int]:
             record = _partial(rnd, record)
         items.append(_record_item(record, now))
     repo.put_all(items)
+    hired = Counter(e.requisition_id for e in [*active, *leavers]) + Counter({RETAIL_REQUISITION: 1})  # + probation
+    _requisitions(repo, today, hired)
+    _departures(repo, leavers)
     log.info("demo history seeded: %d hires, %d results", ACTIVE + LEFT + 1, len(active))
     return {"employees": ACTIVE + LEFT + 1, "results": len(active)}
 
@@ -278,8 +284,7 @@ def _record_item(record: Any, cycle: Any) -> dict[str, Any]:
 
 
 def _pool_item(pool: str, emp: Any, cycle: Any, record: Any) -> dict[str, Any]:
-    from shared.models.performance import PoolEvent, PoolMember
-    from shared.store.performance import pool_item
+    from shared.models.performance import PoolEvent
 
     hits = ", ".join(f"{t.name_en} {t.score:g}" for t in record.targets if t.score is not None and t.score >= 95)
     event = PoolEvent(
@@ -289,6 +294,25 @@ def _pool_item(pool: str, emp: Any, cycle: Any, record: Any) -> dict[str, Any]:
         reason=f"cycle {cycle.name}: {hits} (at or above {cycle.talent_threshold:g})",
         cycle_id=cycle.id,
     )
+    return _proposed(pool, emp, event)
+
+
+def _high_potential_item(emp: Any, cycle: Any, hp: dict[str, Any]) -> dict[str, Any]:
+    from shared.models.performance import PoolEvent
+
+    reason = (
+        f"high potential in cycle {cycle.id}: hiring score {hp['hiring_score']:g} (top 20 %), "
+        f"performance {hp['performance']:g} (top 10 %) of {hp['population']} rated hires"
+    )
+    event = PoolEvent(at=f"{cycle.end_date.isoformat()}T20:00:00Z", by="system", event="proposed", reason=reason)
+    return _proposed("management_trainee", emp, event)
+
+
+def _proposed(pool: str, emp: Any, event: Any) -> dict[str, Any]:
+    """The employee proposed for the talent pool, with the proposal's event."""
+    from shared.models.performance import PoolMember
+    from shared.store.performance import pool_item
+
     member = PoolMember(
         pool=pool,
         employee_id=emp.id,
@@ -301,25 +325,48 @@ def _pool_item(pool: str, emp: Any, cycle: Any, record: Any) -> dict[str, Any]:
     return pool_item(member)
 
 
-def _high_potential_item(emp: Any, cycle: Any, hp: dict[str, Any]) -> dict[str, Any]:
-    from shared.models.performance import PoolEvent, PoolMember
-    from shared.store.performance import pool_item
+def _requisitions(repo: Any, today: date, hired: Counter[str]) -> None:
+    """The requisitions the demo hires were hired for (what HR created a year and a half ago), each
+    with the headcount it hired."""
+    from shared.models.requisition import Requisition
+    from shared.store.audit import AuditEntry
 
-    reason = (
-        f"high potential in cycle {cycle.id}: hiring score {hp['hiring_score']:g} (top 20 %), "
-        f"performance {hp['performance']:g} (top 10 %) of {hp['population']} rated hires"
-    )
-    event = PoolEvent(at=f"{cycle.end_date.isoformat()}T20:00:00Z", by="system", event="proposed", reason=reason)
-    member = PoolMember(
-        pool="management_trainee",
-        employee_id=emp.id,
-        name=emp.name,
-        department=emp.department,
-        role_family=emp.role_family,
-        status="proposed",
-        history=[event],
-    )
-    return pool_item(member)
+    created = f"{(today - timedelta(days=540)).isoformat()}T01:00:00Z"
+    band = {"min": 120000, "max": 220000, "currency": "CNY", "period": "year"}
+    for req_id, title, department, family, dimension in (
+        (RETAIL_REQUISITION, "零售客户经理（示例）", RETAIL_BANKING, "customer_manager", "customer_orientation"),
+        (RISK_REQUISITION, "风险经理（示例）", RISK_MANAGEMENT, "risk_manager", "risk_awareness"),
+    ):
+        requisition = Requisition(
+            id=req_id,
+            title=title,
+            department=department,
+            role_family=family,
+            headcount=hired[req_id],
+            salary_band=band,
+            competency_bar={"logic": 70, dimension: 75},
+            created_at=created,
+            created_by=ACTOR,
+        )
+        repo.requisitions.create(requisition, AuditEntry(f"requisition:{req_id}", ACTOR, "requisition.create", {}))
+
+
+def _departures(repo: Any, leavers: list[Any]) -> None:
+    """Each leaver's departure, recorded as HR records one (``POST /employees/{id}/departure``)."""
+    from shared.models.people import DepartureCreate, DepartureReason
+    from shared.security.tokens import Principal
+    from shared.services.people import People
+
+    people = People(repo)
+    hr = Principal(sub="demo", username=ACTOR, roles=frozenset({"hr"}))
+    for n, emp in enumerate(leavers):
+        reason = DepartureReason.probation_failed if n % 4 == 3 else DepartureReason.resigned
+        body = DepartureCreate(
+            date=emp.start_date + timedelta(days=20 + (ACTIVE + n) % 60),
+            reason_code=reason,
+            reason="试用期考核未通过（示例）" if reason is DepartureReason.probation_failed else "个人原因离职（示例）",
+        )
+        people.depart(emp, body, hr, None)
 
 
 def _scores(rnd: random.Random) -> dict[str, float]:
@@ -342,7 +389,7 @@ def _hire(items: list[dict[str, Any]], rnd: random.Random, n: int, today: date, 
         id=f"demo-{n:03d}",
         offer_id=f"demo-offer-{n:03d}",
         application_id=f"demo-{n:03d}",
-        requisition_id="demo-req-retail" if retail else "demo-req-risk",
+        requisition_id=RETAIL_REQUISITION if retail else RISK_REQUISITION,
         name=name_of(n),
         email=f"demo{n:03d}@example.com",
         department=RETAIL_BANKING if retail else RISK_MANAGEMENT,
@@ -350,14 +397,13 @@ def _hire(items: list[dict[str, Any]], rnd: random.Random, n: int, today: date, 
         title="零售客户经理" if retail else "风险经理",
         grade="P5",
         start_date=start,
-        status="departed" if left else "active",
+        status="active",  # a leaver's departure is recorded once every item is written (_departures)
         dimension_scores=_scores(rnd),
         competency_bar={"logic": 70, "customer_orientation": 75} if retail else {"logic": 70, "risk_awareness": 75},
         dimension_weights=RETAIL_WEIGHTS if retail else RISK_WEIGHTS,
         created_at=f"{start.isoformat()}T00:00:00Z",
     )
-    departed_on = start + timedelta(days=20 + n % 60) if left else None
-    items += [employee_item(emp), cohort_item(emp, departed_on)]
+    items += [employee_item(emp), cohort_item(emp)]
     return emp
 
 
@@ -370,7 +416,7 @@ def _hire_on_probation(items: list[dict[str, Any]], today: date) -> None:
         id=PROBATION_EMPLOYEE,
         offer_id="demo-offer-probation",
         application_id=PROBATION_EMPLOYEE,
-        requisition_id="demo-req-retail",
+        requisition_id=RETAIL_REQUISITION,
         name="周晓明",
         email="demo.probation@example.com",
         department=RETAIL_BANKING,

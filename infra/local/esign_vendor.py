@@ -10,8 +10,9 @@ with the same ``webhook-id``, as a real vendor does.
 ``GET /envelopes`` lists the envelopes and the callbacks' answers. ``POST /envelopes/<id>/<event>``
 reports ``signed``, ``declined`` or ``expired`` for an envelope now (to try the other outcomes by hand).
 
-On its own: ``python -m infra.local.esign_vendor --api http://127.0.0.1:8000 --port 8002``; the
-local stack starts one on the API port + 2 with ``ESIGN_VENDOR_URL`` pointing at it.
+On its own: ``python -m infra.local.esign_vendor --api http://127.0.0.1:8000 --port 8003``; the
+local stack starts one on the API port + 3 (``--esign-vendor-port``) with ``ESIGN_VENDOR_URL``
+pointing at it.
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from infra.local.loopback import LoopbackServer
-from infra.local.simulator import signature_headers
-from infra.local.vendors import LOCAL_ESIGN_SECRETS
+from infra.local.loopback import LoopbackServer, no_such_path, send_json
+from infra.local.vendors import LOCAL_ESIGN_SECRETS, signature_headers
 
 log = logging.getLogger("infra.local.esign_vendor")
 EVENTS = ("signed", "declined", "expired")
@@ -153,18 +153,13 @@ class EsignVendorSimulator:
                 log.debug("esign vendor %s", format % args)
 
             def _reply(self, status: int, body: Any) -> None:
-                data = json.dumps(body, ensure_ascii=False, default=str).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/") == "/envelopes":
                     self._reply(200, vendor.listing())
                 else:
-                    self._reply(404, {"error": "not found"})
+                    no_such_path(self)
 
             def do_POST(self) -> None:
                 parts = [p for p in self.path.split("?", 1)[0].split("/") if p]
@@ -185,7 +180,7 @@ class EsignVendorSimulator:
                         return
                     self._reply(200, {"status": vendor.report(parts[1], parts[2])})
                 else:
-                    self._reply(404, {"error": "not found"})
+                    no_such_path(self)
 
         return Handler
 
@@ -193,7 +188,7 @@ class EsignVendorSimulator:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.local.esign_vendor", description=__doc__.split("\n\n")[0])
     parser.add_argument("--api", default="http://127.0.0.1:8000", help="the product's API")
-    parser.add_argument("--port", type=int, default=8002)
+    parser.add_argument("--port", type=int, default=8003, help="default 8003 (the local stack's: API port + 3)")
     parser.add_argument("--delay", type=float, default=2.0, help="seconds until the candidate signs (-1: never)")
     parser.add_argument("--outcome", choices=EVENTS, default="signed")
     args = parser.parse_args(argv)

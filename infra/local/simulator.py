@@ -30,7 +30,6 @@ import secrets
 import signal
 import statistics
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -38,14 +37,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import FrameType
 from typing import Any, Literal, TextIO
 
-from infra.local.vendors import LOCAL_VENDOR_SECRETS
+from infra.local.loopback import LoopbackServer
+from infra.local.state import DEFAULT_STATE_DIR
+from infra.local.vendors import LOCAL_VENDOR_SECRETS, signature_headers
 from shared.domain.vendors import MIANSHI_CODES
-from shared.security.webhooks import sign
 
 DEFAULT_API = "http://127.0.0.1:8000"
 WEBHOOK_PATH = "/webhooks/interview-results"
@@ -155,16 +155,6 @@ def mianshi_payload(
     if replay_url:
         data["media"] = {"replayUrl": replay_url}
     return {"event": "interview.completed", "vendor": "mianshi", "data": data}
-
-
-def signature_headers(raw: bytes, webhook_id: str, timestamp: int, secret: str) -> dict[str, str]:
-    """The Standard Webhooks headers of one message."""
-    return {
-        "Content-Type": "application/json",
-        "webhook-id": webhook_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret, webhook_id, timestamp, raw),
-    }
 
 
 def signed_request(
@@ -505,23 +495,18 @@ class VideoServer:
     """``GET /videos/<ref>.mp4`` on 127.0.0.1 answers a few bytes of ``video/mp4`` (port 0: any free one)."""
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
-        self.server = ThreadingHTTPServer((host, port), _VideoHandler)
-        self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, name="videos", daemon=True)
+        self._loopback = LoopbackServer(host, port, _VideoHandler, "videos", daemon_threads=True)
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._loopback.base_url
 
     def start(self) -> VideoServer:
-        self._thread.start()
+        self._loopback.serve()
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(5)
+        self._loopback.stop()
 
 
 # -- command line ----------------------------------------------------------------------------------
@@ -544,8 +529,6 @@ def _refs(text: str) -> tuple[str, ...]:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    from infra.local.stack import DEFAULT_STATE_DIR
-
     parser = argparse.ArgumentParser(
         prog="python -m infra.local.simulator",
         description="Send signed AI interview results to the running local stack, as the vendors would.",

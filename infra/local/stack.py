@@ -19,12 +19,14 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from infra.local import cognito
 from infra.local.cognito import UserPool
+from infra.local.state import DEFAULT_STATE_DIR, PROJECT_DIR, REGION, STATE_FILE, aws_environment, write_state
 from infra.local.vendors import (
     LOCAL_BACKGROUND_VENDOR_SECRETS,
     LOCAL_ESIGN_SECRETS,
@@ -35,14 +37,10 @@ from infra.local.vendors import (
 
 log = logging.getLogger("infra.local")
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_STATE_DIR = PROJECT_DIR / ".local-stack"
 DEFAULT_TEMPLATE = PROJECT_DIR / "infra" / "template.json"
 STACK_NAME = "talent-local"
 STAGE = "dev"
 API_LISTEN_BACKLOG = 256  # pending connections the local API queues (socketserver's default is 5)
-REGION = "us-east-1"
-STATE_FILE = "state.json"
 SLOW_STOP_SECONDS = 3.0  # a part of the stack that takes longer than this to stop is logged at WARNING
 
 
@@ -59,18 +57,19 @@ class Options:
     sqs_pollers: int = 2
     retry_delay_seconds: int = 1
     bgc_vendor_port: int | None = None  # the simulated background-check vendor; default: port + 2
+    esign_vendor_port: int | None = None  # the simulated e-signature vendor; default: port + 3
     demo_data: bool = True  # a small demo history for the console (infra/local/demo.py)
 
-
-def aws_environment(host: str, moto_port: int) -> dict[str, str]:
-    return {
-        "AWS_ENDPOINT_URL": f"http://{host}:{moto_port}",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-    }
+    def ports(self) -> dict[str, int]:
+        """Every port the stack listens on, by what listens: as given, or the default the README names
+        (moto 5000; the API's port, then admin + 1, background-check vendor + 2, e-sign vendor + 3)."""
+        return {
+            "moto": self.moto_port,
+            "API": self.port,
+            "admin": self.admin_port if self.admin_port is not None else self.port + 1,
+            "background-check vendor": self.bgc_vendor_port if self.bgc_vendor_port is not None else self.port + 2,
+            "e-sign vendor": self.esign_vendor_port if self.esign_vendor_port is not None else self.port + 3,
+        }
 
 
 def ensure_port_free(host: str, port: int, what: str) -> None:
@@ -113,13 +112,14 @@ class LocalStack:
 
     def start(self) -> StackInfo:
         opts = self.options
-        admin_port = opts.admin_port if opts.admin_port is not None else opts.port + 1
+        ports = opts.ports()
         started = time.monotonic()
-        checked = [("moto", opts.moto_port), ("API", opts.port), ("admin", admin_port)]
-        if opts.bgc_vendor_port is not None:
-            checked.append(("background-check vendor", opts.bgc_vendor_port))
-        for what, port in checked:
-            ensure_port_free(opts.host, port, what)
+        # a vendor stand-in on its default port moves to any free one if that is taken (its URL is in
+        # the settings); every other port, and a vendor's port given by its flag, must be free
+        given = {"background-check vendor": opts.bgc_vendor_port, "e-sign vendor": opts.esign_vendor_port}
+        for what, port in ports.items():
+            if given.get(what, port) is not None:
+                ensure_port_free(opts.host, port, what)
         if not opts.template.is_file():
             raise SystemExit(f"template {opts.template} does not exist")
 
@@ -140,7 +140,7 @@ class LocalStack:
         self._mark("cloudformation", started)
         self._configure_environment(pool, outputs)
         self._seed_secrets(outputs)
-        self._start_esign_vendor(admin_port + 2)  # API port + 3 (the background vendor: + 2)
+        self._start_esign_vendor()
         self._enable_bucket_events()
         if opts.persist:
             from infra.local import persist
@@ -158,7 +158,7 @@ class LocalStack:
         self._start_pump(app, config)
         from infra.local.admin import AdminServer
 
-        self._admin = AdminServer(self._pump, opts.host, admin_port)
+        self._admin = AdminServer(self._pump, opts.host, ports["admin"])
         self._admin.start()
         self.info.admin_url = self._admin.url
 
@@ -181,14 +181,10 @@ class LocalStack:
         # The recorder and other moto settings are read from the environment at import time.
         from moto.server import ThreadedMotoServer
 
-        from infra.local import cognitofix, gatewayfix, motofix, sfnfix, sqsfix
+        from infra.local import emulator
 
-        motofix.apply()
-        sqsfix.apply()  # a receipt handle names its message: deleting from a long queue is O(1) lookups
-        sfnfix.apply()  # the template's state machine is created where moto's ASL interpreter runs it
-        gatewayfix.apply()  # chalice local answers its refusals with the deployed gateway responses
-        cognitofix.apply()  # a user cannot write an attribute the app client does not let them write
-        sfnfix.enable_execution()
+        emulator.apply_all()  # the project's fixes of moto and chalice local (infra/local/emulator)
+        emulator.enable_execution()  # the template's state machine runs in moto's ASL interpreter
         # moto's interpreter calls SQS / DynamoDB back through http://localhost:$MOTO_PORT
         os.environ["MOTO_PORT"] = str(self.options.moto_port)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request otherwise
@@ -256,15 +252,26 @@ class LocalStack:
         seed_esign_secrets(secretsmanager, outputs["VendorSecretsPath"])
         self._client("ses").verify_email_identity(EmailAddress=outputs["MailFrom"])
 
-    def _start_esign_vendor(self, port: int) -> None:
+    def _vendor(self, start: Callable[[int], Any], what: str, given: int | None) -> Any:
+        """A simulated vendor on its port (``--<vendor>-port`` or the default); on any free port if the
+        default is taken (the stack's settings name its URL)."""
+        port = self.options.ports()[what]
+        try:
+            return start(port)
+        except OSError:
+            if given is not None:
+                raise
+            return start(0)
+
+    def _start_esign_vendor(self) -> None:
         """The simulated e-signature vendor: it signs each offer a moment after receiving it."""
         from infra.local.esign_vendor import EsignVendorSimulator
 
-        api = f"http://{self.options.host}:{self.options.port}"
-        try:
-            self._esign = EsignVendorSimulator(api, self.options.host, port)
-        except OSError:  # taken: any free port will do, ESIGN_VENDOR_URL names it
-            self._esign = EsignVendorSimulator(api, self.options.host, 0)
+        opts = self.options
+        api = f"http://{opts.host}:{opts.port}"
+        self._esign = self._vendor(
+            lambda port: EsignVendorSimulator(api, opts.host, port), "e-sign vendor", opts.esign_vendor_port
+        )
         os.environ["ESIGN_VENDOR_URL"] = self.info.env["ESIGN_VENDOR_URL"] = self._esign.start()
         from shared.settings import reset_settings
 
@@ -324,25 +331,23 @@ class LocalStack:
         self.info.api_url = f"http://{self.options.host}:{self.options.port}"
 
     def _start_bgc_vendor(self) -> None:
-        """The simulated background-check vendor, on ``--bgc-vendor-port`` or else port + 2 (any free
-        port if that one is taken). It sends its results to the API's URL, served a moment later."""
+        """The simulated background-check vendor. It sends its results to the API's URL, served a
+        moment later."""
         from infra.local.bgc_vendor import SimulatedBackgroundVendor
 
         opts = self.options
         api_url = f"http://{opts.host}:{opts.port}"
-        port = opts.bgc_vendor_port if opts.bgc_vendor_port is not None else opts.port + 2
-        try:
-            vendor = SimulatedBackgroundVendor(api_url, host=opts.host, port=port)
-        except OSError:
-            if opts.bgc_vendor_port is not None:
-                raise
-            vendor = SimulatedBackgroundVendor(api_url, host=opts.host, port=0)
+        vendor = self._vendor(
+            lambda port: SimulatedBackgroundVendor(api_url, host=opts.host, port=port),
+            "background-check vendor",
+            opts.bgc_vendor_port,
+        )
         self._bgc_vendor = vendor.start()
 
     def _start_pump(self, app: Any, config: Any) -> None:
         from chalice.app import DynamoDBEventConfig, SQSEventConfig
 
-        from functions.webhooks import STREAM_FILTERS
+        from functions.consumers.table_stream import STREAM_FILTERS
         from infra.local.pump import EventPump, FunctionSettings
         from infra.local.streams import MotoStreamTail, sqs_on_failure
 
@@ -400,11 +405,7 @@ class LocalStack:
             **pool.to_state(),
             "outputs": self.info.outputs,
         }
-        self.options.state_dir.mkdir(parents=True, exist_ok=True)
-        path = self.options.state_dir / STATE_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        write_state(self.options.state_dir, state)
 
     # -- banner ---------------------------------------------------------------------------------
 

@@ -8,9 +8,8 @@
   record, so reading the stream that way would cost more than the writes it follows. Lambda
   applies the event filter before anything is sent; so does ``StreamSource`` here, on the raw
   records.
-* ``matches`` applies an event source mapping's filter (the subset of the EventBridge pattern
-  syntax Lambda filters use that our filters need: lists of values and ``{"prefix": ...}``), so
-  the local consumer sees exactly the records the deployed one would.
+* ``matches`` (``shared.domain.event_filters``) applies an event source mapping's filter, so the
+  local consumer sees exactly the records the deployed one would.
 * ``StreamSource`` delivers batches to a handler with Lambda's rules for streams: records in order
   per shard; on a failure the batch is retried from the first failed record
   (``ReportBatchItemFailures``); after ``max_retries`` the failed record goes to the on-failure
@@ -25,26 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.domain.event_filters import matches
+
 log = logging.getLogger("infra.local.streams")
 
 MAX_RECORDS = 1000  # GetRecords limit
-
-
-def matches(pattern: Any, value: Any) -> bool:
-    """Does ``value`` (a stream record or part of one) match an event filter ``pattern``?"""
-    if isinstance(pattern, dict):
-        if not isinstance(value, dict):
-            return False
-        return all(key in value and matches(sub, value[key]) for key, sub in pattern.items())
-    if isinstance(pattern, list):
-        for option in pattern:
-            if isinstance(option, dict) and "prefix" in option:
-                if isinstance(value, str) and value.startswith(option["prefix"]):
-                    return True
-            elif option == value:
-                return True
-        return False
-    raise ValueError(f"unsupported filter pattern element: {pattern!r}")
 
 
 def lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
@@ -92,9 +76,9 @@ class MotoStreamTail:
         records = shard.items[self._position : self._position + limit]
         self._position += len(records)
         if self.trim and records:
-            from infra.local import motofix
+            from infra.local.emulator import dynamodb
 
-            with motofix.LOCK:  # moto appends to the shard inside the writes this lock serialises
+            with dynamodb.LOCK:  # moto appends to the shard inside the writes this lock serialises
                 del shard.items[: self._position]
                 shard.starting_sequence_number += self._position
                 self._position = 0

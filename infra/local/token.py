@@ -8,22 +8,12 @@ stack printed at start.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from infra.local.cognito import id_token
-from infra.local.stack import DEFAULT_STATE_DIR, STATE_FILE, aws_environment
-
-
-def load_state(state_dir: Path) -> dict[str, Any]:
-    path = state_dir / STATE_FILE
-    try:
-        state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise SystemExit(f"{path} does not exist: is the local stack running (make run)?") from exc
-    return state
+from infra.local.state import DEFAULT_STATE_DIR, aws_environment, load_state
 
 
 def pick_user(state: dict[str, Any], role: str | None, username: str | None) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The local stack's vendor webhook secrets (fixed, so the README and the simulator can use them).
+"""The local stack's vendor webhook secrets (fixed, so the README and the simulator can use them),
+and the Standard Webhooks headers every simulated vendor signs its deliveries with.
 
 Never use these anywhere but on the local stack: in AWS the stack generates each vendor's secret.
 """
@@ -10,6 +11,7 @@ from typing import Any
 
 from shared.domain.background import BACKGROUND_VENDORS
 from shared.domain.vendors import VENDOR_FORMATS
+from shared.security.webhooks import sign
 
 
 def _secret(label: str) -> str:
@@ -43,3 +45,13 @@ def seed_esign_secrets(secretsmanager: Any, path: str) -> list[str]:
     """Put the e-signature vendor's local secret into ``<path>esign/webhook-secrets``."""
     secretsmanager.put_secret_value(SecretId=f"{path}esign/webhook-secrets", SecretString=" ".join(LOCAL_ESIGN_SECRETS))
     return LOCAL_ESIGN_SECRETS
+
+
+def signature_headers(raw: bytes, webhook_id: str, timestamp: int, secret: str) -> dict[str, str]:
+    """The Standard Webhooks headers of one message."""
+    return {
+        "Content-Type": "application/json",
+        "webhook-id": webhook_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(secret, webhook_id, timestamp, raw),
+    }

@@ -19,7 +19,6 @@ from shared.errors import Conflict
 
 REQUESTABLE = (Stage.second_interview, Stage.evaluated)
 APPROVABLE = (*REQUESTABLE, Stage.supplementary_assessment)
-OPEN = frozenset({"requested", "approved"})
 
 
 def name_key(name: str) -> str:

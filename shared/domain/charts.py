@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from shared.domain.radar import FONT, LABELS_ZH
+from shared.domain.radar import FONT
+from shared.vocabulary import DIMENSIONS
 
 WIDTH, HEIGHT = 720, 420
 LEFT, RIGHT, TOP, BOTTOM = 70, 30, 60, 90
 BLUE, RED, GREY = "#2563eb", "#dc2626", "#9ca3af"
-TREND_NOTE = "3个月流失率 3-month attrition by hiring cohort"
 BAND_NOTE = "面试综合分段 vs 绩效均分（竖线：95% 区间）hiring-score band vs mean performance (95 % interval)"
 
 
@@ -72,7 +72,8 @@ def validity_chart(rows: Sequence[dict[str, object]], title: str) -> str:
             lo, hi = _y(float(r["pearson_low"]), -1, 1), _y(float(r["pearson_high"]), -1, 1)  # type: ignore[arg-type]
             cx = x + w / 2
             out.append(f'<line class="ci" x1="{cx:.1f}" y1="{lo:.1f}" x2="{cx:.1f}" y2="{hi:.1f}" stroke="#111827"/>')
-        label = f"{({**LABELS_ZH, 'hiring_score': '面试综合分'}).get(str(r['dimension']), '')} {r['dimension']}"
+        term = DIMENSIONS.get(str(r["dimension"]))
+        label = f"{term.zh if term else ('面试综合分' if r['dimension'] == 'hiring_score' else '')} {r['dimension']}"
         lx, ly = x + w / 2, HEIGHT - BOTTOM + 14
         out.append(
             f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" text-anchor="end" '

@@ -15,10 +15,10 @@ from importlib import resources
 
 from shared.models.common import Dimension
 from shared.models.training import Course
+from shared.vocabulary import DIMENSION_ORDER
 
 SEED_RESOURCE = "data/course_catalog.json"
 _SUFFIX = re.compile(r"^[0-9a-z]{2,32}$")
-_ORDER = {d.value: i for i, d in enumerate(Dimension)}
 
 
 @cache
@@ -45,7 +45,7 @@ def make_id(dimension: Dimension, suffix: str) -> str:
 
 def parse_id(course_id: str) -> Dimension | None:
     dimension, dot, suffix = course_id.partition(".")
-    if not dot or dimension not in _ORDER or not _SUFFIX.match(suffix):
+    if not dot or dimension not in DIMENSION_ORDER or not _SUFFIX.match(suffix):
         return None
     return Dimension(dimension)
 
@@ -65,5 +65,5 @@ def effective(stored: Iterable[Course], dimension: Dimension | None = None) -> l
         else:
             additions.append(course)
     merged = list(by_id.values()) + sorted(additions, key=lambda c: c.course_id)
-    merged.sort(key=lambda c: _ORDER[c.dimension.value])  # stable: seed order, then additions
+    merged.sort(key=lambda c: DIMENSION_ORDER[c.dimension])  # stable: seed order, then additions
     return [c for c in merged if dimension is None or c.dimension is dimension]

@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from shared.domain.radar import LABELS_ZH
 from shared.models.common import Dimension
-
-_ORDER = {d.value: i for i, d in enumerate(Dimension)}
+from shared.vocabulary import DIMENSION_ORDER, dimension_zh
 
 
 @dataclass(frozen=True)
@@ -27,23 +25,15 @@ class Comparison:
 def compare(ratings: Mapping[Dimension, int], ai_scores: Mapping[Dimension, float] | None) -> list[Comparison]:
     """One row per rated dimension, in canonical dimension order."""
     rows = []
-    for d in sorted(ratings, key=lambda d: _ORDER[Dimension(d).value]):
+    for d in sorted(ratings, key=lambda d: DIMENSION_ORDER[d]):
         name = Dimension(d).value
         ai = float(ai_scores[d]) if ai_scores is not None and d in ai_scores else None
         human = int(ratings[d])
-        rows.append(Comparison(name, LABELS_ZH[name], human, ai, None if ai is None else round(human - ai, 2)))
+        rows.append(Comparison(name, dimension_zh(name), human, ai, None if ai is None else round(human - ai, 2)))
     return rows
 
 
 def outside(ratings: Iterable[Dimension], dimensions: Iterable[Dimension]) -> list[str]:
     """The rated dimensions that are not among the requisition's, in canonical order."""
     allowed = {Dimension(d) for d in dimensions}
-    return sorted((Dimension(d).value for d in ratings if Dimension(d) not in allowed), key=_ORDER.__getitem__)
-
-
-RECOMMENDATION_ZH: dict[str, str] = {
-    "strong_hire": "强烈推荐录用",
-    "hire": "推荐录用",
-    "no_hire": "不推荐录用",
-    "strong_no_hire": "强烈不推荐录用",
-}
+    return sorted((Dimension(d).value for d in ratings if Dimension(d) not in allowed), key=DIMENSION_ORDER.__getitem__)

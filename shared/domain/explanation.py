@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.domain.probation import LABELS_EN
-from shared.domain.radar import LABELS_ZH
+from shared.vocabulary import dimension_en, dimension_zh
 
 # audit actions that are decisions by people about the application
 DECISIONS = {
@@ -29,8 +28,8 @@ def dimensions(scores: dict[str, float], bar: dict[str, int], weights: dict[str,
         rows.append(
             {
                 "dimension": dim,
-                "label_zh": LABELS_ZH.get(dim, dim),
-                "label_en": LABELS_EN.get(dim, dim),
+                "label_zh": dimension_zh(dim),
+                "label_en": dimension_en(dim),
                 "score": score,
                 "bar": limit,
                 "meets_bar": None if limit is None else score >= limit,

@@ -19,10 +19,10 @@ from importlib import resources
 
 from shared.models.common import Dimension, RoleFamily
 from shared.models.performance import Kpi, ScoringRule
+from shared.vocabulary import DIMENSION_ORDER
 
 SEED_RESOURCE = "data/indicator_library.json"
 _SLUG = re.compile(r"^[0-9a-z_]{2,40}$")
-_ORDER = {d.value: i for i, d in enumerate(Dimension)}
 
 
 @cache
@@ -83,4 +83,4 @@ def effective(family: RoleFamily, stored: Iterable[Kpi], dimension: Dimension | 
     by_id = {k.kpi_id: k for k in seed() if k.role_family is family}
     by_id.update({k.kpi_id: k for k in stored})
     kpis = [k for k in by_id.values() if dimension is None or k.dimension is dimension]
-    return sorted(kpis, key=lambda k: (_ORDER[k.dimension.value], k.origin != "seed", k.kpi_id))
+    return sorted(kpis, key=lambda k: (DIMENSION_ORDER[k.dimension], k.origin != "seed", k.kpi_id))

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import Literal
 
-from shared.domain.evaluations import RECOMMENDATION_ZH
 from shared.domain.radar import Axis, Radar
 from shared.models.common import Dimension
 from shared.models.interview_kit import InterviewKit
 from shared.models.question_bank import BankFamily, Question
+from shared.vocabulary import RECOMMENDATIONS
 
 QUESTIONS_PER_DIMENSION = 2
 LOWEST_WHEN_NONE_WEAK = 2
@@ -189,7 +189,7 @@ def render_html(kit: InterviewKit) -> str:
                 "</li>",
             ]
         out += ["</ol>", "</section>"]
-    choices = "".join(f"<label>☐ {e(zh)}</label>" for zh in RECOMMENDATION_ZH.values())
+    choices = "".join(f"<label>☐ {e(term.zh)}</label>" for term in RECOMMENDATIONS.values())
     out += [
         '<section id="decision">',
         '<h2>面试官结论 <span class="en">Interviewer\'s recommendation</span></h2>',

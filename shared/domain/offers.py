@@ -24,11 +24,6 @@ DEFAULT_BENEFITS = ["五险一金", "补充医疗保险", "企业年金", "带�
 FLOOR_SCORE = 60.0  # at or below: the band's minimum
 CEILING_SCORE = 100.0  # the band's maximum
 ROUND_TO = 100
-SALARY_RULE = (
-    "annual salary = band min + (band max − band min) × position, position = (weighted AI score − 60) ÷ 40 "
-    "clamped to 0…1 (score ≤ 60 → band minimum, 100 → band maximum), rounded to the nearest 100 within the band; "
-    "without an AI score, the middle of the band. A monthly band counts 12 months."
-)
 
 
 def annual_band(minimum: int, maximum: int, period: str) -> tuple[int, int]:

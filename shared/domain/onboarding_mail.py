@@ -16,18 +16,9 @@ from typing import Any
 from shared.models.onboarding import OnboardingRequest
 from shared.models.tasks import Task
 from shared.models.training import PlanDimension, TrainingPlan
+from shared.vocabulary import dimension_en, dimension_zh
 
 WELCOME_RESOURCE = "data/welcome_pack.json"
-DIMENSION_ZH = {
-    "logic": "逻辑思维",
-    "expression": "表达能力",
-    "customer_orientation": "客户导向",
-    "risk_awareness": "风险意识",
-    "innovation": "创新能力",
-    "teamwork": "团队协作",
-    "stress_tolerance": "抗压能力",
-    "data_analysis": "数据分析",
-}
 Mail = tuple[str, str, str]  # subject, text, html
 
 
@@ -90,8 +81,8 @@ def _plan_lines(dimensions: Sequence[PlanDimension]) -> tuple[list[str], list[st
     for d in dimensions:
         courses_zh = "、".join(c.title_zh for c in d.courses) or "（课程目录中暂无该维度课程）"
         courses_en = "; ".join(c.title_en for c in d.courses) or "(no course in the catalogue yet)"
-        zh.append(f"· {DIMENSION_ZH[d.dimension.value]}：面试 {d.score:g} 分，要求 {d.bar} 分；课程：{courses_zh}")
-        en.append(f"- {d.dimension.value}: interview {d.score:g}, bar {d.bar}; courses: {courses_en}")
+        zh.append(f"· {dimension_zh(d.dimension)}：面试 {d.score:g} 分，要求 {d.bar} 分；课程：{courses_zh}")
+        en.append(f"- {dimension_en(d.dimension)}: interview {d.score:g}, bar {d.bar}; courses: {courses_en}")
     return zh, en
 
 

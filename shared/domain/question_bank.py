@@ -23,10 +23,10 @@ from importlib import resources
 
 from shared.models.common import Dimension
 from shared.models.question_bank import BankFamily, Question
+from shared.vocabulary import DIMENSION_ORDER
 
 SEED_RESOURCE = "data/question_bank.json"
 _SUFFIX = re.compile(r"^[0-9a-z]{2,32}$")
-_ORDER = {d.value: i for i, d in enumerate(Dimension)}
 
 
 @cache
@@ -82,7 +82,7 @@ def ordered(questions: Iterable[Question]) -> list[Question]:
     """Bank order: canonical dimension order, seed questions first, then HR's additions oldest first."""
     return sorted(
         questions,
-        key=lambda q: (_ORDER[q.dimension.value], q.origin != "seed", q.created_at or "", q.question_id),
+        key=lambda q: (DIMENSION_ORDER[q.dimension], q.origin != "seed", q.created_at or "", q.question_id),
     )
 
 

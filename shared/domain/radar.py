@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from shared.models.common import Dimension
+from shared.models.radar import RadarAxisView
+from shared.vocabulary import DIMENSION_ORDER, dimension_zh
 
 TOP_N = 3
 STRENGTH_FLOOR = 60.0
@@ -30,28 +32,9 @@ RULE = (
     f"when its score is among the applicant's {TOP_N} highest (ties included) and at least {STRENGTH_FLOOR:g}."
 )
 
-LABELS_ZH: dict[str, str] = {
-    Dimension.logic: "逻辑思维",
-    Dimension.expression: "表达能力",
-    Dimension.customer_orientation: "客户导向",
-    Dimension.risk_awareness: "风险意识",
-    Dimension.innovation: "创新能力",
-    Dimension.teamwork: "团队协作",
-    Dimension.stress_tolerance: "抗压能力",
-    Dimension.data_analysis: "数据分析",
-}
-_ORDER = {d.value: i for i, d in enumerate(Dimension)}
 
-
-@dataclass(frozen=True)
-class Axis:
-    dimension: str
-    label: str
-    weight: float
-    score: float | None
-    bar: float | None
-    strength: bool
-    weak: bool
+# An axis is what the API shows of it (dimension, label, weight, score, bar and the two flags).
+Axis = RadarAxisView
 
 
 @dataclass(frozen=True)
@@ -72,7 +55,7 @@ def build(
 ) -> Radar:
     """One axis per weighted dimension, flagged by the rule above. Scores of dimensions the
     requisition does not weigh are ignored."""
-    dimensions = sorted(weights, key=lambda d: _ORDER[Dimension(d).value])
+    dimensions = sorted(weights, key=lambda d: DIMENSION_ORDER[d])
     scored = sorted((float(scores[d]) for d in dimensions if d in scores), reverse=True)
     cutoff = scored[min(TOP_N, len(scored)) - 1] if scored else math.inf
     axes = []
@@ -86,7 +69,17 @@ def build(
         else:
             strength, weak = score >= limit, score < limit
         name = Dimension(d).value
-        axes.append(Axis(name, LABELS_ZH[name], float(weights[d]), score, limit, strength, weak))
+        axes.append(
+            Axis(
+                dimension=name,
+                label=dimension_zh(name),
+                weight=float(weights[d]),
+                score=score,
+                bar=limit,
+                strength=strength,
+                weak=weak,
+            )
+        )
     return Radar(tuple(axes))
 
 

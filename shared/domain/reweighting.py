@@ -150,14 +150,13 @@ class Fit:
     shrinkage: float
     validity: list[float]
     n_per_dimension: list[int]
-    p_values: list[float | None]
     p_adjusted: list[float | None]
 
 
 def fit(data: Data, current: np.ndarray, guards: Guards) -> Fit:
     """Steps 1–4 of the module doc on ``data``."""
     base = baseline(data)
-    rs, ns, ps, adjusted = evidence(data)
+    rs, ns, _p_values, adjusted = evidence(data)
     positive = np.array(
         [
             r if not math.isnan(r) and r > 0 and p is not None and p < st.ALPHA else 0.0
@@ -167,11 +166,11 @@ def fit(data: Data, current: np.ndarray, guards: Guards) -> Fit:
     n = len(data.ids)
     shrink = n / (n + guards.shrinkage_n) if n else 0.0
     if positive.sum() <= 0:
-        return Fit(None, base, None, shrink, rs, ns, ps, adjusted)
+        return Fit(None, base, None, shrink, rs, ns, adjusted)
     target = positive / positive.sum()
     desired = (1 - shrink) * base + shrink * target
     low, high = bounds(current, guards.step, guards.floor)
-    return Fit(project(desired, low, high), base, target, shrink, rs, ns, ps, adjusted)
+    return Fit(project(desired, low, high), base, target, shrink, rs, ns, adjusted)
 
 
 def composite(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
-"""The application stage model: the stages, the allowed transitions and who may trigger each.
+"""The application stage model: the allowed transitions between the stages and who may trigger each.
 
-One table, used by every handler (docs/architecture.md shows it as a diagram). ``system`` is the
+One table, used by every handler (docs/features.md shows it as a diagram). ``system`` is the
 service itself (screening on intake, the e-signature callback).
 
     applied ─▶ screened ─▶ ai_interviewed ─▶ shortlisted ─▶ second_interview ─▶ evaluated
@@ -15,26 +15,10 @@ service itself (screening on intake, the e-signature callback).
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from shared.errors import Conflict, Forbidden
 
-
-class Stage(StrEnum):
-    applied = "applied"
-    screened = "screened"
-    ai_interviewed = "ai_interviewed"
-    shortlisted = "shortlisted"
-    second_interview = "second_interview"
-    supplementary_assessment = "supplementary_assessment"
-    evaluated = "evaluated"
-    background_check = "background_check"
-    offer = "offer"
-    offer_signed = "offer_signed"
-    hired = "hired"
-    rejected = "rejected"
-    withdrawn = "withdrawn"
-
+# The stages themselves are vocabulary (shared/vocabulary.py); importable from here with their rules.
+from shared.vocabulary import Stage as Stage
 
 TERMINAL = frozenset({Stage.hired, Stage.rejected, Stage.withdrawn})
 

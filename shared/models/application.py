@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from shared.domain.identity import mask_email, mask_national_id, mask_phone, national_id_problem, normalise_national_id
-from shared.domain.stages import Stage
 from shared.models.common import Model, Request, Response
+from shared.models.identity import mask_email, mask_national_id, mask_phone, national_id_problem, normalise_national_id
 from shared.models.interview import AiResult
 from shared.security.fields import Sealed
+from shared.vocabulary import Stage
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]

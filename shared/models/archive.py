@@ -6,24 +6,19 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, RootModel
 
-from shared.domain.stages import Stage
 from shared.models.application import ApplicationView, ScreeningResult
 from shared.models.assessment import AssessmentView, InterviewerAssessmentView, ManagerAssessmentView
 from shared.models.background import BackgroundSection
 from shared.models.common import Dimension, Model, Response
 from shared.models.evaluation import EvaluationView
-from shared.models.interview import AiResult
+from shared.models.interview import AiResult, Provenance
 from shared.models.offer import OfferSummary
+from shared.vocabulary import Stage
 
 
-class ScoreProvenance(Model):
+class ScoreProvenance(Provenance):
     """One delivered result: where it came from and whether a newer one replaced it."""
 
-    vendor_id: str
-    model_version: str
-    webhook_id: str
-    completed_at: str
-    received_at: str
     overall_score: float
     weighted_score: float
     dimension_scores: dict[Dimension, float]

@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, RootModel, StringConstraints
 
-from shared.domain.stages import Stage
-from shared.models.common import Dimension, Limit, Model, Request, Response
+from shared.models.common import Dimension, Model, PageQuery, Request, Response
+from shared.vocabulary import Stage
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000)]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4_000)]
@@ -76,9 +76,8 @@ class AssessmentResultSubmit(Request):
     )
 
 
-class AssessmentListQuery(Request):
-    limit: Limit = 50
-    next_token: str | None = Field(default=None, max_length=2048)
+class AssessmentListQuery(PageQuery):
+    pass
 
 
 # -- stored ----------------------------------------------------------------------------------------
@@ -176,28 +175,25 @@ class AssessmentOutcome(AssessmentView):
     application_stage: Stage
 
 
-class HrAssessmentList(Response):
+class _AssessmentList(Response):
+    application_id: str
+    stage: Stage
+    next_token: str | None = None
+
+
+class HrAssessmentList(_AssessmentList):
     view: Literal["hr"] = "hr"
-    application_id: str
-    stage: Stage
     items: list[AssessmentView]
-    next_token: str | None = None
 
 
-class ManagerAssessmentList(Response):
+class ManagerAssessmentList(_AssessmentList):
     view: Literal["manager"] = "manager"
-    application_id: str
-    stage: Stage
     items: list[ManagerAssessmentView]
-    next_token: str | None = None
 
 
-class InterviewerAssessmentList(Response):
+class InterviewerAssessmentList(_AssessmentList):
     view: Literal["interviewer"] = "interviewer"
-    application_id: str
-    stage: Stage
     items: list[InterviewerAssessmentView]
-    next_token: str | None = None
 
 
 class AssessmentListView(

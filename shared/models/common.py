@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Annotated, Generic, Literal, TypeVar
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# The vocabulary's enums most models use, importable from here as well (defined in shared/vocabulary.py).
+from shared.vocabulary import Dimension as Dimension
+from shared.vocabulary import RoleFamily as RoleFamily
 
 T = TypeVar("T")
 
 # Trimmed, non-empty text of bounded length.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=100_000)]
+Limit = Annotated[int, Field(ge=1, le=200)]
 
 
 class Model(BaseModel):
@@ -32,22 +36,11 @@ class Response(Model):
     model_config = ConfigDict(extra="ignore")
 
 
-class RoleFamily(StrEnum):
-    customer_manager = "customer_manager"  # 客户经理
-    risk_manager = "risk_manager"  # 风险经理
-    teller_operations = "teller_operations"  # 柜员 / 运营
-    it_data = "it_data"  # 信息科技 / 数据
+class PageQuery(Request):
+    """A page of a list: at most ``limit`` items, after the ``next_token`` of the page before."""
 
-
-class Dimension(StrEnum):
-    logic = "logic"
-    expression = "expression"
-    customer_orientation = "customer_orientation"
-    risk_awareness = "risk_awareness"
-    innovation = "innovation"
-    teamwork = "teamwork"
-    stress_tolerance = "stress_tolerance"
-    data_analysis = "data_analysis"
+    limit: Limit = 50
+    next_token: str | None = Field(default=None, max_length=2048)
 
 
 class Page(Response, Generic[T]):
@@ -67,7 +60,8 @@ def new_id() -> str:
     return uuid4().hex
 
 
-Limit = Annotated[int, Field(ge=1, le=200)]
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Version = Annotated[int, Field(ge=1, description="the version you read; a stale one is answered 409")]
 
 
 class Health(Response):

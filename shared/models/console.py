@@ -1,4 +1,4 @@
-"""Models of the console's API: sign-in, the stage model, the funnel and the audit trail."""
+"""Models of the console's API: sign-in, the vocabulary, the stage model, the funnel and the audit trail."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, StringConstraints
 
-from shared.domain.stages import Stage
-from shared.models.common import Limit, Request, Response
+from shared.models.common import PageQuery, Request, Response
+from shared.vocabulary import Stage
 
 
 class SessionCreate(Request):
@@ -19,6 +19,23 @@ class Session(Response):
     id_token: str
     expires_in: int
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (the scheme name, not a secret)
+
+
+class TermView(Response):
+    key: str
+    zh: str
+    en: str
+
+
+class Vocabulary(Response):
+    """Every enumerated term in its canonical order, with the labels the mails and documents use."""
+
+    dimensions: list[TermView]
+    stages: list[TermView]
+    roles: list[TermView]
+    families: list[TermView]
+    """The question bank's families: every requisition role family, then ``general``."""
+    recommendations: list[TermView]
 
 
 class StageTransitionView(Response):
@@ -47,10 +64,8 @@ class Funnel(Response):
     rule: str
 
 
-class AuditQuery(Request):
+class AuditQuery(PageQuery):
     subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
-    limit: Limit = 50
-    next_token: str | None = Field(default=None, max_length=2048)
 
 
 class AuditRecord(Response):

@@ -6,13 +6,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.domain.stages import Stage
-from shared.models.common import Limit, Request, Response
+from shared.models.common import PageQuery, Response
+from shared.vocabulary import Stage
 
 
-class AssignmentQuery(Request):
-    limit: Limit = 50
-    next_token: str | None = Field(default=None, max_length=2048)
+class AssignmentQuery(PageQuery):
+    pass
 
 
 class Assignment(Response):

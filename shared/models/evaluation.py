@@ -3,21 +3,14 @@ recommendation, and how each rating compares with the AI interview score."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
 from shared.models.common import Dimension, Model, Request, Response
+from shared.vocabulary import Recommendation
 
 Rating = Annotated[int, Field(ge=0, le=100)]
-
-
-class Recommendation(StrEnum):
-    strong_hire = "strong_hire"  # 强烈推荐录用
-    hire = "hire"  # 推荐录用
-    no_hire = "no_hire"  # 不推荐录用
-    strong_no_hire = "strong_no_hire"  # 强烈不推荐录用
 
 
 class EvaluationSubmit(Request):

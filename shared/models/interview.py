@@ -40,8 +40,8 @@ class CanonicalResult(Request):
         return self
 
 
-class AiResult(Model):
-    """The AI interview result as stored on the application (the latest by ``completed_at``)."""
+class Provenance(Model):
+    """Where an AI result came from: the vendor's delivery (its webhook id) and when."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -50,6 +50,11 @@ class AiResult(Model):
     webhook_id: str
     completed_at: str
     received_at: str
+
+
+class AiResult(Provenance):
+    """The AI interview result as stored on the application (the latest by ``completed_at``)."""
+
     overall_score: float
     dimension_scores: dict[Dimension, float]
     weighted_score: float

@@ -4,33 +4,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from shared.domain.stages import Stage
 from shared.models.common import Dimension, Request, Response, RoleFamily
+from shared.models.interview import Provenance
 from shared.models.question_bank import BankFamily
-from shared.models.radar import RadarAxisView
+from shared.models.radar import RadarSummary
+from shared.vocabulary import Stage
 
 
 class InterviewKitQuery(Request):
     format: Literal["json", "html"] = "json"
 
 
-class KitProvenance(Response):
+class KitProvenance(Provenance):
     """Where the AI assessment came from: the vendor's delivery the report is built on."""
 
-    vendor_id: str
-    model_version: str
-    completed_at: str
-    received_at: str
-    webhook_id: str
 
-
-class KitAiReport(Response):
-    dimensions: list[RadarAxisView]
-    strengths: list[str]
-    weak: list[str]
-    rule: str
-    overall_score: float
-    weighted_score: float
+class KitAiReport(RadarSummary):
     provenance: KitProvenance
 
 

@@ -8,9 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from shared.models.common import Dimension, Limit, Model, Request, Response, RoleFamily
-
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+from shared.models.common import Dimension, Limit, Model, Month, Request, Response, RoleFamily
 
 
 class DepartureReason(StrEnum):

@@ -6,29 +6,16 @@ retirements are stored in DynamoDB and override it (see ``shared/services/questi
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Dimension, Model, Request, Response
-
-
-class BankFamily(StrEnum):
-    """The bank's families: every requisition role family, plus ``general`` questions that any
-    family's kit falls back on when its own bank has too few for a dimension."""
-
-    customer_manager = "customer_manager"  # 客户经理
-    risk_manager = "risk_manager"  # 风险经理
-    teller_operations = "teller_operations"  # 柜员 / 运营
-    it_data = "it_data"  # 信息科技 / 数据
-    general = "general"  # 通用
-
+from shared.models.common import Dimension, Model, Request, Response, Version
+from shared.vocabulary import BankFamily as BankFamily
 
 QuestionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=500)]
 AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=1_000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
-Version = Annotated[int, Field(ge=1, description="the version you read; a stale one is answered 409")]
 
 
 class QuestionContent(Request):

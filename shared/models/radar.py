@@ -21,14 +21,19 @@ class RadarAxisView(Response):
     weak: bool
 
 
-class RadarView(Response):
-    application_id: str
-    requisition_id: str
+class RadarSummary(Response):
+    """The radar of an AI result: its axes, the flags and the rule that sets them, the scores."""
+
     dimensions: list[RadarAxisView]
     strengths: list[str]
     weak: list[str]
     rule: str
     overall_score: float
     weighted_score: float
+
+
+class RadarView(RadarSummary):
+    application_id: str
+    requisition_id: str
     model_version: str
     completed_at: str

@@ -11,12 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Dimension, Model, Request, Response
+from shared.models.common import Dimension, Model, Request, Response, Version
 
 CourseTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 CourseText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1_000)]
 CourseFormat = Literal["online", "classroom", "workshop"]
-Version = Annotated[int, Field(ge=1, description="the version you read; a stale one is answered 409")]
 
 
 class CourseContent(Request):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Limit, Model, Request, Response
+from shared.models.common import Model, PageQuery, Request, Response
 from shared.models.imports import UploadForm
 
 VideoFileName = Annotated[
@@ -20,9 +20,8 @@ class VideoUpload(Request):
     filename: VideoFileName = Field(description="The video's file name; must end in .mp4 or .webm")
 
 
-class VideosQuery(Request):
-    limit: Limit = 50
-    next_token: str | None = Field(default=None, max_length=2048)
+class VideosQuery(PageQuery):
+    pass
 
 
 class Video(Model):

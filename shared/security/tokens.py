@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.errors import Unauthenticated
 from shared.settings import get_settings
+from shared.vocabulary import Role
 
 if TYPE_CHECKING:
     import jwt
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 # authorizer does that, so the API function and the consumers never load it.
 
 LEEWAY_SECONDS = 30
-ROLES = ("hr", "manager", "interviewer", "it")
+ROLES = tuple(r.value for r in Role)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,26 @@ def reset_jwks_cache() -> None:
     _inline_jwks.cache_clear()
 
 
+# Why a token is refused, by the name of PyJWT's error (PyJWT is imported only where a token is
+# verified): the first that the error is, or inherits from; the last, any other invalid token.
+REFUSALS: tuple[tuple[str, str], ...] = (
+    ("ExpiredSignatureError", "token has expired"),
+    ("InvalidAudienceError", "token audience is not this application's client id"),
+    ("InvalidIssuerError", "token issuer is not this user pool"),
+    ("InvalidSignatureError", "token signature is invalid"),
+    ("MissingRequiredClaimError", "token lacks the required claim '{claim}'"),
+    ("PyJWKClientConnectionError", "signing keys of the user pool could not be fetched"),
+    ("PyJWKClientError", "token is not signed by a key of this user pool"),
+    ("InvalidTokenError", "token is malformed"),
+)
+
+
+def refusal(exc: Exception) -> str:
+    kinds = {kind.__name__ for kind in type(exc).__mro__}
+    message = next(text for name, text in REFUSALS if name in kinds)
+    return message.format(claim=getattr(exc, "claim", ""))
+
+
 def verify_id_token(authorization: str) -> Principal:
     """Return the principal of a valid ``Bearer`` ID token or raise ``Unauthenticated`` saying why."""
     import jwt
@@ -92,22 +113,8 @@ def verify_id_token(authorization: str) -> Principal:
             leeway=LEEWAY_SECONDS,
             options={"require": ["exp", "iat", "iss", "sub", "aud", "token_use"]},
         )
-    except jwt.ExpiredSignatureError as exc:
-        raise Unauthenticated("token has expired") from exc
-    except jwt.InvalidAudienceError as exc:
-        raise Unauthenticated("token audience is not this application's client id") from exc
-    except jwt.InvalidIssuerError as exc:
-        raise Unauthenticated("token issuer is not this user pool") from exc
-    except jwt.InvalidSignatureError as exc:
-        raise Unauthenticated("token signature is invalid") from exc
-    except jwt.MissingRequiredClaimError as exc:
-        raise Unauthenticated(f"token lacks the required claim '{exc.claim}'") from exc
-    except jwt.PyJWKClientConnectionError as exc:
-        raise Unauthenticated("signing keys of the user pool could not be fetched") from exc
-    except jwt.PyJWKClientError as exc:
-        raise Unauthenticated("token is not signed by a key of this user pool") from exc
-    except jwt.InvalidTokenError as exc:
-        raise Unauthenticated("token is malformed") from exc
+    except (jwt.InvalidTokenError, jwt.PyJWKClientError) as exc:
+        raise Unauthenticated(refusal(exc)) from exc
     if claims.get("token_use") != "id":
         raise Unauthenticated("an ID token is required (token_use must be 'id')")
     groups = claims.get("cognito:groups") or []

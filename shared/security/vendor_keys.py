@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from shared.domain.vendors import VENDOR_FORMATS
 from shared.errors import ServiceUnavailable
 from shared.settings import get_settings
 from shared.store.secrets import get_secret
@@ -21,7 +20,11 @@ def secret_name(vendor_id: str) -> str:
 
 def secrets_of(vendors: Iterable[str], what: str = "vendor") -> list[tuple[str, str]]:
     """``(vendor_id, secret)`` pairs of every configured vendor among ``vendors`` (each read cached);
-    503 when none is configured, so that the sender retries rather than loses the event."""
+    503 when none is configured, so that the sender retries rather than loses the event. The
+    services name their vendors: the interview vendors (``shared.domain.vendors.VENDOR_FORMATS``) for
+    ``POST /webhooks/interview-results``, the background-check vendors
+    (``shared.domain.background.BACKGROUND_VENDORS``) for ``POST /webhooks/background-checks``, whose
+    keys are accepted nowhere else."""
     pairs = [
         (vendor, secret)
         for vendor in vendors
@@ -32,11 +35,6 @@ def secrets_of(vendors: Iterable[str], what: str = "vendor") -> list[tuple[str, 
     if not pairs:
         raise ServiceUnavailable(f"no {what} webhook secret is configured", retry_after=60)
     return pairs
-
-
-def vendor_secrets() -> list[tuple[str, str]]:
-    """The AI interview vendors' secrets (``POST /webhooks/interview-results``)."""
-    return secrets_of(VENDOR_FORMATS)
 
 
 ESIGN_VENDOR = "esign"

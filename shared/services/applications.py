@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.domain.identity import mask_email, mask_national_id, mask_phone
 from shared.domain.screening import KeywordSpec, Match, ScreeningOutcome, screen
 from shared.domain.stages import Stage, check_transition
 from shared.errors import DomainError, Forbidden
@@ -18,6 +17,7 @@ from shared.models.application import (
     ScreeningResult,
 )
 from shared.models.common import iso, new_id, utcnow
+from shared.models.identity import mask_email, mask_national_id, mask_phone
 from shared.models.requisition import Keyword, Requisition
 from shared.security.fields import seal
 from shared.security.pii import identity_hash

@@ -8,7 +8,7 @@ Nothing is lost between our table and the vendor:
   scheduled ``reconcile`` re-sends every outbox entry older than a grace period;
 * the consumer submits to the vendor and fails the message on a vendor error: SQS redelivers it
   with exponential backoff and, after ``maxReceiveCount``, keeps it in the dead-letter queue
-  (redrive it when the vendor is back; see docs/architecture.md);
+  (redrive it when the vendor is back; see docs/features.md);
 * the vendor is asked with our check id as its idempotency key, and the check moves
   ``ordered`` → ``submitted`` conditionally, so a redelivered order is not submitted twice.
 """
@@ -24,12 +24,14 @@ from aws_lambda_powertools import Logger
 
 from shared.domain import confidence
 from shared.domain.background import (
+    BACKGROUND_VENDORS,
     DEFAULT_VENDOR,
     BackgroundVendor,
     check_orderable,
     latest,
     outcome,
 )
+from shared.domain.json_input import parse_json_object
 from shared.domain.stages import Stage, check_transition
 from shared.errors import (
     Conflict,
@@ -37,7 +39,6 @@ from shared.errors import (
     PayloadTooLarge,
     ServiceUnavailable,
     ValidationFailed,
-    json_object,
     validated,
 )
 from shared.models.application import Application
@@ -56,8 +57,8 @@ from shared.models.background import (
     view,
 )
 from shared.models.common import Dimension, iso, new_id, utcnow
-from shared.security.background_keys import background_vendor_secrets
 from shared.security.fields import reveal
+from shared.security.vendor_keys import secrets_of
 from shared.security.webhooks import verify
 from shared.services.intake import completed_at
 from shared.store.audit import AuditEntry
@@ -131,6 +132,12 @@ def confidence_view(app: Application, checks: Sequence[BackgroundCheck]) -> Conf
 
 def section(app: Application, checks: Sequence[BackgroundCheck]) -> BackgroundSection:
     return BackgroundSection(checks=[view(c) for c in newest_first(checks)], confidence=confidence_view(app, checks))
+
+
+def background_vendor_secrets() -> list[tuple[str, str]]:
+    """The background-check vendors' webhook secrets: accepted at ``POST /webhooks/background-checks``
+    only (and theirs are not accepted for interview results)."""
+    return secrets_of(BACKGROUND_VENDORS, "background-check vendor")
 
 
 class BackgroundChecks:
@@ -292,5 +299,5 @@ class BackgroundChecks:
         return WebhookReceipt(status, webhook_id, check.check_id)
 
     def _parse(self, body: bytes) -> BackgroundResultPayload:
-        result = validated(BackgroundResultPayload, json_object(body), "the background-check result")
+        result = validated(BackgroundResultPayload, parse_json_object(body), "the background-check result")
         return result.model_copy(update={"completed_at": completed_at(result.completed_at, self.clock())})

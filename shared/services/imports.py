@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from shared.domain.spreadsheet import Sheet, SpreadsheetError, read_spreadsheet
 from shared.errors import NotFound
 from shared.models.application import ApplicationCreate
-from shared.models.common import iso, new_id, utcnow
+from shared.models.common import Page, iso, new_id, utcnow
 from shared.models.imports import ImportJob, ParseFile, RowChunk, RowResult
 from shared.models.requisition import Requisition
 from shared.services.applications import Applications
@@ -80,6 +80,17 @@ class Imports:
         repo = Repository()
         url = get_settings().import_queue_url
         return cls(repo, Applications(repo), lambda bodies: queue.send_all(url, bodies))
+
+    def require(self, import_id: str) -> ImportJob:
+        job = self.repo.imports.get(import_id)
+        if job is None:
+            raise NotFound(f"import {import_id} does not exist")
+        return job
+
+    def rows(self, job: ImportJob, limit: int, token: str | None) -> Page[RowResult]:
+        """The import's per-row results, by row."""
+        page = self.repo.imports.rows(job.id, limit, token)
+        return Page[RowResult](items=[RowResult.model_validate(i) for i in page.items], next_token=page.next_token)
 
     def start(self, req: Requisition, filename: str, actor: str) -> tuple[ImportJob, PresignedPost]:
         import_id = new_id()

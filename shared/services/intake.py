@@ -18,15 +18,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from shared.domain.event_filters import matches
+from shared.domain.json_input import parse_json_object
 from shared.domain.shortlist import weighted_score
-from shared.domain.vendors import adapter_for
-from shared.errors import PayloadTooLarge, ServiceUnavailable, ValidationFailed, json_object, validation_details
+from shared.domain.vendors import VENDOR_FORMATS, adapter_for
+from shared.errors import PayloadTooLarge, ServiceUnavailable, ValidationFailed, validation_details
 from shared.models.application import Application
 from shared.models.common import iso, utcnow
 from shared.models.imports import VideoCopy
 from shared.models.interview import CanonicalResult, ScoreRecord
 from shared.models.requisition import Requisition
-from shared.security.vendor_keys import vendor_secrets
+from shared.security.vendor_keys import secrets_of
 from shared.security.webhooks import verify
 from shared.settings import get_settings
 from shared.store import queue
@@ -38,6 +40,13 @@ from shared.store.results import Delivery, Outcome, Projection, ResultStore
 MAX_WEBHOOK_BYTES = 1_048_576
 FUTURE_TOLERANCE_SECONDS = 300
 SCORE_PREFIX = "SCORE#"
+# The stream records the projection applies: history entries written for the first time. It is the
+# event source mapping's filter in AWS (functions/consumers/table_stream.py), the local pump's and the
+# tests' too.
+NEW_RESULTS: dict[str, Any] = {
+    "eventName": ["INSERT"],
+    "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "APP#"}]}, "sk": {"S": [{"prefix": SCORE_PREFIX}]}}},
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,11 @@ def request_video_copy(store: ResultStore, application_id: str, record: ScoreRec
         store.put_pending_video(message.model_dump(mode="json"))
 
 
+def vendor_secrets() -> list[tuple[str, str]]:
+    """The AI interview vendors' webhook secrets (``POST /webhooks/interview-results``)."""
+    return secrets_of(VENDOR_FORMATS)
+
+
 class Intake:
     def __init__(
         self,
@@ -108,7 +122,7 @@ class Intake:
         return Receipt(outcome, webhook_id, app_id)
 
     def _parse(self, vendor_id: str, body: bytes) -> CanonicalResult:
-        payload = json_object(body)
+        payload = parse_json_object(body)
         try:
             result = adapter_for(vendor_id)(vendor_id, payload)
         except ValidationError as exc:
@@ -153,13 +167,8 @@ class Intake:
     @staticmethod
     def is_new_result(record: dict[str, Any]) -> bool:
         """A stream record the projection cares about: a history entry written for the first time
-        (the same test is the event source mapping's filter in AWS)."""
-        keys = record.get("dynamodb", {}).get("Keys", {})
-        return (
-            record.get("eventName") == "INSERT"
-            and keys.get("pk", {}).get("S", "").startswith("APP#")
-            and keys.get("sk", {}).get("S", "").startswith(SCORE_PREFIX)
-        )
+        (``NEW_RESULTS``, also the event source mapping's filter)."""
+        return matches(NEW_RESULTS, record)
 
     def apply(self, record: dict[str, Any]) -> Projection | None:
         """Apply one stream record (``NEW_IMAGE``) of a new history entry; None for other records."""

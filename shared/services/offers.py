@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from aws_lambda_powertools import Logger
 
 from shared.domain import offers as rules
+from shared.domain.json_input import parse_json_object
 from shared.domain.readiness import offer_blockers
 from shared.domain.stages import Stage, check_transition
 from shared.errors import (
@@ -38,7 +39,6 @@ from shared.errors import (
     PayloadTooLarge,
     ServiceUnavailable,
     ValidationFailed,
-    json_object,
     validated,
 )
 from shared.models.application import Application
@@ -351,7 +351,7 @@ class Offers:
 
     @staticmethod
     def _parse(body: bytes) -> EsignEvent:
-        return validated(EsignEvent, json_object(body), "the e-signature event")
+        return validated(EsignEvent, parse_json_object(body), "the e-signature event")
 
     def _onboarding(self, offer: Offer, app: Application, signed_at: str) -> OnboardingRequest:
         return OnboardingRequest(

@@ -7,9 +7,9 @@ from __future__ import annotations
 import html
 
 from shared.domain import probation as rules
-from shared.domain.radar import LABELS_ZH
 from shared.models.employee import Employee
 from shared.models.probation import Probation, ProbationView
+from shared.vocabulary import DIMENSIONS, dimension_zh
 
 Mail = tuple[str, str, str]  # to, subject, text
 
@@ -24,7 +24,7 @@ def notices(employee: Employee, prob: Probation, view: ProbationView, kind: str,
     status = [f"加权完成度 {view.weighted_completion}% / weighted completion {view.weighted_completion} %", *progress]
     if kind == "probation_check_in":
         weak = sorted({g.dimension for g in prob.goals if g.slot == "development"} | below_bar(employee))
-        weak_zh = "、".join(LABELS_ZH.get(d, d) for d in weak) or "无"
+        weak_zh = "、".join(dimension_zh(d) for d in weak) or "无"
         text = "\n".join(
             [
                 f"{who_zh}入职已满一个月，请安排试用期沟通（1个月回访）。",
@@ -32,7 +32,7 @@ def notices(employee: Employee, prob: Probation, view: ProbationView, kind: str,
                 *status,
                 "",
                 f"{who_en} has completed the first month: please hold the one-month check-in and "
-                f"reassess the training plan for: {', '.join(weak) or 'none'}.",
+                f"reassess the training plan for: {', '.join(DIMENSIONS[d].en_text for d in weak) or 'none'}.",
             ]
         )
         return [(manager, f"试用期1个月回访提醒：{employee.name} / One-month check-in", text)]

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from aws_lambda_powertools import Logger
 
-from shared.models.probation import PROBATION_KINDS, ProbationMessage
+from shared.models.probation import ProbationMessage
 
 logger = Logger(child=True)
-
-
-def is_probation_message(body: str) -> bool:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return False
-    return isinstance(data, dict) and data.get("kind") in PROBATION_KINDS
 
 
 def handle_probation_message(body: str) -> str:

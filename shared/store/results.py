@@ -15,7 +15,7 @@ Two steps, so that the vendor-facing write stays one small item:
    new. The key holds the webhook id, so a vendor's retry of the same message fails the condition
    and writes nothing (a duplicate also costs one call). The entry carries its provenance (vendor,
    model version, webhook id, received time, raw payload) and the requisition.
-2. ``project`` (the table's stream, ``functions.webhooks.project_results``): each new history
+2. ``project`` (the table's stream, ``functions.consumers.table_stream.project_results``): each new history
    entry is applied to the application — its latest result (newest ``completed_at`` wins), its
    weighted score in the shortlist index, the first result's move ``screened`` →
    ``ai_interviewed`` and the requisition's scored count, in one transaction conditional on what

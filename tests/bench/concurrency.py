@@ -1,6 +1,6 @@
 """Concurrent vendor senders against the RUNNING local stack: ``python -m tests.bench.concurrency
 [--senders 50] [--deliveries 10] [--max-seconds 300]`` (starts ``python -m infra.local`` on free
-loopback ports, as ``tests/e2e/conftest.py`` does, and stops it afterwards).
+loopback ports, with ``tests/support/running.py``, as the end-to-end tests do, and stops it afterwards).
 
 Bounded: loopback only, at most ``senders × deliveries × (1 + retry share)`` requests, and every
 sender stops at ``max-seconds``. Each sender owns its applications and posts their signed first
@@ -27,6 +27,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+from tests.support.running import request_json
 
 ROOT = Path(__file__).resolve().parents[2]
 WEBHOOK = "/webhooks/interview-results"
@@ -69,18 +71,7 @@ Call = Callable[[str, str, str | None, Any], tuple[int, Any]]
 
 def http_call(api_url: str) -> Call:
     def call(method: str, path: str, token: str | None = None, body: Any = None) -> tuple[int, Any]:
-        headers = {"Accept": "application/json", "Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-        request = urllib.request.Request(api_url + path, data=data, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                raw = response.read()
-                return response.status, json.loads(raw) if raw else None
-        except urllib.error.HTTPError as err:
-            raw = err.read()
-            return err.code, json.loads(raw) if raw else None
+        return request_json(api_url + path, method, token, body, timeout=60)
 
     return call
 

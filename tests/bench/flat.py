@@ -28,7 +28,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TextIO
 
-from tests.bench.__main__ import ROOT, WebhookBench, app_output_discarded
+from tests.bench.webhooks import WebhookBench
+from tests.support.inprocess import product
 
 BLOCK = 10
 
@@ -40,21 +41,7 @@ class FlatBench(WebhookBench):
 
     def clone_table(self, size: int) -> str:
         """A table of the same schema holding the requisition and ``size`` applications."""
-        spec = self.ddb.describe_table(TableName=self.table)["Table"]
-        name = f"{self.table}-flat-{size}"
-        indexes = [
-            {"IndexName": i["IndexName"], "KeySchema": i["KeySchema"], "Projection": i["Projection"]}
-            for i in spec.get("GlobalSecondaryIndexes", [])
-        ]
-        self.ddb.create_table(
-            TableName=name,
-            KeySchema=spec["KeySchema"],
-            AttributeDefinitions=spec["AttributeDefinitions"],
-            BillingMode="PAY_PER_REQUEST",
-            GlobalSecondaryIndexes=indexes,
-        )
-        key = {"pk": {"S": f"REQ#{self.req_id}"}, "sk": {"S": "META"}}
-        self.ddb.put_item(TableName=name, Item=self.ddb.get_item(TableName=self.table, Key=key)["Item"])
+        name = self.copy_table(f"{self.table}-flat-{size}", stream=False)
         self.fill_clones(name, size)
         return name
 
@@ -119,7 +106,7 @@ class FlatBench(WebhookBench):
         return json.loads(r.body)
 
     def transition_block(self, table: str) -> None:
-        apps = self.applications(BLOCK, repo=self.stores[table].repo)
+        apps = self.applications(BLOCK, repo=self.stores[table].table)
         items = [{"application_id": a, "to": "rejected"} for a in apps]
         out = self.post(f"/requisitions/{self.req_id}/transitions", {"items": items, "reason": "不符合要求"})
         assert all(r["outcome"] == "moved" for r in out["results"]), out
@@ -151,7 +138,7 @@ class FlatBench(WebhookBench):
             for _ in range(rounds):
                 for size, table in tables.items():
                     self.use_table(table)
-                    signed = self.signed(self.applications(BLOCK, repo=self.stores[table].repo))
+                    signed = self.signed(self.applications(BLOCK, repo=self.stores[table].table))
                     blocks: dict[str, Callable[[], Any]] = {
                         "webhook delivery": partial(self.deliver_all, signed),
                         "imported row": partial(self.import_block, BLOCK * 5),
@@ -184,18 +171,11 @@ class FlatBench(WebhookBench):
 
 
 def bench_flat(sizes: list[int], rounds: int = 5, out: TextIO | None = None) -> None:
-    from chalice.test import Client
-
-    from tests.support.stack import moto_stack
-
-    with moto_stack() as stack, app_output_discarded() as real:
-        from app import app
-
-        with Client(app, project_dir=str(ROOT)) as client:
-            bench = FlatBench(stack, client, out or real)
-            bench.hr = {"Content-Type": "application/json", **stack.auth("hr")}
-            bench.bucket, bench.import_queue = stack.env["BUCKET_NAME"], stack.env["IMPORT_QUEUE_URL"]
-            bench.run(sizes, rounds)
+    with product() as (stack, client, real):
+        bench = FlatBench(stack, client, out or real)
+        bench.hr = {"Content-Type": "application/json", **stack.auth("hr")}
+        bench.bucket, bench.import_queue = stack.env["BUCKET_NAME"], stack.env["IMPORT_QUEUE_URL"]
+        bench.run(sizes, rounds)
 
 
 if __name__ == "__main__":

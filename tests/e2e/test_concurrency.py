@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bench.concurrency import hammer
-from tests.e2e.conftest import RunningStack
+from tests.support.running import RunningStack
 
 pytestmark = pytest.mark.e2e
 

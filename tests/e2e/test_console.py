@@ -21,8 +21,8 @@ import pytest
 from infra.local import demo
 from infra.local.cognito import DEMO_PASSWORD
 from infra.local.simulator import Plan, Simulator, send_all
-from tests.e2e.conftest import PROJECT_DIR, RunningStack, call, wait_until
 from tests.support.ids import person
+from tests.support.running import PROJECT_DIR, RunningStack, call, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -57,30 +57,39 @@ class HiringEvent:
     assigned_id: str
 
 
-@pytest.fixture(scope="module")
-def event(stack: RunningStack) -> HiringEvent:
-    """A requisition of 零售金融部 with six applicants scored by the vendor simulator; one is
-    assigned to interviewer.demo."""
+def scored_requisition(
+    stack: RunningStack, hr: str, refs: tuple[str, ...], first_person: int, seed: int, **changes: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """The sample requisition (with ``changes``) and one application per reference, each scored by
+    the vendor simulator and applied: (the requisition, the application ids)."""
     import json
 
-    hr = stack.token("hr")
     requisition = json.loads((PROJECT_DIR / "events" / "requisition-customer-manager.json").read_text("utf-8"))
-    status, req = call(stack, "POST", "/requisitions", hr, requisition)
+    status, req = call(stack, "POST", "/requisitions", hr, requisition | changes)
     assert status == 201, req
-    refs = tuple(f"CON-{n:04d}" for n in range(1, APPLICANTS + 1))
     ids = []
-    for n, ref in enumerate(refs, start=501):
+    for n, ref in enumerate(refs, start=first_person):
         status, app = call(
             stack, "POST", f"/requisitions/{req['id']}/applications", hr, person(n) | {"external_ref": ref}
         )
         assert status == 201, app
         ids.append(app["id"])
     plan = Plan(
-        requisition_id=req["id"], refs=refs, dimensions=tuple(req["dimension_weights"]), vendor="aivendor", seed=7
+        requisition_id=req["id"], refs=refs, dimensions=tuple(req["dimension_weights"]), vendor="aivendor", seed=seed
     )
     report = send_all(stack.api_url, Simulator(plan).deliveries())
-    assert report.by_status() == {200: APPLICANTS}, report.by_status()
+    assert report.by_status() == {200: len(refs)}, report.by_status()
     wait_until("the results applied", lambda: all(call(stack, "GET", f"/applications/{i}", hr)[1]["ai"] for i in ids))
+    return req, ids
+
+
+@pytest.fixture(scope="module")
+def event(stack: RunningStack) -> HiringEvent:
+    """A requisition of 零售金融部 with six applicants scored by the vendor simulator; one is
+    assigned to interviewer.demo."""
+    hr = stack.token("hr")
+    refs = tuple(f"CON-{n:04d}" for n in range(1, APPLICANTS + 1))
+    req, ids = scored_requisition(stack, hr, refs, first_person=501, seed=7)
     status, body = call(stack, "PUT", f"/applications/{ids[0]}/interviewers", hr, {"usernames": ["interviewer.demo"]})
     assert status == 200, body
     return HiringEvent(req["id"], ids, ids[0])
@@ -275,26 +284,9 @@ def test_hr_confirms_a_shortlist_by_clicking(signed_in: Any, event: HiringEvent,
 @pytest.fixture(scope="module")
 def flow_event(stack: RunningStack) -> HiringEvent:
     """A second requisition of 零售金融部 with three scored applicants, all assigned to interviewer.demo."""
-    import json
-
     hr = stack.token("hr")
-    requisition = json.loads((PROJECT_DIR / "events" / "requisition-customer-manager.json").read_text("utf-8"))
-    status, req = call(stack, "POST", "/requisitions", hr, requisition | {"title": "对公客户经理（流程）"})
-    assert status == 201, req
     refs = ("FLOW-0001", "FLOW-0002", "FLOW-0003")
-    ids = []
-    for n, ref in enumerate(refs, start=601):
-        status, app = call(
-            stack, "POST", f"/requisitions/{req['id']}/applications", hr, person(n) | {"external_ref": ref}
-        )
-        assert status == 201, app
-        ids.append(app["id"])
-    plan = Plan(
-        requisition_id=req["id"], refs=refs, dimensions=tuple(req["dimension_weights"]), vendor="aivendor", seed=11
-    )
-    report = send_all(stack.api_url, Simulator(plan).deliveries())
-    assert report.by_status() == {200: len(refs)}, report.by_status()
-    wait_until("the results applied", lambda: all(call(stack, "GET", f"/applications/{i}", hr)[1]["ai"] for i in ids))
+    req, ids = scored_requisition(stack, hr, refs, first_person=601, seed=11, title="对公客户经理（流程）")
     for application_id in ids:
         status, body = call(
             stack, "PUT", f"/applications/{application_id}/interviewers", hr, {"usernames": ["interviewer.demo"]}

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import STOP_TIMEOUT, RunningStack, call, tail
+from tests.support.running import STOP_TIMEOUT, RunningStack, call, tail
 
 pytestmark = pytest.mark.e2e
 
@@ -163,27 +163,19 @@ def test_probation_cycle_runs_in_the_local_step_functions(stack: RunningStack) -
     import boto3
 
     from infra.local.cognito import RETAIL_BANKING
-    from shared.models.employee import Employee
     from shared.store.employees import employee_item
     from shared.store.items import serialize
+    from tests.support.employees import employee as new_employee
 
     # Given a hire in the local table (what onboarding creates from a signed offer)
     state = json.loads((stack.state_dir / "state.json").read_text(encoding="utf-8"))
     employee_id = uuid.uuid4().hex
-    employee = Employee(
-        id=employee_id,
-        offer_id=f"offer-{employee_id}",
-        application_id=employee_id,
+    employee = new_employee(
+        employee_id,
         requisition_id="req-local",
-        name="张伟",
-        email="zhang.wei@example.com",
         department=RETAIL_BANKING,
-        role_family="customer_manager",
-        title="客户经理",
-        grade="P5",
         start_date=date.today(),
         dimension_scores={"data_analysis": 90, "expression": 75},
-        created_at="2026-11-28T00:00:00Z",
     )
     ddb = boto3.client(
         "dynamodb",

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from infra.local.simulator import MODEL_VERSIONS, Plan, Report, Simulator, line, send_all
-from tests.e2e.conftest import PROJECT_DIR, RunningStack, call, wait_until
 from tests.support.ids import person
+from tests.support.running import PROJECT_DIR, RunningStack, call, wait_until
 
 pytestmark = pytest.mark.e2e
 

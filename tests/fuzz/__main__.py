@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,11 +26,11 @@ from urllib.parse import urlsplit
 import schemathesis
 
 from infra.local.token import fresh_token
+from tests.support import running
 from tests.support.fuzz import FUZZ_ROLES, Tally, fuzz_operation, load_schema, operations
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-START_TIMEOUT = 120.0
 
 
 def get_json(url: str, token: str | None = None, body: Any = None) -> Any:
@@ -60,30 +57,12 @@ def local_stack(url: str, state_dir: Path | None) -> Iterator[Path]:
         return
     port = urlsplit(url).port or 8000
     tmp = Path(tempfile.mkdtemp(prefix="fuzz-stack-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | {"PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "infra.local", "--port", str(port), "--moto-port", str(port + 3)]
-    print(f"nothing answers at {url}: starting the local stack ({' '.join(command[1:])})", file=sys.stderr)
-    with (tmp / "stack.log").open("w") as log:
-        process = subprocess.Popen(
-            [*command, "--admin-port", str(port + 4), "--state-dir", str(tmp)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not answering(url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the local stack did not start; see {tmp / 'stack.log'}")
-                time.sleep(1)
-            yield tmp
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    print(f"nothing answers at {url}: starting the local stack on port {port} (log: {tmp})", file=sys.stderr)
+    try:
+        with running.local_stack(tmp, port=port) as stack:
+            yield stack.state_dir
+    except running.StackDidNotStart as exc:
+        raise SystemExit(f"the local stack did not start: {exc}") from exc
 
 
 def seed(url: str, token: str) -> dict[str, str]:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
 
 import pytest
 from chalice.test import Client
 
+from tests.support.api import Api
+from tests.support.hiring import make
+from tests.support.package import Package, built_package
 from tests.support.stack import Stack, moto_stack
 
 
@@ -19,49 +23,25 @@ def stack() -> Iterator[Stack]:
 def client(stack: Stack) -> Iterator[Client]:
     from app import app
 
-    with Client(app, project_dir=str(__import__("pathlib").Path(__file__).resolve().parents[2])) as c:
+    with Client(app, project_dir=str(Path(__file__).resolve().parents[2])) as c:
         yield c
-
-
-class Api:
-    """JSON calls through the Chalice test client, authenticated as a demo role."""
-
-    def __init__(self, client: Client, stack: Stack) -> None:
-        from tests.support.streams import Projector
-
-        self.client = client
-        self.stack = stack
-        self.projector = Projector(client, stack.env["TABLE_NAME"])
-
-    def settle(self) -> int:
-        """Run the table stream's consumers on what the last calls wrote (as Lambda does moments
-        after the write in AWS and the local stack's pump does locally)."""
-        return self.projector.settle()
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        role: str | None = "hr",
-        body: Any = None,
-        headers: dict[str, str] | None = None,
-        raw: bytes | None = None,
-        settle: bool = True,
-    ) -> Any:
-        import json
-
-        h = {"Content-Type": "application/json"}
-        if role:
-            h.update(self.stack.auth(role))
-        h.update(headers or {})
-        payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
-        response = self.client.http.request(method, path, headers=h, body=payload)
-        response.data = json.loads(response.body) if response.body else None  # type: ignore[attr-defined]
-        if settle:
-            self.settle()
-        return response
 
 
 @pytest.fixture
 def api(client: Client, stack: Stack) -> Api:
     return Api(client, stack)
+
+
+@pytest.fixture
+def req_id(api: Api) -> str:
+    """A requisition created by HR from the sample (``events/requisition-customer-manager.json``)."""
+    return str(make(api).data["id"])
+
+
+@pytest.fixture(scope="session")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
+    """The AWS package, built once per test session; with pytest-xdist the workers share one build."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # this session's directory, shared by its workers
+    return built_package(base)

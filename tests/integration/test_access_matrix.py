@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -22,29 +20,15 @@ from pydantic import BaseModel
 
 from app import app as chalice_app
 from functions.http import ROUTE_DOCS
-from infra.local.simulator import signature_headers
-from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, LOCAL_ESIGN_SECRETS
 from infra.package import GATEWAY_RESPONSES
 from shared.security.policy import POLICY, Action, Scope
 from shared.security.routes import ROUTE_ACCESS, Gate
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import deliver, new_app
-from tests.support.webhooks import canonical, signed
+from tests.support.access import Caller, World
+from tests.support.api import Api
 
-MISSING = "does-not-exist"
 DENIED = {403}
 OUT_OF_SCOPE = {403, 404}
 UNAUTHENTICATED = {401}
-
-
-@dataclass(frozen=True)
-class Caller:
-    name: str
-    role: str | None  # the demo role whose token is used (None: no bearer token)
-    policy_role: str | None  # the role POLICY knows it by
-    other_object: bool = False  # calls on the application not assigned to it (interviewer)
-    credential: str = "token"  # token | none | expired | vendor
 
 
 CALLERS = (
@@ -89,76 +73,12 @@ def expected(method: str, path: str, caller: Caller) -> set[int] | None:
     return None
 
 
-def vendor_signed(path: str, body: Any) -> tuple[dict[str, str], bytes]:
-    """A genuine vendor signature: the key of the vendor that calls ``path`` (any vendor elsewhere)."""
-    raw = json.dumps(body).encode()
-    if path == "/webhooks/background-checks":
-        return signature_headers(
-            raw, "msg_matrix", int(time.time()), LOCAL_BACKGROUND_VENDOR_SECRETS["bgcheck"][0]
-        ), raw
-    if path == "/webhooks/esign":
-        return signature_headers(raw, "msg_matrix", int(time.time()), LOCAL_ESIGN_SECRETS[0]), raw
-    return signed(raw)
-
-
 def is_error_body(data: Any, caller: Caller) -> bool:
     """design.md §5's error body; without an Authorization header the 401 comes from API Gateway's
     authorizer, whose body the deployed API shapes the same way (infra/package.py GATEWAY_RESPONSES)."""
     if isinstance(data, dict) and set(data) == {"error"}:
         return True
     return caller.credential in ("none", "vendor") and data == {"message": "Unauthorized"}
-
-
-class World:
-    """One requisition of 零售金融部 with two applications (A assigned to interviewer.demo, B not),
-    an AI result on both, and one hire of the department."""
-
-    def __init__(self, api: Api) -> None:
-        self.api = api
-        self.req = str(make(api).data["id"])
-        self.app_a = new_app(api, self.req, 1)
-        self.app_b = new_app(api, self.req, 2)
-        for app in (self.app_a, self.app_b):
-            assert deliver(api, canonical(self.req, application_id=app["id"])).status_code == 200
-        assigned = api.call(
-            "PUT", f"/applications/{self.app_a['id']}/interviewers", body={"usernames": ["interviewer.demo"]}
-        )
-        assert assigned.status_code == 200, assigned.data
-        from datetime import date
-
-        from tests.integration.test_onboarding import seed_hires
-
-        (self.employee,) = seed_hires(self.req, "零售金融部", [date(2026, 1, 5)], "mx")
-
-    def path(self, template: str, caller: Caller) -> str:
-        app = self.app_b if caller.other_object else self.app_a
-        values = {
-            "application_id": app["id"],
-            "candidate_id": app["id"],
-            "requisition_id": self.req,
-            "employee_id": self.employee,
-            "asset": "index.html",
-        }
-        out = template
-        while "{" in out:
-            start = out.index("{")
-            name = out[start + 1 : out.index("}")]
-            out = out[:start] + values.get(name, MISSING) + out[out.index("}") + 1 :]
-        return out
-
-    def call(self, method: str, template: str, caller: Caller, body: Any = None) -> Any:
-        headers: dict[str, str] = {}
-        raw: bytes | None = None
-        if caller.credential == "expired":
-            now = int(time.time())
-            headers["Authorization"] = "Bearer " + self.api.stack.forge(iat=now - 7200, exp=now - 3600)
-        elif caller.credential == "vendor":
-            headers, raw = vendor_signed(template, body if body is not None else {})
-        if method in ("GET", "DELETE") and body is None and raw is None:
-            return self.api.call(method, self.path(template, caller), role=caller.role, headers=headers)
-        if raw is None:
-            raw = json.dumps(body if body is not None else {}).encode()
-        return self.api.call(method, self.path(template, caller), role=caller.role, headers=headers, raw=raw)
 
 
 def test_every_route_has_one_declared_expectation() -> None:
@@ -295,7 +215,7 @@ def _refs(schema: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_an_unknown_field_is_400_naming_it(api: Api) -> None:
     # Given a valid requisition body with one extra field, when HR sends it
-    from tests.integration.test_requisitions import SAMPLE
+    from tests.support.hiring import SAMPLE
 
     body = copy.deepcopy(SAMPLE) | {"is_admin": True}
     response = api.call("POST", "/requisitions", body=body)

@@ -23,10 +23,10 @@ from shared.store.employees import EmployeeStore
 from shared.store.onboarding import OnboardingStore, cohort_item
 from shared.store.performance import PerformanceStore, cycle_item, record_item
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import new_app
+from tests.support.api import Api
 from tests.support.archive import ai_result, update_application
+from tests.support.employees import employee as new_employee
+from tests.support.hiring import make, new_app
 
 N = 120
 KPI_IDS = itertools.count()
@@ -123,17 +123,12 @@ def target(score: float | None) -> Target:
 def employee(
     employee_id: str, scores: dict[Dimension, float], start: date = date(2026, 9, 1), requisition_id: str = "req-1"
 ) -> Employee:
-    emp = Employee(
-        id=employee_id,
+    emp = new_employee(
+        employee_id,
         offer_id=f"o-{employee_id}",
-        application_id=employee_id,
         requisition_id=requisition_id,
         name="李娜",
         email="li.na@example.com",
-        department="零售金融部",
-        role_family="customer_manager",
-        title="客户经理",
-        grade="P5",
         start_date=start,
         status="active",
         dimension_scores=scores,

@@ -8,16 +8,11 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
+from tests.support.api import Api
+from tests.support.hiring import make
 from tests.support.ids import person
 
 APPLICATION: dict[str, Any] = json.loads(Path("events/application.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
 
 
 def apply(api: Api, req_id: str, body: dict[str, Any], **kw: Any) -> Any:

@@ -8,9 +8,8 @@ import pytest
 
 from shared.models.archive import AiReport, HrArchive, ManagerArchive
 from shared.store import aws
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import deliver, new_app
+from tests.support.api import Api
+from tests.support.hiring import deliver, make, new_app
 from tests.support.webhooks import canonical
 
 PERSONAL = {"email", "email_masked", "phone", "phone_masked", "national_id", "national_id_masked", "resume_text"}

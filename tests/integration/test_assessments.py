@@ -8,45 +8,18 @@ from typing import Any
 
 import pytest
 from chalice.test import Client
-from moto.ses.models import ses_backends
 
 from shared.errors import Conflict
 from shared.models.assessment import AssessmentDecisionSubmit
 from shared.services.assessments import Assessments
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import new_app
+from tests.support.api import Api
+from tests.support.assessments import base, run_notification_worker
 from tests.support.background import write_completed_check
-from tests.support.events import drain
-from tests.support.stack import REGION
-
-NEGOTIATION = {
-    "name": "客户模拟谈判",
-    "kind": "simulation",
-    "description": "与模拟企业客户就授信方案进行 30 分钟谈判 / customer negotiation simulation",
-    "duration_minutes": 45,
-}
-REASON = "复试中客户导向表现存疑，需观察真实谈判场景"
-
-
-def base(app_id: str) -> str:
-    return f"/applications/{app_id}/assessment-requests"
-
-
-def sent_mail() -> list[Any]:
-    return list(ses_backends["123456789012"][REGION].sent_messages)
-
-
-def at_stage(api: Api, app_id: str, *stages: str) -> None:
-    for stage in stages:
-        moved = api.call("POST", f"/applications/{app_id}/transitions", body={"to": stage, "reason": "流程推进"})
-        assert moved.status_code == 200, moved.data
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
+from tests.support.bodies import ASSESSMENT_REASON as REASON
+from tests.support.bodies import NEGOTIATION
+from tests.support.hiring import at_stage, new_app
+from tests.support.mail import sent_mail
 
 
 @pytest.fixture
@@ -79,11 +52,6 @@ def readiness(api: Api, app_id: str, role: str = "hr") -> Any:
 def write_clear_background_check(stack_env: dict[str, str], app_id: str) -> None:
     """What the background-check feature stores when a check comes back clear."""
     write_completed_check(stack_env["TABLE_NAME"], app_id)
-
-
-def run_notification_worker(api: Api, client: Client) -> None:
-    queue_url = api.stack.env["NOTIFICATION_QUEUE_URL"]
-    drain(lambda e: client.lambda_.invoke("notification_worker", e).payload, queue_url)
 
 
 def test_the_whole_flow_blocks_the_offer_until_the_result(api: Api, client: Client, app_id: str) -> None:

@@ -8,14 +8,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from app import app as chalice_app
 from functions.http import ROUTE_DOCS
 from shared.services.audit import SENSITIVE_READS
-from tests.integration.conftest import Api
-from tests.integration.test_offers import at_background_check, offer_body
-from tests.integration.test_requisitions import make
+from tests.support.api import Api
+from tests.support.hiring import at_background_check, offer_body
 from tests.support.ids import person
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,11 +22,6 @@ def trail(api: Api, subject: str) -> list[dict[str, Any]]:
     response = api.call("GET", f"/audit?subject={subject}")
     assert response.status_code == 200, response.data
     return list(response.data["items"])
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
 
 
 def test_background_results_and_offer_salary_reads_are_audited(api: Api, req_id: str) -> None:

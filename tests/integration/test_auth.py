@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.integration.conftest import Api
+from tests.support.api import Api
 
 
 def test_valid_token_of_each_role_is_accepted_or_refused_by_policy(api: Api) -> None:

@@ -3,100 +3,54 @@ vendor's signed result arrives by webhook, HR may review it; the archive shows t
 
 from __future__ import annotations
 
-import copy
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from chalice.test import Client
 
-import functions.background_checks as bgc_functions
-from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, LOCAL_VENDOR_SECRETS
-from shared.domain.background import VendorError
+from infra.local.vendors import LOCAL_VENDOR_SECRETS
 from shared.domain.readiness import offer_blockers
 from shared.errors import Conflict
-from shared.models.background import BackgroundCheckOrder, VendorOrder
+from shared.models.background import BackgroundCheckOrder
 from shared.services.background_checks import BackgroundChecks
 from shared.settings import reset_settings
 from shared.store import aws, queue
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import deliver, new_app
-from tests.support.events import drain, sqs_event
+from tests.support.api import Api
+from tests.support.background import (
+    ORDER,
+    RESULT,
+    WEBHOOK,
+    FakeVendor,
+    checks,
+    consume,
+    fake_vendor,
+    order,
+    queue_url,
+    result,
+    send_result,
+)
+from tests.support.events import SCHEDULED, sqs_event
+from tests.support.hiring import deliver, evaluated_app, new_app
 from tests.support.stack import REGION, Stack
-from tests.support.webhooks import canonical, signed
-
-WEBHOOK = "/webhooks/background-checks"
-RESULT: dict[str, Any] = json.loads(Path("events/webhooks/background-check-result.json").read_text("utf-8"))
-ORDER = {"checks": ["education", "employment", "credit"], "consent_reference": "SQ-2026-000123"}
-SCHEDULED = json.loads(Path("events/scheduled-event.json").read_text("utf-8"))
-BGC_SECRET = LOCAL_BACKGROUND_VENDOR_SECRETS["bgcheck"][0]
+from tests.support.webhooks import canonical
 
 
-class FakeVendor:
-    """A fake of our ``BackgroundVendor`` interface: idempotent on the reference, can be down."""
-
-    vendor_id = "bgcheck"
-
-    def __init__(self) -> None:
-        self.down = False
-        self.calls: list[str] = []
-        self.orders: dict[str, str] = {}
-
-    def submit(self, order: VendorOrder) -> str:
-        self.calls.append(order.reference)
-        if self.down:
-            raise VendorError("503 from the vendor")
-        return self.orders.setdefault(order.reference, f"V-{len(self.orders) + 1:04d}")
+def submitted(api: Api, client: Client, stack: Stack, req_id: str) -> tuple[str, str]:
+    """(application id, check id): an evaluated application whose check HR ordered and the consumer
+    sent to the vendor."""
+    app_id = evaluated_app(api, req_id)["id"]
+    check_id = order(api, app_id)
+    consume(client, stack)
+    return app_id, check_id
 
 
 @pytest.fixture
 def vendor(monkeypatch: pytest.MonkeyPatch) -> FakeVendor:
-    fake = FakeVendor()
-    monkeypatch.setattr(bgc_functions, "vendor", lambda: fake)
-    return fake
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
-
-
-def evaluated_app(api: Api, req_id: str, n: int = 1) -> dict[str, Any]:
-    """An application with an AI result, moved by HR through the second interview to ``evaluated``."""
-    app = new_app(api, req_id, n)
-    assert deliver(api, canonical(req_id, application_id=app["id"])).status_code == 200
-    for stage in ("shortlisted", "second_interview", "evaluated"):
-        moved = api.call("POST", f"/applications/{app['id']}/transitions", body={"to": stage, "reason": "复试通过"})
-        assert moved.status_code == 200, moved.data
-    return app
-
-
-def queue_url(stack: Stack, dlq: bool = False) -> str:
-    return stack.env["BACKGROUND_CHECK_DEAD_LETTER_QUEUE_URL" if dlq else "BACKGROUND_CHECK_QUEUE_URL"]
-
-
-def consume(client: Client, stack: Stack) -> int:
-    return drain(lambda e: client.lambda_.invoke("background_check_worker", e).payload, queue_url(stack))
-
-
-def result(check_id: str, **changes: Any) -> dict[str, Any]:
-    body = copy.deepcopy(RESULT)
-    body.update(check_reference=check_id, **changes)
-    return body
-
-
-def send_result(api: Api, body: dict[str, Any] | bytes, **kw: Any) -> Any:
-    headers, raw = signed(body, "bgcheck", **({"secret": BGC_SECRET} | kw))
-    return api.call("POST", WEBHOOK, role=None, headers=headers, raw=raw)
-
-
-def checks(api: Api, app_id: str, role: str = "hr") -> Any:
-    return api.call("GET", f"/applications/{app_id}/background-checks", role=role)
+    return fake_vendor(monkeypatch)
 
 
 def dimension(confidence: dict[str, Any], name: str) -> dict[str, Any]:
@@ -167,9 +121,7 @@ def test_a_redelivered_order_is_not_submitted_twice(
     api: Api, client: Client, stack: Stack, req_id: str, vendor: FakeVendor
 ) -> None:
     # Given an order the consumer already submitted
-    app_id = evaluated_app(api, req_id)["id"]
-    check_id = api.call("POST", f"/applications/{app_id}/background-checks", body=ORDER).data["check_id"]
-    consume(client, stack)
+    app_id, check_id = submitted(api, client, stack, req_id)
     # When the same order message is delivered again (at-least-once delivery)
     queue.send_all(queue_url(stack), [json.dumps({"application_id": app_id, "check_id": check_id})])
     consume(client, stack)
@@ -184,7 +136,7 @@ def test_vendor_outage_backs_off_then_dead_letters_and_loses_nothing(
     # Given the vendor is down and an order is on the queue
     vendor.down = True
     app_id = evaluated_app(api, req_id)["id"]
-    check_id = api.call("POST", f"/applications/{app_id}/background-checks", body=ORDER).data["check_id"]
+    check_id = order(api, app_id)
     sqs = aws.client("sqs")
     delays: list[int] = []
     sqs.meta.events.register(
@@ -213,7 +165,7 @@ def test_vendor_outage_backs_off_then_dead_letters_and_loses_nothing(
     assert [json.loads(m["Body"])["check_id"] for m in dead] == [check_id]
     assert len(vendor.calls) == 5
     assert checks(api, app_id).data["items"][0]["status"] == "ordered"
-    # When the vendor is back and the dead-letter queue is redriven (docs/architecture.md)
+    # When the vendor is back and the dead-letter queue is redriven (docs/features.md)
     vendor.down = False
     for m in dead:
         sqs.send_message(QueueUrl=queue_url(stack), MessageBody=m["Body"])
@@ -259,9 +211,7 @@ def test_an_order_the_queue_refused_is_sent_by_the_reconciliation(
 def test_duplicate_webhook_changes_nothing_and_bad_deliveries_store_nothing(
     api: Api, client: Client, stack: Stack, req_id: str, vendor: FakeVendor
 ) -> None:
-    app_id = evaluated_app(api, req_id)["id"]
-    check_id = api.call("POST", f"/applications/{app_id}/background-checks", body=ORDER).data["check_id"]
-    consume(client, stack)
+    app_id, check_id = submitted(api, client, stack, req_id)
     before = checks(api, app_id).data["items"][0]
     # When the payload is bad, the signature wrong, the check unknown or the body too large
     bad = send_result(api, result(check_id, employment=[{"employer": "x", "role": "y", "verified": True}]))
@@ -296,9 +246,7 @@ def test_duplicate_webhook_changes_nothing_and_bad_deliveries_store_nothing(
 def test_discrepancy_lowers_confidence_and_hr_review_is_recorded(
     api: Api, client: Client, stack: Stack, req_id: str, vendor: FakeVendor
 ) -> None:
-    app_id = evaluated_app(api, req_id)["id"]
-    check_id = api.call("POST", f"/applications/{app_id}/background-checks", body=ORDER).data["check_id"]
-    consume(client, stack)
+    app_id, check_id = submitted(api, client, stack, req_id)
     # When the vendor reports an education discrepancy
     education = {"school": "郑州大学", "degree": "大专", "verified": True, "discrepancy": "申报本科，核实为大专"}
     send_result(api, result(check_id, education=education, employment=RESULT["employment"][:1]))
@@ -354,7 +302,7 @@ def test_orders_only_at_evaluated_or_again_after_a_failed_or_consider_check(
     assert refused.data["error"]["details"][0]["current_stage"] == "ai_interviewed"
     # Given an evaluated application with an open check
     app_id = evaluated_app(api, req_id)["id"]
-    check_id = api.call("POST", f"/applications/{app_id}/background-checks", body=ORDER).data["check_id"]
+    check_id = order(api, app_id)
     # Then a second order is 409 while the first is open, and an open check cannot be reviewed
     again = api.call("POST", f"/applications/{app_id}/background-checks", body=ORDER)
     assert again.status_code == 409 and again.data["error"]["details"][0]["check_state"] == "ordered"

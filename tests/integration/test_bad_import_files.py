@@ -16,11 +16,10 @@ import pytest
 from chalice.test import Client
 from openpyxl import load_workbook
 
-from tests.integration.conftest import Api
-from tests.integration.test_imports import Importer, csv_bytes, rows_for
-from tests.integration.test_requisitions import make
+from tests.support.api import Api
 from tests.support.events import drain
 from tests.support.ids import person
+from tests.support.spreadsheets import Importer, csv_bytes, rows_for
 from tests.support.stack import REGION
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,11 +51,6 @@ class WatchedImporter(Importer):
 @pytest.fixture
 def importer(api: Api, client: Client) -> WatchedImporter:
     return WatchedImporter(api, client)
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
 
 
 def zip_bomb() -> bytes:

@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.integration.conftest import Api
+from tests.support.api import Api
 from tests.support.stack import REGION
 
 COURSE = {

@@ -1,4 +1,4 @@
-"""The console's API: static assets, sign-in through Cognito, the stage model, the funnel, the
+"""The console's API: static assets, sign-in through Cognito, the vocabulary, the stage model, the funnel, the
 applicant list by weighted score and the audit trail — over moto through the HTTP handlers."""
 
 from __future__ import annotations
@@ -11,15 +11,9 @@ import pytest
 from infra.local.cognito import DEMO_PASSWORD
 from shared.domain.funnel import STEPS, fold
 from shared.domain.stages import Stage
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_selection import INTERVIEW, scored_apps
-from tests.integration.test_webhooks import new_app
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
+from shared.models.common import Dimension, RoleFamily
+from tests.support.api import Api
+from tests.support.hiring import INTERVIEW, new_app, scored_apps
 
 
 @pytest.fixture
@@ -90,6 +84,22 @@ def test_stage_model_lists_each_transition_with_its_roles(api: Api) -> None:
     assert pairs[("offer", "offer_signed")] == ["system"]
     assert set(model.data["terminal"]) == {"hired", "rejected", "withdrawn"}
     assert api.call("GET", "/stages", role=None).status_code == 401
+
+
+def test_vocabulary_is_public_and_lists_every_term_in_order_with_both_labels(api: Api) -> None:
+    # Given no token (the console reads the vocabulary before anyone signs in)
+    # When it asks for the vocabulary
+    got = api.call("GET", "/vocabulary", role=None)
+    # Then every enum comes in its canonical order, each term with its Chinese and English label
+    assert got.status_code == 200, got.data
+    assert [t["key"] for t in got.data["dimensions"]] == [d.value for d in Dimension]
+    assert [t["key"] for t in got.data["stages"]] == [s.value for s in Stage]
+    assert [t["key"] for t in got.data["roles"]] == ["hr", "manager", "interviewer", "it"]
+    assert [t["key"] for t in got.data["families"]] == [*(f.value for f in RoleFamily), "general"]
+    assert [t["key"] for t in got.data["recommendations"]] == ["strong_hire", "hire", "no_hire", "strong_no_hire"]
+    # And the labels are the ones the mails and documents use (the source document's 语言表达)
+    assert {"key": "expression", "zh": "语言表达", "en": "Expression"} in got.data["dimensions"]
+    assert {"key": "shortlisted", "zh": "入围复试", "en": "Shortlisted"} in got.data["stages"]
 
 
 def test_funnel_counts_each_stage_and_folds_them_into_steps(api: Api, req_id: str) -> None:

@@ -3,19 +3,10 @@ applications (lookup items written with the assignment) and HR's salary proposal
 
 from __future__ import annotations
 
-import pytest
-
 from shared.domain.stages import Stage
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import SAMPLE, make
-from tests.integration.test_selection import scored_apps
-from tests.integration.test_webhooks import new_app
+from tests.support.api import Api
 from tests.support.archive import update_application
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
+from tests.support.hiring import SAMPLE, new_app, scored_apps
 
 
 def assign(api: Api, app_id: str, *usernames: str) -> None:

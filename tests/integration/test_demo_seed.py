@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from infra.local import demo
-from tests.integration.conftest import Api
+from tests.support.api import Api
 
 TODAY = date(2027, 5, 14)
 
@@ -67,3 +67,28 @@ def test_a_second_seed_writes_nothing(api: Api) -> None:
     assert again == {"employees": 0, "results": 0}
     history = api.call("GET", "/employees/demo-000/performance").data["items"]
     assert [r["cycle_id"] for r in history].count(demo.PAST_CYCLE) == 1
+
+
+def test_every_demo_hire_has_its_requisition_and_every_leaver_its_departure(api: Api) -> None:
+    # Given the demo history
+    written = demo.seed(TODAY)
+    assert written["employees"] == demo.ACTIVE + demo.LEFT + 1
+    # Then the requisitions the hires name exist, each with the headcount it hired
+    retail = api.call("GET", f"/requisitions/{demo.RETAIL_REQUISITION}")
+    risk = api.call("GET", f"/requisitions/{demo.RISK_REQUISITION}")
+    assert retail.status_code == risk.status_code == 200
+    assert retail.data["department"] == "零售金融部" and risk.data["role_family"] == "risk_manager"
+    hires = [api.call("GET", f"/employees/demo-{n:03d}").data for n in range(demo.ACTIVE + demo.LEFT)]
+    probation = api.call("GET", f"/employees/{demo.PROBATION_EMPLOYEE}").data
+    by_requisition = [h["requisition_id"] for h in [*hires, probation]]
+    assert by_requisition.count(demo.RETAIL_REQUISITION) == retail.data["headcount"]
+    assert by_requisition.count(demo.RISK_REQUISITION) == risk.data["headcount"]
+    # And every hire who left shows the departure HR recorded, within three months of the start
+    leavers = [h for h in hires if h["status"] == "departed"]
+    assert len(leavers) == demo.LEFT
+    for leaver in leavers:
+        departure = leaver["departure"]
+        assert departure is not None and departure["reason"] and departure["recorded_by"] == "hr.demo"
+        days = (date.fromisoformat(departure["date"]) - date.fromisoformat(leaver["start_date"])).days
+        assert 0 <= days <= 90
+    assert all(h["departure"] is None for h in hires if h["status"] == "active")

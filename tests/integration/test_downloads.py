@@ -9,9 +9,8 @@ from typing import Any
 from openpyxl import load_workbook
 
 from shared.domain.exports import XLSX
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import new_app
+from tests.support.api import Api
+from tests.support.hiring import make, new_app
 
 
 def download(api: Api, path: str, accept: str) -> Any:

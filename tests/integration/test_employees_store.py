@@ -1,29 +1,16 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from shared.models.employee import Employee
 from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
 from shared.store.repository import Repository
+from tests.support.employees import employee
 
 
 def hire(employee_id: str, department: str = "零售金融部") -> Employee:
-    return Employee(
-        id=employee_id,
-        offer_id=f"offer-{employee_id}",
-        application_id=employee_id,
-        requisition_id="req-1",
-        name="张伟",
-        email="zhang.wei@example.com",
-        department=department,
-        role_family="customer_manager",
-        title="客户经理",
-        grade="P5",
-        start_date=date(2027, 1, 4),
-        created_at="2026-11-28T00:00:00Z",
-    )
+    return employee(employee_id, department=department)
 
 
 def test_an_employee_is_created_once_and_listed_by_department(stack: Any) -> None:

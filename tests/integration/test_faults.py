@@ -12,17 +12,17 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from botocore.retries import standard
 from chalice.test import Client
-from moto.ses.models import ses_backends
 
 from shared.services.assessments import Assessments
 from shared.store import queue as queue_module
 from shared.store.assessments import OUTBOX_PK
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_assessments import NEGOTIATION, REASON, at_stage, base, run_notification_worker
-from tests.integration.test_requisitions import SAMPLE, make
-from tests.integration.test_webhooks import SCHEDULED, new_app
+from tests.support.api import Api
+from tests.support.assessments import assessment_requested, base, run_notification_worker
+from tests.support.events import SCHEDULED
 from tests.support.faults import Faults
+from tests.support.hiring import SAMPLE, make
+from tests.support.mail import sent_mail
 from tests.support.stack import REGION
 
 
@@ -38,10 +38,6 @@ def faults(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Faults]:
     monkeypatch.setattr(queue_module.time, "sleep", lambda seconds: f.backoffs.append(seconds))
     yield f
     f.clear()
-
-
-def sent_mail() -> list[Any]:
-    return list(ses_backends["123456789012"][REGION].sent_messages)
 
 
 def requisition_count(api: Api) -> int:
@@ -92,11 +88,7 @@ def test_decision_email_survives_a_refusing_notification_queue(
     api: Api, client: Client, stack: Any, faults: Faults
 ) -> None:
     # Given a manager's request for a supplementary assessment of an application at second_interview
-    req_id = str(make(api).data["id"])
-    app_id = str(new_app(api, req_id)["id"])
-    at_stage(api, app_id, "shortlisted", "second_interview")
-    created = api.call("POST", base(app_id), role="manager", body={"reason": REASON, "assessment": NEGOTIATION})
-    request_id = created.data["request_id"]
+    app_id, request_id = assessment_requested(api)
     # And a notification queue that refuses every message
     faults.inject("sqs", "SendMessageBatch", "unavailable")
     faults.inject("sqs", "SendMessage", "unavailable")
@@ -140,12 +132,7 @@ def test_a_transient_queue_refusal_is_retried_and_the_outbox_cleared(
     api: Api, client: Client, stack: Any, faults: Faults
 ) -> None:
     # Given a request, and a queue that refuses the next send only
-    req_id = str(make(api).data["id"])
-    app_id = str(new_app(api, req_id)["id"])
-    at_stage(api, app_id, "shortlisted", "second_interview")
-    request_id = api.call(
-        "POST", base(app_id), role="manager", body={"reason": REASON, "assessment": NEGOTIATION}
-    ).data["request_id"]
+    app_id, request_id = assessment_requested(api)
     faults.inject("sqs", "SendMessageBatch", "unavailable", times=1)
     # When HR declines it
     decided = api.call(
@@ -162,12 +149,7 @@ def test_queue_messages_the_worker_fails_on_return_to_the_queue(
     api: Api, client: Client, stack: Any, faults: Faults
 ) -> None:
     # Given a decided request whose notice is queued
-    req_id = str(make(api).data["id"])
-    app_id = str(new_app(api, req_id)["id"])
-    at_stage(api, app_id, "shortlisted", "second_interview")
-    request_id = api.call(
-        "POST", base(app_id), role="manager", body={"reason": REASON, "assessment": NEGOTIATION}
-    ).data["request_id"]
+    app_id, request_id = assessment_requested(api)
     api.call("POST", f"{base(app_id)}/{request_id}/decision", body={"decision": "decline", "reason": "暂不需要"})
     # And SES is down while the worker runs
     faults.inject("ses", "SendEmail", "unavailable")

@@ -14,9 +14,9 @@ import pytest
 from chalice.test import Client
 
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_probation import FAST, awaiting, finished, hire, until
+from tests.support.api import Api
 from tests.support.faults import Faults, installed
+from tests.support.probation import FAST, awaiting, finished, hire, until
 from tests.support.stack import REGION
 
 SLOW_REVIEW = {**FAST, "decision_timeout": 120, "heartbeat": 120}

@@ -19,20 +19,19 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from chalice.test import Client
-from moto.ses.models import ses_backends
 
-import functions.background_checks as bgc_functions
+import functions.consumers.background_check_queue as bgc_functions
 from infra.local.redrive import move_messages, source_queue_of
 from shared.store import aws
 from shared.store.background_vendor import HttpBackgroundVendor
 from shared.store.esign import HttpEsignVendor
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_background_checks import ORDER, checks, evaluated_app
-from tests.integration.test_offers import approve, at_background_check, offer_body
-from tests.integration.test_onboarding import Onboard
-from tests.integration.test_requisitions import make
+from tests.support.api import Api
+from tests.support.background import ORDER, checks
 from tests.support.events import sqs_event
+from tests.support.hiring import approve, at_background_check, evaluated_app, make, offer_body
+from tests.support.mail import sent_mail
+from tests.support.onboarding import Onboard
 from tests.support.stack import REGION
 from tests.support.vendor_server import VendorServer, refused_url
 
@@ -66,12 +65,10 @@ class Vendors:
 def vendors(server: VendorServer, monkeypatch: pytest.MonkeyPatch) -> Vendors:
     v = Vendors(server)
     monkeypatch.setattr(bgc_functions, "vendor", lambda: HttpBackgroundVendor(v.url, timeout=0.3))
-    monkeypatch.setattr("functions.offers.esign_vendor", lambda: HttpEsignVendor(v.url + "/envelopes", timeout=0.3))
+    monkeypatch.setattr(
+        "functions.consumers.esign_queue.esign_vendor", lambda: HttpEsignVendor(v.url + "/envelopes", timeout=0.3)
+    )
     return v
-
-
-def sent_mail() -> list[Any]:
-    return list(ses_backends["123456789012"][REGION].sent_messages)
 
 
 def dead_letter_url(url: str) -> str:

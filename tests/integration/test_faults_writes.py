@@ -15,35 +15,21 @@ import pytest
 
 from app import app as chalice_app
 from shared.settings import get_settings
-from tests.integration.conftest import Api
-from tests.integration.test_access_matrix import vendor_signed
-from tests.integration.test_assessments import NEGOTIATION, at_stage, base
-from tests.integration.test_assessments import REASON as ASSESSMENT_REASON
-from tests.integration.test_background_checks import ORDER, evaluated_app
-from tests.integration.test_offers import at_background_check, offer_body
-from tests.integration.test_onboarding import seed_hires
-from tests.integration.test_performance import CYCLE
-from tests.integration.test_privacy import REASON as ERASURE_REASON
-from tests.integration.test_probation import FAST, hire
-from tests.integration.test_question_bank import NEW as QUESTION
-from tests.integration.test_requisitions import SAMPLE, make
-from tests.integration.test_webhooks import new_app
+from tests.support.access import vendor_signed
+from tests.support.api import Api
+from tests.support.assessments import base
+from tests.support.background import ORDER
+from tests.support.bodies import ASSESSMENT_REASON, COURSE, CYCLE, ERASURE_REASON, NEGOTIATION, QUESTION
+from tests.support.employees import seed_hires
 from tests.support.faults import Faults, installed
+from tests.support.hiring import SAMPLE, at_background_check, at_stage, evaluated_app, make, new_app, offer_body
 from tests.support.ids import person
+from tests.support.probation import FAST, hire
 from tests.support.stack import REGION
 from tests.support.webhooks import canonical, signed
 
 WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-COURSE = {
-    "dimension": "teamwork",
-    "title_zh": "团队沟通技巧（2027版）",
-    "title_en": "Team communication skills (2027)",
-    "description_zh": "结合网点案例的团队沟通练习。",
-    "description_en": "Team communication practice with branch cases.",
-    "hours": 6,
-    "format": "workshop",
-}
 
 
 @pytest.fixture

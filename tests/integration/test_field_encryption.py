@@ -13,18 +13,17 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from shared.domain.identity import mask_phone
+from shared.models.identity import mask_phone
 from shared.security.fields import DATA_KEY_MAX_USES, FieldCipher, UnreadableField, is_sealed
 from shared.settings import get_settings
 from shared.store import aws
 from shared.store.items import deserialize, serialize
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_background_checks import ORDER, FakeVendor, consume, evaluated_app, result, send_result
-from tests.integration.test_background_checks import vendor as vendor
-from tests.integration.test_imports import Importer, csv_bytes, rows_for
-from tests.integration.test_requisitions import make
+from tests.support.api import Api
+from tests.support.background import ORDER, FakeVendor, consume, fake_vendor, result, send_result
+from tests.support.hiring import evaluated_app
 from tests.support.ids import person
+from tests.support.spreadsheets import Importer, csv_bytes, rows_for
 from tests.support.stack import REGION, Stack
 
 ROWS = 1_000
@@ -32,8 +31,8 @@ CREDIT_NOTE = "2023年5月信用卡逾期90天，已结清"
 
 
 @pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
+def vendor(monkeypatch: pytest.MonkeyPatch) -> FakeVendor:
+    return fake_vendor(monkeypatch)
 
 
 @pytest.fixture

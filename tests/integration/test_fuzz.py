@@ -16,8 +16,8 @@ import pytest
 import schemathesis
 from chalice.test import Client
 
-from tests.integration.conftest import Api
-from tests.integration.test_access_matrix import Caller, World
+from tests.support.access import Caller, World
+from tests.support.api import Api
 from tests.support.fuzz import (
     FUZZ_ROLES,
     ChaliceWSGI,

@@ -1,13 +1,13 @@
 """Refusals the gateway makes before any function runs carry design.md §5's error body, locally (the
-patched chalice local, ``infra/local/gatewayfix.py``) and deployed (``x-amazon-apigateway-gateway-responses``)."""
+patched chalice local, ``infra/local/emulator/gateway.py``) and deployed (``x-amazon-apigateway-gateway-responses``)."""
 
 from __future__ import annotations
 
 import json
 
-from infra.local.gatewayfix import gateway_refusal
+from infra.local.emulator.gateway import gateway_refusal
 from infra.package import GATEWAY_RESPONSES, gateway_responses
-from tests.integration.conftest import Api
+from tests.support.api import Api
 
 
 def test_no_token_is_401_with_the_error_body(api: Api) -> None:

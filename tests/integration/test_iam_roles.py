@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_package import Package, package  # noqa: F401 (the session's package fixture)
 from tests.support.iam_policy import Need, allows, att_form, function_statements
+from tests.support.package import Package
 
 pytestmark = pytest.mark.package
 
@@ -18,11 +18,11 @@ pytestmark = pytest.mark.package
 STAR_ACTIONS = {"states:SendTaskHeartbeat", "states:SendTaskSuccess"}
 
 
-def _functions(package: Package) -> dict[str, dict[str, Any]]:  # noqa: F811
+def _functions(package: Package) -> dict[str, dict[str, Any]]:
     return package.of_type("AWS::Serverless::Function")
 
 
-def test_each_function_has_a_role_of_its_own_naming_its_resources(package: Package) -> None:  # noqa: F811
+def test_each_function_has_a_role_of_its_own_naming_its_resources(package: Package) -> None:
     # Given the functions and their roles
     functions = _functions(package)
     roles = {name: f["Properties"]["Role"]["Fn::GetAtt"][0] for name, f in functions.items()}
@@ -44,7 +44,7 @@ def test_each_function_has_a_role_of_its_own_naming_its_resources(package: Packa
     assert only["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
 
 
-def test_each_role_allows_what_lambda_does_for_the_function_s_event_sources(package: Package) -> None:  # noqa: F811
+def test_each_role_allows_what_lambda_does_for_the_function_s_event_sources(package: Package) -> None:
     # Given each function's event sources and failure destinations
     resources = package.resources
     checked = 0
@@ -81,7 +81,7 @@ def test_each_role_allows_what_lambda_does_for_the_function_s_event_sources(pack
     assert checked == 5 + 1 + 8
 
 
-def test_the_template_names_no_managed_policy(package: Package) -> None:  # noqa: F811
+def test_the_template_names_no_managed_policy(package: Package) -> None:
     # Given the roles / Then none attaches an AWS managed policy (the translation needs no IAM look-up)
     for name, role in package.of_type("AWS::IAM::Role").items():
         assert not role["Properties"].get("ManagedPolicyArns"), name

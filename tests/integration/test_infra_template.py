@@ -24,6 +24,7 @@ from infra.outputs import (
     stack_outputs,
 )
 from shared.settings import Settings
+from tests.support.emulator import offline
 
 REGION = "us-east-1"
 # Settings that name a deployed resource; each must come from a stack Output.
@@ -47,13 +48,7 @@ def template() -> dict[str, Any]:
 @pytest.fixture
 def created(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
     """The stack as moto's CloudFormation creates it: (describe_stacks entry, Outputs)."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    offline(monkeypatch)
     with mock_aws(), warnings.catch_warnings():
         # moto warns about resource types it skips (AWS::S3::BucketPolicy); the test looks at the result.
         warnings.simplefilter("ignore", UserWarning)

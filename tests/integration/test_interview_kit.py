@@ -11,10 +11,9 @@ import pytest
 
 from shared.store import aws
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import deliver, new_app
+from tests.support.api import Api
 from tests.support.archive import update_application
+from tests.support.hiring import deliver, make, new_app
 from tests.support.webhooks import canonical
 
 TITLE = '对公客户经理 <script>alert("kit")</script> & 校招'
@@ -248,20 +247,9 @@ def test_evaluations_show_in_the_archive_with_the_gap_to_the_ai_scores(api: Api,
 def test_one_evaluation_per_evaluator_replaced_only_with_the_version_read(api: Api, weak: dict[str, Any]) -> None:
     app_id = weak["id"]
     # Given the manager's evaluation, sent twice with the same Idempotency-Key (a retry)
-    key = {"Idempotency-Key": "eval-1"}
-    first = api.call(
-        "POST",
-        f"/applications/{app_id}/evaluations",
-        role="manager",
-        body=RATINGS | {"recommendation": "hire"},
-        headers=key,
-    )
-    retry = api.call(
-        "POST",
-        f"/applications/{app_id}/evaluations",
-        role="manager",
-        body=RATINGS | {"recommendation": "hire"},
-        headers=key,
+    path, body, key = f"/applications/{app_id}/evaluations", RATINGS | {"recommendation": "hire"}, "eval-1"
+    first, retry = (
+        api.call("POST", path, role="manager", body=body, headers={"Idempotency-Key": key}) for _ in range(2)
     )
     assert first.status_code == retry.status_code == 201 and retry.data == first.data
     # When they send another one without a version

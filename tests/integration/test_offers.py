@@ -14,11 +14,8 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from chalice.test import Client
 from pypdf import PdfReader
 
-from infra.local.simulator import signature_headers
-from infra.local.vendors import LOCAL_ESIGN_SECRETS
-from shared.domain.stages import Stage
+from infra.local.vendors import LOCAL_ESIGN_SECRETS, signature_headers
 from shared.errors import ServiceUnavailable
-from shared.models.common import Dimension
 from shared.models.offer import ApprovalDecision, OfferStatus
 from shared.models.onboarding import OnboardingRequest
 from shared.security.tokens import Principal
@@ -27,12 +24,10 @@ from shared.store import objects
 from shared.store import queue as queue_store
 from shared.store.esign import Envelope, EsignUnavailable
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import SCHEDULED, new_app
-from tests.support.archive import ai_result, update_application
+from tests.support.api import Api
 from tests.support.background import assessment_item, completed_check
-from tests.support.events import drain
+from tests.support.events import SCHEDULED, drain
+from tests.support.hiring import at_background_check, make, new_app, offer_body
 from tests.support.stack import REGION, Stack
 
 TODAY = date.today()
@@ -49,26 +44,6 @@ def background_check(app_id: str, check_id: str = "bgc1", status: str = "complet
 
 def assessment(app_id: str, assessment_id: str, status: str) -> None:
     put_item(assessment_item(app_id, assessment_id, status))
-
-
-def at_background_check(api: Api, req_id: str, n: int = 1, score: float = 80.0, clear: bool = True) -> str:
-    """An application at background_check with an AI score (and, by default, a clear check)."""
-    app_id = str(new_app(api, req_id, n)["id"])
-    scores = {Dimension.logic: score, Dimension.customer_orientation: score}
-    update_application(app_id, stage=Stage.background_check, ai=ai_result(scores, overall=score))
-    if clear:
-        background_check(app_id)
-    return app_id
-
-
-def offer_body(**changes: Any) -> dict[str, Any]:
-    body = {
-        "grade": "P5",
-        "start_date": (TODAY + timedelta(days=40)).isoformat(),
-        "work_location": "郑州市郑东新区商务外环路 23 号",
-        "expires_on": (TODAY + timedelta(days=14)).isoformat(),
-    }
-    return body | changes
 
 
 def esign_event(offer: dict[str, Any], kind: str = "signed", **changes: Any) -> dict[str, Any]:
@@ -118,13 +93,8 @@ class FakeVendor:
 @pytest.fixture
 def vendor(monkeypatch: pytest.MonkeyPatch) -> FakeVendor:
     fake = FakeVendor()
-    monkeypatch.setattr("functions.offers.esign_vendor", lambda: fake)
+    monkeypatch.setattr("functions.consumers.esign_queue.esign_vendor", lambda: fake)
     return fake
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
 
 
 def run_esign_worker(client: Client, stack: Stack) -> int:
@@ -149,11 +119,6 @@ def sent_offer(api: Api, client: Client, stack: Stack, req_id: str, n: int = 1) 
     offer = api.call("GET", f"/applications/{app_id}/offers/{offer['id']}").data
     assert offer["status"] == "sent"
     return app_id, offer
-
-
-def approve(api: Api, app_id: str, offer_id: str) -> Any:
-    url = f"/applications/{app_id}/offers/{offer_id}/approvals"
-    return api.call("POST", url, role="manager", body={"decision": "approve"})
 
 
 # -- readiness and creation --------------------------------------------------------------------------

@@ -7,106 +7,17 @@ import json
 from datetime import date
 from typing import Any
 
-import boto3
 import pytest
 from chalice.test import Client
-from moto.ses.models import ses_backends
 
-from shared.models.common import new_id
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import deliver, new_app
-from tests.support.events import drain, sqs_event
-from tests.support.stack import REGION
-from tests.support.webhooks import canonical
+from tests.support.api import Api
+from tests.support.bodies import COURSE
+from tests.support.employees import seed_hires
+from tests.support.events import sqs_event
+from tests.support.mail import mail_to
+from tests.support.onboarding import START, Onboard
 
-START = "2027-01-11"  # a Monday: IT due 2027-01-06, admin 2027-01-07, HR documents 2027-01-04, contract 2027-01-08
 SENSITIVE = ("score", "salary", "evaluation", "background", "dimension", "competency", "bar", "grade", "email")
-
-
-def sent_mail() -> list[Any]:
-    return list(ses_backends["123456789012"][REGION].sent_messages)
-
-
-def mail_to(address: str) -> list[Any]:
-    return [m for m in sent_mail() if address in m.destinations["ToAddresses"]]
-
-
-def scheduled(day: str) -> dict[str, Any]:
-    return {
-        "version": "0",
-        "id": new_id(),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": f"{day}T01:00:00Z",
-        "region": REGION,
-        "resources": ["arn:aws:events:us-east-1:123456789012:rule/onboarding_daily"],
-        "detail": {},
-    }
-
-
-class Onboard:
-    """A requisition with a teamwork bar of 80 and hires whose AI result scores teamwork 70."""
-
-    def __init__(self, api: Api, client: Client) -> None:
-        self.api, self.client = api, client
-        bar = {"logic": 70, "expression": 75, "customer_orientation": 80, "teamwork": 80}
-        self.req_id = str(make(api, competency_bar=bar).data["id"])
-        self.queue_url = api.stack.env["ONBOARDING_QUEUE_URL"]
-        self.sqs = boto3.client("sqs", region_name=REGION)
-
-    def hire(self, n: int, **scores: Any) -> str:
-        app_id = new_app(self.api, self.req_id, n)["id"]
-        result = canonical(self.req_id, application_id=app_id, **scores)
-        assert deliver(self.api, result).status_code == 200
-        return str(app_id)
-
-    def message(self, app_id: str, **changes: Any) -> dict[str, Any]:
-        return {
-            "offer_id": f"offer-{app_id}",
-            "application_id": app_id,
-            "requisition_id": self.req_id,
-            "name": "张伟",
-            "email": f"hire-{app_id[:8]}@example.com",
-            "department": "零售金融部",
-            "role_family": "customer_manager",
-            "title": "对公客户经理",
-            "grade": "P5",
-            "start_date": START,
-            "signed_at": "2026-12-01T08:00:00Z",
-            "documents_to_bring": ["身份证原件", "学历学位证书", "离职证明"],
-        } | changes
-
-    def put(self, *bodies: dict[str, Any] | str) -> None:
-        for body in bodies:
-            self.sqs.send_message(
-                QueueUrl=self.queue_url, MessageBody=body if isinstance(body, str) else json.dumps(body)
-            )
-
-    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return dict(self.client.lambda_.invoke("onboarding_worker", event).payload)
-        except Exception:  # every record failed: the invocation errs and AWS retries the whole batch
-            return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"]]}
-
-    def receive(self, count: int) -> list[dict[str, Any]]:
-        messages: list[dict[str, Any]] = []
-        while len(messages) < count:
-            out = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10, AttributeNames=["All"])
-            messages += out.get("Messages", [])
-        return messages
-
-    def drain(self) -> None:
-        drain(self.invoke, self.queue_url)
-
-    def daily(self, day: str) -> dict[str, int]:
-        return dict(self.client.lambda_.invoke("onboarding_daily", scheduled(day)).payload)
-
-    def onboarded(self, app_id: str, **changes: Any) -> str:
-        self.put(self.message(app_id, **changes))
-        self.drain()
-        return app_id
 
 
 @pytest.fixture
@@ -354,36 +265,6 @@ def test_employee_record_and_listing(ob: Onboard, api: Api) -> None:
 
 
 # -- departures and attrition ------------------------------------------------------------------------------
-def seed_hires(req_id: str, department: str, starts: list[date], prefix: str) -> list[str]:
-    """Employees as onboarding stores them (the employee, its audit record and its cohort entry)."""
-    from shared.models.employee import Employee
-    from shared.store.audit import AuditEntry
-    from shared.store.employees import EmployeeStore
-    from shared.store.onboarding import OnboardingStore, cohort_item
-
-    store = EmployeeStore()
-    ids = []
-    for i, start in enumerate(starts):
-        employee = Employee(
-            id=f"{prefix}{i:03d}",
-            offer_id=f"offer-{prefix}{i}",
-            application_id=f"{prefix}{i:03d}",
-            requisition_id=req_id,
-            name=f"员工{i}",
-            email=f"{prefix}{i}@example.com",
-            department=department,
-            role_family="customer_manager",
-            title="对公客户经理" if department == "零售金融部" else "风险经理",
-            grade="P5",
-            start_date=start,
-            created_at="2025-01-01T00:00:00Z",
-        )
-        audit = AuditEntry(subject=f"employee:{employee.id}", actor="system", action="employee.onboard", details={})
-        assert store.create(employee, audit, [OnboardingStore().put_request(cohort_item(employee))])
-        ids.append(employee.id)
-    return ids
-
-
 def depart(api: Api, employee_id: str, day: str, role: str = "hr") -> Any:
     body = {"date": day, "reason_code": "resigned", "reason": "个人发展原因主动离职"}
     return api.call("POST", f"/employees/{employee_id}/departure", role=role, body=body)
@@ -454,15 +335,7 @@ def test_hr_maintains_the_course_catalogue_and_plans_use_it(ob: Onboard, api: Ap
     # HR retires one seed course and adds another
     retired = api.call("DELETE", "/courses/teamwork.01", body={"reason": "课程已更新", "version": 1})
     assert retired.status_code == 200 and retired.data["status"] == "retired"
-    new = {
-        "dimension": "teamwork",
-        "title_zh": "团队沟通技巧（2027版）",
-        "title_en": "Team communication skills (2027)",
-        "description_zh": "结合网点案例的团队沟通练习。",
-        "description_en": "Team communication practice with branch cases.",
-        "hours": 6,
-        "format": "workshop",
-    }
+    new = COURSE
     added = api.call("POST", "/courses", body=new)
     assert added.status_code == 201 and added.data["version"] == 1
     edited = api.call(

@@ -9,7 +9,7 @@ from openapi_spec_validator import validate
 
 from functions.http import ROUTE_DOCS
 from functions.openapi import build, document
-from tests.integration.conftest import Api
+from tests.support.api import Api
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 

@@ -7,14 +7,11 @@ declared runtime's interpreter (``infra.build.target_python``: pyenv's 3.13).
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import re
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,54 +19,14 @@ import pytest
 
 from infra import build
 from infra.outputs import env_expressions, load_template
+from tests.support.package import Package
 
 pytestmark = pytest.mark.package
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PUBLIC_PATHS = {"/health", "/openapi.json"}
-PUBLIC_PATHS |= {"/console", "/console/{asset}", "/auth/session"}  # the web console and its sign-in
+PUBLIC_PATHS |= {"/console", "/console/{asset}", "/auth/session", "/vocabulary"}  # the console, sign-in, labels
 WEBHOOK_PREFIX = "/webhooks/"
-CMK_ARN = {"Fn::GetAtt": ["DataKey", "Arn"]}
-
-
-@dataclass(frozen=True)
-class Package:
-    out: Path
-    sam: dict[str, Any]
-
-    @property
-    def resources(self) -> dict[str, Any]:
-        return self.sam["Resources"]
-
-    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
-        return {name: r for name, r in self.resources.items() if r["Type"] == resource_type}
-
-    @property
-    def swagger(self) -> dict[str, Any]:
-        body: dict[str, Any] = self.resources["RestAPI"]["Properties"]["DefinitionBody"]
-        return body
-
-
-@pytest.fixture(scope="session")
-def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
-    """Built once per test session; with pytest-xdist the workers share one build."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # this session's directory, shared by its workers
-    out = base / "package-dist"
-    with (base / "package-dist.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (out / "sam.json").exists():
-            result = subprocess.run(
-                [sys.executable, "-m", "infra.package", "--out", str(out)],
-                cwd=PROJECT_DIR,
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=600,
-            )
-            assert result.returncode == 0, result.stdout + result.stderr
-    return Package(out=out, sam=json.loads((out / "sam.json").read_text(encoding="utf-8")))
 
 
 def _target(reference: Any) -> str | None:
@@ -177,7 +134,7 @@ def test_sqs_consumers_report_batch_item_failures_from_the_template_queues(packa
 
 def test_stream_consumers_read_the_table_stream_filtered_with_a_dead_letter_destination(package: Package) -> None:
     # Given every DynamoDB stream event source in the generated template
-    from functions.webhooks import STREAM_FILTERS
+    from functions.consumers.table_stream import STREAM_FILTERS
 
     events = [
         (name, e["Properties"])

@@ -3,47 +3,31 @@ targets, results and scoring, the feedback loop and talent pools, permissions an
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
 from shared.models.common import Dimension
-from shared.models.employee import Employee
-from shared.store.audit import AuditEntry
-from shared.store.employees import EmployeeStore
-from shared.store.repository import Repository
-from tests.integration.conftest import Api
+from tests.support.api import Api
+from tests.support.bodies import CYCLE
+from tests.support.employees import employee, store
 
 RETAIL = "零售金融部"
-RISK = "风险管理部"
 SATISFACTION = "customer_manager.customer_orientation.client_satisfaction"
 NEW_CLIENTS = "customer_manager.customer_orientation.new_clients"
 INNOVATION = "customer_manager.innovation.new_scenarios"
 
 
 def hire(employee_id: str, department: str = RETAIL, scores: dict[Dimension, float] | None = None, **kw: Any) -> None:
-    employee = Employee(
-        id=employee_id,
-        offer_id=f"offer-{employee_id}",
-        application_id=employee_id,
-        requisition_id="req-1",
-        name="张伟",
-        email="zhang.wei@example.com",
+    hired = employee(
+        employee_id,
         department=department,
         role_family=kw.get("role_family", "customer_manager"),
-        title="客户经理",
-        grade="P5",
-        start_date=date(2027, 1, 4),
         status=kw.get("status", "active"),
         dimension_scores=scores if scores is not None else {Dimension.customer_orientation: 85},
         competency_bar={Dimension.customer_orientation: 80, Dimension.innovation: 75},
-        created_at="2026-11-28T00:00:00Z",
     )
-    EmployeeStore(Repository()).create(employee, AuditEntry("employee:x", "system", "employee.create", {}))
-
-
-CYCLE = {"name": "2027 Q1", "period": "quarter", "start_date": "2027-01-01", "end_date": "2027-03-31"}
+    store(hired, action="employee.create", subject="employee:x")
 
 
 def open_cycle(api: Api, **overrides: Any) -> str:

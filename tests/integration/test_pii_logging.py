@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from chalice.test import Client
 
-from tests.integration.conftest import Api
-from tests.integration.test_imports import Importer, csv_bytes, rows_for
-from tests.integration.test_requisitions import make
+from tests.support.api import Api
+from tests.support.hiring import make
 from tests.support.ids import person
+from tests.support.spreadsheets import Importer, csv_bytes, rows_for
 
 
 def test_national_ids_phones_and_emails_stay_out_of_logs(

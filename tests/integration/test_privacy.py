@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import boto3
-import pytest
 
 from shared.domain.stages import Stage
 from shared.models.common import iso, utcnow
@@ -18,21 +17,13 @@ from shared.store.audit import AuditEntry
 from shared.store.items import deserialize, serialize
 from shared.store.repository import Repository
 from shared.store.videos import VideoStore
-from tests.integration.conftest import Api
-from tests.integration.test_offers import at_background_check, offer_body
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import deliver
+from tests.support.api import Api
 from tests.support.archive import update_application
+from tests.support.bodies import ERASURE_REASON as REASON
+from tests.support.hiring import at_background_check, deliver, offer_body
 from tests.support.ids import person
 from tests.support.stack import REGION
 from tests.support.webhooks import canonical
-
-REASON = {"reason": "the candidate asked for erasure (PIPL art. 47), ticket 2026-118"}
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
 
 
 def whole_table() -> str:
@@ -230,8 +221,8 @@ def test_explanation_says_what_the_automated_assessment_said_and_who_decided(api
     by_dim = {d["dimension"]: d for d in got["dimensions"]}
     assert by_dim["expression"] == {
         "dimension": "expression",
-        "label_zh": "表达能力",
-        "label_en": "communication",
+        "label_zh": "语言表达",
+        "label_en": "Expression",
         "score": 60,
         "bar": 75,
         "meets_bar": False,
@@ -242,8 +233,8 @@ def test_explanation_says_what_the_automated_assessment_said_and_who_decided(api
     # And it says in both languages that no automated step rejected the candidate
     assert got["automated_rejection"] is False and got["ended_by"] is None
     assert got["human_decisions"] == []
-    assert "表达能力 60，低于要求 75" in " ".join(got["summary_zh"])
-    assert "communication 60 (below the bar 75)" in " ".join(got["summary_en"])
+    assert "语言表达 60，低于要求 75" in " ".join(got["summary_zh"])
+    assert "Expression 60 (below the bar 75)" in " ".join(got["summary_en"])
     assert got["summary_en"][-1] == "No automated step rejected this candidate."
     assert "不会自动淘汰" in " ".join(got["summary_zh"])
 

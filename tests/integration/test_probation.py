@@ -3,103 +3,24 @@ the HTTP handlers, with the NotificationQueue delivered to its consumer as SQS w
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-import boto3
 import pytest
 from chalice.test import Client
-from moto.ses.models import ses_backends
 
 from infra.local.cognito import RETAIL_BANKING, RISK_MANAGEMENT
 from infra.local.pump import scheduled_event
-from shared.models.employee import Employee
-from shared.store.audit import AuditEntry
-from shared.store.employees import EmployeeStore
-from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.support.events import drain
+from tests.support.api import Api
+from tests.support.mail import sent_mail
+from tests.support.probation import FAST, awaiting, execution_status, finished, hire, until
 from tests.support.stack import REGION
-
-FAST = {"check_in": 0, "mid_term": 0, "end": 1, "decision_timeout": 3, "heartbeat": 3}
-
-
-def hire(
-    employee_id: str,
-    department: str = RETAIL_BANKING,
-    role_family: str = "customer_manager",
-    scores: dict[str, float] | None = None,
-    start: date | None = None,
-) -> Employee:
-    employee = Employee(
-        id=employee_id,
-        offer_id=f"offer-{employee_id}",
-        application_id=employee_id,
-        requisition_id="req-1",
-        name="张伟",
-        email="zhang.wei@example.com",
-        department=department,
-        role_family=role_family,
-        title="客户经理",
-        grade="P5",
-        start_date=start or date.today(),
-        dimension_scores=scores or {"data_analysis": 90, "expression": 75, "logic": 80},
-        competency_bar={"data_analysis": 70, "expression": 70, "logic": 70},
-        created_at="2026-11-28T00:00:00Z",
-    )
-    audit = AuditEntry(subject=f"employee:{employee_id}", actor="system", action="employee:create", details={})
-    assert EmployeeStore(Repository()).create(employee, audit)
-    return employee
-
-
-def sent_mail() -> list[Any]:
-    return list(ses_backends["123456789012"][REGION].sent_messages)
-
-
-def pump(client: Client, stack: Any) -> None:
-    """Deliver the NotificationQueue to its consumer (what the SQS event source does in AWS)."""
-    drain(lambda e: client.lambda_.invoke("notification_worker", e).payload, stack.env["NOTIFICATION_QUEUE_URL"])
-
-
-def until(condition: Callable[[], Any], client: Client, stack: Any, seconds: float = 30) -> Any:
-    """Pump messages and poll ``condition`` until it holds (bounded: fails after ``seconds``)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        pump(client, stack)
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError("condition not reached in time")
-
-
-def execution_status(arn: str) -> str:
-    return str(boto3.client("stepfunctions", region_name=REGION).describe_execution(executionArn=arn)["status"])
 
 
 def start(api: Api, employee_id: str, durations: dict[str, int] | None = None) -> dict[str, Any]:
     r = api.call("POST", f"/employees/{employee_id}/probation/confirm", body={"durations": durations or FAST})
     assert r.status_code == 201, r.data
     return dict(r.data)
-
-
-def awaiting(api: Api, employee_id: str) -> Callable[[], Any]:
-    def check() -> Any:
-        data = api.call("GET", f"/employees/{employee_id}/probation").data
-        return data if data["awaiting_decision"] else None
-
-    return check
-
-
-def finished(api: Api, employee_id: str, arn: str) -> Callable[[], Any]:
-    def check() -> Any:
-        if execution_status(arn) == "RUNNING":
-            return None
-        return api.call("GET", f"/employees/{employee_id}/probation").data
-
-    return check
 
 
 def test_proposed_goals_follow_the_profile_and_can_be_adjusted_until_confirmation(api: Api, client: Client) -> None:

@@ -11,16 +11,9 @@ from shared.services.question_bank import QuestionBank
 from shared.store.audit import AuditEntry
 from shared.store.question_bank import QuestionBankStore
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
+from tests.support.api import Api
+from tests.support.bodies import QUESTION as NEW
 
-NEW = {
-    "role_family": "customer_manager",
-    "dimension": "expression",
-    "text_zh": "请举例说明你如何向客户解释一份<条款复杂>的保函业务。",
-    "text_en": "Give an example of explaining a letter of guarantee with complex terms to a client.",
-    "strong_answer_zh": "讲清责任、期限与费用，确认客户理解。",
-    "strong_answer_en": "Makes liability, term and fees clear, and checks understanding.",
-}
 EDIT = {k: v for k, v in NEW.items() if k not in {"role_family", "dimension"}}
 
 

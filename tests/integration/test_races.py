@@ -17,11 +17,9 @@ from shared.store.applications import ApplicationStore
 from shared.store.offers import OfferStore
 from shared.store.probation import ProbationStore
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_offers import approve, at_background_check, offer_body
-from tests.integration.test_probation import FAST, awaiting, finished, hire, until
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import new_app
+from tests.support.api import Api
+from tests.support.hiring import approve, at_background_check, make, new_app, offer_body
+from tests.support.probation import FAST, awaiting, finished, hire, until
 from tests.support.stack import REGION
 
 

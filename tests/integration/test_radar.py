@@ -8,9 +8,9 @@ from xml.etree import ElementTree
 import pytest
 
 from shared.models.common import Dimension as D
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
+from tests.support.api import Api
 from tests.support.archive import ai_result, update_application
+from tests.support.hiring import make
 from tests.support.ids import person
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from infra.rehearsal import Rehearsal, rehearse
-from tests.integration.test_package import Package, package  # noqa: F401 (the session's package fixture)
+from tests.support.package import Package
 
 pytestmark = pytest.mark.package
 
@@ -32,7 +32,7 @@ UNRESOLVED_OUTPUTS = {"UserPoolId", "UserPoolClientId"}
 
 
 @pytest.fixture(scope="module")
-def rehearsal(package: Package) -> Iterator[Rehearsal]:  # noqa: F811
+def rehearsal(package: Package) -> Iterator[Rehearsal]:
     saved = dict(os.environ)
     os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
     os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Api
-
-SAMPLE: dict[str, Any] = json.loads(Path("events/requisition-customer-manager.json").read_text(encoding="utf-8"))
-
-
-def make(api: Api, **changes: Any) -> Any:
-    body = copy.deepcopy(SAMPLE)
-    body.update(changes)
-    return api.call("POST", "/requisitions", body=body)
+from tests.support.api import Api
+from tests.support.hiring import SAMPLE, make
 
 
 def test_hr_creates_and_reads_a_requisition(api: Api) -> None:

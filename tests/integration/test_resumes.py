@@ -9,12 +9,12 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from tests.integration.conftest import Api
-from tests.integration.test_imports import Importer
-from tests.integration.test_requisitions import make
+from tests.support.api import Api
 from tests.support.docs import docx, pdf
 from tests.support.events import s3_object_created
+from tests.support.hiring import make
 from tests.support.ids import person
+from tests.support.spreadsheets import Importer
 from tests.support.stack import REGION
 
 

@@ -13,20 +13,14 @@ import pytest
 from shared.settings import get_settings, reset_settings
 from shared.store.items import deserialize, serialize
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import deliver, new_app
+from tests.support.api import Api
 from tests.support.archive import update_application
+from tests.support.hiring import deliver, new_app
 from tests.support.ids import person
 from tests.support.stack import REGION
 from tests.support.webhooks import canonical
 
 DAY = 86_400
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
 
 
 def ddb() -> Any:
@@ -63,7 +57,7 @@ def short_retention(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("UNSUCCESSFUL_APPLICANT_RETENTION_DAYS", "10")
     reset_settings()
     yield
-    monkeypatch.delenv("UNSUCCESSFUL_APPLICANT_RETENTION_DAYS")
+    monkeypatch.undo()  # the stack's value again
     reset_settings()
 
 

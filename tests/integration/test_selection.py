@@ -6,38 +6,16 @@ import threading
 from functools import cached_property
 from typing import Any
 
-import pytest
 from chalice.test import Client
-from moto.ses.models import ses_backends
 
 from shared.domain.stages import Stage
 from shared.services.selection import Selection
 from shared.store.applications import ApplicationStore
 from shared.store.repository import Repository
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
-from tests.integration.test_webhooks import deliver, new_app
+from tests.support.api import Api
 from tests.support.events import drain
-from tests.support.stack import REGION
-from tests.support.webhooks import canonical
-
-INTERVIEW = {"starts_at": "2026-12-08T09:30:00+08:00", "place": "郑州市郑东新区中原银行总部 8 楼 801 室"}
-
-
-def sent_mail() -> list[Any]:
-    return list(ses_backends["123456789012"][REGION].sent_messages)
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
-
-
-def scored_apps(api: Api, req_id: str, n: int) -> list[dict[str, Any]]:
-    apps = [new_app(api, req_id, 100 + i) for i in range(n)]
-    for i, app in enumerate(apps):  # weighted score rises with i; logic under the bar (70) for i < 2
-        deliver(api, canonical(req_id, application_id=app["id"], logic=60 + 3 * i, customer_orientation=70 + 2 * i))
-    return apps
+from tests.support.hiring import INTERVIEW, new_app, scored_apps
+from tests.support.mail import sent_mail
 
 
 def test_single_transition_names_the_stage_and_the_allowed_ones(api: Api, req_id: str) -> None:

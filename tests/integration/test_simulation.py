@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.sim.__main__ import HiringEvent
+from tests.sim.event import HiringEvent
 
 
 def test_a_small_hiring_event_accounts_for_every_input(stack: Any, client: Any) -> None:

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from infra.cognito import DEPARTMENT, check_pool, create_pool, definition
 from infra.local.cognito import DEMO_PASSWORD, RISK_MANAGEMENT
 from infra.outputs import load_template
-from tests.integration.conftest import Api
+from tests.support.api import Api
 from tests.support.stack import REGION
 
 SAMPLE: dict[str, Any] = json.loads(Path("events/requisition-customer-manager.json").read_text(encoding="utf-8"))

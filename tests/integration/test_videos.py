@@ -23,12 +23,12 @@ from shared.services import videos as video_service
 from shared.settings import reset_settings
 from shared.store.repository import Repository
 from shared.store.videos import VideoStore
-from tests.integration.conftest import Api
-from tests.integration.test_imports import Importer
-from tests.integration.test_requisitions import make
+from tests.support.api import Api
 from tests.support.archive import update_application
 from tests.support.events import s3_object_created, sqs_event
+from tests.support.hiring import make
 from tests.support.ids import person
+from tests.support.spreadsheets import Importer
 from tests.support.stack import REGION
 
 MP4 = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 4

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -18,8 +17,8 @@ from infra.local.vendors import LOCAL_VENDOR_SECRETS
 from shared.security.webhooks import sign
 from shared.services.intake import Intake
 from shared.store.secrets import reset_secrets
-from tests.integration.conftest import Api
-from tests.integration.test_webhooks import WEBHOOK, new_app
+from tests.support.api import Api
+from tests.support.hiring import WEBHOOK, new_app
 from tests.support.stack import REGION
 from tests.support.webhooks import canonical, signed
 
@@ -46,13 +45,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fixed = Clock()
     monkeypatch.setattr(functions.webhooks, "Intake", lambda: Intake(clock=fixed))
     return fixed
-
-
-@pytest.fixture
-def req_id(api: Api) -> Iterator[str]:
-    from tests.integration.test_requisitions import make
-
-    yield str(make(api).data["id"])
 
 
 def items(stack: Any) -> int:

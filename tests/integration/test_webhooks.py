@@ -12,30 +12,12 @@ import pytest
 from infra.local.vendors import LOCAL_VENDOR_SECRETS
 from shared.models.common import Dimension
 from shared.store import aws
-from tests.integration.conftest import Api
-from tests.integration.test_requisitions import make
+from tests.support.api import Api
+from tests.support.events import SCHEDULED
+from tests.support.hiring import WEBHOOK, deliver, make, new_app
 from tests.support.ids import person
 from tests.support.stack import REGION
 from tests.support.webhooks import canonical, signed
-
-WEBHOOK = "/webhooks/interview-results"
-SCHEDULED = json.loads(Path("events/scheduled-event.json").read_text("utf-8"))
-
-
-def deliver(api: Api, body: Any, vendor: str = "aivendor", settle: bool = True, **kw: Any) -> Any:
-    headers, raw = signed(body, vendor, **kw)
-    return api.call("POST", WEBHOOK, role=None, headers=headers, raw=raw, settle=settle)
-
-
-@pytest.fixture
-def req_id(api: Api) -> str:
-    return str(make(api).data["id"])
-
-
-def new_app(api: Api, req_id: str, n: int = 1, **extra: Any) -> dict[str, Any]:
-    response = api.call("POST", f"/requisitions/{req_id}/applications", body=person(n) | extra)
-    assert response.status_code == 201, response.data
-    return dict(response.data)
 
 
 def count_calls() -> list[str]:

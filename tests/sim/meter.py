@@ -28,7 +28,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("dynamodb", "s3", "sqs", "stepfunctions", "ses", "secretsmanager")
-UNBILLED = "reconciliation (the audit's own reads)"  # the same label as tests.sim.__main__.UNBILLED
+UNBILLED = "reconciliation (the audit's own reads)"  # the same label as tests.sim.event.UNBILLED
 WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
 READS = {"GetItem", "Query", "Scan"}
 
@@ -224,9 +224,6 @@ class _Http:
 
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self.request("delete", path, **kwargs)
-
-    def patch(self, path: str, **kwargs: Any) -> Any:
-        return self.request("patch", path, **kwargs)
 
 
 class _Lambda:

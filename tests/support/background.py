@@ -1,16 +1,33 @@
-"""A completed background check as the background-check feature stores it (for tests of features
-that only read checks: assessments, offers)."""
+"""Background checks in tests: a completed check as the background-check feature stores it (for
+features that only read checks: assessments, offers), a fake of our vendor interface, the vendor's
+signed result, and the calls that order, deliver and read checks."""
 
 from __future__ import annotations
 
+import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
+from chalice.test import Client
 
+from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS
+from shared.domain.background import VendorError
 from shared.models.assessment import AssessmentRequest
-from shared.models.background import BackgroundCheck, as_item
+from shared.models.background import BackgroundCheck, VendorOrder, as_item
 from shared.store.items import serialize
-from tests.support.stack import REGION
+from tests.support.api import Api
+from tests.support.events import drain
+from tests.support.stack import REGION, Stack
+from tests.support.webhooks import signed
+
+ROOT = Path(__file__).resolve().parents[2]
+WEBHOOK = "/webhooks/background-checks"
+RESULT: dict[str, Any] = json.loads((ROOT / "events/webhooks/background-check-result.json").read_text("utf-8"))
+ORDER = {"checks": ["education", "employment", "credit"], "consent_reference": "SQ-2026-000123"}
+BGC_SECRET = LOCAL_BACKGROUND_VENDOR_SECRETS["bgcheck"][0]
 
 
 def completed_check(
@@ -64,3 +81,62 @@ def assessment_item(app_id: str, request_id: str, status: str, department: str =
 def write_completed_check(table_name: str, app_id: str, **kwargs: Any) -> None:
     item = completed_check(app_id, **kwargs)
     boto3.client("dynamodb", region_name=REGION).put_item(TableName=table_name, Item=serialize(item))
+
+
+class FakeVendor:
+    """A fake of our ``BackgroundVendor`` interface: idempotent on the reference, can be down."""
+
+    vendor_id = "bgcheck"
+
+    def __init__(self) -> None:
+        self.down = False
+        self.calls: list[str] = []
+        self.orders: dict[str, str] = {}
+
+    def submit(self, order: VendorOrder) -> str:
+        self.calls.append(order.reference)
+        if self.down:
+            raise VendorError("503 from the vendor")
+        return self.orders.setdefault(order.reference, f"V-{len(self.orders) + 1:04d}")
+
+
+def fake_vendor(monkeypatch: pytest.MonkeyPatch) -> FakeVendor:
+    """The background-check consumer sends its orders to a ``FakeVendor`` (for this test)."""
+    import functions.consumers.background_check_queue as bgc_functions
+
+    fake = FakeVendor()
+    monkeypatch.setattr(bgc_functions, "vendor", lambda: fake)
+    return fake
+
+
+def queue_url(stack: Stack, dlq: bool = False) -> str:
+    return stack.env["BACKGROUND_CHECK_DEAD_LETTER_QUEUE_URL" if dlq else "BACKGROUND_CHECK_QUEUE_URL"]
+
+
+def consume(client: Client, stack: Stack) -> int:
+    """Deliver the background-check queue to its consumer (it sends the orders to the vendor)."""
+    return drain(lambda e: client.lambda_.invoke("background_check_worker", e).payload, queue_url(stack))
+
+
+def result(check_id: str, **changes: Any) -> dict[str, Any]:
+    """The vendor's result for ``check_id`` (``events/webhooks/background-check-result.json``)."""
+    body = copy.deepcopy(RESULT)
+    body.update(check_reference=check_id, **changes)
+    return body
+
+
+def send_result(api: Api, body: dict[str, Any] | bytes, **kw: Any) -> Any:
+    """The vendor posts its result, signed with its local secret unless ``secret=`` says otherwise."""
+    headers, raw = signed(body, "bgcheck", **({"secret": BGC_SECRET} | kw))
+    return api.call("POST", WEBHOOK, role=None, headers=headers, raw=raw)
+
+
+def order(api: Api, app_id: str) -> str:
+    """HR orders the standard check (``ORDER``); returns the check's id."""
+    ordered = api.call("POST", f"/applications/{app_id}/background-checks", body=ORDER)
+    assert ordered.status_code == 201, ordered.data
+    return str(ordered.data["check_id"])
+
+
+def checks(api: Api, app_id: str, role: str = "hr") -> Any:
+    return api.call("GET", f"/applications/{app_id}/background-checks", role=role)

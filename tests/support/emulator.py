@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 import pytest
 
+from tests.support.stack import REGION
+
 
 class Fix(Protocol):
     def apply(self) -> None: ...
@@ -16,10 +18,12 @@ class Fix(Protocol):
 
 
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Credentials for moto's in-process mock, and no endpoint that would send boto3 elsewhere."""
+    """Credentials and a region for moto's in-process mock, and no endpoint that would send boto3
+    elsewhere."""
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
 
 
 def plain_and_fixed(fix: Fix, scenario: Callable[[], Any]) -> tuple[Any, Any]:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import boto3
 
 from tests.support.stack import REGION
+
+ROOT = Path(__file__).resolve().parents[2]
+# an EventBridge schedule's event (what a scheduled function receives)
+SCHEDULED: dict[str, Any] = json.loads((ROOT / "events" / "scheduled-event.json").read_text("utf-8"))
 
 
 def s3_object_created(bucket: str, key: str, etag: str, size: int) -> dict[str, Any]:
@@ -63,3 +68,8 @@ def drain(invoke: Any, queue_url: str, max_batches: int = 10_000) -> int:
         if failed and len(failed) == len(messages):
             return batch + 1  # nothing progressed: leave the rest to the caller
     raise AssertionError("queue did not drain")
+
+
+def deliver_notifications(client: Any, stack: Any) -> int:
+    """Deliver the NotificationQueue to its consumer (what the SQS event source does in AWS)."""
+    return drain(lambda e: client.lambda_.invoke("notification_worker", e).payload, stack.env["NOTIFICATION_QUEUE_URL"])

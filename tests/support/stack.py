@@ -16,7 +16,7 @@ import jwt
 from moto import mock_aws
 from moto.utilities.utils import load_resource
 
-from infra.local import cognitofix, gatewayfix, motofix, sfnfix, sqsfix
+from infra.local import emulator
 from infra.local.cognito import create_demo_pool, id_token
 from infra.local.vendors import seed_esign_secrets, seed_vendor_secrets
 from infra.outputs import deployable_template_body, env_from_outputs, load_template, stack_outputs
@@ -90,13 +90,9 @@ def moto_stack() -> Iterator[Stack]:
         }
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
-    motofix.apply()  # the same emulator fix as the local stack: O(items) transactions, atomic conditions
-    sqsfix.apply()  # and its SQS fix: a receipt handle names its message
-    sfnfix.apply()  # the template's state machine runs in moto's ASL interpreter (the probation cycle)
-    gatewayfix.apply()  # the gateway's own refusals carry the deployed gateway responses' error body
-    cognitofix.apply()  # a user writes only the attributes the app client lets them write
+    emulator.apply_all()  # the local stack's fixes of moto and chalice local (infra/local/emulator)
     try:
-        with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        with mock_aws(config=emulator.MOTO_CONFIG):  # (the probation cycle runs in moto's ASL interpreter)
             idp = boto3.client("cognito-idp", region_name=REGION)
             demo = create_demo_pool(idp, REGION)
             pool, client = demo.pool_id, demo.client_id
@@ -127,11 +123,7 @@ def moto_stack() -> Iterator[Stack]:
             stack.tokens = {u.key: id_token(idp, pool, client, u.username, u.password) for u in demo.users}
             yield stack
     finally:
-        cognitofix.revert()
-        sfnfix.revert()
-        gatewayfix.revert()
-        sqsfix.revert()
-        motofix.revert()
+        emulator.revert_all()
         os.environ.clear()
         os.environ.update(saved)
         reset_caches()

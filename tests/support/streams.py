@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.webhooks import STREAM_FILTERS
+from functions.consumers.table_stream import STREAM_FILTERS
 from infra.local.streams import MotoStreamTail, StreamSource
 from tests.support.stack import REGION
 

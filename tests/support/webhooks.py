@@ -35,12 +35,5 @@ def canonical(
     )
 
 
-def signed(
-    body: dict[str, Any] | bytes,
-    vendor: str = "aivendor",
-    *,
-    webhook_id: str | None = None,
-    timestamp: int | None = None,
-    secret: str | None = None,
-) -> tuple[dict[str, str], bytes]:
-    return signed_request(body, vendor, webhook_id=webhook_id, timestamp=timestamp, secret=secret)
+# headers and raw body of a delivery, signed as the vendor signs it (the simulator's builder)
+signed = signed_request

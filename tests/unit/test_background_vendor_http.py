@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ import pytest
 from shared.domain.background import VendorError
 from shared.models.background import CheckKind, VendorOrder
 from shared.store.background_vendor import HttpBackgroundVendor
+from tests.support.http_stub import serving
 
 ORDER = VendorOrder(
     reference="check-1",
@@ -40,27 +41,18 @@ class Vendor:
 def server() -> Iterator[tuple[str, Vendor]]:
     state = Vendor()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+    def answer(request: BaseHTTPRequestHandler, raw: bytes) -> None:
+        state.received.append((request.path, dict(request.headers), json.loads(raw)))
+        if state.slow:
+            state.block.wait(5)
+        request.send_response(state.status)
+        request.send_header("Content-Type", "application/json")
+        request.end_headers()
+        request.wfile.write(state.answer)
 
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            state.received.append((self.path, dict(self.headers), body))
-            if state.slow:
-                state.block.wait(5)
-            self.send_response(state.status)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(state.answer)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", state
-    state.block.set()
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(answer) as url:
+        yield url, state
+        state.block.set()
 
 
 def test_submit_posts_the_order_with_our_reference_as_idempotency_key(server: tuple[str, Vendor]) -> None:

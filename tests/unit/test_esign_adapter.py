@@ -6,12 +6,13 @@ import base64
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from shared.store.esign import Envelope, EsignUnavailable, HttpEsignVendor
+from tests.support.http_stub import serving
 
 ENVELOPE = Envelope("offer-1", "王小明", "x@example.com", "录用通知书", "2026-12-10", "offer-1.pdf", b"%PDF-1.4 x")
 
@@ -29,28 +30,19 @@ class Vendor:
 def vendor() -> Iterator[tuple[Vendor, str]]:
     state = Vendor()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+    def answer(request: BaseHTTPRequestHandler, raw: bytes) -> None:
+        state.requests.append((dict(request.headers), json.loads(raw)))
+        if state.hang.is_set():
+            state.release.wait(5)
+            return
+        request.send_response(state.status)
+        request.send_header("Content-Length", str(len(state.answer)))
+        request.end_headers()
+        request.wfile.write(state.answer)
 
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            state.requests.append((dict(self.headers), body))
-            if state.hang.is_set():
-                state.release.wait(5)
-                return
-            self.send_response(state.status)
-            self.send_header("Content-Length", str(len(state.answer)))
-            self.end_headers()
-            self.wfile.write(state.answer)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state, f"http://127.0.0.1:{server.server_address[1]}/v1/envelopes"
-    state.release.set()
-    server.shutdown()
-    server.server_close()
+    with serving(answer) as url:
+        yield state, f"{url}/v1/envelopes"
+        state.release.set()
 
 
 def test_sends_the_envelope_and_returns_the_vendors_id(vendor: tuple[Vendor, str]) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -14,6 +12,7 @@ from infra.local.esign_vendor import EsignVendorSimulator
 from infra.local.vendors import LOCAL_ESIGN_SECRETS
 from shared.security.webhooks import verify
 from shared.store.esign import Envelope, HttpEsignVendor
+from tests.support.http_stub import serving
 
 
 class Api:
@@ -28,23 +27,15 @@ class Api:
 def api() -> Iterator[tuple[Api, str]]:
     state = Api()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+    def answer(request: BaseHTTPRequestHandler, raw: bytes) -> None:
+        state.deliveries.append(({k.lower(): v for k, v in request.headers.items()}, raw))
+        request.send_response(state.statuses.pop(0) if state.statuses else 200)
+        request.send_header("Content-Length", "2")
+        request.end_headers()
+        request.wfile.write(b"{}")
 
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers["Content-Length"]))
-            state.deliveries.append(({k.lower(): v for k, v in self.headers.items()}, raw))
-            self.send_response(state.statuses.pop(0) if state.statuses else 200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"{}")
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield state, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(answer) as url:
+        yield state, url
 
 
 def envelope(offer_id: str = "offer-1") -> Envelope:

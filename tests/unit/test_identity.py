@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shared.domain.identity import mask_email, mask_national_id, mask_phone, national_id_problem
+from shared.models.identity import mask_email, mask_national_id, mask_phone, national_id_problem
 from tests.support.ids import national_id
 
 

@@ -139,7 +139,7 @@ def sample_kit(name: str, title: str) -> InterviewKit:
     q = bank.seed_question("customer_manager.expression.01")
     assert q is not None
     axis = RadarAxisView(
-        dimension="expression", label="表达能力", weight=0.2, score=60, bar=75, strength=False, weak=True
+        dimension="expression", label="语言表达", weight=0.2, score=60, bar=75, strength=False, weak=True
     )
     return InterviewKit(
         application_id="a1",
@@ -167,7 +167,7 @@ def sample_kit(name: str, title: str) -> InterviewKit:
         focus=[
             KitFocus(
                 dimension=D.expression,
-                label="表达能力",
+                label="语言表达",
                 reason="weak",
                 score=60,
                 bar=75,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +93,72 @@ def test_the_template_inlines_the_file_with_its_substitutions() -> None:
     # Then the definition is the file's, its variables the template's own resources
     assert isinstance(text, str) and "${TalentTable}" in text and "${NotificationQueue}" in text
     assert "${TableName}" not in text and "$$.Task.Token" in text
+
+
+# -- the items and messages the machine shares with the code ---------------------------------------------
+def _resolve(attribute: dict[str, str], execution_input: dict[str, Any]) -> str:
+    """A DynamoDB attribute of a task's parameters: a literal (``S``) or a path into the input (``S.$``)."""
+    if "S" in attribute:
+        return attribute["S"]
+    path = attribute["S.$"]
+    assert path.startswith("$.") and "." not in path[2:], path  # the machine keeps its input (ResultPath null)
+    return str(execution_input[path[2:]])
+
+
+def _dynamodb_tasks(asl: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n: s for n, s in asl["States"].items() if s.get("Resource", "").startswith("arn:aws:states:::dynamodb:")}
+
+
+def test_every_item_the_machine_writes_is_the_probation_item_by_the_store_s_key(asl: dict[str, Any]) -> None:
+    from shared.models.probation import Probation
+    from shared.services.probation import ProbationService
+    from shared.store.probation import probation_key
+
+    # Given the input the service starts an execution with
+    prob = Probation(
+        employee_id="emp-7",
+        department="零售金融部",
+        role_family="retail_banking",
+        goals=[],
+        start_date=date(2026, 1, 5),
+        updated_at="2026-01-05T00:00:00Z",
+        durations={"check_in": 1},
+    )
+    execution_input = ProbationService.execution_input(prob)
+    # When the key of every DynamoDB task is resolved against it
+    tasks = _dynamodb_tasks(asl)
+    assert len(tasks) >= 8
+    for name, state in tasks.items():
+        key = {attr: _resolve(value, execution_input) for attr, value in state["Parameters"]["Key"].items()}
+        # Then it is the store's key of that employee's probation item, in the talent table
+        assert key == probation_key("emp-7"), name
+        assert state["Parameters"]["TableName"] == "${TableName}", name
+    table = load_template()["Resources"]["TalentTable"]["Properties"]
+    assert [k["AttributeName"] for k in table["KeySchema"]] == list(probation_key("emp-7"))
+
+
+def test_an_ended_probation_leaves_the_store_s_active_index(asl: dict[str, Any]) -> None:
+    from shared.store.probation import ACTIVE_INDEX
+
+    # Given the key attributes of the index the daily digest reads the running probations from
+    table = load_template()["Resources"]["TalentTable"]["Properties"]
+    index = next(i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == ACTIVE_INDEX)
+    index_keys = [k["AttributeName"] for k in index["KeySchema"]]
+    # Then every state that completes the probation removes them, and no other state does
+    for name, state in _dynamodb_tasks(asl).items():
+        expression = state["Parameters"]["UpdateExpression"]
+        completes = ":completed" in expression
+        removed = set(expression.partition(" REMOVE ")[2].replace(" ", "").split(",")) - {""}
+        assert (set(index_keys) <= removed) is completes, name
+
+
+def test_every_message_the_machine_sends_has_a_handler_on_its_queue(asl: dict[str, Any]) -> None:
+    from functions.consumers.notification_queue import KINDS
+
+    # Given the messages of the machine's SQS tasks
+    sends = {n: s for n, s in asl["States"].items() if ":::sqs:sendMessage" in s.get("Resource", "")}
+    assert len(sends) == 6
+    for name, state in sends.items():
+        # Then they go to the notification queue, and its consumer dispatches their kind
+        assert state["Parameters"]["QueueUrl"] == "${NotificationQueueUrl}", name
+        assert state["Parameters"]["MessageBody"]["kind"] in KINDS, name

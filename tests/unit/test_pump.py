@@ -16,6 +16,7 @@ from moto import mock_aws
 
 from infra.local.admin import AdminServer
 from infra.local.pump import EventPump, batch_outcome
+from tests.support.emulator import offline
 
 REGION = "us-east-1"
 MAX_STEPS = 50  # bound on pump steps while waiting for a condition; each step is one receive per source
@@ -23,13 +24,7 @@ MAX_STEPS = 50  # bound on pump steps while waiting for a condition; each step i
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
+    offline(monkeypatch)
     with mock_aws():
         yield {s: boto3.client(s, region_name=REGION) for s in ("sqs", "events", "s3")}
 

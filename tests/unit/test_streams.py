@@ -9,8 +9,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from functions.webhooks import NEW_RESULTS
 from infra.local.streams import MAX_RECORDS, MotoStreamTail, StreamSource, lambda_record, matches
+from shared.services.intake import NEW_RESULTS
 
 REGION = "us-east-1"
 

@@ -31,6 +31,7 @@ def test_page_tokens_round_trip_and_reject_forgeries() -> None:
 def test_a_transaction_cancelled_by_a_concurrent_one_is_a_503_not_a_500() -> None:
     from botocore.exceptions import ClientError
 
+    from functions.http import status_of
     from shared.store.failures import unavailable
 
     conflict = ClientError(
@@ -41,7 +42,7 @@ def test_a_transaction_cancelled_by_a_concurrent_one_is_a_503_not_a_500() -> Non
         "TransactWriteItems",
     )
     mapped = unavailable(conflict)
-    assert mapped is not None and mapped.status == 503 and mapped.retry_after > 0
+    assert mapped is not None and status_of(mapped) == 503 and mapped.retry_after > 0
     failed_check = ClientError(
         {
             "Error": {"Code": "TransactionCanceledException"},

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from infra.local import motofix
+from infra.local.emulator import dynamodb as fix
 from tests.support.emulator import offline, plain_and_fixed
 
 REGION = "us-east-1"
@@ -21,7 +21,7 @@ REGION = "us-east-1"
 @pytest.fixture
 def ddb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     offline(monkeypatch)
-    motofix.apply()
+    fix.apply()
     try:
         with mock_aws():
             client = boto3.client("dynamodb", region_name=REGION)
@@ -33,7 +33,7 @@ def ddb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             )
             yield client
     finally:
-        motofix.revert()
+        fix.revert()
 
 
 def put(pk: str, value: str, condition: str | None = None) -> dict[str, Any]:
@@ -227,12 +227,12 @@ def test_queries_return_what_moto_itself_returns(monkeypatch: pytest.MonkeyPatch
         _keyed_table(client)
         # When the same queries run (every page) on moto as it is and with the fix
         plain = [_pages(client, q) for q in QUERIES]
-        motofix.apply()
+        fix.apply()
         try:
             fixed = [_pages(client, q) for q in QUERIES]
             scanned = client.scan(TableName="k")["Count"]
         finally:
-            motofix.revert()
+            fix.revert()
     # Then the results, their order and the pagination are the same
     assert fixed == plain
     assert all(any(page for page in pages) for pages in plain[:4] + plain[5:])
@@ -298,7 +298,7 @@ def test_paged_index_queries_see_writes_made_between_pages(monkeypatch: pytest.M
             _keyed_table(client)
             return [_index_pages_with_writes(client, descending) for descending in (False, True)]
 
-    plain, fixed = plain_and_fixed(motofix, scenario)
+    plain, fixed = plain_and_fixed(fix, scenario)
     # Then every page is what moto itself answers, the writes included
     assert fixed == plain
     assert any("new" in page for page in plain[0]) and len(plain[0]) == 4
@@ -318,7 +318,7 @@ def test_a_paged_index_query_sorts_its_matches_once(monkeypatch: pytest.MonkeyPa
         return moto_sort(self, *args)
 
     monkeypatch.setattr(Table, "sorted_items", counted)  # (what the fix finds as moto's sort)
-    motofix.apply()
+    fix.apply()
     try:
         with mock_aws():
             client = boto3.client("dynamodb", region_name=REGION)
@@ -331,7 +331,7 @@ def test_a_paged_index_query_sorts_its_matches_once(monkeypatch: pytest.MonkeyPa
             client.put_item(TableName="k", Item={"pk": {"S": "P#x"}, "sk": {"S": "S#x"}, "n": {"S": "x"}})
             again = _pages(client, query | {"ExpressionAttributeValues": {":g": {"S": "G#1"}}})
     finally:
-        motofix.revert()
+        fix.revert()
     # Then the five pages cost one sort, and a write in between costs exactly one more
     assert len(pages) == 5 and sum(map(len, pages)) == 20
     assert sorted_for_read == 1
@@ -413,7 +413,7 @@ def test_item_operations_answer_what_moto_itself_answers(monkeypatch: pytest.Mon
         with mock_aws():
             return _every_item_operation(boto3.client("dynamodb", region_name=REGION))
 
-    plain, fixed = plain_and_fixed(motofix, scenario)
+    plain, fixed = plain_and_fixed(fix, scenario)
     # Then botocore reads the same answers, every type of value included
     assert fixed == plain
     assert plain[2]["Item"]["b"] == {"B": b"\x00\xffbytes"} and plain[2]["Item"]["l"] == EVERY_TYPE["l"]
@@ -498,7 +498,7 @@ def test_items_convert_to_json_as_moto_converts_them() -> None:
     # Given the same items converted by moto as it is and with the fix
     plain = Item(DynamoType({"S": "k"}), None, nested).to_json()
     regular = Item(DynamoType({"S": "k"}), None, nested).to_regular_json()
-    motofix.apply()
+    fix.apply()
     try:
         item = Item(DynamoType({"S": "k"}), None, nested)
         fixed, fixed_regular = item.to_json(), item.to_regular_json()
@@ -509,7 +509,7 @@ def test_items_convert_to_json_as_moto_converts_them() -> None:
         fixed["Attributes"]["ss"]["SS"].append("r")
         assert item.to_json() == plain
     finally:
-        motofix.revert()
+        fix.revert()
 
 
 def test_item_requests_are_read_as_moto_reads_them(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -522,7 +522,7 @@ def test_item_requests_are_read_as_moto_reads_them(monkeypatch: pytest.MonkeyPat
 
     def recording(self: Any, request: Any) -> None:
         parse(self, request)
-        if isinstance(self, DynamoHandler) and self._get_action() in motofix.ITEM_OPERATIONS:
+        if isinstance(self, DynamoHandler) and self._get_action() in fix.ITEM_OPERATIONS:
             seen.append((self._get_action(), request.data, copy.deepcopy(self.params)))  # (moto keeps them)
 
     # Given every item operation's request, read by moto's own parser
@@ -533,7 +533,7 @@ def test_item_requests_are_read_as_moto_reads_them(monkeypatch: pytest.MonkeyPat
         finally:
             BaseResponse.parse_parameters = parse  # type: ignore[method-assign]
     # When the same bodies are read the fixed way
-    motofix.apply()
+    fix.apply()
     try:
         fast = vars(DynamoHandler)["parse_parameters"]
 
@@ -548,9 +548,9 @@ def test_item_requests_are_read_as_moto_reads_them(monkeypatch: pytest.MonkeyPat
             fast(handler, Body(body))
             read.append(handler.params)
     finally:
-        motofix.revert()
+        fix.revert()
     # Then the parameters are the same, binary values included
-    assert {action for action, _, _ in seen} == motofix.ITEM_OPERATIONS
+    assert {action for action, _, _ in seen} == fix.ITEM_OPERATIONS
     assert read == [params for _, _, params in seen]
     assert any(params.get("Item", {}).get("bs") == EVERY_TYPE["bs"] for _, _, params in seen)
 

@@ -6,13 +6,13 @@ its interpreter backend (``moto.stepfunctions.parser``), but CloudFormation stil
 (``list_state_machines`` is empty, ``start_execution`` 404s). This patch makes CloudFormation use
 the backend the API uses, so the template's state machine runs locally and in tests.
 
-``enable_execution()`` switches the interpreter on in this process (the local stack's in-process
-moto server); ``mock_aws(config=...)`` does the same for tests.
+``infra.local.emulator.enable_execution()`` switches the interpreter on in this process (the local
+stack's in-process moto server); ``mock_aws(config=MOTO_CONFIG)`` does the same for tests.
 
 moto's interpreter also parses the state machine's definition with its ANTLR grammar for every
 execution it starts — a third of a thousand probations' CPU. The parse tree of a definition is
 now kept (ANTLR's trees are only read afterwards); each execution still gets its own evaluation
-components from moto's preprocessor, as before (``tests/unit/test_sfnfix.py``).
+components from moto's preprocessor, as before (``tests/unit/test_emulator_stepfunctions.py``).
 """
 
 from __future__ import annotations
@@ -76,10 +76,3 @@ def revert() -> None:
 
     StateMachine.create_from_cloudformation_json = _ORIGINAL.pop("create")  # type: ignore[method-assign]
     AmazonStateLanguageParser.parse = _ORIGINAL.pop("parse")  # type: ignore[method-assign]
-
-
-def enable_execution() -> None:
-    """Run state machines in this process's moto (server mode reads the same global config)."""
-    from moto.core.config import default_user_config
-
-    default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True

@@ -13,7 +13,7 @@ receive) or counts them, and every ``SendMessage`` builds the queue's whole attr
 three message counts included — to read one flag: queueing n messages costs O(n²) clock reads
 (15,000 invitations queued by one shortlist confirmation took minutes). Listing and counting now
 read the clock once per pass, and a send does not count what it does not read. The answers are
-moto's own (``tests/unit/test_sqsfix.py``).
+moto's own (``tests/unit/test_emulator_sqs.py``).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ for, so each query costs O(table · log table) — a bulk import that looks up o
 slows down with every row stored. ``Query`` on a table's key now starts from that partition alone
 (O(partition), as in DynamoDB); a query on an index still visits every item (moto keeps no index
 structure) but no longer sorts the whole table first — only the matches, as before. The results
-are the same (``tests/unit/test_motofix.py``). A paged index Query (the shortlist reads 15,000
+are the same (``tests/unit/test_emulator_dynamodb.py``). A paged index Query (the shortlist reads 15,000
 entries of one requisition in score order, 41 pages) sorted all 50,000 matches again for each page:
 two thirds of the shortlist stage at 100,000 applications. The order of the matches is now kept
 between pages while no write has begun or ended in between and the same items match.
@@ -25,7 +25,7 @@ moto 5.2 serialises every DynamoDB answer by walking the operation's output shap
 (``moto.core.serialize``), which costs about 20 ms for a page of 200 items and was 40 % of a whole
 simulated hiring event. The answers of the item operations (``GetItem``, ``Query``, ``Scan``,
 ``TransactWriteItems``…) are already plain DynamoDB JSON after moto's own ``dynamo_to_dict``; they
-are now written with ``json.dumps`` — the same bytes to botocore (``tests/unit/test_motofix.py``
+are now written with ``json.dumps`` — the same bytes to botocore (``tests/unit/test_emulator_dynamodb.py``
 compares every such operation with and without the patch). Errors and every other operation keep
 moto's serializer.
 
@@ -56,7 +56,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-log = logging.getLogger("infra.local.motofix")
+log = logging.getLogger("infra.local.emulator.dynamodb")
 LOCK = threading.RLock()  # held by every DynamoDB write (and a stream trim)
 _ORIGINALS: dict[str, Any] = {}  # what apply() replaced, for revert()
 _QUERY = threading.local()  # the query this thread is running: (table, partition key | INDEX)

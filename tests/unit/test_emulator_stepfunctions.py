@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.local import sfnfix
+from infra.local.emulator import stepfunctions as fix
 from tests.support.emulator import offline, plain_and_fixed
 
 REGION = "us-east-1"
@@ -56,7 +56,7 @@ def _outputs(inputs: list[int]) -> list[Any]:
 
 def test_executions_end_as_they_do_on_moto_alone(aws: None) -> None:
     inputs = [1, 7, 3, 9]
-    plain, fixed = plain_and_fixed(sfnfix, lambda: _outputs(inputs))
+    plain, fixed = plain_and_fixed(fix, lambda: _outputs(inputs))
     assert fixed == plain
     assert [o["size"] for _, o in plain] == ["small", "large", "small", "large"]
     assert all(status == "SUCCEEDED" for status, _ in plain)
@@ -73,11 +73,11 @@ def test_a_definition_is_parsed_once_for_many_executions(aws: None, monkeypatch:
         return state_machine(self)
 
     monkeypatch.setattr(ASLParser, "state_machine", counted)
-    sfnfix.apply()
+    fix.apply()
     try:
         outputs = _outputs([2, 8, 4, 6, 12])
     finally:
-        sfnfix.revert()
+        fix.revert()
     # Then five executions (and the creation's own check) read the grammar once
     assert [o["size"] for _, o in outputs] == ["small", "large", "small", "large", "large"]
     assert len(parses) == 1

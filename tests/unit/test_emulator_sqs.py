@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.local import sqsfix
+from infra.local.emulator import sqs as fix
 from tests.support.emulator import offline, plain_and_fixed
 
 REGION = "us-east-1"
@@ -72,7 +72,7 @@ def _deletes(sqs: Any) -> list[Any]:
 
 def test_deletes_answer_what_moto_itself_answers(aws: None) -> None:
     # Given the same receives and deletes on moto as it is and with the fix (fresh backends each)
-    plain, fixed = plain_and_fixed(sqsfix, on_moto(_deletes))
+    plain, fixed = plain_and_fixed(fix, on_moto(_deletes))
     # Then every answer and every message left is the same
     assert fixed == plain
     assert plain[0] == (["0", "1", "2"], [])  # an old handle, a new one, the first receive's
@@ -92,7 +92,7 @@ def test_a_delete_asks_no_message_about_its_handles(aws: None, monkeypatch: pyte
         return bool(original(self, handle))
 
     monkeypatch.setattr(Message, "had_receipt_handle", counted)
-    sqsfix.apply()
+    fix.apply()
     try:
         with mock_aws():
             sqs = boto3.client("sqs", region_name=REGION)
@@ -107,7 +107,7 @@ def test_a_delete_asks_no_message_about_its_handles(aws: None, monkeypatch: pyte
                 ]
             )
     finally:
-        sqsfix.revert()
+        fix.revert()
     # Then the queue is empty and no message was asked whether it had a handle (moto alone: 2 · 10 · 10)
     assert left == 0
     assert asked == []
@@ -140,7 +140,7 @@ def _counts(sqs: Any) -> list[Any]:
 
 
 def test_counts_and_receives_answer_what_moto_itself_answers(aws: None) -> None:
-    plain, fixed = plain_and_fixed(sqsfix, on_moto(_counts))
+    plain, fixed = plain_and_fixed(fix, on_moto(_counts))
     assert fixed == plain
     assert plain[0] == ["6", "0", "1"] and plain[2] == ["2", "4", "1"] and plain[4] == ["0", "6", "1"]
     assert len(plain[1]) == 4 and len(plain[3]) == 2 and "later" not in plain[1] + plain[3]
@@ -156,7 +156,7 @@ def test_sending_does_not_count_the_queue(aws: None, monkeypatch: pytest.MonkeyP
         clock_reads.append(1)
         return float(read(*args))
 
-    sqsfix.apply()
+    fix.apply()
     try:
         with mock_aws():
             sqs = boto3.client("sqs", region_name=REGION)
@@ -170,7 +170,7 @@ def test_sending_does_not_count_the_queue(aws: None, monkeypatch: pytest.MonkeyP
             monkeypatch.undo()
             left = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
     finally:
-        sqsfix.revert()
+        fix.revert()
     # Then each message read the clock once (its sent time), not once per message queued before it
     assert len(clock_reads) == 10
     assert left["Attributes"]["ApproximateNumberOfMessages"] == "210"

@@ -1,4 +1,4 @@
-"""Local moto fix: a user can write only the attributes their app client's ``WriteAttributes`` names.
+"""moto 5.2.5: a user can write only the attributes their app client's ``WriteAttributes`` names.
 
 Cognito refuses ``UpdateUserAttributes`` (the user's own access token) for an attribute the client
 may not write ("A client attempted to write unauthorized attribute"); moto writes any attribute.

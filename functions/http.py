@@ -78,8 +78,8 @@ def parse_query(request: Request, model: type[M]) -> M:
 
 def principal(request: Request) -> Principal:
     context = (request.context or {}).get("authorizer") or {}
-    if context.get("auth_error") or not context.get("sub"):
-        raise Unauthenticated(str(context.get("auth_error") or "a bearer token is required"))
+    if not context.get("sub"):  # the authorizer denies a bad token before the function runs
+        raise Unauthenticated("a bearer token is required")
     return principal_from_context(context)
 
 
@@ -315,8 +315,6 @@ def http_middleware(event: Request, get_response: Callable[[Request], Any]) -> A
     started = time.perf_counter()
     context = (event.context or {}).get("authorizer") or {}
     try:
-        if context.get("auth_error"):
-            raise Unauthenticated(str(context["auth_error"]))
         response = get_response(event)
     except DomainError as exc:
         response = error_response(exc)

@@ -101,10 +101,15 @@ def test_gateway_errors_use_the_api_error_body(package: Package) -> None:
     # Given the API Gateway responses produced before our code runs
     responses = package.swagger["x-amazon-apigateway-gateway-responses"]
 
-    # Then 401 and 403 have our JSON error format
+    # Then no token and a token the authorizer denies are 401, the gateway's own refusals 403, 413,
+    # 415 and 429, each in our JSON error format
     for response_type, status, code in (
         ("UNAUTHORIZED", "401", "unauthenticated"),
-        ("ACCESS_DENIED", "403", "forbidden"),
+        ("ACCESS_DENIED", "401", "unauthenticated"),
+        ("WAF_FILTERED", "403", "forbidden"),
+        ("REQUEST_TOO_LARGE", "413", "payload_too_large"),
+        ("UNSUPPORTED_MEDIA_TYPE", "415", "unsupported_media_type"),
+        ("THROTTLED", "429", "too_many_requests"),
     ):
         response = responses[response_type]
         assert response["statusCode"] == status

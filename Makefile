@@ -72,7 +72,9 @@ PACKAGE_SOURCES := $(shell git ls-files app.py functions shared infra .chalice r
 dist/sam.json: $(PACKAGE_SOURCES) | $(STAMP)
 	$(PY) -m infra.package --out dist
 
+## cfn-lint (pinned in requirements-dev.txt) on the packaged SAM template, then checkov on its translation.
 iac-scan: $(CHECKOV_STAMP) dist/sam.json
+	$(VENV)/bin/cfn-lint dist/sam.json
 	$(PY) -m infra.scan --dist dist
 
 ## The deployment rehearsed offline: the packaged template translated as make deploy does, created in moto.

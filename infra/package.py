@@ -20,6 +20,7 @@
    * one IAM role and log group per function, least privilege (``infra/iam.py``);
    * API Gateway responses in our error body format (``GATEWAY_RESPONSES``), the stage's throttling,
      the queue consumers' maximum concurrency and the API's reserved concurrency (``infra/edge.py``);
+   * alarms to an SNS topic and the operations dashboard (``infra/monitoring.py``);
    * the declared runtime and architecture on every function, and the libraries layer
      (``infra/build.py``).
 4. Run ``chalice package --merge-template`` into ``--out``: ``sam.json`` and ``deployment.zip``
@@ -44,7 +45,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from infra import build, edge, iam
+from infra import build, edge, iam, monitoring
 from infra.outputs import env_expressions, inline_definitions, load_template
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -342,6 +343,13 @@ def merge_template(
         }
     if edge.API_FUNCTION in functions:
         resources[edge.API_FUNCTION]["Properties"].update(edge.api_function_properties())
+
+    # Alarms to the alarm topic and the dashboard (infra/monitoring.py).
+    if REST_API in generated["Resources"]:
+        api = generated["Resources"][REST_API]["Properties"]
+        stream_functions = [_function_for_handler(generated, handler) for handler in sorted(streams or {})]
+        api_name = (api["DefinitionBody"]["info"]["title"], api["StageName"])
+        resources.update(monitoring.resources(template, functions, stream_functions, api_name))
     return merged
 
 

@@ -20,6 +20,9 @@ pytestmark = pytest.mark.package
 # Types moto's CloudFormation does not create, each checked below by template assertions
 SKIPPED = {
     "AWS::ApiGateway::Stage": "test_the_api_is_deployed_from_its_body_with_every_route",
+    # (alarms and the alarm topic's subscription: tests/integration/test_operations_template.py)
+    "AWS::CloudWatch::Alarm": "test_alarms_watch_every_dead_letter_queue_function_and_the_probation_cycle",
+    "AWS::SNS::Subscription": "test_alarms_go_to_an_encrypted_topic_mailed_to_the_given_address",
     "AWS::Cognito::UserPool": "test_the_user_pool_is_the_one_the_local_stack_creates",
     "AWS::Cognito::UserPoolClient": "test_the_user_pool_is_the_one_the_local_stack_creates",
     "AWS::Cognito::UserPoolGroup": "test_the_user_pool_is_the_one_the_local_stack_creates",
@@ -98,6 +101,11 @@ def test_the_api_is_deployed_from_its_body_with_every_route(rehearsal: Rehearsal
     # Then the stage "api" deploys the body's API
     assert deployment["Properties"]["RestApiId"] == {"Ref": "RestAPI"}
     assert stage["Properties"]["StageName"] == "api" and stage["Properties"]["RestApiId"] == {"Ref": "RestAPI"}
+    # with the throttling budgets (infra/edge.py) translated onto the stage
+    budgets = {s["ResourcePath"]: s["ThrottlingRateLimit"] for s in stage["Properties"]["MethodSettings"]}
+    assert budgets["/*"] == {"Ref": "ApiThrottlingRateLimit"}
+    assert budgets["/~1webhooks~1interview-results"] == {"Ref": "WebhookThrottlingRateLimit"}
+    assert budgets["/~1auth~1session"] == {"Ref": "SignInThrottlingRateLimit"}
     # and the body holds every route of the app, each integrated with the API handler
     routes = {(p, m.lower()) for p, entries in app.routes.items() for m in entries}
     methods = {(p, m) for p, spec in api["paths"].items() for m in spec if m != "options"}

@@ -42,11 +42,13 @@ from functions.consumers import (
     table_stream,
 )
 from functions.http import http_middleware
+from functions.observability import observe
 from shared.domain.exports import XLSX
 from shared.settings import check_at_cold_start
 
 check_at_cold_start()  # in AWS Lambda a missing setting fails the function's start, naming it
 app = Chalice(app_name="talent-lifecycle")
+app.register_middleware(observe, "all")  # the Lambda context and correlation id on every log line
 app.register_middleware(http_middleware, "http")
 app.api.binary_types.append(XLSX)  # analytics exports
 BLUEPRINTS = (

@@ -16,13 +16,13 @@ from functools import cached_property
 from types import NoneType
 from typing import Any, Generic, TypeVar, cast
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from chalice.app import Blueprint, Request
 from chalice.app import Response as ChaliceResponse
 from pydantic import BaseModel, ValidationError
 
 from functions.auth import cognito_id_token
+from functions.observability import logger, metrics
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
 from shared.domain.json_input import parse_json_object
 from shared.errors import (
@@ -40,9 +40,6 @@ from shared.errors import (
 from shared.security.tokens import Principal, principal_from_context
 from shared.settings import get_settings
 from shared.store.failures import transient_fault
-
-logger = Logger()
-metrics = Metrics(namespace="TalentLifecycle")  # explicit: importing this module must not depend on the env
 
 M = TypeVar("M", bound=BaseModel)
 JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}

@@ -280,6 +280,45 @@ def dashboard(template: Mapping[str, Any], functions: Iterable[str], api: tuple[
     return {DASHBOARD: {"Type": "AWS::CloudWatch::Dashboard", "Properties": {"DashboardBody": {"Fn::Sub": body}}}}
 
 
+# --------------------------------------------------------------------------- the state machine's logs
+
+MACHINE_LOG_GROUP = f"{MACHINE}LogGroup"
+# CloudWatch Logs delivery for Step Functions: these actions support no resource-level permission,
+# AWS requires "*" (the log group itself is named in the state machine's LoggingConfiguration).
+LOG_DELIVERY = [
+    "logs:CreateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:DescribeLogGroups",
+    "logs:DescribeResourcePolicies",
+    "logs:GetLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:UpdateLogDelivery",
+]
+
+
+def log_state_machine(resources: dict[str, Any]) -> None:
+    """Give the probation state machine a log group (retention ``LogRetentionDays``, the data key) and
+    log its failures there: level ERROR, without execution data (inputs and outputs name people)."""
+    machine = resources.get(MACHINE)
+    role = resources.get(f"{MACHINE}Role")
+    if machine is None or role is None:
+        raise MonitoringError(f"infra/template.json lacks {MACHINE} or its role")
+    resources[MACHINE_LOG_GROUP] = {
+        "Type": "AWS::Logs::LogGroup",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {"RetentionInDays": {"Ref": "LogRetentionDays"}, "KmsKeyId": {"Fn::GetAtt": [DATA_KEY, "Arn"]}},
+    }
+    machine["Properties"]["LoggingConfiguration"] = {
+        "Level": "ERROR",
+        "IncludeExecutionData": False,
+        "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": {"Fn::GetAtt": [MACHINE_LOG_GROUP, "Arn"]}}}],
+    }
+    statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    statements.append({"Sid": "LogDelivery", "Effect": "Allow", "Action": LOG_DELIVERY, "Resource": "*"})
+
+
 def resources(
     template: Mapping[str, Any], functions: Iterable[str], stream_consumers: Iterable[str], api: tuple[str, str]
 ) -> dict[str, Any]:

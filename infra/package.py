@@ -20,7 +20,8 @@
    * one IAM role and log group per function, least privilege (``infra/iam.py``);
    * API Gateway responses in our error body format (``GATEWAY_RESPONSES``), the stage's throttling,
      the queue consumers' maximum concurrency and the API's reserved concurrency (``infra/edge.py``);
-   * alarms to an SNS topic and the operations dashboard (``infra/monitoring.py``);
+   * alarms to an SNS topic, the operations dashboard and the state machine's log group and logging
+     (``infra/monitoring.py``);
    * the declared runtime and architecture on every function, and the libraries layer
      (``infra/build.py``).
 4. Run ``chalice package --merge-template`` into ``--out``: ``sam.json`` and ``deployment.zip``
@@ -350,6 +351,7 @@ def merge_template(
         stream_functions = [_function_for_handler(generated, handler) for handler in sorted(streams or {})]
         api_name = (api["DefinitionBody"]["info"]["title"], api["StageName"])
         resources.update(monitoring.resources(template, functions, stream_functions, api_name))
+    monitoring.log_state_machine(resources)
     return merged
 
 

@@ -13,7 +13,7 @@ from chalice.app import Blueprint, SQSEvent
 from pydantic import ConfigDict, Field, TypeAdapter
 
 from functions.batch import sqs_batch
-from functions.http import logger
+from functions.observability import logger
 from shared.models.imports import ParseFile, ResumeUploaded, RowChunk, VideoCopy
 from shared.services import wired
 from shared.services.imports import Imports

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, SQSEvent
 
 from functions.batch import sqs_batch
-from functions.http import logger
+from functions.observability import logger
 from shared.models.assessment import AssessmentNotice
 from shared.models.probation import PROBATION_KINDS
 from shared.models.selection import Invitation

@@ -9,7 +9,7 @@ from chalice.app import Blueprint, SQSEvent
 from pydantic import ValidationError
 
 from functions.batch import sqs_batch
-from functions.http import logger
+from functions.observability import logger
 from shared.models.onboarding import OnboardingRequest
 from shared.services.onboarding import Onboarding
 

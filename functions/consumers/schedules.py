@@ -9,7 +9,7 @@ from typing import Any
 from chalice import Cron
 from chalice.app import Blueprint, Rate
 
-from functions.http import logger
+from functions.observability import logger
 from shared.services import wired
 from shared.services.intake import Intake
 from shared.services.offers import Offers

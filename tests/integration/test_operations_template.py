@@ -217,3 +217,29 @@ def test_every_alarm_has_its_runbook_entry(package: Package) -> None:
     alarms = _alarms(package)
     undocumented = [name for name in alarms if not any(p.match(name) for p in documented)]
     assert undocumented == []
+
+
+def test_every_function_and_the_state_machine_log_to_a_group_with_retention(package: Package) -> None:
+    # Given the functions, the state machine and the log groups
+    functions = package.of_type("AWS::Serverless::Function")
+    groups = package.of_type("AWS::Logs::LogGroup")
+    machine = package.resources["ProbationStateMachine"]["Properties"]
+
+    # Then each function writes to its own group, and the state machine to its own
+    used = {f["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] for f in functions.values()}
+    (destination,) = machine["LoggingConfiguration"]["Destinations"]
+    used.add(destination["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0])
+    assert used == set(groups) and len(groups) == len(functions) + 1
+    # and every group keeps its logs LogRetentionDays (30 by default: debug logs; the audit stays in
+    # the table), encrypted with the data key
+    for name, group in groups.items():
+        assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+        assert group["Properties"]["KmsKeyId"] == {"Fn::GetAtt": ["DataKey", "Arn"]}, name
+    assert _default(package, {"Ref": "LogRetentionDays"}) == 30
+    # and the state machine logs its failures without execution data (inputs name people)
+    assert machine["LoggingConfiguration"]["Level"] == "ERROR"
+    assert machine["LoggingConfiguration"]["IncludeExecutionData"] is False
+    # with a role allowed to deliver them
+    role = package.resources["ProbationStateMachineRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    (delivery,) = [s for s in role["Statement"] if s.get("Sid") == "LogDelivery"]
+    assert "logs:CreateLogDelivery" in delivery["Action"]

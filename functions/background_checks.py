@@ -10,6 +10,7 @@ from chalice.app import Blueprint
 
 from functions.http import Call, api_route, logger, ok
 from functions.idempotency import created
+from functions.observability import delivery, metric
 from shared.models.background import (
     BackgroundCheckList,
     BackgroundCheckOrder,
@@ -113,6 +114,9 @@ def background_check_results(call: Call[BackgroundResultPayload, None]) -> Any:
     200 ``completed`` / ``failed`` (stored), ``duplicate`` (same ``webhook-id``: nothing changes) or
     ``ignored`` (the check already has a result: it stands). 401 bad signature, 400 naming the field,
     404 for a check we never ordered, 413 above 5 MB — and then nothing is stored."""
-    receipt = wired.background_checks().receive(call.headers, call.raw_body)
+    with delivery():
+        receipt = wired.background_checks().receive(call.headers, call.raw_body)
+    # a result for a check that already has one stands alone: counted as a duplicate delivery
+    metric("Deliveries", "stored" if receipt.status in ("completed", "failed") else "duplicate")
     logger.info("background check result", extra={"webhook_id": receipt.webhook_id, "outcome": receipt.status})
     return ok(BackgroundWebhookReceipt(status=receipt.status, webhook_id=receipt.webhook_id, check_id=receipt.check_id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from functions.observability import logger, message_correlation_id, stream_correlation_id
+from functions.observability import MAX_RECEIVES, logger, message_correlation_id, metric, stream_correlation_id
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -30,6 +30,22 @@ def _correlated(handler: Callable[[R], None], correlation_id: Callable[[R], str]
     return handle
 
 
+def _counting_last_receives(handler: Callable[[SQSRecord], None]) -> Callable[[SQSRecord], None]:
+    """``handler``, counting a message that fails on its last receive (SQS moves it to the
+    dead-letter queue next: ``DeadLetterMoves``)."""
+
+    def handle(record: SQSRecord) -> None:
+        try:
+            handler(record)
+        except Exception:
+            if int(record.attributes.approximate_receive_count or 1) >= MAX_RECEIVES:
+                metric("DeadLetterMoves")
+                logger.warning("message failed on its last receive: next stop, the dead-letter queue")
+            raise
+
+    return handle
+
+
 def sqs_batch(
     event: SQSEvent, handler: Callable[[SQSRecord], None], raise_on_entire_batch_failure: bool = True
 ) -> dict[str, Any]:
@@ -37,7 +53,7 @@ def sqs_batch(
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=raise_on_entire_batch_failure)
-    record_handler = _correlated(handler, message_correlation_id)
+    record_handler = _correlated(_counting_last_receives(handler), message_correlation_id)
     return dict(process_partial_response(event=event.to_dict(), record_handler=record_handler, processor=processor))
 
 

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from chalice.app import Request
 
+from shared.errors import DomainError, Unauthenticated
 from shared.services.probation import execution_name
 
 if TYPE_CHECKING:
@@ -53,6 +56,38 @@ BUSINESS_METRICS: dict[str, tuple[str, ...]] = {
     "OnboardingMessages": ("onboarded", "duplicate"),  # an onboarding message: a new hire, or a redelivery
     "DeadLetterMoves": (),  # messages a consumer failed on their last receive: next stop, the DLQ
 }
+
+
+@contextmanager
+def delivery() -> Iterator[None]:
+    """Count a vendor delivery refused inside the block (bad signature, or a payload refused with
+    400 / 404 / 409 / 413) before the refusal goes on to the caller."""
+    try:
+        yield
+    except Unauthenticated:
+        metric("Deliveries", "refused_signature")
+        raise
+    except DomainError:
+        metric("Deliveries", "refused_payload")
+        raise
+
+
+# the work queues' maxReceiveCount (infra/template.json RedrivePolicy; a package test keeps them equal)
+MAX_RECEIVES = 5
+
+
+def metric(name: str, outcome: str | None = None, value: float = 1) -> None:
+    """One business metric datum, written at once as its own EMF line (its ``outcome`` dimension
+    must not reach the request's other metrics). Only the catalogue's names and outcomes are
+    accepted: a typo or an id as outcome fails loudly instead of creating a new metric series."""
+    outcomes = BUSINESS_METRICS.get(name)
+    if outcomes is None or (outcome is None) != (not outcomes) or (outcome is not None and outcome not in outcomes):
+        raise ValueError(f"{name} / {outcome} is not in BUSINESS_METRICS")
+    with single_metric(
+        name=name, unit=MetricUnit.Count, value=value, namespace=NAMESPACE, default_dimensions={"service": SERVICE}
+    ) as datum:
+        if outcome is not None:
+            datum.add_dimension(name=OUTCOME, value=outcome)
 
 
 WEBHOOK_ID = "webhook-id"

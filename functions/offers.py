@@ -9,6 +9,7 @@ from chalice.app import Blueprint
 
 from functions.http import Call, api_route, logger, ok
 from functions.idempotency import idempotent
+from functions.observability import delivery, metric
 from shared.models.offer import (
     ApprovalDecision,
     EsignEvent,
@@ -101,6 +102,10 @@ def esign_webhook(call: Call[EsignEvent, None]) -> Any:
     401 bad signature; 400 naming the field; 404 unknown offer; 503 + Retry-After when the offer is
     still being sent. ``signed`` moves the application to ``offer_signed`` and queues exactly one
     onboarding message; ``declined`` rejects the application; ``expired`` leaves it at ``offer``."""
-    receipt = Offers().receive(call.headers, call.raw_body, esign_secrets)
+    with delivery():
+        receipt = Offers().receive(call.headers, call.raw_body, esign_secrets)
+    metric("Deliveries", "stored" if receipt.status == "applied" else "duplicate")
+    if receipt.status == "applied" and receipt.offer_status == "signed":
+        metric("OffersSigned")
     logger.info("esign event", extra={"webhook_id": receipt.webhook_id, "status": receipt.status})
     return ok(receipt)

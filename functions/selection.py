@@ -8,6 +8,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, ok
+from functions.observability import metric
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.models.selection import (
     BulkResult,
@@ -66,7 +67,9 @@ def propose_shortlist(call: Call, requisition_id: str) -> Any:
     Ties break on the application id (deterministic). Applications under a hard competency bar are
     flagged in ``below_bar``, never dropped: HR decides."""
     authorize(call.who, Action.shortlist_manage)
-    return ok(wired.selection().propose(requisition_id, call.who.username), status=201)
+    proposal = wired.selection().propose(requisition_id, call.who.username)
+    metric("ShortlistSize", value=proposal.size)
+    return ok(proposal, status=201)
 
 
 @api_route(

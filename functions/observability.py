@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,17 @@ def delivery() -> Iterator[None]:
 MAX_RECEIVES = 5
 
 
+# What this process has counted, by "<metric>" or "<metric>/<outcome>": the local stack runs every
+# function in one process, and its admin port shows these beside the alarms (infra/local/operations.py).
+_TOTALS: dict[str, float] = {}
+_TOTALS_LOCK = threading.Lock()
+
+
+def totals() -> dict[str, float]:
+    with _TOTALS_LOCK:
+        return dict(sorted(_TOTALS.items()))
+
+
 def metric(name: str, outcome: str | None = None, value: float = 1) -> None:
     """One business metric datum, written at once as its own EMF line (its ``outcome`` dimension
     must not reach the request's other metrics). Only the catalogue's names and outcomes are
@@ -88,6 +100,9 @@ def metric(name: str, outcome: str | None = None, value: float = 1) -> None:
     ) as datum:
         if outcome is not None:
             datum.add_dimension(name=OUTCOME, value=outcome)
+    with _TOTALS_LOCK:
+        key = name if outcome is None else f"{name}/{outcome}"
+        _TOTALS[key] = _TOTALS.get(key, 0) + value
 
 
 WEBHOOK_ID = "webhook-id"

@@ -5,11 +5,15 @@
 ``POST /schedules``           fire every scheduled function now
 ``POST /schedules/<name>``    fire one scheduled function now (404 if there is no such schedule)
 ``GET /mail``                 e-mail the product sent through SES (moto keeps it instead of delivering)
+``GET /operations``           what the AWS dashboard and alarms would show: alarm states the local stack
+                              can compute (dead-letter depths, failed executions), queue depths, the
+                              business metrics counted, the consumers' failures (``infra/local/operations.py``)
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -42,6 +46,10 @@ def sent_mail() -> list[dict[str, Any]]:
 class _Handler(BaseHTTPRequestHandler):
     pump: EventPump  # set on the subclass made by AdminServer
 
+    def operations(self) -> dict[str, Any] | None:
+        """The operator's view (``infra.local.operations``); None where the server was given none."""
+        return None
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("admin %s", format % args)
 
@@ -56,6 +64,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, {"schedules": self.pump.status()["schedules"]})
         elif path == "/mail":
             self._reply(200, {"messages": sent_mail()})
+        elif path == "/operations" and (view := self.operations()) is not None:
+            self._reply(200, view)
         else:
             no_such_path(self)
 
@@ -83,8 +93,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class AdminServer:
-    def __init__(self, pump: EventPump, host: str, port: int) -> None:
-        handler = type("AdminHandler", (_Handler,), {"pump": pump})
+    def __init__(
+        self, pump: EventPump, host: str, port: int, operations: Callable[[], dict[str, Any]] | None = None
+    ) -> None:
+        members: dict[str, Any] = {"pump": pump}
+        if operations is not None:
+            members["operations"] = lambda _self: operations()
+        handler = type("AdminHandler", (_Handler,), members)
         self._loopback = LoopbackServer(host, port, handler, "admin", daemon_threads=True)
 
     @property

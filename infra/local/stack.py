@@ -157,8 +157,10 @@ class LocalStack:
         self._start_api(app, config)
         self._start_pump(app, config)
         from infra.local.admin import AdminServer
+        from infra.local.operations import view
 
-        self._admin = AdminServer(self._pump, opts.host, ports["admin"])
+        operations = view(self._client, STACK_NAME, outputs["ProbationStateMachineArn"], self._pump.status)
+        self._admin = AdminServer(self._pump, opts.host, ports["admin"], operations)
         self._admin.start()
         self.info.admin_url = self._admin.url
 
@@ -418,7 +420,7 @@ class LocalStack:
             "Talent lifecycle — local stack",
             f"  API            {info.api_url}",
             f"  moto endpoint  {info.moto_endpoint}   (AWS_ENDPOINT_URL; credentials: testing/testing)",
-            f"  pump admin     {info.admin_url}   (GET /status, POST /schedules/<name>)",
+            f"  pump admin     {info.admin_url}   (GET /status, GET /operations, POST /schedules/<name>)",
             f"  user pool      {pool.pool_id}   client {pool.client_id}",
             f"  JWKS           {pool.jwks_url(info.moto_endpoint)}",
             f"  state file     {state_dir / STATE_FILE}",

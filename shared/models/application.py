@@ -52,6 +52,9 @@ class KeywordMatchView(Model):
     field: str | None = None
     position: int | None = None
     snippet: str | None = None
+    negated_by: str | None = Field(
+        default=None, description="the negator (没有, 无, 未 …) that unmatched the keyword where the resume said it"
+    )
 
 
 class ScreeningResult(Model):

@@ -15,6 +15,7 @@ from shared.security.tokens import Principal
 class Action(StrEnum):
     requisition_create = "requisition:create"
     requisition_read = "requisition:read"
+    requisition_manage = "requisition:manage"  # HR's status: on hold, open, closed
     application_create = "application:create"
     application_read = "application:read"
     screening_decide = "screening:decide"
@@ -82,6 +83,7 @@ class Scope(StrEnum):
 POLICY: dict[Action, dict[str, Scope]] = {
     Action.requisition_create: {"hr": Scope.all},
     Action.requisition_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.requisition_manage: {"hr": Scope.all},
     Action.application_create: {"hr": Scope.all},
     Action.application_read: {"hr": Scope.all, "manager": Scope.department},
     Action.screening_decide: {"hr": Scope.all},

@@ -34,6 +34,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Action | Gate] = {
     ("POST", "/requisitions"): A.requisition_create,
     ("GET", "/requisitions"): A.requisition_read,
     ("GET", "/requisitions/{requisition_id}"): A.requisition_read,
+    ("POST", "/requisitions/{requisition_id}/status"): A.requisition_manage,
     ("POST", "/requisitions/{requisition_id}/applications"): A.application_create,
     ("GET", "/requisitions/{requisition_id}/applications"): A.application_read,
     ("GET", "/requisitions/{requisition_id}/funnel"): A.application_read,

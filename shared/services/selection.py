@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from shared.domain import headcount
 from shared.domain.onboarding_mail import render as render_mail
 from shared.domain.shortlist import below_bar, shortlist_size
 from shared.domain.stages import Stage, allowed_from, check_transition
@@ -160,6 +161,12 @@ class Selection:
         Confirming again re-queues invitations for everyone already shortlisted by this proposal;
         the invitation worker sends each e-mail once."""
         req = self.repo.requisitions.require(requisition_id)
+        status = headcount.status_of(req.status, req.headcount, req.filled_count)
+        if not headcount.inviting(status):
+            raise Conflict(
+                f"requisition {req.id} is {status.value}; it invites nobody to a second interview",
+                [{"status": status.value, "headcount": req.headcount, "filled_count": req.filled_count}],
+            )
         stored = objects.get_document(proposal_key(req.id, body.proposal_id))
         if stored is None:
             raise NotFound(f"shortlist proposal {body.proposal_id} does not exist for requisition {req.id}")
@@ -208,13 +215,17 @@ class Selection:
     def send_invitation(self, msg: Invitation) -> str:
         """E-mail one invitation. A marker in the application's partition makes it once per proposal:
         ``sending`` before SES is called, ``sent`` after; a redelivered message finds ``sent`` and
-        stops (a crash between the two sends again: at least once, never silently lost)."""
+        stops (a crash between the two sends again: at least once, never silently lost). A requisition
+        that stopped inviting meanwhile (filled, on hold, closed) sends nothing."""
         applications = self.repo.applications
         marker = applications.invitation(msg.application_id, msg.proposal_id)
         if marker and marker.get("status") == "sent":
             return "already_sent"
         app = applications.require(msg.application_id)
-        req = self.repo.requisitions.require(app.requisition_id, max_age=60)
+        req = self.repo.requisitions.require(app.requisition_id)
+        status = headcount.status_of(req.status, req.headcount, req.filled_count)
+        if not headcount.inviting(status):
+            return f"requisition_{status.value}"
         subject, text, body_html = invitation_text(app, req, msg)
         applications.mark_invitation(msg.application_id, msg.proposal_id, {"status": "sending", "at": iso(utcnow())})
         message_id = mail.send(reveal(app.email, "email"), subject, text, body_html)

@@ -134,6 +134,10 @@ class ApplicationStore(Store):
             return self.table.query(f"REQ#{requisition_id}#STAGE#{stage}", index="gsi1", limit=limit, token=token)
         return self.table.query(f"REQ#{requisition_id}#APPS", index="gsi2", limit=limit, token=token)
 
+    def count_at(self, requisition_id: str, stage: Stage) -> int:
+        """How many of the requisition's applications are at ``stage`` (a COUNT Query on gsi1)."""
+        return self.table.count(f"REQ#{requisition_id}#STAGE#{stage.value}", index="gsi1")
+
     def by_score(self, requisition_id: str, limit: int, token: str | None) -> Page:
         """The scored applications still in the pool, highest weighted score first (gsi3)."""
         return self.table.query(f"REQ#{requisition_id}#SCORED", index="gsi3", limit=limit, token=token, descending=True)

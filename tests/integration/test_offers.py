@@ -541,3 +541,64 @@ def test_signed_before_the_offer_is_marked_sent_asks_the_vendor_to_retry(api: Ap
     assert OfferStatus(api.call("GET", f"/applications/{app_id}/offers/{offer['id']}").data["status"]) is (
         OfferStatus.approved
     )
+
+
+# -- the requisition's headcount ---------------------------------------------------------------------
+
+
+def test_an_offer_beyond_the_headcount_is_409_unless_hr_records_an_override(api: Api) -> None:
+    # Given a requisition for one person, with one offer already made
+    req_id = make(api, headcount=1).data["id"]
+    first = at_background_check(api, req_id, 1)
+    assert api.call("POST", f"/applications/{first}/offers", body=offer_body()).status_code == 201
+    # When HR makes an offer to a second ready applicant
+    second = at_background_check(api, req_id, 2)
+    refused = api.call("POST", f"/applications/{second}/offers", body=offer_body())
+    # Then it is refused, naming the headcount, what takes it, and the override
+    assert refused.status_code == 409, refused.data
+    detail = refused.data["error"]["details"][0]
+    assert detail == {
+        "code": "headcount_reached",
+        "field": "headcount_override",
+        "headcount": 1,
+        "filled_count": 0,
+        "offers_outstanding": 1,
+    }
+    assert api.call("GET", f"/applications/{second}").data["stage"] == "background_check"
+    # When HR records an override with a reason, then the offer is made and the override audited
+    body = offer_body(headcount_override="第一人选可能放弃，经分管行长批准超编一人")
+    made = api.call("POST", f"/applications/{second}/offers", body=body)
+    assert made.status_code == 201, made.data
+    audit = api.call("GET", f"/audit?subject=application:{second}").data["items"]
+    created = next(a for a in audit if a["action"] == "offer.create")
+    assert created["details"]["headcount_override"] == "第一人选可能放弃，经分管行长批准超编一人"
+
+
+def test_signed_offers_fill_the_requisition_which_then_takes_no_plain_offer(
+    api: Api, client: Client, stack: Stack, vendor: FakeVendor
+) -> None:
+    # Given a requisition for one person and a sent offer
+    req_id = make(api, headcount=1).data["id"]
+    _, offer = sent_offer(api, client, stack, req_id)
+    # When the candidate signs
+    assert post_esign(api, esign_event(offer), webhook_id="msg_fill").status_code == 200
+    # Then the requisition counts one filled and is filled
+    req = api.call("GET", f"/requisitions/{req_id}").data
+    assert (req["filled_count"], req["status"]) == (1, "filled")
+    # and a repeated callback counts nothing more
+    assert post_esign(api, esign_event(offer), webhook_id="msg_fill").data["status"] == "duplicate"
+    assert api.call("GET", f"/requisitions/{req_id}").data["filled_count"] == 1
+    # and another offer is refused with the signed count
+    other = at_background_check(api, req_id, 2)
+    refused = api.call("POST", f"/applications/{other}/offers", body=offer_body())
+    assert refused.status_code == 409 and refused.data["error"]["details"][0]["filled_count"] == 1
+
+
+def test_a_requisition_on_hold_takes_no_offer(api: Api, req_id: str) -> None:
+    # Given a ready applicant of a requisition HR put on hold
+    app_id = at_background_check(api, req_id)
+    api.call("POST", f"/requisitions/{req_id}/status", body={"status": "on_hold", "reason": "编制冻结"})
+    # When HR makes an offer, then it is refused naming the status, even with an override
+    refused = api.call("POST", f"/applications/{app_id}/offers", body=offer_body(headcount_override="急需"))
+    assert refused.status_code == 409
+    assert refused.data["error"]["details"] == [{"code": "requisition_on_hold"}]

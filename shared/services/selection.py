@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from shared.domain import headcount
+from shared.domain import gates, headcount
 from shared.domain.onboarding_mail import render as render_mail
 from shared.domain.shortlist import below_bar, shortlist_size
 from shared.domain.stages import Stage, allowed_from, check_transition
@@ -46,10 +47,20 @@ def count(results: list[TransitionResult]) -> dict[str, int]:
     return counts
 
 
+def beijing_today() -> date:
+    return datetime.now(LOCAL_TIME).date()
+
+
 class Selection:
-    def __init__(self, repo: Repository | None = None, send: Callable[[list[str]], None] | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository | None = None,
+        send: Callable[[list[str]], None] | None = None,
+        today: Callable[[], date] = beijing_today,
+    ) -> None:
         self.repo = repo or Repository()
         self.send = send or (lambda bodies: None)
+        self.today = today
 
     # -- transitions -------------------------------------------------------------------------
     def transition(
@@ -64,8 +75,16 @@ class Selection:
         details: dict[str, str] | None = None,
     ) -> TransitionResult:
         """One conditional write (on the version read) with its audit record; never raises for the
-        outcome of a person, so bulk moves can report every item."""
-        app = self.repo.applications.get(application_id)
+        outcome of a person, so bulk moves can report every item. A move with a gate
+        (``shared.domain.gates``: evaluated, offer, hired) reads the application's partition for its
+        evidence and is a conflict naming what is ``missing``."""
+        items: list[dict[str, Any]] = []
+        if to in gates.NEEDS:
+            items = self.repo.applications.partition(application_id)
+            meta = next((i for i in items if i["sk"] == "META"), None)
+            app = Application.model_validate(meta) if meta else None
+        else:
+            app = self.repo.applications.get(application_id)
         if app is None or (requisition_id and app.requisition_id != requisition_id):
             return TransitionResult(application_id=application_id, outcome="not_found", message="no such application")
         if expected_version is not None and expected_version != app.version:
@@ -78,6 +97,17 @@ class Selection:
             )
         try:
             check_transition(app.stage, to, role)
+            lacking = gates.missing(to, items, self.today()) if to in gates.NEEDS else []
+            if lacking:
+                return TransitionResult(
+                    application_id=app.id,
+                    outcome="conflict",
+                    stage=app.stage,
+                    version=app.version,
+                    message=f"moving to {to.value} needs {gates.NEEDS[to]}: " + "; ".join(m.message for m in lacking),
+                    allowed=allowed_from(app.stage),
+                    missing=gates.details(lacking),
+                )
             after = app.model_copy(update={"stage": to, "updated_at": iso(utcnow()), "version": app.version + 1})
             audit = AuditEntry(
                 subject=f"application:{app.id}",

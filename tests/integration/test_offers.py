@@ -28,6 +28,7 @@ from tests.support.api import Api
 from tests.support.background import assessment_item, completed_check
 from tests.support.events import SCHEDULED, drain
 from tests.support.hiring import at_background_check, make, new_app, offer_body
+from tests.support.onboarding import scheduled
 from tests.support.stack import REGION, Stack
 
 TODAY = date.today()
@@ -602,3 +603,37 @@ def test_a_requisition_on_hold_takes_no_offer(api: Api, req_id: str) -> None:
     refused = api.call("POST", f"/applications/{app_id}/offers", body=offer_body(headcount_override="急需"))
     assert refused.status_code == 409
     assert refused.data["error"]["details"] == [{"code": "requisition_on_hold"}]
+
+
+# -- the start date: hired and active -----------------------------------------------------------------
+
+
+def test_hired_needs_the_start_date_and_the_daily_schedule_activates_on_it(
+    api: Api, client: Client, stack: Stack, vendor: FakeVendor, req_id: str
+) -> None:
+    # Given a signed offer starting in 40 days, and the employee onboarding made from it
+    app_id, offer = sent_offer(api, client, stack, req_id)
+    assert post_esign(api, esign_event(offer), webhook_id="msg_start").status_code == 200
+    drain(lambda e: client.lambda_.invoke("onboarding_worker", e).payload, stack.env["ONBOARDING_QUEUE_URL"])
+    assert api.call("GET", f"/employees/{app_id}").data["status"] == "onboarding"
+    start = offer["start_date"]
+    # When HR moves the application to hired before the start date
+    refused = api.call("POST", f"/applications/{app_id}/transitions", body={"to": "hired", "reason": "入职"})
+    # Then 409 names the start date not yet reached, and nothing changes
+    assert refused.status_code == 409
+    missing = refused.data["error"]["details"][0]["missing"]
+    assert missing[0]["code"] == "start_date_not_reached" and start in missing[0]["message"]
+    assert api.call("GET", f"/applications/{app_id}").data["stage"] == "offer_signed"
+    # When the daily schedule runs the day before the start date, then nobody is activated
+    day_before = (date.fromisoformat(start) - timedelta(days=1)).isoformat()
+    assert client.lambda_.invoke("start_dates_daily", scheduled(day_before)).payload["activated"] == 0
+    # When it runs on the start date
+    counts = client.lambda_.invoke("start_dates_daily", scheduled(start)).payload
+    # Then the employee is active and the application hired, each audited
+    assert counts == {"activated": 1, "hired": 1, "conflicts": 0}
+    assert api.call("GET", f"/employees/{app_id}").data["status"] == "active"
+    assert api.call("GET", f"/applications/{app_id}").data["stage"] == "hired"
+    actions = [a["action"] for a in api.call("GET", f"/audit?subject=employee:{app_id}").data["items"]]
+    assert "employee.activate" in actions
+    # and running again the same day changes nothing
+    assert client.lambda_.invoke("start_dates_daily", scheduled(start)).payload["activated"] == 0

@@ -24,6 +24,7 @@ class Action(StrEnum):
     resume_upload = "resume:upload"
     interviewers_assign = "interviewers:assign"
     archive_read = "archive:read"  # the assembled talent archive, AI report and radar
+    person_read = "person:read"  # a person's archive across applications and employment (GET /people/{id})
     video_upload = "video:upload"
     video_read = "video:read"
     stage_transition = "stage:transition"
@@ -92,6 +93,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.resume_upload: {"hr": Scope.all},
     Action.interviewers_assign: {"hr": Scope.all},
     Action.archive_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
+    Action.person_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.video_upload: {"hr": Scope.all},
     Action.video_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.stage_transition: {"hr": Scope.all},

@@ -44,6 +44,8 @@ ROUTE_ACCESS: dict[tuple[str, str], Action | Gate] = {
     ("POST", "/requisitions/{requisition_id}/transitions"): A.stage_transition,
     ("GET", "/applications/{application_id}"): A.archive_read,
     ("GET", "/candidates/{candidate_id}"): A.archive_read,
+    ("GET", "/people/{person_id}"): A.person_read,
+    ("DELETE", "/people/{person_id}"): A.candidate_erase,
     ("GET", "/applications/{application_id}/radar"): A.archive_read,
     ("POST", "/applications/{application_id}/resume"): A.resume_upload,
     ("PUT", "/applications/{application_id}/interviewers"): A.interviewers_assign,

@@ -71,12 +71,15 @@ def application_item(app: Application) -> dict[str, Any]:
 
 
 class ApplicationStore(Store):
-    def create(self, app: Application, identity_hash: str, audit: AuditEntry) -> CreateOutcome:
+    def create(
+        self, app: Application, identity_hash: str, audit: AuditEntry, extra: list[dict[str, Any]] | None = None
+    ) -> CreateOutcome:
         """Store a new application unless the same person already applied to the requisition.
 
         One TransactWriteItems call: a uniqueness guard on (requisition, national ID), the application
-        and the audit record (and the external reference's guard). A replay from the same source (a
-        redelivered import chunk) is recognised through the guard and reported as ``replayed``.
+        and the audit record (and the external reference's guard, then ``extra`` items: the person's
+        archive). A replay from the same source (a redelivered import chunk) is recognised through the
+        guard and reported as ``replayed``.
         """
         guard = {
             "pk": f"REQ#{app.requisition_id}#NID#{identity_hash}",
@@ -99,6 +102,7 @@ class ApplicationStore(Store):
                 "source": app.source,
             }
             items.append(self.table.new_op(ref, return_old=True))
+        items += extra or []
         try:
             self.table.transact(items)
         except ConditionFailed as failed:

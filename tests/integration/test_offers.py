@@ -28,6 +28,7 @@ from tests.support.api import Api
 from tests.support.background import assessment_item, completed_check
 from tests.support.events import SCHEDULED, drain
 from tests.support.hiring import at_background_check, make, new_app, offer_body
+from tests.support.ids import person
 from tests.support.onboarding import scheduled
 from tests.support.stack import REGION, Stack
 
@@ -637,3 +638,32 @@ def test_hired_needs_the_start_date_and_the_daily_schedule_activates_on_it(
     assert "employee.activate" in actions
     # and running again the same day changes nothing
     assert client.lambda_.invoke("start_dates_daily", scheduled(start)).payload["activated"] == 0
+
+
+def test_one_person_from_application_to_active_employee_to_a_second_application(
+    api: Api, client: Client, stack: Stack, vendor: FakeVendor, req_id: str
+) -> None:
+    # Given person 5 applied, was offered, signed, onboarded and started (the start-date schedule)
+    app_id, offer = sent_offer(api, client, stack, req_id, n=5)
+    assert post_esign(api, esign_event(offer), webhook_id="msg_person").status_code == 200
+    drain(lambda e: client.lambda_.invoke("onboarding_worker", e).payload, stack.env["ONBOARDING_QUEUE_URL"])
+    assert client.lambda_.invoke("start_dates_daily", scheduled(offer["start_date"])).payload["hired"] == 1
+    person_id = api.call("GET", f"/applications/{app_id}").data["person_id"]
+    # When the same person applies to another requisition a year later
+    other = make(api, title="理财经理（社会招聘）").data["id"]
+    again = api.call("POST", f"/requisitions/{other}/applications", body=person(5))
+    # Then the application links to the same archive, and HR is told the person is an employee
+    assert again.status_code == 201, again.data
+    assert again.data["person_id"] == person_id
+    assert again.data["known_person"]["employee_status"] == "active"
+    assert again.data["known_person"]["note_zh"].endswith("，现为员工")
+    # And the person's archive shows both applications and the employment
+    archive = api.call("GET", f"/people/{person_id}").data
+    assert [(a["application_id"], a["stage"]) for a in archive["applications"]] == [
+        (app_id, "hired"),
+        (again.data["id"], "screened"),
+    ]
+    assert [(e["employee_id"], e["status"]) for e in archive["employment"]] == [(app_id, "active")]
+    # and the person, an employee, is not erased through the archive
+    refused = api.call("DELETE", f"/people/{person_id}", body={"reason": "本人要求"})
+    assert refused.status_code == 409

@@ -29,6 +29,7 @@ from shared.models.imports import ResumeUploadView, UploadForm
 from shared.security.policy import Action, authorize
 from shared.services import wired
 from shared.services.access import authorized_application
+from shared.services.persons import Persons
 from shared.services.requisitions import Requisitions
 
 bp = Blueprint(__name__)
@@ -82,7 +83,8 @@ def create_application(call: Call[ApplicationCreate, None], requisition_id: str)
     req = requisitions.require(requisition_id, for_intake=True)
 
     def make() -> ApplicationView:
-        return view(requisitions.apply(req, data, call.who.username))
+        app = requisitions.apply(req, data, call.who.username)
+        return view(app).model_copy(update={"known_person": Persons(requisitions.repo).note(app.person_id, app.id)})
 
     return created(call, f"applications.create.{requisition_id}", data, make)
 

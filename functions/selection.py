@@ -31,7 +31,8 @@ bp = Blueprint(__name__)
     bp, "/applications/{application_id}/transitions", methods=["POST"], body=Transition, response=TransitionResult
 )
 def transition(call: Call[Transition, None], application_id: str) -> Any:
-    """Move one application to another stage (hr). 409 names the current stage and the allowed ones.
+    """Move one application to another stage (hr). 409 names the current stage and the allowed ones,
+    and for a gated move (to evaluated, offer, hired) what its evidence still lacks (``missing``).
 
     The move is a conditional write on the version read, with its audit record in the same
     transaction: of two conflicting moves exactly one succeeds."""
@@ -45,7 +46,9 @@ def transition(call: Call[Transition, None], application_id: str) -> Any:
     if result.outcome == "forbidden":
         raise Forbidden(result.message or "not allowed")
     if result.outcome == "conflict":
-        detail = {"current_stage": result.stage, "allowed": result.allowed, "version": result.version}
+        detail: dict[str, Any] = {"current_stage": result.stage, "allowed": result.allowed, "version": result.version}
+        if result.missing:
+            detail["missing"] = result.missing
         raise Conflict(result.message or "conflict", [detail])
     return ok(result)
 

@@ -217,6 +217,8 @@ GRANTS: dict[str, list[Statement]] = {
         mail(),
     ],
     "OnboardingDaily": [items("dynamodb:PutItem", "dynamodb:Query"), people(), mail()],
+    # Activates the hires whose start date has come and moves their applications to hired.
+    "StartDatesDaily": [items("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")],
     # Re-sends orders whose message never reached the queue.
     "ReconcileBackgroundOrders": [
         items("dynamodb:Query", "dynamodb:UpdateItem"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from chalice import Cron
 from chalice.app import Blueprint, Rate
@@ -15,6 +16,7 @@ from shared.services.intake import Intake
 from shared.services.offers import Offers
 from shared.services.onboarding import Onboarding
 from shared.services.probation import ProbationService
+from shared.services.start_dates import StartDates
 
 bp = Blueprint(__name__)
 
@@ -27,6 +29,13 @@ def event_day(event: Any) -> date:
     return datetime.now(UTC).date()
 
 
+def bank_day(event: Any) -> date:
+    """The bank's day (Beijing) of the schedule's ``time``: a start date is a day in Beijing."""
+    raw = getattr(event, "time", None) or (event.get("time") if isinstance(event, dict) else None)
+    moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00")) if raw else datetime.now(UTC)
+    return moment.astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+
 def _logged(what: str, counts: dict[str, int]) -> dict[str, int]:
     logger.info(what, extra=counts)
     return counts
@@ -37,6 +46,12 @@ def _logged(what: str, counts: dict[str, int]) -> dict[str, int]:
 def onboarding_daily(event: Any) -> dict[str, int]:
     """Escalate tasks overdue before the start date (once) and remind managers of due reassessments."""
     return _logged("onboarding daily", Onboarding().daily(event_day(event)))
+
+
+@bp.schedule(Cron(5, 16, "*", "*", "?", "*"), name="start_dates_daily")
+def start_dates_daily(event: Any) -> dict[str, int]:
+    """Daily (00:05 Beijing): hires whose start date has come become active, their applications hired."""
+    return _logged("start dates", StartDates().daily(bank_day(event)))
 
 
 @bp.schedule(Cron(0, 1, "*", "*", "?", "*"), name="probation_digest")

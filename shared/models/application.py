@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator
 from shared.models.common import Model, Request, Response
 from shared.models.identity import mask_email, mask_national_id, mask_phone, national_id_problem, normalise_national_id
 from shared.models.interview import AiResult
+from shared.models.person import PersonNote
 from shared.security.fields import Sealed
 from shared.vocabulary import Stage
 
@@ -52,6 +53,9 @@ class KeywordMatchView(Model):
     field: str | None = None
     position: int | None = None
     snippet: str | None = None
+    negated_by: str | None = Field(
+        default=None, description="the negator (没有, 无, 未 …) that unmatched the keyword where the resume said it"
+    )
 
 
 class ScreeningResult(Model):
@@ -95,6 +99,7 @@ class Application(Model):
     resume_file_error: str | None = None
     ai: AiResult | None = None
     interviewers: list[str] = Field(default_factory=list)
+    person_id: str | None = None  # the person's archive (keyed hash of the national ID); None once erased
     source: str
     created_at: str
     updated_at: str
@@ -142,6 +147,10 @@ class ApplicationView(Response):
     created_at: str
     updated_at: str
     version: int
+    person_id: str | None = Field(default=None, description="the person's talent archive: GET /people/{person_id}")
+    known_person: PersonNote | None = Field(
+        default=None, description="on creation: the person was already in the archive (已在库), with what"
+    )
 
 
 class ApplicationSummary(Response):

@@ -41,6 +41,9 @@ class ApprovalStep(StrEnum):
     hr_director = "hr_director"  # an HR user other than the one who made the offer (four eyes)
 
 
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
 class OfferCreate(Request):
     """A personalised offer. ``annual_salary`` left out: proposed from the band and the AI score."""
 
@@ -58,6 +61,9 @@ class OfferCreate(Request):
     )
     expires_on: date = Field(description="the last day the candidate may sign; not before today, not after start")
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)] | None = None
+    headcount_override: Reason | None = Field(
+        default=None, description="HR's reason to make an offer beyond the requisition's headcount (audited)"
+    )
 
 
 class ApprovalDecision(Request):

@@ -48,6 +48,9 @@ class ScreeningExplained(Response):
     matched_required: list[str]
     missing_required: list[str]
     matched_preferred: list[str]
+    negated: list[str] = Field(
+        default_factory=list, description="keywords the resume names only in the negative, with the words it used"
+    )
     proposal: Literal["advance", "reject"] = Field(description="what the keyword screening proposed; HR decides")
     decision: Literal["advance", "reject"] | None = Field(description="HR's decision on the proposal, if any")
     decided_by: str | None

@@ -38,6 +38,9 @@ class TransitionResult(Response):
     version: int | None = None
     message: str | None = None
     allowed: list[str] | None = None
+    missing: list[dict[str, str | None]] | None = Field(
+        default=None, description="what the move still needs (code, message, ref): its gate's evidence"
+    )
 
 
 class BulkResult(Response):

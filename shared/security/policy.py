@@ -15,6 +15,7 @@ from shared.security.tokens import Principal
 class Action(StrEnum):
     requisition_create = "requisition:create"
     requisition_read = "requisition:read"
+    requisition_manage = "requisition:manage"  # HR's status: on hold, open, closed
     application_create = "application:create"
     application_read = "application:read"
     screening_decide = "screening:decide"
@@ -23,6 +24,7 @@ class Action(StrEnum):
     resume_upload = "resume:upload"
     interviewers_assign = "interviewers:assign"
     archive_read = "archive:read"  # the assembled talent archive, AI report and radar
+    person_read = "person:read"  # a person's archive across applications and employment (GET /people/{id})
     video_upload = "video:upload"
     video_read = "video:read"
     stage_transition = "stage:transition"
@@ -82,6 +84,7 @@ class Scope(StrEnum):
 POLICY: dict[Action, dict[str, Scope]] = {
     Action.requisition_create: {"hr": Scope.all},
     Action.requisition_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.requisition_manage: {"hr": Scope.all},
     Action.application_create: {"hr": Scope.all},
     Action.application_read: {"hr": Scope.all, "manager": Scope.department},
     Action.screening_decide: {"hr": Scope.all},
@@ -90,6 +93,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.resume_upload: {"hr": Scope.all},
     Action.interviewers_assign: {"hr": Scope.all},
     Action.archive_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
+    Action.person_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.video_upload: {"hr": Scope.all},
     Action.video_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.stage_transition: {"hr": Scope.all},

@@ -15,6 +15,7 @@ SENSITIVE_READS = {
     "background_check.read": "background-check results (education, employment, credit)",
     "offer.read": "offer terms (salary)",
     "contact.read": "a candidate's e-mail, phone and national ID in clear",
+    "person.read": "a person's archive across applications, employment, performance and talent pools",
 }
 
 

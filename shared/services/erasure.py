@@ -1,4 +1,5 @@
-"""DELETE /candidates/{id}: erase a candidate's personal data, keep the anonymised scores.
+"""DELETE /candidates/{id}: erase a candidate's personal data, keep the anonymised scores (and the
+person's archive forgets the application; ``DELETE /people/{id}`` erases every one of a person's).
 
 Order: first every other item of the partition and the S3 objects (idempotent, so a call that fails
 half-way is completed by the retry), then ONE transaction: the scrubbed application conditional on the
@@ -22,6 +23,7 @@ from shared.security.fields import reveal
 from shared.security.pii import identity_hash
 from shared.store.audit import AuditEntry
 from shared.store.erasure import ERASED_SK, ErasureStore
+from shared.store.persons import PersonStore
 from shared.store.repository import Repository
 
 KEPT = [
@@ -75,7 +77,8 @@ def erase(
     now = iso(utcnow())
     fields = scrub_item(meta, words) or {}
     stage = app.stage if app.stage in TERMINAL else Stage.withdrawn  # out of every pool and shortlist
-    after = Application.model_validate(fields | {"stage": stage, "updated_at": now, "version": app.version + 1})
+    changes = {"stage": stage, "updated_at": now, "version": app.version + 1, "person_id": None}
+    after = Application.model_validate(fields | changes)
     record = {
         "application_id": app.id,
         "requisition_id": app.requisition_id,
@@ -98,6 +101,8 @@ def erase(
         source_ip=source_ip,
     )
     store.commit(app, after, record, guards, audit)
+    if app.person_id:  # the person's archive no longer names the application (and ends with its last one)
+        PersonStore(repo).unlink(app.person_id, app.id)
     return receipt(application_id, "erased", record, counts)
 
 

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 
+from shared.domain import headcount
 from shared.domain import offers as rules
 from shared.domain.json_input import parse_json_object
 from shared.domain.readiness import offer_blockers
@@ -57,6 +58,7 @@ from shared.models.offer import (
     OfferView,
 )
 from shared.models.onboarding import OnboardingRequest
+from shared.models.requisition import Requisition
 from shared.security.tokens import Principal
 from shared.security.webhooks import verify
 from shared.services import outbox
@@ -149,6 +151,7 @@ class Offers:
                 [{"offer_id": o.id, "status": o.status.value} for o in standing],
             )
         req = self.repo.requisitions.require(app.requisition_id)
+        self._within_headcount(app, req, body.headcount_override)
         problems = rules.date_problems(body.start_date, body.expires_on, self.today())
         if problems:
             raise ValidationFailed("the offer's dates are not valid", problems)
@@ -172,6 +175,7 @@ class Offers:
                 "grade": offer.grade,
                 "salary_source": salary.source,
                 "approval_chain": [s.value for s in offer.approval_chain],
+                **({"headcount_override": body.headcount_override} if body.headcount_override else {}),
             },
             source_ip=source_ip,
         )
@@ -185,6 +189,15 @@ class Offers:
             {0: f"application {app.id} was changed by someone else; reload and retry"},
         )
         return offer
+
+    def _within_headcount(self, app: Application, req: Requisition, override: str | None) -> None:
+        """409 when the requisition is on hold or closed, or when its signed and outstanding offers
+        already take the headcount and HR recorded no override."""
+        outstanding = self.repo.applications.count_at(req.id, Stage.offer) - int(app.stage is Stage.offer)
+        status = headcount.status_of(req.status, req.headcount, req.filled_count)
+        refusal = headcount.offer_refusal(status, req.headcount, req.filled_count, outstanding, override)
+        if refusal:
+            raise Conflict(*refusal)
 
     # -- reads ------------------------------------------------------------------------------------
     def require(self, application_id: str, offer_id: str) -> Offer:
@@ -334,6 +347,7 @@ class Offers:
         if target is OfferStatus.signed:
             onboarding = self._onboarding(offer, app, occurred).model_dump_json()
             items.append(self.store.outbox_put("onboarding", offer.id, onboarding))
+            items.append(self.repo.requisitions.filled_op(offer.requisition_id))
         audit = AuditEntry(
             f"application:{app.id}",
             "system",

@@ -86,6 +86,7 @@ class Onboarding:
             dimension_scores=scores,
             competency_bar=dict(req.competency_bar),
             dimension_weights=dict(req.dimension_weights),
+            person_id=app.person_id,
             created_at=now,
         )
         plan = TrainingPlan(

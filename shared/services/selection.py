@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from shared.domain import gates, headcount
 from shared.domain.onboarding_mail import render as render_mail
 from shared.domain.shortlist import below_bar, shortlist_size
 from shared.domain.stages import Stage, allowed_from, check_transition
@@ -45,10 +47,20 @@ def count(results: list[TransitionResult]) -> dict[str, int]:
     return counts
 
 
+def beijing_today() -> date:
+    return datetime.now(LOCAL_TIME).date()
+
+
 class Selection:
-    def __init__(self, repo: Repository | None = None, send: Callable[[list[str]], None] | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository | None = None,
+        send: Callable[[list[str]], None] | None = None,
+        today: Callable[[], date] = beijing_today,
+    ) -> None:
         self.repo = repo or Repository()
         self.send = send or (lambda bodies: None)
+        self.today = today
 
     # -- transitions -------------------------------------------------------------------------
     def transition(
@@ -63,8 +75,16 @@ class Selection:
         details: dict[str, str] | None = None,
     ) -> TransitionResult:
         """One conditional write (on the version read) with its audit record; never raises for the
-        outcome of a person, so bulk moves can report every item."""
-        app = self.repo.applications.get(application_id)
+        outcome of a person, so bulk moves can report every item. A move with a gate
+        (``shared.domain.gates``: evaluated, offer, hired) reads the application's partition for its
+        evidence and is a conflict naming what is ``missing``."""
+        items: list[dict[str, Any]] = []
+        if to in gates.NEEDS:
+            items = self.repo.applications.partition(application_id)
+            meta = next((i for i in items if i["sk"] == "META"), None)
+            app = Application.model_validate(meta) if meta else None
+        else:
+            app = self.repo.applications.get(application_id)
         if app is None or (requisition_id and app.requisition_id != requisition_id):
             return TransitionResult(application_id=application_id, outcome="not_found", message="no such application")
         if expected_version is not None and expected_version != app.version:
@@ -77,6 +97,17 @@ class Selection:
             )
         try:
             check_transition(app.stage, to, role)
+            lacking = gates.missing(to, items, self.today()) if to in gates.NEEDS else []
+            if lacking:
+                return TransitionResult(
+                    application_id=app.id,
+                    outcome="conflict",
+                    stage=app.stage,
+                    version=app.version,
+                    message=f"moving to {to.value} needs {gates.NEEDS[to]}: " + "; ".join(m.message for m in lacking),
+                    allowed=allowed_from(app.stage),
+                    missing=gates.details(lacking),
+                )
             after = app.model_copy(update={"stage": to, "updated_at": iso(utcnow()), "version": app.version + 1})
             audit = AuditEntry(
                 subject=f"application:{app.id}",
@@ -160,6 +191,12 @@ class Selection:
         Confirming again re-queues invitations for everyone already shortlisted by this proposal;
         the invitation worker sends each e-mail once."""
         req = self.repo.requisitions.require(requisition_id)
+        status = headcount.status_of(req.status, req.headcount, req.filled_count)
+        if not headcount.inviting(status):
+            raise Conflict(
+                f"requisition {req.id} is {status.value}; it invites nobody to a second interview",
+                [{"status": status.value, "headcount": req.headcount, "filled_count": req.filled_count}],
+            )
         stored = objects.get_document(proposal_key(req.id, body.proposal_id))
         if stored is None:
             raise NotFound(f"shortlist proposal {body.proposal_id} does not exist for requisition {req.id}")
@@ -208,13 +245,17 @@ class Selection:
     def send_invitation(self, msg: Invitation) -> str:
         """E-mail one invitation. A marker in the application's partition makes it once per proposal:
         ``sending`` before SES is called, ``sent`` after; a redelivered message finds ``sent`` and
-        stops (a crash between the two sends again: at least once, never silently lost)."""
+        stops (a crash between the two sends again: at least once, never silently lost). A requisition
+        that stopped inviting meanwhile (filled, on hold, closed) sends nothing."""
         applications = self.repo.applications
         marker = applications.invitation(msg.application_id, msg.proposal_id)
         if marker and marker.get("status") == "sent":
             return "already_sent"
         app = applications.require(msg.application_id)
-        req = self.repo.requisitions.require(app.requisition_id, max_age=60)
+        req = self.repo.requisitions.require(app.requisition_id)
+        status = headcount.status_of(req.status, req.headcount, req.filled_count)
+        if not headcount.inviting(status):
+            return f"requisition_{status.value}"
         subject, text, body_html = invitation_text(app, req, msg)
         applications.mark_invitation(msg.application_id, msg.proposal_id, {"status": "sending", "at": iso(utcnow())})
         message_id = mail.send(reveal(app.email, "email"), subject, text, body_html)

@@ -71,12 +71,15 @@ def application_item(app: Application) -> dict[str, Any]:
 
 
 class ApplicationStore(Store):
-    def create(self, app: Application, identity_hash: str, audit: AuditEntry) -> CreateOutcome:
+    def create(
+        self, app: Application, identity_hash: str, audit: AuditEntry, extra: list[dict[str, Any]] | None = None
+    ) -> CreateOutcome:
         """Store a new application unless the same person already applied to the requisition.
 
         One TransactWriteItems call: a uniqueness guard on (requisition, national ID), the application
-        and the audit record (and the external reference's guard). A replay from the same source (a
-        redelivered import chunk) is recognised through the guard and reported as ``replayed``.
+        and the audit record (and the external reference's guard, then ``extra`` items: the person's
+        archive). A replay from the same source (a redelivered import chunk) is recognised through the
+        guard and reported as ``replayed``.
         """
         guard = {
             "pk": f"REQ#{app.requisition_id}#NID#{identity_hash}",
@@ -99,6 +102,7 @@ class ApplicationStore(Store):
                 "source": app.source,
             }
             items.append(self.table.new_op(ref, return_old=True))
+        items += extra or []
         try:
             self.table.transact(items)
         except ConditionFailed as failed:
@@ -133,6 +137,10 @@ class ApplicationStore(Store):
         if stage:
             return self.table.query(f"REQ#{requisition_id}#STAGE#{stage}", index="gsi1", limit=limit, token=token)
         return self.table.query(f"REQ#{requisition_id}#APPS", index="gsi2", limit=limit, token=token)
+
+    def count_at(self, requisition_id: str, stage: Stage) -> int:
+        """How many of the requisition's applications are at ``stage`` (a COUNT Query on gsi1)."""
+        return self.table.count(f"REQ#{requisition_id}#STAGE#{stage.value}", index="gsi1")
 
     def by_score(self, requisition_id: str, limit: int, token: str | None) -> Page:
         """The scored applications still in the pool, highest weighted score first (gsi3)."""

@@ -18,7 +18,7 @@ from tests.support.assessments import base, run_notification_worker
 from tests.support.background import write_completed_check
 from tests.support.bodies import ASSESSMENT_REASON as REASON
 from tests.support.bodies import NEGOTIATION
-from tests.support.hiring import at_stage, new_app
+from tests.support.hiring import at_stage, evaluate, new_app
 from tests.support.mail import sent_mail
 
 
@@ -138,6 +138,7 @@ def test_the_whole_flow_blocks_the_offer_until_the_result(api: Api, client: Clie
 
 def test_the_stage_returns_to_evaluated_only_after_the_last_open_assessment(api: Api, app_id: str) -> None:
     # Given two assessments of an evaluated application, both approved
+    evaluate(api, app_id)
     at_stage(api, app_id, "evaluated")
     first = ask(api, app_id).data["request_id"]
     second = ask(api, app_id, role="hr", name="无领导小组讨论").data["request_id"]
@@ -211,6 +212,7 @@ def test_requests_only_at_second_interview_or_evaluated(api: Api, req_id: str) -
 
 def test_approving_after_the_process_moved_on_is_a_conflict(api: Api, app_id: str) -> None:
     # Given a request made at evaluated, after which HR moved the application on to the background check
+    evaluate(api, app_id)
     at_stage(api, app_id, "evaluated")
     request_id = ask(api, app_id).data["request_id"]
     at_stage(api, app_id, "background_check")

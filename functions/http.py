@@ -37,6 +37,7 @@ from shared.errors import (
     ValidationFailed,
     validation_details,
 )
+from shared.security.page_tokens import seal, unseal
 from shared.security.tokens import Principal, principal_from_context
 from shared.settings import get_settings
 from shared.store.failures import transient_fault
@@ -45,6 +46,7 @@ logger = Logger()
 metrics = Metrics(namespace="TalentLifecycle")  # explicit: importing this module must not depend on the env
 
 M = TypeVar("M", bound=BaseModel)
+PAGE_TOKEN = "next_token"  # noqa: S105 (the query parameter's name)
 JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}
 
 
@@ -69,11 +71,23 @@ def parse_body(request: Request, model: type[M]) -> M:
         raise ValidationFailed("the request is not valid", validation_details(exc)) from exc
 
 
-def parse_query(request: Request, model: type[M]) -> M:
+def parse_query(request: Request, model: type[M], listing: str) -> M:
+    """Validate the query against ``model``; a ``next_token`` must be one this API issued for
+    ``listing`` (``shared.security.page_tokens``), and the handler gets the store's cursor inside it."""
     try:
-        return model.model_validate(dict(request.query_params or {}))
+        query = model.model_validate(dict(request.query_params or {}))
     except ValidationError as exc:
         raise ValidationFailed("the query parameters are not valid", validation_details(exc)) from exc
+    token = getattr(query, PAGE_TOKEN, None)
+    return query.model_copy(update={PAGE_TOKEN: unseal(token, listing)}) if isinstance(token, str) and token else query
+
+
+def seal_page(result: Any, listing: str) -> Any:
+    """A list's ``next_token`` (the store's cursor) sealed for ``listing`` before it leaves."""
+    body = result.body if isinstance(result, ChaliceResponse) else None
+    if isinstance(body, dict) and isinstance(body.get(PAGE_TOKEN), str) and body[PAGE_TOKEN]:
+        result.body = {**body, PAGE_TOKEN: seal(body[PAGE_TOKEN], listing)}
+    return result
 
 
 def principal(request: Request) -> Principal:
@@ -105,11 +119,13 @@ class Call(Generic[B, Q]):
         who: Principal | None = None,
         body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None,
+        listing: str = "",
     ) -> None:
         self.request = request
         self._who = who
         self._body = body
         self._query = query
+        self.listing = listing
 
     @property
     def who(self) -> Principal:
@@ -127,7 +143,7 @@ class Call(Generic[B, Q]):
     def query(self) -> Q:
         if self._query is None:
             raise TypeError("the route declares no query")
-        return cast(Q, parse_query(self.request, self._query))
+        return cast(Q, parse_query(self.request, self._query, self.listing))
 
     @property
     def raw_body(self) -> bytes:
@@ -250,8 +266,9 @@ def api_route(
         def view(**kwargs: Any) -> Any:
             try:
                 request = bp.current_request
-                call: Call[Any, Any] = Call(request, None if public else principal(request), body, query)
-                result = fn(call, **kwargs)
+                here = path.format(**kwargs)  # the listing a page token belongs to
+                call: Call[Any, Any] = Call(request, None if public else principal(request), body, query, here)
+                result = seal_page(fn(call, **kwargs), here)
                 return as_download(request, path, result) if listing else result
             except DomainError as exc:
                 return error_response(exc)
@@ -310,6 +327,36 @@ def as_download(request: Request, path: str, result: Any) -> Any:
     return ChaliceResponse(body=body, status_code=200, headers=headers)
 
 
+# Chalice's own refusals (before the view runs: another media type, a method the route lacks; after it:
+# a binary download without a matching Accept) -> the code our error body gives them
+CHALICE_CODES = {
+    "UnsupportedMediaType": UnsupportedMediaType.code,
+    "MethodNotAllowedError": "method_not_allowed",
+    "BadRequest": DomainError.code,
+}
+CHALICE_DETAILS = {
+    "UnsupportedMediaType": {"field": "Content-Type", "message": "the body must be application/json"},
+    "BadRequest": {"field": "Accept", "message": "name the download's media type"},
+}
+
+
+def conformed(response: ChaliceResponse) -> ChaliceResponse:
+    """A refusal Chalice makes itself (``{"Code", "Message"}``) in design.md §5's error body."""
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        kind = str(body["Code"])
+        detail = CHALICE_DETAILS.get(kind)
+        response.body = {
+            "error": {
+                "code": CHALICE_CODES.get(kind, "internal_error" if response.status_code >= 500 else "bad_request"),
+                "message": str(body["Message"]),
+                "details": [detail] if detail else [],
+            }
+        }
+        response.headers = {**response.headers, **JSON_HEADERS}
+    return response
+
+
 def http_middleware(event: Request, get_response: Callable[[Request], Any]) -> Any:
     """Authentication outcome, error mapping and one structured log line per request (no bodies: PII)."""
     started = time.perf_counter()
@@ -317,7 +364,7 @@ def http_middleware(event: Request, get_response: Callable[[Request], Any]) -> A
     try:
         if context.get("auth_error"):
             raise Unauthenticated(str(context["auth_error"]))
-        response = get_response(event)
+        response = conformed(get_response(event))
     except DomainError as exc:
         response = error_response(exc)
     except Exception:  # a fault never leaks a stack trace

@@ -141,6 +141,7 @@ def people() -> Statement:
 
 
 PII_KEY = "PiiHashKeySecret"
+PAGE_KEY = "PageTokenKeySecret"
 INTERVIEW_VENDORS = ("AiVendorWebhookSecrets", "MianshiWebhookSecrets")
 BACKGROUND_VENDOR = "BackgroundVendorWebhookSecrets"
 ESIGN_VENDOR = "EsignWebhookSecrets"
@@ -166,7 +167,7 @@ GRANTS: dict[str, list[Statement]] = {
         answer_probation(),
         field_key(),
         ENCRYPTED_IO,
-        secrets(PII_KEY, *INTERVIEW_VENDORS, BACKGROUND_VENDOR, ESIGN_VENDOR),
+        secrets(PII_KEY, PAGE_KEY, *INTERVIEW_VENDORS, BACKGROUND_VENDOR, ESIGN_VENDOR),
     ],
     # Verifies ID tokens with the pool's public keys (HTTPS, no AWS API): logs only.
     "CognitoIdToken": [],

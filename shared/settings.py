@@ -35,6 +35,8 @@ class Settings(BaseModel):
     import_queue_url: str
     kms_key_id: str
     pii_hash_key_secret: str
+    # The HMAC key of the page tokens the API hands out (shared/security/page_tokens.py).
+    page_token_key_secret: str
     vendor_secrets_path: str
     notification_queue_url: str
     onboarding_queue_url: str

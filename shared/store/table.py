@@ -153,7 +153,7 @@ class Table:
         start = decode_token(token, INDEX_KEYS[index])
         if start:
             pk_name = kwargs["ExpressionAttributeNames"]["#pk"]
-            if deserialize({pk_name: start.get(pk_name, {})}).get(pk_name) != pk_value:
+            if pk_name not in start or deserialize({pk_name: start[pk_name]})[pk_name] != pk_value:
                 raise _foreign_token()
             kwargs["ExclusiveStartKey"] = start
         try:

@@ -37,10 +37,13 @@ from shared.errors import (
     ValidationFailed,
     validation_details,
 )
+from shared.security.audited import audited_fields, model_action, sensitive_values
 from shared.security.page_tokens import seal, unseal
 from shared.security.tokens import Principal, principal_from_context
+from shared.services.audit import record_denied, record_reads
 from shared.settings import get_settings
 from shared.store.failures import transient_fault
+from shared.store.repository import Repository
 
 logger = Logger()
 metrics = Metrics(namespace="TalentLifecycle")  # explicit: importing this module must not depend on the env
@@ -131,6 +134,11 @@ class Call(Generic[B, Q]):
     def who(self) -> Principal:
         if self._who is None:  # a public route: nobody is signed in
             raise Unauthenticated("a bearer token is required")
+        return self._who
+
+    @property
+    def signed_in(self) -> Principal | None:
+        """The principal, or None on a public route (nobody to audit)."""
         return self._who
 
     @cached_property
@@ -261,15 +269,37 @@ def api_route(
             )
 
         listing = "GET" in methods and response is not None and "items" in response.model_fields
+        marked, whole = audited_fields(response), model_action(response)
+
+        def answer(request: Request, kwargs: dict[str, str]) -> Any:
+            """The handler's response, its page token sealed, as a download if asked for; its sensitive
+            fields (and any refusal) audited before it leaves."""
+            here = path.format(**kwargs)  # the listing a page token belongs to
+            call: Call[Any, Any] = Call(request, None if public else principal(request), body, query, here)
+            route = f"{request.method} {path}"
+            who = call.signed_in
+            try:
+                result = seal_page(fn(call, **kwargs), here)
+            except Forbidden as exc:
+                if who is not None:
+                    record_denied(Repository(), who, route, kwargs, exc.message, call.source_ip)
+                raise
+            if who is None or not isinstance(result, ChaliceResponse) or result.status_code >= 300:
+                return as_download(request, path, result) if listing else result
+            found = sensitive_values(result.body, marked)
+            if whole:
+                found.setdefault(whole, ["(the whole response)"])
+            sent = as_download(request, path, result) if listing else result
+            if sent is not result:
+                found["export.read"] = [str(sent.headers.get("Content-Type", ""))]
+            if found:
+                record_reads(Repository(), who, route, kwargs, found, call.source_ip)
+            return sent
 
         @functools.wraps(fn)
         def view(**kwargs: Any) -> Any:
             try:
-                request = bp.current_request
-                here = path.format(**kwargs)  # the listing a page token belongs to
-                call: Call[Any, Any] = Call(request, None if public else principal(request), body, query, here)
-                result = seal_page(fn(call, **kwargs), here)
-                return as_download(request, path, result) if listing else result
+                return answer(bp.current_request, kwargs)
             except DomainError as exc:
                 return error_response(exc)
             except Exception as exc:  # a fault never leaks a stack trace

@@ -195,7 +195,9 @@ GRANTS: dict[str, list[Statement]] = {
         ),
         objects("ImportedFiles", ["s3:GetObject"], ["imports/", "resumes/", "videos/"]),
         objects("ImportedVideos", ["s3:PutObject"], ["videos/"]),
-        listing("s3:ListBucket"),
+        # an uploaded spreadsheet is deleted, every version, once its rows are stored (or it is refused)
+        objects("ImportedSpreadsheets", ["s3:DeleteObjectVersion"], ["imports/"]),
+        listing("s3:ListBucket", "s3:ListBucketVersions"),
         send("ImportQueue"),
         field_key(),
         ENCRYPTED_IO,

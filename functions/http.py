@@ -32,6 +32,7 @@ from shared.errors import (
     NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
+    TooManyRequests,
     Unauthenticated,
     UnsupportedMediaType,
     ValidationFailed,
@@ -183,6 +184,7 @@ STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
+    TooManyRequests: 429,
     ServiceUnavailable: 503,
 }
 
@@ -193,7 +195,7 @@ def status_of(exc: DomainError) -> int:
 
 def error_response(exc: DomainError) -> ChaliceResponse:
     headers: dict[str, str | list[str]] = dict(JSON_HEADERS)
-    if isinstance(exc, ServiceUnavailable):
+    if isinstance(exc, ServiceUnavailable | TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
     body = {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
     return ChaliceResponse(body=body, status_code=status_of(exc), headers=headers)

@@ -67,6 +67,11 @@ class Settings(BaseModel):
     # Inline JWKS JSON, for functions in a VPC without a route to Cognito (keys rotate rarely).
     cognito_jwks: str = ""
     max_body_bytes: int = 1_048_576
+    # Sign-in throttle (shared/services/sign_in.py): failed attempts per user name and per source
+    # address in one fixed window; past either, 429 with Retry-After until the window ends.
+    sign_in_window_seconds: int = 900
+    sign_in_failures_per_user: int = 5
+    sign_in_failures_per_address: int = 30
     upload_max_bytes: int = 50 * 1_048_576
     presign_expiry_seconds: int = 300
     # Vendor video URLs are fetched only from public addresses unless this is set (tests, local stack).

@@ -23,7 +23,6 @@ from shared.models.background import (
 from shared.security.policy import Action, authorize
 from shared.services import wired
 from shared.services.access import authorized_application
-from shared.services.audit import record_read
 from shared.services.background_checks import confidence_view, newest_first
 
 bp = Blueprint(__name__)
@@ -63,14 +62,6 @@ def list_background_checks(call: Call, application_id: str) -> Any:
     service = wired.background_checks()
     app = authorized_application(call.who, Action.background_check_read, application_id)
     checks = service.store.checks(app.id)
-    record_read(
-        service.repo,
-        call.who,
-        f"application:{app.id}",
-        "background_check.read",
-        {"check_ids": [c.check_id for c in checks]},
-        call.source_ip,
-    )
     return ok(
         BackgroundCheckList(
             application_id=app.id,

@@ -19,7 +19,7 @@ from functions.http import Call, api_route, ok
 from shared.domain.stages import TERMINAL, TRANSITIONS, Stage
 from shared.errors import NotFound
 from shared.models.console import Session, SessionCreate, StageModel, StageTransitionView
-from shared.store import directory
+from shared.services.sign_in import SignIn
 
 bp = Blueprint(__name__)
 
@@ -84,10 +84,11 @@ def console_asset(call: Call, asset: str) -> Any:
 @api_route(bp, "/auth/session", methods=["POST"], public=True, body=SessionCreate, response=Session, status=201)
 def create_session(call: Call[SessionCreate, None]) -> Any:
     """Sign in with the Cognito user name and password (USER_PASSWORD_AUTH): the ID token to send as
-    ``Authorization: Bearer``. 401 for a wrong name or password (never says which). The password is
-    passed to Cognito only: never logged, never stored."""
+    ``Authorization: Bearer``. 401 for a wrong name or password (never says which); after repeated
+    failures for the name or from the address, 429 with ``Retry-After``. The password is passed to
+    Cognito only: never logged, never stored."""
     body = call.body
-    signed_in = directory.sign_in(body.username, body.password.get_secret_value())
+    signed_in = SignIn().session(body.username, body.password.get_secret_value(), call.source_ip)
     return ok(Session(id_token=signed_in.id_token, expires_in=signed_in.expires_in), status=201)
 
 

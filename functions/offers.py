@@ -21,7 +21,6 @@ from shared.models.offer import (
 from shared.security.policy import Action, authorize
 from shared.security.vendor_keys import esign_secrets
 from shared.services.access import authorized_application
-from shared.services.audit import record_read
 from shared.services.offers import Offers, view
 from shared.store.repository import Repository
 
@@ -58,8 +57,6 @@ def list_offers(call: Call, application_id: str) -> Any:
     repo = Repository()
     authorized_application(call.who, Action.offer_read, application_id, repo)
     offers = Offers(repo).store.offers(application_id)
-    details = {"offer_ids": [o.id for o in offers]}
-    record_read(repo, call.who, f"application:{application_id}", "offer.read", details, call.source_ip)
     return ok(OfferList(items=[view(o) for o in offers]))
 
 
@@ -69,8 +66,6 @@ def get_offer(call: Call, application_id: str, offer_id: str) -> Any:
     repo = Repository()
     authorized_application(call.who, Action.offer_read, application_id, repo)
     offer = Offers(repo).require(application_id, offer_id)
-    details = {"offer_ids": [offer.id]}
-    record_read(repo, call.who, f"application:{application_id}", "offer.read", details, call.source_ip)
     return ok(view(offer))
 
 

@@ -11,9 +11,7 @@ from functions.http import Call, api_route, ok
 from shared.models.person import PersonErasure, PersonView
 from shared.models.privacy import ErasureRequest
 from shared.security.policy import Action, authorize
-from shared.services.audit import record_read
 from shared.services.persons import Persons
-from shared.store.repository import Repository
 
 bp = Blueprint(__name__)
 
@@ -23,11 +21,7 @@ def get_person(call: Call, person_id: str) -> Any:
     """One person's archive: every application (with its stage), employment, performance cycles and
     talent pools. HR sees all; a manager the records of their department; an interviewer the
     applications assigned to them (no employment). 403 when none of it is yours; every read audited."""
-    repo = Repository()
-    person = Persons(repo).view(call.who, person_id)
-    details = {"applications": [a.application_id for a in person.applications]}
-    record_read(repo, call.who, f"person:{person_id}", "person.read", details, call.source_ip)
-    return ok(person)
+    return ok(Persons().view(call.who, person_id))
 
 
 @api_route(

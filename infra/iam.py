@@ -141,6 +141,7 @@ def people() -> Statement:
 
 
 PII_KEY = "PiiHashKeySecret"
+PAGE_KEY = "PageTokenKeySecret"
 INTERVIEW_VENDORS = ("AiVendorWebhookSecrets", "MianshiWebhookSecrets")
 BACKGROUND_VENDOR = "BackgroundVendorWebhookSecrets"
 ESIGN_VENDOR = "EsignWebhookSecrets"
@@ -166,7 +167,7 @@ GRANTS: dict[str, list[Statement]] = {
         answer_probation(),
         field_key(),
         ENCRYPTED_IO,
-        secrets(PII_KEY, *INTERVIEW_VENDORS, BACKGROUND_VENDOR, ESIGN_VENDOR),
+        secrets(PII_KEY, PAGE_KEY, *INTERVIEW_VENDORS, BACKGROUND_VENDOR, ESIGN_VENDOR),
     ],
     # Verifies ID tokens with the pool's public keys (HTTPS, no AWS API): logs only.
     "CognitoIdToken": [],
@@ -194,7 +195,9 @@ GRANTS: dict[str, list[Statement]] = {
         ),
         objects("ImportedFiles", ["s3:GetObject"], ["imports/", "resumes/", "videos/"]),
         objects("ImportedVideos", ["s3:PutObject"], ["videos/"]),
-        listing("s3:ListBucket"),
+        # an uploaded spreadsheet is deleted, every version, once its rows are stored (or it is refused)
+        objects("ImportedSpreadsheets", ["s3:DeleteObjectVersion"], ["imports/"]),
+        listing("s3:ListBucket", "s3:ListBucketVersions"),
         send("ImportQueue"),
         field_key(),
         ENCRYPTED_IO,

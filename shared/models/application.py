@@ -9,6 +9,7 @@ from shared.models.common import Model, Request, Response
 from shared.models.identity import mask_email, mask_national_id, mask_phone, national_id_problem, normalise_national_id
 from shared.models.interview import AiResult
 from shared.models.person import PersonNote
+from shared.security.audited import audited
 from shared.security.fields import Sealed
 from shared.vocabulary import Stage
 
@@ -131,9 +132,9 @@ class ApplicationView(Response):
     department: str
     stage: Stage
     name: str
-    email_masked: str
-    phone_masked: str
-    national_id_masked: str
+    email_masked: str = Field(json_schema_extra=audited("contact.read"))
+    phone_masked: str = Field(json_schema_extra=audited("contact.read"))
+    national_id_masked: str = Field(json_schema_extra=audited("contact.read"))
     education: str
     experience: str
     experience_years: float | None

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from shared.models.common import Dimension, Model, Request, Response, RoleFamily
+from shared.security.audited import audited
 from shared.security.fields import is_sealed, reveal
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -207,7 +208,7 @@ class BackgroundCheckView(Response):
     submitted_at: str | None
     completed_at: str | None
     received_at: str | None
-    result: BackgroundResultPayload | None
+    result: BackgroundResultPayload | None = Field(json_schema_extra=audited("background_check.read"))
     failure_reason: str | None
     history: list[HistoryEntry]
     version: int

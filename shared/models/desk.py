@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from shared.models.common import PageQuery, Response
+from shared.security.audited import audited
 from shared.vocabulary import Stage
 
 
@@ -34,7 +35,7 @@ class SalaryProposalView(Response):
     """What ``POST /applications/{id}/offers`` would propose without an ``annual_salary``."""
 
     application_id: str
-    annual_salary: int
+    annual_salary: int = Field(json_schema_extra=audited("offer.read"))
     currency: str
     source: Literal["proposed"] = "proposed"
     basis: str

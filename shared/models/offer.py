@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, StringConstraints
 
 from shared.models.common import Model, Request, Response, RoleFamily
+from shared.security.audited import audited
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -134,8 +135,8 @@ class Offer(Model):
 
 
 class DocumentLinks(Response):
-    html_url: str
-    pdf_url: str
+    html_url: str = Field(json_schema_extra=audited("offer.read"))
+    pdf_url: str = Field(json_schema_extra=audited("offer.read"))
     expires_in: int
 
 
@@ -149,7 +150,7 @@ class OfferView(Response):
     title: str
     name: str
     grade: str
-    annual_salary: int
+    annual_salary: int = Field(json_schema_extra=audited("offer.read"))
     currency: str
     salary_source: Literal["given", "proposed"]
     salary_basis: str
@@ -184,7 +185,7 @@ class OfferSummary(Response):
     id: str
     status: OfferStatus
     grade: str
-    annual_salary: int
+    annual_salary: int = Field(json_schema_extra=audited("offer.read"))
     currency: str
     start_date: date
     expires_on: date

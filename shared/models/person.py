@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field
 
 from shared.models.common import Model, Response
 from shared.models.privacy import ErasureReceipt
+from shared.security.audited import audited
 from shared.vocabulary import Stage
 
 
@@ -73,7 +74,10 @@ class PersonPool(Response):
 
 class PersonView(Response):
     """GET /people/{id}: shaped by role like the application archive (HR: everything; managers: their
-    department's records; interviewers: the applications assigned to them, no employment)."""
+    department's records; interviewers: the applications assigned to them, no employment). Every
+    read is audited (``person.read``, written by the HTTP edge before the response leaves)."""
+
+    model_config = ConfigDict(json_schema_extra=audited("person.read"))
 
     id: str
     view: str

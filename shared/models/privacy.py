@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from shared.models.common import Request, Response
+from shared.security.audited import audited
 from shared.vocabulary import Stage
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -17,9 +18,9 @@ class ContactDetails(Response):
 
     application_id: str
     name: str
-    email: str
-    phone: str
-    national_id: str
+    email: str = Field(json_schema_extra=audited("contact.read"))
+    phone: str = Field(json_schema_extra=audited("contact.read"))
+    national_id: str = Field(json_schema_extra=audited("contact.read"))
 
 
 class ErasureRequest(Request):
@@ -78,6 +79,8 @@ class HumanDecision(Response):
 
 class Explanation(Response):
     """What the automated assessment said about a candidate, in plain language (zh and en)."""
+
+    model_config = ConfigDict(json_schema_extra=audited("explanation.read"))
 
     application_id: str
     requisition_id: str

@@ -59,7 +59,7 @@ from shared.models.background import (
 from shared.models.common import Dimension, iso, new_id, utcnow
 from shared.security.fields import reveal
 from shared.security.vendor_keys import secrets_of
-from shared.security.webhooks import verify
+from shared.security.webhooks import body_digest, reused_id, verify
 from shared.services.intake import completed_at
 from shared.store.audit import AuditEntry
 from shared.store.background import BackgroundStore, Received
@@ -295,7 +295,9 @@ class BackgroundChecks:
             action=f"background_check.{result.status}",
             details={"check_id": check.check_id, "webhook_id": webhook_id, "outcome": found},
         )
-        status = self.store.record_result(check, result, found, webhook_id, vendor_id, audit)
+        status = self.store.record_result(check, result, found, webhook_id, vendor_id, audit, body_digest(body))
+        if status == "reused":
+            raise reused_id(vendor_id, webhook_id)
         return WebhookReceipt(status, webhook_id, check.check_id)
 
     def _parse(self, body: bytes) -> BackgroundResultPayload:

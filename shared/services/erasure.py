@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.domain.erasure import EMPLOYED, needles, object_prefixes, scrub_item
+from shared.domain.erasure import EMPLOYED, needles, object_prefixes, outside_keys, scrub_item
 from shared.domain.stages import TERMINAL, Stage
 from shared.errors import Conflict, NotFound
 from shared.models.application import Application
@@ -68,6 +68,15 @@ def erase(
             deletes.append({"pk": item["pk"], "sk": item["sk"]})
         elif scrubbed != item:
             puts.append(scrubbed)
+    desk, parked = outside_keys(app.id, app.requisition_id, list(app.interviewers), app.external_ref)
+    webhooks = [
+        (str(i["webhook_id"]), str(i["vendor_id"]))
+        for i in items
+        if str(i["sk"]).startswith("SCORE#") and i.get("webhook_id") and i.get("vendor_id")
+    ]
+    more_puts, more_deletes = store.outside(app.requisition_id, desk, parked, webhooks)
+    puts += more_puts
+    deletes += more_deletes
     store.rewrite(puts, deletes)
     objects = store.delete_objects(object_prefixes(application_id))
     counts = {"items_scrubbed": len(puts), "items_deleted": len(deletes), "objects_deleted": objects}

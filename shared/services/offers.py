@@ -60,7 +60,7 @@ from shared.models.offer import (
 from shared.models.onboarding import OnboardingRequest
 from shared.models.requisition import Requisition
 from shared.security.tokens import Principal
-from shared.security.webhooks import verify
+from shared.security.webhooks import body_digest, reused_id, verify
 from shared.services import outbox
 from shared.services.offer_terms import new_offer, salary_for
 from shared.settings import get_settings
@@ -304,7 +304,8 @@ class Offers:
     ) -> EsignReceipt:
         if len(body) > MAX_WEBHOOK_BYTES:
             raise PayloadTooLarge(f"the body is {len(body)} bytes; the limit is {MAX_WEBHOOK_BYTES}")
-        _, webhook_id = verify(headers, body, secrets())
+        vendor_id, webhook_id = verify(headers, body, secrets())
+        digest = body_digest(body)
         event = self._parse(body)
         occurred = _event_time(event.occurred_at)
         app_id = self.store.application_of(event.offer_id)
@@ -318,7 +319,10 @@ class Offers:
                 {"status": status, "webhook_id": webhook_id, "offer_id": event.offer_id, "offer_status": current}
             )
 
-        if self.store.delivered(webhook_id) or offer.status is target:
+        delivered = self.store.delivered(webhook_id)
+        if delivered not in (None, "", digest):
+            raise reused_id(vendor_id, webhook_id)
+        if delivered is not None or offer.status is target:
             return receipt("duplicate", offer.status)  # a retried delivery, or the same news again
         if offer.status is OfferStatus.approved:
             raise ServiceUnavailable("the offer is still being sent for signature; retry", retry_after=5)
@@ -337,7 +341,10 @@ class Offers:
         changes: dict[str, Any] = {"status": target, "updated_at": now, "version": offer.version + 1}
         changes["signed_at" if target is OfferStatus.signed else "closed_at"] = occurred
         after = offer.model_copy(update=changes)
-        items = [self.store.delivery_put(webhook_id, offer.id, event.type), self.store.offer_put(after, offer.version)]
+        items = [
+            self.store.delivery_put(webhook_id, offer.id, event.type, digest),
+            self.store.offer_put(after, offer.version),
+        ]
         onboarding: str | None = None
         next_stage = {OfferStatus.signed: Stage.offer_signed, OfferStatus.declined: Stage.rejected}.get(target)
         if next_stage is not None:

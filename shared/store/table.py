@@ -153,7 +153,7 @@ class Table:
         start = decode_token(token, INDEX_KEYS[index])
         if start:
             pk_name = kwargs["ExpressionAttributeNames"]["#pk"]
-            if deserialize({pk_name: start.get(pk_name, {})}).get(pk_name) != pk_value:
+            if pk_name not in start or deserialize({pk_name: start[pk_name]})[pk_name] != pk_value:
                 raise _foreign_token()
             kwargs["ExclusiveStartKey"] = start
         try:
@@ -259,10 +259,16 @@ class Table:
         return {"Delete": delete | _condition(condition, None, values, False)}
 
     def check_op(
-        self, key: Mapping[str, str], condition: str, *, names: dict[str, str] | None = None, values: dict[str, Any]
+        self,
+        key: Mapping[str, str],
+        condition: str,
+        *,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any],
+        return_old: bool = False,
     ) -> dict[str, Any]:
         check = {"TableName": self.table_name, "Key": serialize(dict(key))}
-        return {"ConditionCheck": check | _condition(condition, names, values, False)}
+        return {"ConditionCheck": check | _condition(condition, names, values, return_old)}
 
     def audit_op(self, audit: Record) -> dict[str, Any]:
         return self.put_op(audit.item())

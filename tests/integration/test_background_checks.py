@@ -237,6 +237,10 @@ def test_duplicate_webhook_changes_nothing_and_bad_deliveries_store_nothing(
     assert first.data["status"] == "completed" and again.status_code == 200 and again.data["status"] == "duplicate"
     after = checks(api, app_id).data["items"][0]
     assert after["version"] == before["version"] + 1
+    # And the same webhook-id with another body is 409 naming it (one id is one delivery)
+    reused = send_result(api, result(check_id, discrepancies=["另一份结果"]), webhook_id="msg_bgc_1")
+    assert reused.status_code == 409 and reused.data["error"]["details"][0]["field"] == "webhook-id"
+    assert checks(api, app_id).data["items"][0] == after
     # And a different, later result for the completed check is ignored: the first stands
     late = send_result(api, result(check_id, discrepancies=["另一份结果"]))
     assert late.status_code == 200 and late.data["status"] == "ignored"

@@ -35,6 +35,7 @@ RESOURCE_SETTINGS = {
     "import_queue_url",
     "kms_key_id",
     "pii_hash_key_secret",
+    "page_token_key_secret",
     "user_pool_id",
     "user_pool_client_id",
 }
@@ -270,13 +271,13 @@ def test_secrets_are_generated_at_deployment_under_the_names_the_code_reads(temp
     assert (
         secrets["PiiHashKeySecret"]["DeletionPolicy"] == secrets["PiiHashKeySecret"]["UpdateReplacePolicy"] == "Retain"
     )
-    # and the names are where the code looks: the PII key's Output, each vendor under VendorSecretsPath
+    # and the names are where the code looks: the PII and page-token keys' Outputs, each vendor under
+    # VendorSecretsPath
     names = {s["Properties"]["Name"]["Fn::Sub"] for s in secrets.values()}
     prefix = template["Outputs"]["VendorSecretsPath"]["Value"]["Fn::Sub"]
     vendors = {*VENDOR_FORMATS, *BACKGROUND_VENDORS, "esign"}
-    assert names == {template["Outputs"]["PiiHashKeySecret"]["Value"]["Fn::Sub"]} | {
-        f"{prefix}{vendor}/webhook-secrets" for vendor in vendors
-    }
+    keys = {template["Outputs"][key]["Value"]["Fn::Sub"] for key in ("PiiHashKeySecret", "PageTokenKeySecret")}
+    assert names == keys | {f"{prefix}{vendor}/webhook-secrets" for vendor in vendors}
 
 
 def test_secrets_created_from_their_definitions_are_webhook_keys(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -441,6 +441,9 @@ def test_signed_moves_the_stage_and_puts_exactly_one_onboarding_message(
     # When the vendor retries the same delivery, and reports it again under a new id
     assert post_esign(api, esign_event(offer), webhook_id="msg_signed").data["status"] == "duplicate"
     assert post_esign(api, esign_event(offer), webhook_id="msg_signed_again").data["status"] == "duplicate"
+    # and sends other news under a used id: 409 naming webhook-id (one id is one delivery)
+    reused = post_esign(api, esign_event(offer, "declined"), webhook_id="msg_signed")
+    assert reused.status_code == 409 and reused.data["error"]["details"][0]["field"] == "webhook-id"
     # Then exactly one onboarding message was sent, and it is the contract's
     assert len(sends) == 1
     bodies = take_all(stack.env["ONBOARDING_QUEUE_URL"])

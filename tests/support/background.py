@@ -36,7 +36,10 @@ def completed_check(
     outcome: str | None = "clear",
     ordered_at: str = "2026-12-01T08:00:00.000000Z",
     status: str = "completed",
+    with_result: bool = False,
 ) -> dict[str, Any]:
+    """A check as the store keeps it; ``with_result``: the vendor's sample result (credit included)."""
+    result = RESULT | {"check_reference": check_id} if with_result else None
     check = BackgroundCheck.model_validate(
         {
             "check_id": check_id,
@@ -50,6 +53,7 @@ def completed_check(
             "ordered_by": "hr.demo",
             "completed_at": ordered_at if status == "completed" else None,
             "updated_at": ordered_at,
+            "result": result,
         }
     )
     return as_item(check)

@@ -10,6 +10,7 @@ from chalice import Cron
 from chalice.app import Blueprint, Rate
 
 from functions.http import logger
+from shared import clock
 from shared.services import wired
 from shared.services.intake import Intake
 from shared.services.offers import Offers
@@ -24,7 +25,7 @@ def event_day(event: Any) -> date:
     raw = getattr(event, "time", None) or (event.get("time") if isinstance(event, dict) else None)
     if raw:
         return datetime.fromisoformat(str(raw).replace("Z", "+00:00")).astimezone(UTC).date()
-    return datetime.now(UTC).date()
+    return clock.now().date()
 
 
 def _logged(what: str, counts: dict[str, int]) -> dict[str, int]:
@@ -50,7 +51,7 @@ def analytics_nightly(event: Any) -> dict[str, int]:
     """Nightly: snapshots of the latest cycles, high-potential proposals, attrition and its model."""
     from shared.services.analytics import Analytics  # numpy loads on this path only, not at ``import app``
 
-    return _logged("analytics nightly", Analytics().nightly(datetime.now(UTC).date()))
+    return _logged("analytics nightly", Analytics().nightly(clock.now().date()))
 
 
 # -- safety nets ---------------------------------------------------------------------------------------

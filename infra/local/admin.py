@@ -5,14 +5,18 @@
 ``POST /schedules``           fire every scheduled function now
 ``POST /schedules/<name>``    fire one scheduled function now (404 if there is no such schedule)
 ``GET /mail``                 e-mail the product sent through SES (moto keeps it instead of delivering)
+``GET /clock``                the stack's business clock (now, today, how far it was moved)
+``POST /clock``               move it forward: ``{"days": 31}`` or ``{"to": "2027-01-05"}`` (never back)
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from infra.local import clock
 from infra.local.loopback import LoopbackServer, no_such_path, send_json
 from infra.local.pump import EventPump
 
@@ -56,6 +60,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, {"schedules": self.pump.status()["schedules"]})
         elif path == "/mail":
             self._reply(200, {"messages": sent_mail()})
+        elif path == "/clock":
+            self._reply(200, clock.status())
         else:
             no_such_path(self)
 
@@ -63,6 +69,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0].rstrip("/")
         if path == "/schedules":
             self._reply(200, {"fired": self.pump.fire_all_schedules()})
+            return
+        if path == "/clock":
+            self._move_clock()
             return
         prefix = "/schedules/"
         if not path.startswith(prefix):
@@ -80,6 +89,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(500, {"error": {"code": "handler_error", "message": f"{type(exc).__name__}: {exc}"}})
             return
         self._reply(200, {"fired": name, "result": result})
+
+    def _move_clock(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            body = json.loads(self.rfile.read(length) or b"null")
+            if not isinstance(body, dict):
+                raise clock.ClockRefused("body", 'a JSON object: {"days": N} or {"to": "YYYY-MM-DD"}')
+            self._reply(200, clock.move(body))
+        except ValueError as exc:  # (ClockRefused, or the body is not JSON)
+            field = exc.field if isinstance(exc, clock.ClockRefused) else "body"
+            message = exc.message if isinstance(exc, clock.ClockRefused) else "not valid JSON"
+            self._reply(400, {"error": {"code": "invalid", "message": message, "details": [{"field": field}]}})
 
 
 class AdminServer:

@@ -13,9 +13,9 @@ import base64
 import binascii
 import hashlib
 import hmac
-import time
 from collections.abc import Iterable, Mapping
 
+from shared.clock import wall
 from shared.errors import Unauthenticated
 
 TOLERANCE_SECONDS = 5 * 60
@@ -63,7 +63,7 @@ def verify(
     if not raw_ts.isdigit():
         raise Unauthenticated("webhook-timestamp must be Unix seconds")
     timestamp = int(raw_ts)
-    current = time.time() if now is None else now
+    current = wall() if now is None else now
     if timestamp < current - tolerance:
         raise Unauthenticated("webhook-timestamp is too old (more than 5 minutes)")
     if timestamp > current + tolerance:

@@ -15,13 +15,13 @@ Nothing is lost between our table and the vendor:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
 
+from shared.clock import wall
 from shared.domain import confidence
 from shared.domain.background import (
     BACKGROUND_VENDORS,
@@ -89,7 +89,7 @@ def retry_later(queue_url: str, receive_count: int, receipt_handle: str) -> dict
 
 def ordered_at() -> str:
     """UTC with microseconds, so ``ordered_at`` values compare correctly as strings."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.fromtimestamp(wall(), UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class BackgroundChecks:
         repo: Repository | None = None,
         send: Callable[[list[str]], None] | None = None,
         secrets: Callable[[], list[tuple[str, str]]] = background_vendor_secrets,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = wall,
     ) -> None:
         self.repo = repo or Repository()
         self.store = BackgroundStore(self.repo)

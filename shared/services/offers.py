@@ -24,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 
+from shared import clock
 from shared.domain import offers as rules
 from shared.domain.json_input import parse_json_object
 from shared.domain.readiness import offer_blockers
@@ -71,7 +71,6 @@ from shared.store.queue import QueueRefused
 from shared.store.repository import Repository
 
 logger = Logger(child=True)
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 MAX_WEBHOOK_BYTES = 65_536
 OFFERABLE = (Stage.background_check, Stage.offer)
 EVENT_STATUS = {"signed": OfferStatus.signed, "declined": OfferStatus.declined, "expired": OfferStatus.expired}
@@ -85,7 +84,7 @@ def send_to_queue(queue: Queue, bodies: list[str]) -> None:
 
 
 def beijing_today() -> date:
-    return datetime.now(LOCAL_TIME).date()
+    return clock.today()
 
 
 def view(offer: Offer, with_documents: bool = True) -> OfferView:

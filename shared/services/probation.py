@@ -11,13 +11,13 @@ machine's messages do in between.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from shared.clock import BANK_TIME
+from shared.clock import timestamp as clock_timestamp
 from shared.domain import probation as rules
 from shared.errors import Conflict, ValidationFailed
 from shared.models.common import iso, utcnow
@@ -93,7 +93,7 @@ class ProbationService:
         self,
         repo: Repository | None = None,
         send_mail: Mailer | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = clock_timestamp,
     ) -> None:
         self.repo = repo or Repository()
         self.employees = EmployeeStore(self.repo)
@@ -229,7 +229,7 @@ class ProbationService:
                 [{"field": "goal_id", "message": f"one of {', '.join(g.id for g in prob.goals)}"}],
             )
         # the bank's calendar day, as for offers' start dates (a hire's start_date is a Beijing date)
-        today = datetime.fromtimestamp(self.clock(), tz=ZoneInfo("Asia/Shanghai")).date()
+        today = datetime.fromtimestamp(self.clock(), tz=BANK_TIME).date()
         if body.date > today + timedelta(days=1) or body.date < employee.start_date:
             raise ValidationFailed(
                 "the date is outside the probation",

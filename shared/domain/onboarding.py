@@ -22,12 +22,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from shared.domain.time_rules import one_month_after
 from shared.models.common import Dimension, RoleFamily
 from shared.models.onboarding import OnboardingRequest
 from shared.models.tasks import SystemAccess, Task, TaskStatus, Team
 from shared.models.training import Course, PlanDimension, PlannedCourse
 
-REASSESS_AFTER_DAYS = 30
 COURSES_PER_DIMENSION = 3
 
 
@@ -163,7 +163,7 @@ def plan_dimensions(
     start_date: date,
 ) -> list[PlanDimension]:
     """One entry per dimension scored below its bar (canonical dimension order)."""
-    due = start_date + timedelta(days=REASSESS_AFTER_DAYS)
+    due = one_month_after(start_date)  # the reminder says "入职已满一个月": never before it is true
     planned = []
     for dimension in Dimension:
         score, required = scores.get(dimension), bar.get(dimension)

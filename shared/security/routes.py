@@ -104,6 +104,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Action | Gate] = {
     ("POST", "/performance/cycles/{cycle_id}/enrolments"): A.cycle_manage,
     ("GET", "/performance/cycles/{cycle_id}/employees/{employee_id}"): A.performance_read,
     ("PUT", "/performance/cycles/{cycle_id}/employees/{employee_id}/targets/{kpi_id}"): A.target_override,
+    ("POST", "/performance/cycles/{cycle_id}/employees/{employee_id}/reopen"): A.target_override,
     ("POST", "/performance/cycles/{cycle_id}/employees/{employee_id}/results"): A.performance_record,
     ("POST", "/performance/cycles/{cycle_id}/employees/{employee_id}/closure"): A.record_close,
     ("POST", "/performance/cycles/{cycle_id}/employees/{employee_id}/development/{kpi_id}"): A.development_confirm,

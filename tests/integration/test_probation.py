@@ -89,8 +89,9 @@ def test_proposed_goals_follow_the_profile_and_can_be_adjusted_until_confirmatio
 def test_confirm_runs_the_cycle_to_confirmation_with_progress_and_reminders(
     api: Api, client: Client, stack: Any
 ) -> None:
-    # Given a confirmed probation (compressed durations)
-    hire("e2")
+    # Given a confirmed probation (compressed durations) of a hire who started a month ago (the
+    # one-month check-in mail is true, so it is sent when the cycle reaches it)
+    hire("e2", start=date.today() - timedelta(days=31))
     result = start(api, "e2", {**FAST, "end": 2, "decision_timeout": 30, "heartbeat": 30})
     assert result["execution_name"] == "probation-e2" and result["started"] is True
     # When the same confirm is sent again

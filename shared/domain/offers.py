@@ -31,8 +31,11 @@ def annual_band(minimum: int, maximum: int, period: str) -> tuple[int, int]:
     return minimum * factor, maximum * factor
 
 
-def propose_salary(band: tuple[int, int], weighted_score: float | None) -> SalaryProposal:
-    """The default salary: the candidate's place in the band follows the weighted AI score."""
+def propose_salary(
+    band: tuple[int, int], weighted_score: float | None, score_basis: str | None = None
+) -> SalaryProposal:
+    """The default salary: the candidate's place in the band follows the weighted score (``score_basis``
+    says how that score was made: the confidence-weighted one, with its explanation)."""
     low, high = band
     if weighted_score is None:
         position = 0.5
@@ -40,7 +43,8 @@ def propose_salary(band: tuple[int, int], weighted_score: float | None) -> Salar
     else:
         unclamped = (weighted_score - FLOOR_SCORE) / (CEILING_SCORE - FLOOR_SCORE)
         position = min(1.0, max(0.0, unclamped))
-        why = f"weighted AI score {weighted_score:g} → position ({weighted_score:g} − 60) ÷ 40 = {position:.2f}"
+        label = f"{score_basis} → " if score_basis else "weighted AI score "
+        why = f"{label}{weighted_score:g} → position ({weighted_score:g} − 60) ÷ 40 = {position:.2f}"
         if position != unclamped:
             why += " (clamped to 0…1)"
     raw = low + (high - low) * position

@@ -42,6 +42,7 @@ from shared.errors import (
     validated,
 )
 from shared.models.application import Application
+from shared.models.background import BackgroundCheck
 from shared.models.common import iso, utcnow
 from shared.models.offer import (
     CLOSED,
@@ -151,7 +152,8 @@ class Offers:
         problems = rules.date_problems(body.start_date, body.expires_on, self.today())
         if problems:
             raise ValidationFailed("the offer's dates are not valid", problems)
-        salary = salary_for(req, app, body.annual_salary)
+        checks = [BackgroundCheck.model_validate(i) for i in items if str(i["sk"]).startswith("BGC#")]
+        salary = salary_for(req, app, checks, body.annual_salary)
         offer = new_offer(app, req, body, salary, who.username)
         html_key, pdf_key, now = offer.html_key, offer.pdf_key, offer.created_at
         # Documents first: ids are fresh, so a failed transaction leaves only unreferenced objects.

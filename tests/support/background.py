@@ -36,7 +36,9 @@ def completed_check(
     outcome: str | None = "clear",
     ordered_at: str = "2026-12-01T08:00:00.000000Z",
     status: str = "completed",
+    facts: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A stored check; ``facts``: the vendor's result it completed with (``result(check_id)``), if any."""
     check = BackgroundCheck.model_validate(
         {
             "check_id": check_id,
@@ -50,6 +52,7 @@ def completed_check(
             "ordered_by": "hr.demo",
             "completed_at": ordered_at if status == "completed" else None,
             "updated_at": ordered_at,
+            "result": facts,
         }
     )
     return as_item(check)

@@ -68,7 +68,8 @@ def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archi
     archive.assessments.sort(key=lambda a: (a.requested_at, a.request_id))
     archive.offers.sort(key=lambda o: o.created_at, reverse=True)
     if with_rank:
-        archive.weights = dict(repo.requisitions.require(archive.application.requisition_id).dimension_weights)
+        req = repo.requisitions.require(archive.application.requisition_id, max_age=60)  # (cached: the weights)
+        archive.weights = dict(req.dimension_weights)
     if with_rank and archive.application.ai is not None:
         weighed = confidence.weighed(archive.application, archive.background_checks, archive.weights)
         archive.ranking = Ranking(

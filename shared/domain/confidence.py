@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from shared import clock
+from shared.domain.shortlist import weighted_score
 from shared.models.background import BackgroundResultPayload, EmploymentRecord, PerformanceRank
 from shared.models.common import Dimension, RoleFamily
 
@@ -393,12 +394,8 @@ def assess(
 
 
 def weighted_mean(scores: Mapping[Dimension, float], weights: Mapping[Dimension, float]) -> float:
-    """Σ weight × score over the dimensions scored, divided by the sum of those weights."""
-    present = [d for d in scores if weights.get(d, 0) > 0]
-    total = sum(weights[d] for d in present)
-    if not total:
-        return 0.0
-    return round(sum(weights[d] * scores[d] for d in present) / total, 4)
+    """The hiring score's weighted mean (``shared.domain.shortlist.weighted_score``)."""
+    return weighted_score(scores, weights)
 
 
 def weigh(report: ConfidenceReport, weights: Mapping[Dimension, float]) -> Weighed:

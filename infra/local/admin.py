@@ -11,8 +11,11 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import logging
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -23,6 +26,29 @@ from infra.local.pump import EventPump
 log = logging.getLogger("infra.local.admin")
 
 
+def readable(m: Any) -> dict[str, Any]:
+    """One message moto's SES kept: a simple one as sent, a MIME one (``SendRawEmail``) parsed, with the
+    names and types of its attachments."""
+    if not hasattr(m, "raw_data"):
+        to = list((m.destinations or {}).get("ToAddresses", []))
+        return {"id": m.id, "from": m.source, "to": to, "subject": m.subject, "body": m.body, "attachments": []}
+    parsed = email.message_from_string(m.raw_data, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    text = parsed.get_body(preferencelist=("plain",))
+    attachments = [
+        {"filename": part.get_filename(), "content_type": part.get_content_type(), "content": part.get_content()}
+        for part in parsed.iter_attachments()
+    ]
+    return {
+        "id": m.id,
+        "from": m.source,
+        "to": [str(a) for a in m.destinations],
+        "subject": str(parsed["Subject"]),
+        "body": text.get_content() if text is not None else "",
+        "attachments": attachments,
+    }
+
+
 def sent_mail() -> list[dict[str, Any]]:
     """Every message SES accepted on the local stack (the moto server runs in this process)."""
     from moto.ses.models import ses_backends
@@ -31,15 +57,11 @@ def sent_mail() -> list[dict[str, Any]]:
     for regions in ses_backends.values():
         for backend in regions.values():
             for m in backend.sent_messages:
-                messages.append(
-                    {
-                        "id": m.id,
-                        "from": m.source,
-                        "to": list((m.destinations or {}).get("ToAddresses", [])),
-                        "subject": getattr(m, "subject", None),
-                        "body": getattr(m, "body", None),
-                    }
-                )
+                message = readable(m)
+                for a in message["attachments"]:  # (JSON: an attachment's text, never bytes)
+                    content = a["content"]
+                    a["content"] = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+                messages.append(message)
     return messages
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Model, Request, Response, RoleFamily
+from shared.models.common import Dimension, Model, Request, Response, RoleFamily
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -58,6 +58,27 @@ class OfferCreate(Request):
     )
     expires_on: date = Field(description="the last day the candidate may sign; not before today, not after start")
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)] | None = None
+    probation_months: int = Field(default=3, ge=1, le=6, description="the probation period (1–6 months)")
+
+
+class FirstYearCourse(Model):
+    dimension: Dimension
+    course_id: str
+    title_zh: str
+    title_en: str
+
+
+class DevelopmentPath(Model):
+    """What the offer promises beyond pay: a career track from the strengths, first-year training for
+    the weak dimensions (both from the confidence-weighted competency profile)."""
+
+    track_zh: str
+    track_en: str
+    strengths: list[Dimension]
+    weak_dimensions: list[Dimension]
+    first_year_training: list[FirstYearCourse]
+    basis_zh: str
+    basis_en: str
 
 
 class ApprovalDecision(Request):
@@ -104,6 +125,8 @@ class Offer(Model):
     documents_to_bring: list[str]
     expires_on: date
     note: str | None = None
+    probation_months: int = 3
+    development_path: DevelopmentPath | None = None
     status: OfferStatus
     approval_chain: list[ApprovalStep]
     approvals: list[ApprovalRecord] = Field(default_factory=list)
@@ -153,6 +176,8 @@ class OfferView(Response):
     documents_to_bring: list[str]
     expires_on: date
     note: str | None
+    probation_months: int = 3
+    development_path: DevelopmentPath | None = None
     status: OfferStatus
     approval_chain: list[ApprovalStep]
     approvals: list[ApprovalRecord]

@@ -46,6 +46,8 @@ ROUTE_ACCESS: dict[tuple[str, str], Action | Gate] = {
     ("GET", "/applications/{application_id}/radar"): A.archive_read,
     ("POST", "/applications/{application_id}/resume"): A.resume_upload,
     ("PUT", "/applications/{application_id}/interviewers"): A.interviewers_assign,
+    ("GET", "/interviewers/{username}/availability"): A.interviewers_assign,
+    ("PUT", "/interviewers/{username}/availability"): A.interviewers_assign,
     ("POST", "/applications/{application_id}/transitions"): A.stage_transition,
     ("POST", "/applications/{application_id}/videos"): A.video_upload,
     ("GET", "/applications/{application_id}/videos"): A.video_read,

@@ -4,14 +4,17 @@ weighted AI score — and the offer built from the application, the requisition 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from shared.domain import offers as rules
+from shared.domain.development import development_path
 from shared.errors import ValidationFailed
 from shared.models.application import Application
 from shared.models.background import BackgroundCheck
 from shared.models.common import iso, new_id, utcnow
-from shared.models.offer import Offer, OfferCreate, OfferStatus, SalaryProposal
+from shared.models.offer import DevelopmentPath, Offer, OfferCreate, OfferStatus, SalaryProposal
 from shared.models.requisition import Requisition
+from shared.models.training import Course
 from shared.security.fields import reveal
 from shared.services import confidence
 
@@ -49,7 +52,14 @@ def salary_for(
     return given
 
 
-def new_offer(app: Application, req: Requisition, body: OfferCreate, salary: SalaryProposal, by: str) -> Offer:
+def new_offer(
+    app: Application,
+    req: Requisition,
+    body: OfferCreate,
+    salary: SalaryProposal,
+    by: str,
+    path: DevelopmentPath | None = None,
+) -> Offer:
     """A new offer, pending the requisition's approval chain; its letter's keys are fixed by its id."""
     now = iso(utcnow())
     offer_id = new_id()
@@ -76,6 +86,8 @@ def new_offer(app: Application, req: Requisition, body: OfferCreate, salary: Sal
         ),
         expires_on=body.expires_on,
         note=body.note,
+        probation_months=body.probation_months,
+        development_path=path,
         status=OfferStatus.pending_approval,
         approval_chain=list(req.offer_approval_chain),
         html_key=html_key,
@@ -84,3 +96,13 @@ def new_offer(app: Application, req: Requisition, body: OfferCreate, salary: Sal
         created_at=now,
         updated_at=now,
     )
+
+
+def development_path_for(
+    req: Requisition, app: Application, checks: Sequence[BackgroundCheck], catalogue: Sequence[Course], start: date
+) -> DevelopmentPath | None:
+    """The offer's development path from the confidence-weighted profile (None without AI scores)."""
+    if app.ai is None:
+        return None
+    weighed = confidence.weighed(app, checks, req.dimension_weights)
+    return development_path(weighed.scores, req.competency_bar, catalogue, start)

@@ -61,7 +61,8 @@ from shared.models.onboarding import OnboardingRequest
 from shared.security.tokens import Principal
 from shared.security.webhooks import verify
 from shared.services import outbox
-from shared.services.offer_terms import new_offer, salary_for
+from shared.services.courses import Courses
+from shared.services.offer_terms import development_path_for, new_offer, salary_for
 from shared.settings import get_settings
 from shared.store import objects
 from shared.store import queue as queues
@@ -154,7 +155,9 @@ class Offers:
             raise ValidationFailed("the offer's dates are not valid", problems)
         checks = [BackgroundCheck.model_validate(i) for i in items if str(i["sk"]).startswith("BGC#")]
         salary = salary_for(req, app, checks, body.annual_salary)
-        offer = new_offer(app, req, body, salary, who.username)
+        catalogue = Courses(self.repo).catalogue()
+        path = development_path_for(req, app, checks, catalogue, body.start_date)
+        offer = new_offer(app, req, body, salary, who.username, path)
         html_key, pdf_key, now = offer.html_key, offer.pdf_key, offer.created_at
         # Documents first: ids are fresh, so a failed transaction leaves only unreferenced objects.
         content = rules.letter(offer)

@@ -41,7 +41,7 @@ from shared.services.probation_time import durations as cycle_durations
 from shared.services.probation_time import iso_ts, midnight
 from shared.services.probation_view import completion, elapsed, proposed_goals, view
 from shared.settings import get_settings
-from shared.store import mail, workflows
+from shared.store import directory, mail, workflows
 from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
 from shared.store.probation import ProbationStore
@@ -96,12 +96,14 @@ class ProbationService:
         repo: Repository | None = None,
         send_mail: Mailer | None = None,
         clock: Callable[[], float] = clock_timestamp,
+        people: Callable[[str, str | None], list[str]] | None = None,
     ) -> None:
         self.repo = repo or Repository()
         self.employees = EmployeeStore(self.repo)
         self.store = ProbationStore(self.repo)
         self.send_mail: Mailer = send_mail or mail.send
         self.clock = clock
+        self.people = people or directory.emails  # the one directory every mail is addressed from
 
     # -- reads -------------------------------------------------------------------------------------
     def load(self, employee_id: str) -> tuple[Employee, Probation | None]:
@@ -358,13 +360,11 @@ class ProbationService:
             self.store.mark_notice(employee.id, notice, "held")
             return "held"
         self.store.mark_notice(employee.id, notice, "sending")
-        settings = get_settings()
-        manager = settings.probation_manager_mail.format(department=employee.department)
-        notices = mail_text.notices(
-            employee, prob, self.view(employee, prob), msg.kind, manager, settings.probation_hr_mail
-        )
-        for to, subject, text in notices:
-            self.send_mail(to, subject, text, as_html(text))
+        recipients = {"manager": self.people("manager", employee.department), "hr": self.people("hr", None)}
+        notices = mail_text.notices(employee, prob, self.view(employee, prob), msg.kind, "manager", "hr")
+        for role, subject, text in notices:
+            for to in recipients[role]:
+                self.send_mail(to, subject, text, as_html(text))
         self.store.mark_notice(employee.id, notice, "sent")
         return "sent"
 
@@ -398,17 +398,20 @@ class ProbationService:
             token = page.next_token
             if not token:
                 break
-        settings = get_settings()
+        manager_mails = hr_mails = 0
         for department, lines in sorted(by_department.items()):
             subject, text = mail_text.manager_digest(department, lines)
-            to = settings.probation_manager_mail.format(department=department)
-            self.send_mail(to, subject, text, as_html(text))
+            for to in self.people("manager", department):
+                self.send_mail(to, subject, text, as_html(text))
+                manager_mails += 1
         if active:
             subject, text = mail_text.hr_summary(active, by_department)
-            self.send_mail(settings.probation_hr_mail, subject, text, as_html(text))
+            for to in self.people("hr", None):
+                self.send_mail(to, subject, text, as_html(text))
+                hr_mails += 1
         return DigestResult(
             active=sum(active.values()),
             lagging=sum(len(v) for v in by_department.values()),
-            manager_mails=len(by_department),
-            hr_mails=1 if active else 0,
+            manager_mails=manager_mails,
+            hr_mails=hr_mails,
         )

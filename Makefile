@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 PORT   ?= 8000
 MOTO_PORT ?= 5000
+DAYS_AHEAD ?= 0
 ROLE   ?= hr
 PYTEST_ARGS ?=
 
@@ -39,9 +40,10 @@ deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
 
-## Start the whole product on the local stack (moto, Cognito, API on 127.0.0.1:$(PORT), event pump).
+## Start the whole product on the local stack (moto, Cognito, API on 127.0.0.1:$(PORT), event pump);
+## DAYS_AHEAD=N starts with the business clock N days ahead.
 run: venv console
-	$(PY) -m infra.local --port $(PORT) --moto-port $(MOTO_PORT)
+	$(PY) -m infra.local --port $(PORT) --moto-port $(MOTO_PORT) --days-ahead $(DAYS_AHEAD)
 
 ## A fresh bearer token for a demo role of the running local stack: make token ROLE=manager
 token: venv

@@ -150,4 +150,6 @@ def decide_screening(call: Call[ScreeningDecisions, None], requisition_id: str) 
     requisitions = Requisitions()
     req = requisitions.require(requisition_id)
     results = requisitions.decide_screening(req, body.decisions, call.who.username, call.who.primary_role)
+    rejected = [r.application_id for r in results if r.outcome == "applied" and r.stage is Stage.rejected]
+    wired.rejections().queue(rejected, call.who.primary_role)  # HR's rejections are told to the applicants
     return ok(DecisionsView(results=results, counts=dict(Counter(r.outcome for r in results))))

@@ -23,7 +23,7 @@ from shared.models.background import (
 from shared.security.policy import Action, authorize
 from shared.services import wired
 from shared.services.access import authorized_application
-from shared.services.background_checks import confidence_view, newest_first
+from shared.services.background_checks import newest_first
 
 bp = Blueprint(__name__)
 
@@ -67,7 +67,7 @@ def list_background_checks(call: Call, application_id: str) -> Any:
             application_id=app.id,
             stage=app.stage.value,
             items=[view(c) for c in newest_first(checks)],
-            confidence=confidence_view(app, checks),
+            confidence=service.confidence(app, checks),
         )
     )
 

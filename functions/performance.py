@@ -35,6 +35,7 @@ from shared.models.performance import (
     RecordClose,
     ResultsCreate,
     TargetOverride,
+    TargetsReopen,
 )
 from shared.security.policy import Action, Scope, authorize
 from shared.services.indicators import Indicators
@@ -151,6 +152,20 @@ def override_target(call: Call[TargetOverride, None], cycle_id: str, employee_id
     perf = Performance()
     perf.authorized(call.who, Action.target_override, employee_id)
     return ok(_record(perf.override(cycle_id, employee_id, kpi_id, call.body, call.who.username, call.source_ip)))
+
+
+@api_route(
+    bp,
+    "/performance/cycles/{cycle_id}/employees/{employee_id}/reopen",
+    methods=["POST"],
+    body=TargetsReopen,
+    response=PerformanceRecordView,
+)
+def reopen_targets(call: Call[TargetsReopen, None], cycle_id: str, employee_id: str) -> Any:
+    """Reopen targets locked by recorded results (hr), with a reason; audited. 409 when not locked."""
+    perf = Performance()
+    perf.authorized(call.who, Action.target_override, employee_id)
+    return ok(_record(perf.reopen_targets(cycle_id, employee_id, call.body, call.who.username, call.source_ip)))
 
 
 @api_route(

@@ -10,6 +10,7 @@ from chalice.app import Blueprint
 from functions.http import Call, api_route, ok
 from functions.observability import metric
 from shared.errors import Conflict, Forbidden, NotFound
+from shared.models.availability import Availability, AvailabilityUpdate
 from shared.models.selection import (
     BulkResult,
     BulkTransition,
@@ -21,6 +22,7 @@ from shared.models.selection import (
 )
 from shared.security.policy import Action, authorize
 from shared.services import wired
+from shared.services.interviewers import Interviewers
 from shared.services.requisitions import Requisitions
 from shared.services.selection import count
 
@@ -84,6 +86,22 @@ def propose_shortlist(call: Call, requisition_id: str) -> Any:
 )
 def confirm_shortlist(call: Call[ShortlistConfirm, None], requisition_id: str) -> Any:
     """Confirm a proposal as it is or with edits (hr): the people move to ``shortlisted`` and each
-    gets one e-mail invitation with the date and place. People outside it stay in the pool."""
+    gets one e-mail invitation with the date and place and its ``.ics`` calendar entry — with
+    ``interviewers``, a distinct slot each from their availability (409 when too few, before anyone
+    moves). People outside it stay in the pool."""
     authorize(call.who, Action.shortlist_manage)
     return ok(wired.selection().confirm(requisition_id, call.body, call.who.username, call.who.primary_role))
+
+
+@api_route(bp, "/interviewers/{username}/availability", methods=["GET"], response=Availability)
+def get_availability(call: Call, username: str) -> Any:
+    """An interviewer's second-interview slots, free and booked (hr)."""
+    authorize(call.who, Action.interviewers_assign)
+    return ok(Interviewers().availability(username))
+
+
+@api_route(bp, "/interviewers/{username}/availability", methods=["PUT"], body=AvailabilityUpdate, response=Availability)
+def set_availability(call: Call[AvailabilityUpdate, None], username: str) -> Any:
+    """HR enters an interviewer's free slots (booked ones stay); 400 names a past or overlapping slot."""
+    authorize(call.who, Action.interviewers_assign)
+    return ok(Interviewers().set_availability(username, call.body, call.who.username, call.source_ip))

@@ -118,7 +118,7 @@ def backoff(queue: str) -> Statement:
 def mail() -> Statement:
     return _statement(
         "CandidateMail",
-        ["ses:SendEmail"],
+        ["ses:SendEmail", "ses:SendRawEmail"],
         [{"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailFrom}"}],
     )
 
@@ -171,7 +171,7 @@ GRANTS: dict[str, list[Statement]] = {
     ],
     # Verifies ID tokens with the pool's public keys (HTTPS, no AWS API): logs only.
     "CognitoIdToken": [],
-    "NotificationWorker": [items("dynamodb:GetItem", "dynamodb:PutItem"), mail()],
+    "NotificationWorker": [items("dynamodb:GetItem", "dynamodb:PutItem"), people(), mail()],
     "ObjectCreated": [
         items("dynamodb:GetItem", "dynamodb:PutItem"),
         objects(
@@ -245,7 +245,8 @@ GRANTS: dict[str, list[Statement]] = {
         send("EsignQueue", "OnboardingQueue"),
         ENCRYPTED_IO,
     ],
-    "ProbationDigest": [items("dynamodb:Query"), mail()],
+    # (GetItem and PutItem: the one-month check-in mails held until they are true)
+    "ProbationDigest": [items("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"), people(), mail()],
     "AnalyticsNightly": [items("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")],
 }
 

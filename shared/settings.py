@@ -76,10 +76,6 @@ class Settings(BaseModel):
     presign_expiry_seconds: int = 300
     # Vendor video URLs are fetched only from public addresses unless this is set (tests, local stack).
     video_fetch_allow_private: bool = False
-    # Whom the probation cycle's reminders, digests and escalations go to.
-    probation_hr_mail: str = "hr@zybank.example"
-    # ``{department}`` is replaced by the department's name (a directory lookup can replace this).
-    probation_manager_mail: str = "manager+{department}@zybank.example"
     # Analytics guards (docs/analytics.md gives the reason for each default): re-weighting needs this
     # many rated hires before HR may approve it, moves each weight at most ``step`` per approval, keeps
     # each at or above ``floor`` and shrinks toward the weights hiring used by n / (n + shrinkage_n).

@@ -11,6 +11,7 @@ from chalice import Cron
 from chalice.app import Blueprint, Rate
 
 from functions.observability import logger
+from shared import clock
 from shared.services import wired
 from shared.services.intake import Intake
 from shared.services.offers import Offers
@@ -26,7 +27,7 @@ def event_day(event: Any) -> date:
     raw = getattr(event, "time", None) or (event.get("time") if isinstance(event, dict) else None)
     if raw:
         return datetime.fromisoformat(str(raw).replace("Z", "+00:00")).astimezone(UTC).date()
-    return datetime.now(UTC).date()
+    return clock.now().date()
 
 
 def bank_day(event: Any) -> date:
@@ -65,7 +66,7 @@ def analytics_nightly(event: Any) -> dict[str, int]:
     """Nightly: snapshots of the latest cycles, high-potential proposals, attrition and its model."""
     from shared.services.analytics import Analytics  # numpy loads on this path only, not at ``import app``
 
-    return _logged("analytics nightly", Analytics().nightly(datetime.now(UTC).date()))
+    return _logged("analytics nightly", Analytics().nightly(clock.now().date()))
 
 
 # -- safety nets ---------------------------------------------------------------------------------------

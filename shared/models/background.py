@@ -227,6 +227,7 @@ class DimensionConfidenceView(Response):
     dimension: Dimension
     score: float | None
     confidence: float
+    weighted_score: float | None = Field(default=None, description="the score weighed by its confidence")
     reasons: list[ConfidenceReason]
 
 
@@ -237,6 +238,12 @@ class ConfidenceView(Response):
     flags: list[str]
     dimensions: list[DimensionConfidenceView]
     rule: str
+    weighted_score: float | None = Field(
+        default=None, description="the requisition's weighted score of the confidence-weighted dimension scores"
+    )
+    ai_weighted_score: float | None = Field(default=None, description="the same of the AI scores as delivered")
+    explanation_zh: str = ""
+    explanation_en: str = ""
 
 
 class BackgroundSection(Response):

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Model, Request, Response, RoleFamily
+from shared.models.common import Dimension, Model, Request, Response, RoleFamily
 from shared.security.audited import audited
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -65,6 +65,27 @@ class OfferCreate(Request):
     headcount_override: Reason | None = Field(
         default=None, description="HR's reason to make an offer beyond the requisition's headcount (audited)"
     )
+    probation_months: int = Field(default=3, ge=1, le=6, description="the probation period (1–6 months)")
+
+
+class FirstYearCourse(Model):
+    dimension: Dimension
+    course_id: str
+    title_zh: str
+    title_en: str
+
+
+class DevelopmentPath(Model):
+    """What the offer promises beyond pay: a career track from the strengths, first-year training for
+    the weak dimensions (both from the confidence-weighted competency profile)."""
+
+    track_zh: str
+    track_en: str
+    strengths: list[Dimension]
+    weak_dimensions: list[Dimension]
+    first_year_training: list[FirstYearCourse]
+    basis_zh: str
+    basis_en: str
 
 
 class ApprovalDecision(Request):
@@ -111,6 +132,8 @@ class Offer(Model):
     documents_to_bring: list[str]
     expires_on: date
     note: str | None = None
+    probation_months: int = 3
+    development_path: DevelopmentPath | None = None
     status: OfferStatus
     approval_chain: list[ApprovalStep]
     approvals: list[ApprovalRecord] = Field(default_factory=list)
@@ -160,6 +183,8 @@ class OfferView(Response):
     documents_to_bring: list[str]
     expires_on: date
     note: str | None
+    probation_months: int = 3
+    development_path: DevelopmentPath | None = None
     status: OfferStatus
     approval_chain: list[ApprovalStep]
     approvals: list[ApprovalRecord]

@@ -265,6 +265,7 @@ class PerformanceRecord(Model):
     closure: Closure | None = None
     development: list[DevelopmentItem] = Field(default_factory=list)
     talent_proposals: list[str] = Field(default_factory=list)
+    targets_reopened: dict[str, str] | None = None  # {by, at, reason} while HR's reopening stands
     created_at: str
     updated_at: str
     version: int = 1
@@ -291,6 +292,14 @@ class TargetOverride(Request):
 class RecordClose(Request):
     """HR closes an incomplete record: the KPIs without a result are excluded and the record is scored
     on the others. The reason is kept on the record and in the audit trail."""
+
+    reason: Reason
+    version: Version
+
+
+class TargetsReopen(Request):
+    """HR reopens targets locked by recorded results, with a reason (audited); they lock again when
+    results are next recorded."""
 
     reason: Reason
     version: Version

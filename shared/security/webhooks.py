@@ -13,11 +13,11 @@ import base64
 import binascii
 import hashlib
 import hmac
-import time
 from collections.abc import Iterable, Mapping
 
 from aws_lambda_powertools import Logger
 
+from shared.clock import wall
 from shared.errors import Conflict, Unauthenticated
 
 logger = Logger(child=True)
@@ -66,7 +66,7 @@ def verify(
     if not raw_ts.isdigit():
         raise Unauthenticated("webhook-timestamp must be Unix seconds")
     timestamp = int(raw_ts)
-    current = time.time() if now is None else now
+    current = wall() if now is None else now
     if timestamp < current - tolerance:
         raise Unauthenticated("webhook-timestamp is too old (more than 5 minutes)")
     if timestamp > current + tolerance:

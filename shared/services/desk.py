@@ -7,6 +7,7 @@ from shared.models.application import Application
 from shared.models.desk import Assignment, AssignmentPage, SalaryProposalView
 from shared.services.offer_terms import annual_band, proposed_salary
 from shared.store import assignments
+from shared.store.background import BackgroundStore
 from shared.store.repository import Repository
 
 
@@ -31,7 +32,7 @@ class Desk:
         """What ``Offers.create`` would propose without an ``annual_salary``: the same rule."""
         req = self.repo.requisitions.require(app.requisition_id)
         band = annual_band(req)
-        proposal = proposed_salary(req, app)
+        proposal = proposed_salary(req, app, BackgroundStore(self.repo).checks(app.id))
         return SalaryProposalView(
             application_id=app.id,
             annual_salary=proposal.annual_salary,

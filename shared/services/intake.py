@@ -10,7 +10,6 @@ application appears (on creation, and by the scheduled reconciliation for anythi
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
+from shared.clock import wall as clock_wall
 from shared.domain.event_filters import matches
 from shared.domain.json_input import parse_json_object
 from shared.domain.shortlist import weighted_score
@@ -104,7 +104,7 @@ class Intake:
         self.repo = repo or Repository()
         self.store = ResultStore(self.repo)
         self.secrets = secrets
-        self.clock = clock or time.time  # (read when the intake is made: the process's clock now)
+        self.clock = clock or clock_wall  # vendors sign with the wall clock, never the moved one
         self.on_new_result = on_new_result
 
     def receive(self, headers: dict[str, str], body: bytes) -> Receipt:

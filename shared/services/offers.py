@@ -24,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 
+from shared import clock
 from shared.domain import headcount
 from shared.domain import offers as rules
 from shared.domain.json_input import parse_json_object
@@ -43,6 +43,7 @@ from shared.errors import (
     validated,
 )
 from shared.models.application import Application
+from shared.models.background import BackgroundCheck
 from shared.models.common import iso, utcnow
 from shared.models.offer import (
     CLOSED,
@@ -62,7 +63,8 @@ from shared.models.requisition import Requisition
 from shared.security.tokens import Principal
 from shared.security.webhooks import body_digest, reused_id, verify
 from shared.services import outbox
-from shared.services.offer_terms import new_offer, salary_for
+from shared.services.courses import Courses
+from shared.services.offer_terms import development_path_for, new_offer, salary_for
 from shared.settings import get_settings
 from shared.store import objects
 from shared.store import queue as queues
@@ -73,7 +75,6 @@ from shared.store.queue import QueueRefused
 from shared.store.repository import Repository
 
 logger = Logger(child=True)
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 MAX_WEBHOOK_BYTES = 65_536
 OFFERABLE = (Stage.background_check, Stage.offer)
 EVENT_STATUS = {"signed": OfferStatus.signed, "declined": OfferStatus.declined, "expired": OfferStatus.expired}
@@ -87,7 +88,7 @@ def send_to_queue(queue: Queue, bodies: list[str]) -> None:
 
 
 def beijing_today() -> date:
-    return datetime.now(LOCAL_TIME).date()
+    return clock.today()
 
 
 def view(offer: Offer, with_documents: bool = True) -> OfferView:
@@ -155,8 +156,11 @@ class Offers:
         problems = rules.date_problems(body.start_date, body.expires_on, self.today())
         if problems:
             raise ValidationFailed("the offer's dates are not valid", problems)
-        salary = salary_for(req, app, body.annual_salary)
-        offer = new_offer(app, req, body, salary, who.username)
+        checks = [BackgroundCheck.model_validate(i) for i in items if str(i["sk"]).startswith("BGC#")]
+        salary = salary_for(req, app, checks, body.annual_salary)
+        catalogue = Courses(self.repo).catalogue()
+        path = development_path_for(req, app, checks, catalogue, body.start_date)
+        offer = new_offer(app, req, body, salary, who.username, path)
         html_key, pdf_key, now = offer.html_key, offer.pdf_key, offer.created_at
         # Documents first: ids are fresh, so a failed transaction leaves only unreferenced objects.
         content = rules.letter(offer)

@@ -202,6 +202,14 @@ class ApplicationStore(Store):
         key = {"pk": f"APP#{application_id}", "sk": f"INVITE#{proposal_id}"}
         self.table.put_item(key | {"type": "invitation", **fields})
 
+    def notice(self, application_id: str, kind: str) -> dict[str, Any] | None:
+        """The marker of a mail to the applicant of ``kind`` (``sending`` → ``sent``)."""
+        return self.table.get_item(f"APP#{application_id}", f"NOTICE#{kind}")
+
+    def mark_notice(self, application_id: str, kind: str, fields: dict[str, Any]) -> None:
+        key = {"pk": f"APP#{application_id}", "sk": f"NOTICE#{kind}"}
+        self.table.put_item(key | {"type": "applicant_notice", **fields})
+
     # -- retention -----------------------------------------------------------------------------------
     def stamp_partition(self, application_id: str, expiry: int) -> int:
         """Set ``expires_at`` on every item of the application's partition that has none or a later one

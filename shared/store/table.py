@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
+from shared.clock import wall
 from shared.errors import Conflict, ServiceUnavailable, ValidationFailed
 from shared.settings import get_settings
 from shared.store import aws, retention
@@ -122,7 +123,7 @@ class Table:
         kwargs: dict[str, Any] = {"TableName": self.table_name, "KeyConditionExpression": condition}
         if fresh:
             names["#exp"] = retention.TTL_ATTRIBUTE
-            values[":now"] = value(int(time.time()))
+            values[":now"] = value(int(wall()))
             kwargs["FilterExpression"] = "attribute_not_exists(#exp) OR #exp > :now"
         kwargs |= {"ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
         if index:

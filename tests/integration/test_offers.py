@@ -218,7 +218,7 @@ def test_salary_is_proposed_from_the_band_and_the_ai_score_or_taken_within_it(ap
     proposed = api.call("POST", f"/applications/{at_background_check(api, req_id, 1)}/offers", body=offer_body())
     # Then the proposal is the middle of the band, explained
     assert proposed.data["annual_salary"] == 170_000 and proposed.data["salary_source"] == "proposed"
-    assert "weighted AI score 80" in proposed.data["salary_basis"]
+    assert "confidence-weighted score 80 (AI weighted score 80)" in proposed.data["salary_basis"]  # no facts: as scored
     # Given a score of 95 / Then 120,000 + 100,000 × 0.875
     high = at_background_check(api, req_id, 2, score=95)
     assert api.call("POST", f"/applications/{high}/offers", body=offer_body()).data["annual_salary"] == 207_500

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from chalice import Cron
 from chalice.app import Blueprint, Rate
@@ -33,8 +32,8 @@ def event_day(event: Any) -> date:
 def bank_day(event: Any) -> date:
     """The bank's day (Beijing) of the schedule's ``time``: a start date is a day in Beijing."""
     raw = getattr(event, "time", None) or (event.get("time") if isinstance(event, dict) else None)
-    moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00")) if raw else datetime.now(UTC)
-    return moment.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00")) if raw else clock.now()
+    return moment.astimezone(clock.BANK_TIME).date()
 
 
 def _logged(what: str, counts: dict[str, int]) -> dict[str, int]:

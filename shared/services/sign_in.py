@@ -6,9 +6,9 @@ password goes to Cognito only (``shared/store/directory.py``)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
+from shared.clock import wall
 from shared.errors import TooManyRequests, Unauthenticated
 from shared.settings import get_settings
 from shared.store import directory
@@ -17,7 +17,7 @@ from shared.store.signin import SignInAttempts
 
 
 class SignIn:
-    def __init__(self, repo: Repository | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, repo: Repository | None = None, clock: Callable[[], float] = wall) -> None:
         self.attempts = SignInAttempts(repo or Repository())
         self.clock = clock
 

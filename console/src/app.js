@@ -5,6 +5,7 @@ import { lang, loadTexts, role, setLang, t } from './i18n.js';
 import { auditPage } from './page-audit.js';
 import { questionBankPage } from './page-bank.js';
 import { candidatePage, kitPage } from './page-candidate.js';
+import { requisitionFormPage } from './page-requisition-form.js';
 import { assignedPage, requisitionPage, requisitionsPage } from './page-requisitions.js';
 import { attritionPage, employeePage, employeesPage, onboardingBoard } from './page-people.js';
 import { cyclePage, cyclesPage, recordPage } from './page-performance.js';
@@ -16,6 +17,7 @@ import { clear, current, hasRole, store } from './session.js';
 // Background checks, offers and assessments are panels of the candidate page.
 export const ROUTES = [
   { path: 'requisitions', nav: 'nav.requisitions', roles: ['hr', 'manager'], page: requisitionsPage },
+  { path: 'requisitions/new', roles: ['hr'], page: requisitionFormPage },
   { path: 'requisitions/:id', roles: ['hr', 'manager'], page: requisitionPage },
   { path: 'applications/:id', roles: ['hr', 'manager', 'interviewer'], page: candidatePage },
   { path: 'kit/:id', roles: ['hr', 'manager', 'interviewer'], page: kitPage },

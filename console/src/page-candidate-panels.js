@@ -5,26 +5,13 @@ import { ApiError, call, get, post } from './api.js';
 import { h, mount, table } from './dom.js';
 import { date, dimension, lang, num, recommendation, t, terms } from './i18n.js';
 import { hasRole } from './session.js';
+import { action, withUnit } from './ui.js';
 
 const CHECKS = ['education', 'employment', 'credit'];
 
 function isoDay(offsetDays) {
   const d = new Date(Date.now() + offsetDays * 86400000);
   return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-}
-
-// A button that runs an API call, disables itself meanwhile and reports the error next to it.
-function action(label, run, attrs = {}) {
-  const button = h('button', { type: 'button', ...attrs, onclick: async () => {
-    button.disabled = true;
-    try { await run(); } catch (err) {
-      const out = button.parentElement?.querySelector('.action-error') || h('span', { class: 'error action-error', 'data-testid': 'action-error' });
-      out.textContent = err.message + (err.details?.length ? ` (${err.details.map((d) => d.message || d.code).join('; ')})` : '');
-      button.after(out);
-      button.disabled = false;
-    }
-  } }, label);
-  return button;
 }
 
 function percent(value) {
@@ -166,7 +153,8 @@ export function assessmentsPanel(el, archive, user, reload) {
     a.reason ? h('p', { class: 'muted' }, a.reason) : null,
     a.decision ? h('p', {}, `${t('as.decision')}: ${t(`as.${a.decision.decision}`)} · ${a.decision.reason} (${a.decision.decided_by})`) : null,
     a.result ? h('p', {}, `${t('as.result')}: ${a.result.score ?? ''} ${a.result.passed === true ? '✓' : a.result.passed === false ? '✗' : ''} · ${a.result.comments}`) : null,
-    hr && a.status === 'requested' ? decideAssessment(a, archive, reload) : null));
+    hr && a.status === 'requested' ? decideAssessment(a, archive, reload) : null,
+    hr && a.status === 'approved' ? assessmentResult(a, archive, reload) : null));
   mount(el, h('h2', {}, t('as.title')), list.length ? rows : h('p', { class: 'muted' }, t('as.none')),
     mayRequest ? requestAssessment(archive, reload) : null);
 }
@@ -178,6 +166,24 @@ function decideAssessment(a, archive, reload) {
     await reload();
   }, { class: decision === 'approve' ? null : 'secondary', 'data-assessment-decision': decision });
   return h('div', { class: 'toolbar' }, reason, decide('approve'), decide('decline'));
+}
+
+// HR records the result of an approved assessment: a score (0–100 分) and/or pass or fail, comments
+// and who ran it.
+function assessmentResult(a, archive, reload) {
+  const score = h('input', { type: 'number', min: 0, max: 100, step: 0.5, 'data-testid': 'assessment-score', 'aria-label': t('as.score') });
+  const passed = h('select', { 'data-testid': 'assessment-passed', 'aria-label': t('as.passed') },
+    h('option', { value: '' }, '–'), h('option', { value: 'true' }, t('as.pass')), h('option', { value: 'false' }, t('as.fail')));
+  const comments = h('input', { size: 40, 'data-testid': 'assessment-comments', 'aria-label': t('as.comments'), placeholder: t('as.comments') });
+  const assessor = h('input', { size: 16, 'data-testid': 'assessment-assessor', 'aria-label': t('as.assessor'), placeholder: t('as.assessor') });
+  return h('div', { class: 'toolbar', 'data-testid': 'assessment-result-form' },
+    h('label', {}, t('as.score'), ' ', withUnit(score, t('unit.points'))), h('label', {}, t('as.passed'), ' ', passed), comments, assessor,
+    action(t('as.record'), async () => {
+      await post(`/applications/${archive.application_id}/assessment-requests/${a.request_id}/result`, {
+        score: score.value === '' ? null : Number(score.value), passed: passed.value === '' ? null : passed.value === 'true',
+        comments: comments.value, assessor: assessor.value });
+      await reload();
+    }, { 'data-testid': 'assessment-record' }, { confirm: () => t('as.confirm_record', { name: a.assessment.name }) }));
 }
 
 function requestAssessment(archive, reload) {

@@ -6,6 +6,7 @@ import { date, dimension, num, recommendation, stage, t } from './i18n.js';
 import { hasRole } from './session.js';
 import { assessmentsPanel, backgroundPanel, evaluationForm, offersPanel } from './page-candidate-panels.js';
 import { interviewersPanel } from './page-candidate-assign.js';
+import { resumeUpload } from './page-import.js';
 
 let stageModel = null;
 async function transitionsFrom(from, user) {
@@ -85,7 +86,7 @@ function actions(el, archive, allowed, reload) {
         message.textContent = t('cand.moved', { stage: stage(to) });
         await reload();
       } catch (err) { message.textContent = err.message; message.className = 'error'; ev.target.disabled = false; }
-    } }, stage(to)))), message);
+    } }, stage(to)))), message, resumeUpload(archive));
 }
 
 export async function candidatePage(main, { id, user }) {

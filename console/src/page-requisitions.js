@@ -3,11 +3,15 @@ import { get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
 import { date, family, num, stage, t, terms } from './i18n.js';
+import { importPanel } from './page-import.js';
 import { hasRole } from './session.js';
+import { action } from './ui.js';
 
-export async function requisitionsPage(main) {
+export async function requisitionsPage(main, { user }) {
   const page = await get('/requisitions?limit=100');
-  mount(main, h('h1', {}, t('nav.requisitions')), h('div', { class: 'card' }, table([
+  mount(main, h('div', { class: 'toolbar' }, h('h1', {}, t('nav.requisitions')),
+    hasRole(user, ['hr']) ? h('a', { class: 'button', href: '#/requisitions/new', 'data-testid': 'new-requisition' }, t('reqform.title')) : null),
+  h('div', { class: 'card' }, table([
     { key: 'title', label: t('req.title'), sort: (r) => r.title, render: (r) => h('a', { href: `#/requisitions/${r.id}` }, r.title) },
     { key: 'department', label: t('req.department'), sort: (r) => r.department },
     { key: 'role_family', label: t('req.role_family'), render: (r) => family(r.role_family) },
@@ -34,30 +38,36 @@ export async function requisitionPage(main, { id, user, notice }) {
     h('tr', { dataset: { step: s.step } }, h('td', {}, t(`funnel.${s.step}`)), h('td', { class: 'num' }, num(s.count, 0))))));
   const applicants = h('div');
   const shortlist = h('div', { class: 'card no-print', 'data-testid': 'shortlist' });
+  const imports = h('div', { class: 'card no-print', 'data-testid': 'import-panel' });
   mount(main,
     h('h1', {}, req.title),
     h('p', { class: 'muted' }, `${req.department} · ${family(req.role_family)} · ${t('req.headcount')} ${num(req.headcount, 0)} · ${t('req.scored')} ${num(req.scored_count ?? 0, 0)}`),
     h('div', { class: 'grid' },
       h('div', { class: 'card' }, h('h2', {}, t('req.funnel')), funnelEl),
       h('div', { class: 'card' }, h('h2', {}, t('req.funnel')), counts)),
+    hasRole(user, ['hr']) ? imports : null,
     hasRole(user, ['hr']) ? shortlist : null,
     h('div', { class: 'card' }, h('h2', {}, t('req.applicants')), applicants));
   funnelChart(funnelEl, funnel);
   // After a confirmation the page is drawn again with fresh counts, and the outcome stays on it.
+  if (hasRole(user, ['hr'])) importPanel(imports, req, () => applicantList(applicants, req, user));
   if (hasRole(user, ['hr'])) shortlistPanel(shortlist, req, notice, (done) => requisitionPage(main, { id, user, notice: done }));
-  await applicantList(applicants, req);
+  await applicantList(applicants, req, user);
 }
 
-async function applicantList(el, req) {
+async function applicantList(el, req, user) {
   const state = { stage: '', order: 'created', tokens: [null] };
-  const stageSelect = h('select', { 'data-testid': 'stage-filter', onchange: () => { state.stage = stageSelect.value; state.tokens = [null]; load(); } },
+  const hr = hasRole(user, ['hr']);
+  const chosen = new Set();
+  const stageSelect = h('select', { 'data-testid': 'stage-filter', 'aria-label': t('app.stage'), onchange: () => { state.stage = stageSelect.value; state.tokens = [null]; load(); } },
     h('option', { value: '' }, t('app.all_stages')), terms('stages').map((s) => h('option', { value: s }, stage(s))));
-  const orderSelect = h('select', { 'data-testid': 'order', onchange: () => { state.order = orderSelect.value; state.tokens = [null]; load(); } },
+  const orderSelect = h('select', { 'data-testid': 'order', 'aria-label': t('app.order'), onchange: () => { state.order = orderSelect.value; state.tokens = [null]; load(); } },
     h('option', { value: 'created' }, t('order.created')), h('option', { value: 'score' }, t('order.score')));
-  const list = h('div');
+  const list = h('div', { class: 'scroll' });
   const first = h('button', { class: 'secondary', onclick: () => { state.tokens = [null]; load(); } }, t('app.first'));
   const next = h('button', { class: 'secondary', 'data-testid': 'next-page', onclick: () => load(true) }, t('app.next'));
-  mount(el, h('div', { class: 'toolbar' }, stageSelect, orderSelect, first, next), list);
+  const bulk = hr ? bulkDecisions(req, chosen, () => load()) : null;
+  mount(el, h('div', { class: 'toolbar' }, stageSelect, orderSelect, first, next), bulk, list);
   async function load(forward = false) {
     if (forward) state.tokens.push(state.next);
     const token = state.tokens[state.tokens.length - 1];
@@ -66,7 +76,18 @@ async function applicantList(el, req) {
       stage: state.order === 'score' ? null : state.stage, order: state.order, limit: 50, next_token: token })}`);
     state.next = page.next_token;
     next.disabled = !page.next_token;
+    chosen.clear();
+    bulk?.update();
+    const box = (r) => h('input', { type: 'checkbox', 'data-select': r.id, 'aria-label': r.name, onchange: (e) => {
+      if (e.target.checked) chosen.add(r.id); else chosen.delete(r.id);
+      bulk.update();
+    } });
+    const all = h('input', { type: 'checkbox', 'data-testid': 'select-all', 'aria-label': t('bulk.select_all'), onchange: (e) => {
+      list.querySelectorAll('input[data-select]').forEach((b) => { b.checked = e.target.checked; if (b.checked) chosen.add(b.dataset.select); else chosen.delete(b.dataset.select); });
+      bulk.update();
+    } });
     mount(list, table([
+      ...(hr ? [{ key: 'select', label: all, render: box }] : []),
       { key: 'name', label: t('app.name'), sort: (r) => r.name, render: (r) => h('a', { href: `#/applications/${r.id}` }, r.name) },
       { key: 'stage', label: t('app.stage'), sort: (r) => r.stage, render: (r) => h('span', { class: 'tag', 'data-stage': r.stage }, stage(r.stage)) },
       { key: 'screening_score', label: t('app.screening_score'), num: true, sort: (r) => r.screening_score, render: (r) => num(r.screening_score) },
@@ -75,6 +96,28 @@ async function applicantList(el, req) {
     ], page.items, { empty: t('app.none'), testid: 'applicants' }));
   }
   await load();
+}
+
+// HR's screening decision on the selected applicants at once, with one reason; asked first.
+function bulkDecisions(req, chosen, reload) {
+  const decision = h('select', { 'data-testid': 'bulk-decision', 'aria-label': t('bulk.decision') },
+    ['advance', 'reject'].map((d) => h('option', { value: d }, t(`bulk.${d}`))));
+  const reason = h('input', { size: 30, placeholder: t('cand.reason'), 'data-testid': 'bulk-reason', 'aria-label': t('cand.reason') });
+  const count = h('span', { class: 'muted', 'data-testid': 'selected-count' });
+  const result = h('span', { 'data-testid': 'bulk-result', role: 'status' });
+  const apply = action(t('bulk.apply'), async () => {
+    if (!reason.value.trim()) { result.className = 'error'; result.textContent = t('bulk.reason_needed'); return; }
+    const ids = [...chosen];
+    const out = await post(`/requisitions/${req.id}/screening/decisions`, {
+      decisions: ids.map((id) => ({ application_id: id, decision: decision.value, reason: reason.value.trim() })) });
+    result.className = '';
+    result.textContent = t('bulk.done', { applied: out.counts.applied ?? 0, other: ids.length - (out.counts.applied ?? 0) });
+    await reload();
+  }, { 'data-testid': 'bulk-apply' }, { confirm: () => t(`bulk.confirm.${decision.value}`, { n: chosen.size }) });
+  const el = h('div', { class: 'toolbar', 'data-testid': 'bulk' }, count, decision, reason, apply, result);
+  el.update = () => { count.textContent = t('bulk.selected', { n: chosen.size }); apply.disabled = chosen.size === 0; };
+  el.update();
+  return el;
 }
 
 function shortlistPanel(el, req, notice, reload) {

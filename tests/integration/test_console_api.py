@@ -12,6 +12,7 @@ from infra.local.cognito import DEMO_PASSWORD
 from shared.domain.funnel import STEPS, fold
 from shared.domain.stages import Stage
 from shared.models.common import Dimension, RoleFamily
+from shared.store import objects
 from tests.support.api import Api
 from tests.support.hiring import INTERVIEW, new_app, scored_apps
 
@@ -38,7 +39,12 @@ def test_console_assets_are_public_with_a_strict_policy(api: Api, console_dir: P
     assert page.status_code == 200
     assert page.headers["Content-Type"].startswith("text/html")
     assert '<base href="/console/">' in page.body.decode()
-    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    # And the page may send files only to its own origin and the object store's presigned uploads
+    connect = next(p.split()[1:] for p in policy.split("; ") if p.startswith("connect-src"))
+    assert connect == ["'self'", objects.upload_origin()]
+    assert objects.upload_origin().startswith(("http://", "https://")) and "*" not in objects.upload_origin()
     script = fetch(api, "/console/app.js")
     assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
     # And nothing outside the built folder is served: unknown files, other types, path tricks

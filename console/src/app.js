@@ -11,6 +11,7 @@ import { attritionPage, employeePage, employeesPage, onboardingBoard } from './p
 import { cyclePage, cyclesPage, recordPage } from './page-performance.js';
 import { analyticsPage, reweightingPage, talentPoolsPage } from './page-analytics.js';
 import { clear, current, hasRole, store } from './session.js';
+import { errorText } from './ui.js';
 
 // The route table. `nav` puts a page in the menu; `roles` are the Cognito groups that see it (the
 // API checks again on every call). Pages for later features are added here when their API exists:
@@ -83,7 +84,7 @@ function signIn(main) {
       location.hash = '#/';
       render();
     } catch (err) {
-      error.textContent = err.status === 401 ? t('signin.failed') : `${t('error')}: ${err.message}`;
+      error.textContent = err.status === 401 ? t('signin.failed') : errorText(err);
     }
   } },
   h('h1', {}, t('signin.title')),
@@ -120,7 +121,7 @@ export async function render() {
   try {
     await found.route.page(view, { ...found.params, query: params(location.hash), user });
   } catch (err) {
-    mount(view, h('p', { class: 'notice error', 'data-testid': 'page-error' }, `${t('error')}: ${err.message}`));
+    mount(view, h('p', { class: 'notice error', 'data-testid': 'page-error' }, errorText(err)));
   }
 }
 

@@ -3,6 +3,7 @@
 import { h, mount } from './dom.js';
 import { t } from './i18n.js';
 import { put } from './page-candidate-panels.js';
+import { errorText } from './ui.js';
 
 export function interviewersPanel(el, archive) {
   const current = archive.interviewers || [];
@@ -18,7 +19,7 @@ export function interviewersPanel(el, archive) {
         mount(list, out.interviewers.length ? out.interviewers.map((u) => h('span', { class: 'tag' }, u)) : h('span', { class: 'muted' }, t('assign.none')));
         result.className = '';
         result.textContent = t('assign.saved');
-      } catch (err) { result.className = 'error'; result.textContent = err.message; }
+      } catch (err) { result.className = 'error'; result.textContent = errorText(err); }
     } }, h('label', {}, t('assign.usernames'), ' ', names), h('button', { type: 'submit', 'data-testid': 'assign-interviewers' }, t('assign.save'))),
     result);
 }

@@ -4,10 +4,11 @@
 import { get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
-import { date, dimension, lang, num, t } from './i18n.js';
+import { date, dimension, enumLabel, lang, num, t } from './i18n.js';
 import { analyticsTabs } from './page-analytics.js';
 import { patch, put } from './page-candidate-panels.js';
 import { hasRole } from './session.js';
+import { confirmAction, errorText } from './ui.js';
 
 const TEAMS = ['it', 'admin', 'hr'];
 const STATUSES = ['open', 'in_progress', 'done', 'blocked'];
@@ -55,7 +56,7 @@ function taskCard(task, reload) {
     h('div', { class: 'toolbar' }, NEXT[task.status].map((to) => h('button', { class: 'secondary', 'data-to': to, onclick: async (ev) => {
       ev.target.disabled = true;
       try { await patch(`/onboarding/tasks/${encodeURIComponent(task.id)}`, { status: to, version: task.version }); await reload(); }
-      catch (err) { error.textContent = err.message; ev.target.disabled = false; }
+      catch (err) { error.textContent = errorText(err); ev.target.disabled = false; }
     } }, t(`board.status.${to}`)))), error);
 }
 
@@ -110,7 +111,7 @@ function trainingPlan(plan) {
 function probationPanel(el, emp, p, user, reload) {
   const editable = ['proposed', 'draft'].includes(p.status) && hasRole(user, ['hr', 'manager']);
   const result = h('p', { 'data-testid': 'probation-result' });
-  const fail = (err) => { result.textContent = err.message + (err.details?.length ? ` (${err.details.map((d) => `${d.field || ''} ${d.message}`).join('; ')})` : ''); result.className = 'error'; };
+  const fail = (err) => { result.textContent = errorText(err); result.className = 'error'; };
   const weights = new Map();
   const targets = new Map();
   const goals = table([
@@ -130,7 +131,7 @@ function probationPanel(el, emp, p, user, reload) {
     h('p', { class: 'toolbar' }, `${t('prob.weighted')} `, bar(p.weighted_completion, 'weighted-completion'),
       p.elapsed_pct !== null && p.elapsed_pct !== undefined ? [` ${t('prob.elapsed')} `, bar(p.elapsed_pct, 'elapsed')] : null,
       p.lagging ? h('span', { class: 'tag weak' }, t('prob.lagging')) : null,
-      p.phase ? h('span', { class: 'muted' }, ` ${t('prob.phase')}: ${p.phase}`) : null,
+      p.phase ? h('span', { class: 'muted' }, ` ${t('prob.phase')}: ${enumLabel('phase', p.phase)}`) : null,
       p.outcome ? h('span', { class: 'tag' }, `${t('prob.outcome')}: ${p.outcome}`) : null),
     goals,
     editable ? h('div', { class: 'toolbar' },
@@ -175,6 +176,7 @@ function decisionForm(emp, reload, fail) {
   const reason = h('input', { size: 30, placeholder: t('cand.reason'), 'data-testid': 'decision-reason' });
   const end = h('input', { type: 'date', 'data-testid': 'decision-end' });
   const decide = (decision) => h('button', { class: decision === 'confirm' ? null : 'secondary', 'data-decision': decision, onclick: async () => {
+    if (!(await confirmAction(t(`confirm.probation.${decision}`, { name: emp.name || emp.id })))) return;
     try {
       await post(`/employees/${emp.id}/probation/decision`, {
         decision, reason: decision === 'confirm' ? undefined : reason.value, new_end_date: decision === 'extend' ? end.value : undefined });

@@ -4,14 +4,15 @@
 import { ApiError, get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
-import { date, dimension, lang, num, t } from './i18n.js';
+import { date, dimension, enumLabel, lang, num, t } from './i18n.js';
 import { put } from './page-candidate-panels.js';
 import { hasRole } from './session.js';
+import { confirmAction, errorText } from './ui.js';
 
 const kpiName = (x) => (lang() === 'en' ? x.name_en : x.name_zh);
 const fail = (el) => (err) => {
   el.className = 'error';
-  el.textContent = err.message + (err.details?.length ? ` (${err.details.map((d) => `${d.field || ''} ${d.message}`).join('; ')})` : '');
+  el.textContent = errorText(err);
 };
 
 async function optional(promise) {
@@ -75,7 +76,7 @@ export async function cyclePage(main, { id, user, query: params }) {
       { key: 'status', label: t('emp.status'), render: (r) => h('span', { class: 'tag', 'data-record': r.record ? r.record.status : 'none' }, r.record ? t(`perf.record.${r.record.status}`) : t('perf.not_enrolled')) },
       { key: 'score', label: t('perf.overall'), num: true, sort: (r) => r.record?.overall_score ?? null, render: (r) => num(r.record?.overall_score) },
       { key: 'below', label: t('perf.below'), num: true, render: (r) => (r.record ? num(r.record.development.length, 0) : '') },
-      { key: 'pools', label: t('perf.pools'), render: (r) => (r.record?.talent_proposals || []).map((p) => h('span', { class: 'tag strength' }, p)) },
+      { key: 'pools', label: t('perf.pools'), render: (r) => (r.record?.talent_proposals || []).map((p) => h('span', { class: 'tag strength' }, enumLabel('pool', p))) },
     ].filter(Boolean), rows, { empty: t('emp.none'), testid: 'cycle-people' }),
     canEnrol ? h('div', { class: 'toolbar' }, h('button', { 'data-testid': 'enrol', onclick: async () => {
       const ids = [...picked].filter(([, box]) => box.checked).map(([eid]) => eid);
@@ -108,7 +109,7 @@ export async function recordPage(main, { id, employee, user }) {
       { key: 'status', label: t('emp.status'), render: (r) => t(`perf.record.${r.status}`) },
       { key: 'overall_score', label: t('perf.overall'), num: true, render: (r) => num(r.overall_score) },
       { key: 'development', label: t('perf.below'), num: true, render: (r) => num(r.development.length, 0) },
-      { key: 'pools', label: t('perf.pools'), render: (r) => r.talent_proposals.map((p) => h('span', { class: 'tag strength' }, p)) },
+      { key: 'pools', label: t('perf.pools'), render: (r) => r.talent_proposals.map((p) => h('span', { class: 'tag strength' }, enumLabel('pool', p))) },
     ], history.items.map((r) => ({ ...r, id: r.cycle_id })), { testid: 'history-table' })));
   const scored = history.items.filter((r) => r.overall_score !== null && r.overall_score !== undefined);
   if (scored.length) {
@@ -153,10 +154,11 @@ function recordCard(record, cycle, { hr, mayRecord, reload }) {
     mayRecord ? h('div', { class: 'toolbar' }, h('button', { 'data-testid': 'save-results', onclick: async () => {
       const results = [...actuals].filter(([, input]) => input.value !== '').map(([kpi, input]) => ({ kpi_id: kpi, actual: Number(input.value) }));
       if (!results.length) { result.className = 'error'; result.textContent = t('perf.no_results'); return; }
+      if (!(await confirmAction(t('confirm.results', { n: results.length })))) return;
       try { await post(`${base}/results`, { results, version: record.version }); await reload(); } catch (err) { fail(result)(err); }
     } }, t('perf.save_results'))) : null,
     record.development.length ? [h('h3', {}, t('perf.development')), record.development.map((d) => developmentItem(d, record, base, mayRecord, reload, result))] : null,
-    record.talent_proposals.length ? h('p', {}, `${t('perf.pools')}: `, record.talent_proposals.map((p) => h('a', { class: 'tag strength', href: `#/talent-pools?pool=${p}` }, p))) : null,
+    record.talent_proposals.length ? h('p', {}, `${t('perf.pools')}: `, record.talent_proposals.map((p) => h('a', { class: 'tag strength', href: `#/talent-pools?pool=${p}` }, enumLabel('pool', p)))) : null,
     result);
 }
 
@@ -164,6 +166,7 @@ function recordCard(record, cycle, { hr, mayRecord, reload }) {
 function closeForm(record, base, reload, result) {
   const reason = h('input', { size: 36, placeholder: t('perf.close_reason'), 'data-testid': 'close-reason' });
   return h('div', { class: 'toolbar', 'data-testid': 'close-record' }, reason, h('button', { class: 'secondary', 'data-testid': 'close', onclick: async () => {
+    if (!(await confirmAction(t('confirm.close_record', { n: record.targets.filter((x) => x.score === null || x.score === undefined).length })))) return;
     try { await post(`${base}/closure`, { reason: reason.value, version: record.version }); await reload(); }
     catch (err) { fail(result)(err); }
   } }, t('perf.close')));

@@ -2,10 +2,10 @@
 import { get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
-import { date, family, num, stage, t, terms } from './i18n.js';
+import { date, dimension, family, num, stage, t, terms } from './i18n.js';
 import { importPanel } from './page-import.js';
 import { hasRole } from './session.js';
-import { action } from './ui.js';
+import { action, confirmAction, errorText } from './ui.js';
 
 export async function requisitionsPage(main, { user }) {
   const page = await get('/requisitions?limit=100');
@@ -123,7 +123,7 @@ function bulkDecisions(req, chosen, reload) {
 function shortlistPanel(el, req, notice, reload) {
   const propose = h('button', { 'data-testid': 'propose', onclick: async () => {
     propose.disabled = true;
-    try { show(await post(`/requisitions/${req.id}/shortlist`)); } catch (err) { mount(body, h('p', { class: 'error' }, err.message)); }
+    try { show(await post(`/requisitions/${req.id}/shortlist`)); } catch (err) { mount(body, h('p', { class: 'error' }, errorText(err))); }
     propose.disabled = false;
   } }, t('shortlist.propose'));
   const body = h('div');
@@ -144,15 +144,16 @@ function shortlistPanel(el, req, notice, reload) {
     });
     const result = h('p', { 'data-testid': 'shortlist-result' });
     const confirm = h('button', { 'data-testid': 'confirm', onclick: async () => {
+      const ids = [...boxes].filter(([, b]) => b.checked).map(([i]) => i);
+      if (!(await confirmAction(t('confirm.shortlist', { n: ids.length })))) return;
       confirm.disabled = true;
       try {
-        const ids = [...boxes].filter(([, b]) => b.checked).map(([i]) => i);
         const out = await post(`/requisitions/${req.id}/shortlist/confirm`, {
           proposal_id: proposal.proposal_id, application_ids: ids,
           interview: { starts_at: new Date(startsAt.value).toISOString(), place: place.value },
         });
         await reload(t('shortlist.done', { n: out.counts.moved ?? 0, m: out.invitations_queued }));
-      } catch (err) { result.textContent = err.message; result.className = 'error'; confirm.disabled = false; }
+      } catch (err) { result.textContent = errorText(err); result.className = 'error'; confirm.disabled = false; }
     } }, t('shortlist.confirm'));
     mount(body, table([
       { key: 'box', label: '', render: (r) => r.box },
@@ -160,7 +161,7 @@ function shortlistPanel(el, req, notice, reload) {
       { key: 'name', label: t('app.name'), render: (r) => h('a', { href: `#/applications/${r.id}` }, r.name) },
       { key: 'stage', label: t('app.stage'), render: (r) => stage(r.stage) },
       { key: 'weighted_score', label: t('app.weighted_score'), num: true, sort: (r) => r.weighted_score, render: (r) => num(r.weighted_score) },
-      { key: 'below_bar', label: t('shortlist.below_bar'), render: (r) => Object.keys(r.below_bar).join(', ') || '–' },
+      { key: 'below_bar', label: t('shortlist.below_bar'), render: (r) => Object.keys(r.below_bar).map(dimension).join('、') || '–' },
     ], rows, { empty: t('app.none'), testid: 'proposal' }),
     h('div', { class: 'toolbar' }, h('label', {}, t('shortlist.starts_at'), ' ', startsAt), h('label', {}, t('shortlist.place'), ' ', place), confirm),
     result);

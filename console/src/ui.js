@@ -7,7 +7,8 @@ import { t } from './i18n.js';
 // fields it names through their labels (`field.<name>`); an unknown code shows the code itself, never
 // the API's English prose.
 export function errorText(err) {
-  if (!err || err.code === undefined) return `${t('error')}: ${err?.status ? `HTTP ${err.status}` : t('error.network')}`;
+  if (err instanceof TypeError && /fetch|network/i.test(err.message)) return `${t('error')}: ${t('error.network')}`;
+  if (!err || err.code === undefined || err.code === null) return err?.status ? `${t('error')} (HTTP ${err.status})` : t('error');
   const known = t(`errcode.${err.code}`);
   const head = known === `errcode.${err.code}` ? `${t('error')} (${err.code})` : known;
   const fields = [...new Set((err.details || []).map((d) => d.field).filter(Boolean))];

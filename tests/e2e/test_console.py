@@ -249,6 +249,10 @@ def test_hr_confirms_a_shortlist_by_clicking(signed_in: Any, event: HiringEvent,
     )
     assert proposed
     page.click("[data-testid=confirm]")
+    # Then HR is asked first, with the count and the effect
+    message = page.locator("[data-testid=confirm-message]").inner_text()
+    assert f"将向 {len(proposed)} 人发送复试邀请" in message
+    page.click("[data-testid=confirm-ok]")
     page.locator("[data-testid=shortlist-result]").filter(has_text=f"{len(proposed)} 人").wait_for()
     # Then the applicants' stage changed, on the page and in the API
     page.locator("[data-testid=funnel] tr[data-step=shortlisted] td.num", has_text=str(len(proposed))).wait_for()
@@ -313,6 +317,7 @@ def test_hr_takes_a_candidate_from_shortlist_to_a_signed_offer_by_clicking(
     hr.locator("[data-testid=proposal] tbody tr").first.wait_for()
     chosen = hr.locator("[data-testid=proposal] input[type=checkbox]:checked").first.get_attribute("data-application")
     hr.click("[data-testid=confirm]")
+    hr.click("[data-testid=confirm-ok]")
     hr.locator("[data-testid=shortlist-result]").filter(has_text="人").wait_for()
     assert stage_of(chosen) == "shortlisted"
     # And moves the candidate to the second interview
@@ -377,6 +382,8 @@ def test_hr_takes_a_candidate_from_shortlist_to_a_signed_offer_by_clicking(
     assert manager.locator("[data-testid=make-offer]").count() == 0
     manager.fill("[data-testid=approval-comment]", "同意录用")
     manager.click("[data-decision=approve]")
+    assert "电子签约" in manager.locator("[data-testid=confirm-message]").inner_text()
+    manager.click("[data-testid=confirm-ok]")
     manager.locator("[data-testid=offer]:not([data-status=pending_approval])").wait_for()
 
     # Then the simulated e-signature vendor signs, and HR sees offer_signed
@@ -469,6 +476,7 @@ def test_hr_sees_validity_high_potentials_and_approves_by_clicking(signed_in: An
     assert page.locator("[data-testid=approve-weights]").is_disabled()
     page.fill("[data-testid=approve-reason]", "上半年效度分析")
     page.click("[data-testid=approve-weights]")
+    page.click("[data-testid=confirm-ok]")
     # Then it is approved
     page.locator("[data-testid=approve-result].notice").wait_for()
     shot(page, "analytics-reweighting")
@@ -523,6 +531,7 @@ def test_hr_reads_targets_with_their_explanation_and_overrides_one(signed_in: An
     # When HR closes it with a reason
     page.fill("[data-testid=close-reason]", "系统迁移，其余指标本期无数据")
     page.click("[data-testid=close]")
+    page.click("[data-testid=confirm-ok]")
     # Then it is scored on the KPIs with results, the others excluded, with the reason shown
     page.locator("[data-testid=record][data-status=scored] [data-testid=overall-score]").wait_for()
     assert "系统迁移" in page.locator("[data-testid=closure]").inner_text()
@@ -549,6 +558,7 @@ def test_a_manager_enters_results_and_probation_progress(signed_in: Any, stack: 
     for n in range(inputs.count()):
         inputs.nth(n).fill("90")
     page.click("[data-testid=save-results]")
+    page.click("[data-testid=confirm-ok]")
     # Then the record is scored, on the page and in the API
     page.locator("[data-testid=record][data-status=scored] [data-testid=overall-score]").wait_for()
     status, record = call(stack, "GET", f"/performance/cycles/{demo.OPEN_CYCLE}/employees/demo-000", stack.token("hr"))

@@ -7,6 +7,7 @@ import { t } from './i18n.js';
 // fields it names through their labels (`field.<name>`); an unknown code shows the code itself, never
 // the API's English prose.
 export function errorText(err) {
+  if (err?.refusal) return err.message;
   if (err instanceof TypeError && /fetch|network/i.test(err.message)) return `${t('error')}: ${t('error.network')}`;
   if (!err || err.code === undefined || err.code === null) return err?.status ? `${t('error')} (HTTP ${err.status})` : t('error');
   const known = t(`errcode.${err.code}`);
@@ -24,6 +25,9 @@ function fieldLabel(path) {
   }
   return parts[0];
 }
+
+// The console's own refusal before any call (a required choice missing): shown as the error is.
+export const refuse = (message) => Object.assign(new Error(message), { refusal: true });
 
 // Asks before an action that cannot be undone: `message` names the count and the effect. Resolves
 // true only when the user confirms (Enter or the button); Escape and 取消 resolve false.

@@ -6,6 +6,7 @@ import { auditPage } from './page-audit.js';
 import { questionBankPage } from './page-bank.js';
 import { candidatePage, kitPage } from './page-candidate.js';
 import { requisitionFormPage } from './page-requisition-form.js';
+import { todoPage } from './page-todo.js';
 import { assignedPage, requisitionPage, requisitionsPage } from './page-requisitions.js';
 import { attritionPage, employeePage, employeesPage, onboardingBoard } from './page-people.js';
 import { cyclePage, cyclesPage, recordPage } from './page-performance.js';
@@ -17,6 +18,7 @@ import { errorText } from './ui.js';
 // API checks again on every call). Pages for later features are added here when their API exists:
 // Background checks, offers and assessments are panels of the candidate page.
 export const ROUTES = [
+  { path: 'todo', nav: 'nav.todo', roles: ['hr', 'manager', 'interviewer', 'it'], page: todoPage },
   { path: 'requisitions', nav: 'nav.requisitions', roles: ['hr', 'manager'], page: requisitionsPage },
   { path: 'requisitions/new', roles: ['hr'], page: requisitionFormPage },
   { path: 'requisitions/:id', roles: ['hr', 'manager'], page: requisitionPage },

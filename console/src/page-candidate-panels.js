@@ -5,7 +5,7 @@ import { ApiError, call, get, post } from './api.js';
 import { h, mount, table } from './dom.js';
 import { date, dimension, enumLabel, lang, num, recommendation, t, terms } from './i18n.js';
 import { hasRole } from './session.js';
-import { action, withUnit } from './ui.js';
+import { action, refuse, withUnit } from './ui.js';
 
 const CHECKS = ['education', 'employment', 'credit'];
 
@@ -23,11 +23,30 @@ function reasonText(r) {
 }
 
 // -- background checks ---------------------------------------------------------------------------
+// A check the vendor has not answered yet: the page asks again every few seconds (one GET) and redraws
+// itself once the result is in — no manual reload.
+const PENDING_CHECK = ['ordered', 'submitted'];
+const CHECK_POLL_MS = 5000;
+
+function watchCheck(el, applicationId, check, reload) {
+  const again = async () => {
+    if (!el.isConnected) return;
+    try {
+      const list = await get(`/applications/${applicationId}/background-checks`);
+      const now = list.items.find((c) => c.check_id === check.check_id);
+      if (now && !PENDING_CHECK.includes(now.status)) { if (el.isConnected) await reload(); return; }
+    } catch { /* the next poll asks again */ }
+    setTimeout(again, CHECK_POLL_MS);
+  };
+  setTimeout(again, CHECK_POLL_MS);
+}
+
 export function backgroundPanel(el, archive, user, reload) {
   const section = archive.background;
   if (!section) { el.remove(); return; }
   const hr = hasRole(user, ['hr']);
   const latest = section.checks[0];
+  if (latest && PENDING_CHECK.includes(latest.status)) watchCheck(el, archive.application_id, latest, reload);
   const canOrder = hr && (archive.stage === 'evaluated'
     || (archive.stage === 'background_check' && latest && (latest.status === 'failed' || (latest.status === 'completed' && latest.outcome === 'consider'))));
   const checks = section.checks.map((c) => h('div', { class: 'check', 'data-testid': 'background-check', 'data-status': c.status, 'data-outcome': c.outcome || '' },
@@ -234,7 +253,7 @@ export function evaluationForm(el, archive, radar, user, reload) {
       h('p', {}, h('label', {}, t('cand.comment'), h('br'), comment)),
       h('div', { class: 'toolbar' }, h('label', {}, t('cand.recommendation'), ' ', verdict),
         action(t('eval.submit'), async () => {
-          if (!verdict.value) { result.className = 'error'; result.textContent = t('eval.choose_first'); return; }
+          if (!verdict.value) throw refuse(t('eval.choose_first'));
           const ratings = Object.fromEntries(inputs.filter(([, i]) => i.value !== '').map(([d, i]) => [d, Number(i.value)]));
           await post(`/applications/${archive.application_id}/evaluations`, { ratings, comment: comment.value, recommendation: verdict.value, version: mine?.version });
           result.textContent = t('eval.saved');

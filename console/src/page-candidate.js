@@ -37,7 +37,7 @@ function radarChart(el, radar) {
 
 function profile(archive, hideAi) {
   const rows = [
-    [t('app.stage'), h('span', { 'data-testid': 'stage', 'data-stage': archive.stage }, stage(archive.stage))],
+    [t('app.stage'), h('span', { 'data-testid': 'stage', 'data-stage': archive.stage, 'data-version': archive.version }, stage(archive.stage))],
     [t('cand.department'), archive.department],
     [t('cand.education'), archive.education],
     [t('cand.experience'), archive.experience],
@@ -137,7 +137,7 @@ export async function candidatePage(main, { id, user }) {
   if (radar && !hidden) radarChart(radarEl, radar);
   if (hr) actions(actionsEl, archive, await transitionsFrom(archive.stage, user), () => candidatePage(main, { id, user }));
   evaluationForm(evaluationEl, archive, radar, user, reload);
-  if (hr) interviewersPanel(assignEl, archive);
+  if (hr) interviewersPanel(assignEl, archive, reload);
   backgroundPanel(backgroundEl, archive, user, reload);
   assessmentsPanel(assessmentsEl, archive, user, reload);
   await offersPanel(offersEl, archive, user, reload);

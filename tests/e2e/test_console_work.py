@@ -1,6 +1,9 @@
 """Each role does its job in the console, from a fresh local stack and without curl: HR creates a
 requisition in the form, imports a spreadsheet (progress and per-row results), decides screening in
-bulk after a confirmation naming the count.
+bulk after a confirmation naming the count, searches, filters and sorts on the server with the view
+kept in the URL; then the walk of every role: HR confirms a shortlist (with the confirmation), orders
+a check and makes an offer; the manager approves it from 我的待办; the interviewer evaluates blind on a
+390 px phone; IT completes a task. No page shows a raw enum value.
 
 ``SCREENSHOTS_DIR=docs/screenshots`` (``make screenshots``) keeps the pages as PNG files.
 """
@@ -13,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import chromium, shot, sign_in_pages
+from infra.local.simulator import Plan, Simulator, send_all
+from tests.support.browser import PHONE, chromium, horizontal_overflow, raw_enums, shot, sign_in_pages
 from tests.support.ids import person
-from tests.support.running import RunningStack, call
-from tests.support.spreadsheets import csv_bytes, rows_for
+from tests.support.running import RunningStack, call, wait_until
+from tests.support.spreadsheets import FIELDS, HEADER_ZH, csv_bytes, rows_for
 
 pytestmark = pytest.mark.e2e
 
@@ -51,23 +55,28 @@ def applicants_csv(tmp_path: Path) -> Path:
     return path
 
 
-def test_hr_creates_a_requisition_imports_applicants_and_decides_in_bulk(
-    signed_in: Any, stack: RunningStack, tmp_path: Path
-) -> None:
-    # Given HR on the requisitions page
-    page = signed_in("hr")
+def fill_requisition(page: Any, title: str) -> None:
+    """HR's new-requisition form, filled for the retail department (weights left as spread)."""
     page.click("[data-testid=new-requisition]")
-    # When HR fills the form with weights that do not sum to 1
-    page.fill("[data-testid=req-title]", "零售客户经理（社会招聘）")
+    page.fill("[data-testid=req-title]", title)
     page.fill("[data-testid=req-department]", "零售金融部")
     page.select_option("[data-testid=req-family]", "customer_manager")
     page.fill("[data-testid=req-headcount]", "5")
     page.fill("[data-testid=req-salary-min]", "150000")
     page.fill("[data-testid=req-salary-max]", "260000")
-    page.fill("input[data-weight=logic]", "0.9")
     page.fill("input[data-bar=customer_orientation]", "75")
     page.fill("[data-testid=req-required]", "本科：学士，硕士")
     page.fill("[data-testid=req-preferred]", "CFA：特许金融分析师\n客户营销：市场营销、客户拓展")
+
+
+def test_hr_creates_a_requisition_imports_applicants_and_decides_in_bulk(
+    signed_in: Any, stack: RunningStack, tmp_path: Path
+) -> None:
+    # Given HR on the requisitions page
+    page = signed_in("hr")
+    # When HR fills the form with weights that do not sum to 1
+    fill_requisition(page, "零售客户经理（社会招聘）")
+    page.fill("input[data-weight=logic]", "0.9")
     page.click("[data-testid=req-submit]")
     # Then the form refuses it in Chinese and nothing is created
     page.locator("[data-testid=req-result]", has_text="须等于 1").wait_for()
@@ -118,3 +127,142 @@ def test_hr_creates_a_requisition_imports_applicants_and_decides_in_bulk(
     # Then both are rejected, on the page and in the API
     page.locator("[data-testid=bulk-result]", has_text="已处理 2 人").wait_for()
     assert all(call(stack, "GET", f"/applications/{i}", hr)[1]["stage"] == "rejected" for i in chosen)
+
+    # When HR filters the rejected stage and sorts by score (the two combine), with the total shown
+    page.select_option("[data-testid=stage-filter]", "rejected")
+    page.locator("[data-testid=total][data-total='2']").wait_for()
+    page.select_option("[data-testid=order]", "score")
+    page.locator("[data-testid=total][data-total='2']").wait_for()
+    assert page.locator("[data-testid=stage-filter]").is_enabled()
+    # And searches a name on the server
+    page.select_option("[data-testid=stage-filter]", "")
+    page.fill("[data-testid=search]", "张0703")
+    page.click("[data-testid=search-go]")
+    page.locator("[data-testid=total][data-total='1']").wait_for()
+    assert "张0703" in page.locator("[data-testid=applicants] tbody tr").inner_text()
+    # Then the URL is the view's state: opened again, it shows the same search and order
+    assert "q=" in page.url and "order=score" in page.url
+    page.reload()
+    page.locator("[data-testid=total][data-total='1']").wait_for()
+    assert page.locator("[data-testid=search]").input_value() == "张0703"
+    assert page.locator("[data-testid=order]").input_value() == "score"
+
+
+def test_each_role_does_its_job_from_a_fresh_stack(signed_in: Any, stack: RunningStack, tmp_path: Path) -> None:
+    hr_token = stack.token("hr")
+    # Given HR creates a requisition in the form and imports four applicants with their references
+    hr = signed_in("hr")
+    fill_requisition(hr, "对公客户经理（全流程）")
+    hr.click("[data-testid=req-submit]")
+    hr.locator("[data-testid=import-panel]").wait_for()
+    requisition_id = hr.evaluate("location.hash").split("/")[-1]
+    refs = tuple(f"WALK-{n:04d}" for n in range(1, 5))
+    rows = [[p[f] for f in FIELDS] + [ref] for p, ref in zip([person(900 + n) for n in range(4)], refs, strict=True)]
+    path = tmp_path / "walk.csv"
+    path.write_bytes(csv_bytes(rows, header=[*HEADER_ZH[:-1], "候选人编号"]))
+    hr.set_input_files("[data-testid=import-file]", str(path))
+    hr.click("[data-testid=import-start]")
+    hr.locator("[data-testid=import-status][data-state=completed]").wait_for()
+    # And the AI-interview vendor delivers their results (the vendor simulator's signed webhooks)
+    _, req = call(stack, "GET", f"/requisitions/{requisition_id}", hr_token)
+    plan = Plan(
+        requisition_id=requisition_id, refs=refs, dimensions=tuple(req["dimension_weights"]), vendor="aivendor", seed=5
+    )
+    assert send_all(stack.api_url, Simulator(plan).deliveries()).by_status() == {200: len(refs)}
+    wait_until(
+        "the results applied",
+        lambda: call(stack, "GET", f"/requisitions/{requisition_id}", hr_token)[1]["scored_count"] == 4,
+    )
+
+    # When HR proposes the shortlist and confirms it
+    hr.reload()
+    hr.click("[data-testid=propose]")
+    hr.locator("[data-testid=proposal] tbody tr").first.wait_for()
+    chosen = hr.locator("[data-testid=proposal] input[type=checkbox]:checked").evaluate_all(
+        "bs => bs.map(b => b.dataset.application)"
+    )
+    hr.click("[data-testid=confirm]")
+    # Then the confirmation names the count and the effect before anything is sent
+    assert f"将向 {len(chosen)} 人发送复试邀请" in hr.locator("[data-testid=confirm-message]").inner_text()
+    hr.click("[data-testid=confirm-ok]")
+    hr.locator("[data-testid=shortlist-result]").filter(has_text="人").wait_for()
+    assert raw_enums(hr) == []
+    # And HR assigns the interviewer to the first and moves it to the second interview
+    candidate = chosen[0]
+    hr.goto(f"{stack.api_url}/console/#/applications/{candidate}")
+    version = hr.locator("[data-testid=stage]").get_attribute("data-version")
+    hr.fill("[data-testid=interviewers-input]", "interviewer.demo")
+    hr.click("[data-testid=assign-interviewers]")
+    hr.locator(f"[data-testid=stage]:not([data-version='{version}'])").wait_for()  # redrawn at the new version
+    hr.locator("[data-testid=interviewers]", has_text="interviewer.demo").wait_for()
+    hr.click("[data-testid=actions] button[data-to=second_interview]")
+    hr.locator("[data-testid=stage][data-stage=second_interview]").wait_for()
+
+    # When the interviewer opens 我的待办 on a 390 px phone
+    interviewer = signed_in("interviewer", viewport=PHONE)
+    interviewer.locator("#nav a").first.wait_for()
+    interviewer.goto(f"{stack.api_url}/console/#/todo")
+    due = interviewer.locator(f"[data-testid=todo-items] a[data-todo=evaluation_due][data-subject='{candidate}']")
+    due.wait_for()
+    assert horizontal_overflow(interviewer) == 0
+    due.click()
+    # Then the evaluation is blind: no AI view, no recommendation chosen
+    form = interviewer.locator("[data-testid=evaluation-form]")
+    form.wait_for()
+    interviewer.locator("[data-testid=ai-hidden]").wait_for()
+    assert interviewer.locator("[data-testid=radar] canvas").count() == 0
+    assert interviewer.locator("[data-testid=evaluation-recommendation]").input_value() == ""
+    assert horizontal_overflow(interviewer) == 0
+    shot(interviewer, "evaluation-blind-phone")
+    # When the interviewer rates every dimension and submits without a recommendation: refused
+    inputs = form.locator("input[data-dimension]")
+    for n in range(inputs.count()):
+        inputs.nth(n).fill(str(76 + n % 4))
+    interviewer.fill("[data-testid=evaluation-comment]", "沟通顺畅，风险意识较强")
+    interviewer.click("[data-testid=evaluation-submit]")
+    interviewer.locator("[data-testid=action-error]", has_text="请先选择推荐意见").wait_for()
+    # And with one, the evaluation is saved and the AI's view appears beside it
+    interviewer.select_option("[data-testid=evaluation-recommendation]", "hire")
+    interviewer.click("[data-testid=evaluation-submit]")
+    interviewer.locator("[data-testid=radar] canvas").first.wait_for()
+    interviewer.locator("[data-testid=evaluation]").filter(has_text="interviewer.demo").wait_for()
+    assert raw_enums(interviewer) == []
+
+    # When HR moves the candidate to evaluated and orders the background check
+    hr.reload()
+    hr.click("[data-testid=actions] button[data-to=evaluated]")
+    hr.locator("[data-testid=stage][data-stage=evaluated]").wait_for()
+    hr.click("[data-testid=order-check-button]")
+    # Then the vendor's result appears on the page without a reload
+    hr.locator("[data-testid=background-check][data-status=completed]").wait_for(timeout=120_000)
+    if hr.locator("[data-testid=background-check]").first.get_attribute("data-outcome") == "consider":
+        hr.fill("[data-testid=review-reason]", "候选人已补充证明材料")
+        hr.click("[data-review=clear]")
+        hr.locator("[data-testid=background-check][data-outcome=clear]").wait_for()
+    assert raw_enums(hr) == []
+    # When HR makes the offer
+    hr.locator("[data-testid=salary-proposal]").wait_for()
+    hr.click("[data-testid=make-offer]")
+    hr.locator("[data-testid=offer][data-status=pending_approval]").wait_for()
+
+    # Then the manager finds it in 我的待办 and approves it there, after the confirmation
+    manager = signed_in("manager")
+    manager.locator("[data-testid=requisitions]").wait_for()
+    manager.click("#nav a[data-nav=todo]")
+    manager.locator(f"a[data-todo=offer_approval][data-subject='{candidate}']").click()
+    manager.locator("[data-testid=offer-approval]").wait_for()
+    manager.click("[data-decision=approve]")
+    assert "电子签约" in manager.locator("[data-testid=confirm-message]").inner_text()
+    manager.click("[data-testid=confirm-ok]")
+    manager.locator("[data-testid=offer]:not([data-status=pending_approval])").wait_for()
+    assert raw_enums(manager) == []
+
+    # And once the candidate signed (the e-signature simulator), IT completes a task on its board
+    wait_until("the hire's tasks", lambda: call(stack, "GET", f"/employees/{candidate}/tasks", hr_token)[0] == 200)
+    it = signed_in("it")
+    it.locator("#nav a").first.wait_for()
+    it.goto(f"{stack.api_url}/console/#/todo")
+    it.locator("[data-testid=todo-items] a[data-todo=onboarding_tasks]").click()
+    card = it.locator(f"[data-testid=task][data-task='{candidate}.mailbox']")
+    card.locator("button[data-to=done]").click()
+    it.locator(f"[data-testid=task][data-task='{candidate}.mailbox'][data-status=done]").wait_for()

@@ -71,3 +71,17 @@ def shot(page: Any, name: str) -> None:
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
+
+
+PHONE = {"width": 390, "height": 844}
+RAW_ENUM = r"\b[a-z]+(?:_[a-z0-9]+)+\b"  # snake_case: an enum value or key shown as it is
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many CSS pixels the page is wider than its viewport (0: no sideways scroll)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def raw_enums(page: Any) -> list[str]:
+    """The snake_case words on the page's main area: values that missed their label."""
+    return list(page.evaluate(f"[...new Set(document.querySelector('main').innerText.match(/{RAW_ENUM}/g) || [])]"))

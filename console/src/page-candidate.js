@@ -73,7 +73,10 @@ async function video(el, id) {
   if (!page.items.length) { mount(el, h('p', { class: 'muted' }, t('cand.no_video'))); return; }
   const first = page.items[0];
   const link = await get(`/applications/${id}/videos/${first.video_id}`);
-  mount(el, h('video', { controls: true, preload: 'metadata', src: link.url, 'data-testid': 'video' }),
+  const player = h('video', { controls: true, preload: 'metadata', src: link.url, 'data-testid': 'video' });
+  // A file the browser cannot play says so (and how to get it) instead of a black box.
+  player.addEventListener('error', () => player.replaceWith(h('p', { class: 'notice', 'data-testid': 'video-error' }, t('cand.video_unplayable'))));
+  mount(el, player,
     h('p', { class: 'muted' }, `${first.source} · ${date(first.uploaded_at)} · ${num(first.size / 1048576)} MiB`));
 }
 
@@ -119,8 +122,8 @@ export async function candidatePage(main, { id, user }) {
     h('div', { class: 'grid' },
       h('div', { class: 'card' }, h('h2', {}, t('cand.profile')), profile(archive, hidden)),
       h('div', { class: 'card' }, h('h2', {}, t('cand.radar')), hidden ? aiHidden : radar ? [radarEl,
-        h('p', { 'data-testid': 'strengths' }, `${t('cand.strengths')}: `, radar.strengths.map((d) => h('span', { class: 'tag strength' }, dimension(d)))),
-        h('p', { 'data-testid': 'weak' }, `${t('cand.weak')}: `, radar.weak.map((d) => h('span', { class: 'tag weak' }, dimension(d))))]
+        h('p', { 'data-testid': 'strengths' }, `${t('cand.strengths')}: `, radar.strengths.length ? radar.strengths.map((d) => h('span', { class: 'tag strength' }, dimension(d))) : t('cand.none_dims')),
+        h('p', { 'data-testid': 'weak' }, `${t('cand.weak')}: `, radar.weak.length ? radar.weak.map((d) => h('span', { class: 'tag weak' }, dimension(d))) : t('cand.none_weak'))]
         : h('p', { class: 'muted' }, t('cand.no_ai'))),
       h('div', { class: 'card' }, h('h2', {}, t('cand.video')), videoEl),
       h('div', { class: 'card' }, h('h2', {}, t('cand.evaluations')), hidden ? h('p', { class: 'muted' }, t('eval.blind_others')) : evaluations(archive.evaluations || []))),

@@ -91,7 +91,7 @@ export async function employeePage(main, { id, user }) {
         { key: 'title', label: t('prob.goal'), render: (r) => title(r) },
         { key: 'due_date', label: t('board.due'), sort: (r) => r.due_date },
         { key: 'status', label: t('emp.status'), render: (r) => h('span', { class: 'tag', 'data-status': r.status }, t(`board.status.${r.status}`)) },
-      ], tasks.items, { testid: 'employee-tasks' }))));
+      ], tasks.items, { testid: 'employee-tasks', empty: t('emp.no_tasks') }))));
   probationPanel(probationEl, emp, probation, user, () => employeePage(main, { id, user }));
 }
 

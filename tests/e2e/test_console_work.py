@@ -17,7 +17,15 @@ from typing import Any
 import pytest
 
 from infra.local.simulator import Plan, Simulator, send_all
-from tests.support.browser import PHONE, chromium, horizontal_overflow, raw_enums, shot, sign_in_pages
+from tests.support.browser import (
+    PHONE,
+    accessibility_violations,
+    chromium,
+    horizontal_overflow,
+    raw_enums,
+    shot,
+    sign_in_pages,
+)
 from tests.support.ids import person
 from tests.support.running import RunningStack, call, wait_until
 from tests.support.spreadsheets import FIELDS, HEADER_ZH, csv_bytes, rows_for
@@ -249,7 +257,10 @@ def test_each_role_does_its_job_from_a_fresh_stack(signed_in: Any, stack: Runnin
     manager = signed_in("manager")
     manager.locator("[data-testid=requisitions]").wait_for()
     manager.click("#nav a[data-nav=todo]")
-    manager.locator(f"a[data-todo=offer_approval][data-subject='{candidate}']").click()
+    item = manager.locator(f"a[data-todo=offer_approval][data-subject='{candidate}']")
+    item.wait_for()
+    shot(manager, "todo")
+    item.click()
     manager.locator("[data-testid=offer-approval]").wait_for()
     manager.click("[data-decision=approve]")
     assert "电子签约" in manager.locator("[data-testid=confirm-message]").inner_text()
@@ -266,3 +277,35 @@ def test_each_role_does_its_job_from_a_fresh_stack(signed_in: Any, stack: Runnin
     card = it.locator(f"[data-testid=task][data-task='{candidate}.mailbox']")
     card.locator("button[data-to=done]").click()
     it.locator(f"[data-testid=task][data-task='{candidate}.mailbox'][data-status=done]").wait_for()
+
+
+def test_the_main_pages_have_no_critical_or_serious_accessibility_violation(
+    signed_in: Any, stack: RunningStack
+) -> None:
+    # Given a requisition with an applicant
+    hr_token = stack.token("hr")
+    requisitions = call(stack, "GET", "/requisitions", hr_token)[1]["items"]
+    assert requisitions, "the tests above create requisitions"
+    requisition_id = requisitions[0]["id"]
+    # When axe-core (bundled from npm) checks HR's main pages, the manager's and IT's
+    hr = signed_in("hr", bypass_csp=True)
+    hr.locator("[data-testid=requisitions]").wait_for()
+    found = {"requisitions": accessibility_violations(hr)}
+    for route, ready in (
+        (f"requisitions/{requisition_id}", "[data-testid=applicants] tbody tr"),
+        ("requisitions/new", "[data-testid=requisition-form]"),
+        ("todo", "[data-testid=todo-refreshed]"),
+        ("onboarding?team=hr", "[data-testid=board]"),
+    ):
+        hr.goto(f"{stack.api_url}/console/#/{route}")
+        hr.locator(ready).first.wait_for()
+        found[route] = accessibility_violations(hr)
+    applicant = call(stack, "GET", f"/requisitions/{requisition_id}/applications?limit=1", hr_token)[1]["items"][0]
+    hr.goto(f"{stack.api_url}/console/#/applications/{applicant['id']}")
+    hr.locator("[data-testid=profile]").wait_for()
+    found["candidate"] = accessibility_violations(hr)
+    manager = signed_in("manager", viewport=PHONE, bypass_csp=True)
+    manager.locator("[data-testid=requisitions]").wait_for()
+    found["manager at 390 px"] = accessibility_violations(manager)
+    # Then none is critical or serious
+    assert {page: v for page, v in found.items() if v} == {}

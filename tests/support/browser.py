@@ -46,11 +46,14 @@ def chromium(sync_api: Any) -> Iterator[Any]:
 
 @contextmanager
 def sign_in_pages(browser: Any, stack: RunningStack) -> Iterator[Callable[..., Any]]:
-    """``sign_in(role, viewport=DESKTOP)`` → a page of a fresh context, signed in through the form."""
+    """``sign_in(role, viewport=DESKTOP)`` → a page of a fresh context, signed in through the form
+    (``bypass_csp``: a test may inject its own script, e.g. axe-core)."""
     contexts = []
 
-    def sign_in(role: str, viewport: dict[str, int] = DESKTOP, password: str = DEMO_PASSWORD) -> Any:
-        context = browser.new_context(locale="zh-CN", viewport=viewport)
+    def sign_in(
+        role: str, viewport: dict[str, int] = DESKTOP, password: str = DEMO_PASSWORD, bypass_csp: bool = False
+    ) -> Any:
+        context = browser.new_context(locale="zh-CN", viewport=viewport, bypass_csp=bypass_csp)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
@@ -85,3 +88,22 @@ def horizontal_overflow(page: Any) -> int:
 def raw_enums(page: Any) -> list[str]:
     """The snake_case words on the page's main area: values that missed their label."""
     return list(page.evaluate(f"[...new Set(document.querySelector('main').innerText.match(/{RAW_ENUM}/g) || [])]"))
+
+
+AXE = Path(__file__).resolve().parents[2] / "console" / "node_modules" / "axe-core" / "axe.min.js"
+SEVERE = ("critical", "serious")
+
+
+def accessibility_violations(page: Any) -> list[str]:
+    """axe-core's critical and serious violations on the page (axe from the console's npm packages,
+    injected into a context that bypasses the page's CSP): "<rule>: <how many elements>"."""
+    page.add_script_tag(path=str(AXE))
+    return list(
+        page.evaluate(
+            """async (severe) => (await axe.run(document, { resultTypes: ['violations'] })).violations
+                 .filter((v) => severe.includes(v.impact))
+                 .map((v) => `${v.id}: ${v.nodes.length} (${
+                   v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`)""",
+            list(SEVERE),
+        )
+    )

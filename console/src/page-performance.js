@@ -7,7 +7,7 @@ import { h, mount, table } from './dom.js';
 import { date, dimension, enumLabel, lang, num, t } from './i18n.js';
 import { put } from './page-candidate-panels.js';
 import { hasRole } from './session.js';
-import { confirmAction, errorText } from './ui.js';
+import { confirmAction, errorText, withUnit } from './ui.js';
 
 const kpiName = (x) => (lang() === 'en' ? x.name_en : x.name_zh);
 const fail = (el) => (err) => {
@@ -124,6 +124,9 @@ export async function recordPage(main, { id, employee, user }) {
   } else { historyChart.remove(); }
 }
 
+// Ten times below or above the target (a target of 0 excepted).
+const implausible = (actual, target) => target > 0 && (actual < target / 10 || actual > target * 10);
+
 function recordCard(record, cycle, { hr, mayRecord, reload }) {
   const result = h('p', { 'data-testid': 'record-result' });
   const actuals = new Map();
@@ -131,13 +134,13 @@ function recordCard(record, cycle, { hr, mayRecord, reload }) {
   const columns = [
     { key: 'kpi', label: t('perf.kpi'), render: (x) => [h('strong', {}, kpiName(x)), h('br'), h('span', { class: 'muted' }, `${dimension(x.dimension)} · ${x.direction === 'higher' ? '↑' : '↓'} · ${t('prob.weight')} ${num(x.weight * 100, 0)}%`)] },
     { key: 'interview_score', label: t('perf.interview'), num: true, render: (x) => num(x.interview_score) },
-    { key: 'baseline_target', label: t('perf.baseline'), num: true, render: (x) => `${num(x.baseline_target, 2)} ${x.unit}` },
-    { key: 'target', label: t('prob.target'), num: true, render: (x) => h('strong', { 'data-testid': 'target-value', 'data-kpi': x.kpi_id }, `${num(x.target, 2)} ${x.unit}`) },
+    { key: 'baseline_target', label: t('perf.baseline'), num: true, render: (x) => `${num(x.baseline_target, 2)} ${enumLabel('unit', x.unit)}` },
+    { key: 'target', label: t('prob.target'), num: true, render: (x) => h('strong', { 'data-testid': 'target-value', 'data-kpi': x.kpi_id }, `${num(x.target, 2)} ${enumLabel('unit', x.unit)}`) },
     { key: 'reason', label: t('perf.reason'), render: (x) => [h('span', { class: x.overridden_by ? 'tag weak' : null }, x.overridden_by ? t('perf.overridden', { by: x.overridden_by }) : null), h('span', { class: 'muted', 'data-testid': 'target-reason' }, x.reason)] },
     { key: 'actual', label: t('perf.actual'), num: true, render: (x) => (mayRecord && !x.excluded ? (() => {
-      const input = h('input', { type: 'number', step: 'any', min: 0, size: 7, value: x.actual ?? '', 'data-testid': 'actual', 'data-kpi': x.kpi_id });
+      const input = h('input', { type: 'number', step: 'any', min: 0, size: 7, value: x.actual ?? '', 'data-testid': 'actual', 'data-kpi': x.kpi_id, 'aria-label': `${kpiName(x)} (${enumLabel('unit', x.unit)})` });
       actuals.set(x.kpi_id, input);
-      return input;
+      return withUnit(input, enumLabel('unit', x.unit));
     })() : num(x.actual, 2)) },
     { key: 'score', label: t('perf.score'), num: true, render: (x) => (x.excluded ? h('span', { class: 'tag', 'data-testid': 'excluded', 'data-kpi': x.kpi_id }, t('perf.excluded'))
       : h('span', { 'data-testid': 'kpi-score', 'data-kpi': x.kpi_id, class: x.score === null || x.score === undefined ? null : x.score < 80 ? 'gap-neg' : 'gap-pos' }, num(x.score))) },
@@ -155,7 +158,13 @@ function recordCard(record, cycle, { hr, mayRecord, reload }) {
     mayRecord ? h('div', { class: 'toolbar' }, h('button', { 'data-testid': 'save-results', onclick: async () => {
       const results = [...actuals].filter(([, input]) => input.value !== '').map(([kpi, input]) => ({ kpi_id: kpi, actual: Number(input.value) }));
       if (!results.length) { result.className = 'error'; result.textContent = t('perf.no_results'); return; }
-      if (!(await confirmAction(t('confirm.results', { n: results.length })))) return;
+      // A result ten times off its target is most likely in the wrong unit (3 typed for 78.6 %): named
+      // in the confirmation, and marked, before anything is scored.
+      const odd = results.map((r) => [r, record.targets.find((x) => x.kpi_id === r.kpi_id)])
+        .filter(([r, x]) => x && implausible(r.actual, x.target));
+      actuals.forEach((input, kpi) => input.setAttribute('aria-invalid', String(odd.some(([r]) => r.kpi_id === kpi))));
+      const warning = odd.map(([r, x]) => t('perf.implausible_one', { kpi: kpiName(x), actual: num(r.actual, 2), target: num(x.target, 2), unit: enumLabel('unit', x.unit) })).join('；');
+      if (!(await confirmAction(`${odd.length ? `${t('perf.implausible', { list: warning })} ` : ''}${t('confirm.results', { n: results.length })}`))) return;
       try { await post(`${base}/results`, { results, version: record.version }); await reload(); } catch (err) { fail(result)(err); }
     } }, t('perf.save_results'))) : null,
     record.development.length ? [h('h3', {}, t('perf.development')), record.development.map((d) => developmentItem(d, record, base, mayRecord, reload, result))] : null,

@@ -555,6 +555,13 @@ def test_a_manager_enters_results_and_probation_progress(signed_in: Any, stack: 
     inputs = page.locator("[data-testid=targets] input[data-testid=actual]")
     inputs.first.wait_for()
     assert page.locator("[data-testid=override]").count() == 0  # HR's action is absent
+    # When the manager types a result ten times off its target (a unit slip) and saves
+    inputs.first.fill("0.001")
+    page.click("[data-testid=save-results]")
+    # Then the confirmation names it before anything is scored, and cancelling changes nothing
+    assert "请核对单位" in page.locator("[data-testid=confirm-message]").inner_text()
+    page.click("[data-testid=confirm-cancel]")
+    assert inputs.first.get_attribute("aria-invalid") == "true"
     # When the manager enters every result and saves
     for n in range(inputs.count()):
         inputs.nth(n).fill("90")

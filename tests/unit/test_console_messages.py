@@ -17,6 +17,7 @@ from shared.models.background import CreditRecord, PerformanceRank
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console" / "src"
 MESSAGES: dict[str, list[str]] = json.loads((CONSOLE / "messages.json").read_text("utf-8"))
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SCRIPTS = {p.name: p.read_text("utf-8") for p in sorted(CONSOLE.glob("*.js"))}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LETTERS = re.compile(r"[A-Za-z]{3,}")
@@ -47,6 +48,12 @@ def test_every_key_a_script_asks_for_exists() -> None:
     assert sorted(f"{n}: {p}" for n, p in prefixes if not any(k.startswith(p) for k in MESSAGES)) == []
 
 
+def units() -> set[str]:
+    """The units of the seed KPI library (HR may add others: those show as typed)."""
+    library = json.loads((DATA / "indicator_library.json").read_text("utf-8"))["families"]
+    return {k["unit"] for dimensions in library.values() for kpis in dimensions.values() for k in kpis}
+
+
 def codes() -> set[str]:
     def walk(kind: type[errors.DomainError]) -> set[str]:
         return {kind.code} | {c for sub in kind.__subclasses__() for c in walk(sub)}
@@ -62,8 +69,9 @@ def codes() -> set[str]:
         ("enum.credit.", set(get_args(CreditRecord.model_fields["status"].annotation))),
         ("enum.pool.", set(POOLS)),
         ("enum.pool_description.", set(POOLS)),
+        ("enum.unit.", units()),
     ],
-    ids=["error codes", "performance ranks", "credit statuses", "talent pools", "pool descriptions"],
+    ids=["error codes", "performance ranks", "credit statuses", "talent pools", "pool descriptions", "KPI units"],
 )
 def test_every_value_the_api_may_send_has_a_label(prefix: str, values: set[str]) -> None:
     # Given the values the API may send for one kind / Then each has its label in both languages

@@ -8,7 +8,7 @@ import { date, dimension, enumLabel, lang, num, t } from './i18n.js';
 import { analyticsTabs } from './page-analytics.js';
 import { patch, put } from './page-candidate-panels.js';
 import { hasRole } from './session.js';
-import { confirmAction, errorText } from './ui.js';
+import { confirmAction, departmentChoices, errorText } from './ui.js';
 
 const TEAMS = ['it', 'admin', 'hr'];
 const STATUSES = ['open', 'in_progress', 'done', 'blocked'];
@@ -64,11 +64,11 @@ function taskCard(task, reload) {
 export async function employeesPage(main, { user, query: params }) {
   const hr = hasRole(user, ['hr']);
   const department = hr ? (params.get('department') || user.department || '零售金融部') : null;
-  const input = hr ? h('input', { value: department, size: 16, 'data-testid': 'department' }) : null;
-  const page = await get(`/employees${query({ department, limit: 100 })}`);
+  const input = hr ? h('input', { value: department, size: 16, list: 'employee-departments', 'data-testid': 'department' }) : null;
+  const [page, choices] = await Promise.all([get(`/employees${query({ department, limit: 100 })}`), hr ? departmentChoices('employee-departments', user) : null]);
   mount(main, h('h1', {}, `${t('nav.employees')} · ${page.department}`),
     hr ? h('form', { class: 'toolbar', onsubmit: (e) => { e.preventDefault(); location.hash = `#/employees?department=${encodeURIComponent(input.value.trim())}`; } },
-      h('label', {}, t('emp.department'), ' ', input), h('button', { type: 'submit' }, t('emp.load'))) : null,
+      h('label', {}, t('emp.department'), ' ', input), choices, h('button', { type: 'submit' }, t('emp.load'))) : null,
     h('div', { class: 'card' }, table([
       { key: 'name', label: t('app.name'), sort: (r) => r.name, render: (r) => h('a', { href: `#/employees/${r.id}` }, r.name) },
       { key: 'title', label: t('emp.title'), sort: (r) => r.title },

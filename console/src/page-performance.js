@@ -7,7 +7,7 @@ import { h, mount, table } from './dom.js';
 import { date, dimension, enumLabel, lang, num, t } from './i18n.js';
 import { put } from './page-candidate-panels.js';
 import { hasRole } from './session.js';
-import { confirmAction, errorText, withUnit } from './ui.js';
+import { confirmAction, departmentChoices, errorText, withUnit } from './ui.js';
 
 const kpiName = (x) => (lang() === 'en' ? x.name_en : x.name_zh);
 const fail = (el) => (err) => {
@@ -63,13 +63,14 @@ export async function cyclePage(main, { id, user, query: params }) {
   const rows = people.map((e) => ({ ...e, record: records.get(e.id) || null }));
   const picked = new Map();
   const result = h('p', { 'data-testid': 'enrol-result' });
-  const input = hr ? h('input', { value: department, size: 16, 'data-testid': 'department' }) : null;
+  const input = hr ? h('input', { value: department, size: 16, list: 'cycle-departments', 'data-testid': 'department' }) : null;
+  const choices = hr ? await departmentChoices('cycle-departments', user) : null;
   const canEnrol = hr && cycle.status === 'open';
   mount(main, h('h1', {}, cycle.name, ' ', h('span', { class: 'tag' }, t(`perf.status.${cycle.status}`))),
     h('p', { class: 'muted' }, `${t(`perf.period.${cycle.period}`)} · ${cycle.start_date} – ${cycle.end_date} · ${t('perf.rule', { pivot: num(cycle.target_rule.pivot), max: num(cycle.target_rule.max_shift_points) })} · ${t('perf.threshold')} ${num(cycle.talent_threshold)}`),
     h('p', { class: 'toolbar' }, h('a', { href: '#/performance' }, `← ${t('nav.performance')}`)),
     hr ? h('form', { class: 'toolbar', onsubmit: (e) => { e.preventDefault(); location.hash = `#/performance/${id}?department=${encodeURIComponent(input.value.trim())}`; } },
-      h('label', {}, t('emp.department'), ' ', input), h('button', { type: 'submit' }, t('emp.load'))) : null,
+      h('label', {}, t('emp.department'), ' ', input), choices, h('button', { type: 'submit' }, t('emp.load'))) : null,
     h('div', { class: 'card' }, h('h2', {}, `${t('perf.people')} · ${staff.department}`), table([
       canEnrol ? { key: 'pick', label: '', render: (r) => (r.record ? '' : (() => { const box = h('input', { type: 'checkbox', 'data-employee': r.id }); picked.set(r.id, box); return box; })()) } : null,
       { key: 'name', label: t('app.name'), sort: (r) => r.name, render: (r) => (r.record ? h('a', { href: `#/performance/${id}/${r.id}`, 'data-employee': r.id }, r.name) : r.name) },

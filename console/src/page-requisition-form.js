@@ -1,9 +1,9 @@
 // HR creates a requisition: the interview dimensions with weights that sum to 1 and their bars, the
 // screening keywords with their aliases, the headcount, the department and the salary band.
-import { get, post } from './api.js';
+import { post } from './api.js';
 import { h, mount } from './dom.js';
 import { dimension, family, num, t, terms } from './i18n.js';
-import { errorText, withUnit } from './ui.js';
+import { departmentChoices, errorText, withUnit } from './ui.js';
 
 // "金融从业经验：银行工作经历，证券从业" → { term, aliases }; one keyword a line.
 export function parseKeywords(text) {
@@ -16,9 +16,7 @@ export function parseKeywords(text) {
 const round = (x) => Math.round(x * 10000) / 10000;
 
 export async function requisitionFormPage(main) {
-  // The departments of today's requisitions, offered as the department's choices.
-  const known = await get('/requisitions?limit=100').catch(() => ({ items: [] }));
-  const departments = h('datalist', { id: 'departments' }, [...new Set(known.items.map((r) => r.department))].map((d) => h('option', { value: d })));
+  const departments = await departmentChoices('departments');
   const title = h('input', { required: true, maxlength: 200, size: 40, 'data-testid': 'req-title' });
   const department = h('input', { required: true, maxlength: 100, 'data-testid': 'req-department', list: 'departments' });
   const roleFamily = h('select', { 'data-testid': 'req-family' }, terms('families').map((f) => h('option', { value: f }, family(f))));

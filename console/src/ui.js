@@ -1,5 +1,6 @@
 // The console's shared controls: the confirmation of what cannot be undone, a button that runs an API
 // call, an error's Chinese text, and the upload of a file to a presigned S3 POST.
+import { get } from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
@@ -73,6 +74,14 @@ export async function uploadTo(upload, file) {
   form.append('file', file);
   const response = await fetch(upload.url, { method: 'POST', body: form });
   if (!response.ok && response.type !== 'opaque') throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status, code: 'upload_failed' });
+}
+
+// The departments HR works with (those of today's requisitions and the user's own), offered as the
+// choices of a department input (`list` = the datalist's id): a misspelt department finds nobody.
+export async function departmentChoices(id, user) {
+  const known = await get('/requisitions?limit=100').catch(() => ({ items: [] }));
+  const names = [...new Set([user?.department, ...known.items.map((r) => r.department)].filter(Boolean))].sort();
+  return h('datalist', { id }, names.map((d) => h('option', { value: d })));
 }
 
 // A number input with its unit after it (%, 人, 分, 元).

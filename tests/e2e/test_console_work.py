@@ -268,6 +268,17 @@ def test_each_role_does_its_job_from_a_fresh_stack(signed_in: Any, stack: Runnin
     manager.locator("[data-testid=offer]:not([data-status=pending_approval])").wait_for()
     assert raw_enums(manager) == []
 
+    # And HR finds the candidate's audit trail by name, not by id, and picks a department from a list
+    hr.goto(f"{stack.api_url}/console/#/audit")
+    hr.select_option("[data-testid=audit-requisition]", requisition_id)
+    hr.fill("[data-testid=audit-name]", call(stack, "GET", f"/applications/{candidate}", hr_token)[1]["name"])
+    hr.click("[data-testid=audit-find]")
+    hr.click(f"[data-testid=audit-found] [data-subject='application:{candidate}']")
+    hr.locator("[data-testid=audit] tbody tr").nth(1).wait_for()
+    hr.goto(f"{stack.api_url}/console/#/employees")
+    hr.locator("[data-testid=department]").wait_for()
+    assert hr.locator("#employee-departments option[value='零售金融部']").count() == 1
+
     # And once the candidate signed (the e-signature simulator), IT completes a task on its board
     wait_until("the hire's tasks", lambda: call(stack, "GET", f"/employees/{candidate}/tasks", hr_token)[0] == 200)
     it = signed_in("it")

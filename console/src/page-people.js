@@ -188,6 +188,22 @@ function decisionForm(emp, reload, fail) {
 }
 
 // -- attrition -----------------------------------------------------------------------------------
+// Every month of the report's period (YYYY-MM, in order), those without a hire included.
+function everyMonth(cohorts, since, until) {
+  const month = (x) => (/^\d{4}-\d{2}/.test(x || '') ? x.slice(0, 7) : null);
+  const from = month(since) || cohorts[0]?.cohort;
+  const to = month(until) || cohorts[cohorts.length - 1]?.cohort;
+  if (!from || !to) return cohorts;
+  const byMonth = new Map(cohorts.map((c) => [c.cohort, c]));
+  const [first, last] = [from, to].map((m) => m.split('-').map(Number));
+  const out = [];
+  for (let [y, m] = first; y < last[0] || (y === last[0] && m <= last[1]); m === 12 ? ((y += 1), (m = 1)) : (m += 1)) {
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    out.push(byMonth.get(key) || { cohort: key, hires: 0, rate_percent: null });
+  }
+  return out;
+}
+
 export async function attritionPage(main, { query: params, user }) {
   const report = await get(`/analytics/attrition${query({ window: params.get('window') || '90d', since: params.get('since'), until: params.get('until') })}`);
   const el = h('div', { class: 'chart', 'data-testid': 'attrition-chart' });
@@ -204,14 +220,16 @@ export async function attritionPage(main, { query: params, user }) {
       { key: 'interval', label: t('attr.interval'), num: true, render: (r) => `${num(r.rate_low_percent)} – ${num(r.rate_high_percent)}` },
       { key: 'complete', label: t('attr.complete'), render: (r) => (r.complete ? '✓' : '…') },
     ], report.rows, { testid: 'attrition' })));
+  // Every month of the period is on the axis: a month without hires is a gap, not skipped.
+  const cohorts = everyMonth(report.cohorts, report.since, report.until);
   chart(el, {
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0, data: [t('attr.rate'), t('attr.hires')] },
-    xAxis: { type: 'category', data: report.cohorts.map((c) => c.cohort) },
+    xAxis: { type: 'category', data: cohorts.map((c) => c.cohort) },
     yAxis: [{ type: 'value', name: t('attr.rate'), min: 0 }, { type: 'value', name: t('attr.hires'), min: 0 }],
     series: [
-      { name: t('attr.hires'), type: 'bar', yAxisIndex: 1, data: report.cohorts.map((c) => c.hires), itemStyle: { color: '#c9d3dd' } },
-      { name: t('attr.rate'), type: 'line', data: report.cohorts.map((c) => c.rate_percent), itemStyle: { color: '#a4161a' }, label: { show: true, formatter: (p) => `${num(p.value)}%` } },
+      { name: t('attr.hires'), type: 'bar', yAxisIndex: 1, data: cohorts.map((c) => c.hires ?? 0), itemStyle: { color: '#c9d3dd' } },
+      { name: t('attr.rate'), type: 'line', connectNulls: false, data: cohorts.map((c) => c.rate_percent ?? '-'), itemStyle: { color: '#a4161a' }, label: { show: true, formatter: (p) => `${num(p.value)}%` } },
     ],
   });
 }

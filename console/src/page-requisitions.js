@@ -24,8 +24,9 @@ function funnelChart(el, funnel) {
   chart(el, {
     tooltip: { trigger: 'item' },
     series: [{
-      type: 'funnel', sort: 'none', left: '10%', width: '80%', minSize: '8%', gap: 2,
-      label: { show: true, position: 'inside', formatter: (p) => `${p.name}  ${num(p.value, 0)}` },
+      // The labels beside the funnel, not inside it: a narrow step no longer cuts its label off.
+      type: 'funnel', sort: 'none', left: '4%', width: '58%', minSize: '8%', gap: 2,
+      label: { show: true, position: 'right', formatter: (p) => `${p.name}  ${num(p.value, 0)}` },
       data: funnel.steps.map((s) => ({ name: t(`funnel.${s.step}`), value: s.count })),
     }],
   });

@@ -10,43 +10,21 @@ and probation progress; interviewers and IT see none of it, and the API refuses 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infra.local import demo
-from infra.local.cognito import DEMO_PASSWORD
 from infra.local.simulator import Plan, Simulator, send_all
+from tests.support.browser import shot
 from tests.support.ids import person
 from tests.support.running import PROJECT_DIR, RunningStack, call, wait_until
 
 pytestmark = pytest.mark.e2e
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-USERS = {
-    "hr": "hr.demo",
-    "manager": "manager.demo",
-    "manager2": "manager2.demo",
-    "interviewer": "interviewer.demo",
-    "it": "it.demo",
-}
 DEMO_DATA = True  # the stack starts with its demo history: performance cycles, analytics, talent pools
-TIMEOUT_MS = 45_000  # a ceiling for waits on conditions: a loaded 2-core CI machine is slow
 APPLICANTS = 6
 
 
@@ -95,46 +73,8 @@ def event(stack: RunningStack) -> HiringEvent:
     return HiringEvent(req["id"], ids, ids[0])
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian chromium is missing: run `make deps` (apt-get install chromium)")
-    with sync_api.sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def signed_in(browser: Any, stack: RunningStack) -> Iterator[Any]:
-    """``signed_in(role)`` → a page of a fresh browser context, signed in through the form."""
-    contexts = []
-
-    def sign_in(role: str, password: str = DEMO_PASSWORD) -> Any:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1360, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(f"{stack.api_url}/console/")
-        page.fill("input[name=username]", USERS[role])
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
-
-
 def nav(page: Any) -> list[str]:
     return sorted(page.locator("#nav a").evaluate_all("links => links.map(a => a.dataset.nav)"))
-
-
-def shot(page: Any, name: str) -> None:
-    target = os.environ.get("SCREENSHOTS_DIR")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
 
 
 def test_a_wrong_password_is_refused(signed_in: Any) -> None:

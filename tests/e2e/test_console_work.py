@@ -10,7 +10,6 @@ a check and makes an offer; the manager approves it from 我的待办; the inter
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,9 @@ from infra.local.simulator import Plan, Simulator, send_all
 from tests.support.browser import (
     PHONE,
     accessibility_violations,
-    chromium,
     horizontal_overflow,
     raw_enums,
     shot,
-    sign_in_pages,
 )
 from tests.support.ids import person
 from tests.support.running import RunningStack, call, wait_until
@@ -34,21 +31,6 @@ pytestmark = pytest.mark.e2e
 
 sync_api = pytest.importorskip("playwright.sync_api")
 IMPORTED = 6  # valid rows of the spreadsheet; one more row has a wrong check digit
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        with chromium(sync_api) as instance:
-            yield instance
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-
-
-@pytest.fixture
-def signed_in(browser: Any, stack: RunningStack) -> Iterator[Any]:
-    with sign_in_pages(browser, stack) as sign_in:
-        yield sign_in
 
 
 def applicants_csv(tmp_path: Path) -> Path:

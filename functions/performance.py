@@ -33,6 +33,8 @@ from shared.models.performance import (
     PoolQuery,
     PoolSummary,
     RecordClose,
+    RecordList,
+    RecordsQuery,
     ResultsCreate,
     TargetOverride,
     TargetsReopen,
@@ -128,6 +130,19 @@ def enrol(call: Call[EnrolRequest, None], cycle_id: str) -> Any:
     interview score of the KPI's dimension; every target carries its reason."""
     authorize(call.who, Action.cycle_manage)
     return ok(Performance().enrol(cycle_id, call.body.employee_ids, call.who.username, call.source_ip))
+
+
+@api_route(bp, "/performance/cycles/{cycle_id}/records", methods=["GET"], query=RecordsQuery, response=RecordList)
+def list_records(call: Call[None, RecordsQuery], cycle_id: str) -> Any:
+    """The records of up to 100 employees in one cycle at once (hr; a manager: those of their own
+    department) — one BatchGetItem, where a page of employees would otherwise ask once per employee
+    and get a 404 for each one not enrolled."""
+    scope = authorize(call.who, Action.performance_read)
+    perf = Performance()
+    records = perf.records_of(perf.cycle(cycle_id), call.query.ids)
+    if scope is Scope.department:
+        records = [r for r in records if r.department == call.who.department]
+    return ok(RecordList(items=[_record(r) for r in records]))
 
 
 @api_route(

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from shared.models.common import Model, Request, Response
+from shared.models.common import Model, Page, Request, Response
 from shared.models.identity import mask_email, mask_national_id, mask_phone, national_id_problem, normalise_national_id
 from shared.models.interview import AiResult
 from shared.models.person import PersonNote
@@ -164,6 +164,14 @@ class ApplicationSummary(Response):
     created_at: str
     weighted_score: float | None = None
     """The current AI result's score weighted by the requisition's dimension weights; null before one."""
+    external_ref: str | None = None
+
+
+class ApplicationPage(Page[ApplicationSummary]):
+    """A page of a requisition's applications: by ``next_token``, or numbered with the total."""
+
+    total: int | None = Field(default=None, description="applications matching the search (numbered pages only)")
+    page: int | None = Field(default=None, description="this page's number (numbered pages only)")
 
 
 class ResumeUpload(Request):

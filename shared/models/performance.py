@@ -275,6 +275,25 @@ class PerformanceRecordView(PerformanceRecord):
     """A cycle record as the API shows it (hr; the department's manager)."""
 
 
+class RecordsQuery(Request):
+    employee_ids: str = Field(
+        min_length=1,
+        max_length=100 * 65,
+        pattern=r"^[^,]{1,64}(,[^,]{1,64}){0,99}$",
+        description="up to 100 employee ids, comma-separated",
+    )
+
+    @property
+    def ids(self) -> list[str]:
+        return list(dict.fromkeys(self.employee_ids.split(",")))
+
+
+class RecordList(Response):
+    """The records of the named employees in one cycle; an employee not enrolled has none."""
+
+    items: list[PerformanceRecordView]
+
+
 class EnrolOutcome(Response):
     cycle_id: str
     created: list[str]

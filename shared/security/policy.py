@@ -70,6 +70,7 @@ class Action(StrEnum):
     analytics_read = "analytics:read"  # validity, re-weighting, high potential, attrition risk, exports
     weights_approve = "weights:approve"  # approve re-weighted interview dimensions for new requisitions
     assignment_list = "assignment:list"  # an interviewer's own assigned applications (GET /me/assignments)
+    todo_list = "todo:list"  # what waits for the signed-in user (GET /me/todo), of their own scope
     candidate_erase = "candidate:erase"  # erase a candidate's personal data (PIPL), keep anonymised scores
     explanation_read = "explanation:read"  # the plain-language explanation of the automated assessment
     contact_read = "contact:read"  # one candidate's e-mail, phone and national ID in clear (decrypted; audited)
@@ -140,6 +141,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.analytics_read: {"hr": Scope.all},
     Action.weights_approve: {"hr": Scope.all},
     Action.assignment_list: {"interviewer": Scope.assigned},
+    Action.todo_list: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned, "it": Scope.all},
     Action.candidate_erase: {"hr": Scope.all},
     Action.explanation_read: {"hr": Scope.all},
     Action.contact_read: {"hr": Scope.all},

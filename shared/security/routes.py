@@ -127,6 +127,8 @@ ROUTE_ACCESS: dict[tuple[str, str], Action | Gate] = {
     ("GET", "/analytics/attrition-bands"): A.analytics_read,
     ("GET", "/analytics/attrition-risk"): A.analytics_read,
     ("GET", "/me/assignments"): A.assignment_list,
+    ("GET", "/me/todo"): A.todo_list,
+    ("GET", "/performance/cycles/{cycle_id}/records"): A.performance_read,
     ("GET", "/applications/{application_id}/salary-proposal"): A.offer_create,
     ("DELETE", "/candidates/{candidate_id}"): A.candidate_erase,
     ("GET", "/applications/{application_id}/explanation"): A.explanation_read,

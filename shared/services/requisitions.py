@@ -5,6 +5,7 @@ an applicant to one."""
 from __future__ import annotations
 
 from shared.domain import headcount
+from shared.domain.applicant_list import Order, Slice, select
 from shared.errors import Conflict
 from shared.models.application import Application, ApplicationCreate, DecisionResult, ScreeningDecision
 from shared.models.common import Page, iso, new_id, utcnow
@@ -102,6 +103,13 @@ class Requisitions:
         if by_score:
             return self.repo.applications.by_score(req.id, limit, token)
         return self.repo.applications.page(req.id, stage, limit, token)
+
+    def search_applications(
+        self, req: Requisition, stage: str | None, q: str | None, order: Order, page: int, size: int
+    ) -> Slice:
+        """Numbered page ``page`` of the requisition's applications (at one stage) matching ``q``, in
+        ``order``, with the total: the list rows of the whole requisition are read (a projection)."""
+        return select(self.repo.applications.summaries(req.id, stage), q, order, page, size)
 
     def decide_screening(
         self, req: Requisition, decisions: list[ScreeningDecision], actor: str, role: str

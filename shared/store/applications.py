@@ -43,6 +43,20 @@ class CreateOutcome:
     application: Application | None = None  # what was stored, when it was ``created``
 
 
+# What a row of a requisition's applicant list shows (read with a projection, not the whole item).
+SUMMARY_FIELDS = (
+    "id",
+    "requisition_id",
+    "stage",
+    "name",
+    "external_ref",
+    "created_at",
+    "screening.score",
+    "screening.proposal",
+    "ai.weighted_score",
+)
+
+
 def score_key(weighted: float, application_id: str) -> str:
     """Sorts lexicographically in numeric order for scores 0–100 (the shortlist reads it descending)."""
     return f"{weighted:08.4f}#{application_id}"
@@ -141,6 +155,19 @@ class ApplicationStore(Store):
     def count_at(self, requisition_id: str, stage: Stage) -> int:
         """How many of the requisition's applications are at ``stage`` (a COUNT Query on gsi1)."""
         return self.table.count(f"REQ#{requisition_id}#STAGE#{stage.value}", index="gsi1")
+
+    def summaries(self, requisition_id: str, stage: str | None) -> list[dict[str, Any]]:
+        """Every application of the requisition (at one stage), with only the fields of a list row: one
+        Query on gsi2 (or gsi1), paged by the 1 MB limit only."""
+        parts = sorted({p for f in SUMMARY_FIELDS for p in f.split(".")})
+        names = {f"#f{n}": part for n, part in enumerate(parts)}
+        placeholder = {part: name for name, part in names.items()}
+        projection = ", ".join(".".join(placeholder[p] for p in f.split(".")) for f in SUMMARY_FIELDS)
+        if stage:
+            pk, index = f"REQ#{requisition_id}#STAGE#{stage}", "gsi1"
+        else:
+            pk, index = f"REQ#{requisition_id}#APPS", "gsi2"
+        return self.table.query_all(pk, index=index, page_size=None, projection=projection, names=names)
 
     def by_score(self, requisition_id: str, limit: int, token: str | None) -> Page:
         """The scored applications still in the pool, highest weighted score first (gsi3)."""

@@ -252,6 +252,16 @@ def test_bucket_lifecycle_expires_unsuccessful_applicants_videos_and_import_file
     assert params["ImportFileRetentionDays"]["Default"] == 30
 
 
+def test_the_console_may_post_presigned_uploads_to_the_bucket_and_nothing_else(template: dict[str, Any]) -> None:
+    # Given the bucket's CORS rules (the console uploads import files and resumes from the browser)
+    rules = template["Resources"]["DocumentBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+    # Then one rule allows a cross-origin POST (the presigned form, whose signed policy decides what may
+    # be written) and no other method: reads stay presigned GETs opened as links, not scripted
+    assert [r["AllowedMethods"] for r in rules] == [["POST"]]
+    # And the public access block stays on: CORS grants no access by itself
+    assert template["Resources"]["DocumentBucket"]["Properties"]["PublicAccessBlockConfiguration"]["BlockPublicPolicy"]
+
+
 def test_secrets_are_generated_at_deployment_under_the_names_the_code_reads(template: dict[str, Any]) -> None:
     # Given the template's secrets
     from shared.domain.background import BACKGROUND_VENDORS

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from chalice.app import AuthRequest, AuthResponse, Blueprint
 
-from shared.errors import Unauthenticated
-from shared.security.tokens import principal_to_context, verify_id_token
-
 bp = Blueprint(__name__)
 
 
 @bp.authorizer(ttl_seconds=0)
 def cognito_id_token(auth_request: AuthRequest) -> AuthResponse:
+    # Imported on the first token: the API function's ``import app`` registers this authorizer too.
+    from shared.errors import Unauthenticated
+    from shared.security.tokens import principal_to_context, verify_id_token
+
     try:
         principal = verify_id_token(auth_request.token or "")
     except Unauthenticated as exc:

@@ -204,6 +204,8 @@ class RouteDoc:
 
 
 ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {}
+# What answers each route (method, path): the app's views call it with the request (functions/routing.py).
+RESPONDERS: dict[tuple[str, str], Callable[[Request, dict[str, str]], Any]] = {}
 
 
 def api_route(
@@ -223,7 +225,8 @@ def api_route(
     unless ``public``; ``call`` (a ``Call``) carries the principal and the declared ``body`` and
     ``query``; domain errors become their HTTP response (Chalice handles view exceptions before any
     middleware sees them). ``body``, ``query``, ``response`` and ``status`` also describe the route
-    in the OpenAPI document."""
+    in the OpenAPI document. The app itself reaches the route through ``RESPONDERS`` (its route table,
+    functions/routing.py); ``bp`` holds the declaration the table is generated from."""
 
     def register(fn: V) -> V:
         _check_call_annotation(fn, body, query)
@@ -246,12 +249,10 @@ def api_route(
 
         listing = "GET" in methods and response is not None and "items" in response.model_fields
 
-        @functools.wraps(fn)
-        def view(**kwargs: Any) -> Any:
+        def respond(request: Request, path_parameters: dict[str, str]) -> Any:
             try:
-                request = bp.current_request
                 call: Call[Any, Any] = Call(request, None if public else principal(request), body, query)
-                result = fn(call, **kwargs)
+                result = fn(call, **path_parameters)
                 return as_download(request, path, result) if listing else result
             except DomainError as exc:
                 return error_response(exc)
@@ -263,6 +264,12 @@ def api_route(
                 logger.exception("unhandled error")
                 return _internal_error()
 
+        @functools.wraps(fn)
+        def view(**path_parameters: str) -> Any:
+            return respond(bp.current_request, path_parameters)
+
+        for method in methods:
+            RESPONDERS[(method, path)] = respond
         bp.route(path, methods=methods, authorizer=None if public else cognito_id_token)(view)
         return fn
 

@@ -114,8 +114,7 @@ class ApplicationStore(Store):
         return CreateOutcome("created", app.id, app)
 
     def get(self, application_id: str) -> Application | None:
-        item = self.table.get_item(f"APP#{application_id}", "META")
-        return Application.model_validate(item) if item else None
+        return self.table.get_model(Application, f"APP#{application_id}", "META")
 
     def require(self, application_id: str) -> Application:
         app = self.get(application_id)

@@ -32,8 +32,7 @@ class EmployeeStore(Store):
         )
 
     def get(self, employee_id: str) -> Employee | None:
-        item = self.table.get_item(**employee_key(employee_id))
-        return Employee.model_validate(item) if item else None
+        return self.table.get_model(Employee, **employee_key(employee_id))
 
     def require(self, employee_id: str) -> Employee:
         employee = self.get(employee_id)

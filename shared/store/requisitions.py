@@ -49,8 +49,7 @@ class RequisitionStore(Store):
         self.table.write_versioned([(item, None)], audit, f"requisition {req.id} exists already")
 
     def get(self, requisition_id: str) -> Requisition | None:
-        item = self.table.get_item(f"REQ#{requisition_id}", "META")
-        return Requisition.model_validate(item) if item else None
+        return self.table.get_model(Requisition, f"REQ#{requisition_id}", "META")
 
     def require(self, requisition_id: str, max_age: float = 0) -> Requisition:
         """The requisition, or ``NotFound``. With ``max_age`` a copy read at most that many seconds ago

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.errors import NotFound
+from shared.errors import found
 from shared.models.employee import Employee, employee_key
 from shared.store.audit import AuditEntry
 from shared.store.table import Page, Store
@@ -35,10 +35,7 @@ class EmployeeStore(Store):
         return self.table.get_model(Employee, **employee_key(employee_id))
 
     def require(self, employee_id: str) -> Employee:
-        employee = self.get(employee_id)
-        if employee is None:
-            raise NotFound(f"employee {employee_id} does not exist")
-        return employee
+        return found(self.get(employee_id), f"employee {employee_id}")
 
     def by_department(self, department: str, limit: int, token: str | None = None) -> Page:
         return self.table.query(f"DEPT#{department}#EMPLOYEES", index="gsi2", limit=limit, token=token)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from shared.errors import NotFound
+from shared.errors import found
 from shared.models.requisition import Requisition
 from shared.store.audit import AuditEntry
 from shared.store.table import Page, Store
@@ -59,9 +59,7 @@ class RequisitionStore(Store):
         cached = _CACHE.get(requisition_id)
         if max_age and cached and now - cached[0] <= max_age:
             return cached[1]
-        req = self.get(requisition_id)
-        if req is None:
-            raise NotFound(f"requisition {requisition_id} does not exist")
+        req = found(self.get(requisition_id), f"requisition {requisition_id}")
         if len(_CACHE) >= REQUISITION_CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[requisition_id] = (now, req)

@@ -13,7 +13,7 @@ import logging
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from infra.local.loopback import LoopbackServer, no_such_path, send_json
+from infra.local.loopback import LoopbackServer, LoopbackService, no_such_path, send_json
 from infra.local.pump import EventPump
 
 log = logging.getLogger("infra.local.admin")
@@ -82,17 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, {"fired": name, "result": result})
 
 
-class AdminServer:
+class AdminServer(LoopbackService):
     def __init__(self, pump: EventPump, host: str, port: int) -> None:
         handler = type("AdminHandler", (_Handler,), {"pump": pump})
         self._loopback = LoopbackServer(host, port, handler, "admin", daemon_threads=True)
-
-    @property
-    def url(self) -> str:
-        return self._loopback.base_url
-
-    def start(self) -> None:
-        self._loopback.serve()
-
-    def stop(self) -> None:
-        self._loopback.stop()

@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 PORT   ?= 8000
 MOTO_PORT ?= 5000
+DAYS_AHEAD ?= 0
 ROLE   ?= hr
 PYTEST_ARGS ?=
 
@@ -39,9 +40,10 @@ deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
 
-## Start the whole product on the local stack (moto, Cognito, API on 127.0.0.1:$(PORT), event pump).
+## Start the whole product on the local stack (moto, Cognito, API on 127.0.0.1:$(PORT), event pump);
+## DAYS_AHEAD=N starts with the business clock N days ahead.
 run: venv console
-	$(PY) -m infra.local --port $(PORT) --moto-port $(MOTO_PORT)
+	$(PY) -m infra.local --port $(PORT) --moto-port $(MOTO_PORT) --days-ahead $(DAYS_AHEAD)
 
 ## A fresh bearer token for a demo role of the running local stack: make token ROLE=manager
 token: venv
@@ -72,7 +74,9 @@ PACKAGE_SOURCES := $(shell git ls-files app.py functions shared infra .chalice r
 dist/sam.json: $(PACKAGE_SOURCES) | $(STAMP)
 	$(PY) -m infra.package --out dist
 
+## cfn-lint (pinned in requirements-dev.txt) on the packaged SAM template, then checkov on its translation.
 iac-scan: $(CHECKOV_STAMP) dist/sam.json
+	$(VENV)/bin/cfn-lint dist/sam.json
 	$(PY) -m infra.scan --dist dist
 
 ## The deployment rehearsed offline: the packaged template translated as make deploy does, created in moto.
@@ -129,7 +133,7 @@ package: venv console
 
 ## Screenshots of the console's main pages into docs/screenshots/ (starts its own local stack).
 screenshots: venv deps console
-	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_console.py
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_console.py tests/e2e/test_console_work.py
 
 clean:
 	rm -rf $(VENV) vendor dist console/dist console/node_modules .local-stack .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # in AWS Lambda a missing settin
 
     check_at_cold_start()
 app = Chalice(app_name=routing.APP_NAME)
+app.register_middleware(routing.observe, "all")  # the Lambda context and correlation id on every log line
 app.register_middleware(routing.http_middleware, "http")
 app.api.binary_types.append(XLSX)  # analytics exports
 routing.register(app)

@@ -5,13 +5,13 @@ model, development plans; every table also as CSV / XLSX, the charts as SVG. (Th
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
 from functions.http import Call, api_route, ok
+from shared import clock
 from shared.domain import charts
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
 from shared.domain.onboarding import cohort_of, month_shift
@@ -45,7 +45,7 @@ def _analytics() -> Analytics:
 
 
 def _today() -> Any:
-    return datetime.now(UTC).date()
+    return clock.now().date()
 
 
 def respond(result: AnalyticsResult, fmt: str, svg: str | None = None) -> Any:

@@ -17,6 +17,7 @@ from shared.models.application import (
     PERSONAL_FIELDS,
     Application,
     ApplicationCreate,
+    ApplicationPage,
     ApplicationSummary,
     ApplicationView,
     DecisionsView,
@@ -24,11 +25,12 @@ from shared.models.application import (
     ScreeningDecisions,
 )
 from shared.models.archive import ArchiveView
-from shared.models.common import Limit, Page, Request
+from shared.models.common import Limit, Request
 from shared.models.imports import ResumeUploadView, UploadForm
 from shared.security.policy import Action, authorize
 from shared.services import wired
 from shared.services.access import authorized_application
+from shared.services.persons import Persons
 from shared.services.requisitions import Requisitions
 
 bp = Blueprint(__name__)
@@ -36,13 +38,31 @@ bp = Blueprint(__name__)
 
 class ApplicationQuery(Request):
     stage: Stage | None = None
-    order: Literal["created", "score"] = Field(
+    order: Literal["created", "score", "name"] = Field(
         default="created",
-        description="created: oldest first; score: the scored applications still in the pool, highest weighted score "
-        "first (not with stage)",
+        description="created: oldest first; score: highest weighted score first (paged by next_token: the scored "
+        "applications still in the pool; numbered: every application, unscored last); name: by name (numbered)",
+    )
+    q: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="search: part of the name, or the start of the external reference or id (numbered)",
+    )
+    page: int | None = Field(
+        default=None, ge=1, le=100_000, description="a page number from 1: the answer has the total (numbered)"
     )
     limit: Limit = 50
     next_token: str | None = Field(default=None, max_length=2048)
+
+    def numbered(self) -> bool:
+        """A search, a page number, the name order or the score order of one stage: numbered pages."""
+        return (
+            self.page is not None
+            or self.q is not None
+            or self.order == "name"
+            or (self.order == "score" and self.stage is not None)
+        )
 
 
 def view(app: Application) -> ApplicationView:
@@ -63,6 +83,7 @@ def summary(item: dict[str, Any]) -> ApplicationSummary:
         screening_proposal=screening.get("proposal"),
         created_at=item["created_at"],
         weighted_score=(item.get("ai") or {}).get("weighted_score"),
+        external_ref=item.get("external_ref"),
     )
 
 
@@ -82,7 +103,8 @@ def create_application(call: Call[ApplicationCreate, None], requisition_id: str)
     req = requisitions.require(requisition_id, for_intake=True)
 
     def make() -> ApplicationView:
-        return view(requisitions.apply(req, data, call.who.username))
+        app = requisitions.apply(req, data, call.who.username)
+        return view(app).model_copy(update={"known_person": Persons(requisitions.repo).note(app.person_id, app.id)})
 
     return created(call, f"applications.create.{requisition_id}", data, make)
 
@@ -92,23 +114,32 @@ def create_application(call: Call[ApplicationCreate, None], requisition_id: str)
     "/requisitions/{requisition_id}/applications",
     methods=["GET"],
     query=ApplicationQuery,
-    response=Page[ApplicationSummary],
+    response=ApplicationPage,
 )
 def list_applications(call: Call[None, ApplicationQuery], requisition_id: str) -> Any:
-    """A requisition's applications, optionally by stage (hr; managers of its department)."""
+    """A requisition's applications, optionally by stage (hr; managers of its department).
+
+    Paged by ``next_token`` (oldest first, or ``order=score``: the scored ones still in the pool), or
+    numbered: with ``page``, ``q`` (name or reference), ``order=name`` or a stage with ``order=score``,
+    the answer is page ``page`` (default 1) of ``limit`` rows with the ``total`` that match."""
     authorize(call.who, Action.application_read)
     query = call.query
     requisitions = Requisitions()
     req = requisitions.require(requisition_id)
     authorize(call.who, Action.application_read, req.department)
-    by_score = query.order == "score"
-    if by_score and query.stage:
-        raise ValidationFailed(
-            "order=score lists every scored stage", [{"field": "order", "message": "cannot be combined with stage"}]
-        )
     stage = query.stage.value if query.stage else None
-    page = requisitions.applications(req, stage, by_score, query.limit, query.next_token)
-    return ok(Page[ApplicationSummary](items=[summary(i) for i in page.items], next_token=page.next_token))
+    if query.numbered():
+        if query.next_token:
+            raise ValidationFailed(
+                "numbered pages take no next_token",
+                [{"field": "next_token", "message": "cannot be combined with page, q, order=name or stage with score"}],
+            )
+        number = query.page or 1
+        found = requisitions.search_applications(req, stage, query.q, query.order, number, query.limit)
+        items = [summary(i) for i in found.items]
+        return ok(ApplicationPage(items=items, total=found.total, page=number))
+    page = requisitions.applications(req, stage, query.order == "score", query.limit, query.next_token)
+    return ok(ApplicationPage(items=[summary(i) for i in page.items], next_token=page.next_token))
 
 
 @api_route(bp, "/applications/{application_id}", methods=["GET"], response=ArchiveView)
@@ -148,4 +179,6 @@ def decide_screening(call: Call[ScreeningDecisions, None], requisition_id: str) 
     requisitions = Requisitions()
     req = requisitions.require(requisition_id)
     results = requisitions.decide_screening(req, body.decisions, call.who.username, call.who.primary_role)
+    rejected = [r.application_id for r in results if r.outcome == "applied" and r.stage is Stage.rejected]
+    wired.rejections().queue(rejected, call.who.primary_role)  # HR's rejections are told to the applicants
     return ok(DecisionsView(results=results, counts=dict(Counter(r.outcome for r in results))))

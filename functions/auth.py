@@ -1,21 +1,41 @@
 """The built-in Chalice authorizer: verifies the Cognito ID token with our own code.
 
 It runs the same way under ``chalice local``, the Chalice test client and API Gateway. A valid
-token yields the principal in the authorizer context. An invalid one yields an ``auth_error``
-context that the HTTP middleware turns into 401 with the reason, so every environment gives the
-same clear error instead of API Gateway's bare "Unauthorized". (A request with no Authorization
-header at all is refused by API Gateway and chalice local before the authorizer runs: 401.)
+token yields an Allow policy for every route, with the principal in the authorizer context. An
+invalid one yields a Deny policy for every route, with the reason in the context: the gateway
+refuses the request before the API function runs and answers its ``ACCESS_DENIED`` gateway response,
+401 with the reason in our error body (``infra/package.py`` ``GATEWAY_RESPONSES``). Both policies
+name the whole API, so API Gateway caches the answer per token (``CACHE_SECONDS``): a flood of
+forged or expired tokens costs one authorizer run per distinct token and no API function at all.
+(A request with no Authorization header at all is refused by API Gateway and chalice local before
+the authorizer runs: 401.)
 """
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Blueprint
 
 bp = Blueprint(__name__)
 
+# How long API Gateway keeps a token's policy (keyed on the Authorization header). A token that
+# expires within this window is still let through until its cached Allow ends: the verification
+# allows no more than this on top of a token's own lifetime.
+CACHE_SECONDS = 300
+REASON = "reason"  # the authorizer context key the 401 gateway response reads
+_UNSAFE = re.compile(r"[^\w .,:;'()<>/=+-]")  # the reason goes into a JSON string unescaped
 
-@bp.authorizer(ttl_seconds=0)
-def cognito_id_token(auth_request: AuthRequest) -> AuthResponse:
+
+def deny_reason(message: str) -> str:
+    """The refusal's reason as the gateway response template can embed it: no quote, backslash or
+    control character, at most 200 characters."""
+    return _UNSAFE.sub(" ", message)[:200]
+
+
+@bp.authorizer(ttl_seconds=CACHE_SECONDS)
+def cognito_id_token(auth_request: AuthRequest) -> dict[str, Any]:
     # Imported on the first token: the API function's ``import app`` registers this authorizer too.
     from shared.errors import Unauthenticated
     from shared.security.tokens import principal_to_context, verify_id_token
@@ -23,5 +43,11 @@ def cognito_id_token(auth_request: AuthRequest) -> AuthResponse:
     try:
         principal = verify_id_token(auth_request.token or "")
     except Unauthenticated as exc:
-        return AuthResponse(routes=["*"], principal_id="anonymous", context={"auth_error": exc.message})
-    return AuthResponse(routes=["*"], principal_id=principal.sub, context=principal_to_context(principal))
+        denial = AuthResponse(routes=["*"], principal_id="anonymous", context={REASON: deny_reason(exc.message)})
+        policy = denial.to_dict(auth_request)
+        for statement in policy["policyDocument"]["Statement"]:
+            statement["Effect"] = "Deny"
+        return policy
+    return AuthResponse(routes=["*"], principal_id=principal.sub, context=principal_to_context(principal)).to_dict(
+        auth_request
+    )

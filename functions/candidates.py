@@ -61,7 +61,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
             videos=archive.videos,
             created_at=app.created_at,
             updated_at=app.updated_at,
-            background=background_section(app, archive.background_checks),
+            background=background_section(app, archive.background_checks, archive.weights),
             offers=offers,
             **common,
         )
@@ -71,7 +71,7 @@ def shape(archive: Archive, scope: Scope, viewer: str) -> BaseModel:
         ranking=archive.ranking,
         ai_history=[ScoreProvenanceWithPayload.model_validate(r.model_dump()) for r in archive.history],
         videos=archive.videos,
-        background=background_section(app, archive.background_checks),
+        background=background_section(app, archive.background_checks, archive.weights),
         offers=offers,
         **common,
     )

@@ -19,7 +19,8 @@ from functions.http import Call, api_route, ok
 from shared.domain.stages import TERMINAL, TRANSITIONS, Stage
 from shared.errors import NotFound
 from shared.models.console import Session, SessionCreate, StageModel, StageTransitionView
-from shared.store import directory
+from shared.services.sign_in import SignIn
+from shared.store import objects
 
 bp = Blueprint(__name__)
 
@@ -31,18 +32,23 @@ CONTENT_TYPES = {
     "svg": "image/svg+xml; charset=utf-8",
     "json": "application/json; charset=utf-8",
 }
-# Only our own origin; videos play from presigned object-store URLs; ECharts sets inline styles.
+# Only our own origin; videos play from presigned object-store URLs; files are uploaded to the object
+# store's presigned POST (its origin only); ECharts sets inline styles.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-    "media-src 'self' blob: http: https:; connect-src 'self'; frame-src 'self' blob:; "
+    "media-src 'self' blob: http: https:; connect-src 'self' {uploads}; frame-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 STATIC_HEADERS: dict[str, str | list[str]] = {
-    "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
+
+
+def _headers(content_type: str) -> dict[str, str | list[str]]:
+    policy = CSP.format(uploads=objects.upload_origin())
+    return {**STATIC_HEADERS, "Content-Security-Policy": policy, "Content-Type": content_type}
 
 
 def _read(name: str) -> str:
@@ -67,7 +73,7 @@ def _prefix(call: Call) -> str:
 def console_index(call: Call) -> Any:
     """The console's page (Chinese first, English switch); its scripts and styles load from this API."""
     html = _read("index.html").replace("__BASE__", f"{_prefix(call)}/console/")
-    headers: dict[str, str | list[str]] = {**STATIC_HEADERS, "Content-Type": "text/html; charset=utf-8"}
+    headers = _headers("text/html; charset=utf-8")
     return ChaliceResponse(body=html, status_code=200, headers=headers)
 
 
@@ -77,17 +83,18 @@ def console_asset(call: Call, asset: str) -> Any:
     match = ASSET.match(asset)
     if not match:
         raise NotFound(f"no console asset {asset}")
-    headers: dict[str, str | list[str]] = {**STATIC_HEADERS, "Content-Type": CONTENT_TYPES[match.group(2)]}
+    headers = _headers(CONTENT_TYPES[match.group(2)])
     return ChaliceResponse(body=_read(asset), status_code=200, headers=headers)
 
 
 @api_route(bp, "/auth/session", methods=["POST"], public=True, body=SessionCreate, response=Session, status=201)
 def create_session(call: Call[SessionCreate, None]) -> Any:
     """Sign in with the Cognito user name and password (USER_PASSWORD_AUTH): the ID token to send as
-    ``Authorization: Bearer``. 401 for a wrong name or password (never says which). The password is
-    passed to Cognito only: never logged, never stored."""
+    ``Authorization: Bearer``. 401 for a wrong name or password (never says which); after repeated
+    failures for the name or from the address, 429 with ``Retry-After``. The password is passed to
+    Cognito only: never logged, never stored."""
     body = call.body
-    signed_in = directory.sign_in(body.username, body.password.get_secret_value())
+    signed_in = SignIn().session(body.username, body.password.get_secret_value(), call.source_ip)
     return ok(Session(id_token=signed_in.id_token, expires_in=signed_in.expires_in), status=201)
 
 

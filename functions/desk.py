@@ -8,7 +8,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, ok
-from shared.models.desk import AssignmentPage, AssignmentQuery, SalaryProposalView
+from shared.models.desk import AssignmentPage, AssignmentQuery, SalaryProposalView, TodoList
 from shared.security.policy import Action, authorize
 from shared.services.access import authorized_application
 from shared.services.desk import Desk
@@ -25,6 +25,16 @@ def my_assignments(call: Call[None, AssignmentQuery]) -> Any:
     authorize(call.who, Action.assignment_list)
     query = call.query
     return ok(Desk().assignments(call.who.username, query.limit, query.next_token))
+
+
+@api_route(bp, "/me/todo", methods=["GET"], response=TodoList)
+def my_todo(call: Call) -> Any:
+    """What waits for the signed-in user, of their own scope (every role): offers to approve (managers
+    of the department; HR as the director), completed checks to review, assessment requests to decide
+    (hr), evaluations due (interviewers), probation decisions due (hr; managers of the department),
+    open onboarding tasks (it). Queries on the stage and probation indexes; no Scan."""
+    authorize(call.who, Action.todo_list)
+    return ok(Desk().todo(call.who))
 
 
 @api_route(bp, "/applications/{application_id}/salary-proposal", methods=["GET"], response=SalaryProposalView)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, ok
 from functions.onboarding import task_view
+from shared import clock
 from shared.models.employee import Employee
 from shared.models.people import (
     AttritionQuery,
@@ -100,6 +100,6 @@ def attrition(call: Call[None, AttritionQuery]) -> Any:
     Departures within ``window`` days after the start date over hires; one index Query per cohort."""
     query = call.query
     report = People().attrition(
-        call.who, window_days(query.window), query.since, query.until, query.department, datetime.now(UTC).date()
+        call.who, window_days(query.window), query.since, query.until, query.department, clock.now().date()
     )
     return ok(report)

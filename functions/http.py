@@ -16,13 +16,13 @@ from functools import cached_property
 from types import NoneType
 from typing import Any, Generic, TypeVar, cast
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from chalice.app import Blueprint, Request
 from chalice.app import Response as ChaliceResponse
 from pydantic import BaseModel, ValidationError
 
 from functions.auth import cognito_id_token
+from functions.observability import logger, metrics
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
 from shared.domain.json_input import parse_json_object
 from shared.errors import (
@@ -32,19 +32,22 @@ from shared.errors import (
     NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
+    TooManyRequests,
     Unauthenticated,
     UnsupportedMediaType,
     ValidationFailed,
     validation_details,
 )
+from shared.security.audited import audited_fields, model_action, sensitive_values
+from shared.security.page_tokens import seal, unseal
 from shared.security.tokens import Principal, principal_from_context
+from shared.services.audit import record_denied, record_reads
 from shared.settings import get_settings
 from shared.store.failures import transient_fault
-
-logger = Logger()
-metrics = Metrics(namespace="TalentLifecycle")  # explicit: importing this module must not depend on the env
+from shared.store.repository import Repository
 
 M = TypeVar("M", bound=BaseModel)
+PAGE_TOKEN = "next_token"  # noqa: S105 (the query parameter's name)
 JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}
 
 
@@ -69,17 +72,29 @@ def parse_body(request: Request, model: type[M]) -> M:
         raise ValidationFailed("the request is not valid", validation_details(exc)) from exc
 
 
-def parse_query(request: Request, model: type[M]) -> M:
+def parse_query(request: Request, model: type[M], listing: str) -> M:
+    """Validate the query against ``model``; a ``next_token`` must be one this API issued for
+    ``listing`` (``shared.security.page_tokens``), and the handler gets the store's cursor inside it."""
     try:
-        return model.model_validate(dict(request.query_params or {}))
+        query = model.model_validate(dict(request.query_params or {}))
     except ValidationError as exc:
         raise ValidationFailed("the query parameters are not valid", validation_details(exc)) from exc
+    token = getattr(query, PAGE_TOKEN, None)
+    return query.model_copy(update={PAGE_TOKEN: unseal(token, listing)}) if isinstance(token, str) and token else query
+
+
+def seal_page(result: Any, listing: str) -> Any:
+    """A list's ``next_token`` (the store's cursor) sealed for ``listing`` before it leaves."""
+    body = result.body if isinstance(result, ChaliceResponse) else None
+    if isinstance(body, dict) and isinstance(body.get(PAGE_TOKEN), str) and body[PAGE_TOKEN]:
+        result.body = {**body, PAGE_TOKEN: seal(body[PAGE_TOKEN], listing)}
+    return result
 
 
 def principal(request: Request) -> Principal:
     context = (request.context or {}).get("authorizer") or {}
-    if context.get("auth_error") or not context.get("sub"):
-        raise Unauthenticated(str(context.get("auth_error") or "a bearer token is required"))
+    if not context.get("sub"):  # the authorizer denies a bad token before the function runs
+        raise Unauthenticated("a bearer token is required")
     return principal_from_context(context)
 
 
@@ -105,16 +120,23 @@ class Call(Generic[B, Q]):
         who: Principal | None = None,
         body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None,
+        listing: str = "",
     ) -> None:
         self.request = request
         self._who = who
         self._body = body
         self._query = query
+        self.listing = listing
 
     @property
     def who(self) -> Principal:
         if self._who is None:  # a public route: nobody is signed in
             raise Unauthenticated("a bearer token is required")
+        return self._who
+
+    @property
+    def signed_in(self) -> Principal | None:
+        """The principal, or None on a public route (nobody to audit)."""
         return self._who
 
     @cached_property
@@ -127,7 +149,7 @@ class Call(Generic[B, Q]):
     def query(self) -> Q:
         if self._query is None:
             raise TypeError("the route declares no query")
-        return cast(Q, parse_query(self.request, self._query))
+        return cast(Q, parse_query(self.request, self._query, self.listing))
 
     @property
     def raw_body(self) -> bytes:
@@ -159,6 +181,7 @@ STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
+    TooManyRequests: 429,
     ServiceUnavailable: 503,
 }
 
@@ -169,7 +192,7 @@ def status_of(exc: DomainError) -> int:
 
 def error_response(exc: DomainError) -> ChaliceResponse:
     headers: dict[str, str | list[str]] = dict(JSON_HEADERS)
-    if isinstance(exc, ServiceUnavailable):
+    if isinstance(exc, ServiceUnavailable | TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
     body = {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
     return ChaliceResponse(body=body, status_code=status_of(exc), headers=headers)
@@ -248,12 +271,36 @@ def api_route(
             )
 
         listing = "GET" in methods and response is not None and "items" in response.model_fields
+        marked, whole = audited_fields(response), model_action(response)
+
+        def answer(request: Request, kwargs: dict[str, str]) -> Any:
+            """The handler's response, its page token sealed, as a download if asked for; its sensitive
+            fields (and any refusal) audited before it leaves."""
+            here = path.format(**kwargs)  # the listing a page token belongs to
+            call: Call[Any, Any] = Call(request, None if public else principal(request), body, query, here)
+            route = f"{request.method} {path}"
+            who = call.signed_in
+            try:
+                result = seal_page(fn(call, **kwargs), here)
+            except Forbidden as exc:
+                if who is not None:
+                    record_denied(Repository(), who, route, kwargs, exc.message, call.source_ip)
+                raise
+            if who is None or not isinstance(result, ChaliceResponse) or result.status_code >= 300:
+                return as_download(request, path, result) if listing else result
+            found = sensitive_values(result.body, marked)
+            if whole:
+                found.setdefault(whole, ["(the whole response)"])
+            sent = as_download(request, path, result) if listing else result
+            if sent is not result:
+                found["export.read"] = [str(sent.headers.get("Content-Type", ""))]
+            if found:
+                record_reads(Repository(), who, route, kwargs, found, call.source_ip)
+            return sent
 
         def respond(request: Request, path_parameters: dict[str, str]) -> Any:
             try:
-                call: Call[Any, Any] = Call(request, None if public else principal(request), body, query)
-                result = fn(call, **path_parameters)
-                return as_download(request, path, result) if listing else result
+                return answer(request, path_parameters)
             except DomainError as exc:
                 return error_response(exc)
             except Exception as exc:  # a fault never leaks a stack trace
@@ -317,14 +364,42 @@ def as_download(request: Request, path: str, result: Any) -> Any:
     return ChaliceResponse(body=body, status_code=200, headers=headers)
 
 
+# Chalice's own refusals (before the view runs: another media type, a method the route lacks; after it:
+# a binary download without a matching Accept) -> the code our error body gives them
+CHALICE_CODES = {
+    "UnsupportedMediaType": UnsupportedMediaType.code,
+    "MethodNotAllowedError": "method_not_allowed",
+    "BadRequest": DomainError.code,
+}
+CHALICE_DETAILS = {
+    "UnsupportedMediaType": {"field": "Content-Type", "message": "the body must be application/json"},
+    "BadRequest": {"field": "Accept", "message": "name the download's media type"},
+}
+
+
+def conformed(response: ChaliceResponse) -> ChaliceResponse:
+    """A refusal Chalice makes itself (``{"Code", "Message"}``) in design.md §5's error body."""
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        kind = str(body["Code"])
+        detail = CHALICE_DETAILS.get(kind)
+        response.body = {
+            "error": {
+                "code": CHALICE_CODES.get(kind, "internal_error" if response.status_code >= 500 else "bad_request"),
+                "message": str(body["Message"]),
+                "details": [detail] if detail else [],
+            }
+        }
+        response.headers = {**response.headers, **JSON_HEADERS}
+    return response
+
+
 def http_middleware(event: Request, get_response: Callable[[Request], Any]) -> Any:
     """Authentication outcome, error mapping and one structured log line per request (no bodies: PII)."""
     started = time.perf_counter()
     context = (event.context or {}).get("authorizer") or {}
     try:
-        if context.get("auth_error"):
-            raise Unauthenticated(str(context["auth_error"]))
-        response = get_response(event)
+        response = conformed(get_response(event))
     except DomainError as exc:
         response = error_response(exc)
     except Exception:  # a fault never leaks a stack trace

@@ -9,6 +9,7 @@ from chalice.app import Blueprint
 
 from functions.http import Call, api_route, logger, ok
 from functions.idempotency import idempotent
+from functions.observability import delivery, metric
 from shared.models.offer import (
     ApprovalDecision,
     EsignEvent,
@@ -20,7 +21,6 @@ from shared.models.offer import (
 from shared.security.policy import Action, authorize
 from shared.security.vendor_keys import esign_secrets
 from shared.services.access import authorized_application
-from shared.services.audit import record_read
 from shared.services.offers import Offers, view
 from shared.store.repository import Repository
 
@@ -57,8 +57,6 @@ def list_offers(call: Call, application_id: str) -> Any:
     repo = Repository()
     authorized_application(call.who, Action.offer_read, application_id, repo)
     offers = Offers(repo).store.offers(application_id)
-    details = {"offer_ids": [o.id for o in offers]}
-    record_read(repo, call.who, f"application:{application_id}", "offer.read", details, call.source_ip)
     return ok(OfferList(items=[view(o) for o in offers]))
 
 
@@ -68,8 +66,6 @@ def get_offer(call: Call, application_id: str, offer_id: str) -> Any:
     repo = Repository()
     authorized_application(call.who, Action.offer_read, application_id, repo)
     offer = Offers(repo).require(application_id, offer_id)
-    details = {"offer_ids": [offer.id]}
-    record_read(repo, call.who, f"application:{application_id}", "offer.read", details, call.source_ip)
     return ok(view(offer))
 
 
@@ -101,6 +97,10 @@ def esign_webhook(call: Call[EsignEvent, None]) -> Any:
     401 bad signature; 400 naming the field; 404 unknown offer; 503 + Retry-After when the offer is
     still being sent. ``signed`` moves the application to ``offer_signed`` and queues exactly one
     onboarding message; ``declined`` rejects the application; ``expired`` leaves it at ``offer``."""
-    receipt = Offers().receive(call.headers, call.raw_body, esign_secrets)
+    with delivery():
+        receipt = Offers().receive(call.headers, call.raw_body, esign_secrets)
+    metric("Deliveries", "stored" if receipt.status == "applied" else "duplicate")
+    if receipt.status == "applied" and receipt.offer_status == "signed":
+        metric("OffersSigned")
     logger.info("esign event", extra={"webhook_id": receipt.webhook_id, "status": receipt.status})
     return ok(receipt)

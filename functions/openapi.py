@@ -32,6 +32,7 @@ ERRORS = {
     409: "conflict: duplicate, changed version, illegal stage transition",
     413: "the body is too large",
     415: "the body is not application/json",
+    429: "too many failed attempts: retry after the Retry-After header's seconds",
     503: "throttled: retry after the Retry-After header's seconds",
 }
 
@@ -114,7 +115,9 @@ def _operation(doc: RouteDoc, refs: dict[tuple[Any, str], Any], defs: dict[str, 
         responses[str(status)] = success
     statuses = [400, 404, 413, 503] if doc.public else [400, 401, 403, 404, 409, 413, 415, 503]
     if doc.path.startswith("/webhooks/"):
-        statuses = [400, 401, 404, 413, 503]
+        statuses = [400, 401, 404, 409, 413, 503]  # 409: a webhook-id delivered before with another body
+    if doc.path == "/auth/session":
+        statuses = [400, 401, 413, 429, 503]
     for status in statuses:
         responses[str(status)] = {
             "description": ERRORS[status],

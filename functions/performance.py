@@ -33,8 +33,11 @@ from shared.models.performance import (
     PoolQuery,
     PoolSummary,
     RecordClose,
+    RecordList,
+    RecordsQuery,
     ResultsCreate,
     TargetOverride,
+    TargetsReopen,
 )
 from shared.security.policy import Action, Scope, authorize
 from shared.services.indicators import Indicators
@@ -129,6 +132,19 @@ def enrol(call: Call[EnrolRequest, None], cycle_id: str) -> Any:
     return ok(Performance().enrol(cycle_id, call.body.employee_ids, call.who.username, call.source_ip))
 
 
+@api_route(bp, "/performance/cycles/{cycle_id}/records", methods=["GET"], query=RecordsQuery, response=RecordList)
+def list_records(call: Call[None, RecordsQuery], cycle_id: str) -> Any:
+    """The records of up to 100 employees in one cycle at once (hr; a manager: those of their own
+    department) — one BatchGetItem, where a page of employees would otherwise ask once per employee
+    and get a 404 for each one not enrolled."""
+    scope = authorize(call.who, Action.performance_read)
+    perf = Performance()
+    records = perf.records_of(perf.cycle(cycle_id), call.query.ids)
+    if scope is Scope.department:
+        records = [r for r in records if r.department == call.who.department]
+    return ok(RecordList(items=[_record(r) for r in records]))
+
+
 @api_route(
     bp, "/performance/cycles/{cycle_id}/employees/{employee_id}", methods=["GET"], response=PerformanceRecordView
 )
@@ -151,6 +167,20 @@ def override_target(call: Call[TargetOverride, None], cycle_id: str, employee_id
     perf = Performance()
     perf.authorized(call.who, Action.target_override, employee_id)
     return ok(_record(perf.override(cycle_id, employee_id, kpi_id, call.body, call.who.username, call.source_ip)))
+
+
+@api_route(
+    bp,
+    "/performance/cycles/{cycle_id}/employees/{employee_id}/reopen",
+    methods=["POST"],
+    body=TargetsReopen,
+    response=PerformanceRecordView,
+)
+def reopen_targets(call: Call[TargetsReopen, None], cycle_id: str, employee_id: str) -> Any:
+    """Reopen targets locked by recorded results (hr), with a reason; audited. 409 when not locked."""
+    perf = Performance()
+    perf.authorized(call.who, Action.target_override, employee_id)
+    return ok(_record(perf.reopen_targets(cycle_id, employee_id, call.body, call.who.username, call.source_ip)))
 
 
 @api_route(

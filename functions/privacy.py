@@ -12,7 +12,6 @@ from shared.models.privacy import ContactDetails, ErasureReceipt, ErasureRequest
 from shared.security.fields import reveal
 from shared.security.policy import Action, authorize
 from shared.services.access import authorized_application
-from shared.services.audit import record_read
 from shared.services.erasure import erase
 from shared.services.explanation import explain
 from shared.store.repository import Repository
@@ -62,7 +61,6 @@ def contact_details(call: Call, application_id: str) -> Any:
     ``national_id_masked``). An erased candidate answers empty strings."""
     repo = Repository()
     app = authorized_application(call.who, Action.contact_read, application_id, repo)
-    record_read(repo, call.who, f"application:{app.id}", "contact.read", {"fields": CONTACT_FIELDS}, call.source_ip)
     return ok(
         ContactDetails(
             application_id=app.id,

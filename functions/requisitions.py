@@ -1,4 +1,5 @@
-"""Requisitions: POST /requisitions (hr), GET /requisitions/{id}, GET /requisitions?department=…"""
+"""Requisitions: POST /requisitions (hr), GET /requisitions/{id}, GET /requisitions?department=…,
+POST /requisitions/{id}/status (hr)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from functions.http import Call, api_route, ok
 from functions.idempotency import created
 from shared.errors import Forbidden
 from shared.models.common import Limit, Page, Request
-from shared.models.requisition import RequisitionCreate, RequisitionView
+from shared.models.requisition import RequisitionCreate, RequisitionStatusChange, RequisitionView
 from shared.security.policy import Action, Scope, authorize
 from shared.services.requisitions import Requisitions
 
@@ -31,9 +32,7 @@ def create_requisition(call: Call[RequisitionCreate, None]) -> Any:
     data = Requisitions.with_approved_weights(call.body)
 
     def make() -> RequisitionView:
-        return RequisitionView.model_validate(
-            Requisitions().create(data, call.who.username, call.source_ip).model_dump()
-        )
+        return Requisitions.summary(Requisitions().create(data, call.who.username, call.source_ip))
 
     return created(call, "requisitions.create", data, make)
 
@@ -59,3 +58,21 @@ def list_requisitions(call: Call[None, RequisitionQuery]) -> Any:
             raise Forbidden("your account has no department")
         department = call.who.department
     return ok(Requisitions().page(department, query.limit, query.next_token))
+
+
+@api_route(
+    bp,
+    "/requisitions/{requisition_id}/status",
+    methods=["POST"],
+    body=RequisitionStatusChange,
+    response=RequisitionView,
+)
+def set_requisition_status(call: Call[RequisitionStatusChange, None], requisition_id: str) -> Any:
+    """Put a requisition on hold, reopen it, or close it for good (hr), with a reason (audited).
+
+    ``filled`` is never set: a requisition is filled once its signed offers reach the headcount.
+    409 for a change the lifecycle does not allow (a closed requisition stays closed) or a stale
+    ``expected_version``. A requisition that is not open invites nobody and takes no offer; a closed
+    one takes no application."""
+    authorize(call.who, Action.requisition_manage)
+    return ok(Requisitions().set_status(requisition_id, call.body, call.who.username, call.source_ip))

@@ -55,6 +55,7 @@ ROUTE_MODULES = tuple(
         "requisitions",
         "applications",
         "candidates",
+        "persons",
         "selection",
         "imports",
         "webhooks",
@@ -159,6 +160,14 @@ class LazyHandler:
         # The module's own handler (the wrapper its blueprint's decorator made) runs the function on
         # the event object Chalice already built from the Lambda event.
         return getattr(_module(self.__module__), self.__name__).func(event)
+
+
+def observe(event: Any, get_response: Any) -> Any:
+    """``functions.observability.observe`` (the Lambda context and correlation id on every log line),
+    imported with the first request or event of any function."""
+    from functions.observability import observe as middleware
+
+    return middleware(event, get_response)
 
 
 def http_middleware(event: Any, get_response: Any) -> Any:

@@ -8,7 +8,9 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, ok
+from functions.observability import metric
 from shared.errors import Conflict, Forbidden, NotFound
+from shared.models.availability import Availability, AvailabilityUpdate
 from shared.models.selection import (
     BulkResult,
     BulkTransition,
@@ -20,6 +22,7 @@ from shared.models.selection import (
 )
 from shared.security.policy import Action, authorize
 from shared.services import wired
+from shared.services.interviewers import Interviewers
 from shared.services.requisitions import Requisitions
 from shared.services.selection import count
 
@@ -30,7 +33,8 @@ bp = Blueprint(__name__)
     bp, "/applications/{application_id}/transitions", methods=["POST"], body=Transition, response=TransitionResult
 )
 def transition(call: Call[Transition, None], application_id: str) -> Any:
-    """Move one application to another stage (hr). 409 names the current stage and the allowed ones.
+    """Move one application to another stage (hr). 409 names the current stage and the allowed ones,
+    and for a gated move (to evaluated, offer, hired) what its evidence still lacks (``missing``).
 
     The move is a conditional write on the version read, with its audit record in the same
     transaction: of two conflicting moves exactly one succeeds."""
@@ -44,7 +48,9 @@ def transition(call: Call[Transition, None], application_id: str) -> Any:
     if result.outcome == "forbidden":
         raise Forbidden(result.message or "not allowed")
     if result.outcome == "conflict":
-        detail = {"current_stage": result.stage, "allowed": result.allowed, "version": result.version}
+        detail: dict[str, Any] = {"current_stage": result.stage, "allowed": result.allowed, "version": result.version}
+        if result.missing:
+            detail["missing"] = result.missing
         raise Conflict(result.message or "conflict", [detail])
     return ok(result)
 
@@ -66,7 +72,9 @@ def propose_shortlist(call: Call, requisition_id: str) -> Any:
     Ties break on the application id (deterministic). Applications under a hard competency bar are
     flagged in ``below_bar``, never dropped: HR decides."""
     authorize(call.who, Action.shortlist_manage)
-    return ok(wired.selection().propose(requisition_id, call.who.username), status=201)
+    proposal = wired.selection().propose(requisition_id, call.who.username)
+    metric("ShortlistSize", value=proposal.size)
+    return ok(proposal, status=201)
 
 
 @api_route(
@@ -78,6 +86,22 @@ def propose_shortlist(call: Call, requisition_id: str) -> Any:
 )
 def confirm_shortlist(call: Call[ShortlistConfirm, None], requisition_id: str) -> Any:
     """Confirm a proposal as it is or with edits (hr): the people move to ``shortlisted`` and each
-    gets one e-mail invitation with the date and place. People outside it stay in the pool."""
+    gets one e-mail invitation with the date and place and its ``.ics`` calendar entry — with
+    ``interviewers``, a distinct slot each from their availability (409 when too few, before anyone
+    moves). People outside it stay in the pool."""
     authorize(call.who, Action.shortlist_manage)
     return ok(wired.selection().confirm(requisition_id, call.body, call.who.username, call.who.primary_role))
+
+
+@api_route(bp, "/interviewers/{username}/availability", methods=["GET"], response=Availability)
+def get_availability(call: Call, username: str) -> Any:
+    """An interviewer's second-interview slots, free and booked (hr)."""
+    authorize(call.who, Action.interviewers_assign)
+    return ok(Interviewers().availability(username))
+
+
+@api_route(bp, "/interviewers/{username}/availability", methods=["PUT"], body=AvailabilityUpdate, response=Availability)
+def set_availability(call: Call[AvailabilityUpdate, None], username: str) -> Any:
+    """HR enters an interviewer's free slots (booked ones stay); 400 names a past or overlapping slot."""
+    authorize(call.who, Action.interviewers_assign)
+    return ok(Interviewers().set_availability(username, call.body, call.who.username, call.source_ip))

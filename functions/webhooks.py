@@ -8,6 +8,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from functions.http import Call, api_route, logger, ok
+from functions.observability import delivery, metric
 from shared.domain.vendors import VendorPayload
 from shared.models.interview import WebhookReceipt
 from shared.services.intake import Intake
@@ -30,7 +31,9 @@ def interview_results(call: Call[VendorPayload, None]) -> Any:
     200 stored / duplicate; 202 parked for an applicant not imported yet; 401 for a missing or bad
     signature, 400/413 for a bad payload — and then nothing is stored. A stored result reaches the
     application (latest result, shortlist index, stage) through ``project_results``."""
-    receipt = Intake().receive(call.headers, call.raw_body)
+    with delivery():
+        receipt = Intake().receive(call.headers, call.raw_body)
+    metric("Deliveries", receipt.outcome)
     logger.info(
         "interview result",
         extra={"webhook_id": receipt.webhook_id, "outcome": receipt.outcome, "application_id": receipt.application_id},

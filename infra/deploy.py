@@ -24,11 +24,12 @@ import argparse
 import hashlib
 import json
 import sys
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from shared.clock import wall
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 STAGES_DIR = PROJECT_DIR / "infra" / "stages"
@@ -174,7 +175,7 @@ def _stack_status(cfn: Any, name: str) -> str | None:
 def _apply_change_set(cfn: Any, stage: Stage, template_url: str, log: Any) -> dict[str, str]:
     status = _stack_status(cfn, stage.stack_name)
     kind = "CREATE" if status in (None, "REVIEW_IN_PROGRESS") else "UPDATE"
-    name = f"deploy-{int(time.time())}"
+    name = f"deploy-{int(wall())}"
     cfn.create_change_set(
         StackName=stage.stack_name,
         ChangeSetName=name,

@@ -118,7 +118,7 @@ def backoff(queue: str) -> Statement:
 def mail() -> Statement:
     return _statement(
         "CandidateMail",
-        ["ses:SendEmail"],
+        ["ses:SendEmail", "ses:SendRawEmail"],
         [{"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailFrom}"}],
     )
 
@@ -141,6 +141,7 @@ def people() -> Statement:
 
 
 PII_KEY = "PiiHashKeySecret"
+PAGE_KEY = "PageTokenKeySecret"
 INTERVIEW_VENDORS = ("AiVendorWebhookSecrets", "MianshiWebhookSecrets")
 BACKGROUND_VENDOR = "BackgroundVendorWebhookSecrets"
 ESIGN_VENDOR = "EsignWebhookSecrets"
@@ -166,11 +167,11 @@ GRANTS: dict[str, list[Statement]] = {
         answer_probation(),
         field_key(),
         ENCRYPTED_IO,
-        secrets(PII_KEY, *INTERVIEW_VENDORS, BACKGROUND_VENDOR, ESIGN_VENDOR),
+        secrets(PII_KEY, PAGE_KEY, *INTERVIEW_VENDORS, BACKGROUND_VENDOR, ESIGN_VENDOR),
     ],
     # Verifies ID tokens with the pool's public keys (HTTPS, no AWS API): logs only.
     "CognitoIdToken": [],
-    "NotificationWorker": [items("dynamodb:GetItem", "dynamodb:PutItem"), mail()],
+    "NotificationWorker": [items("dynamodb:GetItem", "dynamodb:PutItem"), people(), mail()],
     "ObjectCreated": [
         items("dynamodb:GetItem", "dynamodb:PutItem"),
         objects(
@@ -194,7 +195,9 @@ GRANTS: dict[str, list[Statement]] = {
         ),
         objects("ImportedFiles", ["s3:GetObject"], ["imports/", "resumes/", "videos/"]),
         objects("ImportedVideos", ["s3:PutObject"], ["videos/"]),
-        listing("s3:ListBucket"),
+        # an uploaded spreadsheet is deleted, every version, once its rows are stored (or it is refused)
+        objects("ImportedSpreadsheets", ["s3:DeleteObjectVersion"], ["imports/"]),
+        listing("s3:ListBucket", "s3:ListBucketVersions"),
         send("ImportQueue"),
         field_key(),
         ENCRYPTED_IO,
@@ -217,6 +220,8 @@ GRANTS: dict[str, list[Statement]] = {
         mail(),
     ],
     "OnboardingDaily": [items("dynamodb:PutItem", "dynamodb:Query"), people(), mail()],
+    # Activates the hires whose start date has come and moves their applications to hired.
+    "StartDatesDaily": [items("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")],
     # Re-sends orders whose message never reached the queue.
     "ReconcileBackgroundOrders": [
         items("dynamodb:Query", "dynamodb:UpdateItem"),
@@ -240,7 +245,8 @@ GRANTS: dict[str, list[Statement]] = {
         send("EsignQueue", "OnboardingQueue"),
         ENCRYPTED_IO,
     ],
-    "ProbationDigest": [items("dynamodb:Query"), mail()],
+    # (GetItem and PutItem: the one-month check-in mails held until they are true)
+    "ProbationDigest": [items("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"), people(), mail()],
     "AnalyticsNightly": [items("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")],
 }
 

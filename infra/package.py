@@ -18,7 +18,10 @@
      ``FilterCriteria``, partial batch failures, bounded retries with bisection and
      ``StreamDeadLetterQueue`` as the on-failure destination;
    * one IAM role and log group per function, least privilege (``infra/iam.py``);
-   * API Gateway responses for UNAUTHORIZED / ACCESS_DENIED in our error body format;
+   * API Gateway responses in our error body format (``GATEWAY_RESPONSES``), the stage's throttling,
+     the queue consumers' maximum concurrency and the API's reserved concurrency (``infra/edge.py``);
+   * alarms to an SNS topic, the operations dashboard and the state machine's log group and logging
+     (``infra/monitoring.py``);
    * the declared runtime and architecture on every function, and the libraries layer
      (``infra/build.py``).
 4. Run ``chalice package --merge-template`` into ``--out``: ``sam.json`` and ``deployment.zip``
@@ -43,7 +46,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from infra import build, iam
+from infra import build, edge, iam, monitoring
 from infra.outputs import env_expressions, inline_definitions, load_template
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -53,12 +56,33 @@ REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
 ASYNC_EVENT_TYPES = {"CloudWatchEvent", "Schedule", "EventBridgeRule"}
 REST_API = "RestAPI"  # logical id Chalice gives the API Gateway REST API
 
-# Error bodies API Gateway itself returns (before our code runs), in the format of shared/errors.py.
+# Error bodies API Gateway itself returns (before our code runs), in the format of shared/errors.py:
+# response type -> (status, code, message). The only Deny policy in this API is the authorizer's for a
+# token that fails verification (functions/auth.py; roles are checked by the function, which answers
+# 403 itself), so ACCESS_DENIED is the 401 of a bad token, with the authorizer's reason as message.
+# 403 stays for what API Gateway refuses on its own (an API key or WAF rule, should one be added).
+AUTHORIZER_REASON = "$context.authorizer.reason"
 GATEWAY_RESPONSES: dict[str, tuple[str, str, str]] = {
     "UNAUTHORIZED": ("401", "unauthenticated", "Missing or invalid credentials."),
-    "ACCESS_DENIED": ("403", "forbidden", "Not allowed."),
+    "ACCESS_DENIED": ("401", "unauthenticated", AUTHORIZER_REASON),
+    "INVALID_API_KEY": ("403", "forbidden", "Not allowed."),
+    "WAF_FILTERED": ("403", "forbidden", "Not allowed."),
     "MISSING_AUTHENTICATION_TOKEN": ("404", "not_found", "No such route."),
+    "REQUEST_TOO_LARGE": ("413", "payload_too_large", "The request is too large."),
+    "UNSUPPORTED_MEDIA_TYPE": ("415", "unsupported_media_type", "This media type is not accepted."),
+    "THROTTLED": ("429", "too_many_requests", "Too many requests; retry after Retry-After seconds."),
+    "QUOTA_EXCEEDED": ("429", "too_many_requests", "Too many requests; retry after Retry-After seconds."),
 }
+RETRY_AFTER_SECONDS = 1  # on a 429: the stage's token bucket refills every second
+
+
+def gateway_body(response_type: str, authorizer: dict[str, str] | None = None) -> str:
+    """The JSON body of a gateway response; with ``authorizer`` (a context), rendered as API Gateway
+    renders ``$context.authorizer.<key>`` (the authorizer keeps its values JSON-safe)."""
+    _, code, message = GATEWAY_RESPONSES[response_type]
+    if authorizer is not None:
+        message = message.replace(AUTHORIZER_REASON, authorizer.get("reason", ""))
+    return json.dumps({"error": {"code": code, "message": message, "details": []}}, separators=(",", ":"))
 
 
 class PackagingError(RuntimeError):
@@ -217,12 +241,14 @@ def gateway_responses() -> dict[str, Any]:
     of the deployment SAM creates from the body; separate resources only take effect after a later
     redeployment of the stage."""
     responses: dict[str, Any] = {}
-    for response_type, (status, code, message) in GATEWAY_RESPONSES.items():
-        body = json.dumps({"error": {"code": code, "message": message, "details": []}}, separators=(",", ":"))
+    for response_type, (status, _code, _message) in GATEWAY_RESPONSES.items():
+        headers = {"gatewayresponse.header.Content-Type": "'application/json'"}
+        if status == "429":
+            headers["gatewayresponse.header.Retry-After"] = f"'{RETRY_AFTER_SECONDS}'"
         responses[response_type] = {
             "statusCode": status,
-            "responseParameters": {"gatewayresponse.header.Content-Type": "'application/json'"},
-            "responseTemplates": {"application/json": body},
+            "responseParameters": headers,
+            "responseTemplates": {"application/json": gateway_body(response_type)},
         }
     return responses
 
@@ -252,8 +278,13 @@ def merge_template(
             generated,
             handler,
             _sqs_event_name,
-            {"Queue": {"Fn::Sub": f"${{{queue}.Arn}}"}, "FunctionResponseTypes": [REPORT_BATCH_ITEM_FAILURES]},
+            {
+                "Queue": {"Fn::Sub": f"${{{queue}.Arn}}"},
+                "FunctionResponseTypes": [REPORT_BATCH_ITEM_FAILURES],
+                **edge.scaling_config(queue),
+            },
         )
+    edge.check(template, set(consumers.values()))
 
     for handler, pattern in sorted((streams or {}).items()):
         if STREAM_DLQ not in resources or "StreamSpecification" not in resources[STREAM_TABLE]["Properties"]:
@@ -302,10 +333,25 @@ def merge_template(
         resources.setdefault(function_id, {}).setdefault("Properties", {}).update(properties)
     resources.update(roles)
 
+    # Load held at the edge (infra/edge.py): the stage's budgets and the API function's reserved concurrency.
     if REST_API in generated["Resources"]:
+        paths = generated["Resources"][REST_API]["Properties"]["DefinitionBody"]["paths"]
         resources[REST_API] = {
-            "Properties": {"DefinitionBody": {"x-amazon-apigateway-gateway-responses": gateway_responses()}}
+            "Properties": {
+                "DefinitionBody": {"x-amazon-apigateway-gateway-responses": gateway_responses()},
+                "MethodSettings": edge.method_settings(paths),
+            }
         }
+    if edge.API_FUNCTION in functions:
+        resources[edge.API_FUNCTION]["Properties"].update(edge.api_function_properties())
+
+    # Alarms to the alarm topic and the dashboard (infra/monitoring.py).
+    if REST_API in generated["Resources"]:
+        api = generated["Resources"][REST_API]["Properties"]
+        stream_functions = [_function_for_handler(generated, handler) for handler in sorted(streams or {})]
+        api_name = (api["DefinitionBody"]["info"]["title"], api["StageName"])
+        resources.update(monitoring.resources(template, functions, stream_functions, api_name))
+    monitoring.log_state_machine(resources)
     return merged
 
 

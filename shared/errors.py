@@ -49,6 +49,16 @@ class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
 
 
+class TooManyRequests(DomainError):
+    """Too many attempts from one caller (sign-in): retry after ``retry_after`` seconds."""
+
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message, details)
+        self.retry_after = retry_after
+
+
 class ServiceUnavailable(DomainError):
     code = "service_unavailable"
 

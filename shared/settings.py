@@ -35,6 +35,8 @@ class Settings(BaseModel):
     import_queue_url: str
     kms_key_id: str
     pii_hash_key_secret: str
+    # The HMAC key of the page tokens the API hands out (shared/security/page_tokens.py).
+    page_token_key_secret: str
     vendor_secrets_path: str
     notification_queue_url: str
     onboarding_queue_url: str
@@ -65,14 +67,15 @@ class Settings(BaseModel):
     # Inline JWKS JSON, for functions in a VPC without a route to Cognito (keys rotate rarely).
     cognito_jwks: str = ""
     max_body_bytes: int = 1_048_576
+    # Sign-in throttle (shared/services/sign_in.py): failed attempts per user name and per source
+    # address in one fixed window; past either, 429 with Retry-After until the window ends.
+    sign_in_window_seconds: int = 900
+    sign_in_failures_per_user: int = 5
+    sign_in_failures_per_address: int = 30
     upload_max_bytes: int = 50 * 1_048_576
     presign_expiry_seconds: int = 300
     # Vendor video URLs are fetched only from public addresses unless this is set (tests, local stack).
     video_fetch_allow_private: bool = False
-    # Whom the probation cycle's reminders, digests and escalations go to.
-    probation_hr_mail: str = "hr@zybank.example"
-    # ``{department}`` is replaced by the department's name (a directory lookup can replace this).
-    probation_manager_mail: str = "manager+{department}@zybank.example"
     # Analytics guards (docs/analytics.md gives the reason for each default): re-weighting needs this
     # many rated hires before HR may approve it, moves each weight at most ``step`` per approval, keeps
     # each at or above ``floor`` and shrinks toward the weights hiring used by n / (n + shrinkage_n).

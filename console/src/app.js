@@ -5,17 +5,22 @@ import { lang, loadTexts, role, setLang, t } from './i18n.js';
 import { auditPage } from './page-audit.js';
 import { questionBankPage } from './page-bank.js';
 import { candidatePage, kitPage } from './page-candidate.js';
+import { requisitionFormPage } from './page-requisition-form.js';
+import { todoPage } from './page-todo.js';
 import { assignedPage, requisitionPage, requisitionsPage } from './page-requisitions.js';
 import { attritionPage, employeePage, employeesPage, onboardingBoard } from './page-people.js';
 import { cyclePage, cyclesPage, recordPage } from './page-performance.js';
 import { analyticsPage, reweightingPage, talentPoolsPage } from './page-analytics.js';
 import { clear, current, hasRole, store } from './session.js';
+import { errorText } from './ui.js';
 
 // The route table. `nav` puts a page in the menu; `roles` are the Cognito groups that see it (the
 // API checks again on every call). Pages for later features are added here when their API exists:
 // Background checks, offers and assessments are panels of the candidate page.
 export const ROUTES = [
+  { path: 'todo', nav: 'nav.todo', roles: ['hr', 'manager', 'interviewer', 'it'], page: todoPage },
   { path: 'requisitions', nav: 'nav.requisitions', roles: ['hr', 'manager'], page: requisitionsPage },
+  { path: 'requisitions/new', roles: ['hr'], page: requisitionFormPage },
   { path: 'requisitions/:id', roles: ['hr', 'manager'], page: requisitionPage },
   { path: 'applications/:id', roles: ['hr', 'manager', 'interviewer'], page: candidatePage },
   { path: 'kit/:id', roles: ['hr', 'manager', 'interviewer'], page: kitPage },
@@ -81,7 +86,7 @@ function signIn(main) {
       location.hash = '#/';
       render();
     } catch (err) {
-      error.textContent = err.status === 401 ? t('signin.failed') : `${t('error')}: ${err.message}`;
+      error.textContent = err.status === 401 ? t('signin.failed') : errorText(err);
     }
   } },
   h('h1', {}, t('signin.title')),
@@ -118,7 +123,7 @@ export async function render() {
   try {
     await found.route.page(view, { ...found.params, query: params(location.hash), user });
   } catch (err) {
-    mount(view, h('p', { class: 'notice error', 'data-testid': 'page-error' }, `${t('error')}: ${err.message}`));
+    mount(view, h('p', { class: 'notice error', 'data-testid': 'page-error' }, errorText(err)));
   }
 }
 

@@ -43,6 +43,15 @@ export const stage = (s) => label('stages', s);
 export const role = (r) => label('roles', r);
 export const recommendation = (r) => label('recommendations', r);
 
+// Every other enum value the console shows goes through this one table: messages.json's
+// `enum.<kind>.<value>`. An unknown value shows as itself (the i18n test finds such values).
+export function enumLabel(kind, value) {
+  if (value === null || value === undefined || value === '') return '–';
+  const key = `enum.${kind}.${value}`;
+  const text = t(key);
+  return text === key ? String(value) : text;
+}
+
 // The user's own locale formats numbers and dates; the UI language only picks the words.
 const userLocale = () => navigator.language || lang();
 

@@ -7,8 +7,9 @@
 import { download, get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
-import { dimension, family, num, t, terms } from './i18n.js';
+import { dimension, enumLabel, family, lang, num, t, terms } from './i18n.js';
 import { hasRole } from './session.js';
+import { confirmAction, errorText } from './ui.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const r2 = (x) => (x === null || x === undefined ? '–' : num(Math.round(x * 100) / 100 || 0, 2)); // never "-0"
@@ -25,7 +26,7 @@ function downloads(path, params, formats = ['csv', 'xlsx']) {
   const message = h('span', { class: 'muted' });
   return h('span', { class: 'toolbar downloads' }, formats.map((fmt) => h('button', { class: 'secondary', 'data-download': fmt, onclick: async () => {
     try { message.textContent = await download(`${path}${query({ ...params, format: fmt })}`, fmt === 'xlsx' ? XLSX : '*/*'); }
-    catch (err) { message.textContent = err.message; }
+    catch (err) { message.textContent = errorText(err); }
   } }, fmt.toUpperCase())), message);
 }
 
@@ -175,7 +176,7 @@ function conditionalPanel(scope) {
       sentence.textContent = conditionalSentence(out.summary);
       sentence.dataset.enough = out.summary.enough_data ? 'yes' : 'no';
       mount(pop, population(out.population));
-    } catch (err) { sentence.textContent = err.message; }
+    } catch (err) { sentence.textContent = errorText(err); }
   };
   load();
   return h('div', { class: 'card', 'data-testid': 'conditional-panel' }, h('h2', {}, t('an.conditional'), ' ', info('an.tip.conditional')),
@@ -234,12 +235,13 @@ export async function reweightingPage(main, { user, query: params }) {
   const chartEl = h('div', { class: 'chart', 'data-testid': 'weights-chart' });
   const reason = h('input', { size: 40, placeholder: t('an.approve_reason'), required: true, 'data-testid': 'approve-reason' });
   const approve = h('button', { 'data-testid': 'approve-weights', disabled: true, onclick: async () => {
+    if (!(await confirmAction(t('confirm.weights', { family: family(fam) })))) return;
     try {
       const approved = await post(`/analytics/reweighting/${fam}/approval`, { cycle_id: cycle.id, reason: reason.value });
       result.className = 'notice';
       result.textContent = t('an.approved', { by: approved.approved_by || '', family: family(fam), n: num(approved.n, 0) });
       approve.disabled = true;
-    } catch (err) { result.className = 'error'; result.textContent = err.message; }
+    } catch (err) { result.className = 'error'; result.textContent = errorText(err); }
   } }, t('an.approve'));
   reason.addEventListener('input', () => { approve.disabled = reason.value.trim().length < 3; });
   const change = (r) => (r.proposed_weight === null || r.proposed_weight === undefined ? '–' : h('span', { class: r.proposed_weight > r.current_weight ? 'gap-pos' : r.proposed_weight < r.current_weight ? 'gap-neg' : null }, `${r.proposed_weight >= r.current_weight ? '+' : ''}${num(r.proposed_weight - r.current_weight, 3)}`));
@@ -285,8 +287,8 @@ export async function talentPoolsPage(main, { user, query: params }) {
   const reload = () => talentPoolsPage(main, { user, query: new URLSearchParams({ pool: name }) }); // stay on this pool
   mount(main, analyticsTabs('talent-pools', user), h('h1', {}, t('nav.talent_pools')),
     h('div', { class: 'card' }, table([
-      { key: 'name', label: t('an.pool'), render: (p) => h('a', { href: `#/talent-pools?pool=${p.name}`, class: p.name === name ? 'active' : null, 'data-pool': p.name }, `${p.name_zh} · ${p.name}`) },
-      { key: 'description', label: t('an.pool_description'), render: (p) => h('span', { class: 'muted' }, p.description) },
+      { key: 'name', label: t('an.pool'), render: (p) => h('a', { href: `#/talent-pools?pool=${p.name}`, class: p.name === name ? 'active' : null, 'data-pool': p.name }, lang() === 'en' ? p.name : p.name_zh) },
+      { key: 'description', label: t('an.pool_description'), render: (p) => h('span', { class: 'muted' }, enumLabel('pool_description', p.name)) },
       { key: 'proposed', label: t('an.proposed'), num: true, render: (p) => num(p.proposed, 0) },
       { key: 'members', label: t('an.members'), num: true, render: (p) => num(p.members, 0) },
     ], pools.items.map((p) => ({ ...p, id: p.name })), { testid: 'pools' })),
@@ -306,6 +308,6 @@ function decide(pool, m, reload, result) {
   const reason = h('input', { size: 14, placeholder: t('cand.reason'), 'data-testid': 'pool-reason' });
   return h('span', { class: 'toolbar' }, reason, options.map((d) => h('button', { class: d === 'accept' ? null : 'secondary', 'data-decision': d, 'data-employee': m.employee_id, onclick: async () => {
     try { await post(`/talent-pools/${pool}/members/${encodeURIComponent(m.employee_id)}`, { decision: d, reason: reason.value || t('an.reviewed', { decision: t(`an.decision.${d}`) }), version: m.version }); await reload(); }
-    catch (err) { result.className = 'error'; result.textContent = err.message; }
+    catch (err) { result.className = 'error'; result.textContent = errorText(err); }
   } }, t(`an.decision.${d}`))));
 }

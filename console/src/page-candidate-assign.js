@@ -3,8 +3,9 @@
 import { h, mount } from './dom.js';
 import { t } from './i18n.js';
 import { put } from './page-candidate-panels.js';
+import { errorText } from './ui.js';
 
-export function interviewersPanel(el, archive) {
+export function interviewersPanel(el, archive, reload) {
   const current = archive.interviewers || [];
   const names = h('input', { size: 40, value: current.join(', '), placeholder: 'interviewer.demo, …', 'data-testid': 'interviewers-input' });
   const result = h('p', { 'data-testid': 'interviewers-result' });
@@ -18,7 +19,8 @@ export function interviewersPanel(el, archive) {
         mount(list, out.interviewers.length ? out.interviewers.map((u) => h('span', { class: 'tag' }, u)) : h('span', { class: 'muted' }, t('assign.none')));
         result.className = '';
         result.textContent = t('assign.saved');
-      } catch (err) { result.className = 'error'; result.textContent = err.message; }
+        await reload(); // the application's version moved on: the page's other actions need the new one
+      } catch (err) { result.className = 'error'; result.textContent = errorText(err); }
     } }, h('label', {}, t('assign.usernames'), ' ', names), h('button', { type: 'submit', 'data-testid': 'assign-interviewers' }, t('assign.save'))),
     result);
 }

@@ -3,28 +3,15 @@
 // shown only to the roles that may use it (the API still refuses the others).
 import { ApiError, call, get, post } from './api.js';
 import { h, mount, table } from './dom.js';
-import { date, dimension, lang, num, recommendation, t, terms } from './i18n.js';
+import { date, dimension, enumLabel, lang, num, recommendation, t, terms } from './i18n.js';
 import { hasRole } from './session.js';
+import { action, refuse, withUnit } from './ui.js';
 
 const CHECKS = ['education', 'employment', 'credit'];
 
 function isoDay(offsetDays) {
   const d = new Date(Date.now() + offsetDays * 86400000);
   return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-}
-
-// A button that runs an API call, disables itself meanwhile and reports the error next to it.
-function action(label, run, attrs = {}) {
-  const button = h('button', { type: 'button', ...attrs, onclick: async () => {
-    button.disabled = true;
-    try { await run(); } catch (err) {
-      const out = button.parentElement?.querySelector('.action-error') || h('span', { class: 'error action-error', 'data-testid': 'action-error' });
-      out.textContent = err.message + (err.details?.length ? ` (${err.details.map((d) => d.message || d.code).join('; ')})` : '');
-      button.after(out);
-      button.disabled = false;
-    }
-  } }, label);
-  return button;
 }
 
 function percent(value) {
@@ -36,11 +23,30 @@ function reasonText(r) {
 }
 
 // -- background checks ---------------------------------------------------------------------------
+// A check the vendor has not answered yet: the page asks again every few seconds (one GET) and redraws
+// itself once the result is in — no manual reload.
+const PENDING_CHECK = ['ordered', 'submitted'];
+const CHECK_POLL_MS = 5000;
+
+function watchCheck(el, applicationId, check, reload) {
+  const again = async () => {
+    if (!el.isConnected) return;
+    try {
+      const list = await get(`/applications/${applicationId}/background-checks`);
+      const now = list.items.find((c) => c.check_id === check.check_id);
+      if (now && !PENDING_CHECK.includes(now.status)) { if (el.isConnected) await reload(); return; }
+    } catch { /* the next poll asks again */ }
+    setTimeout(again, CHECK_POLL_MS);
+  };
+  setTimeout(again, CHECK_POLL_MS);
+}
+
 export function backgroundPanel(el, archive, user, reload) {
   const section = archive.background;
   if (!section) { el.remove(); return; }
   const hr = hasRole(user, ['hr']);
   const latest = section.checks[0];
+  if (latest && PENDING_CHECK.includes(latest.status)) watchCheck(el, archive.application_id, latest, reload);
   const canOrder = hr && (archive.stage === 'evaluated'
     || (archive.stage === 'background_check' && latest && (latest.status === 'failed' || (latest.status === 'completed' && latest.outcome === 'consider'))));
   const checks = section.checks.map((c) => h('div', { class: 'check', 'data-testid': 'background-check', 'data-status': c.status, 'data-outcome': c.outcome || '' },
@@ -68,9 +74,10 @@ export function backgroundPanel(el, archive, user, reload) {
 
 function facts(result) {
   const rows = [];
-  if (result.education) rows.push([t('bgc.kind.education'), `${result.education.school} · ${result.education.degree} · ${result.education.verified ? '✓' : '✗'}${result.education.discrepancy ? ` · ${result.education.discrepancy}` : ''}`]);
-  for (const e of result.employment || []) rows.push([t('bgc.kind.employment'), `${e.employer} · ${e.role} · ${e.performance_rank} · ${e.verified ? '✓' : '✗'}${e.discrepancy ? ` · ${e.discrepancy}` : ''}`]);
-  if (result.credit) rows.push([t('bgc.kind.credit'), `${result.credit.status}${result.credit.notes ? ` · ${result.credit.notes}` : ''}`]);
+  const verified = (v) => (v ? t('bgc.verified') : t('bgc.not_verified'));
+  if (result.education) rows.push([t('bgc.kind.education'), `${result.education.school} · ${result.education.degree} · ${verified(result.education.verified)}${result.education.discrepancy ? ` · ${result.education.discrepancy}` : ''}`]);
+  for (const e of result.employment || []) rows.push([t('bgc.kind.employment'), `${e.employer} · ${e.role} · ${enumLabel('rank', e.performance_rank)} · ${verified(e.verified)}${e.discrepancy ? ` · ${e.discrepancy}` : ''}`]);
+  if (result.credit) rows.push([t('bgc.kind.credit'), `${enumLabel('credit', result.credit.status)}${result.credit.notes ? ` · ${result.credit.notes}` : ''}`]);
   return h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
@@ -112,10 +119,12 @@ function offerCard(o, archive, user, reload) {
     (o.next_step === 'department_manager' && hasRole(user, ['manager']))
     || (o.next_step === 'hr_director' && hasRole(user, ['hr']) && o.created_by !== user.username));
   const comment = h('input', { size: 30, placeholder: t('cand.comment'), 'data-testid': 'approval-comment' });
+  const last = o.approval_chain[o.approval_chain.length - 1] === o.next_step;
   const decide = (decision) => action(t(`offer.${decision}`), async () => {
     await post(`/applications/${archive.application_id}/offers/${o.id}/approvals`, { decision, comment: comment.value || null, version: o.version });
     await reload();
-  }, { class: decision === 'approve' ? null : 'secondary', 'data-decision': decision });
+  }, { class: decision === 'approve' ? null : 'secondary', 'data-decision': decision },
+  { confirm: () => t(decision === 'reject' ? 'confirm.offer_reject' : last ? 'confirm.offer_sign' : 'confirm.offer_next', { name: archive.name }) });
   return h('div', { class: 'offer', 'data-testid': 'offer', 'data-status': o.status },
     h('p', {}, h('span', { class: 'tag', 'data-testid': 'offer-status' }, t(`offer.status.${o.status}`)),
       ` ${o.grade} · ${num(o.annual_salary, 0)} ${o.currency} · ${t('offer.start_date')} ${o.start_date} · ${t('offer.expires_on')} ${o.expires_on}`),
@@ -166,7 +175,8 @@ export function assessmentsPanel(el, archive, user, reload) {
     a.reason ? h('p', { class: 'muted' }, a.reason) : null,
     a.decision ? h('p', {}, `${t('as.decision')}: ${t(`as.${a.decision.decision}`)} · ${a.decision.reason} (${a.decision.decided_by})`) : null,
     a.result ? h('p', {}, `${t('as.result')}: ${a.result.score ?? ''} ${a.result.passed === true ? '✓' : a.result.passed === false ? '✗' : ''} · ${a.result.comments}`) : null,
-    hr && a.status === 'requested' ? decideAssessment(a, archive, reload) : null));
+    hr && a.status === 'requested' ? decideAssessment(a, archive, reload) : null,
+    hr && a.status === 'approved' ? assessmentResult(a, archive, reload) : null));
   mount(el, h('h2', {}, t('as.title')), list.length ? rows : h('p', { class: 'muted' }, t('as.none')),
     mayRequest ? requestAssessment(archive, reload) : null);
 }
@@ -180,6 +190,24 @@ function decideAssessment(a, archive, reload) {
   return h('div', { class: 'toolbar' }, reason, decide('approve'), decide('decline'));
 }
 
+// HR records the result of an approved assessment: a score (0–100 分) and/or pass or fail, comments
+// and who ran it.
+function assessmentResult(a, archive, reload) {
+  const score = h('input', { type: 'number', min: 0, max: 100, step: 0.5, 'data-testid': 'assessment-score', 'aria-label': t('as.score') });
+  const passed = h('select', { 'data-testid': 'assessment-passed', 'aria-label': t('as.passed') },
+    h('option', { value: '' }, '–'), h('option', { value: 'true' }, t('as.pass')), h('option', { value: 'false' }, t('as.fail')));
+  const comments = h('input', { size: 40, 'data-testid': 'assessment-comments', 'aria-label': t('as.comments'), placeholder: t('as.comments') });
+  const assessor = h('input', { size: 16, 'data-testid': 'assessment-assessor', 'aria-label': t('as.assessor'), placeholder: t('as.assessor') });
+  return h('div', { class: 'toolbar', 'data-testid': 'assessment-result-form' },
+    h('label', {}, t('as.score'), ' ', withUnit(score, t('unit.points'))), h('label', {}, t('as.passed'), ' ', passed), comments, assessor,
+    action(t('as.record'), async () => {
+      await post(`/applications/${archive.application_id}/assessment-requests/${a.request_id}/result`, {
+        score: score.value === '' ? null : Number(score.value), passed: passed.value === '' ? null : passed.value === 'true',
+        comments: comments.value, assessor: assessor.value });
+      await reload();
+    }, { 'data-testid': 'assessment-record' }, { confirm: () => t('as.confirm_record', { name: a.assessment.name }) }));
+}
+
 function requestAssessment(archive, reload) {
   const name = h('input', { size: 20, value: '客户模拟谈判', 'data-testid': 'assessment-name' });
   const reason = h('input', { size: 40, placeholder: t('cand.reason'), 'data-testid': 'assessment-reason' });
@@ -191,21 +219,41 @@ function requestAssessment(archive, reload) {
 }
 
 // -- the evaluation form (interviewers assigned; managers of the department) ----------------------
+// The second interview is evaluated at these stages only (and edited until the evaluation is done).
+const EVALUATING = ['second_interview', 'evaluated'];
+
+// The user's own evaluation of the application, if any.
+export const ownEvaluation = (archive, user) => (archive.evaluations || []).find((e) => e.evaluator === user.username);
+
+// Whether the user evaluates this application now: an interviewer or manager (not HR, who does not
+// evaluate), at an evaluating stage.
+export const evaluates = (archive, user) => hasRole(user, ['interviewer', 'manager']) && !hasRole(user, ['hr']) && EVALUATING.includes(archive.stage);
+
+// Blind evaluation: until the evaluator has submitted, the AI's view and the other evaluations are
+// not shown, and no recommendation is chosen for them.
+export const blind = (archive, user) => evaluates(archive, user) && !ownEvaluation(archive, user);
+
 export function evaluationForm(el, archive, radar, user, reload) {
-  if (!hasRole(user, ['interviewer', 'manager']) || !radar) { el.remove(); return; }
-  const mine = (archive.evaluations || []).find((e) => e.evaluator === user.username);
+  if (!evaluates(archive, user) || !radar) { el.remove(); return; }
+  const mine = ownEvaluation(archive, user);
   const previous = Object.fromEntries((mine?.dimensions || []).map((d) => [d.dimension, d.human]));
-  const inputs = radar.dimensions.map((d) => [d.dimension, h('input', { type: 'number', min: 0, max: 100, step: 1, size: 4, value: previous[d.dimension] ?? '', 'data-dimension': d.dimension })]);
-  const comment = h('textarea', { rows: 3, cols: 60, 'data-testid': 'evaluation-comment' }, mine?.comment || '');
-  const verdict = h('select', { 'data-testid': 'evaluation-recommendation' }, terms('recommendations').map((r) => h('option', { value: r, selected: mine?.recommendation === r }, recommendation(r))));
+  const inputs = radar.dimensions.map((d) => [d.dimension, h('input', { type: 'number', min: 0, max: 100, step: 1, size: 4, value: previous[d.dimension] ?? '', 'data-dimension': d.dimension, 'aria-label': dimension(d.dimension) })]);
+  const comment = h('textarea', { rows: 3, 'data-testid': 'evaluation-comment', 'aria-label': t('cand.comment') }, mine?.comment || '');
+  const verdict = h('select', { 'data-testid': 'evaluation-recommendation', required: true },
+    h('option', { value: '', selected: !mine }, t('eval.choose')),
+    terms('recommendations').map((r) => h('option', { value: r, selected: mine?.recommendation === r }, recommendation(r))));
   const result = h('p', { 'data-testid': 'evaluation-result' });
   mount(el, h('h2', {}, mine ? t('eval.edit') : t('eval.title')),
     h('form', { 'data-testid': 'evaluation-form', onsubmit: (e) => e.preventDefault() },
-      h('table', {}, h('tbody', {}, inputs.map(([d, input]) => h('tr', {}, h('td', {}, dimension(d)), h('td', {}, input),
-        h('td', { class: 'muted' }, `${t('cand.bar')} ${num(radar.dimensions.find((x) => x.dimension === d).bar)}`))))),
+      h('table', {}, h('tbody', {}, inputs.map(([d, input]) => {
+        const bar = radar.dimensions.find((x) => x.dimension === d).bar;
+        return h('tr', {}, h('td', {}, dimension(d)), h('td', {}, withUnit(input, t('unit.points'))),
+          h('td', { class: 'muted' }, bar === null || bar === undefined ? '' : `${t('cand.bar')} ${num(bar, 0)}`));
+      }))),
       h('p', {}, h('label', {}, t('cand.comment'), h('br'), comment)),
       h('div', { class: 'toolbar' }, h('label', {}, t('cand.recommendation'), ' ', verdict),
         action(t('eval.submit'), async () => {
+          if (!verdict.value) throw refuse(t('eval.choose_first'));
           const ratings = Object.fromEntries(inputs.filter(([, i]) => i.value !== '').map(([d, i]) => [d, Number(i.value)]));
           await post(`/applications/${archive.application_id}/evaluations`, { ratings, comment: comment.value, recommendation: verdict.value, version: mine?.version });
           result.textContent = t('eval.saved');

@@ -4,10 +4,11 @@
 import { get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
-import { date, dimension, lang, num, t } from './i18n.js';
+import { date, dimension, enumLabel, lang, num, t } from './i18n.js';
 import { analyticsTabs } from './page-analytics.js';
 import { patch, put } from './page-candidate-panels.js';
 import { hasRole } from './session.js';
+import { confirmAction, departmentChoices, errorText } from './ui.js';
 
 const TEAMS = ['it', 'admin', 'hr'];
 const STATUSES = ['open', 'in_progress', 'done', 'blocked'];
@@ -55,7 +56,7 @@ function taskCard(task, reload) {
     h('div', { class: 'toolbar' }, NEXT[task.status].map((to) => h('button', { class: 'secondary', 'data-to': to, onclick: async (ev) => {
       ev.target.disabled = true;
       try { await patch(`/onboarding/tasks/${encodeURIComponent(task.id)}`, { status: to, version: task.version }); await reload(); }
-      catch (err) { error.textContent = err.message; ev.target.disabled = false; }
+      catch (err) { error.textContent = errorText(err); ev.target.disabled = false; }
     } }, t(`board.status.${to}`)))), error);
 }
 
@@ -63,11 +64,11 @@ function taskCard(task, reload) {
 export async function employeesPage(main, { user, query: params }) {
   const hr = hasRole(user, ['hr']);
   const department = hr ? (params.get('department') || user.department || '零售金融部') : null;
-  const input = hr ? h('input', { value: department, size: 16, 'data-testid': 'department' }) : null;
-  const page = await get(`/employees${query({ department, limit: 100 })}`);
+  const input = hr ? h('input', { value: department, size: 16, list: 'employee-departments', 'data-testid': 'department' }) : null;
+  const [page, choices] = await Promise.all([get(`/employees${query({ department, limit: 100 })}`), hr ? departmentChoices('employee-departments', user) : null]);
   mount(main, h('h1', {}, `${t('nav.employees')} · ${page.department}`),
     hr ? h('form', { class: 'toolbar', onsubmit: (e) => { e.preventDefault(); location.hash = `#/employees?department=${encodeURIComponent(input.value.trim())}`; } },
-      h('label', {}, t('emp.department'), ' ', input), h('button', { type: 'submit' }, t('emp.load'))) : null,
+      h('label', {}, t('emp.department'), ' ', input), choices, h('button', { type: 'submit' }, t('emp.load'))) : null,
     h('div', { class: 'card' }, table([
       { key: 'name', label: t('app.name'), sort: (r) => r.name, render: (r) => h('a', { href: `#/employees/${r.id}` }, r.name) },
       { key: 'title', label: t('emp.title'), sort: (r) => r.title },
@@ -90,7 +91,7 @@ export async function employeePage(main, { id, user }) {
         { key: 'title', label: t('prob.goal'), render: (r) => title(r) },
         { key: 'due_date', label: t('board.due'), sort: (r) => r.due_date },
         { key: 'status', label: t('emp.status'), render: (r) => h('span', { class: 'tag', 'data-status': r.status }, t(`board.status.${r.status}`)) },
-      ], tasks.items, { testid: 'employee-tasks' }))));
+      ], tasks.items, { testid: 'employee-tasks', empty: t('emp.no_tasks') }))));
   probationPanel(probationEl, emp, probation, user, () => employeePage(main, { id, user }));
 }
 
@@ -110,7 +111,7 @@ function trainingPlan(plan) {
 function probationPanel(el, emp, p, user, reload) {
   const editable = ['proposed', 'draft'].includes(p.status) && hasRole(user, ['hr', 'manager']);
   const result = h('p', { 'data-testid': 'probation-result' });
-  const fail = (err) => { result.textContent = err.message + (err.details?.length ? ` (${err.details.map((d) => `${d.field || ''} ${d.message}`).join('; ')})` : ''); result.className = 'error'; };
+  const fail = (err) => { result.textContent = errorText(err); result.className = 'error'; };
   const weights = new Map();
   const targets = new Map();
   const goals = table([
@@ -130,7 +131,7 @@ function probationPanel(el, emp, p, user, reload) {
     h('p', { class: 'toolbar' }, `${t('prob.weighted')} `, bar(p.weighted_completion, 'weighted-completion'),
       p.elapsed_pct !== null && p.elapsed_pct !== undefined ? [` ${t('prob.elapsed')} `, bar(p.elapsed_pct, 'elapsed')] : null,
       p.lagging ? h('span', { class: 'tag weak' }, t('prob.lagging')) : null,
-      p.phase ? h('span', { class: 'muted' }, ` ${t('prob.phase')}: ${p.phase}`) : null,
+      p.phase ? h('span', { class: 'muted' }, ` ${t('prob.phase')}: ${enumLabel('phase', p.phase)}`) : null,
       p.outcome ? h('span', { class: 'tag' }, `${t('prob.outcome')}: ${p.outcome}`) : null),
     goals,
     editable ? h('div', { class: 'toolbar' },
@@ -175,6 +176,7 @@ function decisionForm(emp, reload, fail) {
   const reason = h('input', { size: 30, placeholder: t('cand.reason'), 'data-testid': 'decision-reason' });
   const end = h('input', { type: 'date', 'data-testid': 'decision-end' });
   const decide = (decision) => h('button', { class: decision === 'confirm' ? null : 'secondary', 'data-decision': decision, onclick: async () => {
+    if (!(await confirmAction(t(`confirm.probation.${decision}`, { name: emp.name || emp.id })))) return;
     try {
       await post(`/employees/${emp.id}/probation/decision`, {
         decision, reason: decision === 'confirm' ? undefined : reason.value, new_end_date: decision === 'extend' ? end.value : undefined });
@@ -186,6 +188,22 @@ function decisionForm(emp, reload, fail) {
 }
 
 // -- attrition -----------------------------------------------------------------------------------
+// Every month of the report's period (YYYY-MM, in order), those without a hire included.
+function everyMonth(cohorts, since, until) {
+  const month = (x) => (/^\d{4}-\d{2}/.test(x || '') ? x.slice(0, 7) : null);
+  const from = month(since) || cohorts[0]?.cohort;
+  const to = month(until) || cohorts[cohorts.length - 1]?.cohort;
+  if (!from || !to) return cohorts;
+  const byMonth = new Map(cohorts.map((c) => [c.cohort, c]));
+  const [first, last] = [from, to].map((m) => m.split('-').map(Number));
+  const out = [];
+  for (let [y, m] = first; y < last[0] || (y === last[0] && m <= last[1]); m === 12 ? ((y += 1), (m = 1)) : (m += 1)) {
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    out.push(byMonth.get(key) || { cohort: key, hires: 0, rate_percent: null });
+  }
+  return out;
+}
+
 export async function attritionPage(main, { query: params, user }) {
   const report = await get(`/analytics/attrition${query({ window: params.get('window') || '90d', since: params.get('since'), until: params.get('until') })}`);
   const el = h('div', { class: 'chart', 'data-testid': 'attrition-chart' });
@@ -202,14 +220,16 @@ export async function attritionPage(main, { query: params, user }) {
       { key: 'interval', label: t('attr.interval'), num: true, render: (r) => `${num(r.rate_low_percent)} – ${num(r.rate_high_percent)}` },
       { key: 'complete', label: t('attr.complete'), render: (r) => (r.complete ? '✓' : '…') },
     ], report.rows, { testid: 'attrition' })));
+  // Every month of the period is on the axis: a month without hires is a gap, not skipped.
+  const cohorts = everyMonth(report.cohorts, report.since, report.until);
   chart(el, {
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0, data: [t('attr.rate'), t('attr.hires')] },
-    xAxis: { type: 'category', data: report.cohorts.map((c) => c.cohort) },
+    xAxis: { type: 'category', data: cohorts.map((c) => c.cohort) },
     yAxis: [{ type: 'value', name: t('attr.rate'), min: 0 }, { type: 'value', name: t('attr.hires'), min: 0 }],
     series: [
-      { name: t('attr.hires'), type: 'bar', yAxisIndex: 1, data: report.cohorts.map((c) => c.hires), itemStyle: { color: '#c9d3dd' } },
-      { name: t('attr.rate'), type: 'line', data: report.cohorts.map((c) => c.rate_percent), itemStyle: { color: '#a4161a' }, label: { show: true, formatter: (p) => `${num(p.value)}%` } },
+      { name: t('attr.hires'), type: 'bar', yAxisIndex: 1, data: cohorts.map((c) => c.hires ?? 0), itemStyle: { color: '#c9d3dd' } },
+      { name: t('attr.rate'), type: 'line', connectNulls: false, data: cohorts.map((c) => c.rate_percent ?? '-'), itemStyle: { color: '#a4161a' }, label: { show: true, formatter: (p) => `${num(p.value)}%` } },
     ],
   });
 }

@@ -4,14 +4,15 @@
 import { ApiError, get, post, query } from './api.js';
 import { chart } from './charts.js';
 import { h, mount, table } from './dom.js';
-import { date, dimension, lang, num, t } from './i18n.js';
+import { date, dimension, enumLabel, lang, num, t } from './i18n.js';
 import { put } from './page-candidate-panels.js';
 import { hasRole } from './session.js';
+import { confirmAction, departmentChoices, errorText, withUnit } from './ui.js';
 
 const kpiName = (x) => (lang() === 'en' ? x.name_en : x.name_zh);
 const fail = (el) => (err) => {
   el.className = 'error';
-  el.textContent = err.message + (err.details?.length ? ` (${err.details.map((d) => `${d.field || ''} ${d.message}`).join('; ')})` : '');
+  el.textContent = errorText(err);
 };
 
 async function optional(promise) {
@@ -50,24 +51,26 @@ function openCycleForm(reload) {
 }
 
 // -- one cycle: the department's employees, their records; HR enrols --------------------------------
-const SHOWN = 50; // records read per page view (one GET each): the first 50 employees of the department
+const SHOWN = 100; // employees shown per page view: their records come in one request
 
 export async function cyclePage(main, { id, user, query: params }) {
   const hr = hasRole(user, ['hr']);
   const department = hr ? (params.get('department') || user.department || '零售金融部') : null;
   const [cycle, staff] = await Promise.all([get(`/performance/cycles/${id}`), get(`/employees${query({ department, limit: 100 })}`)]);
   const people = staff.items.filter((e) => e.status !== 'departed').slice(0, SHOWN);
-  const records = await Promise.all(people.map((e) => optional(get(`/performance/cycles/${id}/employees/${e.id}`))));
-  const rows = people.map((e, i) => ({ ...e, record: records[i] }));
+  const found = people.length ? await get(`/performance/cycles/${id}/records${query({ employee_ids: people.map((e) => e.id).join(',') })}`) : { items: [] };
+  const records = new Map(found.items.map((r) => [r.employee_id, r]));
+  const rows = people.map((e) => ({ ...e, record: records.get(e.id) || null }));
   const picked = new Map();
   const result = h('p', { 'data-testid': 'enrol-result' });
-  const input = hr ? h('input', { value: department, size: 16, 'data-testid': 'department' }) : null;
+  const input = hr ? h('input', { value: department, size: 16, list: 'cycle-departments', 'data-testid': 'department' }) : null;
+  const choices = hr ? await departmentChoices('cycle-departments', user) : null;
   const canEnrol = hr && cycle.status === 'open';
   mount(main, h('h1', {}, cycle.name, ' ', h('span', { class: 'tag' }, t(`perf.status.${cycle.status}`))),
     h('p', { class: 'muted' }, `${t(`perf.period.${cycle.period}`)} · ${cycle.start_date} – ${cycle.end_date} · ${t('perf.rule', { pivot: num(cycle.target_rule.pivot), max: num(cycle.target_rule.max_shift_points) })} · ${t('perf.threshold')} ${num(cycle.talent_threshold)}`),
     h('p', { class: 'toolbar' }, h('a', { href: '#/performance' }, `← ${t('nav.performance')}`)),
     hr ? h('form', { class: 'toolbar', onsubmit: (e) => { e.preventDefault(); location.hash = `#/performance/${id}?department=${encodeURIComponent(input.value.trim())}`; } },
-      h('label', {}, t('emp.department'), ' ', input), h('button', { type: 'submit' }, t('emp.load'))) : null,
+      h('label', {}, t('emp.department'), ' ', input), choices, h('button', { type: 'submit' }, t('emp.load'))) : null,
     h('div', { class: 'card' }, h('h2', {}, `${t('perf.people')} · ${staff.department}`), table([
       canEnrol ? { key: 'pick', label: '', render: (r) => (r.record ? '' : (() => { const box = h('input', { type: 'checkbox', 'data-employee': r.id }); picked.set(r.id, box); return box; })()) } : null,
       { key: 'name', label: t('app.name'), sort: (r) => r.name, render: (r) => (r.record ? h('a', { href: `#/performance/${id}/${r.id}`, 'data-employee': r.id }, r.name) : r.name) },
@@ -75,7 +78,7 @@ export async function cyclePage(main, { id, user, query: params }) {
       { key: 'status', label: t('emp.status'), render: (r) => h('span', { class: 'tag', 'data-record': r.record ? r.record.status : 'none' }, r.record ? t(`perf.record.${r.record.status}`) : t('perf.not_enrolled')) },
       { key: 'score', label: t('perf.overall'), num: true, sort: (r) => r.record?.overall_score ?? null, render: (r) => num(r.record?.overall_score) },
       { key: 'below', label: t('perf.below'), num: true, render: (r) => (r.record ? num(r.record.development.length, 0) : '') },
-      { key: 'pools', label: t('perf.pools'), render: (r) => (r.record?.talent_proposals || []).map((p) => h('span', { class: 'tag strength' }, p)) },
+      { key: 'pools', label: t('perf.pools'), render: (r) => (r.record?.talent_proposals || []).map((p) => h('span', { class: 'tag strength' }, enumLabel('pool', p))) },
     ].filter(Boolean), rows, { empty: t('emp.none'), testid: 'cycle-people' }),
     canEnrol ? h('div', { class: 'toolbar' }, h('button', { 'data-testid': 'enrol', onclick: async () => {
       const ids = [...picked].filter(([, box]) => box.checked).map(([eid]) => eid);
@@ -108,7 +111,7 @@ export async function recordPage(main, { id, employee, user }) {
       { key: 'status', label: t('emp.status'), render: (r) => t(`perf.record.${r.status}`) },
       { key: 'overall_score', label: t('perf.overall'), num: true, render: (r) => num(r.overall_score) },
       { key: 'development', label: t('perf.below'), num: true, render: (r) => num(r.development.length, 0) },
-      { key: 'pools', label: t('perf.pools'), render: (r) => r.talent_proposals.map((p) => h('span', { class: 'tag strength' }, p)) },
+      { key: 'pools', label: t('perf.pools'), render: (r) => r.talent_proposals.map((p) => h('span', { class: 'tag strength' }, enumLabel('pool', p))) },
     ], history.items.map((r) => ({ ...r, id: r.cycle_id })), { testid: 'history-table' })));
   const scored = history.items.filter((r) => r.overall_score !== null && r.overall_score !== undefined);
   if (scored.length) {
@@ -122,6 +125,9 @@ export async function recordPage(main, { id, employee, user }) {
   } else { historyChart.remove(); }
 }
 
+// Ten times below or above the target (a target of 0 excepted).
+const implausible = (actual, target) => target > 0 && (actual < target / 10 || actual > target * 10);
+
 function recordCard(record, cycle, { hr, mayRecord, reload }) {
   const result = h('p', { 'data-testid': 'record-result' });
   const actuals = new Map();
@@ -129,13 +135,13 @@ function recordCard(record, cycle, { hr, mayRecord, reload }) {
   const columns = [
     { key: 'kpi', label: t('perf.kpi'), render: (x) => [h('strong', {}, kpiName(x)), h('br'), h('span', { class: 'muted' }, `${dimension(x.dimension)} · ${x.direction === 'higher' ? '↑' : '↓'} · ${t('prob.weight')} ${num(x.weight * 100, 0)}%`)] },
     { key: 'interview_score', label: t('perf.interview'), num: true, render: (x) => num(x.interview_score) },
-    { key: 'baseline_target', label: t('perf.baseline'), num: true, render: (x) => `${num(x.baseline_target, 2)} ${x.unit}` },
-    { key: 'target', label: t('prob.target'), num: true, render: (x) => h('strong', { 'data-testid': 'target-value', 'data-kpi': x.kpi_id }, `${num(x.target, 2)} ${x.unit}`) },
+    { key: 'baseline_target', label: t('perf.baseline'), num: true, render: (x) => `${num(x.baseline_target, 2)} ${enumLabel('unit', x.unit)}` },
+    { key: 'target', label: t('prob.target'), num: true, render: (x) => h('strong', { 'data-testid': 'target-value', 'data-kpi': x.kpi_id }, `${num(x.target, 2)} ${enumLabel('unit', x.unit)}`) },
     { key: 'reason', label: t('perf.reason'), render: (x) => [h('span', { class: x.overridden_by ? 'tag weak' : null }, x.overridden_by ? t('perf.overridden', { by: x.overridden_by }) : null), h('span', { class: 'muted', 'data-testid': 'target-reason' }, x.reason)] },
     { key: 'actual', label: t('perf.actual'), num: true, render: (x) => (mayRecord && !x.excluded ? (() => {
-      const input = h('input', { type: 'number', step: 'any', min: 0, size: 7, value: x.actual ?? '', 'data-testid': 'actual', 'data-kpi': x.kpi_id });
+      const input = h('input', { type: 'number', step: 'any', min: 0, size: 7, value: x.actual ?? '', 'data-testid': 'actual', 'data-kpi': x.kpi_id, 'aria-label': `${kpiName(x)} (${enumLabel('unit', x.unit)})` });
       actuals.set(x.kpi_id, input);
-      return input;
+      return withUnit(input, enumLabel('unit', x.unit));
     })() : num(x.actual, 2)) },
     { key: 'score', label: t('perf.score'), num: true, render: (x) => (x.excluded ? h('span', { class: 'tag', 'data-testid': 'excluded', 'data-kpi': x.kpi_id }, t('perf.excluded'))
       : h('span', { 'data-testid': 'kpi-score', 'data-kpi': x.kpi_id, class: x.score === null || x.score === undefined ? null : x.score < 80 ? 'gap-neg' : 'gap-pos' }, num(x.score))) },
@@ -153,10 +159,17 @@ function recordCard(record, cycle, { hr, mayRecord, reload }) {
     mayRecord ? h('div', { class: 'toolbar' }, h('button', { 'data-testid': 'save-results', onclick: async () => {
       const results = [...actuals].filter(([, input]) => input.value !== '').map(([kpi, input]) => ({ kpi_id: kpi, actual: Number(input.value) }));
       if (!results.length) { result.className = 'error'; result.textContent = t('perf.no_results'); return; }
+      // A result ten times off its target is most likely in the wrong unit (3 typed for 78.6 %): named
+      // in the confirmation, and marked, before anything is scored.
+      const odd = results.map((r) => [r, record.targets.find((x) => x.kpi_id === r.kpi_id)])
+        .filter(([r, x]) => x && implausible(r.actual, x.target));
+      actuals.forEach((input, kpi) => input.setAttribute('aria-invalid', String(odd.some(([r]) => r.kpi_id === kpi))));
+      const warning = odd.map(([r, x]) => t('perf.implausible_one', { kpi: kpiName(x), actual: num(r.actual, 2), target: num(x.target, 2), unit: enumLabel('unit', x.unit) })).join('；');
+      if (!(await confirmAction(`${odd.length ? `${t('perf.implausible', { list: warning })} ` : ''}${t('confirm.results', { n: results.length })}`))) return;
       try { await post(`${base}/results`, { results, version: record.version }); await reload(); } catch (err) { fail(result)(err); }
     } }, t('perf.save_results'))) : null,
     record.development.length ? [h('h3', {}, t('perf.development')), record.development.map((d) => developmentItem(d, record, base, mayRecord, reload, result))] : null,
-    record.talent_proposals.length ? h('p', {}, `${t('perf.pools')}: `, record.talent_proposals.map((p) => h('a', { class: 'tag strength', href: `#/talent-pools?pool=${p}` }, p))) : null,
+    record.talent_proposals.length ? h('p', {}, `${t('perf.pools')}: `, record.talent_proposals.map((p) => h('a', { class: 'tag strength', href: `#/talent-pools?pool=${p}` }, enumLabel('pool', p)))) : null,
     result);
 }
 
@@ -164,6 +177,7 @@ function recordCard(record, cycle, { hr, mayRecord, reload }) {
 function closeForm(record, base, reload, result) {
   const reason = h('input', { size: 36, placeholder: t('perf.close_reason'), 'data-testid': 'close-reason' });
   return h('div', { class: 'toolbar', 'data-testid': 'close-record' }, reason, h('button', { class: 'secondary', 'data-testid': 'close', onclick: async () => {
+    if (!(await confirmAction(t('confirm.close_record', { n: record.targets.filter((x) => x.score === null || x.score === undefined).length })))) return;
     try { await post(`${base}/closure`, { reason: reason.value, version: record.version }); await reload(); }
     catch (err) { fail(result)(err); }
   } }, t('perf.close')));

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from functions.http import logger
+from functions.observability import logger
 from shared.services.background_checks import retry_later
 
 if TYPE_CHECKING:

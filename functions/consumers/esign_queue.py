@@ -9,7 +9,7 @@ from chalice.app import Blueprint, SQSEvent
 
 from functions.batch import sqs_batch
 from functions.consumers import vendor_backoff
-from functions.http import logger
+from functions.observability import logger
 from shared.models.offer import EsignRequest
 from shared.services.offers import Offers
 from shared.settings import get_settings

@@ -13,7 +13,7 @@ from chalice.app import Blueprint, SQSEvent
 from pydantic import ConfigDict, Field, TypeAdapter
 
 from functions.batch import sqs_batch
-from functions.http import logger
+from functions.observability import logger, metric
 from shared.models.imports import ParseFile, ResumeUploaded, RowChunk, VideoCopy
 from shared.services import wired
 from shared.services.imports import Imports
@@ -38,6 +38,9 @@ def parse_file(message: ParseFile) -> None:
 
 def row_chunk(message: RowChunk) -> None:
     results = Imports.default().process_chunk(message)
+    for outcome in ("accepted", "rejected", "duplicate"):
+        if rows := sum(1 for r in results if r.outcome == outcome):
+            metric("ImportRows", outcome, rows)
     logger.info("import chunk", extra={"import_id": message.import_id, "chunk": message.chunk, "rows": len(results)})
 
 

@@ -1,7 +1,8 @@
 """NotificationQueue → ``notification_worker``: each message kind to its handler (``KINDS``).
 
 Second-interview invitations (``invitation``), HR's decision on a supplementary assessment for the
-requesting manager (``assessment_decision``) and the probation state machine's messages
+requesting manager (``assessment_decision``), a manager's request for HR (``assessment_requested``),
+HR's rejection told to the applicant (``rejection_notice``) and the probation state machine's messages
 (``probation_*``, sent by infra/statemachines/probation.asl.json) share the queue.
 """
 
@@ -14,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, SQSEvent
 
 from functions.batch import sqs_batch
-from functions.http import logger
-from shared.models.assessment import AssessmentNotice
+from functions.observability import logger
+from shared.models.assessment import AssessmentNotice, AssessmentRequested
 from shared.models.probation import PROBATION_KINDS
-from shared.models.selection import Invitation
+from shared.models.selection import Invitation, RejectionNotice
 from shared.services import wired
 from shared.services.probation_messages import handle_probation_message
 
@@ -41,6 +42,18 @@ def assessment_decision(body: str) -> None:
     logger.info("assessment notice", extra={"request_id": notice.request_id, "outcome": sent})
 
 
+def assessment_requested(body: str) -> None:
+    notice = AssessmentRequested.model_validate_json(body)
+    sent = wired.assessments().send_request_notice(notice)
+    logger.info("assessment request notice", extra={"request_id": notice.request_id, "outcome": sent})
+
+
+def rejection_notice(body: str) -> None:
+    notice = RejectionNotice.model_validate_json(body)
+    sent = wired.rejections().send_notice(notice)
+    logger.info("rejection notice", extra={"application_id": notice.application_id, "outcome": sent})
+
+
 def probation(body: str) -> None:
     handle_probation_message(body)
 
@@ -48,6 +61,8 @@ def probation(body: str) -> None:
 KINDS: dict[str, Callable[[str], None]] = {
     "invitation": invitation,
     "assessment_decision": assessment_decision,
+    "assessment_requested": assessment_requested,
+    "rejection_notice": rejection_notice,
     **dict.fromkeys(sorted(PROBATION_KINDS), probation),
 }
 UNNAMED = "invitation"  # a message without a kind is an invitation (the queue's first kind)

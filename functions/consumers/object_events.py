@@ -12,7 +12,7 @@ from typing import Any
 
 from chalice.app import Blueprint, CloudWatchEvent
 
-from functions.http import logger
+from functions.observability import logger
 from shared.services import wired
 from shared.services.imports import Imports
 from shared.services.videos import Videos

@@ -9,7 +9,7 @@ from chalice.app import Blueprint, SQSEvent
 from pydantic import ValidationError
 
 from functions.batch import sqs_batch
-from functions.http import logger
+from functions.observability import logger, metric
 from shared.models.onboarding import OnboardingRequest
 from shared.services.onboarding import Onboarding
 
@@ -30,6 +30,7 @@ def handle(record: SQSRecord) -> None:
         logger.error("invalid onboarding message", extra={"message_id": record.message_id, "problems": problems})
         raise
     outcome = Onboarding().onboard(message)
+    metric("OnboardingMessages", "onboarded" if outcome.created else "duplicate")
     logger.info(
         "onboarded",
         extra={

@@ -9,12 +9,14 @@ from typing import Any
 from chalice import Cron
 from chalice.app import Blueprint, Rate
 
-from functions.http import logger
+from functions.observability import logger
+from shared import clock
 from shared.services import wired
 from shared.services.intake import Intake
 from shared.services.offers import Offers
 from shared.services.onboarding import Onboarding
 from shared.services.probation import ProbationService
+from shared.services.start_dates import StartDates
 
 bp = Blueprint(__name__)
 
@@ -24,7 +26,14 @@ def event_day(event: Any) -> date:
     raw = getattr(event, "time", None) or (event.get("time") if isinstance(event, dict) else None)
     if raw:
         return datetime.fromisoformat(str(raw).replace("Z", "+00:00")).astimezone(UTC).date()
-    return datetime.now(UTC).date()
+    return clock.now().date()
+
+
+def bank_day(event: Any) -> date:
+    """The bank's day (Beijing) of the schedule's ``time``: a start date is a day in Beijing."""
+    raw = getattr(event, "time", None) or (event.get("time") if isinstance(event, dict) else None)
+    moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00")) if raw else clock.now()
+    return moment.astimezone(clock.BANK_TIME).date()
 
 
 def _logged(what: str, counts: dict[str, int]) -> dict[str, int]:
@@ -39,6 +48,12 @@ def onboarding_daily(event: Any) -> dict[str, int]:
     return _logged("onboarding daily", Onboarding().daily(event_day(event)))
 
 
+@bp.schedule(Cron(5, 16, "*", "*", "?", "*"), name="start_dates_daily")
+def start_dates_daily(event: Any) -> dict[str, int]:
+    """Daily (00:05 Beijing): hires whose start date has come become active, their applications hired."""
+    return _logged("start dates", StartDates().daily(bank_day(event)))
+
+
 @bp.schedule(Cron(0, 1, "*", "*", "?", "*"), name="probation_digest")
 def probation_digest(event: Any) -> dict[str, int]:
     """Daily (09:00 Beijing): each manager gets the lagging probationers of their department, HR a summary."""
@@ -50,7 +65,7 @@ def analytics_nightly(event: Any) -> dict[str, int]:
     """Nightly: snapshots of the latest cycles, high-potential proposals, attrition and its model."""
     from shared.services.analytics import Analytics  # numpy loads on this path only, not at ``import app``
 
-    return _logged("analytics nightly", Analytics().nightly(datetime.now(UTC).date()))
+    return _logged("analytics nightly", Analytics().nightly(clock.now().date()))
 
 
 # -- safety nets ---------------------------------------------------------------------------------------

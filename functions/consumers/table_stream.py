@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, DynamoDBEvent
 
 from functions.batch import stream_batch
-from functions.http import logger
+from functions.observability import logger
 from shared.services.intake import NEW_RESULTS, Intake
 
 if TYPE_CHECKING:
@@ -32,14 +32,10 @@ def project_results(event: DynamoDBEvent) -> dict[str, Any]:
     """Apply new history entries to their applications; a failing record is retried by the stream
     (partial batch failures), and after the retries it goes to ``ResultProjectionDLQ``."""
     intake = Intake()
-    applied: dict[str, int] = {}
 
     def handle(record: DynamoDBRecord) -> None:
-        outcome = intake.apply(record.raw_event)
-        if outcome:
-            applied[outcome] = applied.get(outcome, 0) + 1
+        projection = intake.apply(record.raw_event)
+        if projection:  # one line per result, with the delivery's webhook-id as correlation id
+            logger.info("interview result applied", extra={"outcome": projection})
 
-    response = stream_batch(event, handle)
-    if applied:
-        logger.info("interview results applied", extra=applied)
-    return response
+    return stream_batch(event, handle)

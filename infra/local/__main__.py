@@ -36,6 +36,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
     parser.add_argument(
         "--clock-seconds", type=float, default=None, help="fire every scheduled function every N seconds"
     )
+    parser.add_argument(
+        "--days-ahead",
+        type=float,
+        default=0,
+        help="start with the business clock N days ahead (later: POST /clock on the admin port)",
+    )
     parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, help="where state.json is written")
     parser.add_argument("--template", type=Path, default=DEFAULT_TEMPLATE, help=argparse.SUPPRESS)
     parser.add_argument("--sqs-pollers", type=int, default=2, help="concurrent pollers per SQS handler (default 2)")
@@ -55,6 +61,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
     args = parser.parse_args(argv)
     if args.clock_seconds is not None and args.clock_seconds <= 0:
         parser.error("--clock-seconds must be positive")
+    if not 0 <= args.days_ahead <= 3 * 366:
+        parser.error("--days-ahead must be between 0 and 1098 (the clock only moves forward)")
     if args.sqs_pollers < 1:
         parser.error("--sqs-pollers must be at least 1")
     options = Options(
@@ -63,6 +71,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
         moto_port=args.moto_port,
         admin_port=args.admin_port,
         clock_seconds=args.clock_seconds,
+        days_ahead=args.days_ahead,
         persist=args.persist,
         state_dir=args.state_dir,
         template=args.template,

@@ -31,6 +31,7 @@ from typing import Any
 
 from infra.local.loopback import LoopbackServer, LoopbackService, no_such_path, send_json
 from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, signature_headers
+from shared.clock import wall
 
 log = logging.getLogger("infra.local.bgc_vendor")
 
@@ -59,7 +60,7 @@ def result_for(
         kind = int(hashlib.sha256(reference.encode()).hexdigest(), 16) % 10
     school, degree = _claimed_education(str(order.get("claimed_education", "")))
     checks = set(order.get("checks") or ["education", "employment", "credit"])
-    completed = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    completed = (now or datetime.fromtimestamp(wall(), UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     result: dict[str, Any] = {
         "check_reference": reference,
         "vendor_reference": vendor_reference,
@@ -177,7 +178,7 @@ class SimulatedBackgroundVendor(LoopbackService):
         webhook_id = f"msg_{secrets.token_hex(16)}"
         status = 0
         for attempt in range(DELIVERY_ATTEMPTS):
-            headers = signature_headers(body, webhook_id, int(time.time()), self.secret)
+            headers = signature_headers(body, webhook_id, int(wall()), self.secret)
             try:
                 status = self.deliver(self.api_url + WEBHOOK_PATH, headers, body)
             except OSError as exc:

@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from infra.local.cognito import RETAIL_BANKING, RISK_MANAGEMENT
+from shared import clock
 
 log = logging.getLogger("infra.local.demo")
 
@@ -121,7 +122,7 @@ def seed(today: date | None = None) -> dict[str, int]:
     from shared.store.performance import PerformanceStore, cycle_item
     from shared.store.repository import Repository
 
-    today = today or date.today()
+    today = today or clock.today()
     repo = Repository()
     store = PerformanceStore(repo)
     if store.cycle(PAST_CYCLE) is not None:

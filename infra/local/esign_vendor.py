@@ -32,6 +32,7 @@ from typing import Any
 
 from infra.local.loopback import LoopbackServer, no_such_path, send_json
 from infra.local.vendors import LOCAL_ESIGN_SECRETS, signature_headers
+from shared.clock import wall
 
 log = logging.getLogger("infra.local.esign_vendor")
 EVENTS = ("signed", "declined", "expired")
@@ -108,13 +109,13 @@ class EsignVendorSimulator:
             "type": event,
             "offer_id": envelope.offer_id,
             "envelope_id": envelope.envelope_id,
-            "occurred_at": datetime.now(UTC).isoformat(),
+            "occurred_at": datetime.fromtimestamp(wall(), UTC).isoformat(),
         }
         raw = json.dumps(body).encode()
         webhook_id = f"msg_{secrets.token_hex(16)}"
         status = 0
         for attempt in range(RETRIES):
-            headers = signature_headers(raw, webhook_id, int(time.time()), self.secret)
+            headers = signature_headers(raw, webhook_id, int(wall()), self.secret)
             request = urllib.request.Request(f"{self.api_url}/webhooks/esign", data=raw, headers=headers, method="POST")
             try:
                 with urllib.request.urlopen(request, timeout=10) as response:

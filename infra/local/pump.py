@@ -30,7 +30,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from botocore.exceptions import ClientError
@@ -45,6 +44,7 @@ from chalice.app import (
 from chalice.local import LambdaContext
 
 from infra.local.streams import MotoStreamTail, StreamSource
+from shared import clock
 
 log = logging.getLogger("infra.local.pump")
 
@@ -166,7 +166,7 @@ def scheduled_event(rule_arn: str, region: str, account_id: str = ACCOUNT_ID) ->
         "detail-type": "Scheduled Event",
         "source": "aws.events",
         "account": account_id,
-        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "time": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": region,
         "resources": [rule_arn],
         "detail": {},

@@ -45,6 +45,7 @@ from typing import Any, Literal, TextIO
 from infra.local.loopback import LoopbackServer, LoopbackService
 from infra.local.state import DEFAULT_STATE_DIR
 from infra.local.vendors import LOCAL_VENDOR_SECRETS, signature_headers
+from shared.clock import wall
 from shared.domain.vendors import MIANSHI_CODES
 
 DEFAULT_API = "http://127.0.0.1:8000"
@@ -168,7 +169,7 @@ def signed_request(
     """Headers and raw body of a delivery signed with the vendor's current local secret."""
     raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
     msg_id = webhook_id or f"msg_{secrets.token_hex(16)}"
-    ts = int(time.time()) if timestamp is None else timestamp
+    ts = int(wall()) if timestamp is None else timestamp
     return signature_headers(raw, msg_id, ts, secret or LOCAL_VENDOR_SECRETS[vendor][0]), raw
 
 
@@ -262,7 +263,7 @@ class Simulator:
     def __init__(self, plan: Plan, now: float | None = None, run_id: str | None = None) -> None:
         self.plan = plan
         self.rng = random.Random(plan.seed)  # simulated scores, not security
-        self.now = time.time() if now is None else now
+        self.now = wall() if now is None else now
         self.run_id = run_id or secrets.token_hex(3)
 
     def _vendor(self, index: int) -> str:
@@ -398,7 +399,7 @@ def send_all(api: str, deliveries: Sequence[Delivery], out: TextIO | None = None
     started = time.monotonic()
     for d in deliveries:
         # signed at send time, as a vendor's retry is: a new timestamp, the same id and body
-        headers = signature_headers(d.body, d.webhook_id, int(time.time()), d.secret)
+        headers = signature_headers(d.body, d.webhook_id, int(wall()), d.secret)
         try:
             status, answer = post(url, headers, d.body)
             outcome, app_id = outcome_of(status, answer)

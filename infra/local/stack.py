@@ -34,6 +34,7 @@ from infra.local.vendors import (
     seed_esign_secrets,
     seed_vendor_secrets,
 )
+from shared import clock as shared_clock
 
 log = logging.getLogger("infra.local")
 
@@ -51,6 +52,7 @@ class Options:
     moto_port: int = 5000
     admin_port: int | None = None  # default: port + 1
     clock_seconds: float | None = None
+    days_ahead: float = 0  # start with the business clock this many days ahead (infra/local/clock.py)
     persist: Path | None = None
     state_dir: Path = DEFAULT_STATE_DIR
     template: Path = DEFAULT_TEMPLATE
@@ -146,6 +148,7 @@ class LocalStack:
             from infra.local import persist
 
             persist.restore(opts.persist, self._session, STACK_NAME)
+        self._start_clock()
         if opts.demo_data:
             from infra.local import demo
 
@@ -157,8 +160,10 @@ class LocalStack:
         self._start_api(app, config)
         self._start_pump(app, config)
         from infra.local.admin import AdminServer
+        from infra.local.operations import view
 
-        self._admin = AdminServer(self._pump, opts.host, ports["admin"])
+        operations = view(self._client, STACK_NAME, outputs["ProbationStateMachineArn"], self._pump.status)
+        self._admin = AdminServer(self._pump, opts.host, ports["admin"], operations)
         self._admin.start()
         self.info.admin_url = self._admin.url
 
@@ -170,6 +175,17 @@ class LocalStack:
         self._write_state()
         self._mark("ready", started)
         return self.info
+
+    def _start_clock(self) -> None:
+        """The business clock every function reads: kept with ``--persist``, else real time; then moved
+        ``--days-ahead`` forward."""
+        from infra.local import clock
+
+        kept = self.options.persist
+        clock.use((kept or self.options.state_dir) / clock.FILE_NAME, keep=kept is not None)
+        if self.options.days_ahead:
+            clock.move({"days": self.options.days_ahead})
+        self.info.env[shared_clock.CLOCK_FILE_ENV] = os.environ[shared_clock.CLOCK_FILE_ENV]
 
     def _mark(self, step: str, started: float) -> None:
         self.info.timings[step] = round(time.monotonic() - started, 3)
@@ -418,7 +434,9 @@ class LocalStack:
             "Talent lifecycle — local stack",
             f"  API            {info.api_url}",
             f"  moto endpoint  {info.moto_endpoint}   (AWS_ENDPOINT_URL; credentials: testing/testing)",
-            f"  pump admin     {info.admin_url}   (GET /status, POST /schedules/<name>)",
+            f"  pump admin     {info.admin_url}   (GET /status, GET /operations, POST /schedules/<name>,"
+            " GET|POST /clock)",
+            f"  business day   {shared_clock.today()}   (moved {shared_clock.offset_seconds() / 86400:g} days ahead)",
             f"  user pool      {pool.pool_id}   client {pool.client_id}",
             f"  JWKS           {pool.jwks_url(info.moto_endpoint)}",
             f"  state file     {state_dir / STATE_FILE}",

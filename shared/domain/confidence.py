@@ -12,14 +12,29 @@ adjustment with its reason in Chinese and English, and the result is clamped to 
   discrepancy −0.20 (flag ``education_discrepancy``), education not verifiable −0.05, each
   unverifiable employment −0.05 (at most −0.15, flag ``employment_unverified``), each employment
   discrepancy −0.10 (at most −0.20, flag ``employment_discrepancy``), each other reported
-  discrepancy −0.05 (at most −0.15, flag ``discrepancy``).
+  discrepancy −0.05 (at most −0.15, flag ``discrepancy``);
+* what the applicant declared, compared with the vendor's verified facts (``declared``): a verified
+  degree and school found in the declared education +0.05, a different degree level or school −0.15
+  (flag ``declared_education_mismatch``); each verified employer named in the declared experience
+  +0.05 (at most +0.10); declared years of experience beyond the verified tenure by more than a year
+  −0.10 (flag ``declared_employment_mismatch``);
+* HR's review of the check (``review``): reviewed ``clear`` over the vendor's ``consider`` takes back
+  the vendor's deductions with HR's reason; reviewed ``consider`` over a ``clear`` −0.10 with it.
+
+The confidence then weighs the scores the decisions use (``weigh``): a dimension's
+confidence-weighted score is ``AI score + (confidence − 0.7) × 50`` within 0…100, so base
+confidence leaves the score as it is, each 0.1 of confidence moves it 5 points.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
+from shared import clock
+from shared.domain.shortlist import weighted_score
 from shared.models.background import BackgroundResultPayload, EmploymentRecord, PerformanceRank
 from shared.models.common import Dimension, RoleFamily
 
@@ -31,6 +46,30 @@ RULE = (
     "employment discrepancy −0.10 each (≤ −0.20), other discrepancies −0.05 each (≤ −0.15) on every dimension; "
     "clamped to [0, 1]"
 )
+
+
+POINTS_PER_CONFIDENCE = 50.0  # score points per 1.0 of confidence away from BASE
+WEIGHING = "confidence-weighted score = AI score + (confidence − 0.7) × 50, within 0…100"
+WEIGHING_ZH = "可信度加权得分 = AI得分 + (可信度 − 0.7) × 50，限于0–100"
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What the applicant declared: education and experience (free text), years of experience."""
+
+    education: str = ""
+    experience: str = ""
+    years: float | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """HR's review of the check the facts come from: the outcome HR set over the vendor's, and why."""
+
+    outcome: str
+    vendor_outcome: str | None
+    reason: str
+    by: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +95,18 @@ class ConfidenceReport:
     overall_reasons: tuple[Adjustment, ...]
     flags: tuple[str, ...]
     dimensions: tuple[DimensionConfidence, ...]
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """Scores weighed by confidence, with the explanation the decisions that use them show."""
+
+    scores: dict[Dimension, float]
+    weighted: float | None  # by the requisition's dimension weights (None: no scores)
+    ai_weighted: float | None  # the same without confidence, for comparison
+    explanation_zh: str
+    explanation_en: str
+    moved: dict[Dimension, float] = field(default_factory=dict)  # dimension → points moved (non-zero only)
 
 
 @dataclass(frozen=True)
@@ -188,6 +239,113 @@ def adjustments(result: BackgroundResultPayload) -> tuple[list[Adjustment], list
     return found, flags
 
 
+DEGREE_LEVELS = (
+    ("doctorate", ("博士",)),
+    ("master", ("硕士", "研究生")),
+    ("bachelor", ("本科", "学士")),
+    ("associate", ("大专", "专科")),
+)
+BRANCH_SUFFIX = re.compile(r"(郑州|北京|上海|[\u4e00-\u9fff]{2})?(分行|支行|分公司|营业部)$")
+
+
+def degree_level(text: str) -> str | None:
+    """The highest degree level a text names (本科 and 学士 are the same level)."""
+    return next((level for level, words in DEGREE_LEVELS if any(w in text for w in words)), None)
+
+
+def _employer_core(employer: str) -> str:
+    """The employer without a branch suffix (某城市商业银行郑州分行 → 某城市商业银行)."""
+    core = BRANCH_SUFFIX.sub("", employer).strip()
+    return core or employer
+
+
+def _years(job: EmploymentRecord, today: date) -> float:
+    return max(0.0, ((job.end_date or today) - job.start_date).days / 365.25)
+
+
+def declared_adjustments(declared: Declared, result: BackgroundResultPayload, today: date) -> list[Adjustment]:
+    """The vendor's verified facts against what the applicant declared: a confirmation raises the
+    confidence, a mismatch lowers it, each with its reason."""
+    found: list[Adjustment] = []
+    education = result.education
+    # (a discrepancy the vendor reported itself is counted once, by its own rule)
+    if education is not None and education.verified and not education.discrepancy and declared.education.strip():
+        said, verified = degree_level(declared.education), degree_level(education.degree)
+        school_ok = education.school in declared.education
+        if (said is None or said == verified) and school_ok:
+            found.append(
+                Adjustment(
+                    "declared_education_confirmed",
+                    0.05,
+                    f"核实：学历与申报一致（{education.school} {education.degree}）",
+                    f"Verified: education as declared ({education.school}, {education.degree})",
+                )
+            )
+        else:
+            found.append(
+                Adjustment(
+                    "declared_education_mismatch",
+                    -0.15,
+                    f"学历与申报不符：申报「{declared.education}」，核实为{education.school} {education.degree}",
+                    f"Education differs from the declaration: declared '{declared.education}', "
+                    f"verified {education.school}, {education.degree}",
+                )
+            )
+    verified_jobs = [job for job in result.employment if job.verified and not job.discrepancy]
+    named = [job for job in verified_jobs if _employer_core(job.employer) in declared.experience]
+    if named:
+        found.append(
+            Adjustment(
+                "declared_employment_confirmed",
+                round(min(0.10, 0.05 * len(named)), 2),
+                "核实：工作经历与申报一致（" + "、".join(j.employer for j in named) + "）",
+                "Verified: employment as declared (" + ", ".join(j.employer for j in named) + ")",
+            )
+        )
+    if declared.years is not None and verified_jobs:
+        tenure = round(sum(_years(job, today) for job in verified_jobs), 1)
+        if declared.years > tenure + 1:
+            found.append(
+                Adjustment(
+                    "declared_employment_mismatch",
+                    -0.10,
+                    f"工作年限与申报不符：申报{declared.years:g}年，核实{tenure:g}年",
+                    f"Experience differs from the declaration: {declared.years:g} years declared, {tenure:g} verified",
+                )
+            )
+    return found
+
+
+def review_adjustments(found: list[Adjustment], review: Review) -> list[Adjustment]:
+    """HR's review over the vendor's outcome: a ``clear`` over ``consider`` takes back the vendor's
+    deductions (per dimension and overall), a ``consider`` over ``clear`` lowers every dimension."""
+    if review.outcome == review.vendor_outcome:
+        return []
+    if review.outcome == "clear":
+        vendor_codes = {"adverse_credit", "education_discrepancy", "employment_discrepancy", "discrepancy"}
+        taken: list[Adjustment] = []
+        for scope in {a.dimension for a in found if a.code in vendor_codes and a.delta < 0}:
+            delta = -sum(a.delta for a in found if a.dimension is scope and a.code in vendor_codes and a.delta < 0)
+            taken.append(
+                Adjustment(
+                    "hr_review_cleared",
+                    round(delta, 2),
+                    f"人力资源复核为无异常（{review.reason}），撤销供应商记录的扣减",
+                    f"HR reviewed the check as clear ({review.reason}): the vendor's deductions are taken back",
+                    scope,
+                )
+            )
+        return taken
+    return [
+        Adjustment(
+            "hr_review_consider",
+            -0.10,
+            f"人力资源复核认为需关注（{review.reason}）",
+            f"HR reviewed the check as needing attention ({review.reason})",
+        )
+    ]
+
+
 NO_FACTS = Adjustment(
     "no_verified_facts",
     0.0,
@@ -201,10 +359,22 @@ def _clamp(value: float) -> float:
 
 
 def assess(
-    scores: Mapping[Dimension, float], result: BackgroundResultPayload | None, dimensions: list[Dimension] | None = None
+    scores: Mapping[Dimension, float],
+    result: BackgroundResultPayload | None,
+    dimensions: list[Dimension] | None = None,
+    declared: Declared | None = None,
+    review: Review | None = None,
+    today: date | None = None,
 ) -> ConfidenceReport:
-    """The confidence in each scored dimension (and ``dimensions``, if given) from one result's facts."""
+    """The confidence in each scored dimension (and ``dimensions``, if given) from one result's facts,
+    what the applicant declared compared with them, and HR's review of the check."""
     found, flags = adjustments(result) if result is not None else ([], [])
+    if result is not None and declared is not None:
+        compared = declared_adjustments(declared, result, today or clock.today())
+        found += compared
+        flags += [a.code for a in compared if a.code.endswith("_mismatch")]
+    if result is not None and review is not None:
+        found += review_adjustments(found, review)
     overall_reasons = tuple(a for a in found if a.dimension is None) or ((NO_FACTS,) if result is None else ())
     overall = _clamp(BASE + sum(a.delta for a in overall_reasons))
     names = list(scores)
@@ -221,3 +391,29 @@ def assess(
             )
         )
     return ConfidenceReport(overall, overall_reasons, tuple(flags), tuple(rows))
+
+
+def weighted_mean(scores: Mapping[Dimension, float], weights: Mapping[Dimension, float]) -> float:
+    """The hiring score's weighted mean (``shared.domain.shortlist.weighted_score``)."""
+    return weighted_score(scores, weights)
+
+
+def weigh(report: ConfidenceReport, weights: Mapping[Dimension, float]) -> Weighed:
+    """Each scored dimension weighed by its confidence, and the requisition's weighted score of them."""
+    ai = {row.dimension: row.score for row in report.dimensions if row.score is not None}
+    weighed = {
+        row.dimension: round(min(100.0, max(0.0, row.score + (row.confidence - BASE) * POINTS_PER_CONFIDENCE)), 1)
+        for row in report.dimensions
+        if row.score is not None
+    }
+    moved = {d: round(weighed[d] - ai[d], 1) for d in weighed if round(weighed[d] - ai[d], 1) != 0}
+    overall = weighted_mean(weighed, weights) if weighed else None
+    ai_overall = weighted_mean(ai, weights) if ai else None
+    if overall is None or ai_overall is None:
+        zh, en = "无AI得分，未加权", "no AI scores: nothing to weigh"
+    else:
+        zh_moves = "；".join(f"{d.value} {ai[d]:g}→{weighed[d]:g}" for d in moved) or "各维度可信度为基准值，得分不变"
+        en_moves = "; ".join(f"{d.value} {ai[d]:g}→{weighed[d]:g}" for d in moved) or "base confidence: unchanged"
+        zh = f"可信度加权得分 {overall:g}（AI加权得分 {ai_overall:g}）：{zh_moves}。规则：{WEIGHING_ZH}"
+        en = f"confidence-weighted score {overall:g} (AI weighted score {ai_overall:g}): {en_moves}. Rule: {WEIGHING}"
+    return Weighed(weighed, overall, ai_overall, zh, en, moved)

@@ -8,6 +8,10 @@ requisition, department, dates), so the validity statistics keep their rows.
   reference); every string anywhere in the partition has them replaced by ``REDACTED``.
 * ``scrub_item`` — per item kind (by sort key), the fields that are personal by nature (resume text,
   transcripts, the vendor's raw payload, background-check results, offer documents) are emptied.
+
+Where a candidate's data lives (``INVENTORY``; docs/security.md lists it with the test that checks it):
+the erasure covers every place below; a test scans the whole table and every object of the bucket
+after an erasure for the person's name, phone, e-mail and ID number.
 """
 
 from __future__ import annotations
@@ -38,6 +42,25 @@ SCRUB_FIELDS: dict[str, dict[str, Any]] = {
 }
 # Item kinds deleted outright: video links (the objects go too), outbox and invitation markers.
 DELETE_PREFIXES = ("VIDEO#", "INVITE#", "NOTICE#")
+
+
+# Where a candidate's personal data lives, and what erasure does there.
+INVENTORY: dict[str, str] = {
+    "APP#<id> (the application's partition: META, SCORE#, BGC#, OFFER#, EVAL#, ASSESS#, VIDEO#, …)": (
+        "scrubbed item by item (scores kept), link and marker items deleted"
+    ),
+    "INTERVIEWER#<username> / APP#<id> (the interviewers' desk, with the name)": "deleted",
+    "PARKED#<requisition> / APP#<id>#… and REF#<external ref>#… (parked results, raw payload)": "deleted",
+    "WEBHOOK#<webhook-id> / AI#<vendor> (delivery records, external reference)": "scrubbed",
+    "PENDING#videos / <webhook-id> (a video copy the queue refused, with the vendor's URL)": "deleted",
+    "REQ#<requisition>#NID#<hash> and REQ#<requisition>#REF#<ref> (uniqueness guards)": "deleted",
+    "resumes/<id>/, videos/<id>/, offers/<id>/, quarantine/videos/<id>/ (objects, every version)": "deleted",
+    "imports/<import>/ (uploaded spreadsheets, everyone's rows)": (
+        "deleted with every version once the import's rows are stored (or the file is refused)"
+    ),
+    "SQS messages (import row chunks, notifications)": "consumed within minutes; the queues' retention ends the rest",
+    "AUDIT#… (audit records)": "never rewritten; they hold ids, actions and reasons, no contact details",
+}
 
 
 def needles(fields: dict[str, Any]) -> list[str]:
@@ -125,5 +148,21 @@ def scrub_item(item: dict[str, Any], words: list[str]) -> dict[str, Any] | None:
 
 
 def object_prefixes(application_id: str) -> tuple[str, ...]:
-    """The S3 prefixes that hold the application's files: resumes, interview videos, offer documents."""
-    return (f"resumes/{application_id}/", f"videos/{application_id}/", f"offers/{application_id}/")
+    """The S3 prefixes that hold the application's files: resumes, interview videos (and the ones put
+    in quarantine), offer documents."""
+    return (
+        f"resumes/{application_id}/",
+        f"videos/{application_id}/",
+        f"quarantine/videos/{application_id}/",
+        f"offers/{application_id}/",
+    )
+
+
+def outside_keys(
+    application_id: str, requisition_id: str, interviewers: list[str], external_ref: str | None
+) -> tuple[list[dict[str, str]], list[str]]:
+    """The keys of the person's items outside the partition that erasure deletes (the interviewers'
+    desk items), and the parked-result sort-key prefixes of ``PARKED#<requisition>`` to delete."""
+    desk = [{"pk": f"INTERVIEWER#{username}", "sk": f"APP#{application_id}"} for username in interviewers]
+    parked = [f"APP#{application_id}#"] + ([f"REF#{external_ref}#"] if external_ref else [])
+    return desk, parked

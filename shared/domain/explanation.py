@@ -86,6 +86,7 @@ def summary(
         zh.append(
             f"简历关键词筛选得分 {screening['score']:.1f}；匹配的必备关键词：{hit}"
             + (f"；缺少：{miss}" if miss else "")
+            + (f"；简历中为否定表述：{'、'.join(screening['negated'])}" if screening.get("negated") else "")
             + f"。系统建议{'进入下一环节' if screening['proposal'] == 'advance' else '不予通过'}"
             + "，此建议仅供人力资源部参考，由人工决定。"
         )
@@ -93,6 +94,7 @@ def summary(
             f"Resume keyword screening scored {screening['score']:.1f}; required keywords matched: "
             + (", ".join(screening["matched_required"]) or "none")
             + (f"; missing: {', '.join(screening['missing_required'])}" if screening["missing_required"] else "")
+            + (f"; stated in the negative: {', '.join(screening['negated'])}" if screening.get("negated") else "")
             + f". The system proposed to {'advance' if screening['proposal'] == 'advance' else 'reject'};"
             " this is a proposal to HR, who decide."
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -31,8 +31,11 @@ def annual_band(minimum: int, maximum: int, period: str) -> tuple[int, int]:
     return minimum * factor, maximum * factor
 
 
-def propose_salary(band: tuple[int, int], weighted_score: float | None) -> SalaryProposal:
-    """The default salary: the candidate's place in the band follows the weighted AI score."""
+def propose_salary(
+    band: tuple[int, int], weighted_score: float | None, score_basis: str | None = None
+) -> SalaryProposal:
+    """The default salary: the candidate's place in the band follows the weighted score (``score_basis``
+    says how that score was made: the confidence-weighted one, with its explanation)."""
     low, high = band
     if weighted_score is None:
         position = 0.5
@@ -40,7 +43,8 @@ def propose_salary(band: tuple[int, int], weighted_score: float | None) -> Salar
     else:
         unclamped = (weighted_score - FLOOR_SCORE) / (CEILING_SCORE - FLOOR_SCORE)
         position = min(1.0, max(0.0, unclamped))
-        why = f"weighted AI score {weighted_score:g} → position ({weighted_score:g} − 60) ÷ 40 = {position:.2f}"
+        label = f"{score_basis} → " if score_basis else "weighted AI score "
+        why = f"{label}{weighted_score:g} → position ({weighted_score:g} − 60) ÷ 40 = {position:.2f}"
         if position != unclamped:
             why += " (clamped to 0…1)"
     raw = low + (high - low) * position
@@ -103,6 +107,7 @@ class Letter:
     benefits: list[str]
     closing: tuple[str, str]
     note: str | None
+    development: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) lines of the path
 
 
 def money(amount: int, currency: str) -> str:
@@ -132,6 +137,7 @@ def letter(offer: Offer) -> Letter:
             ("职级", "Grade", offer.grade),
             ("年薪（税前）", "Annual salary (gross)", money(offer.annual_salary, offer.currency)),
             ("入职日期", "Start date", offer.start_date.isoformat()),
+            ("试用期", "Probation period", f"{offer.probation_months} 个月 / {offer.probation_months} months"),
             ("工作地点", "Work location", offer.work_location),
             ("签署截止", "Sign by", offer.expires_on.isoformat()),
         ],
@@ -139,7 +145,23 @@ def letter(offer: Offer) -> Letter:
         benefits=list(offer.benefits),
         closing=(f"{BANK_ZH} 人力资源部", f"Human Resources, {BANK_EN}"),
         note=offer.note,
+        development=development_lines(offer),
     )
+
+
+def development_lines(offer: Offer) -> list[tuple[str, str]]:
+    """The letter's development path: the track, why, and the first-year training."""
+    path = offer.development_path
+    if path is None:
+        return []
+    lines = [
+        (f"职业发展通道：{path.track_zh}", f"Career track: {path.track_en}"),
+        (path.basis_zh, path.basis_en.capitalize()),
+    ]
+    if path.first_year_training:
+        lines.append(("首年培训：", "First-year training:"))
+        lines += [(f"• {c.title_zh}", f"• {c.title_en}") for c in path.first_year_training]
+    return lines
 
 
 CSS = """
@@ -164,6 +186,11 @@ def render_html(content: Letter) -> str:
     items = "\n".join(f"<li>{e(d)}</li>" for d in content.documents)
     perks = "\n".join(f"<li>{e(b)}</li>" for b in content.benefits)
     note = f'<h2>备注</h2>\n<p class="en">Note</p>\n<p>{e(content.note)}</p>' if content.note else ""
+    path = ""
+    if content.development:
+        path = '<h2>发展路径</h2>\n<p class="en">Development path</p>\n' + "\n".join(
+            pair(zh, en) for zh, en in content.development
+        )
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -177,6 +204,7 @@ def render_html(content: Letter) -> str:
         f"<ul>\n{perks}\n</ul>",
         '<h2>入职须携带材料</h2>\n<p class="en">Documents to bring on your first day</p>',
         f"<ul>\n{items}\n</ul>",
+        path,
         note,
         pair(*content.closing),
         "</body></html>",
@@ -219,6 +247,10 @@ def render_pdf(content: Letter) -> bytes:
     story += [Paragraph("• " + e(b), base) for b in content.benefits]
     story += [Paragraph("入职须携带材料", sub), Paragraph("Documents to bring on your first day", en)]
     story += [Paragraph("• " + e(d), base) for d in content.documents]
+    if content.development:
+        story += [Paragraph("发展路径", sub), Paragraph("Development path", en)]
+        for zh, english in content.development:
+            story += [Paragraph(e(zh), base), Paragraph(e(english), en)]
     if content.note:
         story += [Paragraph("备注", sub), Paragraph("Note", en), Paragraph(e(content.note), base)]
     story += [Spacer(1, 12), Paragraph(e(content.closing[0]), base), Paragraph(e(content.closing[1]), en)]

@@ -22,12 +22,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from shared.domain.time_rules import one_month_after
 from shared.models.common import Dimension, RoleFamily
 from shared.models.onboarding import OnboardingRequest
 from shared.models.tasks import SystemAccess, Task, TaskStatus, Team
 from shared.models.training import Course, PlanDimension, PlannedCourse
 
-REASSESS_AFTER_DAYS = 30
 COURSES_PER_DIMENSION = 3
 
 
@@ -161,19 +161,23 @@ def plan_dimensions(
     bar: Mapping[Dimension, int],
     catalogue: Sequence[Course],
     start_date: date,
+    weighed: Mapping[Dimension, float] | None = None,
 ) -> list[PlanDimension]:
-    """One entry per dimension scored below its bar (canonical dimension order)."""
-    due = start_date + timedelta(days=REASSESS_AFTER_DAYS)
+    """One entry per dimension whose score is below its bar (canonical dimension order): the
+    confidence-weighted score (``weighed``) where there is one, else the AI score."""
+    due = one_month_after(start_date)  # the reminder says "入职已满一个月": never before it is true
     planned = []
     for dimension in Dimension:
         score, required = scores.get(dimension), bar.get(dimension)
-        if score is None or required is None or score >= required:
+        decisive = (weighed or {}).get(dimension, score)
+        if score is None or decisive is None or required is None or decisive >= required:
             continue
         courses = [c for c in catalogue if c.dimension is dimension and c.status == "active"]
         planned.append(
             PlanDimension(
                 dimension=dimension,
                 score=score,
+                weighted_score=(weighed or {}).get(dimension),
                 bar=required,
                 courses=[
                     PlannedCourse(

@@ -1,9 +1,17 @@
 """Resume keyword screening.
 
 Works on Chinese text without any whitespace tokenisation: text is NFKC-normalised (full-width
-letters, digits and punctuation become half-width), case-folded and searched by substring. A
-keyword made of Latin letters or digits must stand on word boundaries (``IT`` does not match
-``audit``); CJK keywords match anywhere. Each keyword matches through its term or any alias.
+letters, digits and punctuation become half-width), case-folded, converted from Traditional to
+Simplified script (OpenCC's ``t2s``, so 銀行工作經歷 and 银行工作经历 are the same words) and searched by
+substring. A keyword made of Latin letters or digits must stand on word boundaries (``IT`` does not
+match ``audit``); CJK keywords match anywhere. Each keyword matches through its term or any alias.
+
+**Negation.** An occurrence is *negated* when a negator (没有, 无, 不具备, 未, 非, 缺乏 …) stands
+before it in the same clause (clauses end at ，。；！？, a line break, or a turn such as 但 / 而是),
+or when a form field answers it with a negator (``金融从业经验：无``). Words that merely contain a
+negator's character (非常, 无论, 未来, 无锡 …) negate nothing, and a double negative (并非没有, 不乏)
+affirms. A keyword whose every occurrence is
+negated is not matched, and its match says which negator and where.
 
 Score (0-100): 70 x share of required keywords matched + 30 x share of preferred keywords matched
 (a missing list counts as fully matched). An application passes when every required keyword
@@ -17,16 +25,47 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 REQUIRED_SHARE = 70.0
 PREFERRED_SHARE = 30.0
 SNIPPET_RADIUS = 12
 
+# Negators, longest first so that 没有 wins over 没 and 不具备 over nothing shorter.
+NEGATORS = (
+    "不具备", "不具有", "从未有", "没有", "没", "无任何", "尚无", "暂无", "毫无", "并无", "无", "未曾",
+    "从未", "尚未", "未", "并非", "不是", "非", "缺乏", "缺少", "不曾", "不符合",
+)  # fmt: skip
+# Words that contain a negator's character but negate nothing.
+NOT_NEGATING = (
+    "非常", "非凡", "非但", "除非", "无论", "无需", "无须", "无疑", "无锡", "无缝", "无私", "未来",
+    "未必", "没收",
+)  # fmt: skip
+# Double negatives: they affirm what follows.
+AFFIRMING = ("并非没有", "不是没有", "并非不具备", "无一不", "不乏")
+# What ends a negation's scope: clause punctuation (after NFKC, so full-width forms are folded) and turns.
+CLAUSE_END = re.compile(r"[,.;!?，。；！？\n]|但是|但|而是|不过|然而|却")
+# A form field answered in the negative right after the keyword: 金融从业经验:无 / 证书: 暂无.
+ANSWERED_NO = re.compile(r"\s*[:：]\s*(无|没有|暂无|否|不具备)\s*(?:[,.;!?，。；！？\n]|$)")
+_NEGATOR = re.compile("|".join(map(re.escape, AFFIRMING + NOT_NEGATING + NEGATORS)))
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    import opencc  # a compiled extension: loaded on the first screening, not on import
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional → Simplified (character and phrase tables; lengths stay the same)."""
+    return str(_converter().convert(text)) if text else text
+
 
 def normalise(text: str) -> str:
-    """Full-width → half-width, compatibility forms folded, case folded, whitespace collapsed."""
+    """Full-width → half-width, compatibility forms folded, case folded, whitespace collapsed, Simplified script."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"\s+", " ", folded)
+    return simplified(re.sub(r"\s+", " ", folded))
 
 
 @dataclass(frozen=True)
@@ -43,6 +82,7 @@ class Match:
     field: str | None = None
     position: int | None = None
     snippet: str | None = None
+    negated_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +97,10 @@ class ScreeningOutcome:
         return [m.term for m in self.required if not m.matched]
 
     @property
+    def negated(self) -> list[Match]:
+        return [m for m in (*self.required, *self.preferred) if m.negated_by]
+
+    @property
     def proposal(self) -> str:
         return "advance" if self.passed else "reject"
 
@@ -66,6 +110,7 @@ class ScreeningOutcome:
         parts = [f"required {req_hit}/{len(self.required)}", f"preferred {pref_hit}/{len(self.preferred)}"]
         if self.missing_required:
             parts.append("missing required: " + ", ".join(self.missing_required))
+        parts += [f"{m.term} not matched: negated by {m.negated_by} in '{m.snippet}'" for m in self.negated]
         verdict = "meets the required keywords" if self.passed else "proposed for rejection (HR decides)"
         return f"{verdict}; " + "; ".join(parts) + f"; score {self.score:.1f}"
 
@@ -82,18 +127,42 @@ def _pattern(alias: str) -> re.Pattern[str]:
     return re.compile(escaped)
 
 
+def negator_before(text: str, start: int, end: int) -> str | None:
+    """The negator that governs the keyword at ``text[start:end]``, or None when it stands affirmed."""
+    clause_start = 0
+    for stop in CLAUSE_END.finditer(text, 0, start):
+        clause_start = stop.end()
+    negator = None
+    for found in _NEGATOR.finditer(text, clause_start, start):
+        word = found.group()
+        if word in AFFIRMING:
+            negator = None
+        elif word not in NOT_NEGATING:
+            negator = word
+    if negator is None and (answer := ANSWERED_NO.match(text, end)):
+        negator = answer.group(1)
+    return negator
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    return text[max(0, start - SNIPPET_RADIUS) : end + SNIPPET_RADIUS]
+
+
 def _find(spec: KeywordSpec, fields: Mapping[str, str]) -> Match:
+    negated: Match | None = None
     for alias in (spec.term, *spec.aliases):
         if not normalise(alias).strip():
             continue
         pattern = _pattern(alias)
         for field_name, text in fields.items():
-            found = pattern.search(text)
-            if found:
+            for found in pattern.finditer(text):
                 start, end = found.span()
-                snippet = text[max(0, start - SNIPPET_RADIUS) : end + SNIPPET_RADIUS]
-                return Match(spec.term, True, alias, field_name, start, snippet)
-    return Match(spec.term, False)
+                negator = negator_before(text, start, end)
+                if negator is None:
+                    return Match(spec.term, True, alias, field_name, start, _snippet(text, start, end))
+                if negated is None:
+                    negated = Match(spec.term, False, alias, field_name, start, _snippet(text, start, end), negator)
+    return negated or Match(spec.term, False)
 
 
 def screen(

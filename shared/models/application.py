@@ -5,9 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from shared.models.common import Model, Request, Response
+from shared.models.common import Model, Page, Request, Response
 from shared.models.identity import mask_email, mask_national_id, mask_phone, national_id_problem, normalise_national_id
 from shared.models.interview import AiResult
+from shared.models.person import PersonNote
+from shared.security.audited import audited
 from shared.security.fields import Sealed
 from shared.vocabulary import Stage
 
@@ -52,6 +54,9 @@ class KeywordMatchView(Model):
     field: str | None = None
     position: int | None = None
     snippet: str | None = None
+    negated_by: str | None = Field(
+        default=None, description="the negator (没有, 无, 未 …) that unmatched the keyword where the resume said it"
+    )
 
 
 class ScreeningResult(Model):
@@ -95,6 +100,7 @@ class Application(Model):
     resume_file_error: str | None = None
     ai: AiResult | None = None
     interviewers: list[str] = Field(default_factory=list)
+    person_id: str | None = None  # the person's archive (keyed hash of the national ID); None once erased
     source: str
     created_at: str
     updated_at: str
@@ -126,9 +132,9 @@ class ApplicationView(Response):
     department: str
     stage: Stage
     name: str
-    email_masked: str
-    phone_masked: str
-    national_id_masked: str
+    email_masked: str = Field(json_schema_extra=audited("contact.read"))
+    phone_masked: str = Field(json_schema_extra=audited("contact.read"))
+    national_id_masked: str = Field(json_schema_extra=audited("contact.read"))
     education: str
     experience: str
     experience_years: float | None
@@ -142,6 +148,10 @@ class ApplicationView(Response):
     created_at: str
     updated_at: str
     version: int
+    person_id: str | None = Field(default=None, description="the person's talent archive: GET /people/{person_id}")
+    known_person: PersonNote | None = Field(
+        default=None, description="on creation: the person was already in the archive (已在库), with what"
+    )
 
 
 class ApplicationSummary(Response):
@@ -154,6 +164,14 @@ class ApplicationSummary(Response):
     created_at: str
     weighted_score: float | None = None
     """The current AI result's score weighted by the requisition's dimension weights; null before one."""
+    external_ref: str | None = None
+
+
+class ApplicationPage(Page[ApplicationSummary]):
+    """A page of a requisition's applications: by ``next_token``, or numbered with the total."""
+
+    total: int | None = Field(default=None, description="applications matching the search (numbered pages only)")
+    page: int | None = Field(default=None, description="this page's number (numbered pages only)")
 
 
 class ResumeUpload(Request):

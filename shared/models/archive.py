@@ -48,6 +48,11 @@ class Ranking(Model):
     weighted_score: float
     rank: int
     """1 = the highest weighted score among the requisition's scored applications."""
+    confidence_weighted_score: float | None = None
+    """The weighted score of the AI scores weighed by the background check's confidence (the score the
+    candidate view shows and the salary proposal uses); ``explanation_*`` says how."""
+    explanation_zh: str = ""
+    explanation_en: str = ""
 
 
 class AiReport(Response):

@@ -137,6 +137,14 @@ class AssessmentNotice(Model):
     request_id: str
 
 
+class AssessmentRequested(Model):
+    """A NotificationQueue message: tell HR of a manager's request (once per request)."""
+
+    kind: Literal["assessment_requested"] = "assessment_requested"
+    application_id: str
+    request_id: str
+
+
 # -- views, one per role ----------------------------------------------------------------------------
 
 

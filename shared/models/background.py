@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from shared.models.common import Dimension, Model, Request, Response, RoleFamily
+from shared.security.audited import audited
 from shared.security.fields import is_sealed, reveal
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -207,7 +208,7 @@ class BackgroundCheckView(Response):
     submitted_at: str | None
     completed_at: str | None
     received_at: str | None
-    result: BackgroundResultPayload | None
+    result: BackgroundResultPayload | None = Field(json_schema_extra=audited("background_check.read"))
     failure_reason: str | None
     history: list[HistoryEntry]
     version: int
@@ -226,6 +227,7 @@ class DimensionConfidenceView(Response):
     dimension: Dimension
     score: float | None
     confidence: float
+    weighted_score: float | None = Field(default=None, description="the score weighed by its confidence")
     reasons: list[ConfidenceReason]
 
 
@@ -236,6 +238,12 @@ class ConfidenceView(Response):
     flags: list[str]
     dimensions: list[DimensionConfidenceView]
     rule: str
+    weighted_score: float | None = Field(
+        default=None, description="the requisition's weighted score of the confidence-weighted dimension scores"
+    )
+    ai_weighted_score: float | None = Field(default=None, description="the same of the AI scores as delivered")
+    explanation_zh: str = ""
+    explanation_en: str = ""
 
 
 class BackgroundSection(Response):

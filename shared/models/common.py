@@ -6,6 +6,8 @@ from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared import clock
+
 # The vocabulary's enums most models use, importable from here as well (defined in shared/vocabulary.py).
 from shared.vocabulary import Dimension as Dimension
 from shared.vocabulary import RoleFamily as RoleFamily
@@ -48,8 +50,8 @@ class Page(Response, Generic[T]):
     next_token: str | None = None
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+# Business time, from the one clock (shared/clock.py; moved forward on the local stack only).
+utcnow = clock.now
 
 
 def iso(ts: datetime) -> str:

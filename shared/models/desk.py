@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from shared.models.common import PageQuery, Response
+from shared.security.audited import audited
 from shared.vocabulary import Stage
 
 
@@ -34,7 +35,7 @@ class SalaryProposalView(Response):
     """What ``POST /applications/{id}/offers`` would propose without an ``annual_salary``."""
 
     application_id: str
-    annual_salary: int
+    annual_salary: int = Field(json_schema_extra=audited("offer.read"))
     currency: str
     source: Literal["proposed"] = "proposed"
     basis: str
@@ -42,3 +43,24 @@ class SalaryProposalView(Response):
     band_max: int
     weighted_score: float | None
     approval_chain: list[str]
+
+
+TodoKind = Literal[
+    "offer_approval", "check_review", "assessment_decision", "evaluation_due", "probation_decision", "onboarding_tasks"
+]
+
+
+class TodoItem(Response):
+    """One thing waiting for the signed-in user: what (``kind``), on whom, since when."""
+
+    kind: TodoKind
+    subject_id: str = Field(description="the application (or, for probation, the employee; for tasks, the team)")
+    name: str
+    context: str | None = Field(default=None, description="the requisition's title, or the department")
+    since: str | None = None
+    count: int | None = Field(default=None, description="onboarding_tasks: how many are open")
+
+
+class TodoList(Response):
+    items: list[TodoItem]
+    counts: dict[str, int] = Field(description="items by kind")

@@ -38,6 +38,7 @@ class Employee(Model):
     dimension_weights: dict[Dimension, float] = Field(
         default_factory=dict, description="the requisition's interview weights: how this hire was scored"
     )
+    person_id: str | None = Field(default=None, description="the person's talent archive (GET /people/{id})")
     created_at: str
     version: int = 1
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AnyHttpUrl, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.models.common import Dimension, Model, Request
+from shared.security.audited import audited
 
 Score = Annotated[float, Field(ge=0, le=100)]
 Ident = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -58,7 +59,7 @@ class AiResult(Provenance):
     overall_score: float
     dimension_scores: dict[Dimension, float]
     weighted_score: float
-    video_url: str | None = None
+    video_url: str | None = Field(default=None, json_schema_extra=audited("video.read"))
 
 
 class ScoreRecord(AiResult):

@@ -17,7 +17,8 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Model, Request, Response, RoleFamily
+from shared.models.common import Dimension, Model, Request, Response, RoleFamily
+from shared.security.audited import audited
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -41,6 +42,9 @@ class ApprovalStep(StrEnum):
     hr_director = "hr_director"  # an HR user other than the one who made the offer (four eyes)
 
 
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
 class OfferCreate(Request):
     """A personalised offer. ``annual_salary`` left out: proposed from the band and the AI score."""
 
@@ -58,6 +62,30 @@ class OfferCreate(Request):
     )
     expires_on: date = Field(description="the last day the candidate may sign; not before today, not after start")
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)] | None = None
+    headcount_override: Reason | None = Field(
+        default=None, description="HR's reason to make an offer beyond the requisition's headcount (audited)"
+    )
+    probation_months: int = Field(default=3, ge=1, le=6, description="the probation period (1–6 months)")
+
+
+class FirstYearCourse(Model):
+    dimension: Dimension
+    course_id: str
+    title_zh: str
+    title_en: str
+
+
+class DevelopmentPath(Model):
+    """What the offer promises beyond pay: a career track from the strengths, first-year training for
+    the weak dimensions (both from the confidence-weighted competency profile)."""
+
+    track_zh: str
+    track_en: str
+    strengths: list[Dimension]
+    weak_dimensions: list[Dimension]
+    first_year_training: list[FirstYearCourse]
+    basis_zh: str
+    basis_en: str
 
 
 class ApprovalDecision(Request):
@@ -104,6 +132,8 @@ class Offer(Model):
     documents_to_bring: list[str]
     expires_on: date
     note: str | None = None
+    probation_months: int = 3
+    development_path: DevelopmentPath | None = None
     status: OfferStatus
     approval_chain: list[ApprovalStep]
     approvals: list[ApprovalRecord] = Field(default_factory=list)
@@ -128,8 +158,8 @@ class Offer(Model):
 
 
 class DocumentLinks(Response):
-    html_url: str
-    pdf_url: str
+    html_url: str = Field(json_schema_extra=audited("offer.read"))
+    pdf_url: str = Field(json_schema_extra=audited("offer.read"))
     expires_in: int
 
 
@@ -143,7 +173,7 @@ class OfferView(Response):
     title: str
     name: str
     grade: str
-    annual_salary: int
+    annual_salary: int = Field(json_schema_extra=audited("offer.read"))
     currency: str
     salary_source: Literal["given", "proposed"]
     salary_basis: str
@@ -153,6 +183,8 @@ class OfferView(Response):
     documents_to_bring: list[str]
     expires_on: date
     note: str | None
+    probation_months: int = 3
+    development_path: DevelopmentPath | None = None
     status: OfferStatus
     approval_chain: list[ApprovalStep]
     approvals: list[ApprovalRecord]
@@ -178,7 +210,7 @@ class OfferSummary(Response):
     id: str
     status: OfferStatus
     grade: str
-    annual_salary: int
+    annual_salary: int = Field(json_schema_extra=audited("offer.read"))
     currency: str
     start_date: date
     expires_on: date

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from shared.models.common import Dimension, Limit, Model, Month, Request, Response, RoleFamily
+from shared.security.audited import audited
 
 
 class DepartureReason(StrEnum):
@@ -41,7 +42,7 @@ class EmployeeView(Response):
     offer_id: str
     requisition_id: str
     name: str
-    email: str
+    email: str = Field(json_schema_extra=audited("contact.read"))
     department: str
     role_family: RoleFamily
     title: str

@@ -265,6 +265,7 @@ class PerformanceRecord(Model):
     closure: Closure | None = None
     development: list[DevelopmentItem] = Field(default_factory=list)
     talent_proposals: list[str] = Field(default_factory=list)
+    targets_reopened: dict[str, str] | None = None  # {by, at, reason} while HR's reopening stands
     created_at: str
     updated_at: str
     version: int = 1
@@ -272,6 +273,25 @@ class PerformanceRecord(Model):
 
 class PerformanceRecordView(PerformanceRecord):
     """A cycle record as the API shows it (hr; the department's manager)."""
+
+
+class RecordsQuery(Request):
+    employee_ids: str = Field(
+        min_length=1,
+        max_length=100 * 65,
+        pattern=r"^[^,]{1,64}(,[^,]{1,64}){0,99}$",
+        description="up to 100 employee ids, comma-separated",
+    )
+
+    @property
+    def ids(self) -> list[str]:
+        return list(dict.fromkeys(self.employee_ids.split(",")))
+
+
+class RecordList(Response):
+    """The records of the named employees in one cycle; an employee not enrolled has none."""
+
+    items: list[PerformanceRecordView]
 
 
 class EnrolOutcome(Response):
@@ -291,6 +311,14 @@ class TargetOverride(Request):
 class RecordClose(Request):
     """HR closes an incomplete record: the KPIs without a result are excluded and the record is scored
     on the others. The reason is kept on the record and in the audit trail."""
+
+    reason: Reason
+    version: Version
+
+
+class TargetsReopen(Request):
+    """HR reopens targets locked by recorded results, with a reason (audited); they lock again when
+    results are next recorded."""
 
     reason: Reason
     version: Version

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from shared.models.common import Request, Response
+from shared.security.audited import audited
 from shared.vocabulary import Stage
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -17,9 +18,9 @@ class ContactDetails(Response):
 
     application_id: str
     name: str
-    email: str
-    phone: str
-    national_id: str
+    email: str = Field(json_schema_extra=audited("contact.read"))
+    phone: str = Field(json_schema_extra=audited("contact.read"))
+    national_id: str = Field(json_schema_extra=audited("contact.read"))
 
 
 class ErasureRequest(Request):
@@ -48,6 +49,9 @@ class ScreeningExplained(Response):
     matched_required: list[str]
     missing_required: list[str]
     matched_preferred: list[str]
+    negated: list[str] = Field(
+        default_factory=list, description="keywords the resume names only in the negative, with the words it used"
+    )
     proposal: Literal["advance", "reject"] = Field(description="what the keyword screening proposed; HR decides")
     decision: Literal["advance", "reject"] | None = Field(description="HR's decision on the proposal, if any")
     decided_by: str | None
@@ -75,6 +79,8 @@ class HumanDecision(Response):
 
 class Explanation(Response):
     """What the automated assessment said about a candidate, in plain language (zh and en)."""
+
+    model_config = ConfigDict(json_schema_extra=audited("explanation.read"))
 
     application_id: str
     requisition_id: str

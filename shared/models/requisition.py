@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -28,6 +29,15 @@ class SalaryBand(Request):
         if self.min > self.max:
             raise ValueError("min must not exceed max")
         return self
+
+
+class RequisitionStatus(StrEnum):
+    """open / on_hold / closed are HR's; filled is derived from the signed offers (shared/domain/headcount.py)."""
+
+    open = "open"
+    on_hold = "on_hold"
+    filled = "filled"
+    closed = "closed"
 
 
 DEFAULT_WEIGHTS: dict[Dimension, float] = {d: 1 / len(Dimension) for d in Dimension}
@@ -100,10 +110,20 @@ class Requisition(RequisitionCreate):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: str
-    status: str = "open"
+    status: RequisitionStatus = RequisitionStatus.open  # as HR set it: open, on_hold or closed
+    status_reason: str | None = None
+    filled_count: int = Field(default=0, ge=0)  # signed offers (ADDed by the signing transaction)
     created_at: str
     created_by: str
     version: int = 1
+
+
+class RequisitionStatusChange(Request):
+    """HR puts a requisition on hold, reopens it, or closes it (for good)."""
+
+    status: Literal[RequisitionStatus.open, RequisitionStatus.on_hold, RequisitionStatus.closed]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    expected_version: int | None = Field(default=None, ge=1, description="refuse (409) if the requisition changed")
 
 
 class RequisitionView(Response):
@@ -119,7 +139,12 @@ class RequisitionView(Response):
     dimension_weights: dict[Dimension, float]
     shortlist_ratio: float
     offer_approval_chain: list[ApprovalStep] = Field(default_factory=lambda: [ApprovalStep.department_manager])
-    status: str
+    status: RequisitionStatus = Field(
+        description="open, on_hold, filled (signed offers reached the headcount) or closed"
+    )
+    status_reason: str | None = None
+    filled_count: int = Field(default=0, description="signed offers")
+    version: int = 1
     created_at: str
     created_by: str
     scored_count: int = Field(default=0, description="applications with an AI result so far")

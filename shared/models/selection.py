@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from shared.models.common import Dimension, Model, Request, Response
 from shared.vocabulary import Stage
 
 AppId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
 
 class Transition(Request):
@@ -38,6 +39,9 @@ class TransitionResult(Response):
     version: int | None = None
     message: str | None = None
     allowed: list[str] | None = None
+    missing: list[dict[str, str | None]] | None = Field(
+        default=None, description="what the move still needs (code, message, ref): its gate's evidence"
+    )
 
 
 class BulkResult(Response):
@@ -68,9 +72,21 @@ class ShortlistProposal(Response):
 
 
 class InterviewInvitation(Request):
-    starts_at: datetime = Field(description="date and time of the second interview, with time zone")
+    """Where the second interviews are, and when: a slot of its own for each invited applicant from the
+    ``interviewers``' availability, or one ``starts_at`` for all (a group session)."""
+
+    starts_at: datetime | None = Field(default=None, description="one time for everyone, with time zone")
+    interviewers: list[Username] | None = Field(
+        default=None, min_length=1, max_length=20, description="each invitation gets a distinct slot of theirs"
+    )
     place: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> InterviewInvitation:
+        if (self.starts_at is None) == (self.interviewers is None):
+            raise ValueError("give either interviewers (a slot each from their availability) or starts_at")
+        return self
 
 
 class ShortlistConfirm(Request):
@@ -98,3 +114,12 @@ class Invitation(Model):
     starts_at: str
     place: str
     note: str = ""
+    minutes: int = 60
+    interviewer: str | None = None  # whose availability the slot came from
+
+
+class RejectionNotice(Model):
+    """An SQS message: tell the applicant of HR's decision to reject (once per application)."""
+
+    kind: Literal["rejection_notice"] = "rejection_notice"
+    application_id: str

@@ -99,6 +99,9 @@ class Assessment(Model):
 class PlanDimension(Model):
     dimension: Dimension
     score: float = Field(description="the AI interview score")
+    weighted_score: float | None = Field(
+        default=None, description="the AI score weighed by the check's confidence (planned when below the bar)"
+    )
     bar: int = Field(description="the requisition's bar")
     courses: list[PlannedCourse]
     reassess_due: date
@@ -116,6 +119,8 @@ class TrainingPlan(Model):
     title: str
     start_date: date
     dimensions: list[PlanDimension]
+    basis_zh: str = ""
+    basis_en: str = ""
     reminded_at: str | None = None
     created_at: str
     version: int = 1
@@ -132,6 +137,8 @@ class TrainingPlanView(Response):
     title: str
     start_date: date
     dimensions: list[PlanDimension]
+    basis_zh: str = ""
+    basis_en: str = ""
     reminded_at: str | None
     version: int
 

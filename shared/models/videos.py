@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from shared.models.common import Model, PageQuery, Request, Response
 from shared.models.imports import UploadForm
+from shared.security.audited import audited
 
 VideoFileName = Annotated[
     str,
@@ -75,5 +76,5 @@ class VideoUploadView(Response):
 class VideoLink(Response):
     """A presigned GET of the video (SigV4), valid for ``expires_in`` seconds."""
 
-    url: str
+    url: str = Field(json_schema_extra=audited("video.read"))
     expires_in: int

@@ -15,6 +15,7 @@ from shared.security.tokens import Principal
 class Action(StrEnum):
     requisition_create = "requisition:create"
     requisition_read = "requisition:read"
+    requisition_manage = "requisition:manage"  # HR's status: on hold, open, closed
     application_create = "application:create"
     application_read = "application:read"
     screening_decide = "screening:decide"
@@ -23,6 +24,7 @@ class Action(StrEnum):
     resume_upload = "resume:upload"
     interviewers_assign = "interviewers:assign"
     archive_read = "archive:read"  # the assembled talent archive, AI report and radar
+    person_read = "person:read"  # a person's archive across applications and employment (GET /people/{id})
     video_upload = "video:upload"
     video_read = "video:read"
     stage_transition = "stage:transition"
@@ -68,6 +70,7 @@ class Action(StrEnum):
     analytics_read = "analytics:read"  # validity, re-weighting, high potential, attrition risk, exports
     weights_approve = "weights:approve"  # approve re-weighted interview dimensions for new requisitions
     assignment_list = "assignment:list"  # an interviewer's own assigned applications (GET /me/assignments)
+    todo_list = "todo:list"  # what waits for the signed-in user (GET /me/todo), of their own scope
     candidate_erase = "candidate:erase"  # erase a candidate's personal data (PIPL), keep anonymised scores
     explanation_read = "explanation:read"  # the plain-language explanation of the automated assessment
     contact_read = "contact:read"  # one candidate's e-mail, phone and national ID in clear (decrypted; audited)
@@ -82,6 +85,7 @@ class Scope(StrEnum):
 POLICY: dict[Action, dict[str, Scope]] = {
     Action.requisition_create: {"hr": Scope.all},
     Action.requisition_read: {"hr": Scope.all, "manager": Scope.department},
+    Action.requisition_manage: {"hr": Scope.all},
     Action.application_create: {"hr": Scope.all},
     Action.application_read: {"hr": Scope.all, "manager": Scope.department},
     Action.screening_decide: {"hr": Scope.all},
@@ -90,6 +94,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.resume_upload: {"hr": Scope.all},
     Action.interviewers_assign: {"hr": Scope.all},
     Action.archive_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
+    Action.person_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.video_upload: {"hr": Scope.all},
     Action.video_read: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned},
     Action.stage_transition: {"hr": Scope.all},
@@ -136,6 +141,7 @@ POLICY: dict[Action, dict[str, Scope]] = {
     Action.analytics_read: {"hr": Scope.all},
     Action.weights_approve: {"hr": Scope.all},
     Action.assignment_list: {"interviewer": Scope.assigned},
+    Action.todo_list: {"hr": Scope.all, "manager": Scope.department, "interviewer": Scope.assigned, "it": Scope.all},
     Action.candidate_erase: {"hr": Scope.all},
     Action.explanation_read: {"hr": Scope.all},
     Action.contact_read: {"hr": Scope.all},

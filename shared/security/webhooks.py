@@ -13,11 +13,14 @@ import base64
 import binascii
 import hashlib
 import hmac
-import time
 from collections.abc import Iterable, Mapping
 
-from shared.errors import Unauthenticated
+from aws_lambda_powertools import Logger
 
+from shared.clock import wall
+from shared.errors import Conflict, Unauthenticated
+
+logger = Logger(child=True)
 TOLERANCE_SECONDS = 5 * 60
 PREFIX = "whsec_"
 
@@ -63,7 +66,7 @@ def verify(
     if not raw_ts.isdigit():
         raise Unauthenticated("webhook-timestamp must be Unix seconds")
     timestamp = int(raw_ts)
-    current = time.time() if now is None else now
+    current = wall() if now is None else now
     if timestamp < current - tolerance:
         raise Unauthenticated("webhook-timestamp is too old (more than 5 minutes)")
     if timestamp > current + tolerance:
@@ -86,3 +89,22 @@ def verify(
         if any(hmac.compare_digest(expected, candidate) for candidate in offered):
             return owner, webhook_id
     raise Unauthenticated("no webhook-signature matches a key of a known vendor")
+
+
+def body_digest(body: bytes) -> str:
+    """What one ``webhook-id`` stands for: the SHA-256 of the delivered body (kept in the delivery
+    record, so the same id with another body is told apart from a retry)."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def reused_id(vendor_id: str, webhook_id: str) -> Conflict:
+    """The refusal of a ``webhook-id`` delivered before with another body (the first delivery stands),
+    logged as the vendor's fault (ids only: no personal data in logs)."""
+    logger.warning(
+        "vendor fault: a webhook-id reused with another body",
+        extra={"vendor_fault": "reused webhook-id", "vendor_id": vendor_id, "webhook_id": webhook_id},
+    )
+    return Conflict(
+        "this webhook-id was delivered before with another body; the first delivery stands",
+        [{"field": "webhook-id", "message": "one webhook-id is one delivery: send a new message with a new id"}],
+    )

@@ -25,6 +25,7 @@ from shared.services.intake import Intake
 from shared.store import assignments
 from shared.store.applications import CreateOutcome
 from shared.store.audit import AuditEntry
+from shared.store.persons import PersonStore
 from shared.store.repository import Repository
 
 SCREENED_FIELDS = ("resume_text", "experience", "education")
@@ -93,14 +94,16 @@ class Applications:
     ) -> CreateOutcome:
         """Create one application. ``parked_possible=False`` (the import knows the requisition has no
         parked results) skips the look-up for results that arrived before the application."""
-        app = self.build(req, data, source)
+        person_id = self.hasher(data.national_id)
+        app = self.build(req, data, source).model_copy(update={"person_id": person_id})
         audit = AuditEntry(
             subject=f"application:{app.id}",
             actor=actor,
             action="application.create",
             details={"requisition_id": req.id, "source": source, "stage": app.stage.value},
         )
-        outcome = self.repo.applications.create(app, self.hasher(data.national_id), audit)
+        person = PersonStore(self.repo).link_ops(app, req.title)
+        outcome = self.repo.applications.create(app, person_id, audit, person)
         # attach results the vendor sent before the application existed
         attach = outcome.status == "created" and app.external_ref and parked_possible
         if attach and Intake(self.repo).attach_parked(app):

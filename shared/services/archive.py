@@ -11,9 +11,11 @@ from shared.models.application import Application
 from shared.models.archive import QuestionView, Ranking, VideoRef
 from shared.models.assessment import AssessmentRequest
 from shared.models.background import BackgroundCheck
+from shared.models.common import Dimension
 from shared.models.evaluation import Evaluation
 from shared.models.interview import ScoreRecord
 from shared.models.offer import Offer
+from shared.services import confidence
 from shared.store.repository import Repository
 
 
@@ -27,6 +29,7 @@ class Archive:
     ranking: Ranking | None = None
     assessments: list[AssessmentRequest] = field(default_factory=list)
     background_checks: list[BackgroundCheck] = field(default_factory=list)
+    weights: dict[Dimension, float] = field(default_factory=dict)  # the requisition's (read with the rank)
 
     @property
     def questions(self) -> list[QuestionView]:
@@ -64,9 +67,16 @@ def load(repo: Repository, application_id: str, with_rank: bool = True) -> Archi
     archive.evaluations.sort(key=lambda e: (e.created_at, e.evaluator))
     archive.assessments.sort(key=lambda a: (a.requested_at, a.request_id))
     archive.offers.sort(key=lambda o: o.created_at, reverse=True)
+    if with_rank:
+        req = repo.requisitions.require(archive.application.requisition_id, max_age=60)  # (cached: the weights)
+        archive.weights = dict(req.dimension_weights)
     if with_rank and archive.application.ai is not None:
+        weighed = confidence.weighed(archive.application, archive.background_checks, archive.weights)
         archive.ranking = Ranking(
             weighted_score=archive.application.ai.weighted_score,
             rank=repo.applications.higher_scored(archive.application) + 1,
+            confidence_weighted_score=weighed.weighted,
+            explanation_zh=weighed.explanation_zh,
+            explanation_en=weighed.explanation_en,
         )
     return archive

@@ -19,6 +19,7 @@ from shared.models.assessment import (
     AssessmentNotice,
     AssessmentRequest,
     AssessmentRequestCreate,
+    AssessmentRequested,
     AssessmentResult,
     AssessmentResultSubmit,
     AssessmentStatus,
@@ -30,12 +31,13 @@ from shared.models.common import iso, new_id, utcnow
 from shared.security.policy import Scope
 from shared.security.tokens import Principal
 from shared.services import outbox
-from shared.store import mail
+from shared.store import directory, mail
 from shared.store.assessments import AssessmentStore
 from shared.store.audit import AuditEntry
 from shared.store.queue import QueueRefused
 from shared.store.repository import Repository
 
+REQUESTED = "#requested"  # HR's notice of a request: its outbox and marker keys follow the request id
 logger = Logger(child=True)
 
 
@@ -50,10 +52,16 @@ def view(req: AssessmentRequest, scope: Scope) -> AssessmentView | ManagerAssess
 
 
 class Assessments:
-    def __init__(self, repo: Repository | None = None, send: Callable[[list[str]], None] | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository | None = None,
+        send: Callable[[list[str]], None] | None = None,
+        people: Callable[[str, str | None], list[str]] | None = None,
+    ) -> None:
         self.repo = repo or Repository()
         self.store = AssessmentStore(self.repo)
         self.send = send or (lambda bodies: None)
+        self.people = people or directory.emails  # the one directory every mail is addressed from
 
     def get(self, application_id: str, request_id: str) -> AssessmentRequest:
         return self._require(application_id, request_id)[0]
@@ -101,14 +109,25 @@ class Assessments:
             details={"request_id": req.request_id, "name": req.assessment.name, "reason": req.reason},
             source_ip=source_ip,
         )
+        # a manager's request is told to HR: its queue message is written with it (outbox), then queued
+        notice = None
+        if role == "manager":
+            message = AssessmentRequested(application_id=app.id, request_id=req.request_id).model_dump_json()
+            notice = (f"{req.request_id}{REQUESTED}", message)
         try:
             self.store.create(
-                req, rules.name_key(req.assessment.name), tuple(s.value for s in rules.REQUESTABLE), audit
+                req, rules.name_key(req.assessment.name), tuple(s.value for s in rules.REQUESTABLE), audit, notice
             )
         except Conflict as exc:
             if "changed stage" in exc.message:  # the stage moved between our read and the write: name it
                 rules.check_requestable(self.repo.applications.require(app.id).stage)
             raise
+        if notice is not None:
+            try:
+                self.send([notice[1]])
+                self.store.clear_outbox(app.id, notice[0])
+            except (ServiceUnavailable, QueueRefused):
+                logger.warning("queue refused a request notice; the reconciliation will send it")
         return req
 
     # -- decision ------------------------------------------------------------------------------------
@@ -267,6 +286,37 @@ class Assessments:
             {"status": "sent", "at": iso(utcnow()), "ses_message_id": message_id, "decision": req.decision.decision},
         )
         return "sent"
+
+    def send_request_notice(self, msg: AssessmentRequested) -> str:
+        """E-mail HR (every member of the directory's ``hr`` group) of a manager's request, once."""
+        key = f"{msg.request_id}{REQUESTED}"
+        marker = self.store.notice_marker(msg.application_id, key)
+        if marker and marker.get("status") == "sent":
+            return "already_sent"
+        req, _ = self._require(msg.application_id, msg.request_id)
+        app = self.repo.applications.require(msg.application_id)
+        subject, text, body_html = request_text(req, app)
+        self.store.put_notice_marker(msg.application_id, key, {"status": "sending", "at": iso(utcnow())})
+        ids = [mail.send(to, subject, text, body_html) for to in self.people("hr", None)]
+        self.store.put_notice_marker(msg.application_id, key, {"status": "sent", "at": iso(utcnow()), "ses": ids})
+        return "sent"
+
+
+def request_text(req: AssessmentRequest, app: Application) -> tuple[str, str, str]:
+    name = req.assessment.name
+    subject = f"补充测评申请待审批：{name}（{app.name}） / Supplementary assessment requested"
+    lines = [
+        "人力资源部：",
+        f"{req.requested_by}（{req.department}）为候选人 {app.name}（申请编号 {app.id}）申请补充测评“{name}”。",
+        f"申请理由：{req.reason}",
+        f"请在人事系统控制台的候选人页面（#/candidates/{app.id}）审批。",
+        "",
+        f"{req.requested_by} ({req.department}) asks for the supplementary assessment \u201c{name}\u201d of "
+        f"{app.name} (application {app.id}).",
+        f"Reason: {req.reason}",
+        f"Please decide on the candidate's page of the console (#/candidates/{app.id}).",
+    ]
+    return render_mail(subject, lines)
 
 
 def decision_text(req: AssessmentRequest, app: Application) -> tuple[str, str, str]:

@@ -15,20 +15,19 @@ Nothing is lost between our table and the vendor:
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
 
+from shared.clock import wall
 from shared.domain import confidence
 from shared.domain.background import (
     BACKGROUND_VENDORS,
     DEFAULT_VENDOR,
     BackgroundVendor,
     check_orderable,
-    latest,
     outcome,
 )
 from shared.domain.json_input import parse_json_object
@@ -60,7 +59,8 @@ from shared.models.background import (
 from shared.models.common import Dimension, iso, new_id, utcnow
 from shared.security.fields import reveal
 from shared.security.vendor_keys import secrets_of
-from shared.security.webhooks import verify
+from shared.security.webhooks import body_digest, reused_id, verify
+from shared.services import confidence as confidence_of
 from shared.services.intake import completed_at
 from shared.store.audit import AuditEntry
 from shared.store.background import BackgroundStore, Received
@@ -90,7 +90,7 @@ def retry_later(queue_url: str, receive_count: int, receipt_handle: str) -> dict
 
 def ordered_at() -> str:
     """UTC with microseconds, so ``ordered_at`` values compare correctly as strings."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.fromtimestamp(wall(), UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(frozen=True)
@@ -108,11 +108,13 @@ def _reason(a: confidence.Adjustment) -> ConfidenceReason:
     return ConfidenceReason(code=a.code, delta=a.delta, reason_zh=a.reason_zh, reason_en=a.reason_en)
 
 
-def confidence_view(app: Application, checks: Sequence[BackgroundCheck]) -> ConfidenceView:
-    """Confidence in each AI dimension score from the newest completed check's verified facts."""
-    completed = latest(c for c in checks if c.status == "completed" and c.result is not None)
-    scores: dict[Dimension, float] = dict(app.ai.dimension_scores) if app.ai else {}
-    report = confidence.assess(scores, completed.result if completed else None)
+def confidence_view(
+    app: Application, checks: Sequence[BackgroundCheck], weights: Mapping[Dimension, float]
+) -> ConfidenceView:
+    """Confidence in each AI dimension score from the newest completed check's verified facts (compared
+    with what the applicant declared, read as HR reviewed it), and the scores it weighs."""
+    completed, report = confidence_of.report(app, checks)
+    weighed = confidence.weigh(report, weights)
     return ConfidenceView(
         based_on_check=completed.check_id if completed else None,
         overall_confidence=report.overall,
@@ -123,16 +125,25 @@ def confidence_view(app: Application, checks: Sequence[BackgroundCheck]) -> Conf
                 dimension=row.dimension,
                 score=row.score,
                 confidence=row.confidence,
+                weighted_score=weighed.scores.get(row.dimension),
                 reasons=[_reason(a) for a in row.reasons],
             )
             for row in report.dimensions
         ],
-        rule=confidence.RULE,
+        rule=f"{confidence.RULE}; {confidence.WEIGHING}",
+        weighted_score=weighed.weighted,
+        ai_weighted_score=weighed.ai_weighted,
+        explanation_zh=weighed.explanation_zh,
+        explanation_en=weighed.explanation_en,
     )
 
 
-def section(app: Application, checks: Sequence[BackgroundCheck]) -> BackgroundSection:
-    return BackgroundSection(checks=[view(c) for c in newest_first(checks)], confidence=confidence_view(app, checks))
+def section(
+    app: Application, checks: Sequence[BackgroundCheck], weights: Mapping[Dimension, float]
+) -> BackgroundSection:
+    return BackgroundSection(
+        checks=[view(c) for c in newest_first(checks)], confidence=confidence_view(app, checks, weights)
+    )
 
 
 def background_vendor_secrets() -> list[tuple[str, str]]:
@@ -147,7 +158,7 @@ class BackgroundChecks:
         repo: Repository | None = None,
         send: Callable[[list[str]], None] | None = None,
         secrets: Callable[[], list[tuple[str, str]]] = background_vendor_secrets,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = wall,
     ) -> None:
         self.repo = repo or Repository()
         self.store = BackgroundStore(self.repo)
@@ -205,6 +216,11 @@ class BackgroundChecks:
             return False
         self.store.clear_outbox(at, check_id)
         return True
+
+    def confidence(self, app: Application, checks: Sequence[BackgroundCheck]) -> ConfidenceView:
+        """The confidence view with the requisition's weights."""
+        weights = self.repo.requisitions.require(app.requisition_id).dimension_weights
+        return confidence_view(app, checks, weights)
 
     def require(self, application_id: str, check_id: str) -> BackgroundCheck:
         check = self.store.get(application_id, check_id)
@@ -294,7 +310,9 @@ class BackgroundChecks:
             action=f"background_check.{result.status}",
             details={"check_id": check.check_id, "webhook_id": webhook_id, "outcome": found},
         )
-        status = self.store.record_result(check, result, found, webhook_id, vendor_id, audit)
+        status = self.store.record_result(check, result, found, webhook_id, vendor_id, audit, body_digest(body))
+        if status == "reused":
+            raise reused_id(vendor_id, webhook_id)
         return WebhookReceipt(status, webhook_id, check.check_id)
 
     def _parse(self, body: bytes) -> BackgroundResultPayload:

@@ -1,4 +1,5 @@
-"""DELETE /candidates/{id}: erase a candidate's personal data, keep the anonymised scores.
+"""DELETE /candidates/{id}: erase a candidate's personal data, keep the anonymised scores (and the
+person's archive forgets the application; ``DELETE /people/{id}`` erases every one of a person's).
 
 Order: first every other item of the partition and the S3 objects (idempotent, so a call that fails
 half-way is completed by the retry), then ONE transaction: the scrubbed application conditional on the
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.domain.erasure import EMPLOYED, needles, object_prefixes, scrub_item
+from shared.domain.erasure import EMPLOYED, needles, object_prefixes, outside_keys, scrub_item
 from shared.domain.stages import TERMINAL, Stage
 from shared.errors import Conflict, NotFound
 from shared.models.application import Application
@@ -22,6 +23,7 @@ from shared.security.fields import reveal
 from shared.security.pii import identity_hash
 from shared.store.audit import AuditEntry
 from shared.store.erasure import ERASED_SK, ErasureStore
+from shared.store.persons import PersonStore
 from shared.store.repository import Repository
 
 KEPT = [
@@ -66,6 +68,15 @@ def erase(
             deletes.append({"pk": item["pk"], "sk": item["sk"]})
         elif scrubbed != item:
             puts.append(scrubbed)
+    desk, parked = outside_keys(app.id, app.requisition_id, list(app.interviewers), app.external_ref)
+    webhooks = [
+        (str(i["webhook_id"]), str(i["vendor_id"]))
+        for i in items
+        if str(i["sk"]).startswith("SCORE#") and i.get("webhook_id") and i.get("vendor_id")
+    ]
+    more_puts, more_deletes = store.outside(app.requisition_id, desk, parked, webhooks)
+    puts += more_puts
+    deletes += more_deletes
     store.rewrite(puts, deletes)
     objects = store.delete_objects(object_prefixes(application_id))
     counts = {"items_scrubbed": len(puts), "items_deleted": len(deletes), "objects_deleted": objects}
@@ -75,7 +86,8 @@ def erase(
     now = iso(utcnow())
     fields = scrub_item(meta, words) or {}
     stage = app.stage if app.stage in TERMINAL else Stage.withdrawn  # out of every pool and shortlist
-    after = Application.model_validate(fields | {"stage": stage, "updated_at": now, "version": app.version + 1})
+    changes = {"stage": stage, "updated_at": now, "version": app.version + 1, "person_id": None}
+    after = Application.model_validate(fields | changes)
     record = {
         "application_id": app.id,
         "requisition_id": app.requisition_id,
@@ -98,6 +110,8 @@ def erase(
         source_ip=source_ip,
     )
     store.commit(app, after, record, guards, audit)
+    if app.person_id:  # the person's archive no longer names the application (and ends with its last one)
+        PersonStore(repo).unlink(app.person_id, app.id)
     return receipt(application_id, "erased", record, counts)
 
 

@@ -37,6 +37,7 @@ def explain(repo: Repository, application_id: str) -> Explanation:
             "matched_required": [m.term for m in s.required if m.matched],
             "missing_required": list(s.missing_required),
             "matched_preferred": [m.term for m in s.preferred if m.matched],
+            "negated": [f"{m.term}（{m.negated_by}：{m.snippet}）" for m in s.required + s.preferred if m.negated_by],
             "proposal": s.proposal,
             "decision": s.decision,
             "decided_by": s.decided_by,

@@ -122,6 +122,9 @@ class Imports:
         job = self.repo.imports.get(msg.import_id)
         if job is None:
             raise NotFound(f"import {msg.import_id} does not exist")
+        if job.state == "completed":
+            self.forget_file(job)  # a file uploaded after the import ended is never read
+            return 0
         if job.etag_seen(msg.etag) is False:
             return 0  # another file already claimed this import: a re-upload never imports twice
         try:
@@ -129,12 +132,15 @@ class Imports:
             sheet: Sheet = read_spreadsheet(job.filename, data)
         except SpreadsheetError as exc:
             self.repo.imports.fail(job.id, str(exc))
+            self.forget_file(job)
             return 0
         chunks = list(chunk_rows(sheet.rows))
         if not self.repo.imports.claim_file(job.id, msg.etag, len(sheet.rows), len(chunks)):
             return 0
         bodies = [RowChunk(import_id=job.id, chunk=n, rows=rows).model_dump_json() for n, rows in enumerate(chunks)]
         self.send(bodies)
+        if not bodies:  # no rows: nothing left to store
+            self.forget_file(job)
         return len(bodies)
 
     def process_chunk(self, msg: RowChunk) -> list[RowResult]:
@@ -148,7 +154,17 @@ class Imports:
         parked = Intake(self.repo).any_parked(req.id)
         results = [self._row(req, job, number, record, parked) for number, record in msg.rows]
         self.repo.imports.record_chunk(job.id, msg.chunk, results)
+        done = self.repo.imports.get(job.id)
+        if done is not None and done.state == "completed":
+            self.forget_file(done)
         return results
+
+    @staticmethod
+    def forget_file(job: ImportJob) -> None:
+        """Delete the uploaded spreadsheet, every version, once its rows are stored (or it was refused):
+        it holds everyone's contact details and ID numbers in clear, and the rows now live in their
+        applications (sealed) and row results (no personal data). Deleting twice is harmless."""
+        objects.delete_all_versions((f"imports/{job.id}/",))
 
     def _row(
         self, req: Requisition, job: ImportJob, number: int, record: dict[str, str], parked: bool = True

@@ -10,14 +10,15 @@ application appears (on creation, and by the scheduled reconciliation for anythi
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
+from shared.clock import wall as clock_wall
 from shared.domain.event_filters import matches
 from shared.domain.json_input import parse_json_object
 from shared.domain.shortlist import weighted_score
@@ -29,7 +30,7 @@ from shared.models.imports import VideoCopy
 from shared.models.interview import CanonicalResult, ScoreRecord
 from shared.models.requisition import Requisition
 from shared.security.vendor_keys import secrets_of
-from shared.security.webhooks import verify
+from shared.security.webhooks import reused_id, verify
 from shared.settings import get_settings
 from shared.store import queue
 from shared.store.queue import QueueRefused
@@ -37,6 +38,7 @@ from shared.store.repository import Repository
 from shared.store.requisitions import INTAKE_CACHE_SECONDS
 from shared.store.results import Delivery, Outcome, Projection, ResultStore
 
+logger = Logger(child=True)
 MAX_WEBHOOK_BYTES = 1_048_576
 FUTURE_TOLERANCE_SECONDS = 300
 SCORE_PREFIX = "SCORE#"
@@ -102,7 +104,7 @@ class Intake:
         self.repo = repo or Repository()
         self.store = ResultStore(self.repo)
         self.secrets = secrets
-        self.clock = clock or time.time  # (read when the intake is made: the process's clock now)
+        self.clock = clock or clock_wall  # vendors sign with the wall clock, never the moved one
         self.on_new_result = on_new_result
 
     def receive(self, headers: dict[str, str], body: bytes) -> Receipt:
@@ -117,6 +119,17 @@ class Intake:
         )
         delivery = Delivery(webhook_id, vendor_id, req.id, app_id, result.external_ref, record)
         outcome = self.store.record(delivery)
+        if outcome == "reused":
+            raise reused_id(vendor_id, webhook_id)
+        if outcome == "misaddressed":
+            logger.warning(
+                "vendor fault: a result for an application of another requisition",
+                extra={"vendor_id": vendor_id, "webhook_id": webhook_id, "application_id": app_id},
+            )
+            raise ValidationFailed(
+                "the application does not belong to the result's requisition",
+                [{"field": "application_id", "message": f"not an application of requisition {req.id}"}],
+            )
         if outcome == "stored" and app_id:
             self.on_new_result(self.store, app_id, record)
         return Receipt(outcome, webhook_id, app_id)

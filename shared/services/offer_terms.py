@@ -3,13 +3,20 @@ weighted AI score — and the offer built from the application, the requisition 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from shared.domain import offers as rules
+from shared.domain.development import development_path
 from shared.errors import ValidationFailed
 from shared.models.application import Application
+from shared.models.background import BackgroundCheck
 from shared.models.common import iso, new_id, utcnow
-from shared.models.offer import Offer, OfferCreate, OfferStatus, SalaryProposal
+from shared.models.offer import DevelopmentPath, Offer, OfferCreate, OfferStatus, SalaryProposal
 from shared.models.requisition import Requisition
+from shared.models.training import Course
 from shared.security.fields import reveal
+from shared.services import confidence
 
 
 def document_keys(application_id: str, offer_id: str) -> tuple[str, str]:
@@ -20,15 +27,21 @@ def annual_band(req: Requisition) -> tuple[int, int]:
     return rules.annual_band(req.salary_band.min, req.salary_band.max, req.salary_band.period)
 
 
-def proposed_salary(req: Requisition, app: Application) -> SalaryProposal:
-    """The salary an offer proposes when HR names none: by the weighted AI score within the band."""
-    return rules.propose_salary(annual_band(req), app.ai.weighted_score if app.ai else None)
+def proposed_salary(req: Requisition, app: Application, checks: Sequence[BackgroundCheck]) -> SalaryProposal:
+    """The salary an offer proposes when HR names none: by the confidence-weighted score within the band
+    (the AI scores weighed by what the background check verified; the basis says how)."""
+    if app.ai is None:
+        return rules.propose_salary(annual_band(req), None)
+    weighed = confidence.weighed(app, checks, req.dimension_weights)
+    return rules.propose_salary(annual_band(req), weighed.weighted, weighed.explanation_en)
 
 
-def salary_for(req: Requisition, app: Application, annual_salary: int | None) -> SalaryProposal:
+def salary_for(
+    req: Requisition, app: Application, checks: Sequence[BackgroundCheck], annual_salary: int | None
+) -> SalaryProposal:
     """HR's salary if it lies within the requisition's band (else 400), or the proposed one."""
     if annual_salary is None:
-        return proposed_salary(req, app)
+        return proposed_salary(req, app, checks)
     band = annual_band(req)
     given = rules.given_salary(band, annual_salary)
     if given is None:
@@ -39,7 +52,14 @@ def salary_for(req: Requisition, app: Application, annual_salary: int | None) ->
     return given
 
 
-def new_offer(app: Application, req: Requisition, body: OfferCreate, salary: SalaryProposal, by: str) -> Offer:
+def new_offer(
+    app: Application,
+    req: Requisition,
+    body: OfferCreate,
+    salary: SalaryProposal,
+    by: str,
+    path: DevelopmentPath | None = None,
+) -> Offer:
     """A new offer, pending the requisition's approval chain; its letter's keys are fixed by its id."""
     now = iso(utcnow())
     offer_id = new_id()
@@ -66,6 +86,8 @@ def new_offer(app: Application, req: Requisition, body: OfferCreate, salary: Sal
         ),
         expires_on=body.expires_on,
         note=body.note,
+        probation_months=body.probation_months,
+        development_path=path,
         status=OfferStatus.pending_approval,
         approval_chain=list(req.offer_approval_chain),
         html_key=html_key,
@@ -74,3 +96,13 @@ def new_offer(app: Application, req: Requisition, body: OfferCreate, salary: Sal
         created_at=now,
         updated_at=now,
     )
+
+
+def development_path_for(
+    req: Requisition, app: Application, checks: Sequence[BackgroundCheck], catalogue: Sequence[Course], start: date
+) -> DevelopmentPath | None:
+    """The offer's development path from the confidence-weighted profile (None without AI scores)."""
+    if app.ai is None:
+        return None
+    weighed = confidence.weighed(app, checks, req.dimension_weights)
+    return development_path(weighed.scores, req.competency_bar, catalogue, start)

@@ -24,10 +24,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 
+from shared import clock
+from shared.domain import headcount
 from shared.domain import offers as rules
 from shared.domain.json_input import parse_json_object
 from shared.domain.readiness import offer_blockers
@@ -43,6 +44,7 @@ from shared.errors import (
     validated,
 )
 from shared.models.application import Application
+from shared.models.background import BackgroundCheck
 from shared.models.common import iso, utcnow
 from shared.models.offer import (
     CLOSED,
@@ -58,10 +60,12 @@ from shared.models.offer import (
     OfferView,
 )
 from shared.models.onboarding import OnboardingRequest
+from shared.models.requisition import Requisition
 from shared.security.tokens import Principal
-from shared.security.webhooks import verify
+from shared.security.webhooks import body_digest, reused_id, verify
 from shared.services import outbox
-from shared.services.offer_terms import new_offer, salary_for
+from shared.services.courses import Courses
+from shared.services.offer_terms import development_path_for, new_offer, salary_for
 from shared.settings import get_settings
 from shared.store import objects
 from shared.store import queue as queues
@@ -72,7 +76,6 @@ from shared.store.queue import QueueRefused
 from shared.store.repository import Repository
 
 logger = Logger(child=True)
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 MAX_WEBHOOK_BYTES = 65_536
 OFFERABLE = (Stage.background_check, Stage.offer)
 EVENT_STATUS = {"signed": OfferStatus.signed, "declined": OfferStatus.declined, "expired": OfferStatus.expired}
@@ -86,7 +89,7 @@ def send_to_queue(queue: Queue, bodies: list[str]) -> None:
 
 
 def beijing_today() -> date:
-    return datetime.now(LOCAL_TIME).date()
+    return clock.today()
 
 
 def view(offer: Offer, with_documents: bool = True) -> OfferView:
@@ -150,11 +153,15 @@ class Offers:
                 [{"offer_id": o.id, "status": o.status.value} for o in standing],
             )
         req = self.repo.requisitions.require(app.requisition_id)
+        self._within_headcount(app, req, body.headcount_override)
         problems = rules.date_problems(body.start_date, body.expires_on, self.today())
         if problems:
             raise ValidationFailed("the offer's dates are not valid", problems)
-        salary = salary_for(req, app, body.annual_salary)
-        offer = new_offer(app, req, body, salary, who.username)
+        checks = [BackgroundCheck.model_validate(i) for i in items if str(i["sk"]).startswith("BGC#")]
+        salary = salary_for(req, app, checks, body.annual_salary)
+        catalogue = Courses(self.repo).catalogue()
+        path = development_path_for(req, app, checks, catalogue, body.start_date)
+        offer = new_offer(app, req, body, salary, who.username, path)
         html_key, pdf_key, now = offer.html_key, offer.pdf_key, offer.created_at
         # Documents first: ids are fresh, so a failed transaction leaves only unreferenced objects.
         content = rules.letter(offer)
@@ -173,6 +180,7 @@ class Offers:
                 "grade": offer.grade,
                 "salary_source": salary.source,
                 "approval_chain": [s.value for s in offer.approval_chain],
+                **({"headcount_override": body.headcount_override} if body.headcount_override else {}),
             },
             source_ip=source_ip,
         )
@@ -186,6 +194,15 @@ class Offers:
             {0: f"application {app.id} was changed by someone else; reload and retry"},
         )
         return offer
+
+    def _within_headcount(self, app: Application, req: Requisition, override: str | None) -> None:
+        """409 when the requisition is on hold or closed, or when its signed and outstanding offers
+        already take the headcount and HR recorded no override."""
+        outstanding = self.repo.applications.count_at(req.id, Stage.offer) - int(app.stage is Stage.offer)
+        status = headcount.status_of(req.status, req.headcount, req.filled_count)
+        refusal = headcount.offer_refusal(status, req.headcount, req.filled_count, outstanding, override)
+        if refusal:
+            raise Conflict(*refusal)
 
     # -- reads ------------------------------------------------------------------------------------
     def require(self, application_id: str, offer_id: str) -> Offer:
@@ -289,7 +306,8 @@ class Offers:
     ) -> EsignReceipt:
         if len(body) > MAX_WEBHOOK_BYTES:
             raise PayloadTooLarge(f"the body is {len(body)} bytes; the limit is {MAX_WEBHOOK_BYTES}")
-        _, webhook_id = verify(headers, body, secrets())
+        vendor_id, webhook_id = verify(headers, body, secrets())
+        digest = body_digest(body)
         event = self._parse(body)
         occurred = _event_time(event.occurred_at)
         app_id = self.store.application_of(event.offer_id)
@@ -303,7 +321,10 @@ class Offers:
                 {"status": status, "webhook_id": webhook_id, "offer_id": event.offer_id, "offer_status": current}
             )
 
-        if self.store.delivered(webhook_id) or offer.status is target:
+        delivered = self.store.delivered(webhook_id)
+        if delivered not in (None, "", digest):
+            raise reused_id(vendor_id, webhook_id)
+        if delivered is not None or offer.status is target:
             return receipt("duplicate", offer.status)  # a retried delivery, or the same news again
         if offer.status is OfferStatus.approved:
             raise ServiceUnavailable("the offer is still being sent for signature; retry", retry_after=5)
@@ -322,7 +343,10 @@ class Offers:
         changes: dict[str, Any] = {"status": target, "updated_at": now, "version": offer.version + 1}
         changes["signed_at" if target is OfferStatus.signed else "closed_at"] = occurred
         after = offer.model_copy(update=changes)
-        items = [self.store.delivery_put(webhook_id, offer.id, event.type), self.store.offer_put(after, offer.version)]
+        items = [
+            self.store.delivery_put(webhook_id, offer.id, event.type, digest),
+            self.store.offer_put(after, offer.version),
+        ]
         onboarding: str | None = None
         next_stage = {OfferStatus.signed: Stage.offer_signed, OfferStatus.declined: Stage.rejected}.get(target)
         if next_stage is not None:
@@ -332,6 +356,7 @@ class Offers:
         if target is OfferStatus.signed:
             onboarding = self._onboarding(offer, app, occurred).model_dump_json()
             items.append(self.store.outbox_put("onboarding", offer.id, onboarding))
+            items.append(self.repo.requisitions.filled_op(offer.requisition_id))
         audit = AuditEntry(
             f"application:{app.id}",
             "system",

@@ -28,9 +28,11 @@ from shared.models.common import iso, utcnow
 from shared.models.employee import Employee
 from shared.models.onboarding import OnboardingRequest
 from shared.models.training import TrainingPlan
+from shared.services import confidence
 from shared.services.courses import Courses
 from shared.store import directory, mail
 from shared.store.audit import AuditEntry
+from shared.store.background import BackgroundStore
 from shared.store.employees import EmployeeStore
 from shared.store.onboarding import OnboardingStore, cohort_item, task_item, training_item
 from shared.store.repository import Repository
@@ -86,15 +88,22 @@ class Onboarding:
             dimension_scores=scores,
             competency_bar=dict(req.competency_bar),
             dimension_weights=dict(req.dimension_weights),
+            person_id=app.person_id,
             created_at=now,
         )
+        # the plan aims at the dimensions whose confidence-weighted score is below the bar
+        weighed = confidence.weighed(app, BackgroundStore(self.repo).checks(app.id), req.dimension_weights)
+        catalogue = Courses(self.repo).catalogue()
         plan = TrainingPlan(
             employee_id=employee.id,
             name=employee.name,
             department=employee.department,
             title=employee.title,
             start_date=employee.start_date,
-            dimensions=plan_dimensions(scores, req.competency_bar, Courses(self.repo).catalogue(), msg.start_date),
+            dimensions=plan_dimensions(scores, req.competency_bar, catalogue, msg.start_date, weighed.scores),
+            basis_zh=f"培训计划针对可信度加权得分低于岗位要求的维度。{weighed.explanation_zh}",
+            basis_en=f"The plan covers the dimensions whose confidence-weighted score is below the bar. "
+            f"{weighed.explanation_en}",
             created_at=now,
         )
         sections = [task_item(t) for t in build_tasks(employee.id, msg, now)]

@@ -5,9 +5,10 @@ it (it may still be sending it)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from shared import clock
 from shared.models.common import iso
 
 OUTBOX_MIN_AGE_SECONDS = 60
@@ -17,7 +18,7 @@ def resend(
     records: Callable[[], list[dict[str, Any]]], send: Callable[[dict[str, Any]], bool], min_age_seconds: int
 ) -> dict[str, int]:
     """Send every record at least ``min_age_seconds`` old with ``send`` (True: sent and cleared)."""
-    cutoff = iso(datetime.now(UTC) - timedelta(seconds=min_age_seconds))
+    cutoff = iso(clock.now() - timedelta(seconds=min_age_seconds))
     counts = {"resent": 0, "failed": 0, "young": 0}
     for item in records():
         if min_age_seconds and str(item.get("created_at", "")) > cutoff:

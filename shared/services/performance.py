@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared import clock
 from shared.domain import performance as rules
+from shared.domain import time_rules
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.models.common import Dimension, iso, new_id, utcnow
 from shared.models.employee import Employee
@@ -33,6 +35,7 @@ from shared.models.performance import (
     RecordClose,
     ResultsCreate,
     TargetOverride,
+    TargetsReopen,
 )
 from shared.security.policy import Action, authorize
 from shared.security.tokens import Principal
@@ -44,6 +47,10 @@ from shared.store.performance import PerformanceStore, cycle_item, pool_item, re
 from shared.store.repository import Repository
 
 MAX_COURSES = 3
+
+
+def has_results(record: PerformanceRecord) -> bool:
+    return any(t.actual is not None for t in record.targets)
 
 
 class Performance:
@@ -129,6 +136,10 @@ class Performance:
         authorize(who, action, employee.department)
         return employee
 
+    def records_of(self, cycle: Cycle, employee_ids: list[str]) -> list[PerformanceRecord]:
+        """The records of these employees in the cycle (one BatchGetItem; the not enrolled have none)."""
+        return self.store.records(employee_ids, cycle)
+
     def record(self, cycle: Cycle, employee_id: str) -> PerformanceRecord:
         record = self.store.record(employee_id, cycle)
         if record is None:
@@ -140,6 +151,7 @@ class Performance:
     ) -> PerformanceRecord:
         cycle = self.cycle(cycle_id)
         before = self._at_version(cycle, employee_id, body.version)
+        time_rules.require_unlocked(has_results(before), before.targets_reopened is not None)
         targets = [t.model_copy() for t in before.targets]
         hit = next((t for t in targets if t.kpi_id == kpi_id), None)
         if hit is None:
@@ -156,11 +168,30 @@ class Performance:
         self.store.write([(record_item(after, cycle), before.version)], audit, f"the record of {employee_id}")
         return after
 
+    def reopen_targets(
+        self, cycle_id: str, employee_id: str, body: TargetsReopen, actor: str, ip: str | None
+    ) -> PerformanceRecord:
+        """HR reopens targets that results locked, with a reason (audited)."""
+        cycle = self.cycle(cycle_id)
+        before = self._at_version(cycle, employee_id, body.version)
+        if not has_results(before) or before.targets_reopened is not None:
+            state = "open already" if before.targets_reopened else "not locked: no result is recorded"
+            raise Conflict(f"the targets are {state}", [{"field": "targets", "message": state}])
+        reopened = {"by": actor, "at": iso(utcnow()), "reason": body.reason}
+        after = before.model_copy(
+            update={"targets_reopened": reopened, "version": before.version + 1, "updated_at": reopened["at"]}
+        )
+        details = {"cycle_id": cycle.id, "reason": body.reason}
+        audit = AuditEntry(f"employee:{employee_id}", actor, "performance.targets_reopened", details, ip)
+        self.store.write([(record_item(after, cycle), before.version)], audit, f"the record of {employee_id}")
+        return after
+
     # -- results and feedback ----------------------------------------------------------------------
     def record_results(
         self, cycle_id: str, employee: Employee, body: ResultsCreate, actor: str, ip: str | None
     ) -> PerformanceRecord:
         cycle = self.cycle(cycle_id)
+        time_rules.require_results_window(cycle.start_date, cycle.end_date, clock.today())
         before = self._at_version(cycle, employee.id, body.version)
         targets = [t.model_copy() for t in before.targets]
         by_id = {t.kpi_id: t for t in targets}
@@ -181,7 +212,8 @@ class Performance:
             t = by_id[r.kpi_id]
             t.actual = r.actual
             t.score = rules.score_kpi(t.scoring_rule, t.direction, t.target, r.actual)
-        after = self._feedback(self._rescored(before, targets), employee, cycle)
+        rescored = self._rescored(before, targets).model_copy(update={"targets_reopened": None})  # locked again
+        after = self._feedback(rescored, employee, cycle)
         details = {
             "cycle_id": cycle.id,
             "status": after.status,

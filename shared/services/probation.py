@@ -11,14 +11,15 @@ machine's messages do in between.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from shared.clock import BANK_TIME
+from shared.clock import timestamp as clock_timestamp
 from shared.domain import probation as rules
+from shared.domain import time_rules
 from shared.errors import Conflict, ValidationFailed
 from shared.models.common import iso, utcnow
 from shared.models.employee import Employee
@@ -40,13 +41,14 @@ from shared.services.probation_time import durations as cycle_durations
 from shared.services.probation_time import iso_ts, midnight
 from shared.services.probation_view import completion, elapsed, proposed_goals, view
 from shared.settings import get_settings
-from shared.store import mail, workflows
+from shared.store import directory, mail, workflows
 from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
 from shared.store.probation import ProbationStore
 from shared.store.repository import Repository
 
 PROGRESS_ATTEMPTS = 3
+CHECK_IN = "probation_check_in"  # the state machine's one-month message
 Mailer = Callable[[str, str, str, str], str]
 
 
@@ -93,13 +95,15 @@ class ProbationService:
         self,
         repo: Repository | None = None,
         send_mail: Mailer | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = clock_timestamp,
+        people: Callable[[str, str | None], list[str]] | None = None,
     ) -> None:
         self.repo = repo or Repository()
         self.employees = EmployeeStore(self.repo)
         self.store = ProbationStore(self.repo)
         self.send_mail: Mailer = send_mail or mail.send
         self.clock = clock
+        self.people = people or directory.emails  # the one directory every mail is addressed from
 
     # -- reads -------------------------------------------------------------------------------------
     def load(self, employee_id: str) -> tuple[Employee, Probation | None]:
@@ -108,6 +112,10 @@ class ProbationService:
 
     def view(self, employee: Employee, prob: Probation | None) -> ProbationView:
         return view(employee, prob, self.clock())
+
+    def today(self) -> date:
+        """The bank's calendar day (a hire's start_date is a Beijing date)."""
+        return datetime.fromtimestamp(self.clock(), tz=BANK_TIME).date()
 
     def _audit(self, employee_id: str, actor: str, action: str, details: dict[str, Any], ip: str | None) -> AuditEntry:
         return AuditEntry(f"employee:{employee_id}", actor, action, details, ip)
@@ -149,6 +157,7 @@ class ProbationService:
         name = execution_name(employee.id)
         first = prob is None or prob.status == "draft"
         if first:
+            time_rules.require_started(employee.start_date, self.today(), "the probation goals are confirmed")
             now = self.clock()
             durations, ends = cycle_durations(employee.start_date, body, now)
             base = prob or self._new(employee, proposed_goals(employee))
@@ -218,6 +227,8 @@ class ProbationService:
         raise AssertionError("unreachable")
 
     def _record_progress(self, employee: Employee, body: ProgressInput, actor: str, ip: str | None) -> Probation:
+        today = self.today()
+        time_rules.require_started(employee.start_date, today, "progress is recorded")
         prob = self.store.get(employee.id)
         if prob is None or prob.status != "running":
             status = prob.status if prob else "proposed"
@@ -228,8 +239,6 @@ class ProbationService:
                 "the goal does not exist",
                 [{"field": "goal_id", "message": f"one of {', '.join(g.id for g in prob.goals)}"}],
             )
-        # the bank's calendar day, as for offers' start dates (a hire's start_date is a Beijing date)
-        today = datetime.fromtimestamp(self.clock(), tz=ZoneInfo("Asia/Shanghai")).date()
         if body.date > today + timedelta(days=1) or body.date < employee.start_date:
             raise ValidationFailed(
                 "the date is outside the probation",
@@ -256,10 +265,14 @@ class ProbationService:
 
     # -- the decision ------------------------------------------------------------------------------
     def decide(self, employee: Employee, body: DecisionInput, actor: str, ip: str | None) -> Probation:
+        time_rules.require_started(employee.start_date, self.today(), "the probation is decided")
         prob = self.store.get(employee.id)
         if prob is None or prob.status != "running" or prob.phase != "awaiting_decision" or not prob.task_token:
             phase = (prob.phase or prob.status) if prob else "proposed"
-            raise Conflict(f"the final review is not waiting for a decision (it is {phase})", [{"phase": phase}])
+            raise time_rules.NotYet(
+                f"the decision is taken after the final review, which is not waiting for it (it is {phase})",
+                [{"field": "phase", "message": "the final review has not asked for the decision", "phase": phase}],
+            )
         now = self.clock()
         output: dict[str, Any] = {"decision": body.decision, "reason": body.reason, "by": actor}
         if body.decision == "extend":
@@ -342,21 +355,33 @@ class ProbationService:
         notice = f"{msg.kind}#{msg.cycle}"
         if self.store.notice_sent(employee.id, notice):
             return "already_sent"
+        if msg.kind == CHECK_IN and self.today() < time_rules.one_month_after(employee.start_date):
+            # "入职已满一个月" is said when it is true: the daily digest sends it on the day it becomes so
+            self.store.mark_notice(employee.id, notice, "held")
+            return "held"
         self.store.mark_notice(employee.id, notice, "sending")
-        settings = get_settings()
-        manager = settings.probation_manager_mail.format(department=employee.department)
-        notices = mail_text.notices(
-            employee, prob, self.view(employee, prob), msg.kind, manager, settings.probation_hr_mail
-        )
-        for to, subject, text in notices:
-            self.send_mail(to, subject, text, as_html(text))
+        recipients = {"manager": self.people("manager", employee.department), "hr": self.people("hr", None)}
+        notices = mail_text.notices(employee, prob, self.view(employee, prob), msg.kind, "manager", "hr")
+        for role, subject, text in notices:
+            for to in recipients[role]:
+                self.send_mail(to, subject, text, as_html(text))
         self.store.mark_notice(employee.id, notice, "sent")
         return "sent"
 
+    def _send_held_check_in(self, prob: Probation, today: date) -> None:
+        if today < time_rules.one_month_after(prob.start_date):
+            return
+        notice = f"{CHECK_IN}#{prob.cycle}"
+        if self.store.notice_status(prob.employee_id, notice) == "held":
+            msg = ProbationMessage(kind=CHECK_IN, employee_id=prob.employee_id, cycle=prob.cycle)
+            self._notify(self.employees.require(prob.employee_id), prob, msg)
+
     # -- the daily digest --------------------------------------------------------------------------
     def digest(self) -> DigestResult:
-        """One mail per department manager listing the lagging probationers; one HR summary."""
+        """One mail per department manager listing the lagging probationers; one HR summary; and the
+        one-month check-in mails held until a month after the start date, on the day they fall due."""
         now = self.clock()
+        today = self.today()
         by_department: dict[str, list[str]] = defaultdict(list)
         active: dict[str, int] = defaultdict(int)
         token: str | None = None
@@ -365,6 +390,7 @@ class ProbationService:
             for item in page.items:
                 prob = Probation.model_validate(item)
                 active[prob.department] += 1
+                self._send_held_check_in(prob, today)
                 _, weighted = completion(prob.goals)
                 share = elapsed(prob, now)
                 if share is not None and rules.is_lagging(weighted, share):
@@ -372,17 +398,20 @@ class ProbationService:
             token = page.next_token
             if not token:
                 break
-        settings = get_settings()
+        manager_mails = hr_mails = 0
         for department, lines in sorted(by_department.items()):
             subject, text = mail_text.manager_digest(department, lines)
-            to = settings.probation_manager_mail.format(department=department)
-            self.send_mail(to, subject, text, as_html(text))
+            for to in self.people("manager", department):
+                self.send_mail(to, subject, text, as_html(text))
+                manager_mails += 1
         if active:
             subject, text = mail_text.hr_summary(active, by_department)
-            self.send_mail(settings.probation_hr_mail, subject, text, as_html(text))
+            for to in self.people("hr", None):
+                self.send_mail(to, subject, text, as_html(text))
+                hr_mails += 1
         return DigestResult(
             active=sum(active.values()),
             lagging=sum(len(v) for v in by_department.values()),
-            manager_mails=len(by_department),
-            hr_mails=1 if active else 0,
+            manager_mails=manager_mails,
+            hr_mails=hr_mails,
         )

@@ -15,7 +15,8 @@ Mail = tuple[str, str, str]  # to, subject, text
 
 
 def notices(employee: Employee, prob: Probation, view: ProbationView, kind: str, manager: str, hr: str) -> list[Mail]:
-    """The mails of one state-machine message of ``kind``."""
+    """The mails of one state-machine message of ``kind``, each to ``manager`` or ``hr`` (the service
+    passes the roles and reads their addresses from the directory)."""
     who_zh, who_en = (
         f"{employee.name}（{employee.title}，{employee.department}）",
         f"{employee.name} ({employee.title})",
@@ -45,10 +46,11 @@ def notices(employee: Employee, prob: Probation, view: ProbationView, kind: str,
         text = "\n".join(
             [
                 f"{who_zh}试用期即将结束，请作出转正决定：转正、延长试用期或不予转正。",
-                f"请在系统中提交：POST /employees/{employee.id}/probation/decision",
+                f"请在人事系统控制台的员工页面（员工 → {employee.name} → 试用期，#/employees/{employee.id}）提交决定。",
                 *status,
                 "",
-                f"The probation of {who_en} ends: please decide (confirm, extend or not confirm).",
+                f"The probation of {who_en} ends: please decide (confirm, extend or not confirm) on the "
+                f"employee's page of the console (#/employees/{employee.id}).",
             ]
         )
         return [(manager, f"试用期转正评估：{employee.name} / Final review", text)]

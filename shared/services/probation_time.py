@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import UTC, date, datetime
 
+from shared.domain.time_rules import add_months
 from shared.models.common import iso
 from shared.models.probation import ConfirmRequest
 
 DAY = 86_400
 DECISION_TIMEOUT = 7 * DAY  # the final review waits a week for the manager
 HEARTBEAT = 3 * DAY  # and escalates after three days unless the manager opened it
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def midnight(day: date) -> float:

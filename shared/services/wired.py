@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from shared.services.assessments import Assessments
 from shared.services.background_checks import BackgroundChecks
+from shared.services.rejections import Rejections
 from shared.services.resumes import Resumes
 from shared.services.selection import Selection
 from shared.settings import get_settings
@@ -36,3 +37,8 @@ def background_checks() -> BackgroundChecks:
 def resumes() -> Resumes:
     """Resume files; an uploaded file's extraction goes to the intake (import) queue."""
     return Resumes(Repository(), _sender(get_settings().import_queue_url))
+
+
+def rejections() -> Rejections:
+    """Rejection notices of HR's decisions; they go to the notification queue."""
+    return Rejections(Repository(), _sender(get_settings().notification_queue_url))

@@ -43,6 +43,20 @@ class CreateOutcome:
     application: Application | None = None  # what was stored, when it was ``created``
 
 
+# What a row of a requisition's applicant list shows (read with a projection, not the whole item).
+SUMMARY_FIELDS = (
+    "id",
+    "requisition_id",
+    "stage",
+    "name",
+    "external_ref",
+    "created_at",
+    "screening.score",
+    "screening.proposal",
+    "ai.weighted_score",
+)
+
+
 def score_key(weighted: float, application_id: str) -> str:
     """Sorts lexicographically in numeric order for scores 0–100 (the shortlist reads it descending)."""
     return f"{weighted:08.4f}#{application_id}"
@@ -71,12 +85,15 @@ def application_item(app: Application) -> dict[str, Any]:
 
 
 class ApplicationStore(Store):
-    def create(self, app: Application, identity_hash: str, audit: AuditEntry) -> CreateOutcome:
+    def create(
+        self, app: Application, identity_hash: str, audit: AuditEntry, extra: list[dict[str, Any]] | None = None
+    ) -> CreateOutcome:
         """Store a new application unless the same person already applied to the requisition.
 
         One TransactWriteItems call: a uniqueness guard on (requisition, national ID), the application
-        and the audit record (and the external reference's guard). A replay from the same source (a
-        redelivered import chunk) is recognised through the guard and reported as ``replayed``.
+        and the audit record (and the external reference's guard, then ``extra`` items: the person's
+        archive). A replay from the same source (a redelivered import chunk) is recognised through the
+        guard and reported as ``replayed``.
         """
         guard = {
             "pk": f"REQ#{app.requisition_id}#NID#{identity_hash}",
@@ -99,6 +116,7 @@ class ApplicationStore(Store):
                 "source": app.source,
             }
             items.append(self.table.new_op(ref, return_old=True))
+        items += extra or []
         try:
             self.table.transact(items)
         except ConditionFailed as failed:
@@ -129,6 +147,23 @@ class ApplicationStore(Store):
         if stage:
             return self.table.query(f"REQ#{requisition_id}#STAGE#{stage}", index="gsi1", limit=limit, token=token)
         return self.table.query(f"REQ#{requisition_id}#APPS", index="gsi2", limit=limit, token=token)
+
+    def count_at(self, requisition_id: str, stage: Stage) -> int:
+        """How many of the requisition's applications are at ``stage`` (a COUNT Query on gsi1)."""
+        return self.table.count(f"REQ#{requisition_id}#STAGE#{stage.value}", index="gsi1")
+
+    def summaries(self, requisition_id: str, stage: str | None) -> list[dict[str, Any]]:
+        """Every application of the requisition (at one stage), with only the fields of a list row: one
+        Query on gsi2 (or gsi1), paged by the 1 MB limit only."""
+        parts = sorted({p for f in SUMMARY_FIELDS for p in f.split(".")})
+        names = {f"#f{n}": part for n, part in enumerate(parts)}
+        placeholder = {part: name for name, part in names.items()}
+        projection = ", ".join(".".join(placeholder[p] for p in f.split(".")) for f in SUMMARY_FIELDS)
+        if stage:
+            pk, index = f"REQ#{requisition_id}#STAGE#{stage}", "gsi1"
+        else:
+            pk, index = f"REQ#{requisition_id}#APPS", "gsi2"
+        return self.table.query_all(pk, index=index, page_size=None, projection=projection, names=names)
 
     def by_score(self, requisition_id: str, limit: int, token: str | None) -> Page:
         """The scored applications still in the pool, highest weighted score first (gsi3)."""
@@ -189,6 +224,14 @@ class ApplicationStore(Store):
     def mark_invitation(self, application_id: str, proposal_id: str, fields: dict[str, Any]) -> None:
         key = {"pk": f"APP#{application_id}", "sk": f"INVITE#{proposal_id}"}
         self.table.put_item(key | {"type": "invitation", **fields})
+
+    def notice(self, application_id: str, kind: str) -> dict[str, Any] | None:
+        """The marker of a mail to the applicant of ``kind`` (``sending`` → ``sent``)."""
+        return self.table.get_item(f"APP#{application_id}", f"NOTICE#{kind}")
+
+    def mark_notice(self, application_id: str, kind: str, fields: dict[str, Any]) -> None:
+        key = {"pk": f"APP#{application_id}", "sk": f"NOTICE#{kind}"}
+        self.table.put_item(key | {"type": "applicant_notice", **fields})
 
     # -- retention -----------------------------------------------------------------------------------
     def stamp_partition(self, application_id: str, expiry: int) -> int:

@@ -71,9 +71,17 @@ class AssessmentStore(Store):
         items = self.table.query_all(f"APP#{application_id}", sk_prefix=REQUEST_PREFIX, page_size=200)
         return [AssessmentRequest.model_validate(i) for i in items]
 
-    def create(self, req: AssessmentRequest, name_key: str, allowed_stages: tuple[str, ...], audit: AuditEntry) -> None:
+    def create(
+        self,
+        req: AssessmentRequest,
+        name_key: str,
+        allowed_stages: tuple[str, ...],
+        audit: AuditEntry,
+        notice: tuple[str, str] | None = None,
+    ) -> None:
         """The request, the open-name guard (conditional: no open request of that name) and the audit
-        record, with a check that the application is still at one of ``allowed_stages``."""
+        record, with a check that the application is still at one of ``allowed_stages``; ``notice``
+        (outbox key, queue message): HR's notice of the request, durable with it."""
         guard = {**guard_key(req.application_id, name_key), "type": "assessment_guard", "request_id": req.request_id}
         stages = {f":s{i}": s for i, s in enumerate(allowed_stages)}
         items = [
@@ -87,6 +95,9 @@ class AssessmentStore(Store):
             ),
             self.table.audit_op(audit),
         ]
+        if notice is not None:
+            outbox = {"pk": OUTBOX_PK, "sk": f"{req.application_id}#{notice[0]}", "type": "outbox"}
+            items.append(self.table.put_op(outbox | {"body": notice[1], "created_at": req.requested_at}))
         try:
             self.table.transact(items)
         except ConditionFailed as failed:

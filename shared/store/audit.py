@@ -49,6 +49,13 @@ class AuditLog(Store):
     def put(self, entry: AuditEntry) -> None:
         self.table.put_item(entry.item())
 
+    def put_all(self, entries: list[AuditEntry]) -> None:
+        """Several records of one response: one call for one record, else BatchWriteItem."""
+        if len(entries) == 1:
+            self.put(entries[0])
+        elif entries:
+            self.table.put_all([e.item() for e in entries])
+
     def page(self, subject: str, limit: int = 50, token: str | None = None) -> Page:
         """The subject's records, newest first."""
         return self.table.query(f"AUDIT#{subject}", limit=limit, token=token, descending=True)

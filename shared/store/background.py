@@ -34,7 +34,7 @@ from shared.store.table import Store
 
 PREFIX = "BGC#"
 OUTBOX = "PENDING#bgc"
-Received = Literal["completed", "failed", "duplicate", "ignored"]
+Received = Literal["completed", "failed", "duplicate", "ignored", "reused"]
 
 
 def sealed_result(result: BackgroundResultPayload) -> dict[str, Any]:
@@ -130,7 +130,7 @@ class BackgroundStore(Store):
         )
         return self.table.put_new([update, self.table.audit_op(audit)])
 
-    def _delivery(self, webhook_id: str, vendor_id: str, check_id: str, outcome: str) -> dict[str, Any]:
+    def _delivery(self, webhook_id: str, vendor_id: str, check_id: str, outcome: str, digest: str) -> dict[str, Any]:
         item = {
             "pk": f"WEBHOOK#{webhook_id}",
             "sk": "BGC",
@@ -138,10 +138,11 @@ class BackgroundStore(Store):
             "vendor_id": vendor_id,
             "check_id": check_id,
             "outcome": outcome,
+            "digest": digest,
             "received_at": iso(utcnow()),
             "expires_at": retention.expires_at(retention.Kind.delivery_record),
         }
-        return self.table.new_op(item)
+        return self.table.new_op(item, return_old=True)
 
     def record_result(
         self,
@@ -151,10 +152,12 @@ class BackgroundStore(Store):
         webhook_id: str,
         vendor_id: str,
         audit: AuditEntry,
+        digest: str,
     ) -> Received:
-        """Store the vendor's result once: the delivery record (new webhook id), the check (still
-        ``ordered`` or ``submitted``) and the audit record. A result for a check that already has one
-        is recorded as a delivery and ``ignored``; the stored result and HR's review stand."""
+        """Store the vendor's result once: the delivery record (new webhook id, the body's ``digest``),
+        the check (still ``ordered`` or ``submitted``) and the audit record. A result for a check that
+        already has one is recorded as a delivery and ``ignored``; the stored result and HR's review
+        stand. A webhook id seen before is ``duplicate`` with the same body, ``reused`` with another."""
         now = iso(utcnow())
         status: Literal["completed", "failed"] = result.status
         entry = HistoryEntry(at=now, actor=f"vendor:{vendor_id}", action=status, status=status, outcome=outcome)
@@ -175,16 +178,20 @@ class BackgroundStore(Store):
         update = self._update(
             check, sets, entry, "#s IN (:ordered, :submitted)", {":ordered": "ordered", ":submitted": "submitted"}
         )
-        delivery = self._delivery(webhook_id, vendor_id, check.check_id, status)
+        delivery = self._delivery(webhook_id, vendor_id, check.check_id, status, digest)
         try:
             self.table.transact([delivery, update, self.table.audit_op(audit)])
         except ConditionFailed as failed:
             if failed.first:
-                return "duplicate"
+                return _repeated(failed.old(0), digest)
             if 1 not in failed.failed:
                 raise
-            ignored = self._delivery(webhook_id, vendor_id, check.check_id, "ignored")
-            return "ignored" if self.table.put_new([ignored]) else "duplicate"
+            ignored = self._delivery(webhook_id, vendor_id, check.check_id, "ignored", digest)
+            try:
+                self.table.transact([ignored])
+            except ConditionFailed as again:
+                return _repeated(again.old(0), digest)
+            return "ignored"
         return status
 
     def review(
@@ -205,3 +212,9 @@ class BackgroundStore(Store):
                 f"background check {check.check_id} changed meanwhile; reload and retry",
                 [{"field": "version", "message": "changed by someone else; reload"}],
             )
+
+
+def _repeated(stored: dict[str, Any], digest: str) -> Received:
+    """A webhook id seen before: a retry with the same body, a reused id with another (records kept
+    before digests were count as retries)."""
+    return "duplicate" if stored.get("digest", digest) == digest else "reused"

@@ -32,6 +32,34 @@ class ErasureStore(Store):
         requests += [{"DeleteRequest": {"Key": serialize(key)}} for key in deletes]
         self.table.batch_write(requests)
 
+    def outside(
+        self,
+        requisition_id: str,
+        desk: list[dict[str, str]],
+        parked_prefixes: list[str],
+        webhooks: list[tuple[str, str]],
+    ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+        """The person's items outside the partition (``shared.domain.erasure.INVENTORY``): the desk
+        items, the parked results and the vendors' pending video copies go; the delivery records of
+        their results are scrubbed. Returns (puts, deletes) for ``rewrite``."""
+        deletes = list(desk)
+        for prefix in parked_prefixes:
+            for item in self.table.query_all(f"PARKED#{requisition_id}", sk_prefix=prefix, page_size=100):
+                deletes.append({"pk": item["pk"], "sk": item["sk"]})
+                record = item.get("record") or {}
+                if record.get("webhook_id") and record.get("vendor_id"):
+                    webhooks.append((str(record["webhook_id"]), str(record["vendor_id"])))
+        unique = list(dict.fromkeys(webhooks))
+        keys = [{"pk": f"WEBHOOK#{webhook_id}", "sk": f"AI#{vendor}"} for webhook_id, vendor in unique]
+        keys += [{"pk": "PENDING#videos", "sk": webhook_id} for webhook_id, _ in unique]
+        puts: list[dict[str, Any]] = []
+        for item in self.table.get_many(keys):
+            if item["pk"] == "PENDING#videos":
+                deletes.append({"pk": item["pk"], "sk": item["sk"]})
+            elif item.get("external_ref"):
+                puts.append(item | {"external_ref": None})
+        return puts, deletes
+
     def delete_objects(self, prefixes: tuple[str, ...]) -> int:
         """Delete every version (and delete marker) of every object under the prefixes."""
         return objects.delete_all_versions(prefixes)

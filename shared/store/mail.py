@@ -1,6 +1,9 @@
-"""SES: candidate e-mail, plain text and HTML, UTF-8 (Chinese first, English below)."""
+"""SES: candidate e-mail, plain text and HTML, UTF-8 (Chinese first, English below); a mail with an
+attachment (the second interview's calendar entry) goes as a MIME message (``SendRawEmail``)."""
 
 from __future__ import annotations
+
+from email.message import EmailMessage
 
 from shared.settings import get_settings
 from shared.store import aws
@@ -15,4 +18,16 @@ def send(to: str, subject: str, text: str, html: str) -> str:
             "Body": {"Text": {"Data": text, "Charset": "UTF-8"}, "Html": {"Data": html, "Charset": "UTF-8"}},
         },
     )
+    return str(out["MessageId"])
+
+
+def send_with_calendar(to: str, subject: str, text: str, html: str, filename: str, ics: bytes) -> str:
+    """The mail with an ``.ics`` calendar entry attached (``text/calendar; method=REQUEST``)."""
+    source = get_settings().mail_from
+    message = EmailMessage()
+    message["Subject"], message["From"], message["To"] = subject, source, to
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    message.add_attachment(ics.decode("utf-8"), subtype="calendar", filename=filename, params={"method": "REQUEST"})
+    out = aws.client("ses").send_raw_email(Source=source, Destinations=[to], RawMessage={"Data": message.as_bytes()})
     return str(out["MessageId"])

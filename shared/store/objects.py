@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
@@ -54,6 +55,13 @@ def presign_upload(key: str, content_type: str, max_bytes: int | None = None) ->
         Bucket=settings.bucket_name, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires
     )
     return PresignedPost(out["url"], out["fields"], conditions, expires, limit)
+
+
+def upload_origin() -> str:
+    """The origin a browser sends presigned uploads to (the object store's endpoint, path-style), so
+    the console's Content-Security-Policy can allow exactly it."""
+    endpoint = urlsplit(aws.client("s3").meta.endpoint_url)
+    return f"{endpoint.scheme}://{endpoint.netloc}"
 
 
 def read_object(bucket: str, key: str, max_bytes: int) -> bytes:

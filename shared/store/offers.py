@@ -66,13 +66,14 @@ class OfferStore(Store):
         }
         return self.table.put_op(item)
 
-    def delivery_put(self, webhook_id: str, offer_id: str, event: str) -> dict[str, Any]:
+    def delivery_put(self, webhook_id: str, offer_id: str, event: str, digest: str) -> dict[str, Any]:
         item = {
             "pk": f"WEBHOOK#{webhook_id}",
             "sk": "EVENT",
             "type": "esign_delivery",
             "offer_id": offer_id,
             "event": event,
+            "digest": digest,
             "received_at": iso(utcnow()),
             "expires_at": retention.expires_at(retention.Kind.delivery_record),
         }
@@ -112,8 +113,11 @@ class OfferStore(Store):
         item = self.table.get_item(f"{OFFER_PREFIX}{offer_id}", "META")
         return str(item["application_id"]) if item else None
 
-    def delivered(self, webhook_id: str) -> bool:
-        return self.table.get_item(f"WEBHOOK#{webhook_id}", "EVENT") is not None
+    def delivered(self, webhook_id: str) -> str | None:
+        """The body digest of the delivery ``webhook_id`` named ("" for records kept without one), or
+        None when it is new."""
+        item = self.table.get_item(f"WEBHOOK#{webhook_id}", "EVENT")
+        return None if item is None else str(item.get("digest", ""))
 
     # -- outbox -----------------------------------------------------------------------------------
     def outbox(self, limit: int) -> list[dict[str, Any]]:

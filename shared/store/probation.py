@@ -70,8 +70,12 @@ class ProbationStore(Store):
 
     # -- mail markers ------------------------------------------------------------------------------
     def notice_sent(self, employee_id: str, notice: str) -> bool:
+        return self.notice_status(employee_id, notice) == "sent"
+
+    def notice_status(self, employee_id: str, notice: str) -> str | None:
+        """``sending``, ``sent``, ``held`` (not due yet) or None (never handled)."""
         marker = self.table.get_item(f"EMP#{employee_id}", f"NOTICE#{notice}")
-        return bool(marker and marker.get("status") == "sent")
+        return str(marker["status"]) if marker and marker.get("status") else None
 
     def mark_notice(self, employee_id: str, notice: str, status: str) -> None:
         item = {"pk": f"EMP#{employee_id}", "sk": f"NOTICE#{notice}", "type": "probation_notice"}

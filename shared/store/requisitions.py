@@ -4,6 +4,7 @@
 item                   pk                          sk           indexes
 =====================  ==========================  ===========  ===================================
 requisition            REQ#<id>                    META         gsi1: REQDEPT#<dept>; gsi2: REQALL
+                                                                (``filled_count``: signed offers)
 scored counter shard   REQ#<id>                    SCORED#<nn>  -
 =====================  ==========================  ===========  ===================================
 
@@ -15,10 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import Any
 
-from shared.errors import found
+from shared.errors import Conflict, found
 from shared.models.requisition import Requisition
 from shared.store.audit import AuditEntry
+from shared.store.failures import ConditionFailed
 from shared.store.table import Page, Store
 
 REQUISITION_CACHE_SIZE = 256
@@ -64,6 +67,39 @@ class RequisitionStore(Store):
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[requisition_id] = (now, req)
         return req
+
+    def set_status(self, before: Requisition, after: Requisition, audit: AuditEntry) -> None:
+        """HR's status (with its reason and the new version), conditional on the version read; only
+        those fields are written, so a signing's concurrent ``filled_count`` increment is kept."""
+        update = self.table.update_op(
+            {"pk": f"REQ#{before.id}", "sk": "META"},
+            "SET #s = :s, status_reason = :r, version = :after",
+            "version = :before",
+            names={"#s": "status"},
+            values={
+                ":s": after.status.value,
+                ":r": after.status_reason,
+                ":after": after.version,
+                ":before": before.version,
+            },
+        )
+        try:
+            self.table.transact([update, self.table.audit_op(audit)])
+        except ConditionFailed as failed:
+            raise Conflict(
+                f"requisition {before.id} was changed by someone else; reload and retry",
+                [{"field": "version", "message": "changed by someone else; reload"}],
+            ) from failed
+        _CACHE.pop(before.id, None)
+
+    def filled_op(self, requisition_id: str) -> dict[str, Any]:
+        """The transaction item that counts one more signed offer against the requisition's headcount."""
+        return self.table.update_op(
+            {"pk": f"REQ#{requisition_id}", "sk": "META"},
+            "ADD filled_count :one",
+            "attribute_exists(pk)",
+            values={":one": 1},
+        )
 
     def scored_count(self, requisition_id: str) -> int:
         """Applications of the requisition with an AI result: the sum of its counter shards (one Query)."""

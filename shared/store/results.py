@@ -3,6 +3,7 @@
 =====================  ===========================  =================================  ==============
 item                   pk                           sk                                 index
 =====================  ===========================  =================================  ==============
+delivery record        WEBHOOK#<webhook-id>         AI#<vendor>                        -
 score history          APP#<application>            SCORE#<completed_at>#<webhook-id>  -
 latest result          APP#<application>            META (attribute ``ai``)            gsi3: REQ#<req>#SCORED
 parked result          PARKED#<requisition>         REF#<ref>#… / APP#<app>#…          gsi1: PARKED
@@ -11,10 +12,14 @@ external reference     REQ#<req>#REF#<ref>          UNIQ                        
 
 Two steps, so that the vendor-facing write stays one small item:
 
-1. ``record`` (the webhook): ONE ``PutItem`` of the history entry, conditional on its key being
-   new. The key holds the webhook id, so a vendor's retry of the same message fails the condition
-   and writes nothing (a duplicate also costs one call). The entry carries its provenance (vendor,
-   model version, webhook id, received time, raw payload) and the requisition.
+1. ``record`` (the webhook): ONE ``TransactWriteItems`` — the delivery record ``WEBHOOK#<id>``
+   (the body's SHA-256), conditional on being new; a check that the application exists in the
+   result's requisition; the history entry. A webhook id means one delivery: a vendor's retry of the
+   same message fails the first condition and writes nothing (``duplicate``, one call); the same id
+   with another body is ``reused`` (the first body kept; the service refuses it 409). A result for an
+   application that does not exist is parked at once (``parked``), one that names an application of
+   another requisition is ``misaddressed`` (refused, nothing written). The history entry carries its
+   provenance (vendor, model version, webhook id, received time, raw payload) and the requisition.
 2. ``project`` (the table's stream, ``functions.consumers.table_stream.project_results``): each new history
    entry is applied to the application — its latest result (newest ``completed_at`` wins), its
    weighted score in the shortlist index, the first result's move ``screened`` →
@@ -36,6 +41,7 @@ from typing import Any, Literal
 from shared.domain.stages import TERMINAL, Stage
 from shared.errors import ServiceUnavailable
 from shared.models.interview import AiResult, ScoreRecord
+from shared.security.webhooks import body_digest
 from shared.store import retention
 from shared.store.applications import score_key
 from shared.store.failures import ConditionFailed
@@ -44,6 +50,8 @@ from shared.store.requisitions import score_counter_key
 from shared.store.table import NEW, Page, Store
 
 Outcome = Literal["stored", "duplicate", "parked"]
+# what ``record`` found: an answer, or a vendor fault the service refuses
+Recorded = Literal["stored", "duplicate", "parked", "reused", "misaddressed"]
 Projection = Literal["applied", "current", "stale", "left_pool", "parked"]
 Mode = Literal["promote", "first", "newer"]
 
@@ -57,11 +65,17 @@ class Delivery:
     external_ref: str | None
     record: ScoreRecord
 
+    @property
+    def digest(self) -> str:
+        """The SHA-256 of the delivered body: what one webhook id stands for."""
+        return body_digest(self.record.raw_payload.encode("utf-8"))
+
     def item(self, outcome: str) -> dict[str, Any]:
         return {
             "pk": f"WEBHOOK#{self.webhook_id}",
-            "sk": "EVENT",
+            "sk": f"AI#{self.vendor_id}",  # a webhook id is unique per sender (the e-sign vendor's are EVENT)
             "type": "delivery",
+            "digest": self.digest,
             "vendor_id": self.vendor_id,
             "requisition_id": self.requisition_id,
             "application_id": self.application_id,
@@ -151,16 +165,29 @@ class ResultStore(Store):
         item = deserialize(image)
         return str(item["pk"]).removeprefix("APP#"), str(item["requisition_id"]), ScoreRecord.model_validate(item)
 
-    def record(self, delivery: Delivery) -> Outcome:
-        """Store one delivery: one conditional ``PutItem`` (see the module docstring)."""
+    def record(self, delivery: Delivery) -> Recorded:
+        """Store one delivery: one ``TransactWriteItems`` (see the module docstring)."""
         if delivery.application_id is None:
             return self._park(delivery)
+        app_id, req_id = delivery.application_id, delivery.requisition_id
+        items = [
+            self.table.new_op(delivery.item("stored"), return_old=True),
+            self.table.check_op(
+                {"pk": f"APP#{app_id}", "sk": "META"},
+                "attribute_exists(pk) AND requisition_id = :req",
+                values={":req": req_id},
+                return_old=True,
+            ),
+            self.table.put_op(self._history_item(app_id, req_id, delivery.record), NEW),
+        ]
         try:
-            self.table.put_item(
-                self._history_item(delivery.application_id, delivery.requisition_id, delivery.record), NEW
-            )
-        except ConditionFailed:
-            return "duplicate"
+            self.table.transact(items)
+        except ConditionFailed as failed:
+            if failed.first:
+                return _repeated(delivery, failed.old(0))
+            if 1 in failed.failed:
+                return "misaddressed" if failed.old(1) else self._park(delivery)
+            return "duplicate"  # in the history already, its delivery record past retention
         return "stored"
 
     def project(self, application_id: str, requisition_id: str, record: ScoreRecord) -> Projection:
@@ -230,13 +257,19 @@ class ResultStore(Store):
             "expires_at": retention.expires_at(retention.Kind.parked_result),
         }
 
-    def _park(self, delivery: Delivery) -> Outcome:
+    def _park(self, delivery: Delivery) -> Recorded:
         """Park a result addressed by an external reference nobody has imported yet. The delivery
         record makes it exactly once (its key is the webhook id; it expires with the delivery records'
         retention)."""
         pk, sk = delivery.parked_key()
         parked = self.table.put_op(self._parked_item(delivery, pk, sk))
-        return "parked" if self.table.put_new([self.table.new_op(delivery.item("parked")), parked]) else "duplicate"
+        try:
+            self.table.transact([self.table.new_op(delivery.item("parked"), return_old=True), parked])
+        except ConditionFailed as failed:
+            if failed.first:
+                return _repeated(delivery, failed.old(0))
+            raise
+        return "parked"
 
     # -- reconciliation ------------------------------------------------------------------------
     def parked_for(self, requisition_id: str, prefix: str) -> list[dict[str, Any]]:
@@ -275,3 +308,9 @@ class ResultStore(Store):
 
     def clear_pending_video(self, webhook_id: str) -> None:
         self.table.delete_item({"pk": "PENDING#videos", "sk": webhook_id})
+
+
+def _repeated(delivery: Delivery, stored: dict[str, Any]) -> Recorded:
+    """A webhook id seen before: the same body is a retry, another body a reused id (records written
+    before the digest was kept count as retries)."""
+    return "duplicate" if stored.get("digest", delivery.digest) == delivery.digest else "reused"

@@ -25,10 +25,10 @@ stamping of an application's partition after an unsuccessful decision:
 
 from __future__ import annotations
 
-import time
 from enum import StrEnum
 from typing import Any
 
+from shared.clock import wall
 from shared.domain.stages import Stage
 from shared.settings import get_settings
 
@@ -57,10 +57,10 @@ def retention_days(kind: Kind) -> int:
 
 def expires_at(kind: Kind, start: float | None = None) -> int:
     """When an item of ``kind`` whose retention starts at ``start`` (epoch seconds; now) expires."""
-    return int(time.time() if start is None else start) + retention_days(kind) * DAY
+    return int(wall() if start is None else start) + retention_days(kind) * DAY
 
 
 def is_expired(item: dict[str, Any], now: float | None = None) -> bool:
     """Past its ``expires_at``: absent for every read, whether or not TTL has deleted it yet."""
     expiry = item.get(TTL_ATTRIBUTE)
-    return isinstance(expiry, int | float) and expiry <= (time.time() if now is None else now)
+    return isinstance(expiry, int | float) and expiry <= (wall() if now is None else now)

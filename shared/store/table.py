@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from botocore.exceptions import ClientError
 
+from shared.clock import wall
 from shared.errors import Conflict, ServiceUnavailable, ValidationFailed
 from shared.settings import get_settings
 from shared.store import aws, retention
@@ -132,7 +133,7 @@ class Table:
         kwargs: dict[str, Any] = {"TableName": self.table_name, "KeyConditionExpression": condition}
         if fresh:
             names["#exp"] = retention.TTL_ATTRIBUTE
-            values[":now"] = value(int(time.time()))
+            values[":now"] = value(int(wall()))
             kwargs["FilterExpression"] = "attribute_not_exists(#exp) OR #exp > :now"
         kwargs |= {"ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
         if index:
@@ -163,7 +164,7 @@ class Table:
         start = decode_token(token, INDEX_KEYS[index])
         if start:
             pk_name = kwargs["ExpressionAttributeNames"]["#pk"]
-            if deserialize({pk_name: start.get(pk_name, {})}).get(pk_name) != pk_value:
+            if pk_name not in start or deserialize({pk_name: start[pk_name]})[pk_name] != pk_value:
                 raise _foreign_token()
             kwargs["ExclusiveStartKey"] = start
         try:
@@ -269,10 +270,16 @@ class Table:
         return {"Delete": delete | _condition(condition, None, values, False)}
 
     def check_op(
-        self, key: Mapping[str, str], condition: str, *, names: dict[str, str] | None = None, values: dict[str, Any]
+        self,
+        key: Mapping[str, str],
+        condition: str,
+        *,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any],
+        return_old: bool = False,
     ) -> dict[str, Any]:
         check = {"TableName": self.table_name, "Key": serialize(dict(key))}
-        return {"ConditionCheck": check | _condition(condition, names, values, False)}
+        return {"ConditionCheck": check | _condition(condition, names, values, return_old)}
 
     def audit_op(self, audit: Record) -> dict[str, Any]:
         return self.put_op(audit.item())

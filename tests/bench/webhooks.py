@@ -363,7 +363,7 @@ class WebhookBench:
             self.ddb.transact_write_items(TransactItems=items)
 
         shapes: dict[str, Any] = {
-            "the webhook's write (ResultStore.record: one conditional PutItem)": lambda i, a: self.store.record(
+            "the webhook's write (ResultStore.record: one TransactWriteItems)": lambda i, a: self.store.record(
                 self.direct(a)
             ),
             "the stream consumer's (ResultStore.project, first result)": lambda i, a: self.store.project(

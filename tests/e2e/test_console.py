@@ -10,43 +10,21 @@ and probation progress; interviewers and IT see none of it, and the API refuses 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infra.local import demo
-from infra.local.cognito import DEMO_PASSWORD
 from infra.local.simulator import Plan, Simulator, send_all
+from tests.support.browser import shot
 from tests.support.ids import person
 from tests.support.running import PROJECT_DIR, RunningStack, call, wait_until
 
 pytestmark = pytest.mark.e2e
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-USERS = {
-    "hr": "hr.demo",
-    "manager": "manager.demo",
-    "manager2": "manager2.demo",
-    "interviewer": "interviewer.demo",
-    "it": "it.demo",
-}
 DEMO_DATA = True  # the stack starts with its demo history: performance cycles, analytics, talent pools
-TIMEOUT_MS = 45_000  # a ceiling for waits on conditions: a loaded 2-core CI machine is slow
 APPLICANTS = 6
 
 
@@ -95,46 +73,8 @@ def event(stack: RunningStack) -> HiringEvent:
     return HiringEvent(req["id"], ids, ids[0])
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian chromium is missing: run `make deps` (apt-get install chromium)")
-    with sync_api.sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def signed_in(browser: Any, stack: RunningStack) -> Iterator[Any]:
-    """``signed_in(role)`` → a page of a fresh browser context, signed in through the form."""
-    contexts = []
-
-    def sign_in(role: str, password: str = DEMO_PASSWORD) -> Any:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1360, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(f"{stack.api_url}/console/")
-        page.fill("input[name=username]", USERS[role])
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
-
-
 def nav(page: Any) -> list[str]:
     return sorted(page.locator("#nav a").evaluate_all("links => links.map(a => a.dataset.nav)"))
-
-
-def shot(page: Any, name: str) -> None:
-    target = os.environ.get("SCREENSHOTS_DIR")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
 
 
 def test_a_wrong_password_is_refused(signed_in: Any) -> None:
@@ -160,6 +100,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
         "question-bank",
         "requisitions",
         "talent-pools",
+        "todo",
     ]
     assert hr.evaluate("document.documentElement.lang") == "zh-CN"
     assert hr.locator("#nav a[data-nav=requisitions]").inner_text() == "招聘需求"
@@ -171,7 +112,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     # When the retail manager signs in: requisitions of their department only, read-only
     manager = signed_in("manager")
     manager.locator(f"a[href='#/requisitions/{event.requisition_id}']").wait_for()
-    assert nav(manager) == ["attrition", "employees", "performance", "requisitions", "talent-pools"]
+    assert nav(manager) == ["attrition", "employees", "performance", "requisitions", "talent-pools", "todo"]
     manager.goto(f"{stack.api_url}/console/#/applications/{event.application_ids[1]}")
     manager.locator("[data-testid=profile]").wait_for()
     assert manager.locator("[data-testid=actions]").count() == 0
@@ -189,7 +130,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     # When the interviewer signs in: the assigned application's kit, nothing else
     interviewer = signed_in("interviewer")
     interviewer.locator(f"[data-testid=assignments] a[data-application='{event.assigned_id}']").wait_for()
-    assert nav(interviewer) == ["assigned"]
+    assert nav(interviewer) == ["assigned", "todo"]
     interviewer.fill("[data-testid=application-id]", event.assigned_id)
     interviewer.click("button[type=submit]")
     kit = interviewer.frame_locator("[data-testid=kit]")
@@ -203,7 +144,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     it = signed_in("it")
     it.locator("[data-testid=board][data-team=it]").wait_for()
     it.locator("[data-testid=it-notice]").wait_for()
-    assert nav(it) == ["onboarding"]
+    assert nav(it) == ["onboarding", "todo"]
     assert it.locator("[data-testid=team-picker]").count() == 0
     it.goto(f"{stack.api_url}/console/#/onboarding?team=hr")  # another team's board: still IT's own
     it.locator("[data-testid=board][data-team=it]").wait_for()
@@ -249,6 +190,10 @@ def test_hr_confirms_a_shortlist_by_clicking(signed_in: Any, event: HiringEvent,
     )
     assert proposed
     page.click("[data-testid=confirm]")
+    # Then HR is asked first, with the count and the effect
+    message = page.locator("[data-testid=confirm-message]").inner_text()
+    assert f"将向 {len(proposed)} 人发送复试邀请" in message
+    page.click("[data-testid=confirm-ok]")
     page.locator("[data-testid=shortlist-result]").filter(has_text=f"{len(proposed)} 人").wait_for()
     # Then the applicants' stage changed, on the page and in the API
     page.locator("[data-testid=funnel] tr[data-step=shortlisted] td.num", has_text=str(len(proposed))).wait_for()
@@ -313,6 +258,7 @@ def test_hr_takes_a_candidate_from_shortlist_to_a_signed_offer_by_clicking(
     hr.locator("[data-testid=proposal] tbody tr").first.wait_for()
     chosen = hr.locator("[data-testid=proposal] input[type=checkbox]:checked").first.get_attribute("data-application")
     hr.click("[data-testid=confirm]")
+    hr.click("[data-testid=confirm-ok]")
     hr.locator("[data-testid=shortlist-result]").filter(has_text="人").wait_for()
     assert stage_of(chosen) == "shortlisted"
     # And moves the candidate to the second interview
@@ -377,6 +323,8 @@ def test_hr_takes_a_candidate_from_shortlist_to_a_signed_offer_by_clicking(
     assert manager.locator("[data-testid=make-offer]").count() == 0
     manager.fill("[data-testid=approval-comment]", "同意录用")
     manager.click("[data-decision=approve]")
+    assert "电子签约" in manager.locator("[data-testid=confirm-message]").inner_text()
+    manager.click("[data-testid=confirm-ok]")
     manager.locator("[data-testid=offer]:not([data-status=pending_approval])").wait_for()
 
     # Then the simulated e-signature vendor signs, and HR sees offer_signed
@@ -469,6 +417,7 @@ def test_hr_sees_validity_high_potentials_and_approves_by_clicking(signed_in: An
     assert page.locator("[data-testid=approve-weights]").is_disabled()
     page.fill("[data-testid=approve-reason]", "上半年效度分析")
     page.click("[data-testid=approve-weights]")
+    page.click("[data-testid=confirm-ok]")
     # Then it is approved
     page.locator("[data-testid=approve-result].notice").wait_for()
     shot(page, "analytics-reweighting")
@@ -523,6 +472,7 @@ def test_hr_reads_targets_with_their_explanation_and_overrides_one(signed_in: An
     # When HR closes it with a reason
     page.fill("[data-testid=close-reason]", "系统迁移，其余指标本期无数据")
     page.click("[data-testid=close]")
+    page.click("[data-testid=confirm-ok]")
     # Then it is scored on the KPIs with results, the others excluded, with the reason shown
     page.locator("[data-testid=record][data-status=scored] [data-testid=overall-score]").wait_for()
     assert "系统迁移" in page.locator("[data-testid=closure]").inner_text()
@@ -545,10 +495,18 @@ def test_a_manager_enters_results_and_probation_progress(signed_in: Any, stack: 
     inputs = page.locator("[data-testid=targets] input[data-testid=actual]")
     inputs.first.wait_for()
     assert page.locator("[data-testid=override]").count() == 0  # HR's action is absent
+    # When the manager types a result ten times off its target (a unit slip) and saves
+    inputs.first.fill("0.001")
+    page.click("[data-testid=save-results]")
+    # Then the confirmation names it before anything is scored, and cancelling changes nothing
+    assert "请核对单位" in page.locator("[data-testid=confirm-message]").inner_text()
+    page.click("[data-testid=confirm-cancel]")
+    assert inputs.first.get_attribute("aria-invalid") == "true"
     # When the manager enters every result and saves
     for n in range(inputs.count()):
         inputs.nth(n).fill("90")
     page.click("[data-testid=save-results]")
+    page.click("[data-testid=confirm-ok]")
     # Then the record is scored, on the page and in the API
     page.locator("[data-testid=record][data-status=scored] [data-testid=overall-score]").wait_for()
     status, record = call(stack, "GET", f"/performance/cycles/{demo.OPEN_CYCLE}/employees/demo-000", stack.token("hr"))

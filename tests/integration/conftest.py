@@ -8,6 +8,7 @@ import pytest
 from chalice.test import Client
 
 from tests.support.api import Api
+from tests.support.clock import MovedClock, moved_clock
 from tests.support.hiring import make
 from tests.support.package import Package, built_package
 from tests.support.stack import Stack, moto_stack
@@ -45,3 +46,9 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # this session's directory, shared by its workers
     return built_package(base)
+
+
+@pytest.fixture
+def business_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MovedClock:
+    """The business clock at real time, to be moved forward by the test (``tests/support/clock.py``)."""
+    return moved_clock(tmp_path, monkeypatch)

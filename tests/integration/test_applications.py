@@ -178,3 +178,39 @@ def test_concurrent_update_loses_with_conflict(api: Api, req_id: str) -> None:
     with pytest.raises(Conflict):
         repo.applications.update(second, second.model_copy(update={"version": 2, "stage": Stage.screened}), audit)
     assert repo.applications.require(app_id).stage == "rejected"
+
+
+def test_a_negated_keyword_is_not_matched_and_the_explanation_says_why(api: Api, req_id: str) -> None:
+    # Given an applicant whose resume says they have no bank experience
+    resume = "本人没有银行工作经历，持有ＣＦＡ证书。"
+    body = dict(APPLICATION, resume_text=resume, experience="2020-2024 互联网公司 产品经理")
+    created = apply(api, req_id, body)
+    # Then the required keyword is not matched: the application stays applied, proposed for rejection
+    assert created.status_code == 201, created.data
+    assert created.data["stage"] == "applied"
+    screening = created.data["screening"]
+    required = {m["term"]: m for m in screening["required"]}
+    assert required["金融从业经验"]["matched"] is False
+    assert required["金融从业经验"]["negated_by"] == "没有"
+    assert "negated by 没有" in screening["explanation"]
+    # And the PIPL explanation tells the person which words were read as a negative
+    explained = api.call("GET", f"/applications/{created.data['id']}/explanation").data
+    assert "没有" in explained["screening"]["negated"][0]
+    assert any("否定表述" in line for line in explained["summary_zh"])
+
+
+def test_a_resume_in_traditional_script_matches_simplified_keywords(api: Api, req_id: str) -> None:
+    # Given an applicant who writes in Traditional script (學士, 銀行工作經歷)
+    body = dict(
+        APPLICATION,
+        education="學士 臺灣大學 金融學",
+        resume_text="五年銀行工作經歷，負責對公客戶營銷與授信業務。",
+        experience="",
+    )
+    created = apply(api, req_id, body)
+    # Then the Simplified keywords match and the application is screened
+    assert created.status_code == 201, created.data
+    assert created.data["stage"] == "screened"
+    required = {m["term"]: m for m in created.data["screening"]["required"]}
+    assert required["金融从业经验"]["via"] == "银行工作经历"
+    assert required["本科"]["via"] == "学士"

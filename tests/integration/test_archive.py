@@ -32,8 +32,9 @@ def test_hr_sees_everything_from_one_partition_query_plus_the_rank(api: Api, sco
     aws.client("dynamodb").meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
     # When HR opens the middle candidate's archive
     archive = api.call("GET", f"/candidates/{middle}").data
-    # Then one Query reads the archive and one COUNT query ranks it
-    assert calls == ["Query", "Query"]
+    # Then one Query reads the archive, one COUNT query ranks it, and one write audits the read (it
+    # carries contact details, masked: one kind, one record)
+    assert calls == ["Query", "Query", "PutItem"]
     assert archive["view"] == "hr"
     assert archive["ranking"]["rank"] == 2
     assert archive["ai"]["dimension_scores"]["logic"] == 70

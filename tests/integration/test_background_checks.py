@@ -99,10 +99,12 @@ def test_order_consumer_webhook_and_archive_confidence(
     confidence = archive["background"]["confidence"]
     assert confidence["based_on_check"] == check_id
     customer = dimension(confidence, "customer_orientation")
-    assert customer["score"] == 88 and customer["confidence"] == pytest.approx(0.8)  # 0.7 + 0.15 − 0.05
+    # 0.7 + 0.15 (verified customer manager) − 0.05 (one unverified job) + 0.05 (education as declared)
+    assert customer["score"] == 88 and customer["confidence"] == pytest.approx(0.85)
     assert any(r["reason_zh"].startswith("核实：曾任客户经理，绩效前10%") for r in customer["reasons"])
     assert any(r["code"] == "employment_unverified" for r in customer["reasons"])
-    assert dimension(confidence, "logic")["confidence"] == pytest.approx(0.65)
+    assert any(r["reason_zh"] == "核实：学历与申报一致（郑州大学 本科）" for r in customer["reasons"])
+    assert dimension(confidence, "logic")["confidence"] == pytest.approx(0.7)
     assert confidence["flags"] == ["employment_unverified"]
     assert archive["background"]["checks"][0]["result"]["employment"][0]["performance_rank"] == "top_10_percent"
     # And the department's manager sees the same section
@@ -237,6 +239,10 @@ def test_duplicate_webhook_changes_nothing_and_bad_deliveries_store_nothing(
     assert first.data["status"] == "completed" and again.status_code == 200 and again.data["status"] == "duplicate"
     after = checks(api, app_id).data["items"][0]
     assert after["version"] == before["version"] + 1
+    # And the same webhook-id with another body is 409 naming it (one id is one delivery)
+    reused = send_result(api, result(check_id, discrepancies=["另一份结果"]), webhook_id="msg_bgc_1")
+    assert reused.status_code == 409 and reused.data["error"]["details"][0]["field"] == "webhook-id"
+    assert checks(api, app_id).data["items"][0] == after
     # And a different, later result for the completed check is ignored: the first stands
     late = send_result(api, result(check_id, discrepancies=["另一份结果"]))
     assert late.status_code == 200 and late.data["status"] == "ignored"
@@ -281,8 +287,12 @@ def test_discrepancy_lowers_confidence_and_hr_review_is_recorded(
     audit = Repository().audit.page(f"application:{app_id}").items
     assert any(a["action"] == "background_check.review" and a["details"]["reason"] == reason for a in audit)
     assert offer_blockers(Repository().query(f"APP#{app_id}", limit=100).items) == []
-    # And the facts (and so the confidence) stay as verified
-    assert checks(api, app_id).data["confidence"]["overall_confidence"] == pytest.approx(0.5)
+    # And the confidence follows HR's review, with HR's reason: the vendor's deduction is taken back
+    after = checks(api, app_id).data["confidence"]
+    assert after["overall_confidence"] == pytest.approx(0.7)
+    assert dimension(after, "customer_orientation")["confidence"] == pytest.approx(0.85)
+    taken = [r for r in after["overall_reasons"] if r["code"] == "hr_review_cleared"]
+    assert len(taken) == 1 and taken[0]["delta"] == pytest.approx(0.2) and reason in taken[0]["reason_zh"]
     # And an unknown check is 404
     unknown = api.call(
         "POST", f"/applications/{app_id}/background-checks/nope/review", body={"outcome": "clear", "reason": "x"}

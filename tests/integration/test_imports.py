@@ -129,6 +129,9 @@ def test_another_file_on_a_claimed_import_is_ignored(importer: Importer, req_id:
     importer.upload(job, csv_bytes(rows_for([person(42), person(43)])))
     status = importer.status(job["id"])
     assert (status["total_rows"], status["accepted"]) == (1, 1)
+    # and neither file is kept: the first once its row was stored, the second as soon as it came
+    listed = importer.s3.list_object_versions(Bucket=importer.env["BUCKET_NAME"], Prefix=f"imports/{job['id']}/")
+    assert not listed.get("Versions") and not listed.get("DeleteMarkers")
 
 
 def test_a_poison_message_fails_alone(importer: Importer, client: Client, req_id: str) -> None:

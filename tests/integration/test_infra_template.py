@@ -35,6 +35,7 @@ RESOURCE_SETTINGS = {
     "import_queue_url",
     "kms_key_id",
     "pii_hash_key_secret",
+    "page_token_key_secret",
     "user_pool_id",
     "user_pool_client_id",
 }
@@ -251,6 +252,16 @@ def test_bucket_lifecycle_expires_unsuccessful_applicants_videos_and_import_file
     assert params["ImportFileRetentionDays"]["Default"] == 30
 
 
+def test_the_console_may_post_presigned_uploads_to_the_bucket_and_nothing_else(template: dict[str, Any]) -> None:
+    # Given the bucket's CORS rules (the console uploads import files and resumes from the browser)
+    rules = template["Resources"]["DocumentBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+    # Then one rule allows a cross-origin POST (the presigned form, whose signed policy decides what may
+    # be written) and no other method: reads stay presigned GETs opened as links, not scripted
+    assert [r["AllowedMethods"] for r in rules] == [["POST"]]
+    # And the public access block stays on: CORS grants no access by itself
+    assert template["Resources"]["DocumentBucket"]["Properties"]["PublicAccessBlockConfiguration"]["BlockPublicPolicy"]
+
+
 def test_secrets_are_generated_at_deployment_under_the_names_the_code_reads(template: dict[str, Any]) -> None:
     # Given the template's secrets
     from shared.domain.background import BACKGROUND_VENDORS
@@ -270,13 +281,13 @@ def test_secrets_are_generated_at_deployment_under_the_names_the_code_reads(temp
     assert (
         secrets["PiiHashKeySecret"]["DeletionPolicy"] == secrets["PiiHashKeySecret"]["UpdateReplacePolicy"] == "Retain"
     )
-    # and the names are where the code looks: the PII key's Output, each vendor under VendorSecretsPath
+    # and the names are where the code looks: the PII and page-token keys' Outputs, each vendor under
+    # VendorSecretsPath
     names = {s["Properties"]["Name"]["Fn::Sub"] for s in secrets.values()}
     prefix = template["Outputs"]["VendorSecretsPath"]["Value"]["Fn::Sub"]
     vendors = {*VENDOR_FORMATS, *BACKGROUND_VENDORS, "esign"}
-    assert names == {template["Outputs"]["PiiHashKeySecret"]["Value"]["Fn::Sub"]} | {
-        f"{prefix}{vendor}/webhook-secrets" for vendor in vendors
-    }
+    keys = {template["Outputs"][key]["Value"]["Fn::Sub"] for key in ("PiiHashKeySecret", "PageTokenKeySecret")}
+    assert names == keys | {f"{prefix}{vendor}/webhook-secrets" for vendor in vendors}
 
 
 def test_secrets_created_from_their_definitions_are_webhook_keys(monkeypatch: pytest.MonkeyPatch) -> None:

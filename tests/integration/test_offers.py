@@ -28,6 +28,8 @@ from tests.support.api import Api
 from tests.support.background import assessment_item, completed_check
 from tests.support.events import SCHEDULED, drain
 from tests.support.hiring import at_background_check, make, new_app, offer_body
+from tests.support.ids import person
+from tests.support.onboarding import scheduled
 from tests.support.stack import REGION, Stack
 
 TODAY = date.today()
@@ -216,7 +218,7 @@ def test_salary_is_proposed_from_the_band_and_the_ai_score_or_taken_within_it(ap
     proposed = api.call("POST", f"/applications/{at_background_check(api, req_id, 1)}/offers", body=offer_body())
     # Then the proposal is the middle of the band, explained
     assert proposed.data["annual_salary"] == 170_000 and proposed.data["salary_source"] == "proposed"
-    assert "weighted AI score 80" in proposed.data["salary_basis"]
+    assert "confidence-weighted score 80 (AI weighted score 80)" in proposed.data["salary_basis"]  # no facts: as scored
     # Given a score of 95 / Then 120,000 + 100,000 × 0.875
     high = at_background_check(api, req_id, 2, score=95)
     assert api.call("POST", f"/applications/{high}/offers", body=offer_body()).data["annual_salary"] == 207_500
@@ -439,6 +441,9 @@ def test_signed_moves_the_stage_and_puts_exactly_one_onboarding_message(
     # When the vendor retries the same delivery, and reports it again under a new id
     assert post_esign(api, esign_event(offer), webhook_id="msg_signed").data["status"] == "duplicate"
     assert post_esign(api, esign_event(offer), webhook_id="msg_signed_again").data["status"] == "duplicate"
+    # and sends other news under a used id: 409 naming webhook-id (one id is one delivery)
+    reused = post_esign(api, esign_event(offer, "declined"), webhook_id="msg_signed")
+    assert reused.status_code == 409 and reused.data["error"]["details"][0]["field"] == "webhook-id"
     # Then exactly one onboarding message was sent, and it is the contract's
     assert len(sends) == 1
     bodies = take_all(stack.env["ONBOARDING_QUEUE_URL"])
@@ -541,3 +546,127 @@ def test_signed_before_the_offer_is_marked_sent_asks_the_vendor_to_retry(api: Ap
     assert OfferStatus(api.call("GET", f"/applications/{app_id}/offers/{offer['id']}").data["status"]) is (
         OfferStatus.approved
     )
+
+
+# -- the requisition's headcount ---------------------------------------------------------------------
+
+
+def test_an_offer_beyond_the_headcount_is_409_unless_hr_records_an_override(api: Api) -> None:
+    # Given a requisition for one person, with one offer already made
+    req_id = make(api, headcount=1).data["id"]
+    first = at_background_check(api, req_id, 1)
+    assert api.call("POST", f"/applications/{first}/offers", body=offer_body()).status_code == 201
+    # When HR makes an offer to a second ready applicant
+    second = at_background_check(api, req_id, 2)
+    refused = api.call("POST", f"/applications/{second}/offers", body=offer_body())
+    # Then it is refused, naming the headcount, what takes it, and the override
+    assert refused.status_code == 409, refused.data
+    detail = refused.data["error"]["details"][0]
+    assert detail == {
+        "code": "headcount_reached",
+        "field": "headcount_override",
+        "headcount": 1,
+        "filled_count": 0,
+        "offers_outstanding": 1,
+    }
+    assert api.call("GET", f"/applications/{second}").data["stage"] == "background_check"
+    # When HR records an override with a reason, then the offer is made and the override audited
+    body = offer_body(headcount_override="第一人选可能放弃，经分管行长批准超编一人")
+    made = api.call("POST", f"/applications/{second}/offers", body=body)
+    assert made.status_code == 201, made.data
+    audit = api.call("GET", f"/audit?subject=application:{second}").data["items"]
+    created = next(a for a in audit if a["action"] == "offer.create")
+    assert created["details"]["headcount_override"] == "第一人选可能放弃，经分管行长批准超编一人"
+
+
+def test_signed_offers_fill_the_requisition_which_then_takes_no_plain_offer(
+    api: Api, client: Client, stack: Stack, vendor: FakeVendor
+) -> None:
+    # Given a requisition for one person and a sent offer
+    req_id = make(api, headcount=1).data["id"]
+    _, offer = sent_offer(api, client, stack, req_id)
+    # When the candidate signs
+    assert post_esign(api, esign_event(offer), webhook_id="msg_fill").status_code == 200
+    # Then the requisition counts one filled and is filled
+    req = api.call("GET", f"/requisitions/{req_id}").data
+    assert (req["filled_count"], req["status"]) == (1, "filled")
+    # and a repeated callback counts nothing more
+    assert post_esign(api, esign_event(offer), webhook_id="msg_fill").data["status"] == "duplicate"
+    assert api.call("GET", f"/requisitions/{req_id}").data["filled_count"] == 1
+    # and another offer is refused with the signed count
+    other = at_background_check(api, req_id, 2)
+    refused = api.call("POST", f"/applications/{other}/offers", body=offer_body())
+    assert refused.status_code == 409 and refused.data["error"]["details"][0]["filled_count"] == 1
+
+
+def test_a_requisition_on_hold_takes_no_offer(api: Api, req_id: str) -> None:
+    # Given a ready applicant of a requisition HR put on hold
+    app_id = at_background_check(api, req_id)
+    api.call("POST", f"/requisitions/{req_id}/status", body={"status": "on_hold", "reason": "编制冻结"})
+    # When HR makes an offer, then it is refused naming the status, even with an override
+    refused = api.call("POST", f"/applications/{app_id}/offers", body=offer_body(headcount_override="急需"))
+    assert refused.status_code == 409
+    assert refused.data["error"]["details"] == [{"code": "requisition_on_hold"}]
+
+
+# -- the start date: hired and active -----------------------------------------------------------------
+
+
+def test_hired_needs_the_start_date_and_the_daily_schedule_activates_on_it(
+    api: Api, client: Client, stack: Stack, vendor: FakeVendor, req_id: str
+) -> None:
+    # Given a signed offer starting in 40 days, and the employee onboarding made from it
+    app_id, offer = sent_offer(api, client, stack, req_id)
+    assert post_esign(api, esign_event(offer), webhook_id="msg_start").status_code == 200
+    drain(lambda e: client.lambda_.invoke("onboarding_worker", e).payload, stack.env["ONBOARDING_QUEUE_URL"])
+    assert api.call("GET", f"/employees/{app_id}").data["status"] == "onboarding"
+    start = offer["start_date"]
+    # When HR moves the application to hired before the start date
+    refused = api.call("POST", f"/applications/{app_id}/transitions", body={"to": "hired", "reason": "入职"})
+    # Then 409 names the start date not yet reached, and nothing changes
+    assert refused.status_code == 409
+    missing = refused.data["error"]["details"][0]["missing"]
+    assert missing[0]["code"] == "start_date_not_reached" and start in missing[0]["message"]
+    assert api.call("GET", f"/applications/{app_id}").data["stage"] == "offer_signed"
+    # When the daily schedule runs the day before the start date, then nobody is activated
+    day_before = (date.fromisoformat(start) - timedelta(days=1)).isoformat()
+    assert client.lambda_.invoke("start_dates_daily", scheduled(day_before)).payload["activated"] == 0
+    # When it runs on the start date
+    counts = client.lambda_.invoke("start_dates_daily", scheduled(start)).payload
+    # Then the employee is active and the application hired, each audited
+    assert counts == {"activated": 1, "hired": 1, "conflicts": 0}
+    assert api.call("GET", f"/employees/{app_id}").data["status"] == "active"
+    assert api.call("GET", f"/applications/{app_id}").data["stage"] == "hired"
+    actions = [a["action"] for a in api.call("GET", f"/audit?subject=employee:{app_id}").data["items"]]
+    assert "employee.activate" in actions
+    # and running again the same day changes nothing
+    assert client.lambda_.invoke("start_dates_daily", scheduled(start)).payload["activated"] == 0
+
+
+def test_one_person_from_application_to_active_employee_to_a_second_application(
+    api: Api, client: Client, stack: Stack, vendor: FakeVendor, req_id: str
+) -> None:
+    # Given person 5 applied, was offered, signed, onboarded and started (the start-date schedule)
+    app_id, offer = sent_offer(api, client, stack, req_id, n=5)
+    assert post_esign(api, esign_event(offer), webhook_id="msg_person").status_code == 200
+    drain(lambda e: client.lambda_.invoke("onboarding_worker", e).payload, stack.env["ONBOARDING_QUEUE_URL"])
+    assert client.lambda_.invoke("start_dates_daily", scheduled(offer["start_date"])).payload["hired"] == 1
+    person_id = api.call("GET", f"/applications/{app_id}").data["person_id"]
+    # When the same person applies to another requisition a year later
+    other = make(api, title="理财经理（社会招聘）").data["id"]
+    again = api.call("POST", f"/requisitions/{other}/applications", body=person(5))
+    # Then the application links to the same archive, and HR is told the person is an employee
+    assert again.status_code == 201, again.data
+    assert again.data["person_id"] == person_id
+    assert again.data["known_person"]["employee_status"] == "active"
+    assert again.data["known_person"]["note_zh"].endswith("，现为员工")
+    # And the person's archive shows both applications and the employment
+    archive = api.call("GET", f"/people/{person_id}").data
+    assert [(a["application_id"], a["stage"]) for a in archive["applications"]] == [
+        (app_id, "hired"),
+        (again.data["id"], "screened"),
+    ]
+    assert [(e["employee_id"], e["status"]) for e in archive["employment"]] == [(app_id, "active")]
+    # and the person, an employee, is not erased through the archive
+    refused = api.call("DELETE", f"/people/{person_id}", body={"reason": "本人要求"})
+    assert refused.status_code == 409

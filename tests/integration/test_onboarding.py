@@ -206,7 +206,7 @@ def test_training_plan_covers_dimensions_below_the_bar(ob: Onboard, api: Api) ->
     assert (dims["teamwork"]["score"], dims["teamwork"]["bar"]) == (70, 80)
     assert "团队沟通技巧" in [c["title_zh"] for c in dims["teamwork"]["courses"]]
     assert "客户需求挖掘" in [c["title_zh"] for c in dims["customer_orientation"]["courses"]]
-    assert dims["teamwork"]["reassess_due"] == "2027-02-10"
+    assert dims["teamwork"]["reassess_due"] == "2027-02-11"  # a month after the start date
     mails = mail_to("manager.demo@example.com")
     assert len(mails) == 1 and "团队沟通技巧" in mails[0].body and "客户需求挖掘" in mails[0].body
     assert api.call("GET", f"/employees/{app_id}/training", role="manager2").status_code == 403
@@ -216,11 +216,11 @@ def test_training_plan_covers_dimensions_below_the_bar(ob: Onboard, api: Api) ->
 def test_the_manager_is_reminded_once_after_a_month_and_records_the_reassessment(ob: Onboard, api: Api) -> None:
     app_id = ob.onboarded(ob.hire(9, teamwork=70))
     planned = len(mail_to("manager.demo@example.com"))
-    # Not before the month is over
-    assert ob.daily("2027-02-09")["reminders"] == 0
-    # On the day the reassessment is due: one reminder, once
-    assert ob.daily("2027-02-10")["reminders"] == 1
-    assert ob.daily("2027-02-11")["reminders"] == 0
+    # Not before the month is over (30 days after 11 January is not yet a month)
+    assert ob.daily("2027-02-10")["reminders"] == 0
+    # On the day a calendar month has passed: one reminder, once
+    assert ob.daily("2027-02-11")["reminders"] == 1
+    assert ob.daily("2027-02-12")["reminders"] == 0
     reminders = mail_to("manager.demo@example.com")[planned:]
     assert len(reminders) == 1 and "能力复评提醒" in reminders[0].subject
     # The manager records the reassessment

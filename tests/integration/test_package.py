@@ -101,10 +101,15 @@ def test_gateway_errors_use_the_api_error_body(package: Package) -> None:
     # Given the API Gateway responses produced before our code runs
     responses = package.swagger["x-amazon-apigateway-gateway-responses"]
 
-    # Then 401 and 403 have our JSON error format
+    # Then no token and a token the authorizer denies are 401, the gateway's own refusals 403, 413,
+    # 415 and 429, each in our JSON error format
     for response_type, status, code in (
         ("UNAUTHORIZED", "401", "unauthenticated"),
-        ("ACCESS_DENIED", "403", "forbidden"),
+        ("ACCESS_DENIED", "401", "unauthenticated"),
+        ("WAF_FILTERED", "403", "forbidden"),
+        ("REQUEST_TOO_LARGE", "413", "payload_too_large"),
+        ("UNSUPPORTED_MEDIA_TYPE", "415", "unsupported_media_type"),
+        ("THROTTLED", "429", "too_many_requests"),
     ):
         response = responses[response_type]
         assert response["statusCode"] == status
@@ -357,6 +362,7 @@ from shared.domain.analytics import pearson
 from shared.domain.documents import extract_text
 from shared.domain.exports import to_xlsx
 from shared.domain.offers import Letter, render_pdf
+from shared.domain.screening import KeywordSpec, screen
 from shared.domain.spreadsheet import read_spreadsheet
 letter = Letter(
     title=("录用通知书", "Offer of Employment"), greeting=("尊敬的 王小明：", "Dear Wang Xiaoming,"),
@@ -365,12 +371,14 @@ letter = Letter(
 )
 row = {"name": "王小明", "email": "wang@example.com", "phone": "13800000000", "national_id": "110101199003074258"}
 sheet = read_spreadsheet("rows.xlsx", to_xlsx([row], "rows"))
-import numpy, reportlab, PIL, openpyxl, pypdf
+bank = [KeywordSpec("银行工作经历")]
+import numpy, reportlab, PIL, openpyxl, pypdf, opencc
 print(json.dumps({
+    "screening": [screen({"r": text}, bank, []).passed for text in ("五年銀行工作經歷", "本人沒有銀行工作經歷")],
     "pearson": pearson([1, 2, 3, 4], [2, 4, 6, 8]),
     "pdf_text": extract_text(".pdf", render_pdf(letter)),
     "xlsx_names": [r["name"] for _, r in sheet.rows],
-    "origins": {m.__name__: m.__file__ for m in (numpy, reportlab, PIL, openpyxl, pypdf)},
+    "origins": {m.__name__: m.__file__ for m in (numpy, reportlab, PIL, openpyxl, pypdf, opencc)},
 }))
 """
 
@@ -378,13 +386,15 @@ print(json.dumps({
 def test_the_heavy_paths_run_with_the_layer(unpacked: build.Unpacked, target_python: str) -> None:
     # Given the unpacked package and layer
     # When the target interpreter runs the paths that need the large libraries: statistics (numpy),
-    # the offer letter as PDF (reportlab, Pillow) read back (pypdf), a spreadsheet written and read (openpyxl)
+    # the offer letter as PDF (reportlab, Pillow) read back (pypdf), a spreadsheet written and read (openpyxl),
+    # resume screening across scripts (OpenCC's compiled converter and its dictionaries)
     report = _run_in_runtime(target_python, unpacked, PATHS_CHECK)
 
     # Then each works, numpy with its bundled OpenBLAS and the PDF with its Chinese text
     assert report["pearson"] == pytest.approx(1.0)
     assert "录用通知书" in report["pdf_text"] and "王小明" in report["pdf_text"]
     assert report["xlsx_names"] == ["王小明"]
+    assert report["screening"] == [True, False]
     # and the layer's libraries come from the layer, the others from the zip
     for name, origin in report["origins"].items():
         expected = unpacked.layer if name in {"numpy", "reportlab", "PIL"} else unpacked.task

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from chalice.test import Client
 
 from tests.support.api import Api
-from tests.support.hiring import make
+from tests.support.events import drain
+from tests.support.hiring import INTERVIEW, make, scored_apps
 from tests.support.ids import person
+from tests.support.logs import structured_logs
+from tests.support.mail import sent_mail
 from tests.support.spreadsheets import Importer, csv_bytes, rows_for
 
 
@@ -33,3 +38,28 @@ def test_national_ids_phones_and_emails_stay_out_of_logs(
     for p in [*good, bad]:
         for field in ("national_id", "phone", "email"):
             assert p[field] not in logged, f"{field} leaked into the logs"
+
+
+def test_the_consumers_log_ids_and_outcomes_but_no_personal_data(api: Api, client: Client, req_id: str) -> None:
+    # Given scored applicants (their results projected by the table stream's consumer)
+    with structured_logs() as lines:
+        scored_apps(api, req_id, 4)
+        # When HR confirms a shortlist and the notification consumer mails the invitations
+        proposal = api.call("POST", f"/requisitions/{req_id}/shortlist").data
+        confirm = {"proposal_id": proposal["proposal_id"], "interview": INTERVIEW}
+        assert api.call("POST", f"/requisitions/{req_id}/shortlist/confirm", body=confirm).status_code == 200
+        drain(
+            lambda e: client.lambda_.invoke("notification_worker", e).payload, api.stack.env["NOTIFICATION_QUEUE_URL"]
+        )
+    assert sent_mail()
+
+    # Then the consumers did log (each line with its function and correlation id) ...
+    functions = {line.get("function_name") for line in lines}
+    assert {"api_handler", "project_results", "notification_worker"} <= functions
+    consumer_lines = [line for line in lines if line.get("function_name") != "api_handler"]
+    assert consumer_lines and all(line.get("correlation_id") for line in consumer_lines)
+    # ... and no applicant's name, national id, phone or e-mail address is in any line
+    logged = json.dumps(lines, ensure_ascii=False)
+    for n in range(100, 104):
+        for field in ("name", "national_id", "phone", "email"):
+            assert person(n)[field] not in logged, f"{field} leaked into the logs"

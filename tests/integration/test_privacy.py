@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import boto3
+import openpyxl
+from chalice.test import Client
 
 from shared.domain.stages import Stage
 from shared.models.common import iso, utcnow
@@ -22,6 +25,7 @@ from tests.support.archive import update_application
 from tests.support.bodies import ERASURE_REASON as REASON
 from tests.support.hiring import at_background_check, deliver, offer_body
 from tests.support.ids import person
+from tests.support.spreadsheets import Importer, rows_for, xlsx_bytes
 from tests.support.stack import REGION
 from tests.support.webhooks import canonical
 
@@ -154,6 +158,63 @@ def test_erasure_removes_personal_data_and_keeps_anonymised_scores(api: Api, req
     # And the same person may apply again (the national-ID uniqueness guard is gone)
     again = api.call("POST", f"/requisitions/{req_id}/applications", body=person(1))
     assert again.status_code == 201, again.data
+
+
+def every_object_text() -> str:
+    """Test-only: every version of every object in the bucket as text, spreadsheets opened."""
+    s3 = boto3.client("s3", region_name=REGION)
+    bucket = get_settings().bucket_name
+    texts = []
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        for version in page.get("Versions", []):
+            key = version["Key"]
+            body = s3.get_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])["Body"].read()
+            if key.endswith(".xlsx"):
+                book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+                cells = [c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row]
+                texts.append(" ".join(str(c) for c in cells if c is not None))
+            else:
+                texts.append(body.decode("utf-8", errors="ignore"))
+    return "\n".join(texts)
+
+
+def test_erasure_finds_the_person_everywhere_in_the_table_and_the_bucket(api: Api, client: Client, req_id: str) -> None:
+    # Given a candidate imported from a spreadsheet, assigned to an interviewer (the desk item holds the
+    # name), with an AI result (its delivery record) and a video put in quarantine under their id
+    importer = Importer(api, client)
+    job = importer.start(req_id, "pool.xlsx")
+    people = [person(61), person(62)]
+    importer.upload(job, xlsx_bytes(rows_for(people)))
+    rows = importer.rows(job["id"])
+    app_id = next(r["application_id"] for r in rows if r["row"] == 1)
+    assigned = api.call("PUT", f"/applications/{app_id}/interviewers", body={"usernames": ["interviewer.demo"]})
+    assert assigned.status_code == 200, assigned.data
+    assert deliver(api, canonical(req_id, application_id=app_id)).status_code == 200
+    me = people[0]
+    s3 = boto3.client("s3", region_name=REGION)
+    quarantined = f"quarantine/videos/{app_id}/{'c' * 32}.mp4"
+    s3.put_object(Bucket=get_settings().bucket_name, Key=quarantined, Body=f"{me['name']} {me['phone']}".encode())
+    # (the spreadsheet itself is gone once its rows were stored: it held everyone in clear)
+    versions = s3.list_object_versions(Bucket=get_settings().bucket_name).get("Versions", [])
+    assert not [v["Key"] for v in versions if v["Key"].startswith("imports/")]
+    desk = api.call("GET", "/me/assignments", role="interviewer").data["items"]
+    assert me["name"] in json.dumps(desk, ensure_ascii=False)
+    assert me["name"] in whole_table() and me["phone"] in every_object_text()
+
+    # When HR erases the candidate
+    response = api.call("DELETE", f"/candidates/{app_id}", body=REASON)
+    assert response.status_code == 200, response.data
+
+    # Then neither the whole table nor any object of the bucket (every version, spreadsheets opened)
+    # holds the person's name, phone, e-mail or ID number
+    table, bucket = whole_table(), every_object_text()
+    for datum in (me["name"], me["phone"], me["email"], me["national_id"]):
+        assert datum not in table, datum
+        assert datum not in bucket, datum
+    # And the interviewer's desk no longer lists them; the other imported person is untouched
+    desk = api.call("GET", "/me/assignments", role="interviewer").data["items"]
+    assert me["name"] not in json.dumps(desk, ensure_ascii=False)
+    assert people[1]["name"] in table
 
 
 def test_a_second_erasure_is_200_already_erased_and_audited_once(api: Api, req_id: str) -> None:

@@ -20,6 +20,9 @@ pytestmark = pytest.mark.package
 # Types moto's CloudFormation does not create, each checked below by template assertions
 SKIPPED = {
     "AWS::ApiGateway::Stage": "test_the_api_is_deployed_from_its_body_with_every_route",
+    # (alarms and the alarm topic's subscription: tests/integration/test_operations_template.py)
+    "AWS::CloudWatch::Alarm": "test_alarms_watch_every_dead_letter_queue_function_and_the_probation_cycle",
+    "AWS::SNS::Subscription": "test_alarms_go_to_an_encrypted_topic_mailed_to_the_given_address",
     "AWS::Cognito::UserPool": "test_the_user_pool_is_the_one_the_local_stack_creates",
     "AWS::Cognito::UserPoolClient": "test_the_user_pool_is_the_one_the_local_stack_creates",
     "AWS::Cognito::UserPoolGroup": "test_the_user_pool_is_the_one_the_local_stack_creates",
@@ -66,7 +69,7 @@ def test_functions_exist_with_their_roles_and_event_sources(rehearsal: Rehearsal
     functions = _of_type(rehearsal, "AWS::Lambda::Function")
 
     # Then each was created with the role the template gives it
-    assert set(rehearsal.functions) == set(functions) and len(functions) == 16
+    assert set(rehearsal.functions) == set(functions) and len(functions) == 17
     for name, function in functions.items():
         role = function["Properties"]["Role"]["Fn::GetAtt"][0]
         assert rehearsal.functions[name]["Role"].endswith("/" + rehearsal.created[role]), name
@@ -83,7 +86,7 @@ def test_functions_exist_with_their_roles_and_event_sources(rehearsal: Rehearsal
     # and each schedule or event rule targets its function
     targets = {t["Arn"] for rule in rehearsal.rules for t in rule["Targets"]}
     rules = _of_type(rehearsal, "AWS::Events::Rule")
-    assert len(rehearsal.rules) == len(rules) == 8
+    assert len(rehearsal.rules) == len(rules) == 9
     assert targets <= {f["FunctionArn"] for f in rehearsal.functions.values()}
 
 
@@ -98,6 +101,11 @@ def test_the_api_is_deployed_from_its_body_with_every_route(rehearsal: Rehearsal
     # Then the stage "api" deploys the body's API
     assert deployment["Properties"]["RestApiId"] == {"Ref": "RestAPI"}
     assert stage["Properties"]["StageName"] == "api" and stage["Properties"]["RestApiId"] == {"Ref": "RestAPI"}
+    # with the throttling budgets (infra/edge.py) translated onto the stage
+    budgets = {s["ResourcePath"]: s["ThrottlingRateLimit"] for s in stage["Properties"]["MethodSettings"]}
+    assert budgets["/*"] == {"Ref": "ApiThrottlingRateLimit"}
+    assert budgets["/~1webhooks~1interview-results"] == {"Ref": "WebhookThrottlingRateLimit"}
+    assert budgets["/~1auth~1session"] == {"Ref": "SignInThrottlingRateLimit"}
     # and the body holds every route of the app, each integrated with the API handler
     routes = {(p, m.lower()) for p, entries in app.routes.items() for m in entries}
     methods = {(p, m) for p, spec in api["paths"].items() for m in spec if m != "options"}

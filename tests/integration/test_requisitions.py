@@ -1,4 +1,4 @@
-"""Requisitions: creation by HR, validation naming the field, department scoping, pagination."""
+"""Requisitions: creation by HR, validation naming the field, department scoping, pagination, status."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.api import Api
 from tests.support.hiring import SAMPLE, make
+from tests.support.ids import person
 
 
 def test_hr_creates_and_reads_a_requisition(api: Api) -> None:
@@ -118,3 +119,38 @@ def test_idempotency_key_replays_and_detects_a_different_body(api: Api) -> None:
     # And the key with another body is a conflict
     changed = dict(SAMPLE, headcount=5)
     assert api.call("POST", "/requisitions", body=changed, headers={"Idempotency-Key": "req-001"}).status_code == 409
+
+
+def test_hr_puts_a_requisition_on_hold_reopens_and_closes_it_with_reasons_audited(api: Api) -> None:
+    # Given a new requisition: open, nothing filled
+    req = make(api).data
+    assert (req["status"], req["filled_count"]) == ("open", 0)
+    url = f"/requisitions/{req['id']}/status"
+    # When HR puts it on hold with a reason
+    held = api.call("POST", url, body={"status": "on_hold", "reason": "编制调整中", "expected_version": 1})
+    # Then it is on hold with the reason, and the change is audited
+    assert held.status_code == 200, held.data
+    assert (held.data["status"], held.data["status_reason"], held.data["version"]) == ("on_hold", "编制调整中", 2)
+    audit = api.call("GET", f"/audit?subject=requisition:{req['id']}").data["items"]
+    changes = [a for a in audit if a["action"] == "requisition.status"]
+    assert changes[0]["details"] == {"from": "open", "to": "on_hold", "reason": "编制调整中"}
+    # When HR writes with a stale version, or sets filled (derived, never set), it is refused
+    stale = api.call("POST", url, body={"status": "open", "reason": "x", "expected_version": 1})
+    assert stale.status_code == 409
+    filled = api.call("POST", url, body={"status": "filled", "reason": "x"})
+    assert filled.status_code == 400 and filled.data["error"]["details"][0]["field"] == "status"
+    # When HR closes it, then it stays closed and takes no application
+    assert api.call("POST", url, body={"status": "closed", "reason": "岗位取消"}).data["status"] == "closed"
+    reopen = api.call("POST", url, body={"status": "open", "reason": "重新开放"})
+    assert reopen.status_code == 409 and "stays closed" in reopen.data["error"]["message"]
+    applied = api.call("POST", f"/requisitions/{req['id']}/applications", body=person(1))
+    assert applied.status_code == 409 and "closed" in applied.data["error"]["message"]
+
+
+def test_only_hr_changes_a_requisitions_status(api: Api) -> None:
+    req_id = make(api).data["id"]
+    body = {"status": "on_hold", "reason": "编制调整中"}
+    for role in ("manager", "interviewer", "it"):
+        assert api.call("POST", f"/requisitions/{req_id}/status", role=role, body=body).status_code == 403
+    assert api.call("GET", f"/requisitions/{req_id}").data["status"] == "open"
+    assert api.call("POST", "/requisitions/nope/status", body=body).status_code == 404

@@ -130,7 +130,7 @@ def test_delivery_records_parked_results_and_audit_records_expire_by_their_own_r
     app_id = api.call("POST", f"/requisitions/{req_id}/applications", body=person(7)).data["id"]
     settings = get_settings()
     # Then the delivery record expires after its days (90)
-    delivery = raw(f"WEBHOOK#{parked.data['webhook_id']}", "EVENT")
+    delivery = raw(f"WEBHOOK#{parked.data['webhook_id']}", "AI#aivendor")
     assert delivery is not None and about(delivery["expires_at"], settings.delivery_record_retention_days)
     # And the parked result after its days (30) — it was attached when the application appeared, so
     # look at one that stays parked

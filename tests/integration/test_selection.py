@@ -115,14 +115,14 @@ def test_shortlist_reads_only_the_top_and_invites_once(api: Api, client: Client,
     # Then after the notification worker runs, each got one e-mail with the date and place
     queue_url = api.stack.env["NOTIFICATION_QUEUE_URL"]
     drain(lambda e: client.lambda_.invoke("notification_worker", e).payload, queue_url)
-    mails = sent_mail()
+    mails = [m for m in sent_mail() if "复试邀请" in m.subject]  # (the one HR rejected is told so, apart)
     assert len(mails) == 3
     assert all("复试邀请" in m.subject and "2026年12月8日 09:30" in m.body and "801 室" in m.body for m in mails)
     # And confirming again sends nobody a second e-mail
     again = api.call("POST", f"/requisitions/{req_id}/shortlist/confirm", body=confirm).data
     assert again["counts"] == {"conflict": 3}
     drain(lambda e: client.lambda_.invoke("notification_worker", e).payload, queue_url)
-    assert len(sent_mail()) == 3
+    assert len([m for m in sent_mail() if "复试邀请" in m.subject]) == 3
     # And those outside the shortlist stay in the pool
     assert api.call("GET", f"/applications/{apps[6]['id']}").data["stage"] == "ai_interviewed"
 
@@ -143,3 +143,24 @@ def test_shortlist_is_hr_only_and_needs_a_real_proposal(api: Api, req_id: str) -
     missing_place = {"proposal_id": "0" * 32, "interview": {"starts_at": "2026-12-08T09:30:00+08:00"}}
     response = api.call("POST", f"/requisitions/{req_id}/shortlist/confirm", body=missing_place)
     assert response.status_code == 400 and response.data["error"]["details"][0]["field"] == "interview.place"
+
+
+def test_a_requisition_that_stopped_inviting_sends_no_invitation(api: Api, client: Client, req_id: str) -> None:
+    # Given a confirmed shortlist whose invitations are queued
+    scored_apps(api, req_id, 4)
+    proposal = api.call("POST", f"/requisitions/{req_id}/shortlist").data
+    confirm = {"proposal_id": proposal["proposal_id"], "interview": INTERVIEW}
+    assert api.call("POST", f"/requisitions/{req_id}/shortlist/confirm", body=confirm).data["invitations_queued"] == 2
+    # When HR puts the requisition on hold before the notification worker runs
+    hold = {"status": "on_hold", "reason": "预算冻结"}
+    assert api.call("POST", f"/requisitions/{req_id}/status", body=hold).status_code == 200
+    drain(lambda e: client.lambda_.invoke("notification_worker", e).payload, api.stack.env["NOTIFICATION_QUEUE_URL"])
+    # Then nobody is invited, and confirming another shortlist is refused naming the status
+    assert sent_mail() == []
+    refused = api.call("POST", f"/requisitions/{req_id}/shortlist/confirm", body=confirm)
+    assert refused.status_code == 409
+    assert refused.data["error"]["details"][0]["status"] == "on_hold"
+    # When HR reopens it, then confirming invites again
+    reopen = {"status": "open", "reason": "预算恢复"}
+    assert api.call("POST", f"/requisitions/{req_id}/status", body=reopen).data["status"] == "open"
+    assert api.call("POST", f"/requisitions/{req_id}/shortlist/confirm", body=confirm).status_code == 200

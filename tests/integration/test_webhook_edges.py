@@ -155,18 +155,20 @@ def test_a_replay_of_the_same_webhook_id_is_2xx_and_changes_nothing(
     headers, raw = signed(canonical(req_id, application_id=app["id"]), timestamp=int(clock.now))
     assert post(api, headers, raw).data["status"] == "stored"
     before, application = items(stack), api.call("GET", f"/applications/{app['id']}").data
-    # When the vendor sends it again, even re-signed a minute later with other scores
+    # When the vendor sends it again, re-signed a minute later, and then other scores under the same id
     clock.now += 60
-    again = signed(
-        canonical(req_id, application_id=app["id"], logic=10),
-        webhook_id=headers["webhook-id"],
-        timestamp=int(clock.now),
-    )
-    replay = post(api, *again)
-    # Then it is a 200 duplicate and nothing changed
+    replay = post(api, *signed(canonical(req_id, application_id=app["id"]), **same_id(headers, clock)))
+    reused = post(api, *signed(canonical(req_id, application_id=app["id"], logic=10), **same_id(headers, clock)))
+    # Then the replay is a 200 duplicate, the other body 409 naming webhook-id, and nothing changed
     assert replay.status_code == 200 and replay.data["status"] == "duplicate"
+    assert reused.status_code == 409 and reused.data["error"]["details"][0]["field"] == "webhook-id"
     assert items(stack) == before
     assert api.call("GET", f"/applications/{app['id']}").data == application
+
+
+def same_id(headers: dict[str, str], clock: Clock) -> dict[str, Any]:
+    """Signing options for a new message under the webhook-id of ``headers``, sent now."""
+    return {"webhook_id": headers["webhook-id"], "timestamp": int(clock.now)}
 
 
 @pytest.mark.parametrize(

@@ -42,9 +42,10 @@ def test_first_delivery_is_one_write_and_a_duplicate_changes_nothing(api: Api, r
     body = canonical(req_id, application_id=app["id"])
     # When the vendor delivers a result
     first = deliver(api, body, webhook_id="msg_first", settle=False)
-    # Then it is stored with ONE DynamoDB call, a conditional PutItem of the history entry
+    # Then it is stored with ONE DynamoDB call: a transaction of the delivery record (new), the check that
+    # the application is the requisition's, and the history entry
     assert first.status_code == 200 and first.data["status"] == "stored"
-    assert calls == ["PutItem"]
+    assert calls == ["TransactWriteItems"]
     # And the table's stream applies it to the application in one transaction
     calls.clear()
     assert api.settle() == 1
@@ -60,7 +61,7 @@ def test_first_delivery_is_one_write_and_a_duplicate_changes_nothing(api: Api, r
     again = deliver(api, body, webhook_id="msg_first", settle=False)
     # Then 2xx, one call, and nothing changed (nothing for the stream either)
     assert again.status_code == 200 and again.data["status"] == "duplicate"
-    assert calls == ["PutItem"]
+    assert calls == ["TransactWriteItems"]
     assert api.settle() == 0
     assert api.call("GET", f"/applications/{app['id']}").data["version"] == stored["version"]
 
@@ -107,8 +108,8 @@ def test_reconciliation_attaches_what_raced_past_creation(api: Api, req_id: str)
     from shared.models.application import ApplicationCreate
 
     app = Applications(repo).build(req, ApplicationCreate.model_validate(person(6)), source="test")
-    # (stored by the webhook; the stream finds no such application and parks it)
-    assert deliver(api, canonical(req_id, application_id=app.id)).status_code == 200
+    # (parked by the webhook: no such application yet)
+    assert deliver(api, canonical(req_id, application_id=app.id)).status_code == 202
     assert not ResultStore().history(app.id)
     repo.applications.create(app, "hash-6", AuditEntry(subject="x", actor="t", action="t", details={}))
     # When the scheduled reconciliation runs
@@ -117,6 +118,64 @@ def test_reconciliation_attaches_what_raced_past_creation(api: Api, req_id: str)
     assert counts == {"examined": 1, "attached": 1, "still_parked": 0, "videos_resent": 0}
     api.settle()
     assert repo.applications.require(app.id).ai is not None
+
+
+def test_a_reused_webhook_id_with_another_body_is_409_and_the_first_delivery_stands(
+    api: Api, req_id: str, stack: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a result stored and applied under webhook-id msg_once
+    app = new_app(api, req_id)
+    first = canonical(req_id, application_id=app["id"], logic=85)
+    assert deliver(api, first, webhook_id="msg_once").data["status"] == "stored"
+    before = stored_deliveries(stack.env)
+    caplog.clear()
+
+    # When the vendor sends another result under the same id: other scores, and other scores with
+    # another completed_at (the key of the history entry; it used to be answered "stored" and never applied)
+    changed = canonical(req_id, application_id=app["id"], logic=40)
+    later = canonical(req_id, application_id=app["id"], logic=40, completed_at="2026-11-29T09:30:00+08:00")
+    answers = [deliver(api, body, webhook_id="msg_once") for body in (changed, later)]
+
+    # Then each is 409 naming webhook-id, nothing is stored, the first result stands, and the refusal
+    # is logged as the vendor's fault
+    for answer in answers:
+        assert answer.status_code == 409, answer.data
+        assert answer.data["error"]["details"][0]["field"] == "webhook-id"
+    assert stored_deliveries(stack.env) == before
+    assert api.call("GET", f"/applications/{app['id']}").data["ai"]["dimension_scores"]["logic"] == 85
+    faults = [r for r in caplog.records if r.getMessage().startswith("vendor fault")]
+    assert [(r.levelname, r.getMessage(), getattr(r, "webhook_id", None)) for r in faults] == 2 * [
+        ("WARNING", "vendor fault: a webhook-id reused with another body", "msg_once")
+    ]
+    # And the first body again is still a duplicate
+    assert deliver(api, first, webhook_id="msg_once").data["status"] == "duplicate"
+
+
+def test_a_result_for_an_application_of_another_requisition_is_refused_with_the_reason(
+    api: Api, req_id: str, stack: Any
+) -> None:
+    # Given an application of another requisition
+    other_req = make(api).data["id"]
+    theirs = new_app(api, other_req, 3)
+    before = stored_deliveries(stack.env)
+    # When a result for this requisition names it
+    answer = deliver(api, canonical(req_id, application_id=theirs["id"]))
+    # Then it is 400 naming application_id, and nothing is stored or parked
+    assert answer.status_code == 400, answer.data
+    assert answer.data["error"]["details"] == [
+        {"field": "application_id", "message": f"not an application of requisition {req_id}"}
+    ]
+    assert stored_deliveries(stack.env) == before
+    assert api.call("GET", f"/applications/{theirs['id']}").data["ai"] is None
+
+
+def test_a_result_for_an_application_that_does_not_exist_is_answered_parked(api: Api, req_id: str) -> None:
+    # When a result names an application id nobody has created (it used to be answered "stored")
+    answer = deliver(api, canonical(req_id, application_id="app-not-yet"))
+    # Then the answer says what happened to it: parked, 202
+    assert answer.status_code == 202 and answer.data["status"] == "parked"
+    counts = api.client.lambda_.invoke("reconcile_parked_results", SCHEDULED).payload
+    assert counts["examined"] == 1 and counts["still_parked"] == 1
 
 
 def test_second_vendor_format_is_normalised(api: Api, req_id: str) -> None:
@@ -300,7 +359,7 @@ def test_first_result_moves_a_screened_application_to_ai_interviewed(api: Api, r
     deliver(api, canonical(req_id, application_id=pending["id"]))
     # Then the screened one moved to ai_interviewed in the projection's single transaction, listed
     # under its new stage
-    assert first_calls == ["PutItem", "TransactWriteItems"]
+    assert first_calls == ["TransactWriteItems", "TransactWriteItems"]
     assert api.call("GET", f"/applications/{passed['id']}").data["stage"] == "ai_interviewed"
     listed = api.call("GET", f"/requisitions/{req_id}/applications?stage=ai_interviewed").data["items"]
     assert [i["id"] for i in listed] == [passed["id"]]

@@ -408,7 +408,7 @@ class HiringEvent:
         began = time.perf_counter()
         from shared.services.offers import beijing_today
 
-        today = beijing_today()  # hires start tomorrow (the bank's day), so that probation progress can be recorded
+        today = beijing_today()  # hires start tomorrow (the bank's day); probation moves the clock to that day
         body = {
             "grade": "P5",
             "start_date": (today + timedelta(days=1)).isoformat(),
@@ -487,6 +487,7 @@ class HiringEvent:
         moto's interpreter): confirm the goals, record progress, the manager decides once the final
         review waits, and the state machine writes the outcome."""
         began = time.perf_counter()
+        self.first_working_day()
         outcomes: Counter[str] = Counter()
         self.expected_outcome: dict[str, str] = {}
         for start in range(0, len(self.employees), PROBATION_BATCH):
@@ -571,10 +572,32 @@ class HiringEvent:
                         name = f"{details['resourceType']}.{operation[:1].upper()}{operation[1:]} (state machine)"
                         self.meter.add(name, 1, calls=True)
 
+    def first_working_day(self) -> None:
+        """Probation starts on the start date: the business clock moves to the hires' first day, as the
+        local stack's clock moves (``infra/local/clock.py``)."""
+        import os
+        import tempfile
+
+        from infra.local import clock as local_clock
+
+        self.clock_dir = tempfile.TemporaryDirectory(prefix="sim-clock-")
+        self.clock_env = os.environ.get(local_clock.clock.CLOCK_FILE_ENV)
+        local_clock.use(Path(self.clock_dir.name) / local_clock.FILE_NAME, keep=False)
+        local_clock.move({"days": 1})
+
     def close(self) -> None:
         for server in (getattr(self, "bgc", None), getattr(self, "esign", None)):
             if server is not None:
                 server.stop()
+        if getattr(self, "clock_dir", None) is not None:
+            import os
+
+            from shared.clock import CLOCK_FILE_ENV
+
+            os.environ.pop(CLOCK_FILE_ENV, None)
+            if self.clock_env is not None:
+                os.environ[CLOCK_FILE_ENV] = self.clock_env
+            self.clock_dir.cleanup()
 
     def print_figures(self, out: Any = sys.stdout) -> float:
         """AWS calls per stage, per applicant and per hire; the bill of a 100,000-applicant event."""

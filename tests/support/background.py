@@ -36,7 +36,13 @@ def completed_check(
     outcome: str | None = "clear",
     ordered_at: str = "2026-12-01T08:00:00.000000Z",
     status: str = "completed",
+    with_result: bool = False,
+    facts: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A check as the store keeps it; ``facts``: the vendor's result it completed with
+    (``result(check_id)``), if any; ``with_result``: the vendor's sample result (credit included)."""
+    if with_result and facts is None:
+        facts = RESULT | {"check_reference": check_id}
     check = BackgroundCheck.model_validate(
         {
             "check_id": check_id,
@@ -50,6 +56,7 @@ def completed_check(
             "ordered_by": "hr.demo",
             "completed_at": ordered_at if status == "completed" else None,
             "updated_at": ordered_at,
+            "result": facts,
         }
     )
     return as_item(check)

@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from shared import clock
+
+
+def quarter_of(day: date) -> dict[str, str]:
+    """The performance cycle of the quarter ``day`` falls in."""
+    first = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    nxt = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
+    name = f"{day.year} Q{(day.month - 1) // 3 + 1}"
+    return {"name": name, "period": "quarter", "start_date": str(first), "end_date": str(nxt - timedelta(days=1))}
+
+
 # a supplementary assessment a manager asks for, and why
 NEGOTIATION = {
     "name": "客户模拟谈判",
@@ -10,8 +23,8 @@ NEGOTIATION = {
     "duration_minutes": 45,
 }
 ASSESSMENT_REASON = "复试中客户导向表现存疑，需观察真实谈判场景"
-# a performance cycle HR opens
-CYCLE = {"name": "2027 Q1", "period": "quarter", "start_date": "2027-01-01", "end_date": "2027-03-31"}
+# a performance cycle HR opens: the current quarter (results are recorded inside the cycle's window)
+CYCLE = quarter_of(clock.today())
 # why HR erases a candidate's personal data
 ERASURE_REASON = {"reason": "the candidate asked for erasure (PIPL art. 47), ticket 2026-118"}
 # a second-interview question HR adds to the bank

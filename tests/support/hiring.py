@@ -59,13 +59,25 @@ def at_stage(api: Api, app_id: str, *stages: str) -> None:
         assert moved.status_code == 200, moved.data
 
 
+def evaluate(api: Api, app_id: str) -> None:
+    """The department's manager records a second-interview evaluation (the evidence ``evaluated`` needs)."""
+    body = {
+        "ratings": {"logic": 80, "customer_orientation": 78},
+        "comment": "案例具体，逻辑清楚",
+        "recommendation": "hire",
+    }
+    recorded = api.call("POST", f"/applications/{app_id}/evaluations", role="manager", body=body)
+    assert recorded.status_code == 201, recorded.data
+
+
 def evaluated_app(api: Api, req_id: str, n: int = 1) -> dict[str, Any]:
-    """An application with an AI result, moved by HR through the second interview to ``evaluated``."""
+    """An application with an AI result, moved by HR through the second interview to ``evaluated``
+    after the department's manager evaluated it."""
     app = new_app(api, req_id, n)
     assert deliver(api, canonical(req_id, application_id=app["id"])).status_code == 200
-    for stage in ("shortlisted", "second_interview", "evaluated"):
-        moved = api.call("POST", f"/applications/{app['id']}/transitions", body={"to": stage, "reason": "复试通过"})
-        assert moved.status_code == 200, moved.data
+    at_stage(api, app["id"], "shortlisted", "second_interview")
+    evaluate(api, app["id"])
+    at_stage(api, app["id"], "evaluated")
     return app
 
 

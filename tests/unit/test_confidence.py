@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from shared.domain.background import outcome
-from shared.domain.confidence import BASE, assess
+from shared.domain.confidence import BASE, Declared, Review, assess, degree_level, weigh, weighted_mean
 from shared.models.background import BackgroundResultPayload
 from shared.models.common import Dimension
 
@@ -122,3 +123,84 @@ def test_a_clean_result_is_clear_and_dimensions_without_a_score_can_be_listed() 
     assert outcome(result) == "clear"
     report = assess({}, result, [Dimension.customer_orientation])
     assert row(report, Dimension.customer_orientation).score is None
+
+
+# -- what the applicant declared, HR's review, and the weighing --------------------------------------
+EDUCATION = {"school": "郑州大学", "degree": "本科", "verified": True}
+TODAY = date(2026, 12, 4)
+
+
+def overall_codes(report: Any) -> dict[str, float]:
+    return {a.code: a.delta for a in report.overall_reasons}
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        (Declared(education="郑州大学 学士 金融学"), {"declared_education_confirmed": 0.05}),  # 学士 = 本科
+        (Declared(education="硕士 郑州大学"), {"declared_education_mismatch": -0.15}),
+        (Declared(education="本科 河南大学"), {"declared_education_mismatch": -0.15}),
+        (Declared(education=""), {}),
+        (Declared(experience="曾在某城市商业银行任客户经理"), {"declared_employment_confirmed": 0.05}),
+        (Declared(years=7.5), {"declared_employment_mismatch": -0.10}),
+        (Declared(years=6), {}),  # within a year of the verified 5
+    ],
+)
+def test_declared_facts_are_confirmed_or_contradicted(declared: Declared, expected: dict[str, float]) -> None:
+    # Given the vendor verified a bachelor's at 郑州大学 and five years at 某城市商业银行
+    result = facts(education=EDUCATION, employment=[CUSTOMER_MANAGER_TOP10])
+    # When compared with what the applicant declared
+    report = assess(SCORES, result, declared=declared, today=TODAY)
+    # Then a confirmation raises, a mismatch lowers, each with its reason
+    found = {k: v for k, v in overall_codes(report).items() if k.startswith("declared_")}
+    assert found == pytest.approx(expected)
+    assert all(a.reason_zh and a.reason_en for a in report.overall_reasons)
+
+
+def test_a_discrepancy_the_vendor_reported_is_not_counted_twice() -> None:
+    # Given the vendor itself reports the education differs
+    education = EDUCATION | {"degree": "大专", "discrepancy": "申报本科，核实为大专"}
+    report = assess(SCORES, facts(education=education), declared=Declared(education="本科 郑州大学"), today=TODAY)
+    # Then only the vendor's rule counts
+    assert overall_codes(report) == {"education_discrepancy": -0.20}
+
+
+def test_hr_review_takes_back_the_vendor_deductions_or_lowers_with_its_reason() -> None:
+    # Given an adverse credit record (risk awareness −0.10) and HR's review
+    result = facts(credit={"status": "adverse", "notes": "逾期"})
+    cleared = assess(SCORES, result, review=Review("clear", "consider", "供应商记录有误，已核实还清"))
+    # Then a clear review over consider takes the deduction back, naming HR's reason
+    risk = row(cleared, Dimension.risk_awareness)
+    assert risk.confidence == pytest.approx(BASE)
+    assert any(a.code == "hr_review_cleared" and "供应商记录有误" in a.reason_zh for a in risk.reasons)
+    # And a consider review over clear lowers every dimension
+    lowered = assess(SCORES, facts(), review=Review("consider", "clear", "推荐人反馈不一致"))
+    assert lowered.overall == pytest.approx(BASE - 0.10)
+    # And a review that agrees with the vendor changes nothing
+    assert assess(SCORES, result, review=Review("consider", "consider", "同意")).overall == pytest.approx(BASE)
+
+
+def test_scores_are_weighed_by_their_confidence_and_explained() -> None:
+    # Given a verified top-10 % customer manager (customer orientation 0.85) and base confidence elsewhere
+    report = assess(SCORES, facts(employment=[CUSTOMER_MANAGER_TOP10]))
+    weights = {Dimension.customer_orientation: 0.5, Dimension.logic: 0.5}
+    # When weighed
+    weighed = weigh(report, weights)
+    # Then each 0.1 of confidence above the base is 5 points, and the weighted score follows
+    assert weighed.scores[Dimension.customer_orientation] == pytest.approx(95.5)
+    assert weighed.scores[Dimension.logic] == pytest.approx(85.0)
+    assert weighed.weighted == pytest.approx(90.25) and weighed.ai_weighted == pytest.approx(86.5)
+    assert "customer_orientation 88→95.5" in weighed.explanation_en and "可信度加权得分 90.25" in weighed.explanation_zh
+    # And without facts nothing moves
+    assert weigh(assess(SCORES, None), weights).weighted == weighted_mean(SCORES, weights)
+
+
+def test_degree_levels() -> None:
+    assert [degree_level(t) for t in ("本科", "学士学位", "硕士研究生", "博士", "大专", "高中")] == [
+        "bachelor",
+        "bachelor",
+        "master",
+        "doctorate",
+        "associate",
+        None,
+    ]

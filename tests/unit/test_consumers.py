@@ -32,7 +32,8 @@ def handled(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 def test_each_notification_kind_reaches_its_handler(handled: list[tuple[str, str]]) -> None:
     # Given one message of every kind the queue carries
-    kinds = ["invitation", "assessment_decision", *sorted(PROBATION_KINDS)]
+    kinds = ["invitation", "assessment_decision", "assessment_requested", "rejection_notice"]
+    kinds += sorted(PROBATION_KINDS)
     # When the consumer handles them
     for kind in kinds:
         notification_queue.handle(record({"kind": kind, "employee_id": "e1"}))

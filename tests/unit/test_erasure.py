@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from shared.domain.erasure import needles, redact, scrub_item
+from pathlib import Path
+
+from shared.domain.erasure import INVENTORY, needles, object_prefixes, redact, scrub_item
 
 
 def test_needles_are_the_identifying_strings_longest_first() -> None:
@@ -34,3 +36,16 @@ def test_personal_items_are_deleted_or_emptied() -> None:
     scrubbed = scrub_item(score, [])
     assert scrubbed is not None
     assert scrubbed["raw_payload"] == "" and scrubbed["questions"] == [{"transcript_excerpt": ""}]
+
+
+def test_the_inventory_names_every_place_erasure_covers_and_the_docs_list_it() -> None:
+    # Given the inventory of where a candidate's data lives, and the prefixes erasure deletes
+    places = " ".join(INVENTORY)
+    security = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text("utf-8")
+    # Then every prefix erasure deletes is in the inventory
+    for prefix in object_prefixes("<id>"):
+        assert prefix in places, prefix
+    # And every place of the inventory is in docs/security.md's inventory table
+    for place in INVENTORY:
+        first = place.split()[0].rstrip(",")
+        assert first in security, first

@@ -122,6 +122,7 @@ def test_every_domain_error_has_one_status_and_a_new_kind_answers_as_its_base() 
         "Conflict": 409,
         "PayloadTooLarge": 413,
         "UnsupportedMediaType": 415,
+        "TooManyRequests": 429,
         "ServiceUnavailable": 503,
     }
 

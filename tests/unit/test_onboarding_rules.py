@@ -91,7 +91,7 @@ def test_plan_covers_dimensions_below_the_bar_with_active_courses() -> None:
     assert [d.dimension for d in plan] == [Dimension.logic, Dimension.teamwork]  # canonical order
     assert "logic.01" not in [c.course_id for c in plan[0].courses]
     assert plan[1].courses[0].title_zh == "团队沟通技巧"
-    assert all(d.reassess_due == date(2027, 3, 31) for d in plan)
+    assert all(d.reassess_due == date(2027, 4, 1) for d in plan)  # a calendar month after 1 March, not 30 days
     # a dimension the AI did not score (innovation) is not planned
 
 

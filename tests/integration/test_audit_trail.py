@@ -156,6 +156,7 @@ NOT_A_SENSITIVE_READ = {
     ("RequisitionView", "salary_band"): "the requisition's published band, no one's pay",
     ("OfferView", "salary_source"): "whether the salary was given or proposed (the salary itself is marked)",
     ("OfferView", "salary_basis"): "how the salary was proposed (the salary itself is marked)",
+    ("PersonView", "employment"): "audited as a whole: PersonView is person.read",
 }
 # routes that return no JSON model (the console's files, the OpenAPI document)
 UNMODELLED = {("GET", "/console"), ("GET", "/console/{asset}"), ("GET", "/openapi.json")}

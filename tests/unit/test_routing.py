@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from chalice.app import ScheduleExpression
+from chalice.app import EventSourceHandler, ScheduleExpression
 from chalice.deploy.swagger import CFNSwaggerGenerator
 
 from app import app
@@ -82,3 +82,15 @@ def test_importing_the_app_imports_no_handler_module_service_or_model() -> None:
     # Then only the route table, the authorizer's declaration and the export media types are loaded
     loaded = json.loads(done.stdout)
     assert loaded == ["functions.auth", "functions.routing", "shared.domain", "shared.domain.exports"]
+
+
+def test_every_function_runs_the_observe_middleware() -> None:
+    # Given the app: the observe middleware (Lambda context, correlation id) for every event type
+    assert app.middleware_handlers[0] == (routing.observe, "all")
+    # Then every event source's Lambda handler is the app's own (Chalice wraps it with the app's
+    # middleware), whose lazy handler imports the consumer's module on the first event
+    for config in app.event_sources:
+        handler = app.handler_map[config.name]
+        assert isinstance(handler, EventSourceHandler), config.name
+        assert isinstance(handler.func, routing.LazyHandler), config.name
+        assert config.handler_string == f"{handler.func.__module__}.{handler.func.__name__}"

@@ -37,6 +37,7 @@ from shared import clock
 from shared.domain.shortlist import weighted_score
 from shared.models.background import BackgroundResultPayload, EmploymentRecord, PerformanceRank
 from shared.models.common import Dimension, RoleFamily
+from shared.vocabulary import DIMENSIONS
 
 BASE = 0.7
 RULE = (
@@ -412,8 +413,11 @@ def weigh(report: ConfidenceReport, weights: Mapping[Dimension, float]) -> Weigh
     if overall is None or ai_overall is None:
         zh, en = "无AI得分，未加权", "no AI scores: nothing to weigh"
     else:
-        zh_moves = "；".join(f"{d.value} {ai[d]:g}→{weighed[d]:g}" for d in moved) or "各维度可信度为基准值，得分不变"
-        en_moves = "; ".join(f"{d.value} {ai[d]:g}→{weighed[d]:g}" for d in moved) or "base confidence: unchanged"
+        # labels, never the keys: the console shows this text
+        zh_moves = "；".join(f"{DIMENSIONS[d].zh} {ai[d]:g}→{weighed[d]:g}" for d in moved)
+        en_moves = "; ".join(f"{DIMENSIONS[d].en} {ai[d]:g}→{weighed[d]:g}" for d in moved)
+        zh_moves = zh_moves or "各维度可信度为基准值，得分不变"
+        en_moves = en_moves or "base confidence: unchanged"
         zh = f"可信度加权得分 {overall:g}（AI加权得分 {ai_overall:g}）：{zh_moves}。规则：{WEIGHING_ZH}"
         en = f"confidence-weighted score {overall:g} (AI weighted score {ai_overall:g}): {en_moves}. Rule: {WEIGHING}"
     return Weighed(weighed, overall, ai_overall, zh, en, moved)

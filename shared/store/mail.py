@@ -29,5 +29,6 @@ def send_with_calendar(to: str, subject: str, text: str, html: str, filename: st
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     message.add_attachment(ics.decode("utf-8"), subtype="calendar", filename=filename, params={"method": "REQUEST"})
-    out = aws.client("ses").send_raw_email(Source=source, Destinations=[to], RawMessage={"Data": message.as_bytes()})
+    # (the recipients come from the To header: naming them again in Destinations counts each one twice)
+    out = aws.client("ses").send_raw_email(Source=source, RawMessage={"Data": message.as_bytes()})
     return str(out["MessageId"])

@@ -12,7 +12,7 @@ from chalice.test import Client
 from tests.support.api import Api
 from tests.support.background import FakeVendor, consume, fake_vendor, order, result, send_result, write_completed_check
 from tests.support.background import checks as background
-from tests.support.hiring import deliver, new_app, offer_body
+from tests.support.hiring import at_stage, deliver, evaluate, new_app, offer_body
 from tests.support.onboarding import Onboard
 from tests.support.stack import Stack
 from tests.support.webhooks import canonical
@@ -38,9 +38,9 @@ def checked(api: Api, client: Client, stack: Stack, req_id: str, n: int, declare
     """An application that declared ``declared``, scored by the AI, with the vendor's sample result in."""
     app_id = str(new_app(api, req_id, n, **declared)["id"])
     assert deliver(api, canonical(req_id, application_id=app_id)).status_code == 200
-    for stage in ("shortlisted", "second_interview", "evaluated"):
-        moved = api.call("POST", f"/applications/{app_id}/transitions", body={"to": stage, "reason": "复试通过"})
-        assert moved.status_code == 200, moved.data
+    at_stage(api, app_id, "shortlisted", "second_interview")
+    evaluate(api, app_id)
+    at_stage(api, app_id, "evaluated")
     check_id = order(api, app_id)
     consume(client, stack)
     assert send_result(api, result(check_id)).status_code == 200
@@ -150,4 +150,4 @@ def test_the_training_plan_aims_at_confidence_weighted_weak_dimensions(api: Api,
     }
     for plan in plans.values():
         assert "confidence-weighted score" in plan["basis_en"] and "可信度加权得分" in plan["basis_zh"]
-    assert "customer_orientation 76→83.5" in plans[verified]["basis_en"]
+    assert "Customer orientation 76→83.5" in plans[verified]["basis_en"]

@@ -230,8 +230,9 @@ def test_evaluations_show_in_the_archive_with_the_gap_to_the_ai_scores(api: Api,
     calls: list[str] = []
     aws.client("dynamodb").meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
     archive = api.call("GET", f"/candidates/{app_id}").data
-    # Then both evaluations are there with their gaps, from the same single partition Query (+ the rank COUNT)
-    assert calls == ["Query", "Query"]
+    # Then both evaluations are there with their gaps, from the same single partition Query (+ the rank
+    # COUNT, + the audit record of the contact details the archive carries)
+    assert calls == ["Query", "Query", "PutItem"]
     assert {e["evaluator"]: e["recommendation"] for e in archive["evaluations"]} == {
         "interviewer.demo": "hire",
         "manager.demo": "strong_hire",

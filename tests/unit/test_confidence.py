@@ -190,7 +190,7 @@ def test_scores_are_weighed_by_their_confidence_and_explained() -> None:
     assert weighed.scores[Dimension.customer_orientation] == pytest.approx(95.5)
     assert weighed.scores[Dimension.logic] == pytest.approx(85.0)
     assert weighed.weighted == pytest.approx(90.25) and weighed.ai_weighted == pytest.approx(86.5)
-    assert "customer_orientation 88→95.5" in weighed.explanation_en and "可信度加权得分 90.25" in weighed.explanation_zh
+    assert "Customer orientation 88→95.5" in weighed.explanation_en and "可信度加权得分 90.25" in weighed.explanation_zh
     # And without facts nothing moves
     assert weigh(assess(SCORES, None), weights).weighted == weighted_mean(SCORES, weights)
 

@@ -9,7 +9,7 @@ DAYS_AHEAD ?= 0
 ROLE   ?= hr
 PYTEST_ARGS ?=
 
-.PHONY: venv run token test lint unit integration e2e bench simulate package openapi clean console deps screenshots fuzz \
+.PHONY: venv run token test lint unit integration e2e bench simulate package openapi routes clean console deps screenshots fuzz \
 	iac-scan deploy destroy deploy-rehearsal
 
 $(STAMP): requirements.txt requirements-dev.txt Makefile
@@ -121,6 +121,10 @@ fuzz: venv
 ## Regenerate the committed OpenAPI document from the route table and models.
 openapi: venv
 	$(PY) -m functions.openapi > docs/openapi.json
+
+## Regenerate the route table app.py registers (routes and event sources as the handler modules declare them).
+routes: venv
+	$(PY) -m functions.routing > functions/route_table.json
 
 ## The AWS deployment package for the python3.13 Lambda runtime (infra/build.py; needs CPython 3.13, pyenv's):
 ## dist/deployment.zip, dist/libraries-layer.zip and dist/sam.json (merged with infra/template.json).

@@ -1,96 +1,24 @@
-"""The Chalice app: creates it, registers blueprints and middleware, nothing else."""
+"""The Chalice app: creates it and registers the middleware, every route and every event source.
+
+Routes and event sources come from the route table (``functions/routing.py``,
+``functions/route_table.json``): each handler module is imported on its route's first request or
+its function's first event, not here, so that the API function's cold start imports no service,
+store or model of the product.
+"""
+
+import os
 
 from chalice import Chalice
 
-from functions import (
-    analytics,
-    applications,
-    archive,
-    assessments,
-    auth,
-    background_checks,
-    candidates,
-    console,
-    courses,
-    desk,
-    employees,
-    imports,
-    insights,
-    offers,
-    onboarding,
-    openapi,
-    performance,
-    persons,
-    privacy,
-    probation,
-    question_bank,
-    requisitions,
-    second_interview,
-    selection,
-    system,
-    videos,
-    vocabulary,
-    webhooks,
-)
-from functions.consumers import (
-    background_check_queue,
-    esign_queue,
-    import_queue,
-    notification_queue,
-    object_events,
-    onboarding_queue,
-    schedules,
-    table_stream,
-)
-from functions.http import http_middleware
-from functions.observability import observe
+from functions import routing
 from shared.domain.exports import XLSX
-from shared.settings import check_at_cold_start
 
-check_at_cold_start()  # in AWS Lambda a missing setting fails the function's start, naming it
-app = Chalice(app_name="talent-lifecycle")
-app.register_middleware(observe, "all")  # the Lambda context and correlation id on every log line
-app.register_middleware(http_middleware, "http")
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # in AWS Lambda a missing setting fails the start, naming it
+    from shared.settings import check_at_cold_start
+
+    check_at_cold_start()
+app = Chalice(app_name=routing.APP_NAME)
+app.register_middleware(routing.observe, "all")  # the Lambda context and correlation id on every log line
+app.register_middleware(routing.http_middleware, "http")
 app.api.binary_types.append(XLSX)  # analytics exports
-BLUEPRINTS = (
-    auth,
-    system,
-    openapi,
-    requisitions,
-    applications,
-    candidates,
-    persons,
-    selection,
-    imports,
-    webhooks,
-    videos,
-    archive,
-    question_bank,
-    second_interview,
-    assessments,
-    onboarding,
-    employees,
-    courses,
-    background_checks,
-    offers,
-    console,
-    vocabulary,
-    insights,
-    probation,
-    performance,
-    analytics,
-    desk,
-    privacy,
-)
-CONSUMERS = (
-    notification_queue,
-    import_queue,
-    onboarding_queue,
-    esign_queue,
-    background_check_queue,
-    table_stream,
-    object_events,
-    schedules,
-)
-for module in (*BLUEPRINTS, *CONSUMERS):
-    app.register_blueprint(module.bp)
+routing.register(app)

@@ -18,9 +18,6 @@ from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Blueprint
 
-from shared.errors import Unauthenticated
-from shared.security.tokens import principal_to_context, verify_id_token
-
 bp = Blueprint(__name__)
 
 # How long API Gateway keeps a token's policy (keyed on the Authorization header). A token that
@@ -39,6 +36,10 @@ def deny_reason(message: str) -> str:
 
 @bp.authorizer(ttl_seconds=CACHE_SECONDS)
 def cognito_id_token(auth_request: AuthRequest) -> dict[str, Any]:
+    # Imported on the first token: the API function's ``import app`` registers this authorizer too.
+    from shared.errors import Unauthenticated
+    from shared.security.tokens import principal_to_context, verify_id_token
+
     try:
         principal = verify_id_token(auth_request.token or "")
     except Unauthenticated as exc:

@@ -60,9 +60,9 @@ def _read(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _prefix() -> str:
+def _prefix(call: Call) -> str:
     """The path before ``/console`` as the browser sees it (API Gateway adds the stage, e.g. ``/api``)."""
-    context = bp.current_request.context or {}
+    context = call.request.context or {}
     path, resource = str(context.get("path") or ""), str(context.get("resourcePath") or "")
     if resource and path.rstrip("/").endswith(resource):
         return path.rstrip("/")[: -len(resource)]
@@ -72,7 +72,7 @@ def _prefix() -> str:
 @api_route(bp, "/console", methods=["GET"], public=True, media_type="text/html")
 def console_index(call: Call) -> Any:
     """The console's page (Chinese first, English switch); its scripts and styles load from this API."""
-    html = _read("index.html").replace("__BASE__", f"{_prefix()}/console/")
+    html = _read("index.html").replace("__BASE__", f"{_prefix(call)}/console/")
     headers = _headers("text/html; charset=utf-8")
     return ChaliceResponse(body=html, status_code=200, headers=headers)
 

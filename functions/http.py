@@ -227,6 +227,8 @@ class RouteDoc:
 
 
 ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {}
+# What answers each route (method, path): the app's views call it with the request (functions/routing.py).
+RESPONDERS: dict[tuple[str, str], Callable[[Request, dict[str, str]], Any]] = {}
 
 
 def api_route(
@@ -246,7 +248,8 @@ def api_route(
     unless ``public``; ``call`` (a ``Call``) carries the principal and the declared ``body`` and
     ``query``; domain errors become their HTTP response (Chalice handles view exceptions before any
     middleware sees them). ``body``, ``query``, ``response`` and ``status`` also describe the route
-    in the OpenAPI document."""
+    in the OpenAPI document. The app itself reaches the route through ``RESPONDERS`` (its route table,
+    functions/routing.py); ``bp`` holds the declaration the table is generated from."""
 
     def register(fn: V) -> V:
         _check_call_annotation(fn, body, query)
@@ -295,10 +298,9 @@ def api_route(
                 record_reads(Repository(), who, route, kwargs, found, call.source_ip)
             return sent
 
-        @functools.wraps(fn)
-        def view(**kwargs: Any) -> Any:
+        def respond(request: Request, path_parameters: dict[str, str]) -> Any:
             try:
-                return answer(bp.current_request, kwargs)
+                return answer(request, path_parameters)
             except DomainError as exc:
                 return error_response(exc)
             except Exception as exc:  # a fault never leaks a stack trace
@@ -309,6 +311,12 @@ def api_route(
                 logger.exception("unhandled error")
                 return _internal_error()
 
+        @functools.wraps(fn)
+        def view(**path_parameters: str) -> Any:
+            return respond(bp.current_request, path_parameters)
+
+        for method in methods:
+            RESPONDERS[(method, path)] = respond
         bp.route(path, methods=methods, authorizer=None if public else cognito_id_token)(view)
         return fn
 

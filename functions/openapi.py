@@ -16,7 +16,8 @@ from chalice.app import Blueprint
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from functions.http import ROUTE_DOCS, Call, RouteDoc, api_route
+from functions.http import Call, RouteDoc, api_route
+from functions.routing import route_docs
 from shared.domain.exports import XLSX
 
 bp = Blueprint(__name__)
@@ -131,7 +132,7 @@ def _operation(doc: RouteDoc, refs: dict[tuple[Any, str], Any], defs: dict[str, 
 
 
 def build() -> dict[str, Any]:
-    docs = sorted(ROUTE_DOCS.values(), key=lambda d: (d.path, d.method))
+    docs = sorted(route_docs().values(), key=lambda d: (d.path, d.method))
     refs, defs = _schemas(docs)
     paths: dict[str, dict[str, Any]] = {}
     for doc in docs:
@@ -181,6 +182,4 @@ def openapi(call: Call) -> Any:
 
 
 if __name__ == "__main__":
-    import app  # noqa: F401  (registers every route)
-
     print(document(), end="")

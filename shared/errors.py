@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -81,3 +82,10 @@ def validated(model: type[M], payload: Any, what: str) -> M:
         return model.model_validate(payload)
     except ValidationError as exc:
         raise ValidationFailed(f"{what} is not valid", validation_details(exc)) from exc
+
+
+def found(value: T | None, what: str) -> T:
+    """``value``, or ``NotFound`` "<what> does not exist" when there is none."""
+    if value is None:
+        raise NotFound(f"{what} does not exist")
+    return value

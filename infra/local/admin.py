@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from infra.local import clock
-from infra.local.loopback import LoopbackServer, no_such_path, send_json
+from infra.local.loopback import LoopbackServer, LoopbackService, no_such_path, send_json
 from infra.local.pump import EventPump
 
 log = logging.getLogger("infra.local.admin")
@@ -135,7 +135,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(400, {"error": {"code": "invalid", "message": message, "details": [{"field": field}]}})
 
 
-class AdminServer:
+class AdminServer(LoopbackService):
     def __init__(
         self, pump: EventPump, host: str, port: int, operations: Callable[[], dict[str, Any]] | None = None
     ) -> None:
@@ -144,13 +144,3 @@ class AdminServer:
             members["operations"] = lambda _self: operations()
         handler = type("AdminHandler", (_Handler,), members)
         self._loopback = LoopbackServer(host, port, handler, "admin", daemon_threads=True)
-
-    @property
-    def url(self) -> str:
-        return self._loopback.base_url
-
-    def start(self) -> None:
-        self._loopback.serve()
-
-    def stop(self) -> None:
-        self._loopback.stop()

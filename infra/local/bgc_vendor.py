@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from infra.local.loopback import LoopbackServer, no_such_path, send_json
+from infra.local.loopback import LoopbackServer, LoopbackService, no_such_path, send_json
 from infra.local.vendors import LOCAL_BACKGROUND_VENDOR_SECRETS, signature_headers
 from shared.clock import wall
 
@@ -124,7 +124,7 @@ def http_deliver(url: str, headers: dict[str, str], body: bytes) -> int:
         return int(exc.code)
 
 
-class SimulatedBackgroundVendor:
+class SimulatedBackgroundVendor(LoopbackService):
     def __init__(
         self,
         api_url: str,
@@ -146,17 +146,6 @@ class SimulatedBackgroundVendor:
         self.refused = 0
         self._lock = threading.Lock()
         self._loopback = LoopbackServer(host, port, self._handler(), "bgc-vendor")
-
-    @property
-    def url(self) -> str:
-        return self._loopback.base_url
-
-    def start(self) -> SimulatedBackgroundVendor:
-        self._loopback.serve()
-        return self
-
-    def stop(self) -> None:
-        self._loopback.stop()
 
     def status(self) -> dict[str, Any]:
         with self._lock:

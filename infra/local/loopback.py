@@ -8,7 +8,7 @@ import json
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 
 def send_json(handler: BaseHTTPRequestHandler, status: int, body: Any) -> None:
@@ -59,3 +59,20 @@ class LoopbackServer:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(5)
+
+
+class LoopbackService:
+    """A local server built on a ``LoopbackServer`` (``self._loopback``): its URL, start and stop."""
+
+    _loopback: LoopbackServer
+
+    @property
+    def url(self) -> str:
+        return self._loopback.base_url
+
+    def start(self) -> Self:
+        self._loopback.serve()
+        return self
+
+    def stop(self) -> None:
+        self._loopback.stop()

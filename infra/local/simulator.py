@@ -42,7 +42,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Literal, TextIO
 
-from infra.local.loopback import LoopbackServer
+from infra.local.loopback import LoopbackServer, LoopbackService
 from infra.local.state import DEFAULT_STATE_DIR
 from infra.local.vendors import LOCAL_VENDOR_SECRETS, signature_headers
 from shared.clock import wall
@@ -492,22 +492,11 @@ class _VideoHandler(BaseHTTPRequestHandler):
         self._answer(False)
 
 
-class VideoServer:
+class VideoServer(LoopbackService):
     """``GET /videos/<ref>.mp4`` on 127.0.0.1 answers a few bytes of ``video/mp4`` (port 0: any free one)."""
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
         self._loopback = LoopbackServer(host, port, _VideoHandler, "videos", daemon_threads=True)
-
-    @property
-    def url(self) -> str:
-        return self._loopback.base_url
-
-    def start(self) -> VideoServer:
-        self._loopback.serve()
-        return self
-
-    def stop(self) -> None:
-        self._loopback.stop()
 
 
 # -- command line ----------------------------------------------------------------------------------

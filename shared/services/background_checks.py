@@ -38,6 +38,7 @@ from shared.errors import (
     PayloadTooLarge,
     ServiceUnavailable,
     ValidationFailed,
+    found,
     validated,
 )
 from shared.models.application import Application
@@ -223,9 +224,7 @@ class BackgroundChecks:
 
     def require(self, application_id: str, check_id: str) -> BackgroundCheck:
         check = self.store.get(application_id, check_id)
-        if check is None:
-            raise NotFound(f"background check {check_id} of application {application_id} does not exist")
-        return check
+        return found(check, f"background check {check_id} of application {application_id}")
 
     def review(
         self, app: Application, check_id: str, body: BackgroundReview, actor: str, source_ip: str | None

@@ -40,6 +40,7 @@ from shared.errors import (
     PayloadTooLarge,
     ServiceUnavailable,
     ValidationFailed,
+    found,
     validated,
 )
 from shared.models.application import Application
@@ -205,10 +206,7 @@ class Offers:
 
     # -- reads ------------------------------------------------------------------------------------
     def require(self, application_id: str, offer_id: str) -> Offer:
-        offer = self.store.get(application_id, offer_id)
-        if offer is None:
-            raise NotFound(f"offer {offer_id} of application {application_id} does not exist")
-        return offer
+        return found(self.store.get(application_id, offer_id), f"offer {offer_id} of application {application_id}")
 
     # -- approval ---------------------------------------------------------------------------------
     def decide(

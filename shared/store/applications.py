@@ -26,7 +26,7 @@ from aws_lambda_powertools import Logger
 
 from shared.domain.erasure import ERASED_NAME
 from shared.domain.stages import TERMINAL, Stage
-from shared.errors import NotFound
+from shared.errors import found
 from shared.models.application import Application
 from shared.store import objects, retention
 from shared.store.audit import AuditEntry
@@ -132,14 +132,10 @@ class ApplicationStore(Store):
         return CreateOutcome("created", app.id, app)
 
     def get(self, application_id: str) -> Application | None:
-        item = self.table.get_item(f"APP#{application_id}", "META")
-        return Application.model_validate(item) if item else None
+        return self.table.get_model(Application, f"APP#{application_id}", "META")
 
     def require(self, application_id: str) -> Application:
-        app = self.get(application_id)
-        if app is None:
-            raise NotFound(f"application {application_id} does not exist")
-        return app
+        return found(self.get(application_id), f"application {application_id}")
 
     def partition(self, application_id: str) -> list[dict[str, Any]]:
         """Every item of ``APP#<application_id>``: the application and all its sections (ONE Query; it

@@ -53,8 +53,7 @@ class BackgroundStore(Store):
         return [BackgroundCheck.model_validate(i) for i in page.items]
 
     def get(self, application_id: str, check_id: str) -> BackgroundCheck | None:
-        item = self.table.get_item(f"APP#{application_id}", f"{PREFIX}{check_id}")
-        return BackgroundCheck.model_validate(item) if item else None
+        return self.table.get_model(BackgroundCheck, f"APP#{application_id}", f"{PREFIX}{check_id}")
 
     def application_for(self, check_id: str) -> str | None:
         """The application of a check, by the check id alone (the vendor's webhook knows only that)."""

@@ -30,8 +30,7 @@ class CourseStore(Store):
         return [Course.model_validate(i) for i in self.table.query_all(PARTITION, sk_prefix=prefix)]
 
     def get(self, dimension: Dimension, course_id: str) -> Course | None:
-        item = self.table.get_item(**key(dimension, course_id))
-        return Course.model_validate(item) if item else None
+        return self.table.get_model(Course, **key(dimension, course_id))
 
     def put(self, course: Course, expected: int | None, audit: AuditEntry) -> None:
         item = {**key(course.dimension, course.course_id), "type": "course", **course.model_dump(mode="json")}

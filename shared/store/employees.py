@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from shared.errors import NotFound
+from shared.errors import found
 from shared.models.employee import Employee, employee_key
 from shared.store.audit import AuditEntry
 from shared.store.table import Page, Store
@@ -36,14 +36,10 @@ class EmployeeStore(Store):
         )
 
     def get(self, employee_id: str) -> Employee | None:
-        item = self.table.get_item(**employee_key(employee_id))
-        return Employee.model_validate(item) if item else None
+        return self.table.get_model(Employee, **employee_key(employee_id))
 
     def require(self, employee_id: str) -> Employee:
-        employee = self.get(employee_id)
-        if employee is None:
-            raise NotFound(f"employee {employee_id} does not exist")
-        return employee
+        return found(self.get(employee_id), f"employee {employee_id}")
 
     def starting_by(self, day: date) -> list[Employee]:
         """Hires still onboarding whose start date is ``day`` or earlier (one Query on the sparse index)."""

@@ -22,8 +22,7 @@ SK_PREFIX = "EVAL#"
 
 class EvaluationStore(Store):
     def get(self, application_id: str, evaluator: str) -> Evaluation | None:
-        item = self.table.get_item(f"APP#{application_id}", f"{SK_PREFIX}{evaluator}")
-        return Evaluation.model_validate(item) if item else None
+        return self.table.get_model(Evaluation, f"APP#{application_id}", f"{SK_PREFIX}{evaluator}")
 
     def put(self, evaluation: Evaluation, expected: int | None, audit: AuditEntry) -> None:
         """Store ``evaluation`` if the stored one is still at ``expected`` (None: if there is none yet)."""

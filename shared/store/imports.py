@@ -28,8 +28,7 @@ class ImportStore(Store):
         self.table.put_item(_meta(job.id) | {"type": "import", **job.model_dump(mode="json")}, NEW)
 
     def get(self, import_id: str) -> ImportJob | None:
-        item = self.table.get_item(**_meta(import_id))
-        return ImportJob.model_validate(item) if item else None
+        return self.table.get_model(ImportJob, **_meta(import_id))
 
     def claim_file(self, import_id: str, etag: str, total_rows: int, chunks: int) -> bool:
         """Record that this uploaded file (by ETag) feeds the import; False if another file already does.

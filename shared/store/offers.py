@@ -107,8 +107,7 @@ class OfferStore(Store):
         return sorted((Offer.model_validate(i) for i in page.items), key=lambda o: o.created_at, reverse=True)
 
     def get(self, application_id: str, offer_id: str) -> Offer | None:
-        item = self.table.get_item(f"APP#{application_id}", f"{OFFER_PREFIX}{offer_id}")
-        return Offer.model_validate(item) if item else None
+        return self.table.get_model(Offer, f"APP#{application_id}", f"{OFFER_PREFIX}{offer_id}")
 
     def application_of(self, offer_id: str) -> str | None:
         item = self.table.get_item(f"{OFFER_PREFIX}{offer_id}", "META")

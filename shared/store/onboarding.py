@@ -89,8 +89,7 @@ class OnboardingStore(Store):
 
     # -- tasks ---------------------------------------------------------------------------------------
     def get_task(self, employee_id: str, task_id: str) -> Task | None:
-        item = self.table.get_item(f"EMP#{employee_id}", f"TASK#{task_id}")
-        return Task.model_validate(item) if item else None
+        return self.table.get_model(Task, f"EMP#{employee_id}", f"TASK#{task_id}")
 
     def update_task(self, before: Task, after: Task, audit: AuditEntry) -> None:
         self._versioned(task_item(after), before.version, audit, f"task {before.id}")
@@ -110,8 +109,7 @@ class OnboardingStore(Store):
 
     # -- training ------------------------------------------------------------------------------------
     def training(self, employee_id: str) -> TrainingPlan | None:
-        item = self.table.get_item(f"EMP#{employee_id}", "TRAINING")
-        return TrainingPlan.model_validate(item) if item else None
+        return self.table.get_model(TrainingPlan, f"EMP#{employee_id}", "TRAINING")
 
     def update_training(self, before: TrainingPlan, after: TrainingPlan, audit: AuditEntry) -> None:
         self._versioned(training_item(after), before.version, audit, f"the training plan of {before.employee_id}")
@@ -149,8 +147,7 @@ class OnboardingStore(Store):
         )
 
     def departure(self, employee_id: str) -> Departure | None:
-        item = self.table.get_item(f"EMP#{employee_id}", "DEPARTURE")
-        return Departure.model_validate(item) if item else None
+        return self.table.get_model(Departure, f"EMP#{employee_id}", "DEPARTURE")
 
     def cohort(self, month: str, department: str | None) -> list[dict[str, Any]]:
         """Every cohort entry of a start-date month (of one department): one Query, paged past 1 MB."""

@@ -39,8 +39,7 @@ def probation_item(prob: Probation) -> dict[str, Any]:
 
 class ProbationStore(Store):
     def get(self, employee_id: str) -> Probation | None:
-        item = self.table.get_item(**probation_key(employee_id))
-        return Probation.model_validate(item) if item else None
+        return self.table.get_model(Probation, **probation_key(employee_id))
 
     def put(
         self,

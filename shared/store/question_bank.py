@@ -31,8 +31,7 @@ class QuestionBankStore(Store):
         return [Question.model_validate(i) for i in self.table.query_all(f"QBANK#{family.value}", sk_prefix=prefix)]
 
     def get(self, family: BankFamily, dimension: Dimension, question_id: str) -> Question | None:
-        item = self.table.get_item(**key(family, dimension, question_id))
-        return Question.model_validate(item) if item else None
+        return self.table.get_model(Question, **key(family, dimension, question_id))
 
     def count(self, family: BankFamily, dimension: Dimension) -> int:
         """How many questions of one dimension are stored (a COUNT query: keys only)."""

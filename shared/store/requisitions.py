@@ -18,7 +18,7 @@ import hashlib
 import time
 from typing import Any
 
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, found
 from shared.models.requisition import Requisition
 from shared.store.audit import AuditEntry
 from shared.store.failures import ConditionFailed
@@ -52,8 +52,7 @@ class RequisitionStore(Store):
         self.table.write_versioned([(item, None)], audit, f"requisition {req.id} exists already")
 
     def get(self, requisition_id: str) -> Requisition | None:
-        item = self.table.get_item(f"REQ#{requisition_id}", "META")
-        return Requisition.model_validate(item) if item else None
+        return self.table.get_model(Requisition, f"REQ#{requisition_id}", "META")
 
     def require(self, requisition_id: str, max_age: float = 0) -> Requisition:
         """The requisition, or ``NotFound``. With ``max_age`` a copy read at most that many seconds ago
@@ -63,9 +62,7 @@ class RequisitionStore(Store):
         cached = _CACHE.get(requisition_id)
         if max_age and cached and now - cached[0] <= max_age:
             return cached[1]
-        req = self.get(requisition_id)
-        if req is None:
-            raise NotFound(f"requisition {requisition_id} does not exist")
+        req = found(self.get(requisition_id), f"requisition {requisition_id}")
         if len(_CACHE) >= REQUISITION_CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[requisition_id] = (now, req)

@@ -2,9 +2,10 @@
 
 Every store of the talent table is built on ``Table``:
 
-* reads — ``get_item`` and ``query`` (one page, an opaque ``next_token``) treat an item past its
-  ``expires_at`` as absent (TTL deletes lazily); ``query_all`` reads every page; ``count`` is a
-  ``Select=COUNT`` Query over every page; ``get_many`` is BatchGetItem, 100 keys a call;
+* reads — ``get_item`` (``get_model``: validated as a model) and ``query`` (one page, an opaque
+  ``next_token``) treat an item past its ``expires_at`` as absent (TTL deletes lazily); ``query_all``
+  reads every page; ``count`` is a ``Select=COUNT`` Query over every page; ``get_many`` is
+  BatchGetItem, 100 keys a call;
 * writes — ``transact`` (one ``TransactWriteItems``), ``write_versioned`` (whole items conditional on
   the version read — or on being new — with the audit record, in one transaction: ``Conflict`` when
   someone else wrote first), ``put_new`` (a transaction whose first item must be new: False when it
@@ -24,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -35,6 +36,10 @@ from shared.store import aws, retention
 from shared.store.failures import ConditionFailed, condition_failed, unavailable
 from shared.store.items import decode_token, deserialize, encode_token, serialize, value
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 INDEX_KEYS = {
     "gsi1": {"pk", "sk", "gsi1pk", "gsi1sk"},
     "gsi2": {"pk", "sk", "gsi2pk", "gsi2sk"},
@@ -97,6 +102,11 @@ class Table:
         item = out.get("Item")
         found = deserialize(item) if item else None
         return None if found is None or retention.is_expired(found) else found
+
+    def get_model(self, model: type[M], pk: str, sk: str) -> M | None:
+        """The item at ``pk`` / ``sk`` as ``model``, or None (absent or expired)."""
+        item = self.get_item(pk, sk)
+        return model.model_validate(item) if item else None
 
     def _query(
         self,

@@ -34,8 +34,7 @@ class VideoStore(Store):
         return self.table.put_new([self.table.new_op(item), self.table.audit_op(audit)])
 
     def get(self, application_id: str, video_id: str) -> Video | None:
-        item = self.table.get_item(f"APP#{application_id}", f"{VIDEO_PREFIX}{video_id}")
-        return Video.model_validate(item) if item else None
+        return self.table.get_model(Video, f"APP#{application_id}", f"{VIDEO_PREFIX}{video_id}")
 
     def list_videos(self, application_id: str, limit: int, token: str | None) -> tuple[list[Video], str | None]:
         """The application's videos in video-id order, one page at a time."""

@@ -87,33 +87,16 @@ def record_sizes() -> tuple[int, int]:
     from shared.domain import indicators
     from shared.domain import performance as rules
     from shared.models.common import RoleFamily
-    from shared.models.employee import Employee
-    from shared.models.performance import Cycle, TargetRule
     from shared.services.performance import Performance
     from shared.store.performance import record_item
+    from tests.support import performance
+    from tests.support.employees import employee
 
-    cycle = Cycle(
-        id="c1",
-        name="2027 Q1 季度绩效",
-        period="quarter",
-        start_date=date(2027, 1, 1),
-        end_date=date(2027, 3, 31),
-        target_rule=TargetRule(),
-        talent_threshold=95,
-        created_at="2027-01-01T00:00:00Z",
-        created_by="hr",
-    )
-    emp = Employee(
-        id="e000001",
+    cycle = performance.cycle(name="2027 Q1 季度绩效")
+    emp = employee(
+        "e000001",
         offer_id="o1",
-        application_id="e000001",
-        requisition_id="req-1",
-        name="张伟",
-        email="zhang.wei@example.com",
-        department="零售金融部",
-        role_family=RoleFamily.customer_manager,
         title="零售客户经理",
-        grade="P5",
         start_date=date(2026, 7, 1),
         dimension_scores={Dimension(d): 74.5 for d in DIMENSIONS},
         dimension_weights={Dimension(d): w for d, w in WEIGHTS.items()},

@@ -5,7 +5,9 @@ zip and the layer beside a stand-in for the runtime's own SDK, and times, in fre
 target version (``infra.build.target_python``, isolated: ``-I -S``, only those three folders on
 ``sys.path``), ``import app`` against the four libraries every function needs
 (``import boto3, pydantic, chalice, aws_lambda_powertools``), interleaved so that machine noise hits
-both alike. Prints the zip figures too. Measurements, not pass/fail.
+both alike; then what first requests add (``import app`` registers routes from a table and imports a
+handler module with its route's first request): the application routes' module, and every module.
+Prints the zip figures too. Measurements, not pass/fail.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from infra import build
 ROOT = Path(__file__).resolve().parents[2]
 CORE = "import boto3, pydantic, chalice, aws_lambda_powertools"
 APP = "import app"
+# What the first requests add: a handler module is imported with its route's first request (the
+# route table, functions/routing.py). The busiest route's module, and every module (all routes called).
+FIRST_REQUEST = "import app, functions.applications"
+EVERY_ROUTE = "import app; from functions.routing import import_handlers; import_handlers()"
 GOAL_RATIO = 1.5
 GOAL_ZIP_MIB = 25.0
 HEAVY = ("numpy", "reportlab", "PIL", "openpyxl", "pypdf", "aws_xray_sdk")
@@ -86,18 +92,27 @@ def bench_cold_start(runs: int, out: Path = ROOT / "dist") -> None:
         unpacked = build.unpack(out, Path(scratch), python)
         core: list[float] = []
         app: list[float] = []
+        first: list[float] = []
+        every: list[float] = []
         heavy: set[str] = set()
-        time_import(python, unpacked, APP)  # warm the file cache once; not counted
+        time_import(python, unpacked, EVERY_ROUTE)  # warm the file cache once; not counted
         for _ in range(runs):  # interleaved, each in a fresh interpreter
             core.append(time_import(python, unpacked, CORE)["seconds"])
             measured = time_import(python, unpacked, APP)
             app.append(measured["seconds"])
             heavy |= set(measured["heavy"])
+            first.append(time_import(python, unpacked, FIRST_REQUEST)["seconds"])
+            every.append(time_import(python, unpacked, EVERY_ROUTE)["seconds"])
     c, a = statistics.median(core), statistics.median(app)
+    f, e = statistics.median(first), statistics.median(every)
     print(
         f"cold start ({version} from the unpacked package, median of {runs} fresh interpreters, interleaved): "
         f"core libraries {c * 1000:.0f} ms, import app {a * 1000:.0f} ms, ratio {a / c:.2f}x (goal <= {GOAL_RATIO}x); "
         f"heavy libraries loaded by import app: {', '.join(sorted(heavy)) or 'none'}"
+    )
+    print(
+        f"  then on first requests: import app + the applications routes' module {f * 1000:.0f} ms ({f / c:.2f}x), "
+        f"import app + every handler module {e * 1000:.0f} ms ({e / c:.2f}x)"
     )
 
 

@@ -19,7 +19,7 @@ import pytest
 from pydantic import BaseModel
 
 from app import app as chalice_app
-from functions.http import ROUTE_DOCS
+from functions.routing import route_docs
 from infra.package import GATEWAY_RESPONSES
 from shared.security.policy import POLICY, Action, Scope
 from shared.security.routes import ROUTE_ACCESS, Gate
@@ -87,10 +87,10 @@ def test_every_route_has_one_declared_expectation() -> None:
     # Then each has exactly one declared access entry, and no entry names a route that is gone
     assert served - set(ROUTE_ACCESS) == set(), "routes without a declared access expectation"
     assert set(ROUTE_ACCESS) - served == set(), "access entries for routes the app no longer serves"
-    assert served == set(ROUTE_DOCS)
+    assert served == set(route_docs())
     # And a route is public (no authorizer) exactly when declared public or webhook
     for key, access in ROUTE_ACCESS.items():
-        assert ROUTE_DOCS[key].public == (access in (Gate.public, Gate.webhook)), key
+        assert route_docs()[key].public == (access in (Gate.public, Gate.webhook)), key
     # And every action of the policy table is exercised by some route (no dead policy rows)
     used = {a for a in ROUTE_ACCESS.values() if isinstance(a, Action)}
     assert set(POLICY) - used == set()
@@ -127,7 +127,7 @@ def test_access_matrix(api: Api) -> None:
     for method, template in served_routes():
         if template.startswith("/console"):
             continue  # static files of the console (public, checked by the console's own tests)
-        doc = ROUTE_DOCS[(method, template)]
+        doc = route_docs()[(method, template)]
         for caller in CALLERS:
             # When the caller calls the route (an empty JSON object as the body of writes)
             response = world.call(method, template, caller, body={} if doc.body else None)
@@ -193,10 +193,10 @@ def test_lists_of_another_department_return_no_data(api: Api) -> None:
     assert api.call("GET", "/requisitions?department=零售金融部", role="manager2").status_code == 403
 
 
-@pytest.mark.parametrize(("method", "path"), sorted(k for k, d in ROUTE_DOCS.items() if d.body is not None))
+@pytest.mark.parametrize(("method", "path"), sorted(k for k, d in route_docs().items() if d.body is not None))
 def test_request_models_forbid_unknown_fields(method: str, path: str) -> None:
     # Given the body model of the route, then an unknown field is refused by the model itself
-    model = ROUTE_DOCS[(method, path)].body
+    model = route_docs()[(method, path)].body
     assert model is not None
     schema = model.model_json_schema()
     branches = (

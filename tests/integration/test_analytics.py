@@ -16,7 +16,7 @@ import pytest
 from shared.domain.exports import XLSX
 from shared.models.common import Dimension, RoleFamily
 from shared.models.employee import Employee
-from shared.models.performance import Cycle, PerformanceRecord, Target, TargetRule
+from shared.models.performance import PerformanceRecord, Target
 from shared.services.analytics import LEFT_OUT, Analytics
 from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
@@ -27,6 +27,7 @@ from tests.support.api import Api
 from tests.support.archive import ai_result, update_application
 from tests.support.employees import employee as new_employee
 from tests.support.hiring import make, new_app
+from tests.support.performance import cycle as new_cycle
 
 N = 120
 KPI_IDS = itertools.count()
@@ -43,17 +44,7 @@ HIRING_WEIGHTS = {
     Dimension.stress_tolerance: 0.05,
     Dimension.data_analysis: 0.05,
 }
-CYCLE = Cycle(
-    id="c1",
-    name="2027 Q1",
-    period="quarter",
-    start_date=date(2027, 1, 1),
-    end_date=date(2027, 3, 31),
-    target_rule=TargetRule(),
-    talent_threshold=95,
-    created_at="2027-01-01T00:00:00Z",
-    created_by="hr.demo",
-)
+CYCLE = new_cycle(created_by="hr.demo")
 
 
 def seed(n: int = N, partial: int = 0, unrated: int = 0, requisition_id: str = "req-1") -> str:

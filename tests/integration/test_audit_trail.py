@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app import app as chalice_app
-from functions.http import ROUTE_DOCS
+from functions.routing import route_docs
 from shared.security.audited import every_property, model_action
 from shared.services.audit import SENSITIVE_READS
 from tests.support.api import Api
@@ -85,7 +85,7 @@ def test_only_hr_reads_the_trail(api: Api, req_id: str) -> None:
 
 def test_no_route_writes_or_deletes_audit_records(api: Api, req_id: str) -> None:
     # Given the app's route table: /audit is read-only
-    audit_routes = {m for (m, p) in ROUTE_DOCS if p.startswith("/audit")}
+    audit_routes = {m for (m, p) in route_docs() if p.startswith("/audit")}
     assert audit_routes == {"GET"}
     # And no handler module touches an AUDIT# key: only the store writes them, next to the change
     for path in sorted((ROOT / "functions").glob("*.py")):
@@ -164,7 +164,7 @@ UNMODELLED = {("GET", "/console"), ("GET", "/console/{asset}"), ("GET", "/openap
 def test_every_sensitive_field_of_every_response_model_is_audited() -> None:
     # Given every route's response model (the mechanism audits the marked fields of whatever it returns)
     unaudited = set()
-    for key, doc in ROUTE_DOCS.items():
+    for key, doc in route_docs().items():
         if doc.response is None:
             assert key in UNMODELLED, f"{key}: a route without a response model cannot be audited by its fields"
             continue
@@ -176,5 +176,5 @@ def test_every_sensitive_field_of_every_response_model_is_audited() -> None:
     # Then no field that looks like salary, contact details, background results or a link goes unaudited
     assert not unaudited, sorted(unaudited)
     # and every mark names a kind of sensitive read the trail knows
-    marks = {action for doc in ROUTE_DOCS.values() if doc.response for _, _, action in every_property(doc.response)}
+    marks = {action for doc in route_docs().values() if doc.response for _, _, action in every_property(doc.response)}
     assert marks - {None} <= set(SENSITIVE_READS)

@@ -474,15 +474,13 @@ class HiringEvent:
     def until(self, condition: Any, what: str, seconds: float = PROBATION_WAIT_SECONDS) -> Any:
         """Deliver the NotificationQueue to its consumer and poll ``condition`` until it holds: a bounded
         loop on a condition (the state machine's own waits are seconds long), never a fixed sleep."""
-        deadline = time.monotonic() + seconds
-        while True:
+        from tests.support.running import wait_until
+
+        def delivered_then_checked() -> Any:
             self.drain("notification_worker", "NOTIFICATION_QUEUE_URL")
-            result = condition()
-            if result:
-                return result
-            if time.monotonic() > deadline:
-                raise AssertionError(f"probation: {what} not reached within {seconds:.0f} s")
-            time.sleep(0.05)
+            return condition()
+
+        return wait_until(f"probation: {what}", delivered_then_checked, seconds, interval=0.05)
 
     def probation(self) -> None:
         """Every hire's probation, with compressed durations, in batches (each execution is a thread of

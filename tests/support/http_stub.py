@@ -3,6 +3,8 @@ function, which records it and answers as the party it stands for would."""
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
@@ -30,3 +32,37 @@ def serving(on_post: OnPost) -> Iterator[str]:
         yield server.base_url
     finally:
         server.stop()
+
+
+class ScriptedParty:
+    """What a stand-in vendor answers every POST (``status``, ``answer``) and what it received
+    (path, headers, JSON body). While ``hang`` is set it answers nothing, until the test ends."""
+
+    def __init__(self, status: int, answer: bytes) -> None:
+        self.status = status
+        self.answer = answer
+        self.received: list[tuple[str, dict[str, str], Any]] = []
+        self.hang = threading.Event()
+        self.released = threading.Event()
+
+    def on_post(self, request: BaseHTTPRequestHandler, raw: bytes) -> None:
+        self.received.append((request.path, dict(request.headers), json.loads(raw)))
+        if self.hang.is_set():
+            self.released.wait(5)
+            return
+        request.send_response(self.status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(self.answer)))
+        request.end_headers()
+        request.wfile.write(self.answer)
+
+
+@contextmanager
+def scripted(status: int, answer: bytes) -> Iterator[tuple[str, ScriptedParty]]:
+    """A stand-in vendor answering ``status`` and ``answer`` until told otherwise: (base URL, party)."""
+    party = ScriptedParty(status, answer)
+    with serving(party.on_post) as url:
+        try:
+            yield url, party
+        finally:
+            party.released.set()

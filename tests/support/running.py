@@ -181,8 +181,9 @@ def call(stack: RunningStack, method: str, path: str, token: str | None = None, 
     return request_json(stack.api_url + path, method, token, body)
 
 
-def wait_until(what: str, probe: Callable[[], Any], timeout: float = POLL_SECONDS) -> Any:
-    """Poll ``probe`` (an API read) until it returns something truthy, for at most ``timeout`` s."""
+def wait_until(what: str, probe: Callable[[], Any], timeout: float = POLL_SECONDS, interval: float = 0.5) -> Any:
+    """Poll ``probe`` (an API read) every ``interval`` s until it returns something truthy, for at most
+    ``timeout`` s."""
     deadline = time.monotonic() + timeout
     while True:
         found = probe()
@@ -190,4 +191,4 @@ def wait_until(what: str, probe: Callable[[], Any], timeout: float = POLL_SECOND
             return found
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.5)
+        time.sleep(interval)

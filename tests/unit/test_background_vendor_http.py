@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
-from typing import Any
 
 import pytest
 
 from shared.domain.background import VendorError
 from shared.models.background import CheckKind, VendorOrder
 from shared.store.background_vendor import HttpBackgroundVendor
-from tests.support.http_stub import serving
+from tests.support.http_stub import ScriptedParty, scripted
 
 ORDER = VendorOrder(
     reference="check-1",
@@ -26,36 +22,13 @@ ORDER = VendorOrder(
 )
 
 
-class Vendor:
-    """What the local server answers, and what it received."""
-
-    def __init__(self) -> None:
-        self.status = 201
-        self.answer: bytes = b'{"vendor_reference": "V-1"}'
-        self.block = threading.Event()
-        self.slow = False
-        self.received: list[tuple[str, dict[str, str], dict[str, Any]]] = []
-
-
 @pytest.fixture
-def server() -> Iterator[tuple[str, Vendor]]:
-    state = Vendor()
-
-    def answer(request: BaseHTTPRequestHandler, raw: bytes) -> None:
-        state.received.append((request.path, dict(request.headers), json.loads(raw)))
-        if state.slow:
-            state.block.wait(5)
-        request.send_response(state.status)
-        request.send_header("Content-Type", "application/json")
-        request.end_headers()
-        request.wfile.write(state.answer)
-
-    with serving(answer) as url:
-        yield url, state
-        state.block.set()
+def server() -> Iterator[tuple[str, ScriptedParty]]:
+    with scripted(201, b'{"vendor_reference": "V-1"}') as served:
+        yield served
 
 
-def test_submit_posts_the_order_with_our_reference_as_idempotency_key(server: tuple[str, Vendor]) -> None:
+def test_submit_posts_the_order_with_our_reference_as_idempotency_key(server: tuple[str, ScriptedParty]) -> None:
     url, state = server
     # When the adapter submits an order
     reference = HttpBackgroundVendor(url + "/").submit(ORDER)
@@ -77,7 +50,7 @@ def test_submit_posts_the_order_with_our_reference_as_idempotency_key(server: tu
     ],
 )
 def test_refusals_and_unusable_answers_are_vendor_errors(
-    server: tuple[str, Vendor], status: int, answer: bytes
+    server: tuple[str, ScriptedParty], status: int, answer: bytes
 ) -> None:
     url, state = server
     state.status, state.answer = status, answer
@@ -85,9 +58,9 @@ def test_refusals_and_unusable_answers_are_vendor_errors(
         HttpBackgroundVendor(url).submit(ORDER)
 
 
-def test_a_timeout_or_an_unreachable_vendor_is_a_vendor_error(server: tuple[str, Vendor]) -> None:
+def test_a_timeout_or_an_unreachable_vendor_is_a_vendor_error(server: tuple[str, ScriptedParty]) -> None:
     url, state = server
-    state.slow = True
+    state.hang.set()
     with pytest.raises(VendorError):
         HttpBackgroundVendor(url, timeout=0.2).submit(ORDER)
     with pytest.raises(VendorError):

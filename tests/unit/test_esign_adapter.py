@@ -3,66 +3,40 @@
 from __future__ import annotations
 
 import base64
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
-from typing import Any
 
 import pytest
 
 from shared.store.esign import Envelope, EsignUnavailable, HttpEsignVendor
-from tests.support.http_stub import serving
+from tests.support.http_stub import ScriptedParty, scripted
 
 ENVELOPE = Envelope("offer-1", "王小明", "x@example.com", "录用通知书", "2026-12-10", "offer-1.pdf", b"%PDF-1.4 x")
 
 
-class Vendor:
-    def __init__(self) -> None:
-        self.status = 201
-        self.answer: bytes = b'{"envelope_id": "env-42"}'
-        self.requests: list[tuple[dict[str, str], dict[str, Any]]] = []
-        self.hang = threading.Event()  # set: never answer (until the test ends)
-        self.release = threading.Event()
-
-
 @pytest.fixture
-def vendor() -> Iterator[tuple[Vendor, str]]:
-    state = Vendor()
-
-    def answer(request: BaseHTTPRequestHandler, raw: bytes) -> None:
-        state.requests.append((dict(request.headers), json.loads(raw)))
-        if state.hang.is_set():
-            state.release.wait(5)
-            return
-        request.send_response(state.status)
-        request.send_header("Content-Length", str(len(state.answer)))
-        request.end_headers()
-        request.wfile.write(state.answer)
-
-    with serving(answer) as url:
-        yield state, f"{url}/v1/envelopes"
-        state.release.set()
+def vendor() -> Iterator[tuple[ScriptedParty, str]]:
+    with scripted(201, b'{"envelope_id": "env-42"}') as (url, party):
+        yield party, f"{url}/v1/envelopes"
 
 
-def test_sends_the_envelope_and_returns_the_vendors_id(vendor: tuple[Vendor, str]) -> None:
+def test_sends_the_envelope_and_returns_the_vendors_id(vendor: tuple[ScriptedParty, str]) -> None:
     state, url = vendor
     assert HttpEsignVendor(url).send(ENVELOPE) == "env-42"
-    headers, body = state.requests[0]
+    _, headers, body = state.received[0]
     assert headers["Idempotency-Key"] == "offer-1" and headers["Content-Type"] == "application/json"
     assert body["reference"] == "offer-1" and body["signer"] == {"name": "王小明", "email": "x@example.com"}
     assert base64.b64decode(body["document"]["content_base64"]) == b"%PDF-1.4 x"
 
 
 @pytest.mark.parametrize(("status", "answer"), [(500, b"{}"), (429, b"{}"), (201, b"not json"), (201, b"{}")])
-def test_error_answers_raise_unavailable(vendor: tuple[Vendor, str], status: int, answer: bytes) -> None:
+def test_error_answers_raise_unavailable(vendor: tuple[ScriptedParty, str], status: int, answer: bytes) -> None:
     state, url = vendor
     state.status, state.answer = status, answer
     with pytest.raises(EsignUnavailable):
         HttpEsignVendor(url).send(ENVELOPE)
 
 
-def test_timeout_and_unreachable_raise_unavailable(vendor: tuple[Vendor, str]) -> None:
+def test_timeout_and_unreachable_raise_unavailable(vendor: tuple[ScriptedParty, str]) -> None:
     state, url = vendor
     state.hang.set()
     with pytest.raises(EsignUnavailable):

@@ -32,19 +32,25 @@ import numpy as np
 
 from shared.domain import statistics as st
 from shared.domain.analytics import HIRING_SCORE, pearson, rated
+from shared.settings import Settings
 
 DIGITS = 4
+
+
+def _default(setting: str) -> Any:
+    """A setting's default (``shared/settings.py``, the one place it is written)."""
+    return Settings.model_fields[setting].default
 
 
 @dataclass(frozen=True)
 class Guards:
     """The settings that bound a proposal (``shared/settings.py``; defaults justified in docs/analytics.md)."""
 
-    min_rated_hires: int = 100
-    step: float = 0.10
-    floor: float = 0.05
-    shrinkage_n: int = 100
-    folds: int = 5
+    min_rated_hires: int = _default("analytics_min_rated_hires")
+    step: float = _default("analytics_weight_step")
+    floor: float = _default("analytics_weight_floor")
+    shrinkage_n: int = _default("analytics_shrinkage_n")
+    folds: int = _default("analytics_cv_folds")
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from shared.models.employee import Employee
 from shared.models.requisition import DEFAULT_WEIGHTS
 from shared.services.courses import Courses
 from shared.services.performance import Performance
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 from shared.store.applications import ApplicationStore
 from shared.store.audit import AuditEntry
 from shared.store.onboarding import OnboardingStore
@@ -85,11 +85,11 @@ def _model() -> ModuleType:
 class Minimums:
     """The population below which a result is "not enough data" (settings; docs/analytics.md)."""
 
-    conditional: int = 30
-    high_potential: int = 50
-    band: int = 20
-    risk_hires: int = 200
-    risk_auc_floor: float = 0.60
+    conditional: int = Settings.model_fields["analytics_min_conditional_n"].default
+    high_potential: int = Settings.model_fields["analytics_min_high_potential_n"].default
+    band: int = Settings.model_fields["analytics_min_band_n"].default
+    risk_hires: int = Settings.model_fields["analytics_min_risk_hires"].default
+    risk_auc_floor: float = Settings.model_fields["analytics_risk_auc_floor"].default
 
 
 def minimums() -> Minimums:

@@ -58,7 +58,7 @@ export function backgroundPanel(el, archive, user, reload) {
   const conf = section.confidence;
   const confidence = conf.based_on_check ? [
     h('p', { 'data-testid': 'overall-confidence' }, `${t('bgc.overall')}: ${percent(conf.overall_confidence)}`,
-      conf.flags.map((f) => h('span', { class: 'tag weak' }, f))),
+      conf.flags.map((f) => h('span', { class: 'tag weak', 'data-flag': f }, enumLabel('confidence_flag', f)))),
     table([
       { key: 'dimension', label: t('cand.dimension'), render: (d) => dimension(d.dimension) },
       { key: 'score', label: t('cand.score'), num: true, render: (d) => num(d.score) },

@@ -32,6 +32,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal, cast, get_args
 
 from shared import clock
 from shared.domain.shortlist import weighted_score
@@ -51,6 +52,17 @@ RULE = (
 
 POINTS_PER_CONFIDENCE = 50.0  # score points per 1.0 of confidence away from BASE
 WEIGHING = "confidence-weighted score = AI score + (confidence − 0.7) × 50, within 0…100"
+# The flags a report may raise (the console labels each one: messages.json's enum.confidence_flag.*).
+Flag = Literal[
+    "adverse_credit",
+    "education_discrepancy",
+    "employment_unverified",
+    "employment_discrepancy",
+    "discrepancy",
+    "declared_education_mismatch",
+    "declared_employment_mismatch",
+]
+FLAGS: tuple[Flag, ...] = get_args(Flag)
 WEIGHING_ZH = "可信度加权得分 = AI得分 + (可信度 − 0.7) × 50，限于0–100"
 
 
@@ -94,7 +106,7 @@ class DimensionConfidence:
 class ConfidenceReport:
     overall: float
     overall_reasons: tuple[Adjustment, ...]
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
     dimensions: tuple[DimensionConfidence, ...]
 
 
@@ -162,10 +174,10 @@ def _capped(count: int, each: float, cap: float) -> float:
     return round(max(cap, count * each), 2)
 
 
-def adjustments(result: BackgroundResultPayload) -> tuple[list[Adjustment], list[str]]:
+def adjustments(result: BackgroundResultPayload) -> tuple[list[Adjustment], list[Flag]]:
     """Every adjustment the verified facts of one result call for, and the flags they raise."""
     found: list[Adjustment] = []
-    flags: list[str] = []
+    flags: list[Flag] = []
     for rule in ROLE_RULES:  # the best verified role per dimension
         candidates = [job for job in result.employment if job.verified and _matches(rule, job)]
         if not candidates:
@@ -373,7 +385,7 @@ def assess(
     if result is not None and declared is not None:
         compared = declared_adjustments(declared, result, today or clock.today())
         found += compared
-        flags += [a.code for a in compared if a.code.endswith("_mismatch")]
+        flags += [cast(Flag, a.code) for a in compared if a.code in FLAGS]
     if result is not None and review is not None:
         found += review_adjustments(found, review)
     overall_reasons = tuple(a for a in found if a.dimension is None) or ((NO_FACTS,) if result is None else ())

@@ -12,6 +12,7 @@ from typing import get_args
 import pytest
 
 from shared import errors
+from shared.domain.confidence import FLAGS
 from shared.domain.performance import POOLS
 from shared.models.background import CreditRecord, PerformanceRank
 
@@ -67,11 +68,12 @@ def codes() -> set[str]:
         ("errcode.", codes()),
         ("enum.rank.", {r.value for r in PerformanceRank}),
         ("enum.credit.", set(get_args(CreditRecord.model_fields["status"].annotation))),
+        ("enum.confidence_flag.", set(FLAGS)),
         ("enum.pool.", set(POOLS)),
         ("enum.pool_description.", set(POOLS)),
         ("enum.unit.", units()),
     ],
-    ids=["error codes", "performance ranks", "credit statuses", "talent pools", "pool descriptions", "KPI units"],
+    ids=["error codes", "performance ranks", "credit statuses", "confidence flags", "talent pools", "pool descriptions", "KPI units"],
 )
 def test_every_value_the_api_may_send_has_a_label(prefix: str, values: set[str]) -> None:
     # Given the values the API may send for one kind / Then each has its label in both languages

@@ -73,7 +73,15 @@ def codes() -> set[str]:
         ("enum.pool_description.", set(POOLS)),
         ("enum.unit.", units()),
     ],
-    ids=["error codes", "performance ranks", "credit statuses", "confidence flags", "talent pools", "pool descriptions", "KPI units"],
+    ids=[
+        "error codes",
+        "performance ranks",
+        "credit statuses",
+        "confidence flags",
+        "talent pools",
+        "pool descriptions",
+        "KPI units",
+    ],
 )
 def test_every_value_the_api_may_send_has_a_label(prefix: str, values: set[str]) -> None:
     # Given the values the API may send for one kind / Then each has its label in both languages

@@ -117,7 +117,7 @@ def seed(today: date | None = None) -> dict[str, int]:
     proposals) and written with BatchWriteItem: a few dozen calls, so the stack starts quickly."""
     from shared.domain import analytics as stats
     from shared.models.performance import Cycle, Period, TargetRule
-    from shared.services.analytics import minimums, row_of
+    from shared.services.analytics_inputs import minimums, row_of
     from shared.services.indicators import Indicators
     from shared.store.performance import PerformanceStore, cycle_item
     from shared.store.repository import Repository

@@ -30,7 +30,8 @@ from typing import Any
 from shared.domain import analytics as stats
 from shared.domain import attrition_model
 from shared.models.common import Dimension
-from shared.services.analytics import DIMENSIONS, RECORD_FIELDS, Minimums, compute_snapshot, hiring_score, row_of
+from shared.services.analytics import compute_snapshot
+from shared.services.analytics_inputs import DIMENSIONS, RECORD_FIELDS, Minimums, hiring_score, row_of
 from shared.store.items import deserialize, serialize
 
 FAMILIES = ["customer_manager", "risk_manager", "teller_operations", "it_data"]

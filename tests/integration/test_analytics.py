@@ -17,7 +17,8 @@ from shared.domain.exports import XLSX
 from shared.models.common import Dimension, RoleFamily
 from shared.models.employee import Employee
 from shared.models.performance import PerformanceRecord, Target
-from shared.services.analytics import LEFT_OUT, Analytics
+from shared.services.analytics import Analytics
+from shared.services.analytics_inputs import LEFT_OUT
 from shared.store.audit import AuditEntry
 from shared.store.employees import EmployeeStore
 from shared.store.onboarding import OnboardingStore, cohort_item

@@ -23,7 +23,8 @@ from shared.domain import statistics as st
 from shared.domain.exports import to_csv, to_xlsx
 from shared.models.common import Dimension
 from shared.models.performance import Kpi, ScoringRule, TargetRule
-from shared.services.analytics import DIMENSIONS, Minimums, compute_snapshot, hiring_score, row_of
+from shared.services.analytics import compute_snapshot
+from shared.services.analytics_inputs import DIMENSIONS, Minimums, hiring_score, row_of
 
 TRUE, WEAK = "logic", "customer_orientation"  # logic predicts performance strongly, customer orientation weakly
 HIRING_WEIGHTS = {

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from shared.domain.background import outcome
-from shared.domain.confidence import BASE, Declared, Review, assess, degree_level, weigh, weighted_mean
+from shared.domain.confidence import BASE, Declared, Review, assess, weigh, weighted_mean
+from shared.domain.confidence_rules import degree_level
 from shared.models.background import BackgroundResultPayload
 from shared.models.common import Dimension
 

@@ -35,6 +35,9 @@ from shared.services.performance_records import PerformanceRecords
 from shared.store.audit import AuditEntry
 from shared.store.performance import cycle_item, record_item
 
+# what a record keeps of the hire (the analytics read them from the record)
+HIRE_FIELDS = {"department", "role_family", "start_date", "requisition_id", "dimension_scores", "dimension_weights"}
+
 
 def has_results(record: PerformanceRecord) -> bool:
     return any(t.actual is not None for t in record.targets)
@@ -82,20 +85,11 @@ class Performance(PerformanceRecords):
     def new_record(cycle: Cycle, e: Employee, kpis: list[Any], at: str | None = None) -> PerformanceRecord:
         """An enrolled employee's record: targets from the cycle's rule over their KPIs."""
         now = at or iso(utcnow())
+        hire = e.model_dump(include=HIRE_FIELDS)
+        targets = rules.build_targets(kpis, e.dimension_scores, cycle.target_rule)
+        cycle_fields = {"cycle_id": cycle.id, "cycle_name": cycle.name, "period": cycle.period}
         return PerformanceRecord(
-            employee_id=e.id,
-            cycle_id=cycle.id,
-            cycle_name=cycle.name,
-            period=cycle.period,
-            department=e.department,
-            role_family=e.role_family,
-            start_date=e.start_date,
-            requisition_id=e.requisition_id,
-            dimension_scores=e.dimension_scores,
-            dimension_weights=e.dimension_weights,
-            targets=rules.build_targets(kpis, e.dimension_scores, cycle.target_rule),
-            created_at=now,
-            updated_at=now,
+            employee_id=e.id, targets=targets, created_at=now, updated_at=now, **cycle_fields, **hire
         )
 
     def with_hiring_weights(self, employee: Employee) -> Employee:

@@ -18,16 +18,10 @@ from shared.store.repository import Repository
 def proposed_member(pool: str, employee: Employee, event: PoolEvent, current: PoolMember | None = None) -> PoolMember:
     """``employee`` proposed for ``pool`` with the proposal's ``event``, after the membership ``current``
     (a declined or removed one) if any."""
-    return PoolMember(
-        pool=pool,
-        employee_id=employee.id,
-        name=employee.name,
-        department=employee.department,
-        role_family=employee.role_family,
-        status="proposed",
-        history=[*(current.history if current else []), event],
-        version=(current.version + 1) if current else 1,
-    )
+    who = employee.model_dump(include={"name", "department", "role_family"})
+    history = [*(current.history if current else []), event]
+    version = (current.version + 1) if current else 1
+    return PoolMember(pool=pool, employee_id=employee.id, status="proposed", history=history, version=version, **who)
 
 
 def may_propose(current: PoolMember | None) -> bool:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared import clock
 from shared.domain import charts
 from shared.domain.exports import CSV, XLSX, to_csv, to_xlsx
@@ -33,7 +33,7 @@ from shared.services.performance import Performance
 if TYPE_CHECKING:
     from shared.services.analytics import Analytics
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 Q = TypeVar("Q")
 
 
@@ -80,7 +80,7 @@ def _months(query: CohortQuery) -> tuple[str, str]:
     return query.since or month_shift(until, -11), until
 
 
-@api_route(bp, "/analytics/validity", methods=["GET"], query=ValidityQuery, response=AnalyticsResult)
+@bp.get("/analytics/validity", query=ValidityQuery, response=AnalyticsResult)
 def validity(call: Call[None, ValidityQuery]) -> Any:
     """Validity of the hiring score and each interview dimension for one cycle's performance (hr):
     Pearson r and Spearman ρ with n, Fisher-z 95 % intervals (Fieller's for ρ) and Holm-adjusted
@@ -99,7 +99,7 @@ def validity(call: Call[None, ValidityQuery]) -> Any:
     return respond(result, q.format, svg)
 
 
-@api_route(bp, "/analytics/conditional", methods=["GET"], query=ConditionalQuery, response=AnalyticsResult)
+@bp.get("/analytics/conditional", query=ConditionalQuery, response=AnalyticsResult)
 def conditional(call: Call[None, ConditionalQuery]) -> Any:
     """P(performance ≥ p | dimension ≥ d) with n and Wilson 95 % intervals (hr), e.g.
     "P(performance ≥ 90 | logic ≥ 80) = 30 % (95 % interval 22 %–38 %), n = 120"; below the minimum n
@@ -112,7 +112,7 @@ def conditional(call: Call[None, ConditionalQuery]) -> Any:
     return respond(result, q.format)
 
 
-@api_route(bp, "/analytics/reweighting/{role_family}", methods=["GET"], query=ReweightQuery, response=AnalyticsResult)
+@bp.get("/analytics/reweighting/{role_family}", query=ReweightQuery, response=AnalyticsResult)
 def reweighting(call: Call[None, ReweightQuery], role_family: str) -> Any:
     """The re-weighting proposal for a family (hr): Holm-guarded validity weights shrunk toward the
     weights hiring used, within a bounded step; the out-of-sample gain with its interval, n, and
@@ -123,14 +123,7 @@ def reweighting(call: Call[None, ReweightQuery], role_family: str) -> Any:
     return respond(result, q.format)
 
 
-@api_route(
-    bp,
-    "/analytics/reweighting/{role_family}/approval",
-    methods=["POST"],
-    body=WeightsApproval,
-    response=ApprovedWeights,
-    status=201,
-)
+@bp.post("/analytics/reweighting/{role_family}/approval", body=WeightsApproval, response=ApprovedWeights, status=201)
 def approve(call: Call[WeightsApproval, None], role_family: str) -> Any:
     """Approve the current proposal (hr) with a reason: new requisitions of the family that name no
     weights get these weights; requisitions created before keep theirs. 409 when there is no proposal
@@ -143,7 +136,7 @@ def approve(call: Call[WeightsApproval, None], role_family: str) -> Any:
     return ok(ApprovedWeights.model_validate(approved), status=201)
 
 
-@api_route(bp, "/analytics/high-potential", methods=["GET"], query=CycleAnalyticsQuery, response=AnalyticsResult)
+@bp.get("/analytics/high-potential", query=CycleAnalyticsQuery, response=AnalyticsResult)
 def high_potential(call: Call[None, CycleAnalyticsQuery]) -> Any:
     """High potentials of a cycle (hr): hiring score top 20 % ∩ performance top 10 % (the nightly run
     proposes them for the management-trainee pool); none below the minimum population."""
@@ -152,7 +145,7 @@ def high_potential(call: Call[None, CycleAnalyticsQuery]) -> Any:
     return respond(AnalyticsResult(kind="high-potential", parameters=q.model_dump(mode="json"), **out), q.format)
 
 
-@api_route(bp, "/analytics/band-performance", methods=["GET"], query=CycleAnalyticsQuery, response=AnalyticsResult)
+@bp.get("/analytics/band-performance", query=CycleAnalyticsQuery, response=AnalyticsResult)
 def band_performance(call: Call[None, CycleAnalyticsQuery]) -> Any:
     """Mean performance per hiring-score band with its 95 % interval (hr); a band under the minimum
     size shows its n only; ``format=svg`` draws it."""
@@ -163,7 +156,7 @@ def band_performance(call: Call[None, CycleAnalyticsQuery]) -> Any:
     return respond(result, q.format, svg)
 
 
-@api_route(bp, "/analytics/attrition-bands", methods=["GET"], query=CohortQuery, response=AnalyticsResult)
+@bp.get("/analytics/attrition-bands", query=CohortQuery, response=AnalyticsResult)
 def attrition_bands(call: Call[None, CohortQuery]) -> Any:
     """3-month attrition by hiring-score band and hiring cohort (hr), with Wilson 95 % intervals; hires
     whose 90 days have passed; a cell under the minimum size shows its counts only.
@@ -181,7 +174,7 @@ def attrition_bands(call: Call[None, CohortQuery]) -> Any:
     return respond(result, q.format, svg)
 
 
-@api_route(bp, "/analytics/attrition-risk", methods=["GET"], query=CohortQuery, response=AnalyticsResult)
+@bp.get("/analytics/attrition-risk", query=CohortQuery, response=AnalyticsResult)
 def attrition_risk(call: Call[None, CohortQuery]) -> Any:
     """Attrition risk of current employees from the cohorts' hires (hr): the model's held-out AUC with
     DeLong's interval, Brier score and calibration in ``summary``; per person the risk and the factors
@@ -193,7 +186,7 @@ def attrition_risk(call: Call[None, CohortQuery]) -> Any:
     return respond(AnalyticsResult(kind="attrition-risk", parameters=params, **out), q.format)
 
 
-@api_route(bp, "/employees/{employee_id}/development-plan", methods=["GET"], response=DevelopmentPlan)
+@bp.get("/employees/{employee_id}/development-plan", response=DevelopmentPlan)
 def development_plan(call: Call, employee_id: str) -> Any:
     """A customised plan for the employee's weak dimensions (hr; manager of the department): per
     dimension why it is weak, training from the catalogue and a practical assignment."""

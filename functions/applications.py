@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Literal
 
-from chalice.app import Blueprint
 from pydantic import Field
 
 from functions.candidates import read_archive
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
 from functions.idempotency import created
+from functions.verbs import Routes
 from shared.domain.stages import Stage
 from shared.errors import ValidationFailed
 from shared.models.application import (
@@ -33,7 +33,7 @@ from shared.services.access import authorized_application
 from shared.services.persons import Persons
 from shared.services.requisitions import Requisitions
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
 class ApplicationQuery(Request):
@@ -87,14 +87,7 @@ def summary(item: dict[str, Any]) -> ApplicationSummary:
     )
 
 
-@api_route(
-    bp,
-    "/requisitions/{requisition_id}/applications",
-    methods=["POST"],
-    body=ApplicationCreate,
-    response=ApplicationView,
-    status=201,
-)
+@bp.post("/requisitions/{requisition_id}/applications", body=ApplicationCreate, response=ApplicationView, status=201)
 def create_application(call: Call[ApplicationCreate, None], requisition_id: str) -> Any:
     """Add one applicant (hr); screened at once. 409 if the person already applied."""
     authorize(call.who, Action.application_create)
@@ -109,13 +102,7 @@ def create_application(call: Call[ApplicationCreate, None], requisition_id: str)
     return created(call, f"applications.create.{requisition_id}", data, make)
 
 
-@api_route(
-    bp,
-    "/requisitions/{requisition_id}/applications",
-    methods=["GET"],
-    query=ApplicationQuery,
-    response=ApplicationPage,
-)
+@bp.get("/requisitions/{requisition_id}/applications", query=ApplicationQuery, response=ApplicationPage)
 def list_applications(call: Call[None, ApplicationQuery], requisition_id: str) -> Any:
     """A requisition's applications, optionally by stage (hr; managers of its department).
 
@@ -142,20 +129,13 @@ def list_applications(call: Call[None, ApplicationQuery], requisition_id: str) -
     return ok(ApplicationPage(items=[summary(i) for i in page.items], next_token=page.next_token))
 
 
-@api_route(bp, "/applications/{application_id}", methods=["GET"], response=ArchiveView)
+@bp.get("/applications/{application_id}", response=ArchiveView)
 def get_application(call: Call, application_id: str) -> Any:
     """The same role-shaped talent archive as GET /candidates/{id}."""
     return read_archive(call.who, application_id)
 
 
-@api_route(
-    bp,
-    "/applications/{application_id}/resume",
-    methods=["POST"],
-    body=ResumeUpload,
-    response=ResumeUploadView,
-    status=201,
-)
+@bp.post("/applications/{application_id}/resume", body=ResumeUpload, response=ResumeUploadView, status=201)
 def upload_resume(call: Call[ResumeUpload, None], application_id: str) -> Any:
     """A presigned upload for the applicant's resume file (.txt, .pdf, .docx); once uploaded, its text
     is extracted and the application is screened again."""
@@ -165,13 +145,7 @@ def upload_resume(call: Call[ResumeUpload, None], application_id: str) -> Any:
     return ok(ResumeUploadView(application_id=app.id, upload=upload), status=201)
 
 
-@api_route(
-    bp,
-    "/requisitions/{requisition_id}/screening/decisions",
-    methods=["POST"],
-    body=ScreeningDecisions,
-    response=DecisionsView,
-)
+@bp.post("/requisitions/{requisition_id}/screening/decisions", body=ScreeningDecisions, response=DecisionsView)
 def decide_screening(call: Call[ScreeningDecisions, None], requisition_id: str) -> Any:
     """HR's screening decisions in bulk (≤ 1,000), each applied on its own with its result."""
     authorize(call.who, Action.screening_decide)

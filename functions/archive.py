@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared.domain import radar
 from shared.errors import NotFound
 from shared.models.radar import RadarAxisView, RadarQuery, RadarView
@@ -15,10 +15,10 @@ from shared.security.policy import Action
 from shared.services.access import authorized_application
 from shared.services.requisitions import Requisitions
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
-@api_route(bp, "/applications/{application_id}/radar", methods=["GET"], query=RadarQuery, response=RadarView)
+@bp.get("/applications/{application_id}/radar", query=RadarQuery, response=RadarView)
 def get_radar(call: Call[None, RadarQuery], application_id: str) -> Any:
     """AI interview scores per requisition dimension against the bar, with strengths and weak dimensions.
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, logger, ok
+from functions.http import Call, logger, ok
 from functions.idempotency import created
+from functions.verbs import Routes
 from shared.domain.readiness import offer_blockers
 from shared.errors import NotFound
 from shared.models.application import Application
@@ -38,7 +37,7 @@ from shared.services import wired
 from shared.services.access import authorized_application
 from shared.store.repository import Repository
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 BASE = "/applications/{application_id}/assessment-requests"
 
@@ -55,7 +54,7 @@ def _scope_view(req: AssessmentRequest, scope: Scope) -> dict[str, Any]:
     return service.view(req, scope).model_dump(mode="json")
 
 
-@api_route(bp, BASE, methods=["POST"], body=AssessmentRequestCreate, response=ManagerAssessmentView, status=201)
+@bp.post(BASE, body=AssessmentRequestCreate, response=ManagerAssessmentView, status=201)
 def request_assessment(call: Call[AssessmentRequestCreate, None], application_id: str) -> Any:
     """Ask HR for a supplementary assessment of an application (managers of its department; HR).
 
@@ -72,7 +71,7 @@ def request_assessment(call: Call[AssessmentRequestCreate, None], application_id
     return created(call, f"assessments.request.{app.id}", body, make)
 
 
-@api_route(bp, BASE, methods=["GET"], query=AssessmentListQuery, response=AssessmentListView)
+@bp.get(BASE, query=AssessmentListQuery, response=AssessmentListView)
 def list_assessments(call: Call[None, AssessmentListQuery], application_id: str) -> Any:
     """The supplementary assessments of an application, oldest first, shaped by role: HR everything;
     managers of its department the request, HR's decision with its reason, and the result; assigned
@@ -89,7 +88,7 @@ def list_assessments(call: Call[None, AssessmentListQuery], application_id: str)
     return ok(HrAssessmentList(items=[service.view(r, scope) for r in requests], **common))
 
 
-@api_route(bp, BASE + "/{request_id}", methods=["GET"], response=AssessmentView)
+@bp.get(BASE + "/{request_id}", response=AssessmentView)
 def get_assessment(call: Call, application_id: str, request_id: str) -> Any:
     """One supplementary assessment, shaped by role like the list."""
     app = authorized_application(call.who, Action.assessment_read, application_id)
@@ -101,9 +100,7 @@ def _outcome(app: Application, req: AssessmentRequest) -> AssessmentOutcome:
     return AssessmentOutcome.model_validate({**req.model_dump(), "application_stage": app.stage})
 
 
-@api_route(
-    bp, BASE + "/{request_id}/decision", methods=["POST"], body=AssessmentDecisionSubmit, response=AssessmentOutcome
-)
+@bp.post(BASE + "/{request_id}/decision", body=AssessmentDecisionSubmit, response=AssessmentOutcome)
 def decide_assessment(call: Call[AssessmentDecisionSubmit, None], application_id: str, request_id: str) -> Any:
     """Approve or decline a requested assessment (hr), with a reason either way.
 
@@ -119,7 +116,7 @@ def decide_assessment(call: Call[AssessmentDecisionSubmit, None], application_id
     return ok(_outcome(app, decided))
 
 
-@api_route(bp, BASE + "/{request_id}/result", methods=["POST"], body=AssessmentResultSubmit, response=AssessmentOutcome)
+@bp.post(BASE + "/{request_id}/result", body=AssessmentResultSubmit, response=AssessmentOutcome)
 def record_assessment_result(call: Call[AssessmentResultSubmit, None], application_id: str, request_id: str) -> Any:
     """Record the result of an approved assessment (hr): a score 0–100 and/or pass/fail, optional
     observations per dimension, comments and the assessor.
@@ -133,7 +130,7 @@ def record_assessment_result(call: Call[AssessmentResultSubmit, None], applicati
     return ok(_outcome(app, recorded))
 
 
-@api_route(bp, "/applications/{application_id}/offer-readiness", methods=["GET"], response=OfferReadiness)
+@bp.get("/applications/{application_id}/offer-readiness", response=OfferReadiness)
 def offer_readiness(call: Call, application_id: str) -> Any:
     """Whether an offer may be made (hr; managers of the application's department): the blockers —
     pending supplementary assessments, a missing, open or not-clear background check — and ``ready``.

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, logger, ok
+from functions.http import Call, logger, ok
 from functions.idempotency import created
 from functions.observability import delivery, metric
+from functions.verbs import Routes
 from shared.models.background import (
     BackgroundCheckList,
     BackgroundCheckOrder,
@@ -25,17 +24,11 @@ from shared.services import wired
 from shared.services.access import authorized_application
 from shared.services.background_checks import newest_first
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
+CHECKS = "/applications/{application_id}/background-checks"
 
 
-@api_route(
-    bp,
-    "/applications/{application_id}/background-checks",
-    methods=["POST"],
-    body=BackgroundCheckOrder,
-    response=BackgroundCheckView,
-    status=201,
-)
+@bp.post(CHECKS, body=BackgroundCheckOrder, response=BackgroundCheckView, status=201)
 def order_background_check(call: Call[BackgroundCheckOrder, None], application_id: str) -> Any:
     """Order a background check (hr): education, employment and/or credit, with the consent reference.
 
@@ -55,7 +48,7 @@ def order_background_check(call: Call[BackgroundCheckOrder, None], application_i
     return created(call, f"background_checks.order.{app.id}", body, make)
 
 
-@api_route(bp, "/applications/{application_id}/background-checks", methods=["GET"], response=BackgroundCheckList)
+@bp.get(CHECKS, response=BackgroundCheckList)
 def list_background_checks(call: Call, application_id: str) -> Any:
     """The application's background checks, newest first, with the confidence in each AI score
     (hr; managers of the application's department — read only)."""
@@ -72,13 +65,7 @@ def list_background_checks(call: Call, application_id: str) -> Any:
     )
 
 
-@api_route(
-    bp,
-    "/applications/{application_id}/background-checks/{check_id}/review",
-    methods=["POST"],
-    body=BackgroundReview,
-    response=BackgroundCheckView,
-)
+@bp.post(CHECKS + "/{check_id}/review", body=BackgroundReview, response=BackgroundCheckView)
 def review_background_check(call: Call[BackgroundReview, None], application_id: str, check_id: str) -> Any:
     """Set the outcome of a completed check after reviewing it (hr; a reason is required), e.g.
     ``clear`` once a discrepancy is explained. Recorded in the check's history and the audit trail;
@@ -91,14 +78,7 @@ def review_background_check(call: Call[BackgroundReview, None], application_id: 
     return ok(view(check))
 
 
-@api_route(
-    bp,
-    "/webhooks/background-checks",
-    methods=["POST"],
-    public=True,
-    body=BackgroundResultPayload,
-    response=BackgroundWebhookReceipt,
-)
+@bp.post("/webhooks/background-checks", public=True, body=BackgroundResultPayload, response=BackgroundWebhookReceipt)
 def background_check_results(call: Call[BackgroundResultPayload, None]) -> Any:
     """A background-check result from the vendor, signed with Standard Webhooks.
 

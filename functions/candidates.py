@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from chalice.app import Blueprint
 from pydantic import BaseModel, Field, StringConstraints
 
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared.models.application import PERSONAL_FIELDS
 from shared.models.archive import (
     AiReport,
@@ -29,7 +29,7 @@ from shared.services.background_checks import section as background_section
 from shared.services.evaluations import view as evaluation_view
 from shared.store.repository import Repository
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
@@ -85,20 +85,14 @@ def read_archive(who: Principal, application_id: str) -> Any:
     return ok(shape(archive, scope, who.username))
 
 
-@api_route(bp, "/candidates/{candidate_id}", methods=["GET"], response=ArchiveView)
+@bp.get("/candidates/{candidate_id}", response=ArchiveView)
 def get_candidate(call: Call, candidate_id: str) -> Any:
     """The talent archive of one application: applicant, screening, AI scores with provenance and
     history, weighted score and rank, videos — shaped by the caller's role."""
     return read_archive(call.who, candidate_id)
 
 
-@api_route(
-    bp,
-    "/applications/{application_id}/interviewers",
-    methods=["PUT"],
-    body=InterviewerAssignment,
-    response=InterviewersView,
-)
+@bp.put("/applications/{application_id}/interviewers", body=InterviewerAssignment, response=InterviewersView)
 def assign_interviewers(call: Call[InterviewerAssignment, None], application_id: str) -> Any:
     """Set the interviewers assigned to an application (hr); they may then read its AI report."""
     authorize(call.who, Action.interviewers_assign)

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared.models.desk import AssignmentPage, AssignmentQuery, SalaryProposalView, TodoList
 from shared.security.policy import Action, authorize
 from shared.services.access import authorized_application
 from shared.services.desk import Desk
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
-@api_route(bp, "/me/assignments", methods=["GET"], query=AssignmentQuery, response=AssignmentPage)
+@bp.get("/me/assignments", query=AssignmentQuery, response=AssignmentPage)
 def my_assignments(call: Call[None, AssignmentQuery]) -> Any:
     """The applications assigned to the signed-in interviewer, with their stage now (interviewer).
 
@@ -27,7 +26,7 @@ def my_assignments(call: Call[None, AssignmentQuery]) -> Any:
     return ok(Desk().assignments(call.who.username, query.limit, query.next_token))
 
 
-@api_route(bp, "/me/todo", methods=["GET"], response=TodoList)
+@bp.get("/me/todo", response=TodoList)
 def my_todo(call: Call) -> Any:
     """What waits for the signed-in user, of their own scope (every role): offers to approve (managers
     of the department; HR as the director), completed checks to review, assessment requests to decide
@@ -37,7 +36,7 @@ def my_todo(call: Call) -> Any:
     return ok(Desk().todo(call.who))
 
 
-@api_route(bp, "/applications/{application_id}/salary-proposal", methods=["GET"], response=SalaryProposalView)
+@bp.get("/applications/{application_id}/salary-proposal", response=SalaryProposalView)
 def salary_proposal(call: Call, application_id: str) -> Any:
     """The salary an offer would propose now (hr): the requisition's band and the weighted AI score,
     by the same rule as ``POST /applications/{id}/offers`` without ``annual_salary``."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
 from functions.onboarding import task_view
+from functions.verbs import Routes
 from shared import clock
 from shared.models.employee import Employee
 from shared.models.people import (
@@ -25,7 +24,7 @@ from shared.models.training import AssessmentCreate, TrainingPlanView
 from shared.security.policy import Action
 from shared.services.people import People, window_days
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
 def employee_view(people: People, employee: Employee) -> EmployeeView:
@@ -33,7 +32,7 @@ def employee_view(people: People, employee: Employee) -> EmployeeView:
     return EmployeeView.model_validate({**employee.model_dump(), "departure": departure})
 
 
-@api_route(bp, "/employees", methods=["GET"], query=EmployeeQuery, response=EmployeeList)
+@bp.get("/employees", query=EmployeeQuery, response=EmployeeList)
 def list_employees(call: Call[None, EmployeeQuery]) -> Any:
     """A department's hires by start date (hr: any department, which must be named; manager: own)."""
     query = call.query
@@ -42,7 +41,7 @@ def list_employees(call: Call[None, EmployeeQuery]) -> Any:
     return ok(EmployeeList(department=department, items=items, next_token=page.next_token))
 
 
-@api_route(bp, "/employees/{employee_id}", methods=["GET"], response=EmployeeView)
+@bp.get("/employees/{employee_id}", response=EmployeeView)
 def get_employee(call: Call, employee_id: str) -> Any:
     """A hire (hr; manager of the department); with the departure once recorded."""
     people = People()
@@ -50,7 +49,7 @@ def get_employee(call: Call, employee_id: str) -> Any:
     return ok(employee_view(people, employee))
 
 
-@api_route(bp, "/employees/{employee_id}/tasks", methods=["GET"], response=EmployeeTasks)
+@bp.get("/employees/{employee_id}/tasks", response=EmployeeTasks)
 def employee_tasks(call: Call, employee_id: str) -> Any:
     """Every onboarding task of one hire (hr; manager of the department)."""
     people = People()
@@ -59,7 +58,7 @@ def employee_tasks(call: Call, employee_id: str) -> Any:
     return ok({"employee_id": employee.id, "items": [i.model_dump(mode="json") for i in items]})
 
 
-@api_route(bp, "/employees/{employee_id}/training", methods=["GET"], response=TrainingPlanView)
+@bp.get("/employees/{employee_id}/training", response=TrainingPlanView)
 def get_training(call: Call, employee_id: str) -> Any:
     """The hire's training plan: courses per dimension below the bar, reassessments (hr; manager)."""
     people = People()
@@ -67,14 +66,7 @@ def get_training(call: Call, employee_id: str) -> Any:
     return ok(TrainingPlanView.model_validate(people.training(employee).model_dump()))
 
 
-@api_route(
-    bp,
-    "/employees/{employee_id}/training/assessments",
-    methods=["POST"],
-    body=AssessmentCreate,
-    response=TrainingPlanView,
-    status=201,
-)
+@bp.post("/employees/{employee_id}/training/assessments", body=AssessmentCreate, response=TrainingPlanView, status=201)
 def add_assessment(call: Call[AssessmentCreate, None], employee_id: str) -> Any:
     """Record the reassessment of a planned dimension (hr; manager of the department)."""
     people = People()
@@ -83,9 +75,7 @@ def add_assessment(call: Call[AssessmentCreate, None], employee_id: str) -> Any:
     return ok(TrainingPlanView.model_validate(plan.model_dump()), status=201)
 
 
-@api_route(
-    bp, "/employees/{employee_id}/departure", methods=["POST"], body=DepartureCreate, response=Departure, status=201
-)
+@bp.post("/employees/{employee_id}/departure", body=DepartureCreate, response=Departure, status=201)
 def record_departure(call: Call[DepartureCreate, None], employee_id: str) -> Any:
     """Record that a hire left (hr): date on or after the start date, reason code and text; once."""
     people = People()
@@ -93,7 +83,7 @@ def record_departure(call: Call[DepartureCreate, None], employee_id: str) -> Any
     return ok(people.depart(employee, call.body, call.who, call.source_ip), status=201)
 
 
-@api_route(bp, "/analytics/attrition", methods=["GET"], query=AttritionQuery, response=AttritionReport)
+@bp.get("/analytics/attrition", query=AttritionQuery, response=AttritionReport)
 def attrition(call: Call[None, AttritionQuery]) -> Any:
     """Attrition per hiring cohort (start-date month) and requisition (hr; manager: own department).
 

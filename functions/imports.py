@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
 from pydantic import Field
 
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared.models.common import Limit, Page, Request
 from shared.models.imports import (
     ImportCreate,
@@ -21,7 +21,7 @@ from shared.security.policy import Action, authorize
 from shared.services.imports import Imports
 from shared.services.requisitions import Requisitions
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
 class RowsQuery(Request):
@@ -33,7 +33,7 @@ def import_view(job: ImportJob, upload: UploadForm | None = None) -> ImportView:
     return ImportView(**job.model_dump(), upload=upload)
 
 
-@api_route(bp, "/imports", methods=["POST"], body=ImportCreate, response=ImportView, status=201)
+@bp.post("/imports", body=ImportCreate, response=ImportView, status=201)
 def create_import(call: Call[ImportCreate, None]) -> Any:
     """Start a bulk import (hr): returns the presigned upload for the .csv or .xlsx file."""
     authorize(call.who, Action.import_create)
@@ -44,14 +44,14 @@ def create_import(call: Call[ImportCreate, None]) -> Any:
     return ok(import_view(job, upload), status=201)
 
 
-@api_route(bp, "/imports/{import_id}", methods=["GET"], response=ImportView)
+@bp.get("/imports/{import_id}", response=ImportView)
 def get_import(call: Call, import_id: str) -> Any:
     """An import's state and counts (hr)."""
     authorize(call.who, Action.import_read)
     return ok(import_view(Imports.default().require(import_id)))
 
 
-@api_route(bp, "/imports/{import_id}/rows", methods=["GET"], query=RowsQuery, response=Page[RowResult])
+@bp.get("/imports/{import_id}/rows", query=RowsQuery, response=Page[RowResult])
 def list_import_rows(call: Call[None, RowsQuery], import_id: str) -> Any:
     """Per-row results of an import: accepted, rejected (with the reason) or duplicate (hr)."""
     authorize(call.who, Action.import_read)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared.models.console import AuditPage, AuditQuery, Funnel
 from shared.security.policy import Action, authorize
 from shared.services.insights import Insights
 from shared.services.requisitions import Requisitions
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
-@api_route(bp, "/requisitions/{requisition_id}/funnel", methods=["GET"], response=Funnel)
+@bp.get("/requisitions/{requisition_id}/funnel", response=Funnel)
 def funnel(call: Call, requisition_id: str) -> Any:
     """The hiring funnel with counts per stage (hr; managers of its department).
 
@@ -26,7 +25,7 @@ def funnel(call: Call, requisition_id: str) -> Any:
     return ok(Insights().funnel(req))
 
 
-@api_route(bp, "/audit", methods=["GET"], query=AuditQuery, response=AuditPage)
+@bp.get("/audit", query=AuditQuery, response=AuditPage)
 def audit_trail(call: Call[None, AuditQuery]) -> Any:
     """The audit trail of one subject, newest first (hr), e.g. ``subject=application:<id>``."""
     authorize(call.who, Action.audit_read)

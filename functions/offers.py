@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, logger, ok
+from functions.http import Call, logger, ok
 from functions.idempotency import idempotent
 from functions.observability import delivery, metric
+from functions.verbs import Routes
 from shared.models.offer import (
     ApprovalDecision,
     EsignEvent,
@@ -24,12 +23,10 @@ from shared.services.access import authorized_application
 from shared.services.offers import Offers, view
 from shared.store.repository import Repository
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
-@api_route(
-    bp, "/applications/{application_id}/offers", methods=["POST"], body=OfferCreate, response=OfferView, status=201
-)
+@bp.post("/applications/{application_id}/offers", body=OfferCreate, response=OfferView, status=201)
 def create_offer(call: Call[OfferCreate, None], application_id: str) -> Any:
     """Make a personalised offer (hr; ``Idempotency-Key`` accepted).
 
@@ -51,7 +48,7 @@ def create_offer(call: Call[OfferCreate, None], application_id: str) -> Any:
     return ok(view(offer), status=201)
 
 
-@api_route(bp, "/applications/{application_id}/offers", methods=["GET"], response=OfferList)
+@bp.get("/applications/{application_id}/offers", response=OfferList)
 def list_offers(call: Call, application_id: str) -> Any:
     """The application's offers, newest first, each with presigned links (≤ 300 s) to its letter."""
     repo = Repository()
@@ -60,7 +57,7 @@ def list_offers(call: Call, application_id: str) -> Any:
     return ok(OfferList(items=[view(o) for o in offers]))
 
 
-@api_route(bp, "/applications/{application_id}/offers/{offer_id}", methods=["GET"], response=OfferView)
+@bp.get("/applications/{application_id}/offers/{offer_id}", response=OfferView)
 def get_offer(call: Call, application_id: str, offer_id: str) -> Any:
     """One offer with its approvals and presigned links (≤ 300 s) to the HTML and PDF letter."""
     repo = Repository()
@@ -69,13 +66,7 @@ def get_offer(call: Call, application_id: str, offer_id: str) -> Any:
     return ok(view(offer))
 
 
-@api_route(
-    bp,
-    "/applications/{application_id}/offers/{offer_id}/approvals",
-    methods=["POST"],
-    body=ApprovalDecision,
-    response=OfferView,
-)
+@bp.post("/applications/{application_id}/offers/{offer_id}/approvals", body=ApprovalDecision, response=OfferView)
 def decide_offer(call: Call[ApprovalDecision, None], application_id: str, offer_id: str) -> Any:
     """Approve or reject the offer's waiting approval step.
 
@@ -88,7 +79,7 @@ def decide_offer(call: Call[ApprovalDecision, None], application_id: str, offer_
     return ok(view(offer))
 
 
-@api_route(bp, "/webhooks/esign", methods=["POST"], public=True, body=EsignEvent, response=EsignReceipt)
+@bp.post("/webhooks/esign", public=True, body=EsignEvent, response=EsignReceipt)
 def esign_webhook(call: Call[EsignEvent, None]) -> Any:
     """The e-signature vendor's report (Standard Webhooks signature): ``signed``, ``declined`` or
     ``expired``, with ``offer_id``, ``envelope_id`` and ``occurred_at``.

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared.models.tasks import ItTaskView, Task, TaskPage, TaskPatch, TaskQuery, TaskView
 from shared.security.policy import Action, authorize
 from shared.services.people import People
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
 def task_view(task: Task, roles: frozenset[str]) -> ItTaskView:
@@ -23,7 +22,7 @@ def task_view(task: Task, roles: frozenset[str]) -> ItTaskView:
 
 
 # -- the task boards ------------------------------------------------------------------------------------
-@api_route(bp, "/onboarding/tasks", methods=["GET"], query=TaskQuery, response=TaskPage)
+@bp.get("/onboarding/tasks", query=TaskQuery, response=TaskPage)
 def list_tasks(call: Call[None, TaskQuery]) -> Any:
     """One team's onboarding tasks by due date, optionally of one status (hr: every team; it: team it).
 
@@ -35,13 +34,13 @@ def list_tasks(call: Call[None, TaskQuery]) -> Any:
     return ok({"team": query.team.value, "status": query.status, "items": items, "next_token": page.next_token})
 
 
-@api_route(bp, "/onboarding/tasks/{task_id}", methods=["GET"], response=TaskView)
+@bp.get("/onboarding/tasks/{task_id}", response=TaskView)
 def get_task(call: Call, task_id: str) -> Any:
     """One task with its version (hr: every team; it: team it)."""
     return ok(task_view(People().task(call.who, task_id, Action.onboarding_task_read), call.who.roles))
 
 
-@api_route(bp, "/onboarding/tasks/{task_id}", methods=["PATCH"], body=TaskPatch, response=TaskView)
+@bp.patch("/onboarding/tasks/{task_id}", body=TaskPatch, response=TaskView)
 def patch_task(call: Call[TaskPatch, None], task_id: str) -> Any:
     """Change a task's status, notes or assignee (hr: every team; it: team it), conditional on the
     version read: of two racing changes one wins, the other gets 409."""

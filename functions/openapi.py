@@ -12,15 +12,15 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from chalice.app import Blueprint
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from functions.http import Call, RouteDoc, api_route
+from functions.http import Call, RouteDoc
 from functions.routing import route_docs
+from functions.verbs import Routes
 from shared.domain.exports import XLSX
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 TITLE = "Talent lifecycle service"
 VERSION = "0.3.0"
@@ -173,7 +173,7 @@ def document() -> str:
     return json.dumps(build(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-@api_route(bp, "/openapi.json", methods=["GET"], public=True)
+@bp.get("/openapi.json", public=True)
 def openapi(call: Call) -> Any:
     """This API's OpenAPI 3.1 document."""
     from chalice.app import Response

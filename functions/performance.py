@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
 from functions.idempotency import created
+from functions.verbs import Routes
 from shared.domain.performance import POOLS
 from shared.errors import NotFound
 from shared.models.performance import (
@@ -43,7 +42,8 @@ from shared.security.policy import Action, Scope, authorize
 from shared.services.indicators import Indicators
 from shared.services.performance import Performance
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
+RECORD = "/performance/cycles/{cycle_id}/employees/{employee_id}"
 
 
 def _kpi(kpi: Any) -> KpiView:
@@ -55,7 +55,7 @@ def _record(record: Any) -> PerformanceRecordView:
 
 
 # -- the indicator library ---------------------------------------------------------------------------
-@api_route(bp, "/indicators", methods=["GET"], query=KpiQuery, response=KpiList)
+@bp.get("/indicators", query=KpiQuery, response=KpiList)
 def list_indicators(call: Call[None, KpiQuery]) -> Any:
     """The competency indicator library of one role family (optionally one dimension) (hr; manager).
 
@@ -67,14 +67,14 @@ def list_indicators(call: Call[None, KpiQuery]) -> Any:
     return ok(KpiList(role_family=query.role_family, dimension=query.dimension, status=query.status, items=items))
 
 
-@api_route(bp, "/indicators/{kpi_id}", methods=["GET"], response=KpiView)
+@bp.get("/indicators/{kpi_id}", response=KpiView)
 def get_indicator(call: Call, kpi_id: str) -> Any:
     """One KPI of the library with its version (hr; manager)."""
     authorize(call.who, Action.indicator_read)
     return ok(_kpi(Indicators().get(kpi_id)))
 
 
-@api_route(bp, "/indicators", methods=["POST"], body=KpiCreate, response=KpiView, status=201)
+@bp.post("/indicators", body=KpiCreate, response=KpiView, status=201)
 def add_indicator(call: Call[KpiCreate, None]) -> Any:
     """Add a KPI for a role family and dimension (hr); version 1, audited. ``Idempotency-Key`` accepted."""
     authorize(call.who, Action.indicator_write)
@@ -84,7 +84,7 @@ def add_indicator(call: Call[KpiCreate, None]) -> Any:
     )
 
 
-@api_route(bp, "/indicators/{kpi_id}", methods=["PUT"], body=KpiUpdate, response=KpiView)
+@bp.put("/indicators/{kpi_id}", body=KpiUpdate, response=KpiView)
 def edit_indicator(call: Call[KpiUpdate, None], kpi_id: str) -> Any:
     """Replace a KPI's content or retire it (hr), conditional on the version read (409 when stale).
 
@@ -94,7 +94,7 @@ def edit_indicator(call: Call[KpiUpdate, None], kpi_id: str) -> Any:
 
 
 # -- cycles and targets -----------------------------------------------------------------------------
-@api_route(bp, "/performance/cycles", methods=["POST"], body=CycleCreate, response=CycleView, status=201)
+@bp.post("/performance/cycles", body=CycleCreate, response=CycleView, status=201)
 def open_cycle(call: Call[CycleCreate, None]) -> Any:
     """Open a performance cycle (hr): quarter, half or year, with its target rule and talent threshold."""
     authorize(call.who, Action.cycle_manage)
@@ -106,7 +106,7 @@ def open_cycle(call: Call[CycleCreate, None]) -> Any:
     return created(call, "performance.open_cycle", body, make)
 
 
-@api_route(bp, "/performance/cycles", methods=["GET"], query=CycleQuery, response=CycleList)
+@bp.get("/performance/cycles", query=CycleQuery, response=CycleList)
 def list_cycles(call: Call[None, CycleQuery]) -> Any:
     """Performance cycles, latest start first (hr; manager)."""
     authorize(call.who, Action.performance_read)
@@ -115,14 +115,14 @@ def list_cycles(call: Call[None, CycleQuery]) -> Any:
     return ok(CycleList(items=[CycleView.model_validate(c.model_dump()) for c in cycles], next_token=token))
 
 
-@api_route(bp, "/performance/cycles/{cycle_id}", methods=["GET"], response=CycleView)
+@bp.get("/performance/cycles/{cycle_id}", response=CycleView)
 def get_cycle(call: Call, cycle_id: str) -> Any:
     """One performance cycle (hr; manager)."""
     authorize(call.who, Action.performance_read)
     return ok(CycleView.model_validate(Performance().cycle(cycle_id).model_dump()))
 
 
-@api_route(bp, "/performance/cycles/{cycle_id}/enrolments", methods=["POST"], body=EnrolRequest, response=EnrolOutcome)
+@bp.post("/performance/cycles/{cycle_id}/enrolments", body=EnrolRequest, response=EnrolOutcome)
 def enrol(call: Call[EnrolRequest, None], cycle_id: str) -> Any:
     """Set the cycle's targets for up to 100 employees (hr); an employee already enrolled is kept as is.
 
@@ -132,7 +132,7 @@ def enrol(call: Call[EnrolRequest, None], cycle_id: str) -> Any:
     return ok(Performance().enrol(cycle_id, call.body.employee_ids, call.who.username, call.source_ip))
 
 
-@api_route(bp, "/performance/cycles/{cycle_id}/records", methods=["GET"], query=RecordsQuery, response=RecordList)
+@bp.get("/performance/cycles/{cycle_id}/records", query=RecordsQuery, response=RecordList)
 def list_records(call: Call[None, RecordsQuery], cycle_id: str) -> Any:
     """The records of up to 100 employees in one cycle at once (hr; a manager: those of their own
     department) — one BatchGetItem, where a page of employees would otherwise ask once per employee
@@ -145,9 +145,7 @@ def list_records(call: Call[None, RecordsQuery], cycle_id: str) -> Any:
     return ok(RecordList(items=[_record(r) for r in records]))
 
 
-@api_route(
-    bp, "/performance/cycles/{cycle_id}/employees/{employee_id}", methods=["GET"], response=PerformanceRecordView
-)
+@bp.get(RECORD, response=PerformanceRecordView)
 def get_record(call: Call, cycle_id: str, employee_id: str) -> Any:
     """An employee's targets, results, development items and talent proposals in one cycle (hr; manager)."""
     perf = Performance()
@@ -155,13 +153,7 @@ def get_record(call: Call, cycle_id: str, employee_id: str) -> Any:
     return ok(_record(perf.record(perf.cycle(cycle_id), employee_id)))
 
 
-@api_route(
-    bp,
-    "/performance/cycles/{cycle_id}/employees/{employee_id}/targets/{kpi_id}",
-    methods=["PUT"],
-    body=TargetOverride,
-    response=PerformanceRecordView,
-)
+@bp.put(RECORD + "/targets/{kpi_id}", body=TargetOverride, response=PerformanceRecordView)
 def override_target(call: Call[TargetOverride, None], cycle_id: str, employee_id: str, kpi_id: str) -> Any:
     """Override one target (hr) with a reason, conditional on the record's version (409 when stale)."""
     perf = Performance()
@@ -169,13 +161,7 @@ def override_target(call: Call[TargetOverride, None], cycle_id: str, employee_id
     return ok(_record(perf.override(cycle_id, employee_id, kpi_id, call.body, call.who.username, call.source_ip)))
 
 
-@api_route(
-    bp,
-    "/performance/cycles/{cycle_id}/employees/{employee_id}/reopen",
-    methods=["POST"],
-    body=TargetsReopen,
-    response=PerformanceRecordView,
-)
+@bp.post(RECORD + "/reopen", body=TargetsReopen, response=PerformanceRecordView)
 def reopen_targets(call: Call[TargetsReopen, None], cycle_id: str, employee_id: str) -> Any:
     """Reopen targets locked by recorded results (hr), with a reason; audited. 409 when not locked."""
     perf = Performance()
@@ -183,13 +169,7 @@ def reopen_targets(call: Call[TargetsReopen, None], cycle_id: str, employee_id: 
     return ok(_record(perf.reopen_targets(cycle_id, employee_id, call.body, call.who.username, call.source_ip)))
 
 
-@api_route(
-    bp,
-    "/performance/cycles/{cycle_id}/employees/{employee_id}/results",
-    methods=["POST"],
-    body=ResultsCreate,
-    response=PerformanceRecordView,
-)
+@bp.post(RECORD + "/results", body=ResultsCreate, response=PerformanceRecordView)
 def record_results(call: Call[ResultsCreate, None], cycle_id: str, employee_id: str) -> Any:
     """Record results per KPI (hr; the department's manager): scored against the targets, and overall
     once every KPI has a result (until then the record is ``partial``: no overall score, never in
@@ -202,13 +182,7 @@ def record_results(call: Call[ResultsCreate, None], cycle_id: str, employee_id: 
     return ok(_record(perf.record_results(cycle_id, employee, call.body, call.who.username, call.source_ip)))
 
 
-@api_route(
-    bp,
-    "/performance/cycles/{cycle_id}/employees/{employee_id}/closure",
-    methods=["POST"],
-    body=RecordClose,
-    response=PerformanceRecordView,
-)
+@bp.post(RECORD + "/closure", body=RecordClose, response=PerformanceRecordView)
 def close_record(call: Call[RecordClose, None], cycle_id: str, employee_id: str) -> Any:
     """Close an incomplete record (hr) with a reason: the KPIs without a result are excluded and the
     record is scored on the others (409 when it is complete already, has no result, or is stale)."""
@@ -217,13 +191,7 @@ def close_record(call: Call[RecordClose, None], cycle_id: str, employee_id: str)
     return ok(_record(perf.close(cycle_id, employee, call.body, call.who.username, call.source_ip)))
 
 
-@api_route(
-    bp,
-    "/performance/cycles/{cycle_id}/employees/{employee_id}/development/{kpi_id}",
-    methods=["POST"],
-    body=DevelopmentConfirm,
-    response=PerformanceRecordView,
-)
+@bp.post(RECORD + "/development/{kpi_id}", body=DevelopmentConfirm, response=PerformanceRecordView)
 def confirm_development(call: Call[DevelopmentConfirm, None], cycle_id: str, employee_id: str, kpi_id: str) -> Any:
     """Confirm the development action for a KPI below target (the department's manager; hr)."""
     perf = Performance()
@@ -233,7 +201,7 @@ def confirm_development(call: Call[DevelopmentConfirm, None], cycle_id: str, emp
     )
 
 
-@api_route(bp, "/employees/{employee_id}/performance", methods=["GET"], response=PerformanceHistory)
+@bp.get("/employees/{employee_id}/performance", response=PerformanceHistory)
 def history(call: Call, employee_id: str) -> Any:
     """Every cycle record of one employee, oldest first (hr; manager of the department)."""
     perf = Performance()
@@ -252,7 +220,7 @@ def _pool_department(who: Any, asked: str | None) -> str | None:
     return asked
 
 
-@api_route(bp, "/talent-pools", methods=["GET"], response=PoolList)
+@bp.get("/talent-pools", response=PoolList)
 def list_pools(call: Call) -> Any:
     """The talent pools with their proposed and member counts (hr; manager: own department's)."""
     department = _pool_department(call.who, None)
@@ -272,7 +240,7 @@ def list_pools(call: Call) -> Any:
     return ok(PoolList(items=items))
 
 
-@api_route(bp, "/talent-pools/{name}", methods=["GET"], query=PoolQuery, response=PoolMembers)
+@bp.get("/talent-pools/{name}", query=PoolQuery, response=PoolMembers)
 def get_pool(call: Call[None, PoolQuery], name: str) -> Any:
     """A pool's memberships with their history (hr; manager: own department's members only)."""
     query = call.query
@@ -284,9 +252,7 @@ def get_pool(call: Call[None, PoolQuery], name: str) -> Any:
     return ok(PoolMembers(pool=name, items=items))
 
 
-@api_route(
-    bp, "/talent-pools/{name}/members/{employee_id}", methods=["POST"], body=PoolDecision, response=PoolMemberView
-)
+@bp.post("/talent-pools/{name}/members/{employee_id}", body=PoolDecision, response=PoolMemberView)
 def decide_member(call: Call[PoolDecision, None], name: str, employee_id: str) -> Any:
     """HR's decision: accept or decline a proposal, or remove a member, with a reason (409 when stale)."""
     authorize(call.who, Action.talent_pool_decide)

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared.models.person import PersonErasure, PersonView
 from shared.models.privacy import ErasureRequest
 from shared.security.policy import Action, authorize
 from shared.services.persons import Persons
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
-@api_route(bp, "/people/{person_id}", methods=["GET"], response=PersonView)
+@bp.get("/people/{person_id}", response=PersonView)
 def get_person(call: Call, person_id: str) -> Any:
     """One person's archive: every application (with its stage), employment, performance cycles and
     talent pools. HR sees all; a manager the records of their department; an interviewer the
@@ -24,14 +23,7 @@ def get_person(call: Call, person_id: str) -> Any:
     return ok(Persons().view(call.who, person_id))
 
 
-@api_route(
-    bp,
-    "/people/{person_id}",
-    methods=["DELETE"],
-    body=ErasureRequest,
-    response=PersonErasure,
-    extra_statuses=(409,),
-)
+@bp.delete("/people/{person_id}", body=ErasureRequest, response=PersonErasure, extra_statuses=(409,))
 def erase_person(call: Call[ErasureRequest, None], person_id: str) -> Any:
     """Erase every application of the person as ``DELETE /candidates/{id}`` does (hr, with a reason;
     each audited); the person's archive goes with them. 409 when the person is or was an employee."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared.models.privacy import ContactDetails, ErasureReceipt, ErasureRequest, Explanation
 from shared.security.fields import reveal
 from shared.security.policy import Action, authorize
@@ -16,18 +15,11 @@ from shared.services.erasure import erase
 from shared.services.explanation import explain
 from shared.store.repository import Repository
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 CONTACT_FIELDS = ["email", "phone", "national_id"]  # sealed fields of the application (shared/security/fields.py)
 
 
-@api_route(
-    bp,
-    "/candidates/{candidate_id}",
-    methods=["DELETE"],
-    body=ErasureRequest,
-    response=ErasureReceipt,
-    extra_statuses=(409,),
-)
+@bp.delete("/candidates/{candidate_id}", body=ErasureRequest, response=ErasureReceipt, extra_statuses=(409,))
 def erase_candidate(call: Call[ErasureRequest, None], candidate_id: str) -> Any:
     """Erase the candidate's personal data, keep the anonymised scores (hr, with a reason; audited).
 
@@ -41,7 +33,7 @@ def erase_candidate(call: Call[ErasureRequest, None], candidate_id: str) -> Any:
     return ok(erase(Repository(), candidate_id, call.who.username, call.body.reason, call.source_ip))
 
 
-@api_route(bp, "/applications/{application_id}/explanation", methods=["GET"], response=Explanation)
+@bp.get("/applications/{application_id}/explanation", response=Explanation)
 def explain_application(call: Call, application_id: str) -> Any:
     """A plain-language explanation (zh and en) of what the automated assessment said (hr).
 
@@ -52,7 +44,7 @@ def explain_application(call: Call, application_id: str) -> Any:
     return ok(explain(Repository(), application_id))
 
 
-@api_route(bp, "/applications/{application_id}/contact", methods=["GET"], response=ContactDetails)
+@bp.get("/applications/{application_id}/contact", response=ContactDetails)
 def contact_details(call: Call, application_id: str) -> Any:
     """The candidate's e-mail, phone and national ID in clear (hr; every read is audited as ``contact.read``).
 

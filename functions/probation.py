@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, logger, ok
+from functions.http import Call, logger, ok
 from functions.idempotency import idempotent
+from functions.verbs import Routes
 from shared.models.employee import Employee
 from shared.models.probation import (
     ConfirmRequest,
@@ -25,7 +24,8 @@ from shared.security.policy import Action, authorize
 from shared.security.tokens import Principal
 from shared.services.probation import ProbationService
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
+PROBATION = "/employees/{employee_id}/probation"
 B = TypeVar("B")
 
 
@@ -50,7 +50,7 @@ def _change(
     return ok(service.view(employee, change(service, employee, call.body, call.who.username, call.source_ip)))
 
 
-@api_route(bp, "/employees/{employee_id}/probation", methods=["GET"], response=ProbationView)
+@bp.get(PROBATION, response=ProbationView)
 def get_probation(call: Call, employee_id: str) -> Any:
     """A hire's probation: before confirmation the goals proposed from the interview competency
     profile; then each goal's progress in words and numbers (客户拜访完成3次，还差2次), the
@@ -65,22 +65,14 @@ def get_probation(call: Call, employee_id: str) -> Any:
     return ok(service.view(employee, prob), headers={"Cache-Control": "no-store"})
 
 
-@api_route(bp, "/employees/{employee_id}/probation/goals", methods=["PUT"], body=GoalsUpdate, response=ProbationView)
+@bp.put(PROBATION + "/goals", body=GoalsUpdate, response=ProbationView)
 def put_goals(call: Call[GoalsUpdate, None], employee_id: str) -> Any:
     """Adjust the goals before confirmation (hr; managers of the department): the complete list,
     each goal with its dimension; the weights must sum to 100 (400 otherwise). 409 once confirmed."""
     return _change(call, employee_id, Action.probation_manage, ProbationService.update_goals)
 
 
-@api_route(
-    bp,
-    "/employees/{employee_id}/probation/confirm",
-    methods=["POST"],
-    body=ConfirmRequest,
-    response=ConfirmResult,
-    status=201,
-    extra_statuses=(200,),
-)
+@bp.post(PROBATION + "/confirm", body=ConfirmRequest, response=ConfirmResult, status=201, extra_statuses=(200,))
 def confirm(call: Call[ConfirmRequest, None], employee_id: str) -> Any:
     """Confirm the goals and start the probation cycle (hr; managers of the department): the state
     machine execution ``probation-<employee id>``. Repeating it is harmless: 200 with the same
@@ -98,9 +90,7 @@ def confirm(call: Call[ConfirmRequest, None], employee_id: str) -> Any:
     return ok(result, status=201 if result["started"] else 200)
 
 
-@api_route(
-    bp, "/employees/{employee_id}/probation/progress", methods=["POST"], body=ProgressInput, response=ProbationView
-)
+@bp.post(PROBATION + "/progress", body=ProgressInput, response=ProbationView)
 def record_progress(call: Call[ProgressInput, None], employee_id: str) -> Any:
     """Record an achievement toward a goal (hr; managers of the department): ``amount`` adds to a
     count goal (client visits), or is the latest value of a score goal (client satisfaction).
@@ -108,9 +98,7 @@ def record_progress(call: Call[ProgressInput, None], employee_id: str) -> Any:
     return _change(call, employee_id, Action.probation_manage, ProbationService.record_progress)
 
 
-@api_route(
-    bp, "/employees/{employee_id}/probation/decision", methods=["POST"], body=DecisionInput, response=ProbationView
-)
+@bp.post(PROBATION + "/decision", body=DecisionInput, response=ProbationView)
 def decide(call: Call[DecisionInput, None], employee_id: str) -> Any:
     """The final review's decision (the department's manager): ``confirm``; ``extend`` with
     ``new_end_date`` and ``reason`` (another review cycle); ``not_confirm`` with ``reason``.

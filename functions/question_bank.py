@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
 from functions.idempotency import created
+from functions.verbs import Routes
 from shared.models.question_bank import (
     BankQuestionView,
     QuestionBankList,
@@ -19,10 +18,10 @@ from shared.models.question_bank import (
 from shared.security.policy import Action, authorize
 from shared.services.question_bank import QuestionBank
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
-@api_route(bp, "/question-bank", methods=["GET"], query=QuestionBankQuery, response=QuestionBankList)
+@bp.get("/question-bank", query=QuestionBankQuery, response=QuestionBankList)
 def list_questions(call: Call[None, QuestionBankQuery]) -> Any:
     """The probing questions of one role family (optionally one dimension), in bank order.
 
@@ -41,14 +40,14 @@ def list_questions(call: Call[None, QuestionBankQuery]) -> Any:
     )
 
 
-@api_route(bp, "/question-bank/{question_id}", methods=["GET"], response=BankQuestionView)
+@bp.get("/question-bank/{question_id}", response=BankQuestionView)
 def get_question(call: Call, question_id: str) -> Any:
     """One question of the bank, with its current version (send it back to edit or retire)."""
     authorize(call.who, Action.question_bank_read)
     return ok(BankQuestionView.model_validate(QuestionBank().get(question_id).model_dump()))
 
 
-@api_route(bp, "/question-bank", methods=["POST"], body=QuestionCreate, response=BankQuestionView, status=201)
+@bp.post("/question-bank", body=QuestionCreate, response=BankQuestionView, status=201)
 def add_question(call: Call[QuestionCreate, None]) -> Any:
     """Add a question to a family's bank for one dimension (hr); version 1, audited.
 
@@ -62,7 +61,7 @@ def add_question(call: Call[QuestionCreate, None]) -> Any:
     return created(call, "question_bank.add", body, make)
 
 
-@api_route(bp, "/question-bank/{question_id}", methods=["PUT"], body=QuestionUpdate, response=BankQuestionView)
+@bp.put("/question-bank/{question_id}", body=QuestionUpdate, response=BankQuestionView)
 def edit_question(call: Call[QuestionUpdate, None], question_id: str) -> Any:
     """Replace a question's text (hr), conditional on the version read: 409 when it is stale or the
     question is retired. Family and dimension cannot change (retire it and add a new one)."""
@@ -71,7 +70,7 @@ def edit_question(call: Call[QuestionUpdate, None], question_id: str) -> Any:
     return ok(BankQuestionView.model_validate(question.model_dump()))
 
 
-@api_route(bp, "/question-bank/{question_id}", methods=["DELETE"], body=QuestionRetire, response=BankQuestionView)
+@bp.delete("/question-bank/{question_id}", body=QuestionRetire, response=BankQuestionView)
 def retire_question(call: Call[QuestionRetire, None], question_id: str) -> Any:
     """Retire a question (hr) with a reason, conditional on the version read (409 when stale). It is
     kept in the bank, marked retired, and no longer chosen for interview kits."""

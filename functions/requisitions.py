@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
 from pydantic import Field
 
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
 from functions.idempotency import created
+from functions.verbs import Routes
 from shared.errors import Forbidden
 from shared.models.common import Limit, Page, Request
 from shared.models.requisition import RequisitionCreate, RequisitionStatusChange, RequisitionView
 from shared.security.policy import Action, Scope, authorize
 from shared.services.requisitions import Requisitions
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
 class RequisitionQuery(Request):
@@ -25,7 +25,7 @@ class RequisitionQuery(Request):
     next_token: str | None = None
 
 
-@api_route(bp, "/requisitions", methods=["POST"], body=RequisitionCreate, response=RequisitionView, status=201)
+@bp.post("/requisitions", body=RequisitionCreate, response=RequisitionView, status=201)
 def create_requisition(call: Call[RequisitionCreate, None]) -> Any:
     """Create a requisition (hr); ``Idempotency-Key`` makes a retry return the same one."""
     authorize(call.who, Action.requisition_create)
@@ -37,7 +37,7 @@ def create_requisition(call: Call[RequisitionCreate, None]) -> Any:
     return created(call, "requisitions.create", data, make)
 
 
-@api_route(bp, "/requisitions/{requisition_id}", methods=["GET"], response=RequisitionView)
+@bp.get("/requisitions/{requisition_id}", response=RequisitionView)
 def get_requisition(call: Call, requisition_id: str) -> Any:
     """One requisition (hr; managers of its department)."""
     authorize(call.who, Action.requisition_read)
@@ -47,7 +47,7 @@ def get_requisition(call: Call, requisition_id: str) -> Any:
     return ok(requisitions.view(req))
 
 
-@api_route(bp, "/requisitions", methods=["GET"], query=RequisitionQuery, response=Page[RequisitionView])
+@bp.get("/requisitions", query=RequisitionQuery, response=Page[RequisitionView])
 def list_requisitions(call: Call[None, RequisitionQuery]) -> Any:
     """Requisitions, newest first (managers: their own department only)."""
     query = call.query
@@ -60,13 +60,7 @@ def list_requisitions(call: Call[None, RequisitionQuery]) -> Any:
     return ok(Requisitions().page(department, query.limit, query.next_token))
 
 
-@api_route(
-    bp,
-    "/requisitions/{requisition_id}/status",
-    methods=["POST"],
-    body=RequisitionStatusChange,
-    response=RequisitionView,
-)
+@bp.post("/requisitions/{requisition_id}/status", body=RequisitionStatusChange, response=RequisitionView)
 def set_requisition_status(call: Call[RequisitionStatusChange, None], requisition_id: str) -> Any:
     """Put a requisition on hold, reopen it, or close it for good (hr), with a reason (audited).
 

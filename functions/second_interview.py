@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from chalice.app import Blueprint
 from chalice.app import Response as ChaliceResponse
 
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
 from functions.idempotency import idempotent
+from functions.verbs import Routes
 from shared.domain.interview_kit import render_html
 from shared.models.evaluation import EvaluationSubmit, EvaluationView
 from shared.models.interview_kit import InterviewKit, InterviewKitQuery
@@ -20,16 +20,11 @@ from shared.services.question_bank import QuestionBank
 from shared.services.requisitions import Requisitions
 from shared.store.repository import Repository
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
+APPLICATION = "/applications/{application_id}"
 
 
-@api_route(
-    bp,
-    "/applications/{application_id}/interview-kit",
-    methods=["GET"],
-    query=InterviewKitQuery,
-    response=InterviewKit,
-)
+@bp.get(APPLICATION + "/interview-kit", query=InterviewKitQuery, response=InterviewKit)
 def get_interview_kit(call: Call[None, InterviewKitQuery], application_id: str) -> Any:
     """The second-interview kit: the AI report against the bar with its provenance, and probing
     questions for each weak dimension with the AI transcript excerpts.
@@ -52,14 +47,8 @@ def get_interview_kit(call: Call[None, InterviewKitQuery], application_id: str) 
     return ok(kit, headers={"Cache-Control": "no-store"})
 
 
-@api_route(
-    bp,
-    "/applications/{application_id}/evaluations",
-    methods=["POST"],
-    body=EvaluationSubmit,
-    response=EvaluationView,
-    status=201,
-    extra_statuses=(200,),
+@bp.post(
+    APPLICATION + "/evaluations", body=EvaluationSubmit, response=EvaluationView, status=201, extra_statuses=(200,)
 )
 def submit_evaluation(call: Call[EvaluationSubmit, None], application_id: str) -> Any:
     """Record your second-interview evaluation: 0–100 per requisition dimension, a comment and a

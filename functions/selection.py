@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
 from functions.observability import metric
+from functions.verbs import Routes
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.models.availability import Availability, AvailabilityUpdate
 from shared.models.selection import (
@@ -26,12 +25,10 @@ from shared.services.interviewers import Interviewers
 from shared.services.requisitions import Requisitions
 from shared.services.selection import count
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
-@api_route(
-    bp, "/applications/{application_id}/transitions", methods=["POST"], body=Transition, response=TransitionResult
-)
+@bp.post("/applications/{application_id}/transitions", body=Transition, response=TransitionResult)
 def transition(call: Call[Transition, None], application_id: str) -> Any:
     """Move one application to another stage (hr). 409 names the current stage and the allowed ones,
     and for a gated move (to evaluated, offer, hired) what its evidence still lacks (``missing``).
@@ -55,7 +52,7 @@ def transition(call: Call[Transition, None], application_id: str) -> Any:
     return ok(result)
 
 
-@api_route(bp, "/requisitions/{requisition_id}/transitions", methods=["POST"], body=BulkTransition, response=BulkResult)
+@bp.post("/requisitions/{requisition_id}/transitions", body=BulkTransition, response=BulkResult)
 def bulk_transition(call: Call[BulkTransition, None], requisition_id: str) -> Any:
     """Move many applications of a requisition at once (hr, ≤ 5,000); every item reports its result."""
     authorize(call.who, Action.stage_transition)
@@ -65,7 +62,7 @@ def bulk_transition(call: Call[BulkTransition, None], requisition_id: str) -> An
     return ok(BulkResult(results=results, counts=count(results)))
 
 
-@api_route(bp, "/requisitions/{requisition_id}/shortlist", methods=["POST"], response=ShortlistProposal, status=201)
+@bp.post("/requisitions/{requisition_id}/shortlist", response=ShortlistProposal, status=201)
 def propose_shortlist(call: Call, requisition_id: str) -> Any:
     """Propose the top ceil(ratio × scored) applications by weighted score (hr). Nothing moves yet.
 
@@ -77,13 +74,7 @@ def propose_shortlist(call: Call, requisition_id: str) -> Any:
     return ok(proposal, status=201)
 
 
-@api_route(
-    bp,
-    "/requisitions/{requisition_id}/shortlist/confirm",
-    methods=["POST"],
-    body=ShortlistConfirm,
-    response=ShortlistConfirmation,
-)
+@bp.post("/requisitions/{requisition_id}/shortlist/confirm", body=ShortlistConfirm, response=ShortlistConfirmation)
 def confirm_shortlist(call: Call[ShortlistConfirm, None], requisition_id: str) -> Any:
     """Confirm a proposal as it is or with edits (hr): the people move to ``shortlisted`` and each
     gets one e-mail invitation with the date and place and its ``.ics`` calendar entry — with
@@ -93,14 +84,14 @@ def confirm_shortlist(call: Call[ShortlistConfirm, None], requisition_id: str) -
     return ok(wired.selection().confirm(requisition_id, call.body, call.who.username, call.who.primary_role))
 
 
-@api_route(bp, "/interviewers/{username}/availability", methods=["GET"], response=Availability)
+@bp.get("/interviewers/{username}/availability", response=Availability)
 def get_availability(call: Call, username: str) -> Any:
     """An interviewer's second-interview slots, free and booked (hr)."""
     authorize(call.who, Action.interviewers_assign)
     return ok(Interviewers().availability(username))
 
 
-@api_route(bp, "/interviewers/{username}/availability", methods=["PUT"], body=AvailabilityUpdate, response=Availability)
+@bp.put("/interviewers/{username}/availability", body=AvailabilityUpdate, response=Availability)
 def set_availability(call: Call[AvailabilityUpdate, None], username: str) -> Any:
     """HR enters an interviewer's free slots (booked ones stay); 400 names a past or overlapping slot."""
     authorize(call.who, Action.interviewers_assign)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route
+from functions.http import Call
+from functions.verbs import Routes
 from shared.models.common import Health
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
-@api_route(bp, "/health", methods=["GET"], public=True, response=Health)
+@bp.get("/health", public=True, response=Health)
 def health(call: Call) -> Any:
     """Liveness."""
     return {"status": "ok"}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared.models.common import Page
 from shared.models.imports import UploadForm
 from shared.models.videos import VideoLink, VideosQuery, VideoUpload, VideoUploadView, VideoView
@@ -14,18 +13,11 @@ from shared.security.policy import Action
 from shared.services.access import authorized_application
 from shared.services.videos import Videos
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@api_route(
-    bp,
-    "/applications/{application_id}/videos",
-    methods=["POST"],
-    body=VideoUpload,
-    response=VideoUploadView,
-    status=201,
-)
+@bp.post("/applications/{application_id}/videos", body=VideoUpload, response=VideoUploadView, status=201)
 def upload_video(call: Call[VideoUpload, None], application_id: str) -> Any:
     """A presigned upload for an interview video (.mp4 or .webm, ≤ 500 MiB); it is linked to the
     application when S3 reports the object."""
@@ -35,7 +27,7 @@ def upload_video(call: Call[VideoUpload, None], application_id: str) -> Any:
     return ok(VideoUploadView(video_id=video_id, application_id=app.id, upload=upload), status=201)
 
 
-@api_route(bp, "/applications/{application_id}/videos", methods=["GET"], query=VideosQuery, response=Page[VideoView])
+@bp.get("/applications/{application_id}/videos", query=VideosQuery, response=Page[VideoView])
 def list_videos(call: Call[None, VideosQuery], application_id: str) -> Any:
     """The videos linked to the application: HR, the department's manager, assigned interviewers."""
     app = authorized_application(call.who, Action.video_read, application_id)
@@ -45,7 +37,7 @@ def list_videos(call: Call[None, VideosQuery], application_id: str) -> Any:
     return ok(Page[VideoView](items=items, next_token=token))
 
 
-@api_route(bp, "/applications/{application_id}/videos/{video_id}", methods=["GET"], response=VideoLink)
+@bp.get("/applications/{application_id}/videos/{video_id}", response=VideoLink)
 def read_video(call: Call, application_id: str, video_id: str) -> Any:
     """A short-lived presigned GET (≤ 300 s) of one video.
 

@@ -5,20 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, ok
+from functions.http import Call, ok
+from functions.verbs import Routes
 from shared import vocabulary as terms
 from shared.models.console import TermView, Vocabulary
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
 def _views(table: Mapping[str, terms.Term]) -> list[TermView]:
     return [TermView(key=key, zh=term.zh, en=term.en) for key, term in table.items()]
 
 
-@api_route(bp, "/vocabulary", methods=["GET"], public=True, response=Vocabulary)
+@bp.get("/vocabulary", public=True, response=Vocabulary)
 def vocabulary(call: Call) -> Any:
     """Interview dimensions, stages, roles, question-bank families and recommendations, each in its
     canonical order with its Chinese and English label: the console shows these labels, the mails and

@@ -5,26 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
-
-from functions.http import Call, api_route, logger, ok
+from functions.http import Call, logger, ok
 from functions.observability import delivery, metric
+from functions.verbs import Routes
 from shared.domain.vendors import VendorPayload
 from shared.models.interview import WebhookReceipt
 from shared.services.intake import Intake
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
-@api_route(
-    bp,
-    "/webhooks/interview-results",
-    methods=["POST"],
-    public=True,
-    body=VendorPayload,
-    response=WebhookReceipt,
-    extra_statuses=(202,),
-)
+@bp.post("/webhooks/interview-results", public=True, body=VendorPayload, response=WebhookReceipt, extra_statuses=(202,))
 def interview_results(call: Call[VendorPayload, None]) -> Any:
     """An AI interview result from a vendor, signed with Standard Webhooks.
 

@@ -13,7 +13,15 @@ T = TypeVar("T")
 
 
 class DomainError(Exception):
+    """A refusal the caller can act on: a stable ``code``, a message and ``details`` (which field, why).
+    A subclass names its code in its header: ``class NotFound(DomainError, code="not_found")``."""
+
     code = "bad_request"
+
+    def __init_subclass__(cls, code: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if code:
+            cls.code = code
 
     def __init__(self, message: str, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
@@ -21,46 +29,46 @@ class DomainError(Exception):
         self.details = details or []
 
 
-class ValidationFailed(DomainError):
-    code = "validation_error"
+class ValidationFailed(DomainError, code="validation_error"):
+    """The input is not valid; ``details`` names every bad field and why."""
 
 
-class Unauthenticated(DomainError):
-    code = "unauthenticated"
+class Unauthenticated(DomainError, code="unauthenticated"):
+    """The caller is not signed in: no bearer token, or one that is not valid; or a sign-in that failed
+    (a wrong name or password)."""
 
 
-class Forbidden(DomainError):
-    code = "forbidden"
+class Forbidden(DomainError, code="forbidden"):
+    """The caller's role, department or assignment does not allow the action (audited as ``access.denied``)."""
 
 
-class NotFound(DomainError):
-    code = "not_found"
+class NotFound(DomainError, code="not_found"):
+    """The object named does not exist."""
 
 
-class Conflict(DomainError):
-    code = "conflict"
+class Conflict(DomainError, code="conflict"):
+    """The object's state does not allow the change: a stale version, a stage the action does not
+    start from, a duplicate; ``details`` says what stands in the way."""
 
 
-class PayloadTooLarge(DomainError):
-    code = "payload_too_large"
+class PayloadTooLarge(DomainError, code="payload_too_large"):
+    """The body is larger than the limit (``max_body_bytes``)."""
 
 
-class UnsupportedMediaType(DomainError):
-    code = "unsupported_media_type"
+class UnsupportedMediaType(DomainError, code="unsupported_media_type"):
+    """The body is not of the media type the route reads (``application/json``)."""
 
 
-class TooManyRequests(DomainError):
+class TooManyRequests(DomainError, code="too_many_requests"):
     """Too many attempts from one caller (sign-in): retry after ``retry_after`` seconds."""
-
-    code = "too_many_requests"
 
     def __init__(self, message: str, retry_after: int, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message, details)
         self.retry_after = retry_after
 
 
-class ServiceUnavailable(DomainError):
-    code = "service_unavailable"
+class ServiceUnavailable(DomainError, code="service_unavailable"):
+    """A dependency is busy or failing after its retries: try again after ``retry_after`` seconds."""
 
     def __init__(self, message: str, retry_after: int = 1) -> None:
         super().__init__(message)

@@ -21,22 +21,16 @@ from shared.errors import Conflict
 RESULTS_GRACE_DAYS = 30  # results of a cycle may be entered up to a month after its last day
 
 
-class NotYet(Conflict):
+class NotYet(Conflict, code="not_yet"):
     """Too early: the day the action needs has not come (409 ``not_yet``)."""
 
-    code = "not_yet"
 
-
-class OutsideWindow(Conflict):
+class OutsideWindow(Conflict, code="outside_window"):
     """The action's window is not open today (409 ``outside_window``)."""
 
-    code = "outside_window"
 
-
-class TargetsLocked(Conflict):
+class TargetsLocked(Conflict, code="targets_locked"):
     """The targets have results; they change only after HR reopens them (409 ``targets_locked``)."""
-
-    code = "targets_locked"
 
 
 def add_months(day: date, months: int) -> date:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Blueprint, SQSEvent
+from pydantic import BaseModel
 
 from functions.batch import sqs_batch
 from functions.observability import logger
@@ -26,32 +27,21 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 bp = Blueprint(__name__)
+M = TypeVar("M", bound=BaseModel)
 
 NOTIFICATION_QUEUE = "NotificationQueue"  # CloudFormation logical id (infra/template.json)
 
 
-def invitation(body: str) -> None:
-    message = Invitation.model_validate_json(body)
-    outcome = wired.selection().send_invitation(message)
-    logger.info("invitation", extra={"application_id": message.application_id, "outcome": outcome})
+def mail(model: type[M], send: Callable[[M], str], what: str, subject: str) -> Callable[[str], None]:
+    """The handler of a kind that is one mail: the body as ``model``, handed to ``send`` (a service that
+    sends it at most once); the outcome logged as ``what`` with the message's ``subject`` field."""
 
+    def handle(body: str) -> None:
+        message = model.model_validate_json(body)
+        outcome = send(message)
+        logger.info(what, extra={subject: getattr(message, subject), "outcome": outcome})
 
-def assessment_decision(body: str) -> None:
-    notice = AssessmentNotice.model_validate_json(body)
-    sent = wired.assessments().send_notice(notice)
-    logger.info("assessment notice", extra={"request_id": notice.request_id, "outcome": sent})
-
-
-def assessment_requested(body: str) -> None:
-    notice = AssessmentRequested.model_validate_json(body)
-    sent = wired.assessments().send_request_notice(notice)
-    logger.info("assessment request notice", extra={"request_id": notice.request_id, "outcome": sent})
-
-
-def rejection_notice(body: str) -> None:
-    notice = RejectionNotice.model_validate_json(body)
-    sent = wired.rejections().send_notice(notice)
-    logger.info("rejection notice", extra={"application_id": notice.application_id, "outcome": sent})
+    return handle
 
 
 def probation(body: str) -> None:
@@ -59,10 +49,19 @@ def probation(body: str) -> None:
 
 
 KINDS: dict[str, Callable[[str], None]] = {
-    "invitation": invitation,
-    "assessment_decision": assessment_decision,
-    "assessment_requested": assessment_requested,
-    "rejection_notice": rejection_notice,
+    "invitation": mail(Invitation, lambda m: wired.selection().send_invitation(m), "invitation", "application_id"),
+    "assessment_decision": mail(
+        AssessmentNotice, lambda m: wired.assessments().send_notice(m), "assessment notice", "request_id"
+    ),
+    "assessment_requested": mail(
+        AssessmentRequested,
+        lambda m: wired.assessments().send_request_notice(m),
+        "assessment request notice",
+        "request_id",
+    ),
+    "rejection_notice": mail(
+        RejectionNotice, lambda m: wired.rejections().send_notice(m), "rejection notice", "application_id"
+    ),
     **dict.fromkeys(sorted(PROBATION_KINDS), probation),
 }
 UNNAMED = "invitation"  # a message without a kind is an invitation (the queue's first kind)

@@ -30,7 +30,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
@@ -72,35 +72,28 @@ class _DataKey:
     uses: int = 0
 
 
+@dataclass(eq=False)
 class FieldCipher:
     """Seals and reveals field values with KMS data keys, cached per container (thread-safe)."""
 
-    def __init__(
-        self,
-        key_id: str,
-        kms: Callable[[], Any],
-        clock: Callable[[], float] = time.monotonic,
-        max_age: float = DATA_KEY_MAX_AGE,
-        max_uses: int = DATA_KEY_MAX_USES,
-    ) -> None:
-        self.key_id = key_id
-        self._kms = kms
-        self._clock = clock
-        self.max_age = max_age
-        self.max_uses = max_uses
-        self._current: _DataKey | None = None
-        self._decrypted: OrderedDict[bytes, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+    key_id: str
+    kms: Callable[[], Any]  # the KMS client, asked for when a key is needed
+    clock: Callable[[], float] = time.monotonic
+    max_age: float = DATA_KEY_MAX_AGE
+    max_uses: int = DATA_KEY_MAX_USES
+    _current: _DataKey | None = field(default=None, init=False, repr=False)
+    _decrypted: OrderedDict[bytes, bytes] = field(default_factory=OrderedDict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     # -- keys --------------------------------------------------------------------------------
     def _data_key(self) -> _DataKey:
-        now = self._clock()
+        now = self.clock()
         key = self._current
         if key is None or key.uses >= self.max_uses or now - key.created >= self.max_age:
             if not self.key_id:
                 raise ServiceUnavailable("the personal-data encryption key is not configured", retry_after=60)
             try:
-                out = self._kms().generate_data_key(KeyId=self.key_id, KeySpec="AES_256", EncryptionContext=CONTEXT)
+                out = self.kms().generate_data_key(KeyId=self.key_id, KeySpec="AES_256", EncryptionContext=CONTEXT)
             except ClientError as exc:
                 raise ServiceUnavailable("the key service is unavailable; retry shortly", retry_after=5) from exc
             key = _DataKey(plain=out["Plaintext"], wrapped=out["CiphertextBlob"], created=now)
@@ -122,7 +115,7 @@ class FieldCipher:
                 self._decrypted.move_to_end(wrapped)
                 return plain
         try:
-            out = self._kms().decrypt(CiphertextBlob=wrapped, EncryptionContext=CONTEXT)
+            out = self.kms().decrypt(CiphertextBlob=wrapped, EncryptionContext=CONTEXT)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in ("InvalidCiphertextException", "IncorrectKeyException", "AccessDeniedException"):

@@ -29,7 +29,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, Literal
 
 from botocore.exceptions import ClientError
@@ -173,41 +173,30 @@ def scheduled_event(rule_arn: str, region: str, account_id: str = ACCOUNT_ID) ->
     }
 
 
+@dataclass(eq=False)
 class EventPump:
-    def __init__(
-        self,
-        app: Chalice,
-        *,
-        sqs: Any,
-        events: Any,
-        region: str = "us-east-1",
-        stage: str = "dev",
-        resolve_queue: QueueResolver | None = None,
-        function_settings: Callable[[str], FunctionSettings] | None = None,
-        retry_delay_seconds: int = 1,
-        account_id: str = ACCOUNT_ID,
-        stream_tail: Callable[[DynamoDBEventConfig], MotoStreamTail] | None = None,
-        stream_filters: dict[str, dict[str, Any]] | None = None,
-        stream_failure: Callable[[dict[str, Any], str], None] | None = None,
-    ) -> None:
-        self.app = app
-        self.sqs = sqs
-        self.events = events
-        self.region = region
-        self.stage = stage
-        self.account_id = account_id
-        self.retry_delay_seconds = retry_delay_seconds
-        self._resolve_queue = resolve_queue or self._queue_by_name
-        self._function_settings = function_settings or (lambda _name: FunctionSettings())
-        self.sources: list[Source] = []
-        self.schedules: dict[str, Schedule] = {}
-        self.streams: list[StreamSource] = []
-        self._stream_tail = stream_tail
-        self._stream_filters = stream_filters or {}
-        self._stream_failure = stream_failure
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._ready = False
+    app: Chalice
+    _: KW_ONLY
+    sqs: Any
+    events: Any
+    region: str = "us-east-1"
+    stage: str = "dev"
+    resolve_queue: QueueResolver | None = None  # default: the queue of the source's name
+    function_settings: Callable[[str], FunctionSettings] | None = None  # default: FunctionSettings()
+    retry_delay_seconds: int = 1
+    account_id: str = ACCOUNT_ID
+    stream_tail: Callable[[DynamoDBEventConfig], MotoStreamTail] | None = None
+    stream_filters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stream_failure: Callable[[dict[str, Any], str], None] | None = None
+    sources: list[Source] = field(default_factory=list, init=False)
+    schedules: dict[str, Schedule] = field(default_factory=dict, init=False)
+    streams: list[StreamSource] = field(default_factory=list, init=False)
+    _stop: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _threads: list[threading.Thread] = field(default_factory=list, init=False, repr=False)
+    _ready: bool = field(default=False, init=False, repr=False)
+
+    def _settings_of(self, name: str) -> FunctionSettings:
+        return self.function_settings(name) if self.function_settings else FunctionSettings()
 
     # -- set-up ---------------------------------------------------------------------------------
 
@@ -215,7 +204,7 @@ class EventPump:
         """Resolve the SQS sources, create the EventBridge rules and their local queues."""
         for config in self.app.event_sources:
             if isinstance(config, SQSEventConfig):
-                url = self._resolve_queue(config)
+                url = (self.resolve_queue or self._queue_by_name)(config)
                 self.sources.append(
                     Source("sqs", config.name, url, self._queue_arn(url), batch_size=max(1, config.batch_size))
                 )
@@ -225,15 +214,15 @@ class EventPump:
                 expression = config.schedule_expression
                 text = expression.to_string() if isinstance(expression, ScheduleExpression) else str(expression)
                 self.schedules[config.name] = Schedule(config.name, text)
-            elif isinstance(config, DynamoDBEventConfig) and self._stream_tail:
+            elif isinstance(config, DynamoDBEventConfig) and self.stream_tail:
                 self.streams.append(
                     StreamSource(
                         config.name,
-                        self._stream_tail(config),
+                        self.stream_tail(config),
                         self.invoke,
-                        pattern=self._stream_filters.get(config.name),
+                        pattern=self.stream_filters.get(config.name),
                         batch_size=max(1, config.batch_size),
-                        on_failure=self._stream_failure,
+                        on_failure=self.stream_failure,
                     )
                 )
             else:
@@ -272,7 +261,7 @@ class EventPump:
         return f"{self.app.app_name}-{self.stage}-{name}"
 
     def context(self, name: str) -> LambdaContext:
-        settings = self._function_settings(name)
+        settings = self._settings_of(name)
         context = LambdaContext(
             self.function_name(name), settings.memory_mb, max_runtime_ms=settings.timeout_seconds * 1000
         )
@@ -292,7 +281,7 @@ class EventPump:
             return handler(event, context)
         finally:
             elapsed = time.monotonic() - started
-            limit = self._function_settings(name).timeout_seconds
+            limit = self._settings_of(name).timeout_seconds
             if elapsed > limit:
                 log.warning("%s ran %.1fs; Lambda would have stopped it after %ss", name, elapsed, limit)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from functions.catalogues import Catalogue
 from functions.http import Call, ok
 from functions.idempotency import created
 from functions.verbs import Routes
@@ -43,11 +44,8 @@ from shared.services.indicators import Indicators
 from shared.services.performance import Performance
 
 bp = Routes(__name__)
+INDICATORS = Catalogue(Indicators, KpiView, Action.indicator_read, Action.indicator_write, "indicators.add")
 RECORD = "/performance/cycles/{cycle_id}/employees/{employee_id}"
-
-
-def _kpi(kpi: Any) -> KpiView:
-    return KpiView.model_validate(kpi.model_dump())
 
 
 def _record(record: Any) -> PerformanceRecordView:
@@ -63,25 +61,20 @@ def list_indicators(call: Call[None, KpiQuery]) -> Any:
     unit, direction, role baseline target, points per interview point and scoring rule."""
     authorize(call.who, Action.indicator_read)
     query = call.query
-    items = [_kpi(k) for k in Indicators().library(query.role_family, query.dimension, query.status)]
+    items = [INDICATORS.shown(k) for k in Indicators().library(query.role_family, query.dimension, query.status)]
     return ok(KpiList(role_family=query.role_family, dimension=query.dimension, status=query.status, items=items))
 
 
 @bp.get("/indicators/{kpi_id}", response=KpiView)
 def get_indicator(call: Call, kpi_id: str) -> Any:
     """One KPI of the library with its version (hr; manager)."""
-    authorize(call.who, Action.indicator_read)
-    return ok(_kpi(Indicators().get(kpi_id)))
+    return INDICATORS.get(call, kpi_id)
 
 
 @bp.post("/indicators", body=KpiCreate, response=KpiView, status=201)
 def add_indicator(call: Call[KpiCreate, None]) -> Any:
     """Add a KPI for a role family and dimension (hr); version 1, audited. ``Idempotency-Key`` accepted."""
-    authorize(call.who, Action.indicator_write)
-    body = call.body
-    return created(
-        call, "indicators.add", body, lambda: _kpi(Indicators().add(body, call.who.username, call.source_ip))
-    )
+    return INDICATORS.add(call)
 
 
 @bp.put("/indicators/{kpi_id}", body=KpiUpdate, response=KpiView)
@@ -89,8 +82,7 @@ def edit_indicator(call: Call[KpiUpdate, None], kpi_id: str) -> Any:
     """Replace a KPI's content or retire it (hr), conditional on the version read (409 when stale).
 
     Records already enrolled in a cycle keep the targets they were given."""
-    authorize(call.who, Action.indicator_write)
-    return ok(_kpi(Indicators().edit(kpi_id, call.body, call.who.username, call.source_ip)))
+    return INDICATORS.edit(call, kpi_id)
 
 
 # -- cycles and targets -----------------------------------------------------------------------------

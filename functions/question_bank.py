@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from functions.catalogues import Catalogue
 from functions.http import Call, ok
-from functions.idempotency import created
 from functions.verbs import Routes
 from shared.models.question_bank import (
     BankQuestionView,
@@ -19,6 +19,9 @@ from shared.security.policy import Action, authorize
 from shared.services.question_bank import QuestionBank
 
 bp = Routes(__name__)
+QUESTIONS = Catalogue(
+    QuestionBank, BankQuestionView, Action.question_bank_read, Action.question_bank_write, "question_bank.add"
+)
 
 
 @bp.get("/question-bank", query=QuestionBankQuery, response=QuestionBankList)
@@ -35,7 +38,7 @@ def list_questions(call: Call[None, QuestionBankQuery]) -> Any:
             role_family=query.role_family,
             dimension=query.dimension,
             status=query.status,
-            items=[BankQuestionView.model_validate(q.model_dump()) for q in items],
+            items=[QUESTIONS.shown(q) for q in items],
         )
     )
 
@@ -43,8 +46,7 @@ def list_questions(call: Call[None, QuestionBankQuery]) -> Any:
 @bp.get("/question-bank/{question_id}", response=BankQuestionView)
 def get_question(call: Call, question_id: str) -> Any:
     """One question of the bank, with its current version (send it back to edit or retire)."""
-    authorize(call.who, Action.question_bank_read)
-    return ok(BankQuestionView.model_validate(QuestionBank().get(question_id).model_dump()))
+    return QUESTIONS.get(call, question_id)
 
 
 @bp.post("/question-bank", body=QuestionCreate, response=BankQuestionView, status=201)
@@ -52,28 +54,18 @@ def add_question(call: Call[QuestionCreate, None]) -> Any:
     """Add a question to a family's bank for one dimension (hr); version 1, audited.
 
     ``Idempotency-Key`` makes a retry return the same question."""
-    authorize(call.who, Action.question_bank_write)
-    body = call.body
-
-    def make() -> BankQuestionView:
-        return BankQuestionView.model_validate(QuestionBank().add(body, call.who.username, call.source_ip).model_dump())
-
-    return created(call, "question_bank.add", body, make)
+    return QUESTIONS.add(call)
 
 
 @bp.put("/question-bank/{question_id}", body=QuestionUpdate, response=BankQuestionView)
 def edit_question(call: Call[QuestionUpdate, None], question_id: str) -> Any:
     """Replace a question's text (hr), conditional on the version read: 409 when it is stale or the
     question is retired. Family and dimension cannot change (retire it and add a new one)."""
-    authorize(call.who, Action.question_bank_write)
-    question = QuestionBank().edit(question_id, call.body, call.who.username, call.source_ip)
-    return ok(BankQuestionView.model_validate(question.model_dump()))
+    return QUESTIONS.edit(call, question_id)
 
 
 @bp.delete("/question-bank/{question_id}", body=QuestionRetire, response=BankQuestionView)
 def retire_question(call: Call[QuestionRetire, None], question_id: str) -> Any:
     """Retire a question (hr) with a reason, conditional on the version read (409 when stale). It is
     kept in the bank, marked retired, and no longer chosen for interview kits."""
-    authorize(call.who, Action.question_bank_write)
-    question = QuestionBank().retire(question_id, call.body, call.who.username, call.source_ip)
-    return ok(BankQuestionView.model_validate(question.model_dump()))
+    return QUESTIONS.retire(call, question_id)

@@ -7,36 +7,29 @@ suffix); a stored course with a seed course's id replaces that seed entry (edit 
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 
+from shared.domain.catalogue import SUFFIX, read_seed
 from shared.models.common import Dimension
 from shared.models.training import Course
 from shared.vocabulary import DIMENSION_ORDER
 
 SEED_RESOURCE = "data/course_catalog.json"
-_SUFFIX = re.compile(r"^[0-9a-z]{2,32}$")
 
 
 @cache
 def seed() -> tuple[Course, ...]:
-    raw = json.loads(resources.files("shared").joinpath(SEED_RESOURCE).read_text(encoding="utf-8"))
-    courses = []
-    for dimension, entries in raw["courses"].items():
-        for entry in entries:
-            fields = {k: v for k, v in entry.items() if k != "suffix"}
-            courses.append(
-                Course(
-                    course_id=make_id(Dimension(dimension), entry["suffix"]),
-                    dimension=dimension,
-                    origin="seed",
-                    **fields,
-                )
-            )
-    return tuple(courses)
+    return tuple(
+        Course(
+            course_id=make_id(Dimension(dimension), entry["suffix"]),
+            dimension=dimension,
+            origin="seed",
+            **{k: v for k, v in entry.items() if k != "suffix"},
+        )
+        for dimension, entries in read_seed(SEED_RESOURCE)["courses"].items()
+        for entry in entries
+    )
 
 
 def make_id(dimension: Dimension, suffix: str) -> str:
@@ -45,7 +38,7 @@ def make_id(dimension: Dimension, suffix: str) -> str:
 
 def parse_id(course_id: str) -> Dimension | None:
     dimension, dot, suffix = course_id.partition(".")
-    if not dot or dimension not in DIMENSION_ORDER or not _SUFFIX.match(suffix):
+    if not dot or dimension not in DIMENSION_ORDER or not SUFFIX.match(suffix):
         return None
     return Dimension(dimension)
 

@@ -11,12 +11,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 
+from shared.domain.catalogue import family_entries, make_family_id, parse_family_id, read_seed
 from shared.models.common import Dimension, RoleFamily
 from shared.models.performance import Kpi, ScoringRule
 from shared.vocabulary import DIMENSION_ORDER
@@ -27,29 +26,24 @@ _SLUG = re.compile(r"^[0-9a-z_]{2,40}$")
 
 @cache
 def seed() -> tuple[Kpi, ...]:
-    raw = json.loads(resources.files("shared").joinpath(SEED_RESOURCE).read_text(encoding="utf-8"))
-    kpis = []
-    for family, dimensions in raw["families"].items():
-        for dimension, entries in dimensions.items():
-            for e in entries:
-                kpis.append(
-                    Kpi(
-                        kpi_id=make_id(RoleFamily(family), Dimension(dimension), e["slug"]),
-                        role_family=RoleFamily(family),
-                        dimension=Dimension(dimension),
-                        name_zh=e["name_zh"],
-                        name_en=e["name_en"],
-                        unit=e["unit"],
-                        direction=e["direction"],
-                        baseline_target=float(e["baseline_target"]),
-                        adjust_per_point=float(e["adjust_per_point"]),
-                        decimals=int(e["decimals"]),
-                        scoring_rule=ScoringRule(e["scoring_rule"]),
-                        weight=float(e["weight"]),
-                        origin="seed",
-                    )
-                )
-    return tuple(kpis)
+    return tuple(
+        Kpi(
+            kpi_id=make_id(RoleFamily(family), dimension, e["slug"]),
+            role_family=RoleFamily(family),
+            dimension=dimension,
+            name_zh=e["name_zh"],
+            name_en=e["name_en"],
+            unit=e["unit"],
+            direction=e["direction"],
+            baseline_target=float(e["baseline_target"]),
+            adjust_per_point=float(e["adjust_per_point"]),
+            decimals=int(e["decimals"]),
+            scoring_rule=ScoringRule(e["scoring_rule"]),
+            weight=float(e["weight"]),
+            origin="seed",
+        )
+        for family, dimension, e in family_entries(read_seed(SEED_RESOURCE))
+    )
 
 
 @cache
@@ -62,19 +56,13 @@ def seed_kpi(kpi_id: str) -> Kpi | None:
 
 
 def make_id(family: RoleFamily, dimension: Dimension, slug: str) -> str:
-    if not _SLUG.match(slug):
-        raise ValueError(f"KPI id suffix {slug!r} must be 2–40 lowercase letters, digits or _")
-    return f"{family.value}.{dimension.value}.{slug}"
+    return make_family_id(
+        family, dimension, slug, _SLUG, "KPI id suffix {suffix} must be 2–40 lowercase letters, digits or _"
+    )
 
 
 def parse_id(kpi_id: str) -> tuple[RoleFamily, Dimension] | None:
-    parts = kpi_id.split(".")
-    if len(parts) != 3 or not _SLUG.match(parts[2]):
-        return None
-    try:
-        return RoleFamily(parts[0]), Dimension(parts[1])
-    except ValueError:
-        return None
+    return parse_family_id(kpi_id, _SLUG, RoleFamily)
 
 
 def effective(family: RoleFamily, stored: Iterable[Kpi], dimension: Dimension | None = None) -> list[Kpi]:

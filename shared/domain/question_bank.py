@@ -15,40 +15,30 @@ Pure logic: reading a file packaged with the code is the only I/O.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 
+from shared.domain.catalogue import SUFFIX, family_entries, make_family_id, parse_family_id, read_seed
 from shared.models.common import Dimension
-from shared.models.question_bank import BankFamily, Question
+from shared.models.question_bank import BankFamily, Question, QuestionContent
 from shared.vocabulary import DIMENSION_ORDER
 
 SEED_RESOURCE = "data/question_bank.json"
-_SUFFIX = re.compile(r"^[0-9a-z]{2,32}$")
 
 
 @cache
 def seed() -> tuple[Question, ...]:
     """Every seed question, in bank order. Read once per container."""
-    raw = json.loads(resources.files("shared").joinpath(SEED_RESOURCE).read_text(encoding="utf-8"))
-    questions = []
-    for family, dimensions in raw["families"].items():
-        for dimension, entries in dimensions.items():
-            for entry in entries:
-                questions.append(
-                    Question(
-                        question_id=make_id(BankFamily(family), Dimension(dimension), entry["id"]),
-                        role_family=BankFamily(family),
-                        dimension=Dimension(dimension),
-                        text_zh=entry["text_zh"],
-                        text_en=entry["text_en"],
-                        strong_answer_zh=entry["strong_answer_zh"],
-                        strong_answer_en=entry["strong_answer_en"],
-                        origin="seed",
-                    )
-                )
+    questions = (
+        Question(
+            question_id=make_id(BankFamily(family), dimension, entry["id"]),
+            role_family=BankFamily(family),
+            dimension=dimension,
+            origin="seed",
+            **{field: entry[field] for field in QuestionContent.model_fields},
+        )
+        for family, dimension, entry in family_entries(read_seed(SEED_RESOURCE))
+    )
     return tuple(ordered(questions))
 
 
@@ -62,20 +52,14 @@ def _seed_by_id() -> dict[str, Question]:
 
 
 def make_id(family: BankFamily, dimension: Dimension, suffix: str) -> str:
-    if not _SUFFIX.match(suffix):
-        raise ValueError(f"question id suffix {suffix!r} must be 2–32 lowercase letters or digits")
-    return f"{family.value}.{dimension.value}.{suffix}"
+    return make_family_id(
+        family, dimension, suffix, SUFFIX, "question id suffix {suffix} must be 2–32 lowercase letters or digits"
+    )
 
 
 def parse_id(question_id: str) -> tuple[BankFamily, Dimension] | None:
     """The family and dimension a question id names, or None for anything that is not a question id."""
-    parts = question_id.split(".")
-    if len(parts) != 3 or not _SUFFIX.match(parts[2]):
-        return None
-    try:
-        return BankFamily(parts[0]), Dimension(parts[1])
-    except ValueError:
-        return None
+    return parse_family_id(question_id, SUFFIX, BankFamily)
 
 
 def ordered(questions: Iterable[Question]) -> list[Question]:

@@ -6,13 +6,11 @@ audit record in the same transaction. Retired courses stay in the catalogue and 
 
 from __future__ import annotations
 
-from typing import Literal
-
 from shared.domain import courses as rules
 from shared.errors import Conflict
 from shared.models.common import Dimension, iso, new_id, utcnow
 from shared.models.training import Course, CourseCreate, CourseRetire, CourseUpdate
-from shared.services.catalogue import current
+from shared.services.catalogue import Status, current, next_version, refuse_when_full, with_status
 from shared.store.audit import AuditEntry
 from shared.store.courses import CourseStore
 from shared.store.repository import Repository
@@ -24,11 +22,8 @@ class Courses:
     def __init__(self, repo: Repository | None = None) -> None:
         self.store = CourseStore(repo)
 
-    def catalogue(
-        self, dimension: Dimension | None = None, status: Literal["active", "retired", "all"] = "active"
-    ) -> list[Course]:
-        courses = rules.effective(self.store.stored(dimension), dimension)
-        return [c for c in courses if status == "all" or c.status == status]
+    def catalogue(self, dimension: Dimension | None = None, status: Status = "active") -> list[Course]:
+        return with_status(rules.effective(self.store.stored(dimension), dimension), status)
 
     def get(self, course_id: str) -> Course:
         return self._current(course_id)[0]
@@ -38,11 +33,9 @@ class Courses:
         return current("course", course_id, where, lambda d: self.store.get(d, course_id), rules.seed_course)
 
     def add(self, body: CourseCreate, actor: str, source_ip: str | None) -> Course:
-        if len([c for c in self.store.stored(body.dimension) if c.origin == "hr"]) >= MAX_STORED_PER_DIMENSION:
-            raise Conflict(
-                f"the catalogue already holds {MAX_STORED_PER_DIMENSION} added courses for {body.dimension.value}",
-                [{"field": "dimension", "message": "this dimension is full"}],
-            )
+        added = len([c for c in self.store.stored(body.dimension) if c.origin == "hr"])
+        full = f"the catalogue already holds {MAX_STORED_PER_DIMENSION} added courses for {body.dimension.value}"
+        refuse_when_full(added, MAX_STORED_PER_DIMENSION, full, "dimension", "this dimension is full")
         course = Course(
             course_id=rules.make_id(body.dimension, new_id()[:12]),
             origin="hr",
@@ -56,10 +49,7 @@ class Courses:
     def edit(self, course_id: str, body: CourseUpdate, actor: str, source_ip: str | None) -> Course:
         current, stored = self._current(course_id)
         self._check(current, body.version)
-        content = body.model_dump(exclude={"version"})
-        after = current.model_copy(
-            update={**content, "version": current.version + 1, "updated_at": iso(utcnow()), "updated_by": actor}
-        )
+        after = next_version(current, actor, body.model_dump(exclude={"version"}))
         self.store.put(
             after, current.version if stored else None, self._audit(after, actor, "course.update", source_ip)
         )
@@ -68,15 +58,7 @@ class Courses:
     def retire(self, course_id: str, body: CourseRetire, actor: str, source_ip: str | None) -> Course:
         current, stored = self._current(course_id)
         self._check(current, body.version)
-        after = current.model_copy(
-            update={
-                "status": "retired",
-                "retired_reason": body.reason,
-                "version": current.version + 1,
-                "updated_at": iso(utcnow()),
-                "updated_by": actor,
-            }
-        )
+        after = next_version(current, actor, {"status": "retired", "retired_reason": body.reason})
         self.store.put(
             after, current.version if stored else None, self._audit(after, actor, "course.retire", source_ip)
         )

@@ -7,13 +7,12 @@ conditionally on the version read (409 when stale), with its audit record in the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
 from shared.domain import indicators as rules
 from shared.errors import Conflict
 from shared.models.common import Dimension, RoleFamily, iso, new_id, utcnow
 from shared.models.performance import Kpi, KpiCreate, KpiUpdate
-from shared.services.catalogue import current
+from shared.services.catalogue import Status, current, next_version, refuse_when_full, with_status
 from shared.store.audit import AuditEntry
 from shared.store.performance import PerformanceStore
 from shared.store.repository import Repository
@@ -25,14 +24,8 @@ class Indicators:
     def __init__(self, repo: Repository | None = None) -> None:
         self.store = PerformanceStore(repo)
 
-    def library(
-        self,
-        family: RoleFamily,
-        dimension: Dimension | None = None,
-        status: Literal["active", "retired", "all"] = "active",
-    ) -> list[Kpi]:
-        kpis = rules.effective(family, self.store.kpis(family, dimension), dimension)
-        return [k for k in kpis if status == "all" or k.status == status]
+    def library(self, family: RoleFamily, dimension: Dimension | None = None, status: Status = "active") -> list[Kpi]:
+        return with_status(rules.effective(family, self.store.kpis(family, dimension), dimension), status)
 
     def get(self, kpi_id: str) -> Kpi:
         return self._current(kpi_id)[0]
@@ -42,11 +35,9 @@ class Indicators:
         return current("KPI", kpi_id, where, lambda w: self.store.kpi(w[0], w[1], kpi_id), rules.seed_kpi)
 
     def add(self, body: KpiCreate, actor: str, source_ip: str | None) -> Kpi:
-        if len([k for k in self.store.kpis(body.role_family) if k.origin == "hr"]) >= MAX_STORED_PER_FAMILY:
-            raise Conflict(
-                f"the {body.role_family.value} library already holds {MAX_STORED_PER_FAMILY} added KPIs",
-                [{"field": "role_family", "message": "this family's library is full"}],
-            )
+        added = len([k for k in self.store.kpis(body.role_family) if k.origin == "hr"])
+        full = f"the {body.role_family.value} library already holds {MAX_STORED_PER_FAMILY} added KPIs"
+        refuse_when_full(added, MAX_STORED_PER_FAMILY, full, "role_family", "this family's library is full")
         kpi = Kpi(
             kpi_id=rules.make_id(body.role_family, body.dimension, new_id()[:12]),
             origin="hr",
@@ -65,14 +56,7 @@ class Indicators:
                 f"KPI {kpi_id} is at version {current.version}, not {body.version}; reload and retry",
                 [{"field": "version", "message": f"stale: the current version is {current.version}"}],
             )
-        after = current.model_copy(
-            update={
-                **body.model_dump(exclude={"version"}),
-                "version": current.version + 1,
-                "updated_at": iso(utcnow()),
-                "updated_by": actor,
-            }
-        )
+        after = next_version(current, actor, body.model_dump(exclude={"version"}))
         details = {"before": current.model_dump(mode="json"), "after": after.model_dump(mode="json")}
         self.store.write(
             [(PerformanceStore.kpi_item(after), current.version if stored else None)],

@@ -9,13 +9,19 @@ reason, and are never chosen for a kit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal
 
 from shared.domain import question_bank as rules
 from shared.errors import Conflict
 from shared.models.common import Dimension, RoleFamily, iso, new_id, utcnow
-from shared.models.question_bank import BankFamily, Question, QuestionCreate, QuestionRetire, QuestionUpdate
-from shared.services.catalogue import current
+from shared.models.question_bank import (
+    BankFamily,
+    Question,
+    QuestionContent,
+    QuestionCreate,
+    QuestionRetire,
+    QuestionUpdate,
+)
+from shared.services.catalogue import Status, current, next_version, refuse_when_full, with_status
 from shared.store.audit import AuditEntry
 from shared.store.question_bank import QuestionBankStore
 from shared.store.repository import Repository
@@ -23,7 +29,7 @@ from shared.store.repository import Repository
 MAX_STORED_PER_DIMENSION = 100
 """HR's additions and overrides per family and dimension: keeps a kit's bank Query bounded."""
 
-_CONTENT = ("text_zh", "text_en", "strong_answer_zh", "strong_answer_en")
+_CONTENT = tuple(QuestionContent.model_fields)
 
 
 class QuestionBank:
@@ -35,10 +41,9 @@ class QuestionBank:
         self,
         family: BankFamily,
         dimension: Dimension | None = None,
-        status: Literal["active", "retired", "all"] = "active",
+        status: Status = "active",
     ) -> list[Question]:
-        questions = rules.effective(family, self.store.stored(family, dimension), dimension)
-        return [q for q in questions if status == "all" or q.status == status]
+        return with_status(rules.effective(family, self.store.stored(family, dimension), dimension), status)
 
     def for_kit(self, family: RoleFamily, dimensions: Iterable[Dimension], per_dimension: int) -> list[Question]:
         """The active questions a kit may choose from for ``dimensions``: the family's own (one Query),
@@ -64,12 +69,14 @@ class QuestionBank:
 
     # -- changing ----------------------------------------------------------------------------
     def add(self, body: QuestionCreate, actor: str, source_ip: str | None) -> Question:
-        if self.store.count(body.role_family, body.dimension) >= MAX_STORED_PER_DIMENSION:
-            raise Conflict(
-                f"the {body.role_family.value} bank already holds {MAX_STORED_PER_DIMENSION} stored questions for "
-                f"{body.dimension.value}; retire or edit one instead",
-                [{"field": "dimension", "message": "this dimension's bank is full"}],
-            )
+        refuse_when_full(
+            self.store.count(body.role_family, body.dimension),
+            MAX_STORED_PER_DIMENSION,
+            f"the {body.role_family.value} bank already holds {MAX_STORED_PER_DIMENSION} stored questions for "
+            f"{body.dimension.value}; retire or edit one instead",
+            "dimension",
+            "this dimension's bank is full",
+        )
         now = iso(utcnow())
         question = Question(
             question_id=rules.make_id(body.role_family, body.dimension, new_id()[:12]),
@@ -89,15 +96,7 @@ class QuestionBank:
 
     def edit(self, question_id: str, body: QuestionUpdate, actor: str, source_ip: str | None) -> Question:
         current, stored = self._writable(question_id, body.version)
-        now = iso(utcnow())
-        after = current.model_copy(
-            update={
-                **body.model_dump(include=set(_CONTENT)),
-                "version": current.version + 1,
-                "updated_at": now,
-                "updated_by": actor,
-            }
-        )
+        after = next_version(current, actor, body.model_dump(include=set(_CONTENT)))
         details = {"before": _content(current), "after": _content(after)}
         self.store.put(
             after,
@@ -109,17 +108,8 @@ class QuestionBank:
     def retire(self, question_id: str, body: QuestionRetire, actor: str, source_ip: str | None) -> Question:
         current, stored = self._writable(question_id, body.version)
         now = iso(utcnow())
-        after = current.model_copy(
-            update={
-                "status": "retired",
-                "retired_reason": body.reason,
-                "retired_at": now,
-                "retired_by": actor,
-                "version": current.version + 1,
-                "updated_at": now,
-                "updated_by": actor,
-            }
-        )
+        retired = {"status": "retired", "retired_reason": body.reason, "retired_at": now, "retired_by": actor}
+        after = next_version(current, actor, retired, now)
         self.store.put(
             after,
             current.version if stored else None,

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from shared.models.application import KeywordMatchView
+
 REQUIRED_SHARE = 70.0
 PREFERRED_SHARE = 30.0
 SNIPPET_RADIUS = 12
@@ -74,15 +76,8 @@ class KeywordSpec:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Match:
-    term: str
-    matched: bool
-    via: str | None = None
-    field: str | None = None
-    position: int | None = None
-    snippet: str | None = None
-    negated_by: str | None = None
+Match = KeywordMatchView
+"""One keyword's match: through which term or alias, where, the snippet, or the negator that unmatched it."""
 
 
 @dataclass(frozen=True)
@@ -158,11 +153,21 @@ def _find(spec: KeywordSpec, fields: Mapping[str, str]) -> Match:
             for found in pattern.finditer(text):
                 start, end = found.span()
                 negator = negator_before(text, start, end)
+                if negator is not None and negated is not None:
+                    continue  # the first negated occurrence is the one a match reports
+                match = Match(
+                    term=spec.term,
+                    matched=negator is None,
+                    via=alias,
+                    field=field_name,
+                    position=start,
+                    snippet=_snippet(text, start, end),
+                    negated_by=negator,
+                )
                 if negator is None:
-                    return Match(spec.term, True, alias, field_name, start, _snippet(text, start, end))
-                if negated is None:
-                    negated = Match(spec.term, False, alias, field_name, start, _snippet(text, start, end), negator)
-    return negated or Match(spec.term, False)
+                    return match
+                negated = match
+    return negated or Match(term=spec.term, matched=False)
 
 
 def screen(

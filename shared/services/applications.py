@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.domain.screening import KeywordSpec, Match, ScreeningOutcome, screen
+from shared.domain.screening import KeywordSpec, ScreeningOutcome, screen
 from shared.domain.stages import Stage, check_transition
 from shared.errors import DomainError, Forbidden
 from shared.models.application import (
     Application,
     ApplicationCreate,
     DecisionResult,
-    KeywordMatchView,
     ScreeningDecision,
     ScreeningResult,
 )
@@ -39,15 +38,12 @@ def _specs(req: Requisition) -> tuple[list[KeywordSpec], list[KeywordSpec]]:
 
 
 def screening_result(outcome: ScreeningOutcome) -> ScreeningResult:
-    def views(matches: tuple[Match, ...]) -> list[KeywordMatchView]:
-        return [KeywordMatchView(**m.__dict__) for m in matches]
-
     return ScreeningResult(
         passed=outcome.passed,
         score=outcome.score,
         proposal="advance" if outcome.passed else "reject",
-        required=views(outcome.required),
-        preferred=views(outcome.preferred),
+        required=list(outcome.required),
+        preferred=list(outcome.preferred),
         missing_required=outcome.missing_required,
         explanation=outcome.explanation(),
     )

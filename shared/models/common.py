@@ -38,6 +38,17 @@ class Response(Model):
     model_config = ConfigDict(extra="ignore")
 
 
+class CatalogueEntry(Model):
+    """What an entry of a catalogue HR maintains records besides its content: a seed entry or HR's,
+    active or retired, its version and who changed it last."""
+
+    origin: Literal["seed", "hr"]
+    status: Literal["active", "retired"] = "active"
+    version: int = 1
+    updated_at: str | None = None
+    updated_by: str | None = None
+
+
 class PageQuery(Request):
     """A page of a list: at most ``limit`` items, after the ``next_token`` of the page before."""
 

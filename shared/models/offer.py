@@ -108,7 +108,20 @@ class SalaryProposal(Model):
     basis: str = Field(description="how the figure was reached, in words")
 
 
-class Offer(Model):
+class OfferTerms(Model):
+    """What the offer letter states besides the figure and the grade (the stored offer and its view alike)."""
+
+    currency: str
+    salary_source: Literal["given", "proposed"]
+    salary_basis: str
+    benefits: list[str]
+    start_date: date
+    work_location: str
+    documents_to_bring: list[str]
+    expires_on: date
+
+
+class Offer(OfferTerms):
     """The stored offer (``APP#<application>`` / ``OFFER#<offer>``)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -123,14 +136,6 @@ class Offer(Model):
     email: str
     grade: str
     annual_salary: int
-    currency: str
-    salary_source: Literal["given", "proposed"]
-    salary_basis: str
-    benefits: list[str]
-    start_date: date
-    work_location: str
-    documents_to_bring: list[str]
-    expires_on: date
     note: str | None = None
     probation_months: int = 3
     development_path: DevelopmentPath | None = None
@@ -163,7 +168,7 @@ class DocumentLinks(Response):
     expires_in: int
 
 
-class OfferView(Response):
+class OfferView(Response, OfferTerms):
     """An offer as HR and the department's managers read it, with short-lived document links."""
 
     id: str
@@ -174,14 +179,6 @@ class OfferView(Response):
     name: str
     grade: str
     annual_salary: int = Field(json_schema_extra=audited("offer.read"))
-    currency: str
-    salary_source: Literal["given", "proposed"]
-    salary_basis: str
-    benefits: list[str]
-    start_date: date
-    work_location: str
-    documents_to_bring: list[str]
-    expires_on: date
     note: str | None
     probation_months: int = 3
     development_path: DevelopmentPath | None = None

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.models.common import Dimension, Model, Request, Response, Version
+from shared.models.common import CatalogueEntry, Dimension, Model, Request, Response, Version
 
 CourseTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 CourseText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1_000)]
@@ -42,7 +42,7 @@ class CourseRetire(Request):
     version: Version
 
 
-class Course(Model):
+class Course(CatalogueEntry):
     """A course as the catalogue holds it (a seed entry, or the stored item that overrides it)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -55,12 +55,7 @@ class Course(Model):
     description_en: str
     hours: float
     format: CourseFormat
-    origin: Literal["seed", "hr"]
-    status: Literal["active", "retired"] = "active"
-    version: int = 1
     retired_reason: str | None = None
-    updated_at: str | None = None
-    updated_by: str | None = None
 
 
 class CourseView(Course):
@@ -108,10 +103,8 @@ class PlanDimension(Model):
     assessments: list[Assessment] = Field(default_factory=list)
 
 
-class TrainingPlan(Model):
-    """The stored plan (``EMP#<id>`` / ``TRAINING``)."""
-
-    model_config = ConfigDict(extra="ignore")
+class PlanContent(Model):
+    """Whose plan it is, its dimensions and why (the stored plan and its view alike)."""
 
     employee_id: str
     name: str
@@ -121,6 +114,13 @@ class TrainingPlan(Model):
     dimensions: list[PlanDimension]
     basis_zh: str = ""
     basis_en: str = ""
+
+
+class TrainingPlan(PlanContent):
+    """The stored plan (``EMP#<id>`` / ``TRAINING``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
     reminded_at: str | None = None
     created_at: str
     version: int = 1
@@ -130,15 +130,7 @@ class TrainingPlan(Model):
         return [d for d in self.dimensions if not d.assessments]
 
 
-class TrainingPlanView(Response):
-    employee_id: str
-    name: str
-    department: str
-    title: str
-    start_date: date
-    dimensions: list[PlanDimension]
-    basis_zh: str = ""
-    basis_en: str = ""
+class TrainingPlanView(Response, PlanContent):
     reminded_at: str | None
     version: int
 

@@ -24,41 +24,17 @@ TIMEOUT = 300  # seconds: a shared 2-core machine is slow
 
 
 def seed(stack: RunningStack, requisition: dict[str, Any], n: int) -> None:
-    import boto3
-
     from infra.local.state import load_state
     from shared.domain.stages import Stage
     from shared.models.application import Application
-    from shared.models.interview import AiResult
-    from shared.store.applications import application_item
-    from shared.store.items import serialize
+    from tests.support.bench_data import bench_ai, put_applications, stack_dynamodb
 
     state = load_state(stack.state_dir)
-    ddb = boto3.client(
-        "dynamodb",
-        endpoint_url=state["moto_endpoint"],
-        region_name=state["region"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    table = state["outputs"]["TableName"]
-    batch: list[dict[str, Any]] = []
-    for i in range(n):
+
+    def application(i: int) -> Application:
         stage = Stage(STAGES[i % len(STAGES)])
         score = 40 + (i * 7919 % 6000) / 100
-        ai = None
-        if stage is Stage.ai_interviewed:
-            ai = AiResult(
-                vendor_id="aivendor",
-                model_version="bench",
-                webhook_id=f"bench-{i}",
-                completed_at="2026-12-01T00:00:00.000000Z",
-                received_at="2026-12-01T00:00:00Z",
-                overall_score=score,
-                dimension_scores={"logic": score, "customer_orientation": score},
-                weighted_score=round(score, 4),
-            )
-        app = Application(
+        return Application(
             id=f"{i:032x}",
             requisition_id=requisition["id"],
             department=requisition["department"],
@@ -71,15 +47,11 @@ def seed(stack: RunningStack, requisition: dict[str, Any], n: int) -> None:
             source="bench",
             created_at=f"2026-12-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z",
             updated_at="2026-12-01T00:00:00Z",
-            ai=ai,
+            ai=bench_ai(i, score, "2026-12-01") if stage is Stage.ai_interviewed else None,
             expires_at=int(time.time()) + 365 * 86400 if stage is Stage.rejected else None,
         )
-        batch.append({"PutRequest": {"Item": serialize(application_item(app))}})
-        if len(batch) == 25:
-            ddb.batch_write_item(RequestItems={table: batch})
-            batch = []
-    if batch:
-        ddb.batch_write_item(RequestItems={table: batch})
+
+    put_applications(stack_dynamodb(state), state["outputs"]["TableName"], (application(i) for i in range(n)))
 
 
 def median_seconds(probe: Any, runs: int) -> float:

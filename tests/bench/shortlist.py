@@ -16,17 +16,16 @@ def _seed(stack_env: dict[str, str], req: dict[str, Any], n: int) -> None:
 
     from shared.domain.stages import Stage
     from shared.models.application import Application
-    from shared.models.interview import AiResult
-    from shared.store.applications import application_item
     from shared.store.items import serialize
+    from tests.support.bench_data import bench_ai, put_applications
     from tests.support.stack import REGION
 
     ddb = boto3.client("dynamodb", region_name=REGION)
     table = stack_env["TABLE_NAME"]
-    batch: list[dict[str, Any]] = []
-    for i in range(n):
+
+    def application(i: int) -> Application:
         score = 40 + (i * 7919 % 6000) / 100  # spread over 40–100, with ties
-        app = Application(
+        return Application(
             id=f"{i:032x}",
             requisition_id=req["id"],
             department=req["department"],
@@ -38,23 +37,10 @@ def _seed(stack_env: dict[str, str], req: dict[str, Any], n: int) -> None:
             source="bench",
             created_at="2026-11-28T00:00:00Z",
             updated_at="2026-11-28T00:00:00Z",
-            ai=AiResult(
-                vendor_id="aivendor",
-                model_version="bench",
-                webhook_id=f"bench-{i}",
-                completed_at="2026-11-28T00:00:00.000000Z",
-                received_at="2026-11-28T00:00:00Z",
-                overall_score=score,
-                dimension_scores={"logic": score, "customer_orientation": score},
-                weighted_score=round(score, 4),
-            ),
+            ai=bench_ai(i, score, "2026-11-28"),
         )
-        batch.append({"PutRequest": {"Item": serialize(application_item(app))}})
-        if len(batch) == 25:
-            ddb.batch_write_item(RequestItems={table: batch})
-            batch = []
-    if batch:
-        ddb.batch_write_item(RequestItems={table: batch})
+
+    put_applications(ddb, table, (application(i) for i in range(n)))
     # the counter shards the result store keeps: all n on one shard is the same sum
     ddb.put_item(TableName=table, Item=serialize({"pk": f"REQ#{req['id']}", "sk": "SCORED#00", "count": n}))
 

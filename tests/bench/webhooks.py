@@ -290,74 +290,67 @@ class WebhookBench:
         self.projector().settle()
         meta = self.ddb.get_item(TableName=self.table, Key={"pk": {"S": f"APP#{apps[0]}"}, "sk": {"S": "META"}})
         ai, t = meta["Item"]["ai"], self.table
+        # the application is the requisition's and still open (hired, rejected, withdrawn are closed)
+        still_open = {
+            ":req": {"S": self.req_id},
+            ":h": {"S": "hired"},
+            ":r": {"S": "rejected"},
+            ":w": {"S": "withdrawn"},
+        }
+
+        def op(kind: str, **fields: Any) -> dict[str, Any]:
+            return {kind: {"TableName": t, **fields}}
 
         def delivery(i: int) -> dict[str, Any]:
             item = {"pk": {"S": f"WEBHOOK#shape{i}"}, "sk": {"S": "EVENT"}, "outcome": {"S": "stored"}}
-            return {"Put": {"TableName": t, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
+            return op("Put", Item=item, ConditionExpression="attribute_not_exists(pk)")
 
         def history(i: int, app: str) -> dict[str, Any]:
-            item = self.history_item | {"pk": {"S": f"APP#{app}"}, "sk": {"S": f"SCORE#shape{i}"}}
-            return {"Put": {"TableName": t, "Item": item}}
+            return op("Put", Item=self.history_item | {"pk": {"S": f"APP#{app}"}, "sk": {"S": f"SCORE#shape{i}"}})
 
         def update_application(app: str) -> dict[str, Any]:
-            return {
-                "Update": {
-                    "TableName": t,
-                    "Key": {"pk": {"S": f"APP#{app}"}, "sk": {"S": "META"}},
-                    "UpdateExpression": "SET ai = :ai, gsi3pk = :g, gsi3sk = :s, updated_at = :n ADD version :one",
-                    "ConditionExpression": "attribute_exists(pk) AND requisition_id = :req "
-                    "AND attribute_not_exists(ai) AND NOT (stage IN (:h, :r, :w))",
-                    "ExpressionAttributeValues": {
-                        ":ai": ai,
-                        ":g": {"S": "g"},
-                        ":s": {"S": "s"},
-                        ":n": {"S": "n"},
-                        ":one": {"N": "1"},
-                        ":req": {"S": self.req_id},
-                        ":h": {"S": "hired"},
-                        ":r": {"S": "rejected"},
-                        ":w": {"S": "withdrawn"},
-                    },
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                }
-            }
+            return op(
+                "Update",
+                Key={"pk": {"S": f"APP#{app}"}, "sk": {"S": "META"}},
+                UpdateExpression="SET ai = :ai, gsi3pk = :g, gsi3sk = :s, updated_at = :n ADD version :one",
+                ConditionExpression="attribute_exists(pk) AND requisition_id = :req "
+                "AND attribute_not_exists(ai) AND NOT (stage IN (:h, :r, :w))",
+                ExpressionAttributeValues={
+                    ":ai": ai,
+                    ":g": {"S": "g"},
+                    ":s": {"S": "s"},
+                    ":n": {"S": "n"},
+                    ":one": {"N": "1"},
+                    **still_open,
+                },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
 
         def put_latest(app: str) -> dict[str, Any]:
             item = {"pk": {"S": f"APP#{app}"}, "sk": {"S": "AI"}, "ai": ai, "gsi3pk": {"S": "g"}, "gsi3sk": {"S": "s"}}
-            return {
-                "Put": {
-                    "TableName": t,
-                    "Item": item,
-                    "ConditionExpression": "attribute_not_exists(pk) OR ai.completed_at < :c",
-                    "ExpressionAttributeValues": {":c": {"S": "9999"}},
-                }
-            }
+            return op(
+                "Put",
+                Item=item,
+                ConditionExpression="attribute_not_exists(pk) OR ai.completed_at < :c",
+                ExpressionAttributeValues={":c": {"S": "9999"}},
+            )
 
         def scored(app: str) -> dict[str, Any]:
-            return {
-                "Update": {
-                    "TableName": t,
-                    "Key": {"pk": {"S": f"REQ#{self.req_id}"}, "sk": {"S": "SCORED#00"}},
-                    "UpdateExpression": "ADD #c :one",
-                    "ExpressionAttributeNames": {"#c": "count"},
-                    "ExpressionAttributeValues": {":one": {"N": "1"}},
-                }
-            }
+            return op(
+                "Update",
+                Key={"pk": {"S": f"REQ#{self.req_id}"}, "sk": {"S": "SCORED#00"}},
+                UpdateExpression="ADD #c :one",
+                ExpressionAttributeNames={"#c": "count"},
+                ExpressionAttributeValues={":one": {"N": "1"}},
+            )
 
         def check_application(app: str) -> dict[str, Any]:
-            return {
-                "ConditionCheck": {
-                    "TableName": t,
-                    "Key": {"pk": {"S": f"APP#{app}"}, "sk": {"S": "META"}},
-                    "ConditionExpression": "requisition_id = :req AND NOT (stage IN (:h, :r, :w))",
-                    "ExpressionAttributeValues": {
-                        ":req": {"S": self.req_id},
-                        ":h": {"S": "hired"},
-                        ":r": {"S": "rejected"},
-                        ":w": {"S": "withdrawn"},
-                    },
-                }
-            }
+            return op(
+                "ConditionCheck",
+                Key={"pk": {"S": f"APP#{app}"}, "sk": {"S": "META"}},
+                ConditionExpression="requisition_id = :req AND NOT (stage IN (:h, :r, :w))",
+                ExpressionAttributeValues=still_open,
+            )
 
         def transact(items: list[dict[str, Any]]) -> None:
             self.ddb.transact_write_items(TransactItems=items)

@@ -65,20 +65,11 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
         parser.error("--days-ahead must be between 0 and 1098 (the clock only moves forward)")
     if args.sqs_pollers < 1:
         parser.error("--sqs-pollers must be at least 1")
+    same_name = "host port moto_port admin_port clock_seconds days_ahead persist state_dir template sqs_pollers"
+    same_name += " bgc_vendor_port esign_vendor_port"
     options = Options(
-        host=args.host,
-        port=args.port,
-        moto_port=args.moto_port,
-        admin_port=args.admin_port,
-        clock_seconds=args.clock_seconds,
-        days_ahead=args.days_ahead,
-        persist=args.persist,
-        state_dir=args.state_dir,
-        template=args.template,
-        sqs_pollers=args.sqs_pollers,
+        **{name: getattr(args, name) for name in same_name.split()},
         retry_delay_seconds=max(0, args.retry_delay),
-        bgc_vendor_port=args.bgc_vendor_port,
-        esign_vendor_port=args.esign_vendor_port,
         demo_data=not args.no_demo_data,
     )
     return options, bool(args.verbose)

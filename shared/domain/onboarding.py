@@ -30,6 +30,9 @@ from shared.models.training import Course, PlanDimension, PlannedCourse
 
 COURSES_PER_DIMENSION = 3
 
+TASK_HIRE_FIELDS = {"name", "department", "title", "role_family", "start_date"}
+"""What every onboarding task repeats of its hire (a team's board is one Query)."""
+
 
 def _s(code: str, zh: str, en: str, access: str) -> SystemAccess:
     return SystemAccess.model_validate({"code": code, "name_zh": zh, "name_en": en, "access": access})
@@ -117,6 +120,7 @@ def parse_task_id(value: str) -> tuple[str, str] | None:
 def build_tasks(employee_id: str, msg: OnboardingRequest, now: str) -> list[Task]:
     """Every onboarding task of a hire, due before the start date."""
     systems = systems_for(msg.role_family, msg.department)
+    hire = msg.model_dump(include=TASK_HIRE_FIELDS)
     tasks = []
     for spec in TASK_SPECS:
         tasks.append(
@@ -130,13 +134,9 @@ def build_tasks(employee_id: str, msg: OnboardingRequest, now: str) -> list[Task
                 due_date=working_days_before(msg.start_date, spec.working_days_before),
                 systems=systems if spec.kind == "system_permissions" else [],
                 documents=list(msg.documents_to_bring) if spec.kind == "documents" else [],
-                name=msg.name,
-                department=msg.department,
-                title=msg.title,
-                role_family=msg.role_family,
-                start_date=msg.start_date,
                 created_at=now,
                 updated_at=now,
+                **hire,
             )
         )
     return tasks

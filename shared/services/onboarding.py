@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared.domain import onboarding_mail
-from shared.domain.onboarding import build_tasks, is_overdue, plan_dimensions
+from shared.domain.onboarding import TASK_HIRE_FIELDS, build_tasks, is_overdue, plan_dimensions
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.models.common import iso, utcnow
 from shared.models.employee import Employee
@@ -78,28 +78,19 @@ class Onboarding:
             offer_id=msg.offer_id,
             application_id=app.id,
             requisition_id=req.id,
-            name=msg.name,
-            email=msg.email,
-            department=msg.department,
-            role_family=msg.role_family,
-            title=msg.title,
-            grade=msg.grade,
-            start_date=msg.start_date,
             dimension_scores=scores,
             competency_bar=dict(req.competency_bar),
             dimension_weights=dict(req.dimension_weights),
             person_id=app.person_id,
             created_at=now,
+            **msg.model_dump(include=TASK_HIRE_FIELDS | {"email", "grade"}),
         )
         # the plan aims at the dimensions whose confidence-weighted score is below the bar
         weighed = confidence.weighed(app, BackgroundStore(self.repo).checks(app.id), req.dimension_weights)
         catalogue = Courses(self.repo).catalogue()
         plan = TrainingPlan(
             employee_id=employee.id,
-            name=employee.name,
-            department=employee.department,
-            title=employee.title,
-            start_date=employee.start_date,
+            **employee.model_dump(include={"name", "department", "title", "start_date"}),
             dimensions=plan_dimensions(scores, req.competency_bar, catalogue, msg.start_date, weighed.scores),
             basis_zh=f"培训计划针对可信度加权得分低于岗位要求的维度。{weighed.explanation_zh}",
             basis_en=f"The plan covers the dimensions whose confidence-weighted score is below the bar. "

@@ -31,18 +31,8 @@ from shared.store.table import Table
 
 
 class Repository(Table):
-    @cached_property
-    def requisitions(self) -> RequisitionStore:
-        return RequisitionStore(self)
-
-    @cached_property
-    def applications(self) -> ApplicationStore:
-        return ApplicationStore(self)
-
-    @cached_property
-    def imports(self) -> ImportStore:
-        return ImportStore(self)
-
-    @cached_property
-    def audit(self) -> AuditLog:
-        return AuditLog(self)
+    # each aggregate's store, made on first use and kept with the repository
+    requisitions = cached_property(RequisitionStore)
+    applications = cached_property(ApplicationStore)
+    imports = cached_property(ImportStore)
+    audit = cached_property(AuditLog)

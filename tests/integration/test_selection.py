@@ -55,9 +55,7 @@ def test_two_racing_transitions_exactly_one_wins(api: Api, req_id: str) -> None:
             return found
 
     class RacingRepository(Repository):
-        @cached_property
-        def applications(self) -> ApplicationStore:
-            return RacingApplications(self)
+        applications = cached_property(RacingApplications)
 
     results: list[Any] = []
 

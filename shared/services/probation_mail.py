@@ -23,70 +23,55 @@ def notices(employee: Employee, prob: Probation, view: ProbationView, kind: str,
     )
     progress = [f"  - {g.title_zh}：{g.progress_zh} / {g.progress_en}" for g in view.goals]
     status = [f"加权完成度 {view.weighted_completion}% / weighted completion {view.weighted_completion} %", *progress]
+
+    def text(*zh: str, en: str, with_status: bool = True) -> str:
+        """Chinese first (then the progress), English below."""
+        return "\n".join([*zh, *(status if with_status else []), "", en])
+
     if kind == "probation_check_in":
         weak = sorted({g.dimension for g in prob.goals if g.slot == "development"} | below_bar(employee))
         weak_zh = "、".join(dimension_zh(d) for d in weak) or "无"
-        text = "\n".join(
-            [
-                f"{who_zh}入职已满一个月，请安排试用期沟通（1个月回访）。",
-                f"培训复评：请确认培训计划仍针对待提升能力：{weak_zh}。",
-                *status,
-                "",
-                f"{who_en} has completed the first month: please hold the one-month check-in and "
-                f"reassess the training plan for: {', '.join(DIMENSIONS[d].en_text for d in weak) or 'none'}.",
-            ]
+        check_in = text(
+            f"{who_zh}入职已满一个月，请安排试用期沟通（1个月回访）。",
+            f"培训复评：请确认培训计划仍针对待提升能力：{weak_zh}。",
+            en=f"{who_en} has completed the first month: please hold the one-month check-in and "
+            f"reassess the training plan for: {', '.join(DIMENSIONS[d].en_text for d in weak) or 'none'}.",
         )
-        return [(manager, f"试用期1个月回访提醒：{employee.name} / One-month check-in", text)]
+        return [(manager, f"试用期1个月回访提醒：{employee.name} / One-month check-in", check_in)]
     if kind == "probation_mid_term":
-        text = "\n".join(
-            [f"{who_zh}试用期已过半，请进行中期评估。", *status, "", f"Mid-term review of {who_en} is due."]
-        )
-        return [(manager, f"试用期中期评估：{employee.name} / Mid-term review", text)]
+        mid_term = text(f"{who_zh}试用期已过半，请进行中期评估。", en=f"Mid-term review of {who_en} is due.")
+        return [(manager, f"试用期中期评估：{employee.name} / Mid-term review", mid_term)]
     if kind == "probation_decision":
-        text = "\n".join(
-            [
-                f"{who_zh}试用期即将结束，请作出转正决定：转正、延长试用期或不予转正。",
-                f"请在人事系统控制台的员工页面（员工 → {employee.name} → 试用期，#/employees/{employee.id}）提交决定。",
-                *status,
-                "",
-                f"The probation of {who_en} ends: please decide (confirm, extend or not confirm) on the "
-                f"employee's page of the console (#/employees/{employee.id}).",
-            ]
+        decision = text(
+            f"{who_zh}试用期即将结束，请作出转正决定：转正、延长试用期或不予转正。",
+            f"请在人事系统控制台的员工页面（员工 → {employee.name} → 试用期，#/employees/{employee.id}）提交决定。",
+            en=f"The probation of {who_en} ends: please decide (confirm, extend or not confirm) on the "
+            f"employee's page of the console (#/employees/{employee.id}).",
         )
-        return [(manager, f"试用期转正评估：{employee.name} / Final review", text)]
+        return [(manager, f"试用期转正评估：{employee.name} / Final review", decision)]
     if kind == "probation_extended":
-        text = "\n".join(
-            [
-                f"{who_zh}的试用期已延长至{prob.end_date}。",
-                f"原因：{(prob.decision or {}).get('reason', '')}",
-                "",
-                f"The probation of {who_en} is extended to {prob.end_date}.",
-            ]
+        extended = text(
+            f"{who_zh}的试用期已延长至{prob.end_date}。",
+            f"原因：{(prob.decision or {}).get('reason', '')}",
+            en=f"The probation of {who_en} is extended to {prob.end_date}.",
+            with_status=False,
         )
         subject = f"试用期延长：{employee.name} / Probation extended"
-        return [(manager, subject, text), (hr, subject, text)]
+        return [(manager, subject, extended), (hr, subject, extended)]
     if kind == "probation_escalation":
-        text = "\n".join(
-            [
-                f"部门经理未在期限内对{who_zh}作出转正决定，已升级至人力资源部处理。",
-                *status,
-                "",
-                f"The manager did not decide on the probation of {who_en} in time; HR takes over.",
-            ]
+        escalation = text(
+            f"部门经理未在期限内对{who_zh}作出转正决定，已升级至人力资源部处理。",
+            en=f"The manager did not decide on the probation of {who_en} in time; HR takes over.",
         )
         subject = f"试用期决定超时升级：{employee.name} / Probation decision escalated"
-        return [(hr, subject, text), (manager, subject, text)]
+        return [(hr, subject, escalation), (manager, subject, escalation)]
     outcome = {"confirmed": "转正", "not_confirmed": "不予转正", "escalated": "升级人力资源部"}
-    text = "\n".join(
-        [
-            f"{who_zh}的试用期结果：{outcome.get(prob.outcome or '', prob.outcome or '')}。",
-            *status,
-            "",
-            f"Probation outcome for {who_en}: {prob.outcome}.",
-        ]
+    result = text(
+        f"{who_zh}的试用期结果：{outcome.get(prob.outcome or '', prob.outcome or '')}。",
+        en=f"Probation outcome for {who_en}: {prob.outcome}.",
     )
     subject = f"试用期结果：{employee.name} / Probation outcome"
-    return [(hr, subject, text), (manager, subject, text)]
+    return [(hr, subject, result), (manager, subject, result)]
 
 
 def lagging_line(prob: Probation, weighted: float, share: float) -> str:

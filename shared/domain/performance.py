@@ -96,6 +96,10 @@ def derive_target(kpi: Kpi, interview_score: float | None, rule: TargetRule) -> 
     )
 
 
+_FROM_KPI = {"kpi_id", "dimension", "name_zh", "name_en", "unit", "direction", "scoring_rule", "baseline_target"}
+"""What a target repeats of its KPI (the record keeps the KPI as it was when the target was set)."""
+
+
 def build_targets(kpis: Iterable[Kpi], scores: Mapping[Dimension, float], rule: TargetRule) -> list[Target]:
     active = [k for k in kpis if k.status == "active"]
     total = sum(k.weight for k in active) or 1.0
@@ -105,15 +109,8 @@ def build_targets(kpis: Iterable[Kpi], scores: Mapping[Dimension, float], rule: 
         target, reason = derive_target(k, score, rule)
         targets.append(
             Target(
-                kpi_id=k.kpi_id,
-                dimension=k.dimension,
-                name_zh=k.name_zh,
-                name_en=k.name_en,
-                unit=k.unit,
-                direction=k.direction,
-                scoring_rule=k.scoring_rule,
+                **k.model_dump(include=_FROM_KPI),
                 weight=round(k.weight / total, 6),
-                baseline_target=k.baseline_target,
                 interview_score=score,
                 target=target,
                 reason=reason,

@@ -35,6 +35,10 @@ def elapsed(prob: Probation, now: float) -> float | None:
     return rules.elapsed_share(started, ends, now)
 
 
+_GOAL_SHOWN = {"id", "slot", "dimension", "title_zh", "title_en", "target", "unit_zh", "unit_en", "measure", "weight"}
+"""What a goal's view shows of the goal as stored (its progress is computed)."""
+
+
 def view(employee: Employee, prob: Probation | None, now: float) -> ProbationView:
     goals = prob.goals if prob else proposed_goals(employee)
     parts, weighted = completion(goals)
@@ -52,16 +56,7 @@ def view(employee: Employee, prob: Probation | None, now: float) -> ProbationVie
         end_date=prob.end_date if prob else None,
         goals=[
             GoalView(
-                id=g.id,
-                slot=g.slot,
-                dimension=g.dimension,
-                title_zh=g.title_zh,
-                title_en=g.title_en,
-                target=g.target,
-                unit_zh=g.unit_zh,
-                unit_en=g.unit_en,
-                measure=g.measure,
-                weight=g.weight,
+                **g.model_dump(include=_GOAL_SHOWN),
                 achieved=p.achieved,
                 remaining=p.remaining,
                 completion_pct=p.completion_pct,

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+import pytest
+
 from infra.local.loopback import LoopbackServer
 
 OnPost = Callable[[BaseHTTPRequestHandler, bytes], None]
@@ -66,3 +68,16 @@ def scripted(status: int, answer: bytes) -> Iterator[tuple[str, ScriptedParty]]:
             yield url, party
         finally:
             party.released.set()
+
+
+def assert_hanging_or_absent_party_raises(
+    error: type[Exception], call: Callable[[str, float], object], party: tuple[str, ScriptedParty], absent: str
+) -> None:
+    """``call(url, timeout)`` raises ``error`` when the scripted party hangs past the timeout, and when
+    nothing listens at ``absent``."""
+    url, state = party
+    state.hang.set()
+    with pytest.raises(error):
+        call(url, 0.2)
+    with pytest.raises(error):
+        call(absent, 1)

@@ -9,7 +9,7 @@ import pytest
 from shared.domain.background import VendorError
 from shared.models.background import CheckKind, VendorOrder
 from shared.store.background_vendor import HttpBackgroundVendor
-from tests.support.http_stub import ScriptedParty, scripted
+from tests.support.http_stub import ScriptedParty, assert_hanging_or_absent_party_raises, scripted
 
 ORDER = VendorOrder(
     reference="check-1",
@@ -59,11 +59,9 @@ def test_refusals_and_unusable_answers_are_vendor_errors(
 
 
 def test_a_timeout_or_an_unreachable_vendor_is_a_vendor_error(server: tuple[str, ScriptedParty]) -> None:
-    url, state = server
-    state.hang.set()
-    with pytest.raises(VendorError):
-        HttpBackgroundVendor(url, timeout=0.2).submit(ORDER)
-    with pytest.raises(VendorError):
-        HttpBackgroundVendor("http://127.0.0.1:9", timeout=1).submit(ORDER)
+    def submit(url: str, timeout: float) -> str:
+        return HttpBackgroundVendor(url, timeout=timeout).submit(ORDER)
+
+    assert_hanging_or_absent_party_raises(VendorError, submit, server, "http://127.0.0.1:9")
     with pytest.raises(VendorError):
         HttpBackgroundVendor("file:///etc/passwd").submit(ORDER)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from shared.store.esign import Envelope, EsignUnavailable, HttpEsignVendor
-from tests.support.http_stub import ScriptedParty, scripted
+from tests.support.http_stub import ScriptedParty, assert_hanging_or_absent_party_raises, scripted
 
 ENVELOPE = Envelope("offer-1", "王小明", "x@example.com", "录用通知书", "2026-12-10", "offer-1.pdf", b"%PDF-1.4 x")
 
@@ -37,11 +37,10 @@ def test_error_answers_raise_unavailable(vendor: tuple[ScriptedParty, str], stat
 
 
 def test_timeout_and_unreachable_raise_unavailable(vendor: tuple[ScriptedParty, str]) -> None:
+    def send(url: str, timeout: float) -> str:
+        return HttpEsignVendor(url, timeout=timeout).send(ENVELOPE)
+
     state, url = vendor
-    state.hang.set()
-    with pytest.raises(EsignUnavailable):
-        HttpEsignVendor(url, timeout=0.2).send(ENVELOPE)
-    with pytest.raises(EsignUnavailable):
-        HttpEsignVendor("http://127.0.0.1:9/none", timeout=1).send(ENVELOPE)
+    assert_hanging_or_absent_party_raises(EsignUnavailable, send, (url, state), "http://127.0.0.1:9/none")
     with pytest.raises(ValueError):
         HttpEsignVendor("file:///etc/passwd")

@@ -584,12 +584,8 @@ def main(argv: list[str] | None = None) -> int:
         requisition_id=args.requisition,
         refs=refs,
         dimensions=dimensions,
-        vendor=args.vendor,
-        duplicates=args.duplicates,
-        out_of_order=args.out_of_order,
-        bad_signatures=args.bad_signatures,
-        seed=args.seed,
         video_base=videos.url if videos else None,
+        **{name: getattr(args, name) for name in ("vendor", "duplicates", "out_of_order", "bad_signatures", "seed")},
     )
     try:
         report = simulate(args.api, plan, out=sys.stdout)

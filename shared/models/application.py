@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
@@ -108,6 +108,11 @@ class Application(Model):
     # DynamoDB TTL (epoch seconds) once the application's retention started (shared/store/retention.py);
     # written by the repository, never part of a view.
     expires_at: int | None = Field(default=None, exclude=True)
+
+    def next_version(self, now: str, **changes: Any) -> Application:
+        """This application with ``changes``, one version on, updated at ``now`` (what every write of
+        it is conditional on: the version read)."""
+        return self.model_copy(update={**changes, "updated_at": now, "version": self.version + 1})
 
     def masks(self) -> dict[str, str]:
         """The masked contact details and national ID for views (no decryption)."""

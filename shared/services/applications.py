@@ -112,7 +112,7 @@ class Applications:
         app = self.repo.applications.require(application_id)
         assigned = sorted(set(usernames))
         now = iso(utcnow())
-        after = app.model_copy(update={"interviewers": assigned, "updated_at": now, "version": app.version + 1})
+        after = app.next_version(now, interviewers=assigned)
         details = {"from": app.interviewers, "to": assigned}
         audit = AuditEntry(f"application:{app.id}", actor, "interviewers.assign", details, ip)
         title = self.repo.requisitions.require(app.requisition_id).title
@@ -136,16 +136,13 @@ class Applications:
                     k: getattr(app.screening, k) for k in ("decision", "decided_by", "decided_at", "decision_reason")
                 }
             )
-        after = app.model_copy(
-            update={
-                "resume_text": resume_text,
-                "resume_file": resume_file,
-                "resume_file_error": None,
-                "screening": result,
-                "stage": stage,
-                "updated_at": iso(utcnow()),
-                "version": app.version + 1,
-            }
+        after = app.next_version(
+            iso(utcnow()),
+            resume_text=resume_text,
+            resume_file=resume_file,
+            resume_file_error=None,
+            screening=result,
+            stage=stage,
         )
         audit = AuditEntry(
             subject=f"application:{app.id}",
@@ -157,13 +154,7 @@ class Applications:
         return after
 
     def record_resume_error(self, app: Application, resume_file: str, problem: str) -> None:
-        after = app.model_copy(
-            update={
-                "resume_file_error": f"{resume_file}: {problem}",
-                "updated_at": iso(utcnow()),
-                "version": app.version + 1,
-            }
-        )
+        after = app.next_version(iso(utcnow()), resume_file_error=f"{resume_file}: {problem}")
         audit = AuditEntry(
             subject=f"application:{app.id}", actor="system", action="resume.unreadable", details={"problem": problem}
         )
@@ -198,9 +189,7 @@ class Applications:
                     "decision_reason": decision.reason,
                 }
             )
-            after = app.model_copy(
-                update={"stage": target, "screening": screening, "updated_at": now, "version": app.version + 1}
-            )
+            after = app.next_version(now, stage=target, screening=screening)
             audit = AuditEntry(
                 subject=f"application:{app.id}",
                 actor=actor,

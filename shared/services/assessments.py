@@ -160,7 +160,7 @@ class Assessments:
             self.store.change(before, after, name_key, audit, release_name=True, notice=self.notice_for(after))
             return after, app
         stage = rules.stage_after_approval(app.stage)
-        app_after = app.model_copy(update={"stage": stage, "updated_at": now, "version": app.version + 1})
+        app_after = app.next_version(now, stage=stage)
         details |= {"from": app.stage.value, "to": stage.value}
         audit = AuditEntry(f"application:{application_id}", actor, "assessment.approve", details, source_ip)
         self.store.change(before, after, name_key, audit, app, app_after, notice=self.notice_for(after))
@@ -211,7 +211,7 @@ class Assessments:
                 "updated_at": now,
             }
         )
-        app_after = app.model_copy(update={"stage": stage, "updated_at": now, "version": app.version + 1})
+        app_after = app.next_version(now, stage=stage)
         audit = AuditEntry(
             f"application:{application_id}",
             actor,

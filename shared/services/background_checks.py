@@ -188,7 +188,7 @@ class BackgroundChecks:
             updated_at=now,
         )
         stage = Stage.background_check if moves else app.stage
-        after = app.model_copy(update={"stage": stage, "updated_at": iso(utcnow()), "version": app.version + 1})
+        after = app.next_version(iso(utcnow()), stage=stage)
         audit = AuditEntry(
             subject=f"application:{app.id}",
             actor=actor,

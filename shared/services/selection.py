@@ -110,7 +110,7 @@ class Selection:
                     allowed=allowed_from(app.stage),
                     missing=gates.details(lacking),
                 )
-            after = app.model_copy(update={"stage": to, "updated_at": iso(utcnow()), "version": app.version + 1})
+            after = app.next_version(iso(utcnow()), stage=to)
             audit = AuditEntry(
                 subject=f"application:{app.id}",
                 actor=actor,

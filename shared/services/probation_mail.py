@@ -31,13 +31,17 @@ def notices(employee: Employee, prob: Probation, view: ProbationView, kind: str,
     if kind == "probation_check_in":
         weak = sorted({g.dimension for g in prob.goals if g.slot == "development"} | below_bar(employee))
         weak_zh = "、".join(dimension_zh(d) for d in weak) or "无"
-        check_in = text(
+        weak_en = ", ".join(DIMENSIONS[d].en_text for d in weak) or "none"
+        check_in_en = (
+            f"{who_en} has completed the first month: please hold the one-month check-in and "
+            f"reassess the training plan for: {weak_en}."
+        )
+        zh = [
             f"{who_zh}入职已满一个月，请安排试用期沟通（1个月回访）。",
             f"培训复评：请确认培训计划仍针对待提升能力：{weak_zh}。",
-            en=f"{who_en} has completed the first month: please hold the one-month check-in and "
-            f"reassess the training plan for: {', '.join(DIMENSIONS[d].en_text for d in weak) or 'none'}.",
-        )
-        return [(manager, f"试用期1个月回访提醒：{employee.name} / One-month check-in", check_in)]
+        ]
+        subject = f"试用期1个月回访提醒：{employee.name} / One-month check-in"
+        return [(manager, subject, text(*zh, en=check_in_en))]
     if kind == "probation_mid_term":
         mid_term = text(f"{who_zh}试用期已过半，请进行中期评估。", en=f"Mid-term review of {who_en} is due.")
         return [(manager, f"试用期中期评估：{employee.name} / Mid-term review", mid_term)]

@@ -21,6 +21,7 @@ from infra.local.stack import DEFAULT_TEMPLATE, LocalStack, Options
 from infra.local.state import DEFAULT_STATE_DIR
 
 STALL_DUMP_SECONDS = 15.0  # a stop that takes longer prints every thread's stack to stderr
+IDLE_NAP_SECONDS = 1.0  # how soon the main thread notices a signal another thread received
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
@@ -95,8 +96,11 @@ def main(argv: list[str] | None = None) -> NoReturn:
         stack.start()
         stack.print_banner()
         print(f"READY {stack.info.api_url}", flush=True)
+        # The kernel may hand Ctrl-C to any of the stack's threads; Python then runs the handler in
+        # the main thread only when it next runs code. Short naps keep that within a second (one long
+        # sleep left a loaded machine's stack deaf to SIGINT).
         while True:
-            time.sleep(3600)
+            time.sleep(IDLE_NAP_SECONDS)
     except KeyboardInterrupt:
         print("stopping the local stack…", file=sys.stderr, flush=True)
     finally:

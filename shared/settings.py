@@ -47,6 +47,9 @@ class Settings(BaseModel):
     mail_from: str
     user_pool_id: str
     user_pool_client_id: str
+    # The hosted sign-in pages (Cognito managed login; the local stack's own on 127.0.0.1): the console's
+    # authorize, token and logout endpoints are under it (``GET /auth/config``).
+    sign_in_url: str
     # The probation cycle (Step Functions).
     probation_state_machine_arn: str
     # Field-level encryption of personal data (shared/security/fields.py): the KMS key of its data keys.
@@ -67,8 +70,9 @@ class Settings(BaseModel):
     # Inline JWKS JSON, for functions in a VPC without a route to Cognito (keys rotate rarely).
     cognito_jwks: str = ""
     max_body_bytes: int = 1_048_576
-    # Sign-in throttle (shared/services/sign_in.py): failed attempts per user name and per source
-    # address in one fixed window; past either, 429 with Retry-After until the window ends.
+    # Sign-in throttle of the local stack's hosted sign-in pages (shared/services/sign_in.py): failed
+    # attempts per user name and per source address in one fixed window; past either, 429 with
+    # Retry-After until the window ends.
     sign_in_window_seconds: int = 900
     sign_in_failures_per_user: int = 5
     sign_in_failures_per_address: int = 30

@@ -20,6 +20,7 @@ from infra.deploy import (
     Stage,
     _apply_change_set,
     check_existing_pool,
+    console_stage,
     deploy_bucket_name,
     destroy,
     ensure_bucket,
@@ -122,3 +123,22 @@ def test_a_change_set_creates_then_updates_the_stack_and_destroy_deletes_it(sess
     assert stack["Tags"] == [{"Key": "stage", "Value": "x"}]
     assert logged[0].startswith("create talent-x") and any(line.startswith(("update", "no changes")) for line in logged)
     assert not [s for s in cfn.list_stacks()["StackSummaries"] if s["StackStatus"] != "DELETE_COMPLETE"]
+
+
+def test_a_first_deployment_gives_the_app_client_the_consoles_address_from_the_api_url() -> None:
+    # Given a first deployment of a stage without ConsoleUrl, the stack's own pool, the API's URL known
+    stage = Stage("x", REGION, "talent-x", {"MailFrom": "a@zybank.example"})
+    outputs = {"EndpointURL": "https://abc123.execute-api.eu-central-1.amazonaws.com/api/"}
+    # When the deployment looks for the console's address
+    again = console_stage(stage, outputs)
+    # Then it deploys once more with the API's console as the callback and sign-out URL
+    assert again is not None
+    assert again.parameters == {
+        "MailFrom": "a@zybank.example",
+        "ConsoleUrl": "https://abc123.execute-api.eu-central-1.amazonaws.com/api/console/",
+    }
+    # And not when the stage names its console (a custom domain), uses its own pool, or the URL is unknown
+    custom = {"ConsoleUrl": "https://talent.zybank.example/console/"}
+    assert console_stage(Stage("x", REGION, "s", custom), outputs) is None
+    assert console_stage(Stage("x", REGION, "s", {"UserPoolId": "eu-central-1_x"}), outputs) is None
+    assert console_stage(stage, {}) is None

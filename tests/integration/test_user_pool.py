@@ -22,10 +22,12 @@ SAMPLE: dict[str, Any] = json.loads(Path("events/requisition-customer-manager.js
 
 
 def _sign_in(api: Api, username: str) -> dict[str, str]:
+    """The user's tokens as the local hosted sign-in pages get them (an administrator's password check)."""
     idp = boto3.client("cognito-idp", region_name=REGION)
-    result = idp.initiate_auth(
+    result = idp.admin_initiate_auth(
+        UserPoolId=api.stack.pool_id,
         ClientId=api.stack.client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD},
     )
     return dict(result["AuthenticationResult"])

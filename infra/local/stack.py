@@ -215,6 +215,9 @@ class LocalStack:
         emulator.enable_execution()  # the template's state machine runs in moto's ASL interpreter
         # moto's interpreter calls SQS / DynamoDB back through http://localhost:$MOTO_PORT
         os.environ["MOTO_PORT"] = str(self.options.moto_port)
+        # authenticator (TOTP) codes are checked, as Cognito checks them (the hosted sign-in pages ask
+        # an enrolled user for one)
+        os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request otherwise
         self._moto = ThreadedMotoServer(ip_address=self.options.host, port=self.options.moto_port, verbose=False)
         self._moto.start()

@@ -4,15 +4,18 @@ only, S256 challenges only, one-time codes that expire, the verifier checked aga
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import boto3
+import pyotp
 import pytest
 
 from infra.local.cognito import DEMO_PASSWORD, LOCAL_CONSOLE_URL
 from infra.local.hosted_ui import CODE_SECONDS, HostedSignIn
-from tests.support.sign_in import Pkce, authorize_form, code_of, exchange, request, submit_password
+from tests.support.sign_in import Answer, Pkce, authorize_form, code_of, exchange, request, submit_password
 from tests.support.stack import Stack
 
 CONSOLE = LOCAL_CONSOLE_URL
@@ -137,3 +140,48 @@ def test_a_code_expires(clocked: tuple[HostedSignIn, Clock]) -> None:
     late = exchange(pages.url, pages.client_id, CONSOLE, code, pkce.verifier)
     # Then it is invalid_grant
     assert late.status == 400 and late.json["error"] == "invalid_grant"
+
+
+def test_an_enrolled_user_is_asked_for_the_authenticator_code(
+    hosted_sign_in: HostedSignIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages, idp = hosted_sign_in, hosted_sign_in.cognito
+    # Given a pool with optional TOTP MFA whose codes are checked (moto's TOTP mode, as Cognito checks
+    # them) and a manager who enrolled an authenticator app with their own access token
+    monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pages.pool_id, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="OPTIONAL"
+    )
+    access = idp.admin_initiate_auth(
+        UserPoolId=pages.pool_id,
+        ClientId=pages.client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "manager.demo", "PASSWORD": DEMO_PASSWORD},
+    )["AuthenticationResult"]["AccessToken"]
+    app = pyotp.TOTP(idp.associate_software_token(AccessToken=access)["SecretCode"])
+    idp.verify_software_token(AccessToken=access, UserCode=app.now())
+    idp.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+
+    # When the manager gives the right password: the page asks for the code, nothing is issued yet
+    pkce = Pkce.new()
+    asked = submit_password(pages.url, pages.client_id, CONSOLE, pkce, "manager.demo", DEMO_PASSWORD)
+    assert asked.status == 200 and 'name="totp"' in asked.body and "Location" not in asked.headers
+    # And a wrong code is refused (401) and spends the step: the password must be given again
+    wrong = answer_code(pages, asked.body, "000000" if app.now() != "000000" else "111111")
+    assert wrong.status == 401 and "验证码错误" in wrong.body and "Location" not in wrong.headers
+    assert answer_code(pages, asked.body, app.now()).status == 401
+    # Then with the password again and the app's current code: back to the console with a code
+    asked = submit_password(pages.url, pages.client_id, CONSOLE, pkce, "manager.demo", DEMO_PASSWORD)
+    code = code_of(answer_code(pages, asked.body, app.now()), pkce)
+    tokens = exchange(pages.url, pages.client_id, CONSOLE, code, pkce.verifier)
+    assert tokens.status == 200 and tokens.json["id_token"]
+    # And a user who did not enrol signs in with the password alone, as before
+    assert submit_password(pages.url, pages.client_id, CONSOLE, Pkce.new(), "hr.demo", DEMO_PASSWORD).status == 302
+
+
+def answer_code(pages: HostedSignIn, page: str, totp: str) -> Answer:
+    """The code page's form posted: its hidden fields (the request and the pending step) and ``totp``."""
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    return request(
+        "POST", f"{pages.url}/oauth2/authorize", {k: html.unescape(v) for k, v in hidden.items()} | {"totp": totp}
+    )

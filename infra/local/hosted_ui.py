@@ -7,7 +7,8 @@ The console signs in with the authorization code flow and PKCE against either, w
   TOTP). The client id and ``redirect_uri`` must be the app client's (its ``CallbackURLs``), else
   the page says so and never redirects; a missing or non-S256 challenge is refused too.
 * ``POST /oauth2/authorize`` (the form): the password is checked against the moto pool
-  (``ADMIN_USER_PASSWORD_AUTH``), throttled as ``shared/services/sign_in.py`` throttles (429 with
+  (``ADMIN_USER_PASSWORD_AUTH``, standing in for managed login's own check: the app client enables
+  no password flow, which moto does not hold it to), throttled as ``shared/services/sign_in.py`` throttles (429 with
   ``Retry-After``: per user name and per address); on success a 302 to ``redirect_uri?code&state``.
 * ``POST /oauth2/token`` (``grant_type=authorization_code``, ``code``, ``redirect_uri``,
   ``client_id``, ``code_verifier``): the tokens moto issued (the same ID token the local stack

@@ -111,6 +111,10 @@ def test_an_existing_pool_that_lets_users_write_their_department_is_refused(api:
     weak.pool["Policies"]["PasswordPolicy"]["MinimumLength"] = 8
     weak.groups.pop("it")
     weak_pool, weak_client = create_pool(idp, weak, pool_name="bank-weak")
+    # and one whose client still takes passwords directly (the console's former sign-in)
+    direct = copy.deepcopy(wanted)
+    direct.client["ExplicitAuthFlows"] = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    direct_pool, direct_client = create_pool(idp, direct, pool_name="bank-direct")
 
     # When each is checked against the template (what make deploy does before using it)
     loose_problems = check_pool(idp, loose_pool, loose_client, wanted)
@@ -121,3 +125,7 @@ def test_an_existing_pool_that_lets_users_write_their_department_is_refused(api:
         "the app client sets no WriteAttributes, so users may write every attribute (custom:department too)"
     ]
     assert weak_problems == ["group 'it' is missing", "passwords may be shorter than 12 characters"]
+    assert check_pool(idp, direct_pool, direct_client, wanted) == [
+        "the app client allows the password flow (USER_PASSWORD_AUTH): the console signs in at the hosted"
+        " pages only, so no password should reach the client directly"
+    ]

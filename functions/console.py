@@ -36,12 +36,16 @@ CONTENT_TYPES = {
 }
 # Only our own origin; videos play from presigned object-store URLs; files are uploaded to the object
 # store's presigned POST (its origin only); the sign-in code is exchanged at the hosted sign-in pages'
-# token endpoint (their origin only); ECharts sets inline styles.
+# token endpoint (their origin only), an authenticator app is enrolled at the Cognito user pools API
+# (its origin only); ECharts sets inline styles.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-    "media-src 'self' blob: http: https:; connect-src 'self' {uploads} {sign_in}; frame-src 'self' blob:; "
+    "media-src 'self' blob: http: https:; connect-src 'self' {uploads} {sign_in} {idp}; frame-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
+# What the console asks for: the ID token's claims, and an access token that may enrol an authenticator
+# app (the app client's WriteAttributes leave custom:department out, so it cannot change that).
+SCOPE = "openid email profile aws.cognito.signin.user.admin"
 STATIC_HEADERS: dict[str, str | list[str]] = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -50,7 +54,10 @@ STATIC_HEADERS: dict[str, str | list[str]] = {
 
 
 def _headers(content_type: str) -> dict[str, str | list[str]]:
-    policy = CSP.format(uploads=objects.upload_origin(), sign_in=_origin(get_settings().sign_in_url))
+    settings = get_settings()
+    policy = CSP.format(
+        uploads=objects.upload_origin(), sign_in=_origin(settings.sign_in_url), idp=_origin(settings.idp_url)
+    )
     return {**STATIC_HEADERS, "Content-Security-Policy": policy, "Content-Type": content_type}
 
 
@@ -100,7 +107,9 @@ def sign_in_config(call: Call) -> Any:
     """Where the console signs people in: the hosted sign-in pages' authorize, token and logout
     endpoints and the app client id (a public client: no secret). The console sends the browser to
     the authorize endpoint with a PKCE challenge (S256) and exchanges the code it gets back for the
-    ID token at the token endpoint; the password is typed into those pages only."""
+    ID token at the token endpoint; the password is typed into those pages only. With the access
+    token (scope ``aws.cognito.signin.user.admin``) it enrols the person's authenticator app at the
+    Cognito user pools API (``idp_url``): a token that cannot change the person's department."""
     settings = get_settings()
     base = settings.sign_in_url.rstrip("/")
     return ok(
@@ -109,7 +118,8 @@ def sign_in_config(call: Call) -> Any:
             authorize_url=f"{base}/oauth2/authorize",
             token_url=f"{base}/oauth2/token",
             logout_url=f"{base}/logout",
-            scope="openid email profile",
+            scope=SCOPE,
+            idp_url=settings.idp_url,
         )
     )
 

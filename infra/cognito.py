@@ -73,7 +73,8 @@ def check_pool(idp: Any, pool_id: str, client_id: str, wanted: PoolDefinition) -
     the department attribute exists, the app client reads it and **cannot write it** (a client
     without ``WriteAttributes`` may write every attribute), the client has no secret (the console is
     a public client) and takes no password directly (the console signs in at the hosted pages), users
-    cannot sign themselves up, and passwords and MFA are at least as strict."""
+    cannot sign themselves up, and passwords and MFA are at least as strict (TOTP offered when the
+    template offers it: the members of ``MfaRequiredGroups`` must enrol it)."""
     problems: list[str] = []
     pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
@@ -107,6 +108,13 @@ def check_pool(idp: Any, pool_id: str, client_id: str, wanted: PoolDefinition) -
         problems.append(
             f"MFA is {pool.get('MfaConfiguration', 'OFF')}, the stack asks for {wanted.pool['MfaConfiguration']}"
         )
+    if wanted.mfa and wanted.mfa["SoftwareTokenMfaConfiguration"]["Enabled"]:
+        offered = idp.get_user_pool_mfa_config(UserPoolId=pool_id).get("SoftwareTokenMfaConfiguration", {})
+        if not offered.get("Enabled"):
+            problems.append(
+                "the pool does not offer TOTP (SoftwareTokenMfaConfiguration): nobody could enrol an "
+                "authenticator app, so the MfaRequiredGroups members could not be answered"
+            )
     return problems
 
 

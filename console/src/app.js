@@ -11,6 +11,7 @@ import { assignedPage, requisitionPage, requisitionsPage } from './page-requisit
 import { attritionPage, employeePage, employeesPage, onboardingBoard } from './page-people.js';
 import { cyclePage, cyclesPage, recordPage } from './page-performance.js';
 import { analyticsPage, reweightingPage, talentPoolsPage } from './page-analytics.js';
+import { securityPage } from './page-security.js';
 import { beginSignIn, current, finishSignIn, hasRole, signOut } from './session.js';
 import { errorText } from './ui.js';
 
@@ -37,6 +38,7 @@ export const ROUTES = [
   { path: 'analytics', nav: 'nav.analytics', roles: ['hr'], page: analyticsPage },
   { path: 'analytics/reweighting', roles: ['hr'], page: reweightingPage },
   { path: 'talent-pools', nav: 'nav.talent_pools', roles: ['hr', 'manager'], page: talentPoolsPage },
+  { path: 'security', nav: 'nav.security', roles: ['hr', 'manager', 'interviewer', 'it'], page: securityPage },
 ];
 
 // What a role sees first; IT sees only its onboarding board.

@@ -1,7 +1,9 @@
 // The Cognito ID token, kept in sessionStorage (gone when the tab closes); roles from cognito:groups.
 // Sign-in is the authorization code flow with PKCE (S256) at the hosted sign-in pages the API names
-// (GET /auth/config): the password is typed there, never here.
+// (GET /auth/config): the password is typed there, never here. The access token stays beside it for
+// Cognito's own self-service calls (enrolling an authenticator app); it never goes to the API.
 const KEY = 'console.id_token';
+const ACCESS = 'console.access_token';
 const PENDING = 'console.sign_in';
 
 function decode(token) {
@@ -28,8 +30,12 @@ export function current() {
   }
 }
 
-export function store(token) { sessionStorage.setItem(KEY, token); }
-export function clear() { sessionStorage.removeItem(KEY); }
+export function store(token, access) {
+  sessionStorage.setItem(KEY, token);
+  if (access) sessionStorage.setItem(ACCESS, access);
+}
+export function clear() { sessionStorage.removeItem(KEY); sessionStorage.removeItem(ACCESS); }
+export const accessToken = () => sessionStorage.getItem(ACCESS);
 export const hasRole = (user, roles) => !!user && user.roles.some((r) => roles.includes(r));
 
 const base64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -78,7 +84,7 @@ export async function finishSignIn(config) {
   });
   const tokens = await response.json();
   if (!response.ok || !tokens.id_token) throw new Error(tokens.error || `HTTP ${response.status}`);
-  store(tokens.id_token);
+  store(tokens.id_token, tokens.access_token);
   return true;
 }
 

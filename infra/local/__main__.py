@@ -58,6 +58,11 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
     parser.add_argument(
         "--no-demo-data", action="store_true", help="start without the demo hires, cycles and analytics history"
     )
+    parser.add_argument(
+        "--mfa-required-groups",
+        default="",
+        help="groups that must enrol an authenticator app, e.g. hr,it (the template's MfaRequiredGroups; default none)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging of the local stack")
     args = parser.parse_args(argv)
     if args.clock_seconds is not None and args.clock_seconds <= 0:
@@ -72,6 +77,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
         **{name: getattr(args, name) for name in same_name.split()},
         retry_delay_seconds=max(0, args.retry_delay),
         demo_data=not args.no_demo_data,
+        mfa_required_groups=args.mfa_required_groups,
     )
     return options, bool(args.verbose)
 

@@ -64,6 +64,9 @@ class Options:
     esign_vendor_port: int | None = None  # the simulated e-signature vendor; default: port + 3
     sign_in_port: int | None = None  # the hosted sign-in pages; default: port + 4
     demo_data: bool = True  # a small demo history for the console (infra/local/demo.py)
+    # The template's MfaRequiredGroups: none by default, so the demo people sign in with a password
+    # alone; e.g. "hr,it" to try the enforcement (they are then asked to enrol an authenticator app).
+    mfa_required_groups: str = ""
 
     def ports(self) -> dict[str, int]:
         """Every port the stack listens on, by what listens: as given, or the default the README names
@@ -232,6 +235,7 @@ class LocalStack:
             Parameters=[
                 {"ParameterKey": "UserPoolId", "ParameterValue": pool.pool_id},
                 {"ParameterKey": "UserPoolClientId", "ParameterValue": pool.client_id},
+                {"ParameterKey": "MfaRequiredGroups", "ParameterValue": self.options.mfa_required_groups},
             ],
             Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
         )
@@ -259,6 +263,8 @@ class LocalStack:
                 "USER_POOL_ID": pool.pool_id,
                 "USER_POOL_CLIENT_ID": pool.client_id,
                 "COGNITO_JWKS_URL": pool.jwks_url(self.info.moto_endpoint),
+                # the console enrols authenticator apps at the local pool (moto's cognito-idp API)
+                "COGNITO_IDP_URL": f"{self.info.moto_endpoint.rstrip('/')}/",
                 # The vendor simulator serves interview videos on 127.0.0.1.
                 "VIDEO_FETCH_ALLOW_PRIVATE": "true",
                 # The simulated background-check vendor (infra.local.bgc_vendor).

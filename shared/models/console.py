@@ -19,6 +19,9 @@ class SignInConfig(Response):
     token_url: str
     logout_url: str
     scope: str
+    idp_url: str
+    """The Cognito user pools API, where the console enrols the person's authenticator app with their
+    own access token (``AssociateSoftwareToken``, ``VerifySoftwareToken``, ``SetUserMFAPreference``)."""
 
 
 class TermView(Response):

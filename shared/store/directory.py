@@ -1,5 +1,6 @@
 """The people directory: the Cognito user pool the API authenticates against.
 
+The authorizer asks whether a person has enrolled an authenticator app (``AdminGetUser``).
 Onboarding mails the department's managers (group ``manager`` with ``custom:department``) and HR
 (group ``hr``). Read through ``ListUsersInGroup`` (paged, 60 a page); disabled users are skipped.
 """
@@ -30,3 +31,15 @@ def emails(group: str, department: str | None = None) -> list[str]:
         token = out.get("NextToken")
         if not token:
             return sorted(set(found))
+
+
+def totp_enabled(username: str) -> bool:
+    """Whether ``username`` has TOTP enabled (an authenticator app verified and switched on: Cognito
+    then asks for its code at every sign-in of a pool whose MFA is OPTIONAL). A person no longer in the
+    pool (a valid token outliving the account) has not."""
+    idp = aws.client("cognito-idp")
+    try:
+        user = idp.admin_get_user(UserPoolId=get_settings().user_pool_id, Username=username)
+    except idp.exceptions.UserNotFoundException:
+        return False
+    return "SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or [])

@@ -138,6 +138,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
         "performance",
         "question-bank",
         "requisitions",
+        "security",
         "talent-pools",
         "todo",
     ]
@@ -151,7 +152,15 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     # When the retail manager signs in: requisitions of their department only, read-only
     manager = signed_in("manager")
     manager.locator(f"a[href='#/requisitions/{event.requisition_id}']").wait_for()
-    assert nav(manager) == ["attrition", "employees", "performance", "requisitions", "talent-pools", "todo"]
+    assert nav(manager) == [
+        "attrition",
+        "employees",
+        "performance",
+        "requisitions",
+        "security",
+        "talent-pools",
+        "todo",
+    ]
     manager.goto(f"{stack.api_url}/console/#/applications/{event.application_ids[1]}")
     manager.locator("[data-testid=profile]").wait_for()
     assert manager.locator("[data-testid=actions]").count() == 0
@@ -169,7 +178,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     # When the interviewer signs in: the assigned application's kit, nothing else
     interviewer = signed_in("interviewer")
     interviewer.locator(f"[data-testid=assignments] a[data-application='{event.assigned_id}']").wait_for()
-    assert nav(interviewer) == ["assigned", "todo"]
+    assert nav(interviewer) == ["assigned", "security", "todo"]
     interviewer.fill("[data-testid=application-id]", event.assigned_id)
     interviewer.click("button[type=submit]")
     kit = interviewer.frame_locator("[data-testid=kit]")
@@ -183,7 +192,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     it = signed_in("it")
     it.locator("[data-testid=board][data-team=it]").wait_for()
     it.locator("[data-testid=it-notice]").wait_for()
-    assert nav(it) == ["onboarding", "todo"]
+    assert nav(it) == ["onboarding", "security", "todo"]
     assert it.locator("[data-testid=team-picker]").count() == 0
     it.goto(f"{stack.api_url}/console/#/onboarding?team=hr")  # another team's board: still IT's own
     it.locator("[data-testid=board][data-team=it]").wait_for()

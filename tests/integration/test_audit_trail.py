@@ -167,6 +167,9 @@ _NOT_A_SENSITIVE_READ_BECAUSE = {
         ("SignInConfig", "token_url"),
         ("SignInConfig", "logout_url"),
     ],
+    "where the console enrols an authenticator app (public configuration, nobody's data)": [
+        ("SignInConfig", "idp_url"),
+    ],
 }
 NOT_A_SENSITIVE_READ = {field: why for why, fields in _NOT_A_SENSITIVE_READ_BECAUSE.items() for field in fields}
 # routes that return no JSON model (the console's files, the OpenAPI document)

@@ -45,10 +45,12 @@ def test_console_assets_are_public_with_a_strict_policy(api: Api, console_dir: P
     assert '<base href="/console/">' in page.body.decode()
     policy = page.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
-    # And the page may send files only to its own origin and the object store's presigned uploads, and
-    # exchange a sign-in code only at the hosted sign-in pages' origin
+    # And the page may send files only to its own origin and the object store's presigned uploads,
+    # exchange a sign-in code only at the hosted sign-in pages' origin and enrol an authenticator app
+    # only at the Cognito user pools API of the region
     connect = next(p.split()[1:] for p in policy.split("; ") if p.startswith("connect-src"))
-    assert connect == ["'self'", objects.upload_origin(), get_settings().sign_in_url]
+    idp = "https://cognito-idp.us-east-1.amazonaws.com"
+    assert connect == ["'self'", objects.upload_origin(), get_settings().sign_in_url, idp]
     assert objects.upload_origin().startswith(("http://", "https://")) and "*" not in objects.upload_origin()
     script = fetch(api, "/console/app.js")
     assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
@@ -78,7 +80,8 @@ def test_the_console_signs_in_at_the_hosted_pages_and_the_id_token_works(
         "authorize_url": f"{hosted_sign_in.url}/oauth2/authorize",
         "token_url": f"{hosted_sign_in.url}/oauth2/token",
         "logout_url": f"{hosted_sign_in.url}/logout",
-        "scope": "openid email profile",
+        "scope": "openid email profile aws.cognito.signin.user.admin",
+        "idp_url": "https://cognito-idp.us-east-1.amazonaws.com/",
     }
     assert not any("secret" in key for key in config.data)
     # When the manager signs in there with the code flow and PKCE

@@ -50,6 +50,31 @@ def test_every_committed_stage_names_only_template_parameters() -> None:
         assert stage.region and stage.stack_name.startswith("talent-") and stage.tags["stage"] == stage.name
 
 
+def test_every_committed_stage_keeps_the_templates_rules() -> None:
+    from infra.expressions import Evaluator
+    from infra.outputs import load_template
+
+    template = load_template()
+
+    def broken(parameters: dict[str, str]) -> list[str]:
+        """The template's rules (CloudFormation checks them before it changes anything) the parameters break."""
+        evaluate = Evaluator(template, parameters)
+        return [
+            name
+            for name, rule in template["Rules"].items()
+            if evaluate(rule.get("RuleCondition", True)) and not all(evaluate(a["Assert"]) for a in rule["Assertions"])
+        ]
+
+    # Given the committed stage files / Then each keeps every rule (e.g. groups that must use TOTP need
+    # a pool that offers it)
+    for path in sorted(STAGES_DIR.glob("*.json")):
+        stage = load_stage(path.stem)
+        assert broken(stage.parameters) == [], stage.name
+    # And a stage that requires TOTP of HR from a pool without MFA would be refused
+    assert broken({"MfaConfiguration": "OFF", "MfaRequiredGroups": "hr"}) == ["MfaRequiredNeedsMfa"]
+    assert broken({"MfaConfiguration": "OFF", "MfaRequiredGroups": ""}) == []
+
+
 def test_a_stage_with_an_unknown_parameter_or_no_file_is_refused(tmp_path: Path) -> None:
     # Given a stage file with a misspelt parameter, and a stage without a file
     (tmp_path / "typo.json").write_text(

@@ -4,8 +4,6 @@ only, S256 challenges only, one-time codes that expire, the verifier checked aga
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -15,7 +13,7 @@ import pytest
 
 from infra.local.cognito import DEMO_PASSWORD, LOCAL_CONSOLE_URL
 from infra.local.hosted_ui import CODE_SECONDS, HostedSignIn
-from tests.support.sign_in import Answer, Pkce, authorize_form, code_of, exchange, request, submit_password
+from tests.support.sign_in import Pkce, answer_code, authorize_form, code_of, exchange, request, submit_password
 from tests.support.stack import Stack
 
 CONSOLE = LOCAL_CONSOLE_URL
@@ -167,21 +165,13 @@ def test_an_enrolled_user_is_asked_for_the_authenticator_code(
     asked = submit_password(pages.url, pages.client_id, CONSOLE, pkce, "manager.demo", DEMO_PASSWORD)
     assert asked.status == 200 and 'name="totp"' in asked.body and "Location" not in asked.headers
     # And a wrong code is refused (401) and spends the step: the password must be given again
-    wrong = answer_code(pages, asked.body, "000000" if app.now() != "000000" else "111111")
+    wrong = answer_code(pages.url, asked.body, "000000" if app.now() != "000000" else "111111")
     assert wrong.status == 401 and "验证码错误" in wrong.body and "Location" not in wrong.headers
-    assert answer_code(pages, asked.body, app.now()).status == 401
+    assert answer_code(pages.url, asked.body, app.now()).status == 401
     # Then with the password again and the app's current code: back to the console with a code
     asked = submit_password(pages.url, pages.client_id, CONSOLE, pkce, "manager.demo", DEMO_PASSWORD)
-    code = code_of(answer_code(pages, asked.body, app.now()), pkce)
+    code = code_of(answer_code(pages.url, asked.body, app.now()), pkce)
     tokens = exchange(pages.url, pages.client_id, CONSOLE, code, pkce.verifier)
     assert tokens.status == 200 and tokens.json["id_token"]
     # And a user who did not enrol signs in with the password alone, as before
     assert submit_password(pages.url, pages.client_id, CONSOLE, Pkce.new(), "hr.demo", DEMO_PASSWORD).status == 302
-
-
-def answer_code(pages: HostedSignIn, page: str, totp: str) -> Answer:
-    """The code page's form posted: its hidden fields (the request and the pending step) and ``totp``."""
-    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
-    return request(
-        "POST", f"{pages.url}/oauth2/authorize", {k: html.unescape(v) for k, v in hidden.items()} | {"totp": totp}
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import warnings
@@ -24,6 +25,7 @@ from infra.outputs import (
     stack_outputs,
 )
 from shared.settings import Settings
+from shared.vocabulary import Role
 from tests.support.emulator import offline
 
 REGION = "us-east-1"
@@ -334,10 +336,12 @@ def test_the_app_client_signs_in_with_the_code_flow_only(template: dict[str, Any
 
     client = definition(template, {"ConsoleUrl": CONSOLE}).client
     # Then the console signs in with the authorization code flow only, back to its own address, as a
-    # public client whose tokens cannot change the person's attributes, with no password flow of its own
+    # public client whose access token may enrol the person's authenticator app but not write their
+    # department, with no password flow of its own
     assert client["AllowedOAuthFlowsUserPoolClient"] is True and client["AllowedOAuthFlows"] == ["code"]
     assert client["CallbackURLs"] == [CONSOLE] and client["LogoutURLs"] == [CONSOLE]
-    assert client["AllowedOAuthScopes"] == ["openid", "email", "profile"]
+    assert client["AllowedOAuthScopes"] == ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
+    assert "custom:department" not in client["WriteAttributes"]
     assert client["GenerateSecret"] is False
     assert client["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
     assert client["SupportedIdentityProviders"] == ["COGNITO"]
@@ -353,6 +357,44 @@ def test_the_app_client_signs_in_with_the_code_flow_only(template: dict[str, Any
     # And without a console address (a first deployment, before the API exists) no OAuth flow at all
     first = definition(template).client
     assert first["AllowedOAuthFlowsUserPoolClient"] is False and "CallbackURLs" not in first
+
+
+def test_mfa_required_groups_flow_from_the_template_into_every_functions_environment(
+    template: dict[str, Any], created: tuple[dict[str, Any], dict[str, str]]
+) -> None:
+    from infra.cognito import GROUP_TYPE, definition
+    from infra.outputs import env_expressions
+
+    # Given the template's parameter, its default and its Output
+    parameter = template["Parameters"]["MfaRequiredGroups"]
+    _, outputs = created
+    # Then the functions' environment (every Output) carries the parameter, resolved to its default
+    # (HR and IT: the groups that see every department's people or provision their access)
+    assert env_expressions(template)["MFA_REQUIRED_GROUPS"] == {"Ref": "MfaRequiredGroups"}
+    assert outputs["MfaRequiredGroups"] == parameter["Default"] == "hr,it"
+    settings = Settings.model_validate(
+        {
+            name.lower(): value
+            for name, value in env_from_outputs(outputs).items()
+            if name.lower() in Settings.model_fields
+        }
+    )
+    assert settings.mfa_groups == {"hr", "it"}
+    # And only the pool's groups (the roles) are accepted, comma-separated: CloudFormation refuses a typo
+    groups = {r["Properties"]["GroupName"] for r in template["Resources"].values() if r["Type"] == GROUP_TYPE}
+    assert groups == {r.value for r in Role}
+    assert set(re.findall(r"\w+", parameter["AllowedPattern"].split("(,")[0])) == groups
+    pattern = re.compile(parameter["AllowedPattern"])
+    assert all(pattern.match(v) for v in ("", "hr", "hr,it,manager,interviewer"))
+    assert not any(pattern.match(v) for v in ("admin", "hr,", "hr it", "hr,,it"))
+    # And the pool lets people enrol TOTP by default, which a required group needs (a rule refuses OFF)
+    assert definition(template).mfa == {
+        "MfaConfiguration": "OPTIONAL",
+        "SoftwareTokenMfaConfiguration": {"Enabled": True},
+    }
+    rule = template["Rules"]["MfaRequiredNeedsMfa"]
+    assert rule["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "MfaRequiredGroups"}, ""]}]}
+    assert rule["Assertions"][0]["Assert"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "MfaConfiguration"}, "OFF"]}]}
 
 
 def test_federation_parameters_add_the_banks_identity_providers_to_the_client(template: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,10 @@ def test_an_existing_pool_that_lets_users_write_their_department_is_refused(api:
     direct = copy.deepcopy(wanted)
     direct.client["ExplicitAuthFlows"] = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
     direct_pool, direct_client = create_pool(idp, direct, pool_name="bank-direct")
+    # and one without MFA
+    no_mfa = copy.deepcopy(wanted)
+    no_mfa.pool["MfaConfiguration"], no_mfa = "OFF", replace(no_mfa, mfa=None)
+    no_mfa_pool, no_mfa_client = create_pool(idp, no_mfa, pool_name="bank-no-mfa")
 
     # When each is checked against the template (what make deploy does before using it)
     loose_problems = check_pool(idp, loose_pool, loose_client, wanted)
@@ -128,4 +133,10 @@ def test_an_existing_pool_that_lets_users_write_their_department_is_refused(api:
     assert check_pool(idp, direct_pool, direct_client, wanted) == [
         "the app client allows the password flow (USER_PASSWORD_AUTH): the console signs in at the hosted"
         " pages only, so no password should reach the client directly"
+    ]
+    # And a pool without TOTP cannot serve the groups that must use it (the template's default)
+    assert check_pool(idp, no_mfa_pool, no_mfa_client, wanted) == [
+        "MFA is OFF, the stack asks for OPTIONAL",
+        "the pool does not offer TOTP (SoftwareTokenMfaConfiguration): nobody could enrol an authenticator app, "
+        "so the MfaRequiredGroups members could not be answered",
     ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
+import re
 import secrets
 import urllib.error
 import urllib.request
@@ -74,6 +76,15 @@ def submit_password(base: str, client_id: str, redirect_uri: str, pkce: Pkce, us
     """The sign-in page's form posted with a user name and password."""
     form = authorize_form(client_id, redirect_uri, pkce) | {"username": username, "password": password}
     return request("POST", f"{base}/oauth2/authorize", form)
+
+
+def answer_code(base: str, page: str, totp: str) -> Answer:
+    """The authenticator-code page's form posted: its hidden fields (the request and the pending step)
+    and ``totp``."""
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    return request(
+        "POST", f"{base}/oauth2/authorize", {k: html.unescape(v) for k, v in hidden.items()} | {"totp": totp}
+    )
 
 
 def code_of(answer: Answer, pkce: Pkce) -> str:

@@ -81,7 +81,7 @@ iac-scan: $(CHECKOV_STAMP) dist/sam.json
 
 ## The deployment rehearsed offline: the packaged template translated as make deploy does, created in moto.
 deploy-rehearsal: dist/sam.json
-	$(PY) -m infra.rehearsal --dist dist
+	$(PY) -m infra.rehearsal --dist dist $(if $(STAGE),--stage $(STAGE))
 
 ## Deploy or remove one stage's stack (infra/stages/$(STAGE).json; AWS credentials from the environment).
 STAGE ?=

@@ -9,11 +9,18 @@ name the whole API, so API Gateway caches the answer per token (``CACHE_SECONDS`
 forged or expired tokens costs one authorizer run per distinct token and no API function at all.
 (A request with no Authorization header at all is refused by API Gateway and chalice local before
 the authorizer runs: 401.)
+
+A member of a group that must use TOTP (``MfaRequiredGroups``) is looked up in the pool
+(``AdminGetUser``): without an authenticator app enabled, the Allow carries ``mfa: missing`` and the
+API refuses every route with 403 ``mfa_required`` (functions/http.py) until they enrol and sign in
+again; the answer is cached with the policy, so the pool is asked once per token. A person who
+signed in through the bank's identity provider (OIDC/SAML) is that provider's to hold to MFA.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Blueprint
@@ -39,6 +46,7 @@ def cognito_id_token(auth_request: AuthRequest) -> dict[str, Any]:
     # Imported on the first token: the API function's ``import app`` registers this authorizer too.
     from shared.errors import Unauthenticated
     from shared.security.tokens import principal_to_context, verify_id_token
+    from shared.settings import get_settings
 
     try:
         principal = verify_id_token(auth_request.token or "")
@@ -48,6 +56,10 @@ def cognito_id_token(auth_request: AuthRequest) -> dict[str, Any]:
         for statement in policy["policyDocument"]["Statement"]:
             statement["Effect"] = "Deny"
         return policy
+    if principal.roles & get_settings().mfa_groups and not principal.federated:
+        from shared.store.directory import totp_enabled
+
+        principal = replace(principal, mfa_missing=not totp_enabled(principal.username))
     return AuthResponse(routes=["*"], principal_id=principal.sub, context=principal_to_context(principal)).to_dict(
         auth_request
     )

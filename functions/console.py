@@ -1,9 +1,11 @@
-"""The web console, served by the API itself: static assets, sign-in and the stage model.
+"""The web console, served by the API itself: static assets, where to sign in and the stage model.
 
 The console's files are built into ``console/dist/`` (``make console``: ``npm ci`` + copy; ECharts
 comes from the npm registry at build time) and packaged with the functions, so the browser loads
 everything from this API and nothing from the internet. Every asset is public; every datum behind
-it needs the Cognito ID token that ``POST /auth/session`` hands out.
+it needs a Cognito ID token. The console gets one from the hosted sign-in pages (Cognito managed
+login; the local stack's own) with the authorization code flow and PKCE, so a password never passes
+through this API; ``GET /auth/config`` tells it where those pages are.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from chalice.app import Response as ChaliceResponse
 from functions.http import Call, api_route, ok
 from shared.domain.stages import TERMINAL, TRANSITIONS, Stage
 from shared.errors import NotFound
-from shared.models.console import Session, SessionCreate, StageModel, StageTransitionView
-from shared.services.sign_in import SignIn
+from shared.models.console import SignInConfig, StageModel, StageTransitionView
+from shared.settings import get_settings
 from shared.store import objects
 
 bp = Blueprint(__name__)
@@ -33,12 +35,17 @@ CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
 }
 # Only our own origin; videos play from presigned object-store URLs; files are uploaded to the object
-# store's presigned POST (its origin only); ECharts sets inline styles.
+# store's presigned POST (its origin only); the sign-in code is exchanged at the hosted sign-in pages'
+# token endpoint (their origin only), an authenticator app is enrolled at the Cognito user pools API
+# (its origin only); ECharts sets inline styles.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-    "media-src 'self' blob: http: https:; connect-src 'self' {uploads}; frame-src 'self' blob:; "
+    "media-src 'self' blob: http: https:; connect-src 'self' {uploads} {sign_in} {idp}; frame-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
+# What the console asks for: the ID token's claims, and an access token that may enrol an authenticator
+# app (the app client's WriteAttributes leave custom:department out, so it cannot change that).
+SCOPE = "openid email profile aws.cognito.signin.user.admin"
 STATIC_HEADERS: dict[str, str | list[str]] = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -47,8 +54,16 @@ STATIC_HEADERS: dict[str, str | list[str]] = {
 
 
 def _headers(content_type: str) -> dict[str, str | list[str]]:
-    policy = CSP.format(uploads=objects.upload_origin())
+    settings = get_settings()
+    policy = CSP.format(
+        uploads=objects.upload_origin(), sign_in=_origin(settings.sign_in_url), idp=_origin(settings.idp_url)
+    )
     return {**STATIC_HEADERS, "Content-Security-Policy": policy, "Content-Type": content_type}
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 def _read(name: str) -> str:
@@ -87,15 +102,26 @@ def console_asset(call: Call, asset: str) -> Any:
     return ChaliceResponse(body=_read(asset), status_code=200, headers=headers)
 
 
-@api_route(bp, "/auth/session", methods=["POST"], public=True, body=SessionCreate, response=Session, status=201)
-def create_session(call: Call[SessionCreate, None]) -> Any:
-    """Sign in with the Cognito user name and password (USER_PASSWORD_AUTH): the ID token to send as
-    ``Authorization: Bearer``. 401 for a wrong name or password (never says which); after repeated
-    failures for the name or from the address, 429 with ``Retry-After``. The password is passed to
-    Cognito only: never logged, never stored."""
-    body = call.body
-    signed_in = SignIn().session(body.username, body.password.get_secret_value(), call.source_ip)
-    return ok(Session(id_token=signed_in.id_token, expires_in=signed_in.expires_in), status=201)
+@api_route(bp, "/auth/config", methods=["GET"], public=True, response=SignInConfig)
+def sign_in_config(call: Call) -> Any:
+    """Where the console signs people in: the hosted sign-in pages' authorize, token and logout
+    endpoints and the app client id (a public client: no secret). The console sends the browser to
+    the authorize endpoint with a PKCE challenge (S256) and exchanges the code it gets back for the
+    ID token at the token endpoint; the password is typed into those pages only. With the access
+    token (scope ``aws.cognito.signin.user.admin``) it enrols the person's authenticator app at the
+    Cognito user pools API (``idp_url``): a token that cannot change the person's department."""
+    settings = get_settings()
+    base = settings.sign_in_url.rstrip("/")
+    return ok(
+        SignInConfig(
+            client_id=settings.user_pool_client_id,
+            authorize_url=f"{base}/oauth2/authorize",
+            token_url=f"{base}/oauth2/token",
+            logout_url=f"{base}/logout",
+            scope=SCOPE,
+            idp_url=settings.idp_url,
+        )
+    )
 
 
 @api_route(bp, "/stages", methods=["GET"], response=StageModel)

@@ -29,6 +29,7 @@ from shared.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    MfaRequired,
     NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
@@ -53,6 +54,7 @@ STATUS: dict[type[DomainError], int] = {
     ValidationFailed: 400,
     Unauthenticated: 401,
     Forbidden: 403,
+    MfaRequired: 403,
     NotFound: 404,
     Conflict: 409,
     PayloadTooLarge: 413,
@@ -157,6 +159,11 @@ def api_route(
             route = f"{request.method} {path}"
             who = call.signed_in
             try:
+                if who is not None and who.mfa_missing:
+                    raise MfaRequired(
+                        "your group must sign in with an authenticator app: enrol one on the console's "
+                        "two-step sign-in page, then sign in again"
+                    )
                 result = seal_page(fn(call, **kwargs), here)
             except Forbidden as exc:
                 if who is not None:

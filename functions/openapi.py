@@ -116,8 +116,6 @@ def _operation(doc: RouteDoc, refs: dict[tuple[Any, str], Any], defs: dict[str, 
     statuses = [400, 404, 413, 503] if doc.public else [400, 401, 403, 404, 409, 413, 415, 503]
     if doc.path.startswith("/webhooks/"):
         statuses = [400, 401, 404, 409, 413, 503]  # 409: a webhook-id delivered before with another body
-    if doc.path == "/auth/session":
-        statuses = [400, 401, 413, 429, 503]
     for status in statuses:
         responses[str(status)] = {
             "description": ERRORS[status],

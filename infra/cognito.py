@@ -20,6 +20,7 @@ POOL = "UserPool"
 CLIENT = "UserPoolClient"
 GROUP_TYPE = "AWS::Cognito::UserPoolGroup"
 DEPARTMENT = "custom:department"
+PASSWORD_FLOWS = {"ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"}  # the password sent as it is
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,9 @@ def check_pool(idp: Any, pool_id: str, client_id: str, wanted: PoolDefinition) -
     The API trusts ``cognito:groups`` and ``custom:department`` in the ID token, so: the groups exist,
     the department attribute exists, the app client reads it and **cannot write it** (a client
     without ``WriteAttributes`` may write every attribute), the client has no secret (the console is
-    a public client), users cannot sign themselves up, and passwords and MFA are at least as strict."""
+    a public client) and takes no password directly (the console signs in at the hosted pages), users
+    cannot sign themselves up, and passwords and MFA are at least as strict (TOTP offered when the
+    template offers it: the members of ``MfaRequiredGroups`` must enrol it)."""
     problems: list[str] = []
     pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
@@ -92,6 +95,11 @@ def check_pool(idp: Any, pool_id: str, client_id: str, wanted: PoolDefinition) -
         problems.append(f"the app client does not read {DEPARTMENT}, so ID tokens would not carry it")
     if client.get("ClientSecret"):
         problems.append("the app client has a secret; the console needs a public client (GenerateSecret false)")
+    if PASSWORD_FLOWS & set(client.get("ExplicitAuthFlows") or []):
+        problems.append(
+            "the app client allows the password flow (USER_PASSWORD_AUTH): the console signs in at the hosted"
+            " pages only, so no password should reach the client directly"
+        )
     if not pool.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly"):
         problems.append("users can sign themselves up: set AdminCreateUserConfig.AllowAdminCreateUserOnly")
     problems += _password_problems(pool.get("Policies", {}).get("PasswordPolicy", {}), wanted.pool)
@@ -100,6 +108,13 @@ def check_pool(idp: Any, pool_id: str, client_id: str, wanted: PoolDefinition) -
         problems.append(
             f"MFA is {pool.get('MfaConfiguration', 'OFF')}, the stack asks for {wanted.pool['MfaConfiguration']}"
         )
+    if wanted.mfa and wanted.mfa["SoftwareTokenMfaConfiguration"]["Enabled"]:
+        offered = idp.get_user_pool_mfa_config(UserPoolId=pool_id).get("SoftwareTokenMfaConfiguration", {})
+        if not offered.get("Enabled"):
+            problems.append(
+                "the pool does not offer TOTP (SoftwareTokenMfaConfiguration): nobody could enrol an "
+                "authenticator app, so the MfaRequiredGroups members could not be answered"
+            )
     return problems
 
 

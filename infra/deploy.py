@@ -9,7 +9,11 @@ deploy:
 4. translates ``dist/sam.json`` to plain CloudFormation exactly as ``make deploy-rehearsal`` does
    (``infra.translate``), uploads it beside the zip, and creates or updates the stack through a change
    set (waits; prints the failed events if it fails);
-5. prints the stack's Outputs (API URL, user pool, app client).
+5. on a first deployment without ``ConsoleUrl`` (the stack's own pool), updates the stack once more
+   with ``ConsoleUrl`` = the API's URL + ``console/``: the app client's callback and sign-out URL for
+   the hosted sign-in pages. The template cannot name the API there itself (the API's functions
+   carry the client id: a circular reference); a stage with a custom domain sets ``ConsoleUrl``;
+6. prints the stack's Outputs (API URL, user pool, app client, the hosted sign-in pages).
 
 destroy deletes the stack and waits. Resources with ``DeletionPolicy: Retain`` stay (the tables, the
 bucket, the keys, the PII hash key, the user pool, the log groups: a bank's records); docs/deploy.md
@@ -160,7 +164,34 @@ def deploy(session: Any, stage: Stage, dist: Path, log: Any = print) -> dict[str
         f"uploaded code s3://{bucket}/{code_key}, the layer and the translated template "
         f"({len(template['Resources'])} resources)"
     )
-    return _apply_change_set(session.client("cloudformation"), stage, url, log)
+    cfn = session.client("cloudformation")
+    stage = _keep_console(cfn, stage)
+    outputs = _apply_change_set(cfn, stage, url, log)
+    with_console = console_stage(stage, outputs)
+    if with_console is not None:
+        log(f"the console's address for the hosted sign-in pages: {with_console.parameters['ConsoleUrl']}")
+        outputs = _apply_change_set(cfn, with_console, url, log)
+    return outputs
+
+
+def _keep_console(cfn: Any, stage: Stage) -> Stage:
+    """A stage without ``ConsoleUrl`` keeps the one its stack already has (no flapping client)."""
+    if "ConsoleUrl" in stage.parameters or _stack_status(cfn, stage.stack_name) is None:
+        return stage
+    current = cfn.describe_stacks(StackName=stage.stack_name)["Stacks"][0].get("Parameters", [])
+    kept = {p["ParameterKey"]: p.get("ParameterValue", "") for p in current}.get("ConsoleUrl")
+    if not kept:
+        return stage
+    return Stage(stage.name, stage.region, stage.stack_name, {**stage.parameters, "ConsoleUrl": kept}, stage.tags)
+
+
+def console_stage(stage: Stage, outputs: Mapping[str, str]) -> Stage | None:
+    """The stage again with ``ConsoleUrl`` = the API's URL + ``console/``, when the stage gives none,
+    the stack created its own user pool and the API's URL is known (``EndpointURL``); else None."""
+    if stage.parameters.get("ConsoleUrl") or stage.parameters.get("UserPoolId") or not outputs.get("EndpointURL"):
+        return None
+    console = outputs["EndpointURL"].rstrip("/") + "/console/"
+    return Stage(stage.name, stage.region, stage.stack_name, {**stage.parameters, "ConsoleUrl": console}, stage.tags)
 
 
 def _stack_status(cfn: Any, name: str) -> str | None:

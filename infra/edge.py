@@ -2,9 +2,9 @@
 ``infra/template.json``, their defaults from docs/scale.md:
 
 * the API stage's throttling: a default budget for every route, a higher one for each vendor webhook
-  route (a delivery burst must not be refused while HR works) and a lower one for the password
-  sign-in (guessing is slowed before any function runs); above a budget API Gateway answers 429
-  with our error body and ``Retry-After`` (``GATEWAY_RESPONSES``);
+  route (a delivery burst must not be refused while HR works); above a budget API Gateway answers
+  429 with our error body and ``Retry-After`` (``GATEWAY_RESPONSES``). Passwords never reach the
+  API (the console signs in through Cognito's hosted pages), so no route needs a sign-in budget;
 * ``ScalingConfig.MaximumConcurrency`` on the event sources of the SES-bound notification queue and
   the import queue, so neither outruns what it feeds (SES's sending rate, the requisition's index);
 * reserved concurrency for the API function, so queue consumers never take the account's
@@ -18,7 +18,6 @@ from typing import Any
 
 API_FUNCTION = "APIHandler"
 WEBHOOK_PREFIX = "/webhooks/"
-SIGN_IN = ("/auth/session", "POST")
 # queue (logical id) -> the parameter capping its consumer's concurrency
 MAXIMUM_CONCURRENCY = {"NotificationQueue": "NotificationMaximumConcurrency", "ImportQueue": "ImportMaximumConcurrency"}
 RESERVE_CONDITION = "ReserveApiConcurrency"
@@ -40,14 +39,10 @@ def _budget(prefix: str, path: str = "/*", method: str = "*") -> dict[str, Any]:
 
 
 def method_settings(paths: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The stage's budgets for the API definition's ``paths``: the default, each webhook, the sign-in."""
+    """The stage's budgets for the API definition's ``paths``: the default and each webhook."""
     settings = [_budget("Api")]
     for path in sorted(p for p in paths if p.startswith(WEBHOOK_PREFIX)):
         settings += [_budget("Webhook", path, m.upper()) for m in sorted(paths[path]) if m != "options"]
-    path, method = SIGN_IN
-    if method.lower() not in paths.get(path, {}):
-        raise EdgeError(f"{method} {path} (the sign-in's budget) is not a route of the API")
-    settings.append(_budget("SignIn", path, method))
     return settings
 
 
@@ -67,7 +62,7 @@ def api_function_properties() -> dict[str, Any]:
 
 def check(template: Mapping[str, Any], consumed: set[str]) -> None:
     """Every parameter and condition named here is the template's, and every capped queue is consumed."""
-    names = {f"{p}Throttling{k}Limit" for p in ("Api", "Webhook", "SignIn") for k in ("Rate", "Burst")}
+    names = {f"{p}Throttling{k}Limit" for p in ("Api", "Webhook") for k in ("Rate", "Burst")}
     names |= set(MAXIMUM_CONCURRENCY.values()) | {"ApiReservedConcurrency"}
     missing = sorted(names - set(template.get("Parameters", {})))
     if RESERVE_CONDITION not in template.get("Conditions", {}):

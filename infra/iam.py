@@ -123,12 +123,13 @@ def mail() -> Statement:
     )
 
 
-def people() -> Statement:
-    """Managers' and HR's addresses from the user pool (the stack's own or the one it was given)."""
+def people(action: str = "cognito-idp:ListUsersInGroup") -> Statement:
+    """Managers' and HR's addresses from the user pool (the stack's own or the one it was given); the
+    authorizer's ``AdminGetUser`` (whether a person enrolled TOTP)."""
     pool = {"Fn::If": ["CreateUserPool", {"Ref": "UserPool"}, {"Ref": "UserPoolId"}]}
     return _statement(
         "PeopleDirectory",
-        ["cognito-idp:ListUsersInGroup"],
+        [action],
         [
             {
                 "Fn::Sub": [
@@ -169,8 +170,9 @@ GRANTS: dict[str, list[Statement]] = {
         ENCRYPTED_IO,
         secrets(PII_KEY, PAGE_KEY, *INTERVIEW_VENDORS, BACKGROUND_VENDOR, ESIGN_VENDOR),
     ],
-    # Verifies ID tokens with the pool's public keys (HTTPS, no AWS API): logs only.
-    "CognitoIdToken": [],
+    # Verifies ID tokens with the pool's public keys (HTTPS, no AWS API); asks the pool whether a member
+    # of an MfaRequiredGroups group enrolled TOTP.
+    "CognitoIdToken": [people("cognito-idp:AdminGetUser")],
     "NotificationWorker": [items("dynamodb:GetItem", "dynamodb:PutItem"), people(), mail()],
     "ObjectCreated": [
         items("dynamodb:GetItem", "dynamodb:PutItem"),

@@ -72,6 +72,8 @@ GATEWAY_RESPONSES: dict[str, tuple[str, str, str]] = {
     "UNSUPPORTED_MEDIA_TYPE": ("415", "unsupported_media_type", "This media type is not accepted."),
     "THROTTLED": ("429", "too_many_requests", "Too many requests; retry after Retry-After seconds."),
     "QUOTA_EXCEEDED": ("429", "too_many_requests", "Too many requests; retry after Retry-After seconds."),
+    # the authorizer failed (e.g. the user pool did not answer whether a person enrolled TOTP): not cached
+    "AUTHORIZER_FAILURE": ("503", "service_unavailable", "The sign-in check is unavailable; try again shortly."),
 }
 RETRY_AFTER_SECONDS = 1  # on a 429: the stage's token bucket refills every second
 

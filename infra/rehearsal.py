@@ -14,7 +14,9 @@ the deployment zip is uploaded to a deploy bucket, and the stack is created in m
   Swagger 2), so the stack gets the RestApi without its body, Deployment and Stage, and the test
   checks the body, the Deployment and the Stage by template assertions.
 
-``python -m infra.rehearsal [--dist dist]`` prints what was created, what was skipped and the time.
+``python -m infra.rehearsal [--dist dist] [--stage sso]`` prints what was created, what was skipped and
+the time; ``--stage`` rehearses with a stage file's template parameters (``infra/stages/<name>.json``,
+e.g. ``sso``: the bank's single sign-on on).
 """
 
 from __future__ import annotations
@@ -189,10 +191,16 @@ def offline_credentials() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.rehearsal", description=__doc__.splitlines()[0])
     parser.add_argument("--dist", default="dist", type=Path, help="output of make package (default: dist)")
+    parser.add_argument("--stage", default=None, help="rehearse with the parameters of infra/stages/<stage>.json")
     args = parser.parse_args(argv)
     offline_credentials()
     sam = json.loads((args.dist / "sam.json").read_text(encoding="utf-8"))
-    result = rehearse(sam, args.dist / "deployment.zip")
+    parameters = None
+    if args.stage:
+        from infra.deploy import load_stage
+
+        parameters = load_stage(args.stage).parameters
+    result = rehearse(sam, args.dist / "deployment.zip", parameters)
     print(result.summary())
     problems = [f"{n} ({t}) was not created" for n, t in result.missing.items()]
     if result.status != "CREATE_COMPLETE":

@@ -42,6 +42,10 @@ class Forbidden(DomainError, code="forbidden"):
     """The caller's role, department or assignment does not allow the action (audited as ``access.denied``)."""
 
 
+class MfaRequired(Forbidden, code="mfa_required"):
+    """A member of a group that must use TOTP (``MfaRequiredGroups``) who has not enrolled an authenticator app."""
+
+
 class NotFound(DomainError, code="not_found"):
     """The object named does not exist."""
 

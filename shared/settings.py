@@ -47,6 +47,9 @@ class Settings(BaseModel):
     mail_from: str
     user_pool_id: str
     user_pool_client_id: str
+    # The hosted sign-in pages (Cognito managed login; the local stack's own on 127.0.0.1): the console's
+    # authorize, token and logout endpoints are under it (``GET /auth/config``).
+    sign_in_url: str
     # The probation cycle (Step Functions).
     probation_state_machine_arn: str
     # Field-level encryption of personal data (shared/security/fields.py): the KMS key of its data keys.
@@ -57,6 +60,10 @@ class Settings(BaseModel):
     delivery_record_retention_days: int
     parked_result_retention_days: int
     audit_retention_days: int
+    # Groups whose members must have enrolled TOTP before the API answers them (template parameter
+    # ``MfaRequiredGroups``, comma-separated, whose AllowedPattern admits only the pool's groups; empty:
+    # none). The authorizer asks the pool (functions/auth.py).
+    mfa_required_groups: str
 
     # -- tunables -------------------------------------------------------------------------------
     region: str = "us-east-1"
@@ -64,11 +71,15 @@ class Settings(BaseModel):
     esign_timeout_seconds: float = 10.0
     cognito_issuer: str = ""
     cognito_jwks_url: str = ""
+    # The Cognito user pools API the console calls with the person's access token to enrol an
+    # authenticator app (``GET /auth/config``); empty: the region's public endpoint (the local stack: moto).
+    cognito_idp_url: str = ""
     # Inline JWKS JSON, for functions in a VPC without a route to Cognito (keys rotate rarely).
     cognito_jwks: str = ""
     max_body_bytes: int = 1_048_576
-    # Sign-in throttle (shared/services/sign_in.py): failed attempts per user name and per source
-    # address in one fixed window; past either, 429 with Retry-After until the window ends.
+    # Sign-in throttle of the local stack's hosted sign-in pages (shared/services/sign_in.py): failed
+    # attempts per user name and per source address in one fixed window; past either, 429 with
+    # Retry-After until the window ends.
     sign_in_window_seconds: int = 900
     sign_in_failures_per_user: int = 5
     sign_in_failures_per_address: int = 30
@@ -97,6 +108,14 @@ class Settings(BaseModel):
         if self.cognito_issuer:
             return self.cognito_issuer
         return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def mfa_groups(self) -> frozenset[str]:
+        return frozenset(g.strip() for g in self.mfa_required_groups.split(",") if g.strip())
+
+    @property
+    def idp_url(self) -> str:
+        return self.cognito_idp_url or f"https://cognito-idp.{self.region}.amazonaws.com/"
 
     @property
     def jwks_url(self) -> str:

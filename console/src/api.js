@@ -24,6 +24,8 @@ export async function call(method, path, body, { accept = 'application/json' } =
     let parsed = null;
     try { parsed = JSON.parse(text); } catch { /* not JSON */ }
     if (response.status === 401 && user) { clear(); location.hash = '#/'; location.reload(); }
+    // A group that must use two-step sign-in, not enrolled yet: the page where they enrol.
+    if (parsed?.error?.code === 'mfa_required' && !location.hash.startsWith('#/security')) location.hash = '#/security';
     throw new ApiError(response.status, parsed);
   }
   return accept === 'application/json' ? (text ? JSON.parse(text) : null) : text;

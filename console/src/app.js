@@ -1,5 +1,5 @@
 // The console: sign-in, the role-aware route table and navigation.
-import { post } from './api.js';
+import { get } from './api.js';
 import { h, mount } from './dom.js';
 import { lang, loadTexts, role, setLang, t } from './i18n.js';
 import { auditPage } from './page-audit.js';
@@ -11,7 +11,8 @@ import { assignedPage, requisitionPage, requisitionsPage } from './page-requisit
 import { attritionPage, employeePage, employeesPage, onboardingBoard } from './page-people.js';
 import { cyclePage, cyclesPage, recordPage } from './page-performance.js';
 import { analyticsPage, reweightingPage, talentPoolsPage } from './page-analytics.js';
-import { clear, current, hasRole, store } from './session.js';
+import { securityPage } from './page-security.js';
+import { beginSignIn, current, finishSignIn, hasRole, signOut } from './session.js';
 import { errorText } from './ui.js';
 
 // The route table. `nav` puts a page in the menu; `roles` are the Cognito groups that see it (the
@@ -37,6 +38,7 @@ export const ROUTES = [
   { path: 'analytics', nav: 'nav.analytics', roles: ['hr'], page: analyticsPage },
   { path: 'analytics/reweighting', roles: ['hr'], page: reweightingPage },
   { path: 'talent-pools', nav: 'nav.talent_pools', roles: ['hr', 'manager'], page: talentPoolsPage },
+  { path: 'security', nav: 'nav.security', roles: ['hr', 'manager', 'interviewer', 'it'], page: securityPage },
 ];
 
 // What a role sees first; IT sees only its onboarding board.
@@ -72,35 +74,41 @@ function chrome(user) {
     h('a', { href: `#/${r.path}`, class: active === r.path.split('/')[0] ? 'active' : null, 'data-nav': r.path }, t(r.nav))) : []);
 }
 
-function signIn(main) {
-  const error = h('p', { class: 'error', role: 'alert' });
-  const username = h('input', { name: 'username', autocomplete: 'username', required: true });
-  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+// Where to sign in (the hosted sign-in pages), asked of the API once.
+let signInConfig = null;
+const config = async () => (signInConfig ??= await get('/auth/config'));
+
+function signIn(main, failed = '') {
+  const error = h('p', { class: 'error', role: 'alert' }, failed);
   const form = h('form', { class: 'card signin', 'data-testid': 'signin', onsubmit: async (event) => {
     event.preventDefault();
     error.textContent = '';
     try {
-      const session = await post('/auth/session', { username: username.value, password: password.value });
-      store(session.id_token);
-      password.value = '';
-      location.hash = '#/';
-      render();
+      await beginSignIn(await config());
     } catch (err) {
-      error.textContent = err.status === 401 ? t('signin.failed') : errorText(err);
+      error.textContent = errorText(err);
     }
   } },
   h('h1', {}, t('signin.title')),
-  h('label', {}, t('signin.username'), username),
-  h('label', {}, t('signin.password'), password),
+  h('p', { class: 'muted' }, t('signin.hosted')),
   h('p', {}, h('button', { type: 'submit' }, t('signin.submit'))), error);
   mount(main, form);
+}
+
+// Back from the hosted sign-in page: the code exchanged for the ID token before anything renders.
+async function returning() {
+  try {
+    return await finishSignIn(await config());
+  } catch {
+    return 'failed';
+  }
 }
 
 export async function render() {
   const main = document.getElementById('main');
   const user = current();
   chrome(user);
-  if (!user) { signIn(main); return; }
+  if (!user) { signIn(main, signInFailed ? t('signin.failed') : ''); return; }
   let found = match(location.hash);
   if (!found) {
     const home = user.roles.map((r) => HOME[r]).find(Boolean);
@@ -128,6 +136,7 @@ export async function render() {
 }
 
 document.getElementById('lang').addEventListener('click', () => { setLang(lang() === 'en' ? 'zh-CN' : 'en'); render(); });
-document.getElementById('signout').addEventListener('click', () => { clear(); location.hash = '#/'; render(); });
+document.getElementById('signout').addEventListener('click', async () => { signOut(await config()); });
 window.addEventListener('hashchange', render);
-loadTexts().finally(render);
+let signInFailed = false;
+Promise.all([loadTexts(), returning().then((outcome) => { signInFailed = outcome === 'failed'; })]).finally(render);

@@ -55,8 +55,14 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
     parser.add_argument(
         "--esign-vendor-port", type=int, default=None, help="simulated e-signature vendor port (default: port + 3)"
     )
+    parser.add_argument("--sign-in-port", type=int, default=None, help="hosted sign-in pages port (default: port + 4)")
     parser.add_argument(
         "--no-demo-data", action="store_true", help="start without the demo hires, cycles and analytics history"
+    )
+    parser.add_argument(
+        "--mfa-required-groups",
+        default="",
+        help="groups that must enrol an authenticator app, e.g. hr,it (the template's MfaRequiredGroups; default none)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging of the local stack")
     args = parser.parse_args(argv)
@@ -67,11 +73,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
     if args.sqs_pollers < 1:
         parser.error("--sqs-pollers must be at least 1")
     same_name = "host port moto_port admin_port clock_seconds days_ahead persist state_dir template sqs_pollers"
-    same_name += " bgc_vendor_port esign_vendor_port"
+    same_name += " bgc_vendor_port esign_vendor_port sign_in_port"
     options = Options(
         **{name: getattr(args, name) for name in same_name.split()},
         retry_delay_seconds=max(0, args.retry_delay),
         demo_data=not args.no_demo_data,
+        mfa_required_groups=args.mfa_required_groups,
     )
     return options, bool(args.verbose)
 

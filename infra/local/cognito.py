@@ -19,6 +19,7 @@ POOL_NAME = "talent-local"
 # Local demo credentials only; they exist in nothing but the in-memory moto server.
 DEMO_PASSWORD = "Demo-pass-2024!"  # noqa: S105
 
+LOCAL_CONSOLE_URL = "http://127.0.0.1:8000/console/"  # the console of the local stack on its default port
 RETAIL_BANKING = "零售金融部"
 RISK_MANAGEMENT = "风险管理部"
 
@@ -66,12 +67,18 @@ class UserPool:
 
 
 def create_demo_pool(
-    cognito: Any, region: str, users: tuple[DemoUser, ...] = DEMO_USERS, template: Path = TEMPLATE_PATH
+    cognito: Any,
+    region: str,
+    users: tuple[DemoUser, ...] = DEMO_USERS,
+    template: Path = TEMPLATE_PATH,
+    console_url: str = LOCAL_CONSOLE_URL,
 ) -> UserPool:
     """Create the pool, its app client and the role groups as ``infra/template.json`` defines them
-    (``infra.cognito``: the same password policy, and an app client that cannot write
-    ``custom:department``), then the demo users, each added to their group."""
-    pool_id, client_id = create_pool(cognito, definition(load_template(template)), pool_name=POOL_NAME)
+    (``infra.cognito``: the same password policy, an app client that cannot write
+    ``custom:department`` and signs in with the code flow, ``console_url`` its callback), then the
+    demo users, each added to their group."""
+    wanted = definition(load_template(template), {"ConsoleUrl": console_url})
+    pool_id, client_id = create_pool(cognito, wanted, pool_name=POOL_NAME)
     for user in users:
         attributes = [
             {"Name": "email", "Value": user.email},

@@ -7,6 +7,8 @@
    environment (``infra.outputs.env_from_outputs``), exactly as in AWS.
 4. The Chalice app served by chalice's own ``LocalDevServer`` (what ``chalice local`` runs).
 5. The event pump (``infra.local.pump``) and a small admin endpoint (``infra.local.admin``).
+6. The hosted sign-in pages (``infra.local.hosted_ui``: authorization code + PKCE, what Cognito's
+   managed login is in AWS), where the console signs in.
 """
 
 from __future__ import annotations
@@ -60,18 +62,29 @@ class Options:
     retry_delay_seconds: int = 1
     bgc_vendor_port: int | None = None  # the simulated background-check vendor; default: port + 2
     esign_vendor_port: int | None = None  # the simulated e-signature vendor; default: port + 3
+    sign_in_port: int | None = None  # the hosted sign-in pages; default: port + 4
     demo_data: bool = True  # a small demo history for the console (infra/local/demo.py)
+    # The template's MfaRequiredGroups: none by default, so the demo people sign in with a password
+    # alone; e.g. "hr,it" to try the enforcement (they are then asked to enrol an authenticator app).
+    mfa_required_groups: str = ""
 
     def ports(self) -> dict[str, int]:
         """Every port the stack listens on, by what listens: as given, or the default the README names
-        (moto 5000; the API's port, then admin + 1, background-check vendor + 2, e-sign vendor + 3)."""
+        (moto 5000; the API's port, then admin + 1, background-check vendor + 2, e-sign vendor + 3,
+        sign-in pages + 4)."""
         return {
             "moto": self.moto_port,
             "API": self.port,
             "admin": self.admin_port if self.admin_port is not None else self.port + 1,
             "background-check vendor": self.bgc_vendor_port if self.bgc_vendor_port is not None else self.port + 2,
             "e-sign vendor": self.esign_vendor_port if self.esign_vendor_port is not None else self.port + 3,
+            "sign-in pages": self.sign_in_port if self.sign_in_port is not None else self.port + 4,
         }
+
+    @property
+    def console_url(self) -> str:
+        """The console's address: the app client's callback and sign-out URL."""
+        return f"http://{self.host}:{self.port}/console/"
 
 
 def ensure_port_free(host: str, port: int, what: str) -> None:
@@ -109,6 +122,7 @@ class LocalStack:
         self._physical: dict[str, str] = {}  # logical id -> physical id of the deployed stack
         self._bgc_vendor: Any = None
         self._esign: Any = None  # the simulated e-signature vendor (infra/local/esign_vendor.py)
+        self._sign_in: Any = None  # the hosted sign-in pages (infra/local/hosted_ui.py)
 
     # -- start ----------------------------------------------------------------------------------
 
@@ -134,13 +148,14 @@ class LocalStack:
         import boto3
 
         self._session = boto3.session.Session(region_name=REGION)
-        pool = cognito.create_demo_pool(self._client("cognito-idp"), REGION)
+        pool = cognito.create_demo_pool(self._client("cognito-idp"), REGION, console_url=opts.console_url)
         self.info.pool = pool
         self._mark("cognito", started)
 
         outputs = self._deploy(pool)
         self._mark("cloudformation", started)
         self._configure_environment(pool, outputs)
+        self._start_sign_in(pool)
         self._seed_secrets(outputs)
         self._start_esign_vendor()
         self._enable_bucket_events()
@@ -203,6 +218,9 @@ class LocalStack:
         emulator.enable_execution()  # the template's state machine runs in moto's ASL interpreter
         # moto's interpreter calls SQS / DynamoDB back through http://localhost:$MOTO_PORT
         os.environ["MOTO_PORT"] = str(self.options.moto_port)
+        # authenticator (TOTP) codes are checked, as Cognito checks them (the hosted sign-in pages ask
+        # an enrolled user for one)
+        os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request otherwise
         self._moto = ThreadedMotoServer(ip_address=self.options.host, port=self.options.moto_port, verbose=False)
         self._moto.start()
@@ -217,6 +235,7 @@ class LocalStack:
             Parameters=[
                 {"ParameterKey": "UserPoolId", "ParameterValue": pool.pool_id},
                 {"ParameterKey": "UserPoolClientId", "ParameterValue": pool.client_id},
+                {"ParameterKey": "MfaRequiredGroups", "ParameterValue": self.options.mfa_required_groups},
             ],
             Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
         )
@@ -244,6 +263,8 @@ class LocalStack:
                 "USER_POOL_ID": pool.pool_id,
                 "USER_POOL_CLIENT_ID": pool.client_id,
                 "COGNITO_JWKS_URL": pool.jwks_url(self.info.moto_endpoint),
+                # the console enrols authenticator apps at the local pool (moto's cognito-idp API)
+                "COGNITO_IDP_URL": f"{self.info.moto_endpoint.rstrip('/')}/",
                 # The vendor simulator serves interview videos on 127.0.0.1.
                 "VIDEO_FETCH_ALLOW_PRIVATE": "true",
                 # The simulated background-check vendor (infra.local.bgc_vendor).
@@ -289,6 +310,26 @@ class LocalStack:
             lambda port: EsignVendorSimulator(api, opts.host, port), "e-sign vendor", opts.esign_vendor_port
         )
         os.environ["ESIGN_VENDOR_URL"] = self.info.env["ESIGN_VENDOR_URL"] = self._esign.start()
+        from shared.settings import reset_settings
+
+        reset_settings()
+
+    def _start_sign_in(self, pool: UserPool) -> None:
+        """The hosted sign-in pages, throttled as in ``shared/services/sign_in.py``; the API's
+        ``GET /auth/config`` points the console at them."""
+        from infra.local.hosted_ui import HostedSignIn
+        from shared.services.sign_in import SignIn
+
+        opts = self.options
+        self._sign_in = HostedSignIn(
+            self._client("cognito-idp"),
+            pool.pool_id,
+            pool.client_id,
+            opts.host,
+            opts.ports()["sign-in pages"],
+            throttle=SignIn().attempt,
+        ).start()
+        os.environ["SIGN_IN_URL"] = self.info.env["SIGN_IN_URL"] = self._sign_in.url
         from shared.settings import reset_settings
 
         reset_settings()
@@ -439,6 +480,8 @@ class LocalStack:
             f"  business day   {shared_clock.today()}   (moved {shared_clock.offset_seconds() / 86400:g} days ahead)",
             f"  user pool      {pool.pool_id}   client {pool.client_id}",
             f"  JWKS           {pool.jwks_url(info.moto_endpoint)}",
+            f"  sign-in pages  {self._sign_in.url if self._sign_in else '-'}   (/oauth2/authorize, /oauth2/token,"
+            " /logout: authorization code + PKCE)",
             f"  state file     {state_dir / STATE_FILE}",
             "",
             "Stack outputs:",
@@ -496,6 +539,8 @@ class LocalStack:
             phases.append(("background-check vendor", self._bgc_vendor.stop))
         if self._esign is not None:
             phases.append(("e-sign vendor", self._esign.stop))
+        if self._sign_in is not None:
+            phases.append(("sign-in pages", self._sign_in.stop))
         if self._api is not None:
             phases.append(("api", self._stop_api))
         if self.options.persist and self._session is not None and self.info.outputs:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, StringConstraints
+from pydantic import Field, StringConstraints
 
-from shared.models.common import PageQuery, Request, Response
+from shared.models.common import PageQuery, Response
 from shared.vocabulary import Stage
 
 
-class SessionCreate(Request):
-    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-    password: SecretStr = Field(min_length=1, max_length=256)
+class SignInConfig(Response):
+    """Where the console sends people to sign in (authorization code flow with PKCE, a public client:
+    nothing here is a secret)."""
 
-
-class Session(Response):
-    id_token: str
-    expires_in: int
-    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (the scheme name, not a secret)
+    client_id: str
+    authorize_url: str
+    token_url: str
+    logout_url: str
+    scope: str
+    idp_url: str
+    """The Cognito user pools API, where the console enrols the person's authenticator app with their
+    own access token (``AssociateSoftwareToken``, ``VerifySoftwareToken``, ``SetUserMFAPreference``)."""
 
 
 class TermView(Response):

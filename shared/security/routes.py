@@ -14,7 +14,7 @@ from shared.security.policy import Action
 
 
 class Gate(StrEnum):
-    public = "public"  # no credentials (health, the OpenAPI document, the console's files and vocabulary, sign-in)
+    public = "public"  # no credentials (health, OpenAPI, the console's files, vocabulary, sign-in config)
     webhook = "webhook"  # a vendor's Standard Webhooks signature, never a bearer token
     signed_in = "signed_in"  # any signed-in role (reference data without personal data)
 
@@ -25,7 +25,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Action | Gate] = {
     ("GET", "/openapi.json"): Gate.public,
     ("GET", "/console"): Gate.public,
     ("GET", "/console/{asset}"): Gate.public,
-    ("POST", "/auth/session"): Gate.public,
+    ("GET", "/auth/config"): Gate.public,
     ("GET", "/vocabulary"): Gate.public,
     ("GET", "/stages"): Gate.signed_in,
     ("POST", "/webhooks/interview-results"): Gate.webhook,

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # authorizer does that, so the API function and the consumers never load it.
 
 LEEWAY_SECONDS = 30
+MFA_MISSING = "missing"  # the authorizer context's "mfa" for a member who must enrol TOTP and has not
 ROLES = tuple(r.value for r in Role)
 
 
@@ -32,6 +33,10 @@ class Principal:
     department: str | None = None
     email: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Signed in through the bank's identity provider (OIDC/SAML): its MFA is that provider's to enforce.
+    federated: bool = False
+    # A member of a group that must use TOTP who has not enrolled it (set by the authorizer).
+    mfa_missing: bool = False
 
     @property
     def primary_role(self) -> str:
@@ -126,6 +131,7 @@ def verify_id_token(authorization: str) -> Principal:
         roles=frozenset(g for g in groups if g in ROLES),
         department=claims.get("custom:department") or None,
         email=claims.get("email"),
+        federated=bool(claims.get("identities")),
     )
 
 
@@ -137,6 +143,7 @@ def principal_to_context(principal: Principal) -> dict[str, str]:
         "roles": ",".join(sorted(principal.roles)),
         "department": principal.department or "",
         "email": principal.email or "",
+        "mfa": MFA_MISSING if principal.mfa_missing else "",
     }
 
 
@@ -148,4 +155,5 @@ def principal_from_context(context: dict[str, Any]) -> Principal:
         roles=roles,
         department=str(context.get("department") or "") or None,
         email=str(context.get("email") or "") or None,
+        mfa_missing=context.get("mfa") == MFA_MISSING,
     )

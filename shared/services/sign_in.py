@@ -1,19 +1,22 @@
-"""Password sign-in for the console (``POST /auth/session``), throttled: failed attempts are counted
-per user name and per source address in a fixed window (``shared/store/signin.py``); past the limit
-the answer is 429 with ``Retry-After`` until the window ends, and Cognito is not asked at all, so a
-password cannot be guessed through our API faster than the limit however many containers run. The
-password goes to Cognito only (``shared/store/directory.py``)."""
+"""The sign-in throttle of the local stack's hosted sign-in pages (``infra/local/hosted_ui.py``; in
+AWS, Cognito's managed login counts and locks out failed attempts itself): failed attempts are
+counted per user name and per source address in a fixed window (``shared/store/signin.py``); past the
+limit the answer is 429 with ``Retry-After`` until the window ends, and the password is not checked
+at all, so it cannot be guessed faster than the limit. The check itself is the caller's
+``authenticate`` (it raises ``Unauthenticated`` for a wrong name or password)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from shared.clock import wall
 from shared.errors import TooManyRequests, Unauthenticated
 from shared.settings import get_settings
-from shared.store import directory
 from shared.store.repository import Repository
 from shared.store.signin import SignInAttempts
+
+T = TypeVar("T")
 
 
 class SignIn:
@@ -21,7 +24,9 @@ class SignIn:
         self.attempts = SignInAttempts(repo or Repository())
         self.clock = clock
 
-    def session(self, username: str, password: str, source_ip: str | None) -> directory.SignedIn:
+    def attempt(self, username: str, source_ip: str | None, authenticate: Callable[[], T]) -> T:
+        """``authenticate()`` unless the name or the address is locked (``TooManyRequests``); a failure
+        (``Unauthenticated``) is counted, a success clears the name's count."""
         settings = get_settings()
         width = settings.sign_in_window_seconds
         now = self.clock()
@@ -39,7 +44,7 @@ class SignIn:
                 [{"field": "username", "message": f"locked for {retry_after} s after repeated failures"}],
             )
         try:
-            signed_in = directory.sign_in(username, password)
+            signed_in = authenticate()
         except Unauthenticated:
             self.attempts.count_failure(list(limits), window, int((window + 1) * width))
             raise

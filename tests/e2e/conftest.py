@@ -15,10 +15,12 @@ from tests.support.running import RunningStack, StackDidNotStart, local_stack
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[RunningStack]:
-    """A module that sets ``DEMO_DATA = True`` gets the demo history (``infra/local/demo.py``)."""
+    """A module that sets ``DEMO_DATA = True`` gets the demo history (``infra/local/demo.py``); one that
+    sets ``STACK_OPTIONS`` gets those options of ``python -m infra.local`` too."""
     demo = [] if getattr(request.module, "DEMO_DATA", False) else ["--no-demo-data"]
+    options = demo + list(getattr(request.module, "STACK_OPTIONS", []))
     try:
-        with local_stack(tmp_path_factory.mktemp("local-stack"), options=demo) as running:
+        with local_stack(tmp_path_factory.mktemp("local-stack"), options=options) as running:
             yield running
     except StackDidNotStart as exc:
         pytest.fail(str(exc))

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from infra.local import demo
+from infra.local.cognito import DEMO_PASSWORD
 from infra.local.simulator import Plan, Simulator, send_all
 from tests.support.browser import shot
 from tests.support.ids import person
@@ -77,12 +79,49 @@ def nav(page: Any) -> list[str]:
     return sorted(page.locator("#nav a").evaluate_all("links => links.map(a => a.dataset.nav)"))
 
 
-def test_a_wrong_password_is_refused(signed_in: Any) -> None:
+def test_a_wrong_password_is_refused_at_the_hosted_page(signed_in: Any, stack: RunningStack) -> None:
     # When someone signs in with a wrong password
     page = signed_in("hr", password="not-the-password")
-    # Then the form says so in Chinese and no token is kept
+    # Then the hosted sign-in page says so in Chinese, and the browser stays there: no code for the console
     page.get_by_role("alert").filter(has_text="用户名或密码错误").wait_for()
-    assert page.evaluate("sessionStorage.length") == 0
+    assert page.url.startswith(stack.url("sign-in pages")) and "code=" not in page.url
+
+
+def test_sign_in_walks_the_code_flow_with_pkce_and_no_password_reaches_the_api(
+    browser: Any, stack: RunningStack
+) -> None:
+    # Given a browser recording every request it sends
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    sent: list[Any] = []
+    page.on("request", lambda request: sent.append(request))
+    # When HR presses the console's sign-in button, signs in on the hosted page and comes back
+    page.goto(f"{stack.api_url}/console/")
+    page.click("[data-testid=signin] button[type=submit]")
+    page.wait_for_url(f"{stack.url('sign-in pages')}/oauth2/authorize?*")
+    page.fill("input[name=username]", "hr.demo")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.locator("[data-testid=requisitions]").wait_for()
+    # Then the console asked for a code with an S256 challenge and its state, for its own address
+    authorize = next(r for r in sent if "/oauth2/authorize?" in r.url and r.method == "GET")
+    query = parse_qs(urlsplit(authorize.url).query)
+    assert query["response_type"] == ["code"] and query["code_challenge_method"] == ["S256"]
+    assert len(query["code_challenge"][0]) == 43 and query["state"][0]
+    assert query["redirect_uri"] == [f"{stack.api_url}/console/"]
+    # And exchanged the code with its verifier at the token endpoint (the verifier never went to the authorize page)
+    (token,) = [r for r in sent if r.url == f"{stack.url('sign-in pages')}/oauth2/token"]
+    exchanged = parse_qs(token.post_data or "")
+    assert exchanged["grant_type"] == ["authorization_code"] and exchanged["code_verifier"][0]
+    assert exchanged["code_verifier"][0] not in authorize.url
+    # And the password went to the hosted page only, never to the API; the address bar no longer shows the code
+    assert not [r for r in sent if r.url.startswith(stack.api_url) and DEMO_PASSWORD in (r.post_data or "")]
+    assert "code=" not in page.url
+    # When HR signs out: back on the console's sign-in card, the token gone
+    page.click("#signout")
+    page.locator("[data-testid=signin]").wait_for()
+    assert page.evaluate("sessionStorage.getItem('console.id_token')") is None
+    context.close()
 
 
 def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: HiringEvent, stack: RunningStack) -> None:
@@ -99,6 +138,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
         "performance",
         "question-bank",
         "requisitions",
+        "security",
         "talent-pools",
         "todo",
     ]
@@ -112,7 +152,15 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     # When the retail manager signs in: requisitions of their department only, read-only
     manager = signed_in("manager")
     manager.locator(f"a[href='#/requisitions/{event.requisition_id}']").wait_for()
-    assert nav(manager) == ["attrition", "employees", "performance", "requisitions", "talent-pools", "todo"]
+    assert nav(manager) == [
+        "attrition",
+        "employees",
+        "performance",
+        "requisitions",
+        "security",
+        "talent-pools",
+        "todo",
+    ]
     manager.goto(f"{stack.api_url}/console/#/applications/{event.application_ids[1]}")
     manager.locator("[data-testid=profile]").wait_for()
     assert manager.locator("[data-testid=actions]").count() == 0
@@ -130,7 +178,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     # When the interviewer signs in: the assigned application's kit, nothing else
     interviewer = signed_in("interviewer")
     interviewer.locator(f"[data-testid=assignments] a[data-application='{event.assigned_id}']").wait_for()
-    assert nav(interviewer) == ["assigned", "todo"]
+    assert nav(interviewer) == ["assigned", "security", "todo"]
     interviewer.fill("[data-testid=application-id]", event.assigned_id)
     interviewer.click("button[type=submit]")
     kit = interviewer.frame_locator("[data-testid=kit]")
@@ -144,7 +192,7 @@ def test_each_role_sees_its_pages_and_not_the_others(signed_in: Any, event: Hiri
     it = signed_in("it")
     it.locator("[data-testid=board][data-team=it]").wait_for()
     it.locator("[data-testid=it-notice]").wait_for()
-    assert nav(it) == ["onboarding", "todo"]
+    assert nav(it) == ["onboarding", "security", "todo"]
     assert it.locator("[data-testid=team-picker]").count() == 0
     it.goto(f"{stack.api_url}/console/#/onboarding?team=hr")  # another team's board: still IT's own
     it.locator("[data-testid=board][data-team=it]").wait_for()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from chalice.test import Client
 
+from infra.local.hosted_ui import HostedSignIn
 from tests.support.api import Api
 from tests.support.clock import MovedClock, moved_clock
 from tests.support.hiring import make
@@ -52,3 +53,21 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
 def business_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MovedClock:
     """The business clock at real time, to be moved forward by the test (``tests/support/clock.py``)."""
     return moved_clock(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def hosted_sign_in(stack: Stack) -> Iterator[HostedSignIn]:
+    """The local stack's hosted sign-in pages on a free loopback port, over this test's moto pool,
+    throttled as the local stack throttles them."""
+    import boto3
+
+    from shared.services.sign_in import SignIn
+
+    pages = HostedSignIn(
+        boto3.client("cognito-idp", region_name=stack.env.get("AWS_REGION", "us-east-1")),
+        stack.pool_id,
+        stack.client_id,
+        throttle=SignIn().attempt,
+    ).start()
+    yield pages
+    pages.stop()

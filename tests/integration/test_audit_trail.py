@@ -162,6 +162,14 @@ _NOT_A_SENSITIVE_READ_BECAUSE = {
     "the requisition's published band, no one's pay": [("RequisitionView", "salary_band")],
     "whether the salary was given or proposed (the salary itself is marked)": [("OfferView", "salary_source")],
     "how the salary was proposed (the salary itself is marked)": [("OfferView", "salary_basis")],
+    "where the hosted sign-in pages are (public configuration, nobody's data)": [
+        ("SignInConfig", "authorize_url"),
+        ("SignInConfig", "token_url"),
+        ("SignInConfig", "logout_url"),
+    ],
+    "where the console enrols an authenticator app (public configuration, nobody's data)": [
+        ("SignInConfig", "idp_url"),
+    ],
 }
 NOT_A_SENSITIVE_READ = {field: why for why, fields in _NOT_A_SENSITIVE_READ_BECAUSE.items() for field in fields}
 # routes that return no JSON model (the console's files, the OpenAPI document)

@@ -6,13 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 
-from infra.local.cognito import DEMO_PASSWORD
+from infra.local.cognito import DEMO_PASSWORD, LOCAL_CONSOLE_URL
+from infra.local.hosted_ui import HostedSignIn
 from shared.domain.funnel import STEPS, fold
 from shared.domain.stages import Stage
 from shared.models.common import Dimension, RoleFamily
+from shared.settings import get_settings, reset_settings
 from shared.store import objects
+from tests.support import sign_in
 from tests.support.api import Api
 from tests.support.hiring import INTERVIEW, new_app, scored_apps
 
@@ -41,9 +45,12 @@ def test_console_assets_are_public_with_a_strict_policy(api: Api, console_dir: P
     assert '<base href="/console/">' in page.body.decode()
     policy = page.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
-    # And the page may send files only to its own origin and the object store's presigned uploads
+    # And the page may send files only to its own origin and the object store's presigned uploads,
+    # exchange a sign-in code only at the hosted sign-in pages' origin and enrol an authenticator app
+    # only at the Cognito user pools API of the region
     connect = next(p.split()[1:] for p in policy.split("; ") if p.startswith("connect-src"))
-    assert connect == ["'self'", objects.upload_origin()]
+    idp = "https://cognito-idp.us-east-1.amazonaws.com"
+    assert connect == ["'self'", objects.upload_origin(), get_settings().sign_in_url, idp]
     assert objects.upload_origin().startswith(("http://", "https://")) and "*" not in objects.upload_origin()
     script = fetch(api, "/console/app.js")
     assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
@@ -60,26 +67,47 @@ def test_console_not_built_says_how_to_build_it(api: Api, tmp_path: Path, monkey
     assert answer.status_code == 404 and "make console" in answer.data["error"]["message"]
 
 
-def test_sign_in_returns_an_id_token_that_the_api_accepts(api: Api) -> None:
-    # When the manager signs in with the demo password
-    session = api.call("POST", "/auth/session", role=None, body={"username": "manager.demo", "password": DEMO_PASSWORD})
+def test_the_console_signs_in_at_the_hosted_pages_and_the_id_token_works(
+    api: Api, hosted_sign_in: HostedSignIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the API pointing the console at the hosted sign-in pages (a public client: no secret)
+    monkeypatch.setenv("SIGN_IN_URL", hosted_sign_in.url)
+    reset_settings()
+    config = api.call("GET", "/auth/config", role=None)
+    assert config.status_code == 200
+    assert config.data == {
+        "client_id": api.stack.client_id,
+        "authorize_url": f"{hosted_sign_in.url}/oauth2/authorize",
+        "token_url": f"{hosted_sign_in.url}/oauth2/token",
+        "logout_url": f"{hosted_sign_in.url}/logout",
+        "scope": "openid email profile aws.cognito.signin.user.admin",
+        "idp_url": "https://cognito-idp.us-east-1.amazonaws.com/",
+    }
+    assert not any("secret" in key for key in config.data)
+    # When the manager signs in there with the code flow and PKCE
+    token = sign_in.id_token(
+        config.data["authorize_url"].removesuffix("/oauth2/authorize"),
+        config.data["client_id"],
+        LOCAL_CONSOLE_URL,
+        "manager.demo",
+        DEMO_PASSWORD,
+    )
     # Then the ID token works as a bearer token and carries the role and department
-    assert session.status_code == 201 and session.data["token_type"] == "Bearer"
-    token = session.data["id_token"]
     listed = api.call("GET", "/requisitions", role=None, headers={"Authorization": f"Bearer {token}"})
     assert listed.status_code == 200
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["cognito:groups"] == ["manager"] and claims["custom:department"] == "零售金融部"
 
 
-def test_sign_in_refuses_wrong_passwords_and_bad_input(api: Api) -> None:
-    # A wrong password or an unknown user: 401 that does not say which
-    for username in ("hr.demo", "nobody.demo"):
-        wrong = api.call("POST", "/auth/session", role=None, body={"username": username, "password": "wrong-Pass-1"})
-        assert wrong.status_code == 401 and wrong.data["error"]["message"] == "wrong user name or password"
-    # A missing password or an unknown field: 400 naming the field, and the password is never echoed
-    missing = api.call("POST", "/auth/session", role=None, body={"username": "hr.demo"})
-    assert missing.status_code == 400 and missing.data["error"]["details"][0]["field"] == "password"
-    extra = api.call("POST", "/auth/session", role=None, body={"username": "a", "password": "Secret-1", "x": 1})
-    assert extra.status_code == 400 and "Secret-1" not in extra.body.decode()
+def test_no_route_of_the_api_takes_a_password(api: Api) -> None:
+    # Given the console's former password route
+    # When a password is posted to it
+    answer = api.call("POST", "/auth/session", role=None, body={"username": "hr.demo", "password": DEMO_PASSWORD})
+    # Then no route takes it (passwords are typed into the hosted sign-in pages only)
+    assert answer.status_code in (403, 404)
+    from app import app
+
+    assert not [path for path in app.routes if "session" in path or "password" in path]
 
 
 def test_stage_model_lists_each_transition_with_its_roles(api: Api) -> None:

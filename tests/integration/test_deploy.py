@@ -20,6 +20,7 @@ from infra.deploy import (
     Stage,
     _apply_change_set,
     check_existing_pool,
+    console_stage,
     deploy_bucket_name,
     destroy,
     ensure_bucket,
@@ -47,6 +48,31 @@ def test_every_committed_stage_names_only_template_parameters() -> None:
     assert {s.name for s in stages} >= {"dev", "prod"}
     for stage in stages:
         assert stage.region and stage.stack_name.startswith("talent-") and stage.tags["stage"] == stage.name
+
+
+def test_every_committed_stage_keeps_the_templates_rules() -> None:
+    from infra.expressions import Evaluator
+    from infra.outputs import load_template
+
+    template = load_template()
+
+    def broken(parameters: dict[str, str]) -> list[str]:
+        """The template's rules (CloudFormation checks them before it changes anything) the parameters break."""
+        evaluate = Evaluator(template, parameters)
+        return [
+            name
+            for name, rule in template["Rules"].items()
+            if evaluate(rule.get("RuleCondition", True)) and not all(evaluate(a["Assert"]) for a in rule["Assertions"])
+        ]
+
+    # Given the committed stage files / Then each keeps every rule (e.g. groups that must use TOTP need
+    # a pool that offers it)
+    for path in sorted(STAGES_DIR.glob("*.json")):
+        stage = load_stage(path.stem)
+        assert broken(stage.parameters) == [], stage.name
+    # And a stage that requires TOTP of HR from a pool without MFA would be refused
+    assert broken({"MfaConfiguration": "OFF", "MfaRequiredGroups": "hr"}) == ["MfaRequiredNeedsMfa"]
+    assert broken({"MfaConfiguration": "OFF", "MfaRequiredGroups": ""}) == []
 
 
 def test_a_stage_with_an_unknown_parameter_or_no_file_is_refused(tmp_path: Path) -> None:
@@ -122,3 +148,22 @@ def test_a_change_set_creates_then_updates_the_stack_and_destroy_deletes_it(sess
     assert stack["Tags"] == [{"Key": "stage", "Value": "x"}]
     assert logged[0].startswith("create talent-x") and any(line.startswith(("update", "no changes")) for line in logged)
     assert not [s for s in cfn.list_stacks()["StackSummaries"] if s["StackStatus"] != "DELETE_COMPLETE"]
+
+
+def test_a_first_deployment_gives_the_app_client_the_consoles_address_from_the_api_url() -> None:
+    # Given a first deployment of a stage without ConsoleUrl, the stack's own pool, the API's URL known
+    stage = Stage("x", REGION, "talent-x", {"MailFrom": "a@zybank.example"})
+    outputs = {"EndpointURL": "https://abc123.execute-api.eu-central-1.amazonaws.com/api/"}
+    # When the deployment looks for the console's address
+    again = console_stage(stage, outputs)
+    # Then it deploys once more with the API's console as the callback and sign-out URL
+    assert again is not None
+    assert again.parameters == {
+        "MailFrom": "a@zybank.example",
+        "ConsoleUrl": "https://abc123.execute-api.eu-central-1.amazonaws.com/api/console/",
+    }
+    # And not when the stage names its console (a custom domain), uses its own pool, or the URL is unknown
+    custom = {"ConsoleUrl": "https://talent.zybank.example/console/"}
+    assert console_stage(Stage("x", REGION, "s", custom), outputs) is None
+    assert console_stage(Stage("x", REGION, "s", {"UserPoolId": "eu-central-1_x"}), outputs) is None
+    assert console_stage(stage, {}) is None

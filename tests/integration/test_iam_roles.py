@@ -39,9 +39,11 @@ def test_each_function_has_a_role_of_its_own_naming_its_resources(package: Packa
                 assert set(statement["Action"]) <= STAR_ACTIONS, f"{name}: {statement}"
             assert not [a for a in statement["Action"] if a.endswith(":*") or a == "*"], f"{name}: {statement}"
             assert "dynamodb:Scan" not in statement["Action"], name
-    # and the authorizer may do nothing but write its logs
-    (only,) = function_statements(package.sam, "CognitoIdToken")
-    assert only["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    # and the authorizer may do nothing but ask the pool whether a person enrolled TOTP and write its logs
+    pool, logs = function_statements(package.sam, "CognitoIdToken")
+    assert pool["Action"] == ["cognito-idp:AdminGetUser"] and len(pool["Resource"]) == 1
+    assert "userpool/${Pool}" in json.dumps(pool["Resource"])
+    assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
 
 
 def test_each_role_allows_what_lambda_does_for_the_function_s_event_sources(package: Package) -> None:

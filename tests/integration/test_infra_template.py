@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import warnings
@@ -24,6 +25,7 @@ from infra.outputs import (
     stack_outputs,
 )
 from shared.settings import Settings
+from shared.vocabulary import Role
 from tests.support.emulator import offline
 
 REGION = "us-east-1"
@@ -177,8 +179,20 @@ def test_template_is_plain_cloudformation_with_cognito_unless_a_pool_is_given(te
     assert "Transform" not in template
     assert not [t for t in types if t.startswith("AWS::Serverless::")]
     assert "Globals" not in template
-    assert {"UserPool", "UserPoolClient", "HrGroup", "ManagerGroup", "InterviewerGroup", "ItGroup"} == set(cognito)
-    assert {r.get("Condition") for r in cognito.values()} == {"CreateUserPool"}
+    assert {
+        "UserPool",
+        "UserPoolClient",
+        "UserPoolDomain",
+        "HrGroup",
+        "ManagerGroup",
+        "InterviewerGroup",
+        "ItGroup",
+        "OidcIdentityProvider",
+        "SamlIdentityProvider",
+    } == set(cognito)
+    assert {r.get("Condition") for r in cognito.values()} == {"CreateUserPool", "Oidc", "Saml"}
+    for federation in ("Oidc", "Saml"):
+        assert {"Condition": "CreateUserPool"} in template["Conditions"][federation]["Fn::And"]
     assert template["Conditions"]["CreateUserPool"] == {"Fn::Equals": [{"Ref": "UserPoolId"}, ""]}
     assert template["Outputs"]["UserPoolId"]["Value"] == {
         "Fn::If": ["CreateUserPool", {"Ref": "UserPool"}, {"Ref": "UserPoolId"}]
@@ -311,3 +325,109 @@ def test_secrets_created_from_their_definitions_are_webhook_keys(monkeypatch: py
     assert described["Name"] == "talent-x/pii-hash-key" and described["KmsKeyId"].endswith("key/k")
     assert len(values["PiiHashKeySecret"]) == 64
     assert len(secret_key(values["AiVendorWebhookSecrets"])) == 24
+
+
+CONSOLE = "https://talent.zybank.example/api/console/"
+
+
+def test_the_app_client_signs_in_with_the_code_flow_only(template: dict[str, Any]) -> None:
+    # Given the template's app client for a console address
+    from infra.cognito import definition
+
+    client = definition(template, {"ConsoleUrl": CONSOLE}).client
+    # Then the console signs in with the authorization code flow only, back to its own address, as a
+    # public client whose access token may enrol the person's authenticator app but not write their
+    # department, with no password flow of its own
+    assert client["AllowedOAuthFlowsUserPoolClient"] is True and client["AllowedOAuthFlows"] == ["code"]
+    assert client["CallbackURLs"] == [CONSOLE] and client["LogoutURLs"] == [CONSOLE]
+    assert client["AllowedOAuthScopes"] == ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
+    assert "custom:department" not in client["WriteAttributes"]
+    assert client["GenerateSecret"] is False
+    assert client["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
+    assert client["SupportedIdentityProviders"] == ["COGNITO"]
+    # And the client names no resource of the API (the API's functions carry the client id: naming
+    # the API back would be a circular reference, hence the ConsoleUrl parameter)
+    names = json.dumps(template["Resources"]["UserPoolClient"])
+    assert "RestAPI" not in names and "APIHandler" not in names
+    # And the hosted pages are on the pool's domain, the prefix a parameter, which the settings name
+    domain = template["Resources"]["UserPoolDomain"]["Properties"]
+    assert domain["UserPoolId"] == {"Ref": "UserPool"}
+    assert "SignInDomainPrefix" in json.dumps(domain["Domain"])
+    assert OUTPUT_TO_ENV["SignInUrl"] == "SIGN_IN_URL"
+    # And without a console address (a first deployment, before the API exists) no OAuth flow at all
+    first = definition(template).client
+    assert first["AllowedOAuthFlowsUserPoolClient"] is False and "CallbackURLs" not in first
+
+
+def test_mfa_required_groups_flow_from_the_template_into_every_functions_environment(
+    template: dict[str, Any], created: tuple[dict[str, Any], dict[str, str]]
+) -> None:
+    from infra.cognito import GROUP_TYPE, definition
+    from infra.outputs import env_expressions
+
+    # Given the template's parameter, its default and its Output
+    parameter = template["Parameters"]["MfaRequiredGroups"]
+    _, outputs = created
+    # Then the functions' environment (every Output) carries the parameter, resolved to its default
+    # (HR and IT: the groups that see every department's people or provision their access)
+    assert env_expressions(template)["MFA_REQUIRED_GROUPS"] == {"Ref": "MfaRequiredGroups"}
+    assert outputs["MfaRequiredGroups"] == parameter["Default"] == "hr,it"
+    settings = Settings.model_validate(
+        {
+            name.lower(): value
+            for name, value in env_from_outputs(outputs).items()
+            if name.lower() in Settings.model_fields
+        }
+    )
+    assert settings.mfa_groups == {"hr", "it"}
+    # And only the pool's groups (the roles) are accepted, comma-separated: CloudFormation refuses a typo
+    groups = {r["Properties"]["GroupName"] for r in template["Resources"].values() if r["Type"] == GROUP_TYPE}
+    assert groups == {r.value for r in Role}
+    assert set(re.findall(r"\w+", parameter["AllowedPattern"].split("(,")[0])) == groups
+    pattern = re.compile(parameter["AllowedPattern"])
+    assert all(pattern.match(v) for v in ("", "hr", "hr,it,manager,interviewer"))
+    assert not any(pattern.match(v) for v in ("admin", "hr,", "hr it", "hr,,it"))
+    # And the pool lets people enrol TOTP by default, which a required group needs (a rule refuses OFF)
+    assert definition(template).mfa == {
+        "MfaConfiguration": "OPTIONAL",
+        "SoftwareTokenMfaConfiguration": {"Enabled": True},
+    }
+    rule = template["Rules"]["MfaRequiredNeedsMfa"]
+    assert rule["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "MfaRequiredGroups"}, ""]}]}
+    assert rule["Assertions"][0]["Assert"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "MfaConfiguration"}, "OFF"]}]}
+
+
+def test_federation_parameters_add_the_banks_identity_providers_to_the_client(template: dict[str, Any]) -> None:
+    from infra.expressions import Evaluator
+
+    client = template["Resources"]["UserPoolClient"]["Properties"]
+    refs = {"UserPool": "<pool>", "OidcIdentityProvider": "BankOIDC", "SamlIdentityProvider": "BankSAML"}
+    # Given no federation parameter: Cognito's own users only
+    off = Evaluator(template, {"ConsoleUrl": CONSOLE}, refs=refs)
+    assert off(client["SupportedIdentityProviders"]) == ["COGNITO"]
+    assert not off.condition("Oidc") and not off.condition("Saml")
+    # When the bank's OIDC issuer and SAML metadata are given
+    on = Evaluator(
+        template,
+        {
+            "ConsoleUrl": CONSOLE,
+            "OidcIssuer": "https://sso.zybank.example",
+            "OidcClientId": "talent",
+            "OidcClientSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:talent-oidc-AbCdEf",
+            "SamlMetadataUrl": "https://adfs.zybank.example/FederationMetadata.xml",
+        },
+        refs=refs,
+    )
+    # Then both providers are created and offered by the console's client
+    assert on.condition("Oidc") and on.condition("Saml")
+    assert on(client["SupportedIdentityProviders"]) == ["COGNITO", "BankOIDC", "BankSAML"]
+    oidc = on(template["Resources"]["OidcIdentityProvider"]["Properties"])
+    assert oidc["ProviderType"] == "OIDC" and oidc["ProviderDetails"]["oidc_issuer"] == "https://sso.zybank.example"
+    # with the client secret resolved from Secrets Manager at deploy time, never a plain parameter
+    assert oidc["ProviderDetails"]["client_secret"].startswith("{{resolve:secretsmanager:arn:aws:secretsmanager:")
+    saml = on(template["Resources"]["SamlIdentityProvider"]["Properties"])
+    assert saml["ProviderDetails"] == {"MetadataURL": "https://adfs.zybank.example/FederationMetadata.xml"}
+    # And neither maps anything onto the department or the groups: those stay the pool's (an
+    # administrator's) to set, so an identity provider's claims cannot move a person into a department
+    for provider in (oidc, saml):
+        assert set(provider["AttributeMapping"]) == {"email"}

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.package
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PUBLIC_PATHS = {"/health", "/openapi.json"}
-PUBLIC_PATHS |= {"/console", "/console/{asset}", "/auth/session", "/vocabulary"}  # the console, sign-in, labels
+PUBLIC_PATHS |= {"/console", "/console/{asset}", "/auth/config", "/vocabulary"}  # the console, where to sign in, labels
 WEBHOOK_PREFIX = "/webhooks/"
 
 
@@ -264,7 +264,11 @@ def test_functions_get_settings_from_the_template_outputs(package: Package) -> N
     assert variables == env_expressions(load_template())
     known = set(package.resources) | set(package.sam["Parameters"])
     for name, value in variables.items():
-        if "Fn::If" in value:  # the stack's own user pool, or the one it was given
+        if "Fn::If" in value and all("Fn::Sub" in branch for branch in value["Fn::If"][1:]):
+            # the hosted sign-in pages' address: from parameters and the stack's name, no resource
+            names = {n for branch in value["Fn::If"][1:] for n in re.findall(r"\$\{([^}]+)\}", branch["Fn::Sub"])}
+            assert {n for n in names if not n.startswith("AWS::")} <= set(package.sam["Parameters"]), name
+        elif "Fn::If" in value:  # the stack's own user pool, or the one it was given
             assert {_target(branch) for branch in value["Fn::If"][1:]} <= known, name
         elif "Fn::Sub" in value:  # names derived from the stack's name (the secrets)
             assert value["Fn::Sub"].startswith("${AWS::StackName}/"), name

@@ -26,6 +26,8 @@ SKIPPED = {
     "AWS::Cognito::UserPool": "test_the_user_pool_is_the_one_the_local_stack_creates",
     "AWS::Cognito::UserPoolClient": "test_the_user_pool_is_the_one_the_local_stack_creates",
     "AWS::Cognito::UserPoolGroup": "test_the_user_pool_is_the_one_the_local_stack_creates",
+    "AWS::Cognito::UserPoolDomain": "test_the_user_pool_is_the_one_the_local_stack_creates",
+    "AWS::Cognito::UserPoolIdentityProvider": "test_the_user_pool_is_the_one_the_local_stack_creates",
     "AWS::Lambda::EventInvokeConfig": "test_asynchronous_functions_send_failures_to_the_event_dead_letter_queue",
     "AWS::S3::BucketPolicy": "test_the_bucket_policy_denies_plain_http",
     "AWS::SecretsManager::Secret": "test_secrets_are_generated_and_encrypted",
@@ -105,7 +107,8 @@ def test_the_api_is_deployed_from_its_body_with_every_route(rehearsal: Rehearsal
     budgets = {s["ResourcePath"]: s["ThrottlingRateLimit"] for s in stage["Properties"]["MethodSettings"]}
     assert budgets["/*"] == {"Ref": "ApiThrottlingRateLimit"}
     assert budgets["/~1webhooks~1interview-results"] == {"Ref": "WebhookThrottlingRateLimit"}
-    assert budgets["/~1auth~1session"] == {"Ref": "SignInThrottlingRateLimit"}
+    # and no sign-in budget: no route of the API takes a password
+    assert not any("auth" in path for path in budgets)
     # and the body holds every route of the app, each integrated with the API handler
     routes = {(p, m.lower()) for p, entries in app.routes.items() for m in entries}
     methods = {(p, m) for p, spec in api["paths"].items() for m in spec if m != "options"}
@@ -133,6 +136,9 @@ def test_the_user_pool_is_the_one_the_local_stack_creates(rehearsal: Rehearsal) 
         assert resources[name]["Condition"] == "CreateUserPool"
     client = resources["UserPoolClient"]["Properties"]
     assert DEPARTMENT in client["ReadAttributes"] and DEPARTMENT not in client["WriteAttributes"]
+    # And the hosted sign-in pages' domain and the bank's identity providers travel unchanged
+    for name in ("UserPoolDomain", "OidcIdentityProvider", "SamlIdentityProvider"):
+        assert resources[name] == source[name], name
 
 
 def test_asynchronous_functions_send_failures_to_the_event_dead_letter_queue(rehearsal: Rehearsal) -> None:

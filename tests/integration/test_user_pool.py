@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,12 @@ SAMPLE: dict[str, Any] = json.loads(Path("events/requisition-customer-manager.js
 
 
 def _sign_in(api: Api, username: str) -> dict[str, str]:
+    """The user's tokens as the local hosted sign-in pages get them (an administrator's password check)."""
     idp = boto3.client("cognito-idp", region_name=REGION)
-    result = idp.initiate_auth(
+    result = idp.admin_initiate_auth(
+        UserPoolId=api.stack.pool_id,
         ClientId=api.stack.client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD},
     )
     return dict(result["AuthenticationResult"])
@@ -109,6 +112,14 @@ def test_an_existing_pool_that_lets_users_write_their_department_is_refused(api:
     weak.pool["Policies"]["PasswordPolicy"]["MinimumLength"] = 8
     weak.groups.pop("it")
     weak_pool, weak_client = create_pool(idp, weak, pool_name="bank-weak")
+    # and one whose client still takes passwords directly (the console's former sign-in)
+    direct = copy.deepcopy(wanted)
+    direct.client["ExplicitAuthFlows"] = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    direct_pool, direct_client = create_pool(idp, direct, pool_name="bank-direct")
+    # and one without MFA
+    no_mfa = copy.deepcopy(wanted)
+    no_mfa.pool["MfaConfiguration"], no_mfa = "OFF", replace(no_mfa, mfa=None)
+    no_mfa_pool, no_mfa_client = create_pool(idp, no_mfa, pool_name="bank-no-mfa")
 
     # When each is checked against the template (what make deploy does before using it)
     loose_problems = check_pool(idp, loose_pool, loose_client, wanted)
@@ -119,3 +130,13 @@ def test_an_existing_pool_that_lets_users_write_their_department_is_refused(api:
         "the app client sets no WriteAttributes, so users may write every attribute (custom:department too)"
     ]
     assert weak_problems == ["group 'it' is missing", "passwords may be shorter than 12 characters"]
+    assert check_pool(idp, direct_pool, direct_client, wanted) == [
+        "the app client allows the password flow (USER_PASSWORD_AUTH): the console signs in at the hosted"
+        " pages only, so no password should reach the client directly"
+    ]
+    # And a pool without TOTP cannot serve the groups that must use it (the template's default)
+    assert check_pool(idp, no_mfa_pool, no_mfa_client, wanted) == [
+        "MFA is OFF, the stack asks for OPTIONAL",
+        "the pool does not offer TOTP (SoftwareTokenMfaConfiguration): nobody could enrol an authenticator app, "
+        "so the MfaRequiredGroups members could not be answered",
+    ]

@@ -46,8 +46,9 @@ def chromium(sync_api: Any) -> Iterator[Any]:
 
 @contextmanager
 def sign_in_pages(browser: Any, stack: RunningStack) -> Iterator[Callable[..., Any]]:
-    """``sign_in(role, viewport=DESKTOP)`` → a page of a fresh context, signed in through the form
-    (``bypass_csp``: a test may inject its own script, e.g. axe-core)."""
+    """``sign_in(role, viewport=DESKTOP)`` → a page of a fresh context, signed in as a person does:
+    the console's sign-in button, the hosted sign-in page (the local stack's, authorization code +
+    PKCE), back to the console (``bypass_csp``: a test may inject its own script, e.g. axe-core)."""
     contexts = []
 
     def sign_in(
@@ -58,6 +59,8 @@ def sign_in_pages(browser: Any, stack: RunningStack) -> Iterator[Callable[..., A
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(f"{stack.api_url}/console/")
+        page.click("[data-testid=signin] button[type=submit]")
+        page.wait_for_url(f"{stack.url('sign-in pages')}/oauth2/authorize?*")
         page.fill("input[name=username]", USERS[role])
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")

@@ -32,6 +32,7 @@ PORT_OPTIONS = {
     "admin": "--admin-port",
     "background-check vendor": "--bgc-vendor-port",
     "e-sign vendor": "--esign-vendor-port",
+    "sign-in pages": "--sign-in-port",
 }
 
 

@@ -103,6 +103,8 @@ def moto_stack() -> Iterator[Stack]:
                 Parameters=[
                     {"ParameterKey": "UserPoolId", "ParameterValue": pool},
                     {"ParameterKey": "UserPoolClientId", "ParameterValue": client},
+                    # nobody must enrol TOTP, unless a test says so (tests/integration/test_mfa.py)
+                    {"ParameterKey": "MfaRequiredGroups", "ParameterValue": ""},
                 ],
             )
             env = env_from_outputs(stack_outputs(cfn.describe_stacks(StackName="talent")["Stacks"][0]))

@@ -85,6 +85,7 @@ def test_every_local_port_has_its_own_option() -> None:
         "admin": 8001,
         "background-check vendor": 8002,
         "e-sign vendor": 8003,
+        "sign-in pages": 8004,
     }
 
 

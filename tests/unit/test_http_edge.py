@@ -118,6 +118,7 @@ def test_every_domain_error_has_one_status_and_a_new_kind_answers_as_its_base() 
         "ValidationFailed": 400,
         "Unauthenticated": 401,
         "Forbidden": 403,
+        "MfaRequired": 403,
         "NotFound": 404,
         "Conflict": 409,
         "PayloadTooLarge": 413,

@@ -66,6 +66,19 @@ def test_complete_settings_read_with_the_tunables_defaults(bare_env: pytest.Monk
     assert settings.max_body_bytes == 1_048_576 and settings.video_fetch_allow_private is False
 
 
+def test_mfa_required_groups_are_read_as_a_set(bare_env: pytest.MonkeyPatch) -> None:
+    # Given every required setting, the groups that must use TOTP among them
+    for key, value in complete_environment().items():
+        bare_env.setenv(key, value)
+    bare_env.setenv("MFA_REQUIRED_GROUPS", " hr,it ")
+    # Then they are read as a set of groups
+    assert get_settings().mfa_groups == {"hr", "it"}
+    # And empty (the parameter's "nobody") is no group at all
+    bare_env.setenv("MFA_REQUIRED_GROUPS", "")
+    reset_settings()
+    assert get_settings().mfa_groups == frozenset()
+
+
 def test_the_cold_start_check_runs_in_lambda_only(bare_env: pytest.MonkeyPatch) -> None:
     # Given no settings at all: outside Lambda (tests, packaging, the OpenAPI tool) nothing is read
     check_at_cold_start()

@@ -113,6 +113,7 @@ class Requisition(RequisitionCreate):
     status: RequisitionStatus = RequisitionStatus.open  # as HR set it: open, on_hold or closed
     status_reason: str | None = None
     filled_count: int = Field(default=0, ge=0)  # signed offers (ADDed by the signing transaction)
+    offers_made: int = Field(default=0, ge=0)  # claimed by each new offer: one headcount check at a time
     created_at: str
     created_by: str
     version: int = 1

@@ -124,8 +124,12 @@ class Offers(OfferSigning):
                 self.store.offer_put(offer, None),
                 self.store.lookup_put(offer),
                 self.store.audit_put(audit),
+                self.repo.requisitions.offer_claim_op(req.id, req.offers_made),
             ],
-            {0: f"application {app.id} was changed by someone else; reload and retry"},
+            {
+                0: f"application {app.id} was changed by someone else; reload and retry",
+                4: f"another offer of requisition {req.id} was made at the same time; retry (headcount)",
+            },
         )
         return offer
 

@@ -101,6 +101,20 @@ class RequisitionStore(Store):
             values={":one": 1},
         )
 
+    def offer_claim_op(self, requisition_id: str, seen: int) -> dict[str, Any]:
+        """The transaction item by which a new offer claims the requisition's next offer number, on
+        condition that no other offer was made since ``seen`` was read: of two offers made at once,
+        only one passes the headcount check it was made on."""
+        condition = "offers_made = :seen"
+        if not seen:
+            condition = "attribute_exists(pk) AND (attribute_not_exists(offers_made) OR offers_made = :seen)"
+        return self.table.update_op(
+            {"pk": f"REQ#{requisition_id}", "sk": "META"},
+            "SET offers_made = :next",
+            condition,
+            values={":seen": seen, ":next": seen + 1},
+        )
+
     def scored_count(self, requisition_id: str) -> int:
         """Applications of the requisition with an AI result: the sum of its counter shards (one Query)."""
         page = self.table.query(f"REQ#{requisition_id}", sk_prefix="SCORED#", limit=SCORE_COUNTER_SHARDS)

@@ -127,6 +127,31 @@ def test_two_approvals_of_one_offer_one_wins_one_envelope_message(
     assert len(approvals) == 1, approvals
 
 
+def test_two_offers_made_at_once_for_the_last_place_one_wins_the_other_is_409(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a requisition with one place and two applicants ready for an offer
+    req_id = str(make(api, headcount=1).data["id"])
+    first_app, second_app = at_background_check(api, req_id, 1), at_background_check(api, req_id, 2)
+    # And HR user B making an offer to the second between HR user A's headcount check and A's write
+    race = Race(
+        monkeypatch,
+        OfferStore,
+        "transact",
+        lambda: api.call("POST", f"/applications/{second_app}/offers", body=offer_body()),
+    )
+    first = api.call("POST", f"/applications/{first_app}/offers", body=offer_body())
+    # Then B's offer is made and A's is 409, naming the requisition
+    assert race.rival_response.status_code == 201, race.rival_response.data
+    assert first.status_code == 409, first.data
+    assert req_id in first.data["error"]["message"]
+    # And A's retry checks the headcount again and is refused: one place, one offer
+    again = api.call("POST", f"/applications/{first_app}/offers", body=offer_body())
+    assert again.status_code == 409 and "headcount" in again.data["error"]["message"], again.data
+    assert api.call("GET", f"/applications/{first_app}").data["stage"] == "background_check"
+    assert [a for a in audit_actions(f"application:{first_app}") if a == "offer.create"] == []
+
+
 def test_the_probation_decision_sent_twice_at_once_is_taken_once(
     api: Api, client: Client, stack: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -120,7 +120,6 @@ function probationPanel(el, emp, p, user, reload) {
     { key: 'target', label: t('prob.target'), num: true, render: (g) => (editable ? put1(targets, g.id, g.target, 'target') : num(g.target)) },
     { key: 'completion_pct', label: '', render: (g) => bar(g.completion_pct, 'goal-progress') },
   ], p.goals.map((g) => ({ ...g })), { testid: 'goals' });
-  const months = h('select', { 'data-testid': 'probation-months' }, [1, 2, 3, 4, 5, 6].map((m) => h('option', { value: m, selected: m === 3 }, String(m))));
   const goalInputs = () => p.goals.map((g) => ({
     id: g.id, dimension: g.dimension, title_zh: g.title_zh, title_en: g.title_en, target: Number(targets.get(g.id).value),
     unit_zh: g.unit_zh, unit_en: g.unit_en, measure: g.measure, weight: Number(weights.get(g.id).value),
@@ -136,11 +135,11 @@ function probationPanel(el, emp, p, user, reload) {
     goals,
     editable ? h('div', { class: 'toolbar' },
       h('button', { class: 'secondary', 'data-testid': 'save-goals', onclick: async () => { try { await save(); await reload(); } catch (err) { fail(err); } } }, t('prob.save')),
-      h('label', {}, t('prob.months'), ' ', months),
+      h('span', { class: 'muted' }, t('prob.months')),
       h('button', { 'data-testid': 'confirm-goals', onclick: async () => {
         try {
           await save();
-          await post(`/employees/${emp.id}/probation/confirm`, { months: Number(months.value) });
+          await post(`/employees/${emp.id}/probation/confirm`, {});
           await reload();
         } catch (err) { fail(err); }
       } }, t('prob.confirm'))) : null,

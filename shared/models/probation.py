@@ -89,9 +89,12 @@ class DurationsInput(Request):
 
 class ConfirmRequest(Request):
     """Confirm the goals and start the cycle. Without ``durations`` they follow the calendar from the
-    hire's start date: check-in after one month, mid-term at half, end after ``months``."""
+    hire's start date: check-in after one month, mid-term at half, end after the signed offer's
+    probation period (``months``, when given, must be the same)."""
 
-    months: int = Field(default=3, ge=1, le=6, description="length of the probation period")
+    months: int | None = Field(
+        default=None, ge=1, le=6, description="length of the probation period: the signed offer's (by default)"
+    )
     durations: DurationsInput | None = None
 
 

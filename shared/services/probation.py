@@ -35,8 +35,10 @@ from shared.services.probation_time import iso_ts, midnight
 from shared.services.probation_view import proposed_goals
 from shared.settings import get_settings
 from shared.store import workflows
+from shared.store.offers import OfferStore
 
 PROGRESS_ATTEMPTS = 3
+DEFAULT_PROBATION_MONTHS = 3  # an employee recorded without an offer (none in the product's own flow)
 
 
 def execution_name(employee_id: str) -> str:
@@ -109,6 +111,17 @@ class ProbationService(ProbationNotices):
         return after
 
     # -- confirm and start -----------------------------------------------------------------------
+    def _months(self, employee: Employee, body: ConfirmRequest) -> int:
+        """The probation period the signed offer set; ``months`` saying otherwise is refused (400)."""
+        offer = OfferStore(self.repo).get(employee.application_id, employee.offer_id)
+        signed = offer.probation_months if offer is not None else DEFAULT_PROBATION_MONTHS
+        if body.months is not None and body.months != signed:
+            raise ValidationFailed(
+                "the probation period is the signed offer's",
+                [{"field": "months", "message": f"the signed offer sets {signed} months, not {body.months}"}],
+            )
+        return signed
+
     def confirm(self, employee: Employee, body: ConfirmRequest, actor: str, ip: str | None) -> ConfirmResult:
         machine = get_settings().probation_state_machine_arn
         prob = self.store.get(employee.id)
@@ -117,7 +130,7 @@ class ProbationService(ProbationNotices):
         if first:
             time_rules.require_started(employee.start_date, self.today(), "the probation goals are confirmed")
             now = self.clock()
-            durations, ends = cycle_durations(employee.start_date, body, now)
+            durations, ends = cycle_durations(employee.start_date, self._months(employee, body), body, now)
             base = prob or self._new(employee, proposed_goals(employee))
             prob_after = base.model_copy(
                 update={

@@ -27,14 +27,14 @@ def parse_ts(text: str | None) -> float | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def durations(start_date: date, body: ConfirmRequest, now: float) -> tuple[dict[str, int], float]:
+def durations(start_date: date, months: int, body: ConfirmRequest, now: float) -> tuple[dict[str, int], float]:
     """Seconds for each wait of the cycle and the end (epoch seconds): the request's own (a compressed
-    cycle), or one month to the check-in, half the period to the mid-term review, the rest to the end."""
+    cycle), or one month to the check-in, half the ``months`` to the mid-term review, the rest to the end."""
     if body.durations is not None:
         d = body.durations.model_dump()
         return d, now + d["check_in"] + d["mid_term"] + d["end"]
     start = midnight(start_date)
-    end = midnight(add_months(start_date, body.months))
+    end = midnight(add_months(start_date, months))
     mid = start + (end - start) / 2
     check = min(midnight(add_months(start_date, 1)), mid)
     check_in = max(0.0, check - now)

@@ -11,7 +11,9 @@ from chalice.test import Client
 
 from infra.local.cognito import RETAIL_BANKING, RISK_MANAGEMENT
 from infra.local.pump import scheduled_event
+from shared.domain.time_rules import add_months
 from tests.support.api import Api
+from tests.support.hiring import at_background_check, make, offer_body
 from tests.support.mail import sent_mail
 from tests.support.probation import FAST, awaiting, execution_status, finished, hire, until
 from tests.support.stack import REGION
@@ -278,3 +280,23 @@ def test_repeated_confirm_with_an_idempotency_key_answers_the_same(api: Api, rol
     # Then the same answer comes back: one execution
     assert first.status_code == second.status_code == 201
     assert first.data["execution_arn"] == second.data["execution_arn"]
+
+
+def test_the_period_is_the_signed_offers_and_another_length_is_refused(api: Api) -> None:
+    # Given a hire whose offer set a six-month probation
+    app_id = at_background_check(api, str(make(api).data["id"]))
+    offer = api.call("POST", f"/applications/{app_id}/offers", body=offer_body(probation_months=6)).data
+    hired = hire(app_id, offer_id=offer["id"], application_id=app_id)
+    path = f"/employees/{app_id}/probation/confirm"
+    # When HR confirms the goals saying three months
+    refused = api.call("POST", path, body={"months": 3})
+    # Then it is refused naming the field and the offer's period, and nothing started
+    assert refused.status_code == 400, refused.data
+    detail = refused.data["error"]["details"][0]
+    assert detail["field"] == "months" and "6 months" in detail["message"]
+    assert api.call("GET", f"/employees/{app_id}/probation").data["status"] == "proposed"
+    # And confirmed without a length, the period runs the offer's six months from the start date
+    started = api.call("POST", path, body={})
+    assert started.status_code == 201, started.data
+    end = started.data["probation"]["end_date"]
+    assert end == add_months(hired.start_date, 6).isoformat()

@@ -28,8 +28,10 @@ def hire(
     role_family: str = "customer_manager",
     scores: dict[str, float] | None = None,
     start: date | None = None,
+    **fields: Any,
 ) -> Employee:
-    """A hire starting today, strong in data analysis, with a bar of 70 on three dimensions."""
+    """A hire starting today, strong in data analysis, with a bar of 70 on three dimensions (``fields``
+    override any other attribute, e.g. the offer it was hired on)."""
     hired = employee(
         employee_id,
         department=department,
@@ -37,6 +39,7 @@ def hire(
         start_date=start or date.today(),
         dimension_scores=scores or {"data_analysis": 90, "expression": 75, "logic": 80},
         competency_bar={"data_analysis": 70, "expression": 70, "logic": 70},
+        **fields,
     )
     assert store(hired)
     return hired

@@ -216,6 +216,12 @@ GRANTS: dict[str, list[Statement]] = {
         send("NotificationQueue"),
         ENCRYPTED_IO,
     ],
+    # Re-queues rejection notices the notification queue refused right after HR's rejection.
+    "ReconcileRejectionNotices": [
+        items("dynamodb:BatchWriteItem", "dynamodb:Query"),
+        send("NotificationQueue"),
+        ENCRYPTED_IO,
+    ],
     "OnboardingWorker": [
         items("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"),
         people(),

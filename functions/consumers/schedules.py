@@ -91,3 +91,9 @@ def reconcile_offer_outbox(event: Any) -> dict[str, int]:
 def reconcile_background_orders(event: Any) -> dict[str, int]:
     """Queue the orders whose message never reached the queue (a safety net: nothing is lost)."""
     return _logged("background orders reconciled", wired.background_checks().reconcile())
+
+
+@bp.schedule(Rate(10, unit=Rate.MINUTES), name="reconcile_rejection_notices")
+def reconcile_rejection_notices(event: Any) -> dict[str, int]:
+    """Queue rejection notices the notification queue refused right after HR's rejection."""
+    return _logged("rejection notice outbox reconciled", wired.rejections().reconcile())

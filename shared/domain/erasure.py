@@ -53,6 +53,7 @@ INVENTORY: dict[str, str] = {
     "PARKED#<requisition> / APP#<id>#… and REF#<external ref>#… (parked results, raw payload)": "deleted",
     "WEBHOOK#<webhook-id> / AI#<vendor> (delivery records, external reference)": "scrubbed",
     "PENDING#videos / <webhook-id> (a video copy the queue refused, with the vendor's URL)": "deleted",
+    "PENDING#reject / <id> (a rejection notice the queue refused, keyed by the application)": "deleted",
     "REQ#<requisition>#NID#<hash> and REQ#<requisition>#REF#<ref> (uniqueness guards)": "deleted",
     "resumes/<id>/, videos/<id>/, offers/<id>/, quarantine/videos/<id>/ (objects, every version)": "deleted",
     "imports/<import>/ (uploaded spreadsheets, everyone's rows)": (
@@ -162,7 +163,9 @@ def outside_keys(
     application_id: str, requisition_id: str, interviewers: list[str], external_ref: str | None
 ) -> tuple[list[dict[str, str]], list[str]]:
     """The keys of the person's items outside the partition that erasure deletes (the interviewers'
-    desk items), and the parked-result sort-key prefixes of ``PARKED#<requisition>`` to delete."""
+    desk items, a rejection notice still in its outbox), and the parked-result sort-key prefixes of
+    ``PARKED#<requisition>`` to delete."""
     desk = [{"pk": f"INTERVIEWER#{username}", "sk": f"APP#{application_id}"} for username in interviewers]
+    desk.append({"pk": "PENDING#reject", "sk": application_id})
     parked = [f"APP#{application_id}#"] + ([f"REF#{external_ref}#"] if external_ref else [])
     return desk, parked

@@ -21,6 +21,7 @@ from shared.models.requisition import Keyword, Requisition
 from shared.security.fields import seal
 from shared.security.pii import identity_hash
 from shared.services.intake import Intake
+from shared.services.rejections import Rejections
 from shared.store import assignments
 from shared.store.applications import CreateOutcome
 from shared.store.audit import AuditEntry
@@ -201,7 +202,8 @@ class Applications:
                     "to": target.value,
                 },
             )
-            self.repo.applications.update(app, after, audit)
+            notice = Rejections(self.repo).pending(app.id, role, now) if target is Stage.rejected else []
+            self.repo.applications.update(app, after, audit, notice)  # HR's rejection records its notice
         except DomainError as exc:
             outcome = "forbidden" if isinstance(exc, Forbidden) else "conflict"
             return DecisionResult(application_id=app.id, outcome=outcome, stage=app.stage, message=exc.message)

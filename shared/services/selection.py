@@ -117,7 +117,9 @@ class Selection:
                 action="stage.transition",
                 details={"from": app.stage.value, "to": to.value, "reason": reason, **(details or {})},
             )
-            self.repo.applications.update(app, after, audit)
+            # HR's rejection records its notice in the same transaction (the system's moves tell no one)
+            notice = Rejections(self.repo).pending(app.id, role, after.updated_at) if to is Stage.rejected else []
+            self.repo.applications.update(app, after, audit, notice)
         except ServiceUnavailable:
             raise  # the archive refused the write after its retries: busy, not a conflict
         except DomainError as exc:
@@ -130,7 +132,7 @@ class Selection:
                 allowed=allowed_from(app.stage),
             )
         self.repo.applications.after_stage_change(app.id, to)
-        if to is Stage.rejected:  # HR's decision is told to the applicant (the system's moves tell no one)
+        if to is Stage.rejected:  # HR's decision is told to the applicant: queued now, or by the safety net
             Rejections(self.repo, self.send).queue([app.id], role)
         return TransitionResult(application_id=app.id, outcome="moved", stage=to, version=after.version)
 

@@ -10,6 +10,10 @@ application            APP#<id>                    META             gsi1: REQ#<r
 applicant uniqueness   REQ#<req>#NID#<hmac>        UNIQ             -
 external reference     REQ#<req>#REF#<ref>         UNIQ             -
 invitation marker      APP#<id>                    INVITE#<prop>    -
+applicant notice       APP#<id>                    NOTICE#<kind>    - (sending → sent)
+rejection outbox       PENDING#reject              <id>             - (the notice's queue message,
+                                                                    written with HR's rejection;
+                                                                    deleted once queued)
 =====================  ==========================  ===============  ==============================
 
 Every list is a Query on a partition or an index: no Scan on any path. Later sections of an
@@ -31,9 +35,11 @@ from shared.models.application import Application
 from shared.store import objects, retention
 from shared.store.audit import AuditEntry
 from shared.store.failures import ConditionFailed
+from shared.store.items import serialize
 from shared.store.table import Page, Store
 
 logger = Logger(child=True)
+REJECTION_OUTBOX = "PENDING#reject"  # rejection notices the queue has not accepted yet (one Query reads them)
 
 
 @dataclass(frozen=True)
@@ -232,6 +238,20 @@ class ApplicationStore(Store):
     def mark_notice(self, application_id: str, kind: str, fields: dict[str, Any]) -> None:
         key = {"pk": f"APP#{application_id}", "sk": f"NOTICE#{kind}"}
         self.table.put_item(key | {"type": "applicant_notice", **fields})
+
+    # -- the rejection notice's outbox ---------------------------------------------------------------
+    def rejection_outbox_op(self, application_id: str, body: str, created_at: str) -> dict[str, Any]:
+        """The transaction item that records the notice's queue message with the rejection itself."""
+        item = {"pk": REJECTION_OUTBOX, "sk": application_id, "type": "outbox", "body": body}
+        return self.table.put_op(item | {"created_at": created_at})
+
+    def rejection_outbox(self, limit: int) -> list[dict[str, Any]]:
+        return self.table.query(REJECTION_OUTBOX, limit=limit).items
+
+    def clear_rejection_outbox(self, application_ids: list[str]) -> None:
+        """Forget the records of queued notices (a record already gone is no error)."""
+        keys = [{"pk": REJECTION_OUTBOX, "sk": a} for a in dict.fromkeys(application_ids)]
+        self.table.batch_write([{"DeleteRequest": {"Key": serialize(k)}} for k in keys])
 
     # -- retention -----------------------------------------------------------------------------------
     def stamp_partition(self, application_id: str, expiry: int) -> int:

@@ -28,7 +28,7 @@ def test_each_function_has_a_role_of_its_own_naming_its_resources(package: Packa
     roles = {name: f["Properties"]["Role"]["Fn::GetAtt"][0] for name, f in functions.items()}
 
     # Then each function has its own role, no role is left unused, and no other policy is attached
-    assert len(set(roles.values())) == len(functions) == 17
+    assert len(set(roles.values())) == len(functions) == 18
     assert set(package.of_type("AWS::IAM::Role")) == set(roles.values()) | {"ProbationStateMachineRole"}
     assert not package.of_type("AWS::IAM::Policy")
     # and every statement names resources, but for the task-token actions that cannot
@@ -79,8 +79,8 @@ def test_each_role_allows_what_lambda_does_for_the_function_s_event_sources(pack
         assert resources[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
         arn = att_form(group, "AWS::Logs::LogGroup", "Arn")
         assert allows(statements, Need("logs:PutLogEvents", arn), resources), name
-    # Then all 5 queue consumers, the stream consumer and the 9 asynchronously invoked functions were checked
-    assert checked == 5 + 1 + 9
+    # Then all 5 queue consumers, the stream consumer and the 10 asynchronously invoked functions were checked
+    assert checked == 5 + 1 + 10
 
 
 def test_the_template_names_no_managed_policy(package: Package) -> None:

@@ -71,7 +71,7 @@ def test_functions_exist_with_their_roles_and_event_sources(rehearsal: Rehearsal
     functions = _of_type(rehearsal, "AWS::Lambda::Function")
 
     # Then each was created with the role the template gives it
-    assert set(rehearsal.functions) == set(functions) and len(functions) == 17
+    assert set(rehearsal.functions) == set(functions) and len(functions) == 18
     for name, function in functions.items():
         role = function["Properties"]["Role"]["Fn::GetAtt"][0]
         assert rehearsal.functions[name]["Role"].endswith("/" + rehearsal.created[role]), name
@@ -88,7 +88,7 @@ def test_functions_exist_with_their_roles_and_event_sources(rehearsal: Rehearsal
     # and each schedule or event rule targets its function
     targets = {t["Arn"] for rule in rehearsal.rules for t in rule["Targets"]}
     rules = _of_type(rehearsal, "AWS::Events::Rule")
-    assert len(rehearsal.rules) == len(rules) == 9
+    assert len(rehearsal.rules) == len(rules) == 10
     assert targets <= {f["FunctionArn"] for f in rehearsal.functions.values()}
 
 

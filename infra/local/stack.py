@@ -45,6 +45,7 @@ STACK_NAME = "talent-local"
 STAGE = "dev"
 API_LISTEN_BACKLOG = 256  # pending connections the local API queues (socketserver's default is 5)
 SLOW_STOP_SECONDS = 3.0  # a part of the stack that takes longer than this to stop is logged at WARNING
+MOTO_START_SECONDS = 30.0  # moto's server is up within this, or its port was taken
 
 
 @dataclass
@@ -223,7 +224,16 @@ class LocalStack:
         os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request otherwise
         self._moto = ThreadedMotoServer(ip_address=self.options.host, port=self.options.moto_port, verbose=False)
-        self._moto.start()
+        # moto's server thread exits when its port was taken after the check above, and start() then
+        # waits for ever: wait for it here with a bound, and say which port it was.
+        starting = threading.Thread(target=self._moto.start, name="moto-start", daemon=True)
+        starting.start()
+        starting.join(MOTO_START_SECONDS)
+        if starting.is_alive():
+            raise SystemExit(
+                f"moto did not start on port {self.options.moto_port} within {MOTO_START_SECONDS:g} s: "
+                "is the port in use? Pass another with --moto-port"
+            )
 
     def _deploy(self, pool: UserPool) -> dict[str, str]:
         from infra.outputs import deployable_template_body, stack_outputs

@@ -85,14 +85,33 @@ def tail(path: Path, lines: int = 60) -> str:
     return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
+PORT_ATTEMPTS = 3  # a free port may be taken by another process before the stack binds it
+
+
 @contextmanager
 def local_stack(
     state_dir: Path, *, port: int | None = None, options: Sequence[str] = (), start_timeout: float = START_TIMEOUT
 ) -> Iterator[RunningStack]:
     """Start the stack with its state and stderr (``stderr.log``) in ``state_dir``; every port free
     (the API's is ``port`` if given); ``options`` are passed on (e.g. ``--no-demo-data``). Raises
-    ``StackDidNotStart`` (with the end of its stderr) unless it prints READY in time."""
-    ports = {option: free_port() for option in PORT_OPTIONS.values()} | ({"--port": port} if port else {})
+    ``StackDidNotStart`` (with the end of its stderr) unless it prints READY in time. A port found free
+    and taken before the stack bound it (another test's connection) is retried with fresh ports."""
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        ports = {option: free_port() for option in PORT_OPTIONS.values()} | ({"--port": port} if port else {})
+        try:
+            running = _start(state_dir, ports, options, start_timeout)
+        except StackDidNotStart as exc:
+            if attempt == PORT_ATTEMPTS or port is not None or "in use" not in str(exc):
+                raise
+            continue
+        try:
+            yield running
+        finally:
+            _stop(running.process)
+        return
+
+
+def _start(state_dir: Path, ports: dict[str, int], options: Sequence[str], start_timeout: float) -> RunningStack:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | {"PYTHONUNBUFFERED": "1"}
     stderr_path = state_dir / "stderr.log"
     with stderr_path.open("w", encoding="utf-8") as stderr:
@@ -113,35 +132,39 @@ def local_stack(
             text=True,
             encoding="utf-8",
         )
-        lines: queue.Queue[str | None] = queue.Queue()
-        # keeps reading what it prints after READY too, so that a full pipe never blocks the stack
-        threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True).start()
-        running = RunningStack(process, f"http://127.0.0.1:{ports['--port']}", state_dir, ports)
+    lines: queue.Queue[str | None] = queue.Queue()
+    # keeps reading what it prints after READY too, so that a full pipe never blocks the stack
+    threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True).start()
+    running = RunningStack(process, f"http://127.0.0.1:{ports['--port']}", state_dir, ports)
+    try:
+        deadline = time.monotonic() + start_timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise StackDidNotStart(f"no READY within {start_timeout}s; stderr:\n{tail(stderr_path)}")
+            try:
+                line = lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise StackDidNotStart(f"the stack exited ({process.wait()}) before READY:\n{tail(stderr_path)}")
+            running.stdout.append(line)
+            if line.startswith("READY "):
+                assert line == f"READY {running.api_url}", line
+                return running
+    except BaseException:
+        _stop(process)
+        raise
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
         try:
-            deadline = time.monotonic() + start_timeout
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise StackDidNotStart(f"no READY within {start_timeout}s; stderr:\n{tail(stderr_path)}")
-                try:
-                    line = lines.get(timeout=remaining)
-                except queue.Empty:
-                    continue
-                if line is None:
-                    raise StackDidNotStart(f"the stack exited ({process.wait()}) before READY:\n{tail(stderr_path)}")
-                running.stdout.append(line)
-                if line.startswith("READY "):
-                    assert line == f"READY {running.api_url}", line
-                    break
-            yield running
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def request_raw(

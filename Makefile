@@ -133,7 +133,7 @@ package: venv console
 
 ## Screenshots of the console's main pages into docs/screenshots/ (starts its own local stack).
 screenshots: venv deps console
-	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_console.py tests/e2e/test_console_work.py
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_console.py tests/e2e/test_console_work.py tests/e2e/test_console_mfa.py
 
 clean:
 	rm -rf $(VENV) vendor dist console/dist console/node_modules .local-stack .pytest_cache .mypy_cache .ruff_cache

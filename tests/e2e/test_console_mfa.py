@@ -10,7 +10,7 @@ from typing import Any
 import pyotp
 
 from infra.local.cognito import DEMO_PASSWORD
-from tests.support.browser import USERS
+from tests.support.browser import PHONE, USERS, horizontal_overflow, raw_enums, shot
 from tests.support.running import RunningStack
 
 STACK_OPTIONS = ["--mfa-required-groups", "interviewer"]
@@ -31,6 +31,7 @@ def test_an_interviewer_who_must_use_totp_enrols_on_the_console_and_signs_in_wit
     # When they set up an authenticator app with the key the page shows and its current code
     page.click("[data-testid=mfa-start]")
     app = pyotp.TOTP(page.locator("[data-testid=mfa-secret]").inner_text().strip())
+    shot(page, "security-enrol")
     uri = page.locator("[data-testid=mfa-uri]").inner_text()
     assert uri.startswith("otpauth://totp/") and f"secret={app.secret}" in uri
     page.fill("[data-testid=mfa-code]", app.now())
@@ -54,9 +55,15 @@ def test_an_interviewer_who_must_use_totp_enrols_on_the_console_and_signs_in_wit
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.fill("input[name=totp]", app.now())
+    shot(page, "sign-in-code")
     page.click("button[type=submit]")
 
     # Then the console answers them: their assignments, and the two-step page says it is on
     page.locator("[data-testid=application-id]").wait_for()
     page.goto(f"{stack.api_url}/console/#/security")
     page.locator("[data-testid=mfa-enabled]").wait_for()
+    # And on a 390 px phone the page fits, in Chinese, with no raw value
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) == 0
+    assert raw_enums(page) == []
+    shot(page, "security-phone")
